@@ -1,0 +1,266 @@
+"""Safe expression parsing: Python's ``ast`` and a whitelist walk.
+
+A node's expression (``sigmoid(w1*x1 + w2*x2 + b1)``) is parsed with
+``ast.parse`` and walked; anything not on the whitelist is rejected with its
+column. Nothing is ever evaluated by Python. Each operator becomes one
+primitive node; intermediates get stable derived names (``h1.mul1``) and the
+outermost operator carries the author's name.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+from tutor.graph import Graph
+from tutor.ops import FUNCTIONS, OPS
+
+MAX_DEPTH = 200
+"""Deepest expression nesting accepted; deeper ones should be split into nodes."""
+
+
+class ExprError(Exception):
+    """A problem in one expression, at a character offset inside it."""
+
+    def __init__(self, message: str, offset: int = 0, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.hint = hint
+
+
+def normalize_name(name: str) -> str:
+    """Names compare as Python compares identifiers (NFKC)."""
+    return unicodedata.normalize("NFKC", name)
+
+
+@dataclass(slots=True)
+class _Leaf:
+    index: int
+
+
+@dataclass(slots=True)
+class _Const:
+    value: float
+
+
+@dataclass(slots=True)
+class _Op:
+    op: str
+    args: list = field(default_factory=list)
+    param: float = 0.0
+
+
+def _char_offset(text: str, byte_offset: int | None) -> int:
+    """ast reports UTF-8 byte offsets; learners count characters."""
+    if not byte_offset:
+        return 0
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+_BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+_SYMBOLS = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+}
+_ALLOWED = "numbers, names, + - * / **, parentheses and " + ", ".join(FUNCTIONS)
+
+
+class _Parser:
+    def __init__(self, text: str, scope: dict[str, int], later: set[str], own_name: str) -> None:
+        self.text = text
+        self.scope = scope
+        self.later = later
+        self.own_name = own_name
+
+    def error(self, node: ast.AST, message: str, hint: str = "") -> ExprError:
+        return ExprError(message, _char_offset(self.text, getattr(node, "col_offset", 0)), hint)
+
+    def walk(self, node: ast.AST, depth: int = 0):
+        if depth > MAX_DEPTH:
+            raise self.error(
+                node,
+                f"expression is nested too deeply (more than {MAX_DEPTH} levels)",
+                "split it into several named nodes",
+            )
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise self.error(node, f"{value!r} is not a number", f"expressions may use {_ALLOWED}")
+            value = float(value)
+            if not math.isfinite(value):
+                raise self.error(node, "number is too large", "use a finite number")
+            return _Const(value)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.walk(node.operand, depth + 1)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            if isinstance(node.op, ast.USub):
+                if isinstance(operand, _Const):
+                    return _Const(-operand.value)
+                return _Op("neg", [operand])
+            raise self.error(node, "only unary minus and plus are allowed", f"expressions may use {_ALLOWED}")
+        if isinstance(node, ast.BinOp):
+            kind = _BINOPS.get(type(node.op))
+            if kind is None:
+                symbol = _SYMBOLS.get(type(node.op), "this operator")
+                raise self.error(node, f"operator {symbol} is not allowed", "use + - * / or **")
+            left = self.walk(node.left, depth + 1)
+            right = self.walk(node.right, depth + 1)
+            if kind == "div" and isinstance(left, _Const) and left.value == 1.0:
+                return _Op("reciprocal", [right])
+            if kind == "pow" and isinstance(right, _Const):
+                return _Op("powc", [left], right.value)
+            return _Op(kind, [left, right])
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        raise self.error(node, self.describe(node), f"expressions may use {_ALLOWED}")
+
+    def name(self, node: ast.Name):
+        name = node.id
+        if name in FUNCTIONS:
+            raise self.error(node, f"{name} is a function; call it as {name}(...)")
+        if name == self.own_name:
+            raise self.error(node, f"node '{name}' uses itself", "a node can only use names defined above it")
+        if name in self.scope:
+            return _Leaf(self.scope[name])
+        if name in self.later:
+            raise self.error(
+                node,
+                f"'{name}' is defined later in the file",
+                "a node can only use inputs, params and nodes defined above it; move it up",
+            )
+        import difflib
+
+        close = difflib.get_close_matches(name, list(self.scope), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "define it under inputs, params or nodes"
+        raise self.error(node, f"unknown name '{name}'", hint)
+
+    def call(self, node: ast.Call, depth: int):
+        if not isinstance(node.func, ast.Name):
+            raise self.error(node, "only calls to " + ", ".join(FUNCTIONS) + " are allowed")
+        fname = node.func.id
+        if fname not in FUNCTIONS:
+            raise self.error(
+                node, f"unknown function '{fname}'", "available functions: " + ", ".join(FUNCTIONS)
+            )
+        if node.keywords:
+            raise self.error(node, f"{fname}() takes no keyword arguments")
+        op = FUNCTIONS[fname]
+        arity = OPS[op].arity
+        if len(node.args) != arity or any(isinstance(a, ast.Starred) for a in node.args):
+            plural = "argument" if arity == 1 else "arguments"
+            raise self.error(node, f"{fname}() takes {arity} {plural}, got {len(node.args)}")
+        return _Op(op, [self.walk(a, depth + 1) for a in node.args])
+
+    @staticmethod
+    def describe(node: ast.AST) -> str:
+        what = {
+            ast.Attribute: "attribute access (a.b)",
+            ast.Subscript: "subscripts (a[i])",
+            ast.Compare: "comparisons",
+            ast.BoolOp: "and / or",
+            ast.Lambda: "lambda",
+            ast.IfExp: "if-expressions",
+            ast.JoinedStr: "strings",
+            ast.List: "lists",
+            ast.Tuple: "tuples",
+            ast.Dict: "dicts",
+            ast.Set: "sets",
+            ast.NamedExpr: ":=",
+        }.get(type(node), type(node).__name__)
+        return f"{what} is not allowed in an expression"
+
+
+def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_name: str = ""):
+    """Parse ``text`` into an op tree over ``scope`` (name -> node index)."""
+    stripped = text.strip()
+    if not stripped:
+        raise ExprError("expression is empty", 0, "write an expression such as a * b")
+    lead = len(text) - len(text.lstrip())
+    try:
+        tree = ast.parse(stripped, mode="eval")
+    except SyntaxError as exc:
+        offset = max(0, (exc.offset or 1) - 1)
+        message = exc.msg or "invalid syntax"
+        if "nested" in message:
+            raise ExprError(
+                "expression is nested too deeply", lead, "split it into several named nodes"
+            ) from None
+        raise ExprError(f"invalid expression: {message}", lead + offset, f"expressions may use {_ALLOWED}") from None
+    except (RecursionError, MemoryError):
+        raise ExprError("expression is nested too deeply", lead, "split it into several named nodes") from None
+    parser = _Parser(stripped, scope, set(later), own_name)
+    try:
+        result = parser.walk(tree.body)
+    except ExprError as exc:
+        exc.offset += lead
+        raise
+    except RecursionError:
+        raise ExprError("expression is nested too deeply", lead, "split it into several named nodes") from None
+    return result
+
+
+def build(graph: Graph, name: str, tree, kind_counts: dict[str, int] | None = None) -> tuple[int, ...]:
+    """Emit the primitive nodes for one named node; returns them, root last.
+
+    The outermost op is named ``name``; the others ``name.<op><k>``, and
+    constants ``name.c<k>``, numbered per op in the order they are made.
+    """
+    counts: dict[str, int] = {} if kind_counts is None else kind_counts
+    members: list[int] = []
+
+    def derived(prefix: str) -> str:
+        counts[prefix] = counts.get(prefix, 0) + 1
+        return f"{name}.{prefix}{counts[prefix]}"
+
+    if not isinstance(tree, _Op):
+        # A bare name or number: an identity node gives it the author's name.
+        tree = _Op("identity", [tree])
+
+    # Post-order without recursion: (node, is_root, children_done)
+    stack: list[tuple[object, bool, bool]] = [(tree, True, False)]
+    results: list[int] = []
+    while stack:
+        item, is_root, done = stack.pop()
+        if isinstance(item, _Leaf):
+            results.append(item.index)
+        elif isinstance(item, _Const):
+            results.append(graph.add_leaf(derived("c"), "const", item.value, group=name))
+        elif not done:
+            stack.append((item, is_root, True))
+            for arg in reversed(item.args):
+                stack.append((arg, False, False))
+        else:
+            count = len(item.args)
+            args = tuple(results[len(results) - count :])
+            del results[len(results) - count :]
+            node_name = name if is_root else derived(item.op)
+            index = graph.add_op(node_name, item.op, args, group=name, param=item.param)
+            members.append(index)
+            results.append(index)
+    return tuple(members)
+
+
+def count_ops(tree) -> int:
+    """How many primitive nodes a parsed tree will emit (for size limits)."""
+    total = 0
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Op):
+            total += 1
+            stack.extend(item.args)
+        elif isinstance(item, _Const):
+            total += 1
+    return max(total, 1)

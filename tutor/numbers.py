@@ -1,0 +1,37 @@
+"""Number formatting shared by the UI, the command line and the tests.
+
+One function decides how a float reads to a learner, so a value looks the
+same in the step panel, in the Rich tables of ``trace`` and in test output.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def fmt(x: float, digits: int = 6) -> str:
+    """Format ``x`` with at most ``digits`` significant digits, no float noise.
+
+    ``2.2000000000000002`` reads ``2.2``, ``220.00000000000003`` reads ``220``,
+    ``-0.0`` reads ``0``; very large or very small magnitudes use exponent
+    notation; inf and nan read ``inf``, ``-inf`` and ``nan``.
+    """
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    magnitude = abs(x)
+    if 1e-4 <= magnitude < 10**digits:
+        text = f"{x:.{digits}g}"
+        if "e" in text:  # .g switched to exponent form; force fixed notation
+            decimals = max(0, digits - 1 - int(math.floor(math.log10(magnitude))))
+            text = f"{x:.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"

@@ -1,0 +1,374 @@
+"""The table of primitive operations.
+
+Every primitive node in a graph is one of the ops below. Each op carries its
+forward function, one local-derivative function per input, the formula text a
+learner sees for each of those derivatives, and a short rule used for hints.
+The engine, the JSON output and the UI all read this one table, so the number
+on screen and the formula beside it can never disagree.
+
+Forward and derivative functions take plain floats and never raise: numeric
+trouble (1/0, log of a negative number, exp overflow) gives inf or nan, and
+the engine attaches a warning to the step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+INF = math.inf
+NAN = math.nan
+
+# A local derivative receives the input values, the node's own output value
+# and the op's constant parameter (only `powc` uses it).
+Derivative = Callable[[tuple[float, ...], float, float], float]
+Formula = Callable[[tuple[str, ...], str, float], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One primitive operation and everything a learner needs to know about it."""
+
+    name: str
+    """Key in the table, e.g. ``"mul"``."""
+    arity: int
+    forward: Callable[[tuple[float, ...], float], float]
+    derivatives: tuple[Derivative, ...]
+    """One local derivative per input: d(out)/d(input i)."""
+    formulas: tuple[Formula, ...]
+    """Formula text for each local derivative, given the input names."""
+    expression: Callable[[tuple[str, ...], float], str]
+    """How the node reads as an expression, e.g. ``a + b``."""
+    rule: str
+    """One sentence a learner can apply; used in explanations and quiz hints."""
+    trouble: str = ""
+    """What non-finite output usually means for this op."""
+
+
+# --- safe scalar helpers -------------------------------------------------
+
+
+def _div(a: float, b: float) -> float:
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or math.isnan(a):
+            return NAN
+        return math.copysign(INF, a) * math.copysign(1.0, b)
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return INF
+
+
+def _log(x: float) -> float:
+    if math.isnan(x) or x < 0:
+        return NAN
+    if x == 0:
+        return -INF
+    return math.log(x)
+
+
+def _pow(a: float, b: float) -> float:
+    try:
+        result = a**b
+    except ZeroDivisionError:
+        return INF
+    except OverflowError:
+        return INF
+    if isinstance(result, complex):
+        return NAN
+    return float(result)
+
+
+def _mul(a: float, b: float) -> float:
+    return a * b
+
+
+def _sigmoid(x: float) -> float:
+    # Two branches keep exp from overflowing for large |x|.
+    if x >= 0:
+        return 1.0 / (1.0 + _exp(-x))
+    e = _exp(x)
+    return e / (1.0 + e)
+
+
+def _num(n: float) -> str:
+    """A constant as written in a formula: 2 rather than 2.0."""
+    from tutor.numbers import fmt
+
+    return fmt(n)
+
+
+def _wrap(name: str) -> str:
+    """Parenthesise a name that is not a single token, for formula text."""
+    return name if name.replace("_", "a").replace(".", "a").isalnum() else f"({name})"
+
+
+# --- the table -----------------------------------------------------------
+
+OPS: dict[str, Op] = {}
+
+
+def _register(op: Op) -> Op:
+    OPS[op.name] = op
+    return op
+
+
+_register(
+    Op(
+        name="add",
+        arity=2,
+        forward=lambda v, n: v[0] + v[1],
+        # d(x + y)/dx = 1, d(x + y)/dy = 1
+        derivatives=(lambda v, o, n: 1.0, lambda v, o, n: 1.0),
+        formulas=(lambda a, o, n: "1", lambda a, o, n: "1"),
+        expression=lambda a, n: f"{a[0]} + {a[1]}",
+        rule="An add node passes the upstream gradient to both inputs unchanged (local derivative 1).",
+    )
+)
+_register(
+    Op(
+        name="sub",
+        arity=2,
+        forward=lambda v, n: v[0] - v[1],
+        # d(x - y)/dx = 1, d(x - y)/dy = -1
+        derivatives=(lambda v, o, n: 1.0, lambda v, o, n: -1.0),
+        formulas=(lambda a, o, n: "1", lambda a, o, n: "-1"),
+        expression=lambda a, n: f"{a[0]} - {a[1]}",
+        rule="A subtract node passes the gradient to the first input and its negative to the second.",
+    )
+)
+_register(
+    Op(
+        name="mul",
+        arity=2,
+        forward=lambda v, n: _mul(v[0], v[1]),
+        # d(x * y)/dx = y, d(x * y)/dy = x: the inputs are swapped
+        derivatives=(lambda v, o, n: v[1], lambda v, o, n: v[0]),
+        formulas=(lambda a, o, n: a[1], lambda a, o, n: a[0]),
+        expression=lambda a, n: f"{_wrap(a[0])} × {_wrap(a[1])}",
+        rule="A multiply node sends back the *other* input: d(x·y)/dx = y and d(x·y)/dy = x.",
+    )
+)
+_register(
+    Op(
+        name="div",
+        arity=2,
+        forward=lambda v, n: _div(v[0], v[1]),
+        # d(x / y)/dx = 1/y, d(x / y)/dy = -x/y²
+        derivatives=(
+            lambda v, o, n: _div(1.0, v[1]),
+            lambda v, o, n: -_div(v[0], v[1] * v[1]),
+        ),
+        formulas=(
+            lambda a, o, n: f"1/{_wrap(a[1])}",
+            lambda a, o, n: f"-{_wrap(a[0])}/{_wrap(a[1])}²",
+        ),
+        expression=lambda a, n: f"{_wrap(a[0])} / {_wrap(a[1])}",
+        rule="A divide node x/y sends back 1/y to x and -x/y² to y.",
+        trouble="division by zero",
+    )
+)
+_register(
+    Op(
+        name="neg",
+        arity=1,
+        forward=lambda v, n: -v[0],
+        # d(-x)/dx = -1
+        derivatives=(lambda v, o, n: -1.0,),
+        formulas=(lambda a, o, n: "-1",),
+        expression=lambda a, n: f"-{_wrap(a[0])}",
+        rule="A negate node flips the sign of the gradient (local derivative -1).",
+    )
+)
+_register(
+    Op(
+        name="reciprocal",
+        arity=1,
+        forward=lambda v, n: _div(1.0, v[0]),
+        # d(1/x)/dx = -1/x² = -y²
+        derivatives=(lambda v, o, n: -(o * o),),
+        formulas=(lambda a, o, n: f"-1/{_wrap(a[0])}² = -{_wrap(o)}²",),
+        expression=lambda a, n: f"1 / {_wrap(a[0])}",
+        rule="A 1/x node sends back -1/x², which is minus its own output squared.",
+        trouble="division by zero",
+    )
+)
+_register(
+    Op(
+        name="exp",
+        arity=1,
+        forward=lambda v, n: _exp(v[0]),
+        # d(e^x)/dx = e^x = y
+        derivatives=(lambda v, o, n: o,),
+        formulas=(lambda a, o, n: f"exp({a[0]}) = {o}",),
+        expression=lambda a, n: f"exp({a[0]})",
+        rule="An exp node sends back its own output: d(eˣ)/dx = eˣ.",
+        trouble="exp overflowed",
+    )
+)
+_register(
+    Op(
+        name="log",
+        arity=1,
+        forward=lambda v, n: _log(v[0]),
+        # d(ln x)/dx = 1/x
+        derivatives=(lambda v, o, n: _div(1.0, v[0]),),
+        formulas=(lambda a, o, n: f"1/{_wrap(a[0])}",),
+        expression=lambda a, n: f"log({a[0]})",
+        rule="A log node sends back 1/x.",
+        trouble="log of a number that is not positive",
+    )
+)
+_register(
+    Op(
+        name="powc",
+        arity=1,
+        forward=lambda v, n: _pow(v[0], n),
+        # d(x^n)/dx = n·x^(n-1)
+        derivatives=(lambda v, o, n: n * _pow(v[0], n - 1),),
+        formulas=(
+            lambda a, o, n: f"{_num(n)}·{_wrap(a[0])}"
+            if n == 2
+            else f"{_num(n)}·{_wrap(a[0])}^{_num(n - 1)}",
+        ),
+        expression=lambda a, n: f"{_wrap(a[0])}^{_num(n)}",
+        rule="A power node xⁿ sends back n·xⁿ⁻¹ (for a square, 2x).",
+        trouble="power out of range (negative base or overflow)",
+    )
+)
+_register(
+    Op(
+        name="pow",
+        arity=2,
+        forward=lambda v, n: _pow(v[0], v[1]),
+        # d(x^y)/dx = y·x^(y-1), d(x^y)/dy = x^y·ln x
+        derivatives=(
+            lambda v, o, n: v[1] * _pow(v[0], v[1] - 1),
+            lambda v, o, n: _mul(o, _log(v[0])),
+        ),
+        formulas=(
+            lambda a, o, n: f"{_wrap(a[1])}·{_wrap(a[0])}^({a[1]} - 1)",
+            lambda a, o, n: f"{_wrap(o)}·ln {_wrap(a[0])}",
+        ),
+        expression=lambda a, n: f"{_wrap(a[0])}^{_wrap(a[1])}",
+        rule="A power node xʸ sends back y·xʸ⁻¹ to x and xʸ·ln x to y.",
+        trouble="power out of range (negative base or overflow)",
+    )
+)
+_register(
+    Op(
+        name="sigmoid",
+        arity=1,
+        forward=lambda v, n: _sigmoid(v[0]),
+        # dσ(x)/dx = σ(x)(1 - σ(x)) = y(1 - y)
+        derivatives=(lambda v, o, n: o * (1.0 - o),),
+        formulas=(lambda a, o, n: f"{_wrap(o)}(1 - {_wrap(o)})",),
+        expression=lambda a, n: f"sigmoid({a[0]})",
+        rule="A sigmoid node sends back y(1 - y), where y is its own output.",
+    )
+)
+_register(
+    Op(
+        name="tanh",
+        arity=1,
+        forward=lambda v, n: math.tanh(v[0]),
+        # d tanh(x)/dx = 1 - tanh²(x) = 1 - y²
+        derivatives=(lambda v, o, n: 1.0 - o * o,),
+        formulas=(lambda a, o, n: f"1 - {_wrap(o)}²",),
+        expression=lambda a, n: f"tanh({a[0]})",
+        rule="A tanh node sends back 1 - y², where y is its own output.",
+    )
+)
+_register(
+    Op(
+        name="relu",
+        arity=1,
+        forward=lambda v, n: v[0] if v[0] > 0 else 0.0,
+        # d max(0, x)/dx = 1 if x > 0 else 0: the gate is open or closed
+        derivatives=(lambda v, o, n: 1.0 if v[0] > 0 else 0.0,),
+        formulas=(lambda a, o, n: f"1 if {a[0]} > 0 else 0",),
+        expression=lambda a, n: f"relu({a[0]})",
+        rule="A ReLU node passes the gradient when its input is positive and blocks it (0) otherwise.",
+    )
+)
+_register(
+    Op(
+        name="max",
+        arity=2,
+        forward=lambda v, n: v[0] if v[0] >= v[1] else v[1],
+        # d max(x, y)/dx = 1 if x >= y else 0 (ties go to the first input)
+        derivatives=(
+            lambda v, o, n: 1.0 if v[0] >= v[1] else 0.0,
+            lambda v, o, n: 0.0 if v[0] >= v[1] else 1.0,
+        ),
+        formulas=(
+            lambda a, o, n: f"1 if {a[0]} ≥ {a[1]} else 0",
+            lambda a, o, n: f"1 if {a[1]} > {a[0]} else 0",
+        ),
+        expression=lambda a, n: f"max({a[0]}, {a[1]})",
+        rule="A max node routes the whole gradient to the larger input and 0 to the other.",
+    )
+)
+_register(
+    Op(
+        name="min",
+        arity=2,
+        forward=lambda v, n: v[0] if v[0] <= v[1] else v[1],
+        # d min(x, y)/dx = 1 if x <= y else 0 (ties go to the first input)
+        derivatives=(
+            lambda v, o, n: 1.0 if v[0] <= v[1] else 0.0,
+            lambda v, o, n: 0.0 if v[0] <= v[1] else 1.0,
+        ),
+        formulas=(
+            lambda a, o, n: f"1 if {a[0]} ≤ {a[1]} else 0",
+            lambda a, o, n: f"1 if {a[1]} < {a[0]} else 0",
+        ),
+        expression=lambda a, n: f"min({a[0]}, {a[1]})",
+        rule="A min node routes the whole gradient to the smaller input and 0 to the other.",
+    )
+)
+_register(
+    Op(
+        name="identity",
+        arity=1,
+        forward=lambda v, n: v[0],
+        # d(x)/dx = 1
+        derivatives=(lambda v, o, n: 1.0,),
+        formulas=(lambda a, o, n: "1",),
+        expression=lambda a, n: a[0],
+        rule="An identity node copies its input; the gradient passes through unchanged.",
+    )
+)
+
+FUNCTIONS: dict[str, str] = {
+    "exp": "exp",
+    "log": "log",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "relu",
+    "max": "max",
+    "min": "min",
+}
+"""Function names allowed in expressions, mapped to the op they build."""
+
+
+def local_derivative(op: Op, inputs: tuple[float, ...], out: float, param: float, i: int) -> float:
+    """d(out)/d(input i), never raising: arithmetic trouble becomes nan or inf."""
+    try:
+        return float(op.derivatives[i](inputs, out, param))
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return NAN
+
+
+def evaluate(op: Op, inputs: tuple[float, ...], param: float) -> float:
+    """The op's output, never raising: arithmetic trouble becomes nan or inf."""
+    try:
+        return float(op.forward(inputs, param))
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return NAN

@@ -1,0 +1,440 @@
+"""YAML scenario files -> validated scenarios with a built graph.
+
+Teachers and learners write these files, so every problem becomes a
+``ScenarioError`` carrying the file, line, column and a one-line hint, never
+a traceback. YAML is composed (not constructed) with PyYAML's safe loader, so
+no object can be built from a file; anchors and aliases are refused (they
+allow alias bombs), duplicate keys are refused (PyYAML would silently keep
+the last), and expressions go through the whitelist in ``tutor.expr``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from tutor.expr import ExprError, build, count_ops, normalize_name, parse
+from tutor.graph import Graph
+from tutor.ops import FUNCTIONS
+
+MAX_BYTES = 2 * 1024 * 1024
+"""Largest scenario file read, in bytes."""
+MAX_NODES = 50_000
+"""Largest graph built from a file, in primitive nodes (leaves included)."""
+MAX_YAML_DEPTH = 20
+"""Deepest YAML nesting accepted; a scenario needs three levels."""
+
+KEYS = ("title", "description", "inputs", "params", "nodes", "output", "learning_rate", "notes", "view")
+VIEWS = ("expanded", "groups")
+
+_NUMBER = re.compile(r"^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+class ScenarioError(Exception):
+    """A problem in a scenario file, at a 1-based line and column."""
+
+    def __init__(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line
+        self.col = col
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: error: {self.message}"
+
+    def report(self) -> str:
+        """The error line, plus the hint on an indented second line."""
+        return str(self) + (f"\n    hint: {self.hint}" if self.hint else "")
+
+
+@dataclass(slots=True)
+class Scenario:
+    """A loaded scenario: its settings, its source positions and its graph."""
+
+    path: str
+    name: str
+    title: str
+    description: str
+    inputs: dict[str, float]
+    params: dict[str, float]
+    nodes: dict[str, str]
+    output: str
+    graph: Graph
+    learning_rate: float = 0.1
+    notes: dict[str, str] = field(default_factory=dict)
+    view: str | None = None
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Where each name is defined: (line, col), 1-based."""
+
+    @property
+    def leaves(self) -> dict[str, float]:
+        return {**self.inputs, **self.params}
+
+    @property
+    def named(self) -> list[str]:
+        """Every leaf and named node, in the author's order."""
+        return [*self.inputs, *self.params, *self.nodes]
+
+
+# --- YAML composition with the safety checks -----------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes only, refusing anchors, aliases and deep nesting."""
+
+    def __init__(self, stream: str, path: str) -> None:
+        super().__init__(stream)
+        self._path = path
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        mark = event.start_mark
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise ScenarioError(
+                self._path,
+                mark.line + 1,
+                mark.column + 1,
+                "YAML anchors and aliases (& and *) are not allowed",
+                "write each value out in full",
+            )
+        self._depth += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise ScenarioError(
+                self._path,
+                mark.line + 1,
+                mark.column + 1,
+                f"YAML is nested too deeply (more than {MAX_YAML_DEPTH} levels)",
+                "a scenario needs only a mapping of mappings",
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _at(path: str, node: Node, message: str, hint: str = "", offset: int = 0) -> ScenarioError:
+    mark = node.start_mark
+    return ScenarioError(path, mark.line + 1, mark.column + 1 + offset, message, hint)
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+def _compose(text: str, data: bytes, path: str) -> Node | None:
+    tab = text.find("\t")
+    if tab >= 0:
+        line = text.count("\n", 0, tab) + 1
+        col = tab - (text.rfind("\n", 0, tab) + 1) + 1
+        raise ScenarioError(path, line, col, "tab character", "indent YAML with spaces, not tabs")
+    loader = _Loader(text, path)
+    try:
+        return loader.get_single_node()
+    except ScenarioError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ScenarioError(
+            path, line, col, f"YAML syntax error: {problem}", "check indentation, colons and quotes"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(path, 1, 1, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(path, 1, 1, "YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _check_duplicates(root: Node, path: str) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            seen: dict[str, Node] = {}
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in seen:
+                        first = seen[key.value].start_mark.line + 1
+                        raise _at(
+                            path,
+                            key,
+                            f"duplicate key '{key.value}' (first defined on line {first})",
+                            "each key may appear only once; remove or rename one",
+                        )
+                    seen[key.value] = key
+                stack.append(value)
+        elif isinstance(node.value, list):
+            stack.extend(node.value)
+
+
+# --- values ----------------------------------------------------------------
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+
+
+def _number(node: Node, path: str, what: str) -> float:
+    """A finite number from a scalar node, or a ScenarioError saying why not."""
+    if not isinstance(node, ScalarNode):
+        raise _at(path, node, f"{what} must be a number, not a {'list' if node.id == 'sequence' else 'mapping'}")
+    if node.tag == _BOOL:
+        raise _at(path, node, f"{what} must be a number, not the boolean {node.value}", "write 1 or 0")
+    if node.tag == _NULL:
+        raise _at(path, node, f"{what} has no value", "write a number after the colon")
+    text = node.value.strip()
+    if node.tag in (_INT, _FLOAT) or (node.tag == _STR and node.style is None and _NUMBER.match(text)):
+        try:
+            value = float(yaml.constructor.SafeConstructor().construct_object(node)) if node.tag in (
+                _INT,
+                _FLOAT,
+            ) else float(text.replace("_", ""))
+        except (ValueError, OverflowError, TypeError):
+            raise _at(path, node, f"{what}: '{node.value}' is not a number") from None
+        if not math.isfinite(value):
+            raise _at(path, node, f"{what} must be a finite number, not {node.value}", "nan and inf are not allowed")
+        return value
+    raise _at(path, node, f"{what} must be a number, not '{node.value}'", "write a plain number such as 1.5")
+
+
+def _text(node: Node, path: str, what: str) -> str:
+    if not isinstance(node, ScalarNode) or node.tag == _NULL:
+        raise _at(path, node, f"{what} must be text")
+    return node.value
+
+
+def _mapping(node: Node, path: str, what: str, allow_empty: bool = True) -> list[tuple[Node, Node]]:
+    if isinstance(node, ScalarNode) and node.tag == _NULL and allow_empty:
+        return []
+    if not isinstance(node, MappingNode):
+        raise _at(path, node, f"'{what}' must be a mapping of name: value lines")
+    return node.value
+
+
+def _name(key: Node, path: str, section: str) -> str:
+    if not isinstance(key, ScalarNode) or key.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
+        raise _at(path, key, f"names in '{section}' must be plain identifiers")
+    raw = key.value
+    name = normalize_name(raw)
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise _at(
+            path,
+            key,
+            f"'{raw}' is not a valid name",
+            "names start with a letter or _ and contain letters, digits and _ (any script)",
+        )
+    if name in FUNCTIONS:
+        raise _at(path, key, f"'{name}' is a function name and cannot name a value", f"rename it, e.g. {name}_value")
+    return name
+
+
+# --- the loader ------------------------------------------------------------
+
+
+def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario text; raise ScenarioError on any problem."""
+    if isinstance(text, str):
+        data = text.encode("utf-8")
+    else:
+        data = text
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(path, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "split the scenario")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position(data, exc.start)
+        raise ScenarioError(path, line, col, "file is not valid UTF-8", "save the file with UTF-8 encoding") from None
+    if "\x00" in decoded:
+        line, col = _position(data, data.index(b"\x00"))
+        raise ScenarioError(path, line, col, "file contains a NUL byte", "is this a text file?")
+
+    root = _compose(decoded, data, path)
+    if root is None:
+        raise ScenarioError(path, 1, 1, "file is empty", "a scenario needs at least 'nodes' and 'output'")
+    if not isinstance(root, MappingNode):
+        raise _at(path, root, "the top level must be a mapping (key: value lines)", "start with title:, inputs:, nodes:")
+    _check_duplicates(root, path)
+
+    sections: dict[str, tuple[Node, Node]] = {}
+    for key, value in root.value:
+        if not isinstance(key, ScalarNode) or key.value not in KEYS:
+            shown = key.value if isinstance(key, ScalarNode) else "?"
+            close = difflib.get_close_matches(str(shown), KEYS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(KEYS)
+            raise _at(path, key, f"unknown key '{shown}'", hint)
+        sections[key.value] = (key, value)
+    end = root.end_mark
+    for required in ("nodes", "output"):
+        if required not in sections:
+            raise ScenarioError(
+                path, end.line + 1 if end.column else end.line or 1, 1, f"missing '{required}'",
+                "a scenario needs 'nodes' (name: expression lines) and 'output' (the node to differentiate)",
+            )
+
+    stem = Path(path).stem if path and not path.startswith("<") else "scenario"
+    title = _text(sections["title"][1], path, "title") if "title" in sections else stem
+    description = _text(sections["description"][1], path, "description").strip() if "description" in sections else ""
+
+    graph = Graph()
+    positions: dict[str, tuple[int, int]] = {}
+    leaves: dict[str, dict[str, float]] = {"inputs": {}, "params": {}}
+
+    def define(name: str, key: Node) -> None:
+        if name in positions:
+            line = positions[name][0]
+            raise _at(path, key, f"'{name}' is defined twice (first on line {line})", "give each value its own name")
+        positions[name] = (key.start_mark.line + 1, key.start_mark.column + 1)
+
+    for section, kind in (("inputs", "input"), ("params", "param")):
+        if section not in sections:
+            continue
+        for key, value in _mapping(sections[section][1], path, section):
+            name = _name(key, path, section)
+            define(name, key)
+            number = _number(value, path, f"{kind} '{name}'")
+            leaves[section][name] = number
+            graph.add_leaf(name, kind, number)
+            if len(graph) > MAX_NODES:
+                raise _at(path, key, f"scenario has more than {MAX_NODES:,} nodes", "make the graph smaller")
+
+    node_items = _mapping(sections["nodes"][1], path, "nodes", allow_empty=False)
+    if not node_items:
+        raise _at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b")
+    names = [_name(key, path, "nodes") for key, _ in node_items]
+    expressions: dict[str, str] = {}
+    for index, ((key, value), name) in enumerate(zip(node_items, names)):
+        define(name, key)
+        if not isinstance(value, ScalarNode) or value.tag in (_BOOL, _NULL):
+            raise _at(path, value, f"node '{name}' needs an expression", "e.g. total: a + b")
+        text = value.value
+        later = set(names[index + 1 :])
+        scope = {n: graph.index[n] for n in positions if n != name}
+        try:
+            tree = parse(text, scope, later, own_name=name)
+        except ExprError as exc:
+            offset = exc.offset
+            if value.style in ('"', "'"):
+                offset += 1
+            elif value.style in ("|", ">") or "\n" in text:
+                offset = 0
+            raise _at(path, value, f"in '{name}': {exc.message}", exc.hint, offset=offset) from None
+        if len(graph) + count_ops(tree) > MAX_NODES:
+            raise _at(
+                path, key, f"scenario has more than {MAX_NODES:,} primitive nodes", "make the graph smaller"
+            )
+        members = build(graph, name, tree)
+        graph.add_group(name, members)
+        expressions[name] = text.strip()
+
+    out_key, out_node = sections["output"]
+    output = _text(out_node, path, "output").strip()
+    if normalize_name(output) not in positions:
+        close = difflib.get_close_matches(output, list(positions), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "output names one of the nodes"
+        raise _at(path, out_node, f"output '{output}' is not defined", hint)
+    output = normalize_name(output)
+    graph.output = graph.index[output]
+
+    learning_rate = 0.1
+    if "learning_rate" in sections:
+        node = sections["learning_rate"][1]
+        learning_rate = _number(node, path, "learning_rate")
+        if learning_rate <= 0:
+            raise _at(path, node, "learning_rate must be positive")
+
+    notes: dict[str, str] = {}
+    if "notes" in sections:
+        for key, value in _mapping(sections["notes"][1], path, "notes"):
+            name = normalize_name(str(key.value))
+            if name not in positions:
+                raise _at(path, key, f"note for unknown name '{key.value}'", "notes are keyed by input or node names")
+            notes[name] = _text(value, path, f"note for '{name}'").strip()
+
+    view = None
+    if "view" in sections:
+        node = sections["view"][1]
+        view = _text(node, path, "view").strip()
+        if view not in VIEWS:
+            raise _at(path, node, f"view must be one of {', '.join(VIEWS)}, not '{view}'")
+
+    return Scenario(
+        path=path,
+        name=stem,
+        title=title,
+        description=description,
+        inputs=leaves["inputs"],
+        params=leaves["params"],
+        nodes=expressions,
+        output=output,
+        graph=graph,
+        learning_rate=learning_rate,
+        notes=notes,
+        view=view,
+        positions=positions,
+    )
+
+
+def load(path: str | Path) -> Scenario:
+    """Load a scenario file; unreadable files become ScenarioError too."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError(str(path), 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        data = path.read_bytes()
+    except ScenarioError:
+        raise
+    except IsADirectoryError:
+        raise ScenarioError(str(path), 1, 1, "is a directory, not a scenario file") from None
+    except OSError as exc:
+        raise ScenarioError(str(path), 1, 1, f"cannot read file: {exc.strerror or exc}") from None
+    return loads(data, str(path))
+
+
+# --- built-in scenarios ----------------------------------------------------
+
+
+def builtin_dir() -> Path:
+    """The folder of built-in scenarios: inside the installed package, or the checkout's."""
+    packaged = resources.files("tutor") / "scenarios"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+
+
+def resolve(spec: str) -> Scenario:
+    """Load ``spec``: a file path, or the name of a built-in scenario."""
+    path = Path(spec)
+    if path.is_file():
+        return load(path)
+    candidate = builtin_dir() / f"{spec}.yaml"
+    if "/" not in spec and candidate.is_file():
+        return load(candidate)
+    close = difflib.get_close_matches(spec, builtin_names(), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "run `python -m tutor list` for the built-in scenarios"
+    raise ScenarioError(spec, 1, 1, "no such file or built-in scenario", hint)
