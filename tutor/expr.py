@@ -200,7 +200,7 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
         raise ExprError(f"invalid expression: {message}", lead + offset, f"expressions may use {_ALLOWED}") from None
     except (RecursionError, MemoryError):
         raise ExprError("expression is nested too deeply", lead, "split it into several named nodes") from None
-    parser = _Parser(stripped, scope, set(later), own_name)
+    parser = _Parser(stripped, scope, later, own_name)
     try:
         result = parser.walk(tree.body)
     except ExprError as exc:

@@ -104,9 +104,32 @@ def _num(n: float) -> str:
     return fmt(n)
 
 
+def _is_atom(text: str) -> bool:
+    """True for a name, a number, or one call such as ``exp(x)``."""
+    if text.replace("_", "a").replace(".", "a").isalnum():
+        return True
+    try:
+        float(text)
+        return True
+    except ValueError:
+        pass
+    if text.count("^") == 1 and " " not in text:
+        base, _, exponent = text.partition("^")
+        return _is_atom(base) and _is_atom(exponent)
+    if text.endswith(")") and "(" in text and text[: text.index("(")].replace("_", "a").isalnum():
+        depth = 0
+        for position, char in enumerate(text):
+            depth += char == "("
+            depth -= char == ")"
+            if depth == 0 and position < len(text) - 1 and position >= text.index("("):
+                return False
+        return True
+    return False
+
+
 def _wrap(name: str) -> str:
     """Parenthesise a name that is not a single token, for formula text."""
-    return name if name.replace("_", "a").replace(".", "a").isalnum() else f"({name})"
+    return name if _is_atom(name) else f"({name})"
 
 
 # --- the table -----------------------------------------------------------

@@ -323,13 +323,15 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
         raise _at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b")
     names = [_name(key, path, "nodes") for key, _ in node_items]
     expressions: dict[str, str] = {}
-    for index, ((key, value), name) in enumerate(zip(node_items, names)):
+    # Kept up to date as nodes are read (rebuilding them per node is quadratic).
+    scope = {n: graph.index[n] for n in positions}
+    later = set(names)
+    for (key, value), name in zip(node_items, names):
         define(name, key)
+        later.discard(name)
         if not isinstance(value, ScalarNode) or value.tag in (_BOOL, _NULL):
             raise _at(path, value, f"node '{name}' needs an expression", "e.g. total: a + b")
         text = value.value
-        later = set(names[index + 1 :])
-        scope = {n: graph.index[n] for n in positions if n != name}
         try:
             tree = parse(text, scope, later, own_name=name)
         except ExprError as exc:
@@ -345,6 +347,7 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
             )
         members = build(graph, name, tree)
         graph.add_group(name, members)
+        scope[name] = graph.index[name]
         expressions[name] = text.strip()
 
     out_key, out_node = sections["output"]

@@ -1,0 +1,336 @@
+"""The same gradient seen from other angles, as plain data.
+
+- ``group_trace``: forward/backward with each named node as one box, its
+  local derivatives computed from its primitives.
+- ``forward_mode``: the tangent d(node)/d(leaf) of every node, in order.
+- ``paths``: every path from a leaf to the output with its edge product.
+- ``numeric_check``: central differences beside the backprop gradient.
+- ``train``: gradient-descent steps on the params.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tutor.graph import Graph
+from tutor.ops import OPS, local_derivative
+from tutor.trace import BackwardStep, Edge, ForwardStep, Trace, forward_values, leaf_values, run
+
+# --- group level -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTrace:
+    """Forward and backward steps over named nodes as single boxes."""
+
+    forward: tuple[ForwardStep, ...]
+    backward: tuple[BackwardStep, ...]
+    inputs: dict[str, tuple[str, ...]]
+    """Named node -> the leaves and named nodes it reads, in first-use order."""
+
+
+def _edge_locals(graph: Graph, trace: Trace, index: int) -> list[float]:
+    node = graph.nodes[index]
+    inputs = tuple(trace.values[i] for i in node.inputs)
+    return [
+        local_derivative(OPS[node.op], inputs, trace.values[index], node.param, p) for p in range(len(node.inputs))
+    ]
+
+
+def _external_inputs(graph: Graph, members: tuple[int, ...]) -> list[int]:
+    inside = set(members)
+    seen: list[int] = []
+    for m in members:
+        for i in graph.nodes[m].inputs:
+            if i not in inside and graph.nodes[i].kind != "const" and i not in seen:
+                seen.append(i)
+    return seen
+
+
+def _group_formula(graph: Graph, trace: Trace, members: tuple[int, ...], source: int) -> str:
+    """Sum over paths inside the group of the product of formula texts.
+
+    Intermediates have no box in the collapsed view, so they are written as
+    the expressions they stand for; the root keeps its name (``-y²``).
+    """
+    folded = _folded(graph, members)
+    labels = [n.label for n in graph.nodes]
+    root = members[-1]
+    inside = set(members)
+    terms: list[str] = []
+    stack: list[tuple[int, list[str]]] = [(root, [])]
+    while stack and len(terms) <= 8:
+        index, factors = stack.pop()
+        node = graph.nodes[index]
+        op = OPS[node.op]
+        names = tuple(folded.get(i, labels[i]) if i != root else labels[i] for i in node.inputs)
+        out = labels[index] if index == root else folded[index]
+        for position, i in enumerate(node.inputs):
+            parts = op.formulas[position](names, out, node.param).split(" = ")
+            text = parts[-1] if index == root else parts[0]
+            here = factors + ([] if text == "1" else [text])
+            if i == source:
+                terms.append(" · ".join(here) if here else "1")
+            elif i in inside:
+                stack.append((i, here))
+    return " + ".join(terms) if terms else "0"
+
+
+def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
+    """Named nodes as black boxes: value in, value out, one local derivative per input."""
+    labels = [n.label for n in graph.nodes]
+    forward: list[ForwardStep] = []
+    inputs_of: dict[str, tuple[str, ...]] = {}
+    local_of: dict[str, dict[int, float]] = {}
+    for name, members in graph.groups.items():
+        root = members[-1]
+        external = _external_inputs(graph, members)
+        inputs_of[name] = tuple(labels[i] for i in external)
+        # Backprop inside the group only, seeded at the group's root.
+        inner = {root: 1.0}
+        inside = set(members)
+        local: dict[int, float] = {i: 0.0 for i in external}
+        for m in reversed(members):
+            upstream = inner.get(m, 0.0)
+            for position, (i, d) in enumerate(zip(graph.nodes[m].inputs, _edge_locals(graph, trace, m))):
+                if i in local:
+                    local[i] += upstream * d
+                elif i in inside:
+                    inner[i] = inner.get(i, 0.0) + upstream * d
+        local_of[name] = local
+        warning = next((s.warning for s in trace.forward if s.node == name and s.warning), "")
+        forward.append(
+            ForwardStep(
+                node=name,
+                op="group" if len(members) > 1 else graph.nodes[root].op,
+                inputs=tuple(graph.nodes[i].name for i in external),
+                input_values=tuple(trace.values[i] for i in external),
+                value=trace.values[root],
+                expression=_group_expression(graph, members),
+                warning=warning,
+            )
+        )
+
+    backward: list[BackwardStep] = []
+    needed = graph.ancestors_of_output()
+    grads: dict[int, float] = {graph.output: 1.0} if graph.output >= 0 else {}
+    for name in reversed(list(graph.groups)):
+        members = graph.groups[name]
+        root = members[-1]
+        if not needed[root]:
+            continue
+        upstream = grads.get(root, 0.0)
+        edges = []
+        for position, (i, local) in enumerate(local_of[name].items()):
+            before = grads.get(i, 0.0)
+            contribution = upstream * local
+            grads[i] = before + contribution
+            edges.append(
+                Edge(
+                    input=graph.nodes[i].name,
+                    position=position,
+                    local_formula=_group_formula(graph, trace, members, i),
+                    local=local,
+                    contribution=contribution,
+                    grad_before=before,
+                    grad_after=before + contribution,
+                )
+            )
+        op = "group" if len(members) > 1 else graph.nodes[root].op
+        backward.append(BackwardStep(name, op, upstream, tuple(edges)))
+    return GroupTrace(tuple(forward), tuple(backward), inputs_of)
+
+
+def _folded(graph: Graph, members: tuple[int, ...]) -> dict[int, str]:
+    """Each group member written as an expression over the group's inputs."""
+    text: dict[int, str] = {}
+    for m in members:
+        node = graph.nodes[m]
+        args = tuple(text.get(i, graph.nodes[i].label) for i in node.inputs)
+        text[m] = OPS[node.op].expression(args, node.param)
+    return text
+
+
+def _group_expression(graph: Graph, members: tuple[int, ...]) -> str:
+    """The group's primitives folded back into one expression string."""
+    return _folded(graph, members)[members[-1]]
+
+
+# --- forward mode ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TangentTerm:
+    input: str
+    local: float
+    input_tangent: float
+    product: float
+
+
+@dataclass(frozen=True, slots=True)
+class TangentStep:
+    """d(node)/d(leaf) = sum over inputs of local × the input's tangent."""
+
+    node: str
+    terms: tuple[TangentTerm, ...]
+    tangent: float
+
+
+def forward_mode(graph: Graph, trace: Trace, leaf: str) -> list[TangentStep]:
+    """Push d/d(leaf) from the leaves to the output, one step per op node."""
+    source = graph.index[leaf]
+    if graph.nodes[source].kind not in ("input", "param"):
+        raise KeyError(leaf)
+    tangents = [0.0] * len(graph.nodes)
+    tangents[source] = 1.0  # d(leaf)/d(leaf) = 1 seeds forward mode
+    steps: list[TangentStep] = []
+    for node in graph.nodes:
+        if node.kind != "op":
+            continue
+        locals_ = _edge_locals(graph, trace, node.index)
+        terms = tuple(
+            TangentTerm(graph.nodes[i].name, d, tangents[i], d * tangents[i] if tangents[i] else 0.0)
+            for i, d in zip(node.inputs, locals_)
+        )
+        tangents[node.index] = math.fsum(t.product for t in terms)
+        steps.append(TangentStep(node.name, terms, tangents[node.index]))
+    return steps
+
+
+# --- paths -------------------------------------------------------------------
+
+
+class TooManyPaths(Exception):
+    """More paths than the limit: the count is known, the list is not built."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"{count:,} paths lead to the output, more than the limit of {limit:,}; pick a leaf nearer the output")
+        self.count = count
+        self.limit = limit
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """One route from a leaf to the output: its nodes, edge derivatives and their product."""
+
+    nodes: tuple[str, ...]
+    locals: tuple[float, ...]
+    product: float
+
+
+def count_paths(graph: Graph, leaf: str) -> int:
+    """Number of edge paths from ``leaf`` to the output (exact integer)."""
+    source = graph.index[leaf]
+    counts = [0] * len(graph.nodes)
+    counts[source] = 1
+    for node in graph.nodes[source + 1 : graph.output + 1]:
+        counts[node.index] = sum(counts[i] for i in node.inputs)
+    return counts[graph.output] if graph.output >= source else 0
+
+
+def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path]:
+    """Every path from ``leaf`` to the output; raises TooManyPaths past ``limit``."""
+    total = count_paths(graph, leaf)
+    if total > limit:
+        raise TooManyPaths(total, limit)
+    source = graph.index[leaf]
+    reaches = [False] * len(graph.nodes)
+    reaches[source] = True
+    for node in graph.nodes[source + 1 :]:
+        reaches[node.index] = any(reaches[i] for i in node.inputs)
+    found: list[Path] = []
+    # Walk backwards from the output, following only edges that reach the leaf.
+    stack: list[tuple[int, tuple[int, ...], tuple[float, ...]]] = [(graph.output, (graph.output,), ())]
+    while stack:
+        index, route, factors = stack.pop()
+        if index == source:
+            names = tuple(graph.nodes[i].name for i in reversed(route))
+            locals_ = tuple(reversed(factors))
+            product = 1.0
+            for f in locals_:
+                product *= f
+            found.append(Path(names, locals_, product))
+            continue
+        node = graph.nodes[index]
+        if node.kind != "op":
+            continue
+        edge_locals = _edge_locals(graph, trace, index)
+        for i, d in reversed(list(zip(node.inputs, edge_locals))):
+            if reaches[i]:
+                stack.append((i, route + (i,), factors + (d,)))
+    return found
+
+
+# --- numeric check ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NumericRow:
+    leaf: str
+    backprop: float
+    numeric: float
+    relative_error: float
+    step: float
+
+
+def _output_at(graph: Graph, values: list[float]) -> float:
+    return forward_values(graph, values)[graph.output]
+
+
+def numeric_check(graph: Graph, trace: Trace, overrides: dict[str, float] | None = None) -> list[NumericRow]:
+    """Central differences (f(x+h) - f(x-h)) / 2h for every input and param."""
+    base = leaf_values(graph, overrides)
+    rows = []
+    for leaf in graph.leaves:
+        x = base[leaf.index]
+        h = 1e-6 * max(1.0, abs(x))
+        up = list(base)
+        up[leaf.index] = x + h
+        down = list(base)
+        down[leaf.index] = x - h
+        numeric = (_output_at(graph, up) - _output_at(graph, down)) / (2 * h)
+        backprop = trace.grads[leaf.index]
+        scale = max(abs(backprop), abs(numeric), 1e-12)
+        error = abs(backprop - numeric) / scale if math.isfinite(backprop - numeric) else math.inf
+        if backprop == numeric:
+            error = 0.0
+        rows.append(NumericRow(leaf.name, backprop, numeric, error, h))
+    return rows
+
+
+# --- training --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrainStep:
+    """One gradient-descent step: every param moves by -learning_rate × grad."""
+
+    loss_before: float
+    loss_after: float
+    params_before: dict[str, float]
+    grads: dict[str, float]
+    params_after: dict[str, float]
+
+
+def train_step(graph: Graph, values: dict[str, float], learning_rate: float) -> TrainStep:
+    """All params update at once, from gradients taken at the same point."""
+    trace = run(graph, values)
+    params = graph.params
+    before = {p.name: trace.values[p.index] for p in params}
+    grads = {p.name: trace.grads[p.index] for p in params}
+    after = {name: before[name] - learning_rate * grads[name] for name in before}
+    new_values = {**values, **after}
+    loss_after = _output_at(graph, leaf_values(graph, new_values))
+    return TrainStep(trace.output_value, loss_after, before, grads, after)
+
+
+def train(graph: Graph, values: dict[str, float], learning_rate: float, steps: int) -> list[TrainStep]:
+    """``steps`` gradient-descent steps from ``values`` (leaf overrides)."""
+    history: list[TrainStep] = []
+    current = dict(values)
+    for _ in range(steps):
+        step = train_step(graph, current, learning_rate)
+        history.append(step)
+        current.update(step.params_after)
+    return history

@@ -1,0 +1,200 @@
+"""The command line: ``trace``, ``check``, ``train``, ``list``.
+
+Argument parsing lives here; the work is done by the engine modules. Every
+scenario problem is printed as ``FILE:LINE:COL: error: message`` and turns
+into exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from rich.console import Console
+
+from tutor import analysis, report
+from tutor.scenario import Scenario, ScenarioError, builtin_dir, builtin_names, load, resolve
+from tutor.trace import run
+
+COMMANDS = ("trace", "check", "train", "list")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description="Step through backpropagation on a computational graph.",
+        epilog="Run `python -m tutor list` to see the built-in scenarios.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    trace = sub.add_parser("trace", help="print the forward and backward steps of a scenario")
+    trace.add_argument("scenario", help="a scenario file or a built-in name such as shopping")
+    trace.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    trace.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="override an input or param (repeatable)"
+    )
+    trace.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode")
+    trace.add_argument("--mode", choices=("forward", "paths"), help="forward-mode tangents or all paths for --wrt")
+
+    check = sub.add_parser("check", help="validate scenario files")
+    check.add_argument("files", nargs="+", metavar="FILE")
+
+    train = sub.add_parser("train", help="run gradient-descent steps on a scenario's params")
+    train.add_argument("scenario")
+    train.add_argument("--steps", type=int, default=1, metavar="N", help="number of steps (default 1)")
+    train.add_argument("--lr", type=float, metavar="X", help="learning rate (default: the scenario's)")
+    train.add_argument("--json", action="store_true")
+    train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+
+    sub.add_parser("list", help="list the built-in scenarios")
+    return parser
+
+
+class UsageError(Exception):
+    """A bad command-line value (not a scenario problem)."""
+
+
+def _overrides(scenario: Scenario, pairs: list[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep:
+            raise UsageError(f"--set expects NAME=VALUE, got {pair!r}")
+        if name not in scenario.leaves:
+            raise UsageError(f"--set: {name!r} is not an input or param of {scenario.name}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"--set: {text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise UsageError(f"--set: {name} must be finite")
+        values[name] = value
+    return values
+
+
+def cmd_trace(args: argparse.Namespace, console: Console) -> int:
+    scenario = resolve(args.scenario)
+    overrides = _overrides(scenario, args.set)
+    trace = run(scenario.graph, overrides)
+    tangents = routes = None
+    if args.mode or args.wrt:
+        if not (args.mode and args.wrt):
+            raise UsageError("--wrt and --mode go together, e.g. --wrt b --mode paths")
+        if args.wrt not in scenario.leaves:
+            raise UsageError(f"--wrt: {args.wrt!r} is not an input or param of {scenario.name}")
+        if args.mode == "forward":
+            tangents = analysis.forward_mode(scenario.graph, trace, args.wrt)
+        else:
+            try:
+                routes = analysis.paths(scenario.graph, trace, args.wrt)
+            except analysis.TooManyPaths as exc:
+                raise UsageError(str(exc)) from None
+    if args.json:
+        data = report.extra_json(report.trace_json(scenario, trace), tangents, routes)
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    console.print(f"[bold]{scenario.title}[/]  ({scenario.name})")
+    if scenario.description:
+        console.print(scenario.description, style="dim")
+    console.print(report.forward_table(trace))
+    console.print(report.backward_table(trace))
+    console.print(report.summary_table(scenario, trace))
+    if tangents is not None:
+        console.print(report.tangent_table(args.wrt, tangents))
+    if routes is not None:
+        console.print(report.paths_table(args.wrt, routes))
+    for warning in trace.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    failed = 0
+    for name in args.files:
+        try:
+            scenario = load(name)
+        except ScenarioError as exc:
+            failed += 1
+            print(exc.report())
+            continue
+        print(f"{name}: ok ({len(scenario.graph)} nodes)")
+    return 1 if failed else 0
+
+
+def cmd_train(args: argparse.Namespace, console: Console) -> int:
+    scenario = resolve(args.scenario)
+    if not scenario.params:
+        raise UsageError(f"{scenario.name} has no params to train (add a 'params:' section)")
+    if args.steps < 0:
+        raise UsageError("--steps must be 0 or more")
+    lr = scenario.learning_rate if args.lr is None else args.lr
+    if not (math.isfinite(lr) and lr > 0):
+        raise UsageError("--lr must be a positive number")
+    overrides = _overrides(scenario, args.set)
+    start = run(scenario.graph, overrides)
+    initial = {p.name: start.values[p.index] for p in scenario.graph.params}
+    history = analysis.train(scenario.graph, overrides, lr, args.steps)
+    if args.json:
+        data = report.train_json(history, initial, start.output_value)
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    from rich.table import Table
+
+    from tutor.numbers import fmt
+
+    losses = Table(title=f"Training {scenario.name}: learning rate {fmt(lr)}", title_justify="left")
+    losses.add_column("step", justify="right")
+    losses.add_column(scenario.output, justify="right", style="cyan")
+    losses.add_row("0", fmt(start.output_value))
+    for k, step in enumerate(history, 1):
+        losses.add_row(str(k), fmt(step.loss_after))
+    console.print(losses)
+    params = Table(title="Params", title_justify="left")
+    params.add_column("param")
+    params.add_column("start", justify="right")
+    params.add_column("final", justify="right", style="magenta")
+    final = history[-1].params_after if history else initial
+    for name, value in initial.items():
+        params.add_row(name, fmt(value), fmt(final[name]))
+    console.print(params)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
+    table = Table(title="Built-in scenarios", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("title")
+    for name in builtin_names():
+        try:
+            title = load(builtin_dir() / f"{name}.yaml").title
+        except ScenarioError as exc:
+            title = f"[red]{exc}[/]"
+        table.add_row(name, title)
+    console.print(table)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    if not argv:
+        parser.print_help()
+        return 0
+    args = parser.parse_args(argv)
+    console = Console()
+    handler = {"trace": cmd_trace, "check": cmd_check, "train": cmd_train, "list": cmd_list}[args.command]
+    try:
+        return handler(args, console)
+    except ScenarioError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"tutor: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,179 @@
+"""Traces as JSON-ready data and as Rich tables, for the command line.
+
+Both read the same step records the UI shows; numbers in JSON keep full
+float precision (non-finite ones become the strings "inf", "-inf", "nan",
+since JSON has no such numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import Any
+
+from rich.table import Table
+
+from tutor.analysis import NumericRow, Path, TangentStep, TrainStep
+from tutor.numbers import fmt
+from tutor.scenario import Scenario
+from tutor.trace import Trace
+
+
+def number(x: float) -> float | str:
+    """A float for JSON: finite numbers as they are, others as text."""
+    if math.isfinite(x):
+        return x
+    return fmt(x)
+
+
+def _clean(data: Any) -> Any:
+    if isinstance(data, float):
+        return number(data)
+    if isinstance(data, dict):
+        return {k: _clean(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_clean(v) for v in data]
+    return data
+
+
+def named_values(scenario: Scenario, numbers: tuple[float, ...]) -> dict[str, float]:
+    """Every input, param and named node mapped to its entry in ``numbers``."""
+    return {name: numbers[scenario.graph.index[name]] for name in scenario.named}
+
+
+def trace_json(scenario: Scenario, trace: Trace) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = []
+    for step in trace.forward:
+        steps.append({"phase": "forward", **asdict(step)})
+    for step in trace.backward:
+        steps.append({"phase": "backward", **asdict(step)})
+    return _clean(
+        {
+            "scenario": scenario.name,
+            "title": scenario.title,
+            "output": scenario.output,
+            "output_value": trace.output_value,
+            "values": named_values(scenario, trace.values),
+            "grads": named_values(scenario, trace.grads),
+            "steps": steps,
+            "warnings": trace.warnings,
+        }
+    )
+
+
+def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Path] | None) -> dict[str, Any]:
+    if tangents is not None:
+        data["forward_mode"] = _clean([asdict(t) for t in tangents])
+    if routes is not None:
+        data["paths"] = _clean([asdict(p) for p in routes])
+        data["paths_sum"] = number(math.fsum(p.product for p in routes))
+    return data
+
+
+def train_json(history: list[TrainStep], initial: dict[str, float], initial_loss: float) -> dict[str, Any]:
+    params = history[-1].params_after if history else initial
+    return _clean(
+        {
+            "initial_loss": initial_loss,
+            "losses": [s.loss_after for s in history],
+            "params": params,
+            "initial_params": initial,
+        }
+    )
+
+
+# --- Rich tables -----------------------------------------------------------
+
+
+def _is_const(trace: Trace, name: str) -> bool:
+    return trace.graph.node(name).kind == "const"
+
+
+def local_text(formula: str, value: float) -> str:
+    """``tax = 1.1``, or just ``1`` when the formula is the number itself."""
+    shown = fmt(value)
+    return shown if formula == shown else f"{formula} = {shown}"
+
+
+def forward_table(trace: Trace) -> Table:
+    table = Table(title="Forward pass (left to right)", title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("node", style="bold")
+    table.add_column("op")
+    table.add_column("computes")
+    table.add_column("value", justify="right", style="cyan")
+    for k, step in enumerate(trace.forward, 1):
+        inputs = ", ".join(
+            f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not _is_const(trace, n)
+        )
+        warning = f" [yellow]⚠ {step.warning}[/]" if step.warning else ""
+        table.add_row(str(k), step.node, step.op, f"{step.expression}  ({inputs})", fmt(step.value) + warning)
+    return table
+
+
+def backward_table(trace: Trace) -> Table:
+    table = Table(title="Backward pass (right to left)", title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("node", style="bold")
+    table.add_column("upstream", justify="right")
+    table.add_column("to input")
+    table.add_column("local derivative")
+    table.add_column("contribution", justify="right")
+    table.add_column("input grad", justify="right", style="magenta")
+    for k, step in enumerate(trace.backward, 1):
+        edges = [e for e in step.edges if not _is_const(trace, e.input)]
+        for j, edge in enumerate(edges):
+            table.add_row(
+                str(k) if j == 0 else "",
+                step.node if j == 0 else "",
+                fmt(step.upstream) if j == 0 else "",
+                edge.input,
+                local_text(edge.local_formula, edge.local),
+                f"{fmt(step.upstream)} × {fmt(edge.local)} = {fmt(edge.contribution)}",
+                f"{fmt(edge.grad_before)} → {fmt(edge.grad_after)}",
+            )
+    return table
+
+
+def summary_table(scenario: Scenario, trace: Trace) -> Table:
+    table = Table(title=f"d {scenario.output} / d …", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("kind")
+    table.add_column("value", justify="right", style="cyan")
+    table.add_column("gradient", justify="right", style="magenta")
+    for name in scenario.named:
+        node = scenario.graph.node(name)
+        kind = node.kind if node.kind != "op" else "node"
+        table.add_row(name, kind, fmt(trace.value(name)), fmt(trace.grad(name)))
+    return table
+
+
+def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
+    table = Table(title=f"Forward mode: d(node)/d{leaf}, left to right", title_justify="left")
+    table.add_column("node", style="bold")
+    table.add_column("sum of local × input tangent")
+    table.add_column(f"d node / d {leaf}", justify="right", style="magenta")
+    for step in steps:
+        terms = " + ".join(f"{fmt(t.local)}×{fmt(t.input_tangent)}" for t in step.terms)
+        table.add_row(step.node, terms, fmt(step.tangent))
+    return table
+
+
+def paths_table(leaf: str, routes: list[Path]) -> Table:
+    table = Table(title=f"Paths from {leaf} to the output", title_justify="left")
+    table.add_column("path")
+    table.add_column("edge derivatives")
+    table.add_column("product", justify="right", style="magenta")
+    for route in routes:
+        table.add_row(" → ".join(route.nodes), " · ".join(fmt(x) for x in route.locals), fmt(route.product))
+    table.add_row("[bold]sum[/]", "", f"[bold]{fmt(math.fsum(r.product for r in routes))}[/]")
+    return table
+
+
+def numeric_table(rows: list[NumericRow]) -> Table:
+    table = Table(title="Backprop vs central differences", title_justify="left")
+    for column in ("leaf", "backprop", "numeric", "relative error", "step h"):
+        table.add_column(column, justify="left" if column == "leaf" else "right")
+    for row in rows:
+        table.add_row(row.leaf, fmt(row.backprop), fmt(row.numeric), f"{row.relative_error:.1e}", f"{row.step:.0e}")
+    return table
