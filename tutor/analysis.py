@@ -107,7 +107,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
                 inputs=tuple(graph.nodes[i].name for i in external),
                 input_values=tuple(trace.values[i] for i in external),
                 value=trace.values[root],
-                expression=_group_expression(graph, members),
+                expression=group_expression(graph, members),
                 warning=warning,
             )
         )
@@ -142,19 +142,25 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
     return GroupTrace(tuple(forward), tuple(backward), inputs_of)
 
 
-def _folded(graph: Graph, members: tuple[int, ...]) -> dict[int, str]:
-    """Each group member written as an expression over the group's inputs."""
+def _folded(graph: Graph, members: tuple[int, ...], leaf_text=None) -> dict[int, str]:
+    """Each group member written as an expression over the group's inputs.
+
+    ``leaf_text(index)`` gives the text for a node outside the group (its
+    label by default; the UI passes its value to show the arithmetic).
+    """
     text: dict[int, str] = {}
     for m in members:
         node = graph.nodes[m]
-        args = tuple(text.get(i, graph.nodes[i].label) for i in node.inputs)
+        args = tuple(
+            text[i] if i in text else (leaf_text(i) if leaf_text else graph.nodes[i].label) for i in node.inputs
+        )
         text[m] = OPS[node.op].expression(args, node.param)
     return text
 
 
-def _group_expression(graph: Graph, members: tuple[int, ...]) -> str:
+def group_expression(graph: Graph, members: tuple[int, ...], leaf_text=None) -> str:
     """The group's primitives folded back into one expression string."""
-    return _folded(graph, members)[members[-1]]
+    return _folded(graph, members, leaf_text)[members[-1]]
 
 
 # --- forward mode ----------------------------------------------------------

@@ -84,6 +84,26 @@ class _Parser:
     def error(self, node: ast.AST, message: str, hint: str = "") -> ExprError:
         return ExprError(message, _char_offset(self.text, getattr(node, "col_offset", 0)), hint)
 
+    def error_after(self, node: ast.AST, message: str, hint: str = "") -> ExprError:
+        """An error at the token following ``node``: the ``.`` of ``x.real``,
+        the ``[`` of ``x[0]``, the operator of ``a > b``."""
+        offset = getattr(node, "col_offset", 0)
+        if getattr(node, "end_lineno", None) == 1 and node.end_col_offset is not None:
+            data = self.text.encode("utf-8")
+            offset = node.end_col_offset
+            while offset < len(data) and data[offset : offset + 1] in (b" ", b"\t", b")"):
+                offset += 1
+        return ExprError(message, _char_offset(self.text, offset), hint)
+
+    def reject(self, node: ast.AST) -> ExprError:
+        """The error for a construct outside the whitelist, at its token."""
+        hint = f"expressions may use {_ALLOWED}"
+        if isinstance(node, (ast.Attribute, ast.Subscript)):
+            return self.error_after(node.value, self.describe(node), hint)
+        if isinstance(node, ast.Compare):
+            return self.error_after(node.left, self.describe(node), hint)
+        return self.error(node, self.describe(node), hint)
+
     def walk(self, node: ast.AST, depth: int = 0):
         if depth > MAX_DEPTH:
             raise self.error(
@@ -114,7 +134,7 @@ class _Parser:
             kind = _BINOPS.get(type(node.op))
             if kind is None:
                 symbol = _SYMBOLS.get(type(node.op), "this operator")
-                raise self.error(node, f"operator {symbol} is not allowed", "use + - * / or **")
+                raise self.error_after(node.left, f"operator {symbol} is not allowed", "use + - * / or **")
             left = self.walk(node.left, depth + 1)
             right = self.walk(node.right, depth + 1)
             if kind == "div" and isinstance(left, _Const) and left.value == 1.0:
@@ -124,7 +144,7 @@ class _Parser:
             return _Op(kind, [left, right])
         if isinstance(node, ast.Call):
             return self.call(node, depth)
-        raise self.error(node, self.describe(node), f"expressions may use {_ALLOWED}")
+        raise self.reject(node)
 
     def name(self, node: ast.Name):
         name = node.id
@@ -148,38 +168,48 @@ class _Parser:
 
     def call(self, node: ast.Call, depth: int):
         if not isinstance(node.func, ast.Name):
-            raise self.error(node, "only calls to " + ", ".join(FUNCTIONS) + " are allowed")
+            if type(node.func) in _DESCRIBED:
+                raise self.reject(node.func)
+            raise self.error(
+                node, "only calls to " + ", ".join(FUNCTIONS) + " are allowed", "call a function by its name, e.g. exp(x)"
+            )
         fname = node.func.id
         if fname not in FUNCTIONS:
             raise self.error(
                 node, f"unknown function '{fname}'", "available functions: " + ", ".join(FUNCTIONS)
             )
         if node.keywords:
-            raise self.error(node, f"{fname}() takes no keyword arguments")
+            raise self.error(
+                node.keywords[0], f"{fname}() takes no keyword arguments", f"write {fname}(...) with plain arguments"
+            )
         op = FUNCTIONS[fname]
         arity = OPS[op].arity
         if len(node.args) != arity or any(isinstance(a, ast.Starred) for a in node.args):
             plural = "argument" if arity == 1 else "arguments"
-            raise self.error(node, f"{fname}() takes {arity} {plural}, got {len(node.args)}")
+            example = f"{fname}(a)" if arity == 1 else f"{fname}(a, b)"
+            raise self.error(node, f"{fname}() takes {arity} {plural}, got {len(node.args)}", f"e.g. {example}")
         return _Op(op, [self.walk(a, depth + 1) for a in node.args])
 
     @staticmethod
     def describe(node: ast.AST) -> str:
-        what = {
-            ast.Attribute: "attribute access (a.b)",
-            ast.Subscript: "subscripts (a[i])",
-            ast.Compare: "comparisons",
-            ast.BoolOp: "and / or",
-            ast.Lambda: "lambda",
-            ast.IfExp: "if-expressions",
-            ast.JoinedStr: "strings",
-            ast.List: "lists",
-            ast.Tuple: "tuples",
-            ast.Dict: "dicts",
-            ast.Set: "sets",
-            ast.NamedExpr: ":=",
-        }.get(type(node), type(node).__name__)
+        what = _DESCRIBED.get(type(node), type(node).__name__)
         return f"{what} is not allowed in an expression"
+
+
+_DESCRIBED = {
+    ast.Attribute: "attribute access (a.b)",
+    ast.Subscript: "a subscript (a[i])",
+    ast.Compare: "a comparison",
+    ast.BoolOp: "and / or",
+    ast.Lambda: "lambda",
+    ast.IfExp: "an if-expression",
+    ast.JoinedStr: "a string",
+    ast.List: "a list",
+    ast.Tuple: "a tuple",
+    ast.Dict: "a dict",
+    ast.Set: "a set",
+    ast.NamedExpr: ":=",
+}
 
 
 def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_name: str = ""):

@@ -35,3 +35,23 @@ def fmt(x: float, digits: int = 6) -> str:
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}e{int(exponent)}"
+
+
+def operand(x: float) -> str:
+    """A number as an operand in arithmetic text: negatives in parentheses."""
+    text = fmt(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def signed_sum(terms: list[float]) -> str:
+    """``3 + 2`` or ``0.03 − 0.01``: a sum written the way a person writes it."""
+    parts: list[str] = []
+    for i, term in enumerate(terms):
+        text = fmt(term)
+        if i == 0:
+            parts.append(text)
+        elif text.startswith("-"):
+            parts.append(f"− {text[1:]}")
+        else:
+            parts.append(f"+ {text}")
+    return " ".join(parts)

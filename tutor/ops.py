@@ -76,10 +76,11 @@ def _log(x: float) -> float:
 def _pow(a: float, b: float) -> float:
     try:
         result = a**b
-    except ZeroDivisionError:
-        return INF
-    except OverflowError:
-        return INF
+    except (ZeroDivisionError, OverflowError):
+        # 0 to a negative power, or a result too large: infinite, negative
+        # when a negative base (or -0.0) meets an odd integer exponent.
+        negative = math.copysign(1.0, a) < 0 and float(b).is_integer() and b % 2 == 1
+        return -INF if negative else INF
     if isinstance(result, complex):
         return NAN
     return float(result)
@@ -107,6 +108,14 @@ def _num(n: float) -> str:
 def _is_atom(text: str) -> bool:
     """True for a name, a number, or one call such as ``exp(x)``."""
     if text.replace("_", "a").replace(".", "a").isalnum():
+        return True
+    if text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for position, char in enumerate(text):
+            depth += char == "("
+            depth -= char == ")"
+            if depth == 0 and position < len(text) - 1:
+                return False
         return True
     try:
         float(text)
@@ -312,9 +321,9 @@ _register(
     Op(
         name="relu",
         arity=1,
-        forward=lambda v, n: v[0] if v[0] > 0 else 0.0,
+        forward=lambda v, n: v[0] if v[0] > 0 or math.isnan(v[0]) else 0.0,
         # d max(0, x)/dx = 1 if x > 0 else 0: the gate is open or closed
-        derivatives=(lambda v, o, n: 1.0 if v[0] > 0 else 0.0,),
+        derivatives=(lambda v, o, n: 1.0 if v[0] > 0 else (NAN if math.isnan(v[0]) else 0.0),),
         formulas=(lambda a, o, n: f"1 if {a[0]} > 0 else 0",),
         expression=lambda a, n: f"relu({a[0]})",
         rule="A ReLU node passes the gradient when its input is positive and blocks it (0) otherwise.",
@@ -324,7 +333,7 @@ _register(
     Op(
         name="max",
         arity=2,
-        forward=lambda v, n: v[0] if v[0] >= v[1] else v[1],
+        forward=lambda v, n: v[0] if v[0] >= v[1] or math.isnan(v[0]) else v[1],
         # d max(x, y)/dx = 1 if x >= y else 0 (ties go to the first input)
         derivatives=(
             lambda v, o, n: 1.0 if v[0] >= v[1] else 0.0,
@@ -342,7 +351,7 @@ _register(
     Op(
         name="min",
         arity=2,
-        forward=lambda v, n: v[0] if v[0] <= v[1] else v[1],
+        forward=lambda v, n: v[0] if v[0] <= v[1] or math.isnan(v[0]) else v[1],
         # d min(x, y)/dx = 1 if x <= y else 0 (ties go to the first input)
         derivatives=(
             lambda v, o, n: 1.0 if v[0] <= v[1] else 0.0,
@@ -368,6 +377,34 @@ _register(
         rule="An identity node copies its input; the gradient passes through unchanged.",
     )
 )
+
+SYMBOLS: dict[str, str] = {
+    "add": "+",
+    "sub": "−",
+    "mul": "×",
+    "div": "÷",
+    "neg": "−x",
+    "reciprocal": "1/x",
+    "exp": "exp",
+    "log": "log",
+    "powc": "xⁿ",
+    "pow": "xʸ",
+    "sigmoid": "σ",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "max": "max",
+    "min": "min",
+    "identity": "=",
+}
+"""Short op labels drawn on graph boxes."""
+
+
+def symbol(op: str, param: float = 0.0) -> str:
+    """The box label of an op; a square reads x², other powers x^n."""
+    if op == "powc":
+        return "x²" if param == 2 else f"x^{_num(param)}"
+    return SYMBOLS.get(op, op)
+
 
 FUNCTIONS: dict[str, str] = {
     "exp": "exp",

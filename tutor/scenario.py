@@ -129,6 +129,34 @@ def _at(path: str, node: Node, message: str, hint: str = "", offset: int = 0) ->
     return ScenarioError(path, mark.line + 1, mark.column + 1 + offset, message, hint)
 
 
+def _scalar_position(source: str, node: ScalarNode, offset: int) -> tuple[int, int]:
+    """The (line, col) in ``source`` of character ``offset`` of a scalar's value.
+
+    Follows YAML line folding, where a line break and the spaces around it
+    read as one space, so a plain or quoted expression written over several
+    lines still points at the right token. Falls back to where the value
+    starts when it cannot be lined up with the source (block scalars, escapes).
+    """
+    start = node.start_mark
+    if node.style in ("|", ">"):
+        return start.line + 1, start.column + 1
+    i = start.index + (1 if node.style in ("'", '"') else 0)
+    for char in node.value[:offset]:
+        if i >= len(source):
+            return start.line + 1, start.column + 1
+        run = i
+        while run < len(source) and source[run] in " \r\n":
+            run += 1
+        if char == " " and "\n" in source[i:run]:
+            i = run
+        elif char == source[i]:
+            i += 1
+        else:
+            return start.line + 1, start.column + 1
+    line = source.count("\n", 0, i) + 1
+    return line, i - (source.rfind("\n", 0, i) + 1) + 1
+
+
 def _position(data: bytes, offset: int) -> tuple[int, int]:
     line_start = data.rfind(b"\n", 0, offset) + 1
     line = data.count(b"\n", 0, offset) + 1
@@ -149,8 +177,20 @@ def _compose(text: str, data: bytes, path: str) -> Node | None:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and problem.startswith("but "):
+            problem = f"{exc.context}, {problem}"
+        at_end = mark is not None and mark.index >= len(text.rstrip())
+        if at_end and exc.context and exc.context_mark and exc.context_mark.index < mark.index:
+            # An error at the very end of the file ("unexpected end of stream")
+            # is about something left unfinished: point at where it starts
+            # (the unclosed quote or bracket, the key missing its colon).
+            mark = exc.context_mark
+            if "end of stream" in problem or "<stream end>" in problem:
+                problem = f"{exc.context}, the file ends before it is closed"
+            else:
+                problem = f"{exc.context}: {problem}"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise ScenarioError(
             path, line, col, f"YAML syntax error: {problem}", "check indentation, colons and quotes"
         ) from None
@@ -226,7 +266,7 @@ def _mapping(node: Node, path: str, what: str, allow_empty: bool = True) -> list
     if isinstance(node, ScalarNode) and node.tag == _NULL and allow_empty:
         return []
     if not isinstance(node, MappingNode):
-        raise _at(path, node, f"'{what}' must be a mapping of name: value lines")
+        raise _at(path, node, f"'{what}' must be a mapping of name: value lines", "one 'name: value' per line, indented")
     return node.value
 
 
@@ -284,11 +324,12 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
             hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(KEYS)
             raise _at(path, key, f"unknown key '{shown}'", hint)
         sections[key.value] = (key, value)
-    end = root.end_mark
     for required in ("nodes", "output"):
         if required not in sections:
-            raise ScenarioError(
-                path, end.line + 1 if end.column else end.line or 1, 1, f"missing '{required}'",
+            # Reported at the top-level mapping: the end of the block mapping
+            # lands on a trailing comment or blank line, or on an unrelated key.
+            raise _at(
+                path, root, f"missing '{required}'",
                 "a scenario needs 'nodes' (name: expression lines) and 'output' (the node to differentiate)",
             )
 
@@ -335,12 +376,9 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
         try:
             tree = parse(text, scope, later, own_name=name)
         except ExprError as exc:
-            offset = exc.offset
-            if value.style in ('"', "'"):
-                offset += 1
-            elif value.style in ("|", ">") or "\n" in text:
-                offset = 0
-            raise _at(path, value, f"in '{name}': {exc.message}", exc.hint, offset=offset) from None
+            offset = 0 if "\n" in text else exc.offset
+            line, col = _scalar_position(decoded, value, offset)
+            raise ScenarioError(path, line, col, f"in '{name}': {exc.message}", exc.hint) from None
         if len(graph) + count_ops(tree) > MAX_NODES:
             raise _at(
                 path, key, f"scenario has more than {MAX_NODES:,} primitive nodes", "make the graph smaller"
@@ -364,7 +402,7 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
         node = sections["learning_rate"][1]
         learning_rate = _number(node, path, "learning_rate")
         if learning_rate <= 0:
-            raise _at(path, node, "learning_rate must be positive")
+            raise _at(path, node, "learning_rate must be positive", "e.g. learning_rate: 0.1")
 
     notes: dict[str, str] = {}
     if "notes" in sections:
@@ -379,7 +417,7 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
         node = sections["view"][1]
         view = _text(node, path, "view").strip()
         if view not in VIEWS:
-            raise _at(path, node, f"view must be one of {', '.join(VIEWS)}, not '{view}'")
+            raise _at(path, node, f"view must be one of {', '.join(VIEWS)}, not '{view}'", f"e.g. view: {VIEWS[0]}")
 
     return Scenario(
         path=path,

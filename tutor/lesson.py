@@ -1,0 +1,381 @@
+"""A lesson: a scenario's steps laid out for stepping, as plain data.
+
+The UI shows position *k* of a lesson. Everything it draws at *k* (which
+nodes have values, which gradients have arrived, which edges are active, the
+explanation in words) is read here from the engine's step records; nothing
+is recomputed, so stepping back to *k* always gives exactly the same screen.
+
+No UI imports: the tests drive lessons directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tutor.analysis import GroupTrace, group_expression, group_trace
+from tutor.numbers import fmt, operand, signed_sum
+from tutor.ops import OPS, symbol
+from tutor.scenario import Scenario
+from tutor.trace import BackwardStep, ForwardStep, Trace, run
+
+EXPANDED = "expanded"
+GROUPS = "groups"
+GROUPS_BY_DEFAULT_ABOVE = 24
+"""Scenarios with more primitive nodes than this open in the collapsed view."""
+
+Fragment = tuple[str, str]
+"""A piece of explanation text and its style name ("", name, value, grad, formula, note, warn, dim)."""
+Line = list[Fragment]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewNode:
+    key: str
+    title: str
+    subtitle: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEdge:
+    source: str
+    target: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where step *k* is: phase and index into that phase's step list."""
+
+    phase: str  # "start" | "forward" | "backward"
+    index: int  # -1 for start
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Everything the graph needs to draw step *k*."""
+
+    values: dict[str, float]
+    grads: dict[str, float]
+    edge_values: dict[ViewEdge, float]
+    edge_grads: dict[ViewEdge, float]
+    current: str | None
+    active_edges: frozenset[ViewEdge]
+    computed: frozenset[str]
+    finished: frozenset[str]
+    """Nodes whose backward step is done (their gradients have been sent on)."""
+
+
+def default_view(scenario: Scenario) -> str:
+    if scenario.view:
+        return scenario.view
+    return GROUPS if scenario.graph.op_count > GROUPS_BY_DEFAULT_ABOVE else EXPANDED
+
+
+@dataclass
+class Lesson:
+    """One scenario, one set of leaf values, one view: the steps to walk."""
+
+    scenario: Scenario
+    overrides: dict[str, float] = field(default_factory=dict)
+    view: str = EXPANDED
+
+    def __post_init__(self) -> None:
+        self.trace: Trace = run(self.scenario.graph, self.overrides)
+        self.groups: GroupTrace | None = None
+        if self.view == GROUPS:
+            self.groups = group_trace(self.scenario.graph, self.trace)
+        steps = self.groups if self.groups else self.trace
+        self.forward: tuple[ForwardStep, ...] = steps.forward
+        self.backward: tuple[BackwardStep, ...] = steps.backward
+        self._frames: dict[int, Frame] = {}
+
+    # -- shape -------------------------------------------------------------
+
+    @property
+    def graph(self):
+        return self.scenario.graph
+
+    def __len__(self) -> int:
+        """Number of positions: the start, each forward step, each backward step."""
+        return 1 + len(self.forward) + len(self.backward)
+
+    @property
+    def last(self) -> int:
+        return len(self) - 1
+
+    @property
+    def forward_end(self) -> int:
+        return len(self.forward)
+
+    def position(self, k: int) -> Position:
+        if k <= 0:
+            return Position("start", -1)
+        if k <= len(self.forward):
+            return Position("forward", k - 1)
+        return Position("backward", k - 1 - len(self.forward))
+
+    def step(self, k: int) -> ForwardStep | BackwardStep | None:
+        pos = self.position(k)
+        if pos.phase == "forward":
+            return self.forward[pos.index]
+        if pos.phase == "backward":
+            return self.backward[pos.index]
+        return None
+
+    def index_of(self, phase: str, node: str) -> int | None:
+        """The position k of ``node``'s step in ``phase``, if it has one."""
+        steps = self.forward if phase == "forward" else self.backward
+        for i, step in enumerate(steps):
+            if step.node == node:
+                return 1 + i + (len(self.forward) if phase == "backward" else 0)
+        return None
+
+    @cached_property
+    def nodes(self) -> list[ViewNode]:
+        """The boxes of this view, in the author's order."""
+        graph = self.graph
+        out: list[ViewNode] = []
+        if self.view == GROUPS:
+            for node in graph.nodes:
+                if node.kind in ("input", "param"):
+                    out.append(ViewNode(node.name, node.name, node.kind, node.kind))
+                elif node.kind == "op" and node.name in graph.groups:
+                    members = graph.groups[node.name]
+                    subtitle = symbol(node.op, node.param) if len(members) == 1 else f"{len(members)} nodes"
+                    out.append(ViewNode(node.name, node.name, subtitle, "group" if len(members) > 1 else "op"))
+            return out
+        needed = graph.ancestors_of_output()
+        for node in graph.nodes:
+            if node.kind == "const" and not any(needed[c] for c, _ in self._consumers[node.index]):
+                continue
+            subtitle = node.kind if node.is_leaf else symbol(node.op, node.param)
+            out.append(ViewNode(node.name, node.label, subtitle, node.kind))
+        return out
+
+    @cached_property
+    def _consumers(self):
+        return self.graph.consumers()
+
+    @cached_property
+    def edges(self) -> list[ViewEdge]:
+        keys = {n.key for n in self.nodes}
+        out: list[ViewEdge] = []
+        if self.view == GROUPS:
+            for step in self.forward:
+                out.extend(ViewEdge(name, step.node, p) for p, name in enumerate(step.inputs) if name in keys)
+            return out
+        for node in self.graph.nodes:
+            for p, i in enumerate(node.inputs):
+                source = self.graph.nodes[i].name
+                if source in keys and node.name in keys:
+                    out.append(ViewEdge(source, node.name, p))
+        return out
+
+    @cached_property
+    def _edges_into(self) -> dict[str, list[ViewEdge]]:
+        into: dict[str, list[ViewEdge]] = {}
+        for edge in self.edges:
+            into.setdefault(edge.target, []).append(edge)
+        return into
+
+    def edges_into(self, key: str) -> list[ViewEdge]:
+        return self._edges_into.get(key, [])
+
+    def title_of(self, key: str) -> str:
+        """A node's display name (constants show their number)."""
+        index = self.graph.index.get(key)
+        return self.graph.nodes[index].label if index is not None else key
+
+    # -- frames --------------------------------------------------------------
+
+    def frame(self, k: int) -> Frame:
+        """What is known at position k (cached; built from step records only)."""
+        k = max(0, min(k, self.last))
+        if k not in self._frames:
+            self._frames[k] = self._build_frame(k)
+        return self._frames[k]
+
+    def _build_frame(self, k: int) -> Frame:
+        pos = self.position(k)
+        trace = self.trace
+        graph = self.graph
+        values: dict[str, float] = {}
+        computed: set[str] = set()
+        for node in self.nodes:
+            if node.kind in ("input", "param", "const"):
+                values[node.key] = trace.values[graph.index[node.key]]
+                computed.add(node.key)
+        forward_done = len(self.forward) if pos.phase == "backward" else pos.index + 1
+        for step in self.forward[:forward_done]:
+            values[step.node] = step.value
+            computed.add(step.node)
+        edge_values = {e: values[e.source] for e in self.edges if e.source in computed and e.target in computed}
+
+        grads: dict[str, float] = {}
+        edge_grads: dict[ViewEdge, float] = {}
+        finished: set[str] = set()
+        if pos.phase == "backward":
+            grads[self.scenario.output] = 1.0  # dL/dL = 1
+            for step in self.backward[: pos.index + 1]:
+                finished.add(step.node)
+                for edge in step.edges:
+                    grads[edge.input] = edge.grad_after
+                    view_edge = ViewEdge(edge.input, step.node, edge.position)
+                    edge_grads[view_edge] = edge.contribution
+        current = self.step(k).node if k > 0 else None
+        active = frozenset(self.edges_into(current)) if current else frozenset()
+        return Frame(values, grads, edge_values, edge_grads, current, active, frozenset(computed), frozenset(finished))
+
+    # -- words -----------------------------------------------------------------
+
+    def contributions(self, k: int, name: str) -> list[tuple[str, float]]:
+        """Which nodes have sent gradient to ``name`` up to position k, and how much."""
+        pos = self.position(k)
+        if pos.phase != "backward":
+            return []
+        out = []
+        for step in self.backward[: pos.index + 1]:
+            for edge in step.edges:
+                if edge.input == name:
+                    out.append((step.node, edge.contribution))
+        return out
+
+    def explain(self, k: int) -> list[Line]:
+        """The step at k in words and numbers, as styled fragments."""
+        pos = self.position(k)
+        if pos.phase == "start":
+            return self._explain_start()
+        if pos.phase == "forward":
+            return self._explain_forward(self.forward[pos.index], k)
+        return self._explain_backward(self.backward[pos.index], k)
+
+    def _is_const(self, name: str) -> bool:
+        index = self.graph.index.get(name)
+        return index is not None and self.graph.nodes[index].kind == "const"
+
+    def _explain_start(self) -> list[Line]:
+        s = self.scenario
+        lines: list[Line] = [[("Start. ", "title"), ("Inputs are set; nothing is computed yet.", "")]]
+        leaves = [(n, v) for n, v in s.leaves.items()]
+        shown = [(n, self.trace.value(n)) for n, _ in leaves]
+        line: Line = []
+        for i, (name, value) in enumerate(shown):
+            line += [(name, "name"), (" = ", ""), (fmt(value), "value")]
+            if i < len(shown) - 1:
+                line.append((",  ", ""))
+        lines.append(line)
+        lines.append(
+            [
+                ("Press → to compute the nodes left to right, then walk back from ", "dim"),
+                (s.output, "name"),
+                (" to every input.", "dim"),
+            ]
+        )
+        return lines
+
+    def _forward_expression(self, step: ForwardStep) -> tuple[str, str]:
+        """(names form, numbers form) of the node's computation."""
+        graph = self.graph
+        if step.op == "group":
+            members = graph.groups[step.node]
+            values = self.trace.values
+            return step.expression, group_expression(graph, members, lambda i: operand(values[i]))
+        op = OPS[step.op]
+        node = graph.node(step.node)
+        numbers = tuple(operand(v) for v in step.input_values)
+        return step.expression, op.expression(numbers, node.param)
+
+    def _explain_forward(self, step: ForwardStep, k: int) -> list[Line]:
+        names, numbers = self._forward_expression(step)
+        lines: list[Line] = [
+            [("Forward ", "title"), (f"{k} of {len(self.forward)}", "dim"), ("  ", ""), (self._op_words(step), "dim")],
+            [(step.node, "name"), (" = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"), (" = ", ""),
+             (fmt(step.value), "value")],
+        ]
+        if step.warning:
+            lines.append([("⚠ ", "warn"), (step.warning, "warn")])
+        lines.extend(self._note(step.node))
+        return lines
+
+    def _op_words(self, step: ForwardStep | BackwardStep) -> str:
+        if step.op == "group":
+            return f"group of {len(self.graph.groups[step.node])} primitive nodes"
+        return f"{step.op} node"
+
+    def _explain_backward(self, step: BackwardStep, k: int) -> list[Line]:
+        out = self.scenario.output
+        j = k - len(self.forward)
+        lines: list[Line] = [
+            [("Backward ", "title"), (f"{j} of {len(self.backward)}", "dim"), ("  ", ""), (self._op_words(step), "dim")]
+        ]
+        if step.node == out:
+            lines.append([("Start at the output: ", ""), (f"∂{out}/∂{out} = 1", "grad")])
+        else:
+            lines.append(
+                [("upstream ", ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", ""), (fmt(step.upstream), "grad"),
+                 ("  (complete: every node that uses ", "dim"), (step.node, "name"), (" has sent its share)", "dim")]
+            )
+        for edge in step.edges:
+            if self._is_const(edge.input):
+                continue
+            local_name = f"∂{step.node}/∂{edge.input}"
+            shown = fmt(edge.local)
+            formula = edge.local_formula if edge.local_formula != shown else ""
+            line: Line = [("→ ", "dim"), (edge.input, "name"), (": local ", ""), (local_name, "formula"), (" = ", "")]
+            if formula:
+                line += [(formula, "formula"), (" = ", "")]
+            line += [
+                (shown, "value"),
+                (";  ", ""),
+                (operand(step.upstream), "grad"),
+                (" × ", ""),
+                (operand(edge.local), "value"),
+                (" = ", ""),
+                (fmt(edge.contribution), "grad"),
+            ]
+            lines.append(line)
+            sources = self.contributions(k, edge.input)
+            total: Line = [("   ", ""), (f"∂{out}/∂{edge.input}", "grad"), (": ", "")]
+            if len(sources) > 1:
+                total += [(signed_sum([amount for _, amount in sources]), "grad"), (" = ", "")]
+                total += [(fmt(edge.grad_after), "grad")]
+                via = ", ".join(f"via {node}" for node, _ in sources)
+                total += [(f"   fan-out: {edge.input} feeds {len(sources)} nodes ({via}); the contributions add", "note")]
+            else:
+                total += [(fmt(edge.grad_before), "grad"), (" → ", ""), (fmt(edge.grad_after), "grad")]
+            lines.append(total)
+        if step.warning:
+            lines.append([("⚠ ", "warn"), (step.warning, "warn")])
+        lines.extend(self._note(step.node))
+        if k == self.last:
+            lines.append([("Done: every input has its gradient. ", "title"), ("Press v for the table.", "dim")])
+        return lines
+
+    def _note(self, name: str) -> list[Line]:
+        note = self.scenario.notes.get(name)
+        return [[("✎ ", "note"), (note, "note")]] if note else []
+
+    # -- edits ---------------------------------------------------------------
+
+    def with_values(self, overrides: dict[str, float]) -> Lesson:
+        """The same lesson with some leaves changed: the whole trace recomputes."""
+        return Lesson(self.scenario, {**self.overrides, **overrides}, self.view)
+
+    def with_view(self, view: str) -> Lesson:
+        return Lesson(self.scenario, dict(self.overrides), view)
+
+    def map_position(self, k: int, other: Lesson) -> int:
+        """The position in ``other`` (another view) closest to k in this one."""
+        pos = self.position(k)
+        if pos.phase == "start":
+            return 0
+        step = self.step(k)
+        name = self.graph.nodes[self.graph.index[step.node]].group
+        found = other.index_of(pos.phase, name) if name else None
+        if found is None:
+            found = other.index_of(pos.phase, step.node)
+        if found is not None:
+            return found
+        return other.forward_end if pos.phase == "forward" else other.last
