@@ -170,9 +170,8 @@ class _Parser:
         if not isinstance(node.func, ast.Name):
             if type(node.func) in _DESCRIBED:
                 raise self.reject(node.func)
-            raise self.error(
-                node, "only calls to " + ", ".join(FUNCTIONS) + " are allowed", "call a function by its name, e.g. exp(x)"
-            )
+            allowed = "only calls to " + ", ".join(FUNCTIONS) + " are allowed"
+            raise self.error(node, allowed, "call a function by its name, e.g. exp(x)")
         fname = node.func.id
         if fname not in FUNCTIONS:
             raise self.error(

@@ -266,7 +266,9 @@ def _mapping(node: Node, path: str, what: str, allow_empty: bool = True) -> list
     if isinstance(node, ScalarNode) and node.tag == _NULL and allow_empty:
         return []
     if not isinstance(node, MappingNode):
-        raise _at(path, node, f"'{what}' must be a mapping of name: value lines", "one 'name: value' per line, indented")
+        raise _at(
+            path, node, f"'{what}' must be a mapping of name: value lines", "one 'name: value' per line, indented"
+        )
     return node.value
 
 

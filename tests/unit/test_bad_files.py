@@ -1,0 +1,236 @@
+"""Every malformed scenario in tests/data/bad/ is refused with a ScenarioError
+at the position a learner would look at, never with a traceback.
+
+``invalid_utf8.yaml`` is committed as bytes; it was written with::
+
+    data = ("title: 買い物\\ninputs:\\n  りんご: 100\\nnodes:\\n  合計: りんご * 2\\n"
+            "output: 合計\\nnotes:\\n").encode("utf-8")
+    data += '  りんご: "une pomme co'.encode("utf-8") + b"\\xfb" + b'te 100 yen"\\n'
+    Path("tests/data/bad/invalid_utf8.yaml").write_bytes(data)
+
+(a Latin-1 "û" in an otherwise UTF-8 file, after CJK text on the same line).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tutor import scenario
+from tutor.scenario import MAX_NODES, ScenarioError, load
+
+BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
+
+# (file name, line, column, a substring of the message); line and column are 1-based,
+# columns count characters.
+CASES = [
+    # YAML itself
+    ("yaml_syntax.yaml", 6, 7, "mapping values are not allowed"),
+    ("unclosed_quote.yaml", 5, 6, "quoted scalar, the file ends before it is closed"),
+    ("tab_indent.yaml", 4, 1, "tab character"),
+    ("tab_after_value.yaml", 2, 7, "tab character"),
+    ("duplicate_key_top.yaml", 6, 1, "duplicate key 'nodes' (first defined on line 3)"),
+    ("duplicate_key_nodes.yaml", 6, 3, "duplicate key 'b' (first defined on line 4)"),
+    ("duplicate_key_inputs.yaml", 4, 3, "duplicate key 'a' (first defined on line 2)"),
+    ("anchor_alias.yaml", 2, 6, "anchors and aliases"),
+    ("alias.yaml", 3, 6, "anchors and aliases"),
+    ("merge_key.yaml", 3, 14, "anchors and aliases"),
+    ("alias_bomb.yaml", 2, 4, "anchors and aliases"),
+    ("deep_yaml.yaml", 1, 27, "nested too deeply"),
+    ("invalid_utf8.yaml", 8, 21, "not valid UTF-8"),
+    ("empty.yaml", 1, 1, "file is empty"),
+    ("only_comments.yaml", 1, 1, "file is empty"),
+    # structure
+    ("top_level_list.yaml", 1, 1, "top level must be a mapping"),
+    ("top_level_scalar.yaml", 2, 1, "top level must be a mapping"),
+    ("missing_nodes.yaml", 1, 1, "missing 'nodes'"),
+    ("missing_output.yaml", 2, 1, "missing 'output'"),
+    ("unknown_top_key.yaml", 3, 1, "unknown key 'node'"),
+    ("nodes_not_mapping.yaml", 4, 3, "'nodes' must be a mapping"),
+    ("nodes_scalar.yaml", 3, 8, "'nodes' must be a mapping"),
+    ("unknown_output.yaml", 5, 9, "output 'totl' is not defined"),
+    ("note_unknown_name.yaml", 8, 3, "note for unknown name 'c'"),
+    ("view_sideways.yaml", 6, 7, "not 'sideways'"),
+    ("negative_learning_rate.yaml", 6, 16, "learning_rate must be positive"),
+    # names and values
+    ("name_starts_with_digit.yaml", 3, 3, "'2x' is not a valid name"),
+    ("name_with_dash.yaml", 4, 3, "'a-b' is not a valid name"),
+    ("defined_twice.yaml", 6, 3, "'a' is defined twice (first on line 2)"),
+    ("non_numeric_input.yaml", 2, 6, "must be a number, not 'two'"),
+    ("bool_input.yaml", 3, 6, "not the boolean true"),
+    ("nan_input.yaml", 2, 6, "must be a finite number, not .nan"),
+    ("inf_input.yaml", 3, 6, "must be a finite number, not -.inf"),
+    ("missing_expression.yaml", 4, 5, "node 'b' needs an expression"),
+    ("empty_expression.yaml", 5, 7, "expression is empty"),
+    # expressions
+    ("unknown_name.yaml", 5, 18, "unknown name 'prise'"),
+    ("cjk_unknown_name.yaml", 6, 13, "unknown name 'みかん'"),
+    ("later_node.yaml", 4, 10, "'c' is defined later in the file"),
+    ("self_reference.yaml", 5, 10, "node 'c' uses itself"),
+    ("unknown_function.yaml", 4, 10, "unknown function 'foo'"),
+    ("import_call.yaml", 4, 6, "unknown function '__import__'"),
+    ("attribute.yaml", 4, 11, "attribute access"),
+    ("method_call.yaml", 4, 7, "attribute access"),
+    ("subscript.yaml", 4, 11, "subscript"),
+    ("lambda.yaml", 4, 8, "lambda is not allowed"),
+    ("comparison.yaml", 4, 12, "comparison is not allowed"),
+    ("string_literal.yaml", 4, 10, "'two' is not a number"),
+    ("keyword_args.yaml", 4, 13, "max() takes no keyword arguments"),
+    ("wrong_arity.yaml", 4, 10, "max() takes 2 arguments, got 1"),
+    ("nan_in_expression.yaml", 4, 10, "unknown name 'nan'"),
+    ("huge_number_in_expression.yaml", 4, 10, "number is too large"),
+    ("deep_parentheses.yaml", 4, 6, "nested too deeply"),
+    ("deep_unary_minus.yaml", 4, 207, "nested too deeply"),
+]
+
+# The text found at the reported position, for the errors that blame one token.
+TOKENS = {
+    "yaml_syntax.yaml": ":",
+    "unclosed_quote.yaml": '"a + 1',
+    "tab_indent.yaml": "\t",
+    "tab_after_value.yaml": "\t",
+    "duplicate_key_top.yaml": "nodes:",
+    "duplicate_key_nodes.yaml": "b: a * 3",
+    "duplicate_key_inputs.yaml": "a: 3",
+    "anchor_alias.yaml": "&two",
+    "alias.yaml": "*two",
+    "merge_key.yaml": "*base",
+    "alias_bomb.yaml": "&a",
+    "deep_yaml.yaml": "[",
+    "top_level_list.yaml": "- inputs",
+    "top_level_scalar.yaml": "just some words",
+    "unknown_top_key.yaml": "node:",
+    "nodes_not_mapping.yaml": "- b:",
+    "nodes_scalar.yaml": "a * 3",
+    "unknown_output.yaml": "totl",
+    "note_unknown_name.yaml": "c:",
+    "view_sideways.yaml": "sideways",
+    "negative_learning_rate.yaml": "-0.1",
+    "name_starts_with_digit.yaml": "2x:",
+    "name_with_dash.yaml": "a-b:",
+    "defined_twice.yaml": "a: c * 2",
+    "non_numeric_input.yaml": "two",
+    "bool_input.yaml": "true",
+    "nan_input.yaml": ".nan",
+    "inf_input.yaml": "-.inf",
+    "empty_expression.yaml": '"',
+    "unknown_name.yaml": "prise",
+    "cjk_unknown_name.yaml": "みかん",
+    "later_node.yaml": "c\n",
+    "self_reference.yaml": "c\n",
+    "unknown_function.yaml": "foo(",
+    "import_call.yaml": "__import__(",
+    "attribute.yaml": ".real",
+    "method_call.yaml": ".conjugate",
+    "subscript.yaml": "[0]",
+    "lambda.yaml": "lambda",
+    "comparison.yaml": "> 1",
+    "string_literal.yaml": "'two'",
+    "keyword_args.yaml": "other=",
+    "wrong_arity.yaml": "max(a)",
+    "nan_in_expression.yaml": "nan",
+    "huge_number_in_expression.yaml": "1e999",
+    "deep_parentheses.yaml": "(((",
+    "deep_unary_minus.yaml": "---",
+}
+
+
+def _error(name: str) -> ScenarioError:
+    path = BAD / name
+    assert path.is_file(), f"missing test file {path}"
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    return info.value
+
+
+@pytest.mark.parametrize(("name", "line", "col", "message"), CASES, ids=[case[0] for case in CASES])
+def test_bad_file(name: str, line: int, col: int, message: str) -> None:
+    err = _error(name)
+    assert err.path.endswith(name)
+    assert (err.line, err.col) == (line, col), err.report()
+    assert message in err.message
+    assert err.hint.strip(), f"no hint for: {err}"
+    assert str(err) == f"{err.path}:{line}:{col}: error: {err.message}"
+
+
+@pytest.mark.parametrize(("name", "token"), sorted(TOKENS.items()))
+def test_position_points_at_the_token(name: str, token: str) -> None:
+    err = _error(name)
+    lines = (BAD / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    assert 1 <= err.line <= len(lines)
+    assert lines[err.line - 1][err.col - 1 :].startswith(token), err.report()
+
+
+def test_every_file_has_a_case() -> None:
+    on_disk = {p.name for p in BAD.iterdir() if p.is_file()}
+    listed = [case[0] for case in CASES]
+    assert len(listed) == len(set(listed))
+    assert on_disk == set(listed)
+    assert set(TOKENS) <= on_disk
+
+
+def test_invalid_utf8_file_has_the_bad_byte_where_expected() -> None:
+    data = (BAD / "invalid_utf8.yaml").read_bytes()
+    with pytest.raises(UnicodeDecodeError) as info:
+        data.decode("utf-8")
+    bad = info.value.start
+    assert data[bad] == 0xFB
+    line_start = data.rfind(b"\n", 0, bad) + 1
+    assert data.count(b"\n", 0, bad) + 1 == 8
+    before = data[line_start:bad].decode("utf-8")
+    assert before == '  りんご: "une pomme co'
+    assert len(before) + 1 == 21 < len(data[line_start:bad]) + 1  # characters, not bytes
+
+
+def test_cjk_column_counts_characters() -> None:
+    text = "nodes:\n  合計: りんご + みかん\noutput: 合計\ninputs:\n  りんご: 100\n"
+    with pytest.raises(ScenarioError) as info:
+        scenario.loads(text, "ja.yaml")
+    err = info.value
+    line = "  合計: りんご + みかん"
+    assert "unknown name 'みかん'" in err.message
+    assert (err.line, err.col) == (2, line.index("みかん") + 1) == (2, 13)
+    assert len(line[: line.index("みかん")].encode("utf-8")) + 1 != 13
+
+
+def test_expression_over_several_lines_points_at_the_right_line() -> None:
+    text = "inputs:\n  a: 2\nnodes:\n  c: a +\n    a * zz\noutput: c\n"
+    with pytest.raises(ScenarioError) as info:
+        scenario.loads(text, "folded.yaml")
+    assert "unknown name 'zz'" in info.value.message
+    assert (info.value.line, info.value.col) == (5, 9)
+
+
+def _chain(count: int) -> str:
+    """An input n0 and ``count`` nodes nK: n(K-1) * 1.0001 (two primitives each)."""
+    lines = ["inputs:", "  n0: 1", "nodes:"]
+    lines += [f"  n{k}: n{k - 1} * 1.0001" for k in range(1, count + 1)]
+    lines.append(f"output: n{count}")
+    return "\n".join(lines) + "\n"
+
+
+def test_scenario_over_the_node_limit(tmp_path: Path) -> None:
+    # The leaf n0 plus 2 primitives (mul, constant) per node: node k brings the
+    # graph to 2k + 1 primitives, so the first node over the limit is:
+    first_over = (MAX_NODES - 1) // 2 + 1
+    count = max(26_000, first_over + 1_000)
+    path = tmp_path / "huge.yaml"
+    path.write_text(_chain(count), encoding="utf-8")
+    assert path.stat().st_size < scenario.MAX_BYTES  # the node limit, not the byte limit, must trip
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    err = info.value
+    assert err.path.endswith("huge.yaml")
+    assert f"{MAX_NODES:,}" in err.message
+    assert (err.line, err.col) == (3 + first_over, 3)
+    assert err.hint
+
+
+def test_scenario_of_20000_primitive_nodes_loads(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(_chain(10_000), encoding="utf-8")
+    loaded = load(path)
+    assert len(loaded.graph) == 20_001
+    assert loaded.output == "n10000"
+    assert len(loaded.nodes) == 10_000

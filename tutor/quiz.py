@@ -1,0 +1,191 @@
+"""Quiz mode as plain data: the questions at a step, safe answer parsing, scoring.
+
+Answers are typed as numbers or small arithmetic (``2*1.1``, ``1/3``,
+``-0.5``, ``exp(-1)``); they are parsed with the same whitelist as scenario
+expressions and evaluated with the op table, never with ``eval``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from tutor.expr import ExprError, _Const, _Leaf, _Op, parse
+from tutor.lesson import Lesson
+from tutor.numbers import fmt, operand, signed_sum
+from tutor.ops import OPS, evaluate
+
+REL_TOL = 5e-3
+"""Answers within 0.5% (or 1e-6 absolute) count as right: learners round."""
+ABS_TOL = 1e-6
+
+
+class AnswerError(ValueError):
+    """The typed answer is not a number or a simple expression."""
+
+
+def parse_answer(text: str) -> float:
+    """``2*1.1`` -> 2.2. Numbers, + - * / **, parentheses and the tutor's functions."""
+    if len(text) > 200:
+        raise AnswerError("answer is too long")
+    try:
+        tree = parse(text, {}, set())
+    except ExprError as exc:
+        raise AnswerError(exc.message) from None
+    # Evaluate bottom-up without recursion.
+    stack: list[tuple[object, bool]] = [(tree, False)]
+    results: list[float] = []
+    while stack:
+        item, done = stack.pop()
+        if isinstance(item, _Const):
+            results.append(item.value)
+        elif isinstance(item, _Leaf):  # pragma: no cover - scope is empty
+            raise AnswerError("names are not allowed in an answer")
+        elif isinstance(item, _Op) and not done:
+            stack.append((item, True))
+            stack.extend((arg, False) for arg in reversed(item.args))
+        else:
+            count = len(item.args)
+            args = tuple(results[len(results) - count :])
+            del results[len(results) - count :]
+            results.append(evaluate(OPS[item.op], args, item.param))
+    value = results[-1]
+    if not math.isfinite(value):
+        raise AnswerError("that evaluates to " + fmt(value))
+    return value
+
+
+def is_correct(given: float, expected: float) -> bool:
+    return math.isclose(given, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    k: int
+    phase: str
+    kind: str
+    """``value`` (forward), ``local`` or ``grad`` (backward)."""
+    node: str
+    input: str | None
+    prompt: str
+    answer: float
+    working: str
+    hint: str
+
+
+def _rule(lesson: Lesson, op: str) -> str:
+    if op == "group":
+        return "A group's local derivative is the product of the local derivatives along the path inside it."
+    return OPS[op].rule
+
+
+def questions_at(lesson: Lesson, k: int) -> list[Question]:
+    """What to ask before revealing step k."""
+    pos = lesson.position(k)
+    out = lesson.scenario.output
+    if pos.phase == "forward":
+        step = lesson.forward[pos.index]
+        names, numbers = lesson._forward_expression(step)  # noqa: SLF001 - same package
+        return [
+            Question(
+                k, "forward", "value", step.node, None,
+                f"What is the value of {step.node} = {names}?",
+                step.value,
+                f"{step.node} = {names} = {numbers} = {fmt(step.value)}",
+                "Put the input values into the expression: " + numbers,
+            )
+        ]
+    if pos.phase != "backward":
+        return []
+    step = lesson.backward[pos.index]
+    questions = []
+    for edge in step.edges:
+        if lesson._is_const(edge.input):  # noqa: SLF001
+            continue
+        questions.append(
+            Question(
+                k, "backward", "local", step.node, edge.input,
+                f"Local derivative ∂{step.node}/∂{edge.input} at this {step.op} node?",
+                edge.local,
+                f"∂{step.node}/∂{edge.input} = {edge.local_formula} = {fmt(edge.local)}",
+                _rule(lesson, step.op),
+            )
+        )
+        sources = lesson.contributions(k, edge.input)
+        if len(sources) > 1:
+            sum_text = signed_sum([amount for _, amount in sources])
+            working = (
+                f"∂{out}/∂{edge.input} = {fmt(edge.grad_before)} already + "
+                f"{operand(step.upstream)} × {operand(edge.local)} = {sum_text} = {fmt(edge.grad_after)}"
+            )
+            hint = (
+                f"{edge.input} already had {fmt(edge.grad_before)} from another path: "
+                "fan-out gradients add. Add upstream × local to it."
+            )
+        else:
+            working = f"∂{out}/∂{edge.input} = {operand(step.upstream)} × {operand(edge.local)} = {fmt(edge.grad_after)}"
+            hint = f"Multiply the upstream gradient {fmt(step.upstream)} by the local derivative."
+        questions.append(
+            Question(
+                k, "backward", "grad", step.node, edge.input,
+                f"Accumulated gradient ∂{out}/∂{edge.input} after this step?",
+                edge.grad_after, working, hint,
+            )
+        )
+    return questions
+
+
+@dataclass
+class Score:
+    right: int = 0
+    asked: int = 0
+
+
+@dataclass
+class QuizSession:
+    """Tries and scores across one quiz run (two tries, then the answer)."""
+
+    tries_allowed: int = 2
+    scores: dict[str, Score] = field(default_factory=lambda: {"forward": Score(), "backward": Score()})
+    missed: list[Question] = field(default_factory=list)
+    current: Question | None = None
+    tries: int = 0
+
+    def ask(self, question: Question) -> None:
+        self.current = question
+        self.tries = 0
+
+    def answer(self, text: str) -> tuple[str, str]:
+        """Returns (outcome, message): outcome is right, retry, reveal or invalid."""
+        q = self.current
+        if q is None:
+            return "invalid", "no question"
+        try:
+            given = parse_answer(text)
+        except AnswerError as exc:
+            return "invalid", f"Could not read that: {exc}. Type a number such as 2.2 or 1/3."
+        self.tries += 1
+        score = self.scores[q.phase]
+        if is_correct(given, q.answer):
+            score.asked += 1
+            score.right += 1
+            self.current = None
+            return "right", f"Right: {q.working}"
+        if self.tries < self.tries_allowed:
+            return "retry", f"Not quite ({fmt(given)}). Hint: {q.hint}"
+        score.asked += 1
+        self.missed.append(q)
+        self.current = None
+        return "reveal", f"The answer is {fmt(q.answer)}: {q.working}"
+
+    def summary(self) -> list[str]:
+        lines = []
+        for phase, score in self.scores.items():
+            if score.asked:
+                lines.append(f"{phase}: {score.right} of {score.asked} right")
+        if self.missed:
+            lines.append("missed: " + "; ".join(f"step {q.k} {q.node}{' → ' + q.input if q.input else ''} "
+                                                f"({q.kind})" for q in self.missed))
+        elif any(s.asked for s in self.scores.values()):
+            lines.append("no misses")
+        return lines
