@@ -18,7 +18,7 @@ from tutor import analysis, report
 from tutor.scenario import Scenario, ScenarioError, builtin_dir, builtin_names, load, resolve
 from tutor.trace import run
 
-COMMANDS = ("trace", "check", "train", "list")
+COMMANDS = ("trace", "check", "train", "list", "new", "schema")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
 
     sub.add_parser("list", help="list the built-in scenarios")
+
+    new = sub.add_parser("new", help="write a commented starter scenario (never overwrites)")
+    new.add_argument("path", metavar="PATH")
+
+    sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     return parser
 
 
@@ -179,15 +184,80 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        usage="tutor [SCENARIO] | tutor {trace,check,train,list} ...",
+        description="Step through backpropagation on a computational graph. "
+        "With no SCENARIO, opens a scenario picker.",
+        epilog="Commands: trace, check, train, list (tutor COMMAND --help). "
+        "Run `python -m tutor list` to see the built-in scenarios.",
+    )
+    parser.add_argument("scenario", nargs="?", help="a scenario file or a built-in name such as shopping")
+    return parser
+
+
+def run_app(argv: list[str]) -> int:
+    """Open the Textual app (only on a real terminal)."""
+    args = _app_parser().parse_args(argv)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "tutor: the interactive tutor needs a terminal; for non-interactive output use "
+            "`python -m tutor trace SCENARIO` (add --json for JSON).",
+            file=sys.stderr,
+        )
+        return 2
+    from tutor.ui.app import run
+
+    run(args.scenario)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, console: Console) -> int:
+    from pathlib import Path
+
+    from tutor.starter import write_starter
+
+    path = Path(args.path)
+    if path.suffix not in (".yaml", ".yml"):
+        path = path.with_suffix(path.suffix + ".yaml") if path.suffix else path.with_suffix(".yaml")
+    try:
+        write_starter(path)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; not overwriting it") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"wrote {path}; open it with: python -m tutor {path}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, console: Console) -> int:
+    from tutor.schema import schema
+
+    print(json.dumps(schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        return run_app(argv)
     parser = _parser()
-    if not argv:
+    if argv[0] in ("-h", "--help"):
+        _app_parser().print_help()
+        print()
         parser.print_help()
         return 0
     args = parser.parse_args(argv)
     console = Console()
-    handler = {"trace": cmd_trace, "check": cmd_check, "train": cmd_train, "list": cmd_list}[args.command]
+    handler = {
+        "trace": cmd_trace,
+        "check": cmd_check,
+        "train": cmd_train,
+        "list": cmd_list,
+        "new": cmd_new,
+        "schema": cmd_schema,
+    }[args.command]
     try:
         return handler(args, console)
     except ScenarioError as exc:

@@ -22,7 +22,9 @@ def fmt(x: float, digits: int = 6) -> str:
         return "inf" if x > 0 else "-inf"
     if x == 0:
         return "0"
-    magnitude = abs(x)
+    # Choose the form by the magnitude after rounding, so 999999.7 reads
+    # like 1e6 (not "1000000") and 9.9999999e-5 like 0.0001.
+    magnitude = abs(float(f"{x:.{digits - 1}e}"))
     if 1e-4 <= magnitude < 10**digits:
         text = f"{x:.{digits}g}"
         if "e" in text:  # .g switched to exponent form; force fixed notation

@@ -1,0 +1,57 @@
+"""A JSON Schema of the scenario format, for editors' YAML language servers.
+
+It gives completion and early squiggles while typing; the loader (and
+``python -m tutor check``) stays the authority on errors: it also checks what
+a schema cannot, such as names used before they are defined.
+"""
+
+from __future__ import annotations
+
+from tutor.ops import FUNCTIONS
+from tutor.scenario import KEYS, VIEWS
+
+NAME_PATTERN = r"^(?![0-9])[^\s!-/:-@\[-\^`{-~]+$"
+"""Identifiers in any script: no leading digit, no spaces or ASCII punctuation but _."""
+
+_number = {"type": "number", "description": "A finite number (no booleans, nan or inf)."}
+
+
+def schema() -> dict:
+    names = {"type": "object", "propertyNames": {"pattern": NAME_PATTERN}, "additionalProperties": _number}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://example.invalid/tutor/scenario.schema.json",
+        "title": "tutor scenario",
+        "description": "A computational graph for the backprop tutor.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["nodes", "output"],
+        "properties": {
+            "title": {"type": "string", "description": "Shown in the scenario list and the title bar."},
+            "description": {"type": "string", "description": "One paragraph: what the scenario teaches."},
+            "inputs": {**names, "description": "Leaves the learner can change: name: number."},
+            "params": {**names, "description": "Leaves that training updates: name: number."},
+            "nodes": {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"pattern": NAME_PATTERN},
+                "additionalProperties": {
+                    "type": ["string", "number"],
+                    "description": (
+                        "An expression over names defined above: numbers, + - * / **, unary minus, "
+                        "parentheses and " + ", ".join(FUNCTIONS) + "."
+                    ),
+                },
+                "description": "name: expression, in order; a node may use only names defined above it.",
+            },
+            "output": {"type": "string", "description": "The node whose gradient is taken (the loss)."},
+            "learning_rate": {"type": "number", "exclusiveMinimum": 0, "description": "For training (default 0.1)."},
+            "notes": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "name: a sentence shown when stepping on that node.",
+            },
+            "view": {"enum": list(VIEWS), "description": "Open expanded (one box per primitive) or as groups."},
+        },
+        "propertyNames": {"enum": list(KEYS)},
+    }

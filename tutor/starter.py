@@ -1,0 +1,45 @@
+"""The commented starter scenario written by ``python -m tutor new PATH``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STARTER = """\
+# A tutor scenario. Check it with:  python -m tutor check {name}
+# Open it with:                      python -m tutor {name}
+title: My scenario
+description: >
+  One or two sentences on what this graph teaches.
+
+# Leaves: numbers the learner can change (press e in the app).
+inputs:
+  x: 2
+  y: -3
+
+# Optional: leaves that training updates (python -m tutor train FILE).
+params:
+  w: 0.5
+
+# Nodes, in the order you think of them. Each is an expression over the
+# names above: numbers, + - * / **, parentheses, and exp, log, sigmoid,
+# tanh, relu, max, min. Each operator becomes one primitive node.
+nodes:
+  s: x * w + y
+  out: sigmoid(s)
+  loss: (out - 1) ** 2
+
+# The node whose gradient is taken (the loss).
+output: loss
+
+learning_rate: 0.1
+
+# Optional: a sentence shown when stepping on a node.
+notes:
+  out: "A sigmoid node sends back out(1 - out)."
+"""
+
+
+def write_starter(path: Path) -> None:
+    """Write the starter file; refuse to overwrite anything."""
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(STARTER.format(name=path.name))

@@ -1,0 +1,64 @@
+"""The Textual app: picker, lesson, error and help screens."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tutor.scenario import ScenarioError, resolve
+from tutor.ui.screens.error import ErrorScreen
+from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.screens.picker import PickerScreen
+
+
+class TutorApp(App):
+    """Step through backpropagation on a computational graph."""
+
+    CSS_PATH = "tutor.tcss"
+    TITLE = "tutor"
+
+    def __init__(self, scenario: str | None = None) -> None:
+        super().__init__()
+        self.start_spec = scenario
+
+    def on_mount(self) -> None:
+        self.push_screen(PickerScreen())
+        if self.start_spec:
+            self.open_scenario(self.start_spec)
+
+    def open_scenario(self, spec: str) -> None:
+        """Load ``spec`` and show it, or show why it did not load."""
+        try:
+            scenario = resolve(spec)
+        except ScenarioError as error:
+            self.push_screen(ErrorScreen(error))
+            return
+        self.push_screen(LessonScreen(scenario))
+
+    def action_show_picker(self) -> None:
+        """Back to the scenario list."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, PickerScreen):
+            self.pop_screen() if len(self.screen_stack) > 1 and isinstance(
+                self.screen_stack[-2], PickerScreen
+            ) else self.push_screen(PickerScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, LessonScreen):
+            for binding in screen.BINDINGS:
+                if binding.action.startswith("app."):
+                    continue
+                yield SystemCommand(
+                    binding.description,
+                    binding.tooltip or binding.description,
+                    lambda action=binding.action: screen.run_action(action),
+                )
+        yield SystemCommand("Scenarios", "Back to the scenario list", self.action_show_picker)
+
+
+def run(scenario: str | None = None) -> None:
+    TutorApp(scenario).run()

@@ -1,0 +1,1 @@
+"""Screens of the tutor app: picker, lesson, error, help, edit."""

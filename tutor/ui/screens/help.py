@@ -1,0 +1,47 @@
+"""The help screen: every key of the lesson screen, with what it does."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "home": "Home", "end": "End",
+    "tab": "Tab", "shift+tab": "Shift+Tab", "question_mark": "?", "escape": "Esc", "ctrl+p": "Ctrl+P",
+}
+
+
+def key_text(keys: str) -> str:
+    return ", ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys; any of Escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", tooltip="Close help")]
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self.bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        table = Table(title="Keys", title_justify="left", expand=True, show_edge=False)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("what it does")
+        for binding in self.bindings:
+            table.add_row(key_text(binding.key), binding.tooltip or binding.description)
+        table.add_row("click", "Select a node on the graph")
+        table.add_row("Ctrl+P", "Command palette: every action by name, and the theme switcher")
+        with VerticalScroll(id="help"):
+            yield Static(table)
+            yield Static("Forward goes left to right computing values; backward goes right to left, "
+                         "multiplying each upstream gradient by the local derivative of every edge. "
+                         "Gradients are marked ∂.  Esc closes this help.", id="help-footer")
+
+    def action_close(self) -> None:
+        """Close help."""
+        self.dismiss(None)

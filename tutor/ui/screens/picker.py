@@ -1,0 +1,58 @@
+"""The scenario picker: built-in scenarios plus ./scenarios/*.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.scenario import ScenarioError, builtin_dir, builtin_names, load
+
+
+def entries(cwd: Path | None = None) -> list[tuple[str, str, str]]:
+    """(spec, title, description) for each built-in and each local scenario file."""
+    out: list[tuple[str, str, str]] = []
+    for name in builtin_names():
+        try:
+            s = load(builtin_dir() / f"{name}.yaml")
+            out.append((name, s.title, s.description))
+        except ScenarioError as exc:
+            out.append((name, name, str(exc)))
+    local = (cwd or Path.cwd()) / "scenarios"
+    if local.is_dir() and local.resolve() != builtin_dir().resolve():
+        for path in sorted(local.glob("*.yaml")):
+            try:
+                s = load(path)
+                out.append((str(path), f"{s.title}  ({path.name})", s.description))
+            except ScenarioError as exc:
+                out.append((str(path), f"{path.name}  (does not load)", str(exc)))
+    return out
+
+
+class PickerScreen(Screen):
+    """Choose a scenario; Enter opens it."""
+
+    BINDINGS = [Binding("q", "app.quit", "Quit", tooltip="Quit the tutor")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static("[b]tutor[/b] — step through backpropagation. Pick a scenario and press Enter.",
+                         id="picker-title")
+            options = []
+            for spec, title, description in entries():
+                text = Text()
+                text.append(title, "bold")
+                text.append(f"  {spec if '/' not in spec else ''}\n", "dim")
+                text.append(description or "", "italic")
+                options.append(Option(text, id=spec))
+            yield OptionList(*options, id="scenarios")
+        yield Footer()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_scenario(event.option.id)

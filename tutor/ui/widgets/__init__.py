@@ -1,0 +1,1 @@
+"""Widgets of the tutor app: the graph, the step panel, the progress line."""

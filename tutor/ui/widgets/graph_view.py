@@ -1,0 +1,179 @@
+"""The computational graph, drawn left to right with box-drawing characters.
+
+The layout is computed once per lesson and view; each step only re-renders
+the canvas with new labels and styles. Only the visible rows are turned into
+strips, so large graphs scroll smoothly.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tutor.lesson import Frame, Lesson, ViewEdge
+from tutor.numbers import fmt
+from tutor.ui.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, RenderState, layout, render
+from tutor.ui.theme import grad_text, graph_styles
+
+
+def graph_spec(lesson: Lesson) -> GraphSpec:
+    nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind) for n in lesson.nodes)
+    edges = tuple(EdgeSpec(e.source, e.target, e.position) for e in lesson.edges)
+    return GraphSpec(nodes, edges)
+
+
+def _edge(e: ViewEdge) -> EdgeSpec:
+    return EdgeSpec(e.source, e.target, e.position)
+
+
+def render_state(
+    lesson: Lesson,
+    frame: Frame,
+    selected: str | None = None,
+    highlight_nodes: frozenset[str] = frozenset(),
+    highlight_edges: frozenset[ViewEdge] = frozenset(),
+) -> RenderState:
+    """Labels and styles for one frame: values, gradients, current and selected."""
+    values = {key: fmt(v) for key, v in frame.values.items()}
+    grads = {key: grad_text(g) for key, g in frame.grads.items()}
+    node_style: dict[str, str] = {}
+    backward = bool(frame.grads)
+    for node in lesson.nodes:
+        key = node.key
+        if key not in frame.computed:
+            node_style[key] = "pending"
+        elif backward and key not in frame.grads:
+            node_style[key] = "pending"
+        else:
+            node_style[key] = "done"
+        if key in highlight_nodes:
+            node_style[key] = "highlight"
+    if selected in node_style:
+        node_style[selected] = "selected"
+    if frame.current:
+        node_style[frame.current] = "current"
+    edge_style: dict[EdgeSpec, str] = {}
+    for e in lesson.edges:
+        spec = _edge(e)
+        if e in frame.active_edges:
+            edge_style[spec] = "active"
+        elif e in highlight_edges:
+            edge_style[spec] = "highlight"
+        elif e.target not in frame.computed or (backward and e not in frame.edge_grads):
+            edge_style[spec] = "pending"
+        else:
+            edge_style[spec] = "done"
+    return RenderState(
+        values=values,
+        grads=grads,
+        edge_value={_edge(e): fmt(v) for e, v in frame.edge_values.items()},
+        edge_grad={_edge(e): grad_text(g) for e, g in frame.edge_grads.items()},
+        node_style=node_style,
+        edge_style=edge_style,
+    )
+
+
+class GraphView(ScrollView, can_focus=True):
+    """Scrollable drawing of the lesson's graph at one step."""
+
+    DEFAULT_CSS = """
+    GraphView { background: $surface; }
+    """
+
+    class NodeSelected(Message):
+        """A node was clicked."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lesson: Lesson | None = None
+        self.layout_: Layout | None = None
+        self._rows: list[list[tuple[str, str]]] = []
+        self._strips: dict[int, Strip] = {}
+        self._styles: dict[str, Style] = {}
+
+    def set_lesson(self, lesson: Lesson) -> None:
+        """Lay out a new lesson (or view); call ``show`` next."""
+        same_shape = (
+            self.lesson is not None
+            and self.layout_ is not None
+            and self.lesson.scenario is lesson.scenario
+            and self.lesson.view == lesson.view
+        )
+        self.lesson = lesson
+        if not same_shape:
+            self.layout_ = layout(graph_spec(lesson))
+            self.virtual_size = Size(self.layout_.width, self.layout_.height)
+
+    def show(
+        self,
+        k: int,
+        selected: str | None = None,
+        highlight_nodes: frozenset[str] = frozenset(),
+        highlight_edges: frozenset[ViewEdge] = frozenset(),
+        scroll: bool = True,
+    ) -> None:
+        """Draw position k; keep the current (or selected) node in view."""
+        assert self.lesson is not None and self.layout_ is not None
+        frame = self.lesson.frame(k)
+        state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
+        self._styles = graph_styles(self.app.current_theme)
+        self._rows = render(self.layout_, state)
+        self._strips.clear()
+        self.refresh()
+        focus = frame.current or selected
+        if scroll and focus and focus in self.layout_.boxes:
+            box = self.layout_.boxes[focus]
+            self.scroll_to_region(Region(box.x, box.y, box.w, box.h), animate=False, spacing=None)
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            try:
+                self._styles = graph_styles(self.app.current_theme)
+            except Exception:  # noqa: BLE001 - theme may be switching
+                return
+            self._strips.clear()
+            self.refresh()
+
+    def _strip(self, y: int) -> Strip:
+        strip = self._strips.get(y)
+        if strip is None:
+            if 0 <= y < len(self._rows):
+                segments = [Segment(text, self._styles.get(style, Style())) for text, style in self._rows[y]]
+                strip = Strip(segments)
+            else:
+                strip = Strip.blank(self.virtual_size.width)
+            self._strips[y] = strip
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        strip = self._strip(scroll_y + y)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def key_at(self, x: int, y: int) -> str | None:
+        """The node whose box covers canvas cell (x, y), if any."""
+        if self.layout_ is None:
+            return None
+        for key, box in self.layout_.boxes.items():
+            if box.x <= x < box.x + box.w and box.y <= y < box.y + box.h:
+                return key
+        return None
+
+    def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
+        scroll_x, scroll_y = self.scroll_offset
+        key = self.key_at(event.x + scroll_x, event.y + scroll_y)
+        if key is not None:
+            self.post_message(self.NodeSelected(key))

@@ -1,0 +1,49 @@
+"""Phase, step k of N, and a compact timeline of the whole walk."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tutor.lesson import Lesson
+
+FORWARD_MARK = "▸"
+BACKWARD_MARK = "◂"
+
+
+def timeline(lesson: Lesson, k: int, width: int) -> Text:
+    """One mark per step (squeezed to ``width``): forward ▸, backward ◂, here █."""
+    total = len(lesson)
+    width = max(10, width)
+    scale = max(1.0, total / width)
+    cells = int(total / scale)
+    text = Text()
+    here = int(k / scale)
+    for c in range(cells):
+        step = int(c * scale)
+        phase = lesson.position(step).phase
+        mark = "●" if phase == "start" else FORWARD_MARK if phase == "forward" else BACKWARD_MARK
+        if c == here:
+            text.append("█", "bold reverse")
+        elif c < here:
+            text.append(mark, "bold")
+        else:
+            text.append(mark, "dim")
+    return text
+
+
+class Progress(Static):
+    """Which phase, which step, and where that is in the whole walk."""
+
+    def show(self, lesson: Lesson, k: int, mode: str = "") -> None:
+        pos = lesson.position(k)
+        phase = {"start": "START", "forward": "FORWARD →", "backward": "← BACKWARD"}[pos.phase]
+        text = Text()
+        text.append(f" {phase} ", "bold reverse")
+        text.append(f"  step {k} of {lesson.last}  ")
+        if mode:
+            text.append(f"[{mode}]  ", "bold")
+        text.append(f"{lesson.view} view  ", "dim")
+        room = max(10, (self.size.width or 80) - text.cell_len - 2)
+        text.append_text(timeline(lesson, k, room))
+        self.update(text)
