@@ -1,0 +1,193 @@
+"""The command line, run as a learner would: ``python -m tutor ...``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.scenario import builtin_names
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tutor(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert "Traceback" not in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_trace_json_shopping():
+    result = tutor("trace", "shopping", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for key in ("values", "grads", "steps", "output"):
+        assert key in data
+    assert data["output"] == "price"
+    assert data["output_value"] == pytest.approx(220)
+    assert data["values"]["price"] == pytest.approx(220)
+    assert data["grads"]["apple"] == pytest.approx(2.2)
+    assert data["grads"]["apple_count"] == pytest.approx(110)
+    assert data["grads"]["tax"] == pytest.approx(200)
+    phases = [s["phase"] for s in data["steps"]]
+    assert phases == ["forward", "forward", "backward", "backward"]
+    first_back = data["steps"][2]
+    assert first_back["node"] == "price" and first_back["upstream"] == 1
+    assert {e["input"] for e in first_back["edges"]} == {"apple_price", "tax"}
+    assert data["warnings"] == []
+
+
+def test_trace_json_keeps_japanese_names():
+    result = tutor("trace", "shopping_ja", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["grads"]["りんご"] == pytest.approx(2.2)
+
+
+def test_set_changes_the_output():
+    result = tutor("trace", "shopping", "--json", "--set", "apple=200")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["output_value"] == pytest.approx(440)
+    assert data["values"]["apple"] == 200
+    result = tutor("trace", "shopping_oranges", "--json", "--set", "apple=200", "--set", "tax=1")
+    assert json.loads(result.stdout)["output_value"] == pytest.approx(850)
+
+
+def test_trace_table_output():
+    result = tutor("trace", "two_paths")
+    assert result.returncode == 0, result.stderr
+    assert "Backward" in result.stdout
+    assert "5" in result.stdout
+
+
+def test_paths_mode():
+    result = tutor("trace", "two_paths", "--json", "--wrt", "b", "--mode", "paths")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["paths_sum"] == pytest.approx(5)
+    assert sorted(p["product"] for p in data["paths"]) == pytest.approx([2, 3])
+    table = tutor("trace", "two_paths", "--wrt", "b", "--mode", "paths")
+    assert table.returncode == 0
+    assert "b → c → e" in table.stdout and "b → d → e" in table.stdout
+
+
+def test_forward_mode():
+    result = tutor("trace", "two_paths", "--json", "--wrt", "b", "--mode", "forward")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    last = data["forward_mode"][-1]
+    assert last["node"] == "e"
+    assert last["tangent"] == pytest.approx(5)
+    assert tutor("trace", "two_paths", "--wrt", "b", "--mode", "forward").returncode == 0
+
+
+def test_wrt_without_mode_is_a_usage_error():
+    result = tutor("trace", "two_paths", "--wrt", "b")
+    assert result.returncode == 2
+    assert "--mode" in result.stderr
+    result = tutor("trace", "two_paths", "--wrt", "nope", "--mode", "paths")
+    assert result.returncode == 2
+
+
+def test_non_finite_values_are_json_strings(tmp_path):
+    path = tmp_path / "div0.yaml"
+    path.write_text("inputs:\n  x: 0\nnodes:\n  y: 1 / x\noutput: y\n", encoding="utf-8")
+    result = tutor("trace", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["output_value"] == "inf"
+    assert data["warnings"]
+
+
+def test_check_all_scenarios_ok():
+    files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.yaml"))
+    assert files
+    result = tutor("check", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(": ok") == len(files)
+
+
+def test_check_bad_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("inputs:\n  a: 1\nnodes:\n  b: a * c\noutput: b\n", encoding="utf-8")
+    good = ROOT / "scenarios" / "shopping.yaml"
+    result = tutor("check", str(good), str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:4:10: error:" in result.stdout
+    assert "'c'" in result.stdout
+
+
+def test_check_missing_file(tmp_path):
+    result = tutor("check", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 1
+    assert "nope.yaml:1:1: error:" in result.stdout
+
+
+def test_train_json():
+    result = tutor("train", "tiny_net", "--steps", "5", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    losses = data["losses"]
+    assert len(losses) == 5
+    assert all(b < a for a, b in zip([data["initial_loss"], *losses], losses))
+    assert set(data["params"]) == {"w11", "w12", "b1", "w21", "w22", "b2", "w31", "w32", "b3", "v1", "v2", "v3", "c"}
+    assert data["params"] != data["initial_params"]
+
+
+def test_train_scenario_without_params():
+    result = tutor("train", "shopping")
+    assert result.returncode == 2
+    assert "no params" in result.stderr
+
+
+def test_list_shows_every_builtin():
+    result = tutor("list")
+    assert result.returncode == 0
+    for name in builtin_names():
+        assert name in result.stdout
+
+
+def test_help_shows_usage():
+    result = tutor("--help")
+    assert result.returncode == 0
+    assert "usage" in result.stdout.lower()
+    for command in ("trace", "check", "train", "list"):
+        assert command in result.stdout
+
+
+def test_bare_command_without_terminal_explains_itself():
+    # With no arguments the tutor opens its interactive app; with no terminal
+    # (as here) it says so and points at `trace` instead of hanging.
+    result = tutor()
+    assert result.returncode != 0
+    assert "trace" in result.stderr
+
+
+@pytest.mark.parametrize("pair", ["apple", "apple=abc", "nope=1", "apple=nan", "apple=inf"])
+def test_bad_set_exits_2(pair):
+    result = tutor("trace", "shopping", "--set", pair)
+    assert result.returncode == 2
+    assert "--set" in result.stderr
+
+
+def test_unknown_scenario():
+    result = tutor("trace", "shoping")
+    assert result.returncode != 0
+    assert "no such file or built-in scenario" in result.stderr
+    assert "shopping" in result.stderr  # the hint suggests the close name
+    result = tutor("train", "does_not_exist")
+    assert result.returncode != 0
+    assert "does_not_exist" in result.stderr

@@ -1,0 +1,74 @@
+"""The wheel carries the engine, the UI files and every built-in scenario."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("hatchling") is None, reason="hatchling (the build backend) is not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    commands = [
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(out), "."],
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
+    ]
+    errors = []
+    for command in commands:
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        built = sorted(out.glob("tutor-*.whl"))
+        if result.returncode == 0 and built:
+            return built[-1]
+        errors.append(f"{' '.join(command[2:4])}: {result.stderr[-2000:]}")
+    pytest.fail("could not build a wheel:\n" + "\n".join(errors))
+
+
+def test_wheel_contains_every_scenario(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    scenarios = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml"))
+    assert "shopping.yaml" in scenarios
+    for name in scenarios:
+        assert f"tutor/scenarios/{name}" in names, name
+
+
+def test_wheel_contains_every_module(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = ROOT / "tutor"
+    for path in package.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".tcss", ".json"):
+            assert path.relative_to(ROOT).as_posix() in names, path
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_installed_wheel_finds_builtin_scenarios(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "import tutor.scenario as s\n"
+        "assert s.__file__.startswith(sys.argv[1]), s.__file__\n"
+        "print(' '.join(s.builtin_names()))\n"
+        "print(s.resolve('shopping').path)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + code, str(site)],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    listed, shopping = result.stdout.splitlines()
+    assert listed.split() == sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+    assert shopping.startswith(str(site))
