@@ -194,6 +194,9 @@ def _app_parser() -> argparse.ArgumentParser:
         "Run `python -m tutor list` to see the built-in scenarios.",
     )
     parser.add_argument("scenario", nargs="?", help="a scenario file or a built-in name such as shopping")
+    parser.add_argument(
+        "--watch", action="store_true", help="reload the scenario file when it changes (for authors)"
+    )
     return parser
 
 
@@ -209,7 +212,7 @@ def run_app(argv: list[str]) -> int:
         return 2
     from tutor.ui.app import run
 
-    run(args.scenario)
+    run(args.scenario, watch=args.watch)
     return 0
 
 

@@ -278,7 +278,7 @@ class Lesson:
     def _forward_expression(self, step: ForwardStep) -> tuple[str, str]:
         """(names form, numbers form) of the node's computation."""
         graph = self.graph
-        if step.op == "group":
+        if step.op == "group" or self.view == GROUPS:
             members = graph.groups[step.node]
             values = self.trace.values
             return step.expression, group_expression(graph, members, lambda i: operand(values[i]))

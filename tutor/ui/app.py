@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Iterable
 
 from textual.app import App, SystemCommand
@@ -19,9 +20,10 @@ class TutorApp(App):
     CSS_PATH = "tutor.tcss"
     TITLE = "tutor"
 
-    def __init__(self, scenario: str | None = None) -> None:
+    def __init__(self, scenario: str | None = None, watch: bool = False) -> None:
         super().__init__()
         self.start_spec = scenario
+        self.watch = watch
 
     def on_mount(self) -> None:
         self.push_screen(PickerScreen())
@@ -35,7 +37,8 @@ class TutorApp(App):
         except ScenarioError as error:
             self.push_screen(ErrorScreen(error))
             return
-        self.push_screen(LessonScreen(scenario))
+        watch = spec if self.watch and os.path.isfile(spec) else None
+        self.push_screen(LessonScreen(scenario, watch=watch))
 
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
@@ -60,5 +63,5 @@ class TutorApp(App):
         yield SystemCommand("Scenarios", "Back to the scenario list", self.action_show_picker)
 
 
-def run(scenario: str | None = None) -> None:
-    TutorApp(scenario).run()
+def run(scenario: str | None = None, watch: bool = False) -> None:
+    TutorApp(scenario, watch=watch).run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -80,6 +81,15 @@ def render_state(
 class GraphView(ScrollView, can_focus=True):
     """Scrollable drawing of the lesson's graph at one step."""
 
+    BINDINGS = [
+        Binding("shift+left", "scroll_left", "Pan left", show=False, tooltip="Scroll the graph left"),
+        Binding("shift+right", "scroll_right", "Pan right", show=False, tooltip="Scroll the graph right"),
+        Binding("shift+up", "scroll_up", "Pan up", show=False, tooltip="Scroll the graph up"),
+        Binding("shift+down", "scroll_down", "Pan down", show=False, tooltip="Scroll the graph down"),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
     DEFAULT_CSS = """
     GraphView { background: $surface; }
     """
@@ -114,15 +124,14 @@ class GraphView(ScrollView, can_focus=True):
 
     def show(
         self,
-        k: int,
+        frame: Frame,
         selected: str | None = None,
         highlight_nodes: frozenset[str] = frozenset(),
         highlight_edges: frozenset[ViewEdge] = frozenset(),
         scroll: bool = True,
     ) -> None:
-        """Draw position k; keep the current (or selected) node in view."""
+        """Draw one frame; keep the current (or selected) node in view."""
         assert self.lesson is not None and self.layout_ is not None
-        frame = self.lesson.frame(k)
         state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
         self._styles = graph_styles(self.app.current_theme)
         self._rows = render(self.layout_, state)
