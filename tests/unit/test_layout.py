@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -44,14 +48,17 @@ def graph(nodes, edges) -> GraphSpec:
 
 def shopping() -> GraphSpec:
     return graph(
-        [("apple", "", "input"), ("apple_count", "", "input"), ("apple_price", "×"), ("tax", "", "input"), ("price", "×")],
-        [("apple", "apple_price", 0), ("apple_count", "apple_price", 1), ("apple_price", "price", 0), ("tax", "price", 1)],
+        [("apple", "", "input"), ("apple_count", "", "input"), ("apple_price", "×")]
+        + [("tax", "", "input"), ("price", "×")],
+        [("apple", "apple_price", 0), ("apple_count", "apple_price", 1)]
+        + [("apple_price", "price", 0), ("tax", "price", 1)],
     )
 
 
 def shopping_ja() -> GraphSpec:
     return graph(
-        [("りんごの値段", "", "input"), ("りんごの個数", "", "input"), ("りんごの合計", "×"), ("消費税", "", "input"), ("支払金額", "×")],
+        [("りんごの値段", "", "input"), ("りんごの個数", "", "input"), ("りんごの合計", "×")]
+        + [("消費税", "", "input"), ("支払金額", "×")],
         [
             ("りんごの値段", "りんごの合計", 0),
             ("りんごの個数", "りんごの合計", 1),
@@ -303,6 +310,22 @@ def test_output_is_deterministic(name: str) -> None:
     first = render(layout(GRAPHS[name]()), full_state(GRAPHS[name]()))
     second = render(layout(GRAPHS[name]()), full_state(GRAPHS[name]()))
     assert first == second
+
+
+def test_output_does_not_depend_on_hash_seed() -> None:
+    code = (
+        "import sys; sys.path.insert(0, 'tests/unit'); import test_layout as t;"
+        "from tutor.ui.layout import layout, render_text;"
+        "s = t.GRAPHS['tiny_net'](); print(render_text(layout(s), t.full_state(s)))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    outs = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(root))
+        done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outs.add(done.stdout)
+    assert len(outs) == 1
 
 
 def test_runs_merge_adjacent_cells_of_one_style() -> None:

@@ -992,16 +992,19 @@ def _demo_specs() -> dict[str, GraphSpec]:
         )
 
     two_paths = g(
-        [("a", "", "input"), ("b", "", "input"), ("c", "+", "op"), ("one", "", "const"), ("d", "+", "op"), ("e", "×", "op")],
+        [("a", "", "input"), ("b", "", "input"), ("c", "+", "op")]
+        + [("one", "", "const"), ("d", "+", "op"), ("e", "×", "op")],
         [("a", "c", 0), ("b", "c", 1), ("b", "d", 0), ("one", "d", 1), ("c", "e", 0), ("d", "e", 1)],
     )
     nodes: list[tuple[str, str, str]] = [("x1", "", "input"), ("x2", "", "input")]
     edges: list[tuple[str, str, int]] = []
     for j in (1, 2):
         nodes += [(f"w{j}1", "", "param"), (f"w{j}2", "", "param"), (f"b{j}", "", "param")]
-        nodes += [(f"m{j}1", "×", "op"), (f"m{j}2", "×", "op"), (f"s{j}", "+", "op"), (f"z{j}", "+", "op"), (f"h{j}", "sigmoid", "op")]
+        nodes += [(f"m{j}1", "×", "op"), (f"m{j}2", "×", "op"), (f"s{j}", "+", "op")]
+        nodes += [(f"z{j}", "+", "op"), (f"h{j}", "sigmoid", "op")]
         edges += [(f"w{j}1", f"m{j}1", 0), ("x1", f"m{j}1", 1), (f"w{j}2", f"m{j}2", 0), ("x2", f"m{j}2", 1)]
-        edges += [(f"m{j}1", f"s{j}", 0), (f"m{j}2", f"s{j}", 1), (f"s{j}", f"z{j}", 0), (f"b{j}", f"z{j}", 1), (f"z{j}", f"h{j}", 0)]
+        edges += [(f"m{j}1", f"s{j}", 0), (f"m{j}2", f"s{j}", 1), (f"s{j}", f"z{j}", 0)]
+        edges += [(f"b{j}", f"z{j}", 1), (f"z{j}", f"h{j}", 0)]
     nodes += [("v1", "", "param"), ("v2", "", "param"), ("p1", "×", "op"), ("p2", "×", "op"), ("y", "+", "op")]
     edges += [("v1", "p1", 0), ("h1", "p1", 1), ("v2", "p2", 0), ("h2", "p2", 1), ("p1", "y", 0), ("p2", "y", 1)]
     nodes += [("target", "", "input"), ("err", "−", "op"), ("sq", "x²", "op")]

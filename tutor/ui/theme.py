@@ -15,9 +15,9 @@ from tutor.numbers import fmt
 GRAD_MARK = "∂"
 
 
-def grad_text(x: float) -> str:
+def grad_text(x: float, digits: int = 4) -> str:
     """A gradient as drawn on the graph: marked so it reads without colour."""
-    return f"{GRAD_MARK}{fmt(x)}"
+    return f"{GRAD_MARK}{fmt(x, digits)}"
 
 
 def _color(value: str | None, fallback: str) -> str:

@@ -332,12 +332,7 @@ class LessonScreen(Screen):
         self._scroll_to(self.selected)
 
     def _scroll_to(self, key: str) -> None:
-        graph = self.query_one(GraphView)
-        box = graph.layout_.boxes.get(key) if graph.layout_ else None
-        if box is not None:
-            from textual.geometry import Region
-
-            graph.scroll_to_region(Region(box.x, box.y, box.w, box.h), animate=False)
+        self.query_one(GraphView).bring_into_view(key)
 
     def action_select_next(self) -> None:
         """Select the next node (in the file's order)."""

@@ -21,6 +21,11 @@ from tutor.ui.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, RenderState, 
 from tutor.ui.theme import grad_text, graph_styles
 
 
+GRAPH_DIGITS = 4
+"""Significant digits on the graph (the step panel shows 6)."""
+VALUE_WIDTH = 10
+
+
 def graph_spec(lesson: Lesson) -> GraphSpec:
     nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind) for n in lesson.nodes)
     edges = tuple(EdgeSpec(e.source, e.target, e.position) for e in lesson.edges)
@@ -39,7 +44,7 @@ def render_state(
     highlight_edges: frozenset[ViewEdge] = frozenset(),
 ) -> RenderState:
     """Labels and styles for one frame: values, gradients, current and selected."""
-    values = {key: fmt(v) for key, v in frame.values.items()}
+    values = {key: fmt(v, GRAPH_DIGITS) for key, v in frame.values.items()}
     grads = {key: grad_text(g) for key, g in frame.grads.items()}
     node_style: dict[str, str] = {}
     backward = bool(frame.grads)
@@ -71,7 +76,7 @@ def render_state(
     return RenderState(
         values=values,
         grads=grads,
-        edge_value={_edge(e): fmt(v) for e, v in frame.edge_values.items()},
+        edge_value={_edge(e): fmt(v, GRAPH_DIGITS) for e, v in frame.edge_values.items()},
         edge_grad={_edge(e): grad_text(g) for e, g in frame.edge_grads.items()},
         node_style=node_style,
         edge_style=edge_style,
@@ -119,7 +124,7 @@ class GraphView(ScrollView, can_focus=True):
         )
         self.lesson = lesson
         if not same_shape:
-            self.layout_ = layout(graph_spec(lesson))
+            self.layout_ = layout(graph_spec(lesson), value_width=VALUE_WIDTH)
             self.virtual_size = Size(self.layout_.width, self.layout_.height)
 
     def show(
@@ -138,9 +143,22 @@ class GraphView(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
         focus = frame.current or selected
-        if scroll and focus and focus in self.layout_.boxes:
-            box = self.layout_.boxes[focus]
-            self.scroll_to_region(Region(box.x, box.y, box.w, box.h), animate=False, spacing=None)
+        if scroll and focus:
+            self.bring_into_view(focus)
+
+    def bring_into_view(self, key: str) -> None:
+        """Centre a node's box if it is not already wholly visible."""
+        if self.layout_ is None or key not in self.layout_.boxes:
+            return
+        box = self.layout_.boxes[key]
+        region = Region(box.x, box.y, box.w, box.h)
+        visible = Region(int(self.scroll_x), int(self.scroll_y), *self.scrollable_content_region.size)
+        if visible.contains_region(region):
+            return
+        width, height = self.scrollable_content_region.size
+        x = box.x + box.w // 2 - width // 2 if box.w < width else box.x - 1
+        y = box.y + box.h // 2 - height // 2 if box.h < height else box.y - 1
+        self.scroll_to(x=max(0, x), y=max(0, y), animate=False, immediate=True)
 
     def on_resize(self) -> None:
         self._strips.clear()
