@@ -26,9 +26,12 @@ class TutorApp(App):
         self.watch = watch
 
     def on_mount(self) -> None:
-        self.push_screen(PickerScreen())
+        # The picker is built only when needed: opening a scenario directly
+        # should not pay for loading every built-in one.
         if self.start_spec:
             self.open_scenario(self.start_spec)
+        else:
+            self.push_screen(PickerScreen())
 
     def open_scenario(self, spec: str) -> None:
         """Load ``spec`` and show it, or show why it did not load."""
@@ -42,12 +45,14 @@ class TutorApp(App):
 
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
-        while len(self.screen_stack) > 2:
+        stack = self.screen_stack
+        if any(isinstance(screen, PickerScreen) for screen in stack):
+            while not isinstance(self.screen, PickerScreen):
+                self.pop_screen()
+            return
+        while len(self.screen_stack) > 1:
             self.pop_screen()
-        if not isinstance(self.screen, PickerScreen):
-            self.pop_screen() if len(self.screen_stack) > 1 and isinstance(
-                self.screen_stack[-2], PickerScreen
-            ) else self.push_screen(PickerScreen())
+        self.push_screen(PickerScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -12,7 +12,7 @@ import os
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
@@ -111,7 +111,8 @@ class LessonScreen(Screen):
             with Horizontal(id="body"):
                 yield GraphView(id="graph")
                 yield DataTable(id="values", cursor_type="row", zebra_stripes=True)
-            yield StepPanel(id="panel")
+            with VerticalScroll(id="panel-box"):
+                yield StepPanel(id="panel")
             yield Input(placeholder="your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to leave the quiz",
                         id="answer")
             yield DataTable(id="aux", cursor_type="row", zebra_stripes=True)
@@ -181,12 +182,12 @@ class LessonScreen(Screen):
                 nodes, edges = modes.path_highlight(lesson, route)
                 return frame, lines, nodes, edges
             return frame, lines, empty, empty
-        if self.mode == "check":
+        if self.mode in ("check", "train"):
             frame = lesson.frame(lesson.last)
-            return frame, self._check_lines(), empty, empty
-        if self.mode == "train":
-            frame = lesson.frame(lesson.last)
-            return frame, self._train_lines(), empty, empty
+            frame = Frame(frame.values, frame.grads, frame.edge_values, frame.edge_grads, None, empty,
+                          frame.computed, frame.finished)
+            lines = self._check_lines() if self.mode == "check" else self._train_lines()
+            return frame, lines, empty, empty
         return lesson.frame(self.k), lesson.explain(self.k), empty, empty
 
     def _selected_lines(self, key: str, frame: Frame) -> list[Line]:
@@ -365,10 +366,7 @@ class LessonScreen(Screen):
 
     def action_back(self) -> None:
         """Back to the scenario list."""
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.action_show_picker()
+        self.app.action_show_picker()
 
     # -- editing an input ------------------------------------------------------------
 

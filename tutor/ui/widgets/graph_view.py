@@ -138,7 +138,7 @@ class GraphView(ScrollView, can_focus=True):
         """Draw one frame; keep the current (or selected) node in view."""
         assert self.lesson is not None and self.layout_ is not None
         state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
-        self._styles = graph_styles(self.app.current_theme)
+        self._update_styles()
         self._rows = render(self.layout_, state)
         self._strips.clear()
         self.refresh()
@@ -160,6 +160,15 @@ class GraphView(ScrollView, can_focus=True):
         y = box.y + box.h // 2 - height // 2 if box.h < height else box.y - 1
         self.scroll_to(x=max(0, x), y=max(0, y), animate=False, immediate=True)
 
+    def _update_styles(self) -> None:
+        """Theme styles, each already combined with the widget's base style (cached per theme)."""
+        key = (self.app.theme, self.rich_style)
+        if key != getattr(self, "_styles_key", None):
+            base = self.rich_style
+            self._styles = {name: base + style for name, style in graph_styles(self.app.current_theme).items()}
+            self._styles_key = key
+            self._strips.clear()
+
     def on_resize(self) -> None:
         self._strips.clear()
 
@@ -167,17 +176,18 @@ class GraphView(ScrollView, can_focus=True):
         super().notify_style_update()
         if self.is_mounted:
             try:
-                self._styles = graph_styles(self.app.current_theme)
+                self._update_styles()
             except Exception:  # noqa: BLE001 - theme may be switching
                 return
-            self._strips.clear()
             self.refresh()
 
     def _strip(self, y: int) -> Strip:
         strip = self._strips.get(y)
         if strip is None:
             if 0 <= y < len(self._rows):
-                segments = [Segment(text, self._styles.get(style, Style())) for text, style in self._rows[y]]
+                styles = self._styles
+                default = styles[""]
+                segments = [Segment(text, styles.get(style, default)) for text, style in self._rows[y]]
                 strip = Strip(segments)
             else:
                 strip = Strip.blank(self.virtual_size.width)
@@ -200,7 +210,11 @@ class GraphView(ScrollView, can_focus=True):
         return None
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
+        # event.x/y count from the border; the canvas starts inside it.
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
         scroll_x, scroll_y = self.scroll_offset
-        key = self.key_at(event.x + scroll_x, event.y + scroll_y)
+        key = self.key_at(offset.x + scroll_x, offset.y + scroll_y)
         if key is not None:
             self.post_message(self.NodeSelected(key))

@@ -46,4 +46,4 @@ class Progress(Static):
         text.append(f"{lesson.view} view  ", "dim")
         room = max(10, (self.size.width or 80) - text.cell_len - 2)
         text.append_text(timeline(lesson, k, room))
-        self.update(text)
+        self.update(text, layout=False)

@@ -1,0 +1,124 @@
+"""UI speed benchmark (not part of the default test run).
+
+    python tests/bench/bench_ui.py [--repeat N]
+
+Measures, in one run:
+1. launch to first full frame: `tutor shopping` against a bare Textual app
+   that only shows a Footer, each started as a fresh process (headless),
+   median of N runs, and their ratio (target: at most 1.3x);
+2. the median time per step key (→) on tiny_net (target: under 16 ms) and on
+   a generated 500-node scenario (target: under 50 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BARE = """
+from textual.app import App
+from textual.widgets import Footer
+
+class Bare(App):
+    BINDINGS = [("q", "quit", "Quit")]
+    def compose(self):
+        yield Footer()
+
+async def auto(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+
+Bare().run(headless=True, size=(120, 36), auto_pilot=auto)
+"""
+
+TUTOR = """
+from tutor.ui.app import TutorApp
+
+async def auto(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+
+TutorApp("shopping").run(headless=True, size=(120, 36), auto_pilot=auto)
+"""
+
+
+def launch_time(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+    return time.perf_counter() - start
+
+
+def generated_scenario(nodes: int, seed: int = 7) -> str:
+    """A random DAG of about ``nodes`` primitive nodes: each named node is one op."""
+    rng = random.Random(seed)
+    lines = ["title: Generated", "inputs:"]
+    names = []
+    for i in range(8):
+        lines.append(f"  x{i}: {rng.uniform(-1, 1):.3f}")
+        names.append(f"x{i}")
+    lines.append("nodes:")
+    ops = ["{a} * {b}", "{a} + {b}", "tanh({a})", "{a} - {b}", "sigmoid({a})"]
+    for i in range(nodes - 8):
+        a = names[-1 - rng.randrange(min(6, len(names)))]
+        b = names[-1 - rng.randrange(min(12, len(names)))]
+        lines.append(f"  n{i}: {rng.choice(ops).format(a=a, b=b)}")
+        names.append(f"n{i}")
+    lines.append(f"output: {names[-1]}")
+    lines.append("view: expanded")
+    return "\n".join(lines) + "\n"
+
+
+async def step_times(spec: str, presses: int) -> list[float]:
+    from tutor.ui.app import TutorApp
+
+    app = TutorApp(spec)
+    times = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for _ in range(presses):
+            start = time.perf_counter()
+            await pilot.press("right")
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+
+    launch_time(BARE)  # warm the file cache for both
+    launch_time(TUTOR)
+    bare = [launch_time(BARE) for _ in range(args.repeat)]
+    tutor = [launch_time(TUTOR) for _ in range(args.repeat)]
+    b, t = statistics.median(bare), statistics.median(tutor)
+    print(f"launch to first frame (median of {args.repeat}): bare Footer app {b * 1000:.0f} ms, "
+          f"tutor shopping {t * 1000:.0f} ms, ratio {t / b:.2f}x (target <= 1.3x)")
+
+    tiny = asyncio.run(step_times("tiny_net", 18))
+    print(f"step key, tiny_net: median {statistics.median(tiny) * 1000:.1f} ms over {len(tiny)} presses "
+          f"(target < 16 ms)")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated_500.yaml"
+        path.write_text(generated_scenario(500), encoding="utf-8")
+        from tutor.scenario import load
+
+        count = len(load(path).graph)
+        big = asyncio.run(step_times(str(path), 40))
+    print(f"step key, generated {count}-node scenario: median {statistics.median(big) * 1000:.1f} ms over "
+          f"{len(big)} presses (target < 50 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
