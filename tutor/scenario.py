@@ -15,7 +15,6 @@ import keyword
 import math
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -459,11 +458,17 @@ def load(path: str | Path) -> Scenario:
 
 
 def builtin_dir() -> Path:
-    """The folder of built-in scenarios: inside the installed package, or the checkout's."""
-    packaged = resources.files("tutor") / "scenarios"
+    """The folder of built-in scenarios, found beside the package's own files.
+
+    An installed wheel carries them as ``tutor/scenarios``; a source checkout
+    keeps them in the top-level ``scenarios/``. Never relative to the
+    working directory.
+    """
+    package = Path(__file__).resolve().parent
+    packaged = package / "scenarios"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "scenarios"
+        return packaged
+    return package.parent / "scenarios"
 
 
 def builtin_names() -> list[str]:

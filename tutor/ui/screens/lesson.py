@@ -14,11 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, Static
 
 from tutor import analysis, modes
 from tutor.lesson import EXPANDED, GROUPS, Frame, Lesson, Line, default_view
-from tutor.plot import plot
 from tutor.quiz import QuizSession, questions_at
 from tutor.numbers import fmt, operand
 from tutor.scenario import Scenario, ScenarioError, load
@@ -106,36 +105,58 @@ class LessonScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="main"):
             yield Static(self._title(), id="title")
-            yield Static(id="watch-error", markup=False)
             yield Progress(id="progress")
             with Horizontal(id="body"):
                 yield GraphView(id="graph")
-                yield DataTable(id="values", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="panel-box"):
                 yield StepPanel(id="panel")
-            yield Input(placeholder="your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to leave the quiz",
-                        id="answer")
-            yield DataTable(id="aux", cursor_type="row", zebra_stripes=True)
-            yield ProgressBar(id="train-progress", total=TRAIN_RUN_STEPS, show_eta=False)
-            yield Static(id="plot")
         yield Static(
             f"Window too small.\nThe tutor needs at least {MIN_WIDTH}×{MIN_HEIGHT} cells.\nEnlarge the terminal.",
             id="too-small",
         )
         yield Footer()
 
+    def part(self, widget_id: str):  # noqa: ANN201 - returns the widget named
+        """A widget used only by some modes, mounted the first time it is needed.
+
+        Startup stays as fast as a bare app: hidden widgets still cost
+        styling and layout, so they are not built until asked for.
+        """
+        found = self.query(f"#{widget_id}")
+        if found:
+            return found.first()
+        from textual.widgets import DataTable, ProgressBar
+
+        if widget_id == "values":
+            widget = DataTable(id="values", cursor_type="row", zebra_stripes=True)
+            widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
+            self.query_one("#body").mount(widget)
+        elif widget_id == "watch-error":
+            widget = Static(id="watch-error", markup=False)
+            self.query_one("#main").mount(widget, after="#title")
+        else:
+            widget = {
+                "answer": lambda: Input(
+                    placeholder="your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to leave the quiz",
+                    id="answer",
+                ),
+                "aux": lambda: DataTable(id="aux", cursor_type="row", zebra_stripes=True),
+                "train-progress": lambda: ProgressBar(id="train-progress", total=TRAIN_RUN_STEPS, show_eta=False),
+                "plot": lambda: Static(id="plot"),
+            }[widget_id]()
+            self.query_one("#main").mount(widget)
+        return widget
+
+    def has_part(self, widget_id: str) -> bool:
+        return bool(self.query(f"#{widget_id}"))
+
     def _title(self) -> str:
         s = self.scenario
         return f" {s.title}  ·  {s.name}  ·  output: {s.output}"
 
     def on_mount(self) -> None:
-        table = self.query_one("#values", DataTable)
-        table.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
-        table.display = False
         if self.watch_path:
             self.set_interval(0.3, self.check_file)
-        for widget_id in ("#answer", "#aux", "#train-progress", "#plot", "#watch-error"):
-            self.query_one(widget_id).display = False
         self.query_one(GraphView).set_lesson(self.lesson)
         self.refresh_view()
         self.query_one(GraphView).focus()
@@ -215,7 +236,9 @@ class LessonScreen(Screen):
         return lines
 
     def _refresh_table(self) -> None:
-        table = self.query_one("#values", DataTable)
+        if not self.has_part("values"):
+            return
+        table = self.part("values")
         if not table.display:
             return
         frame = self.lesson.frame(self.k)
@@ -302,7 +325,8 @@ class LessonScreen(Screen):
         self.train_lines = []
         self.quiz = QuizSession()
         self._leave_quiz_question()
-        self.query_one("#plot").display = False
+        if self.has_part("plot"):
+            self.part("plot").display = False
         self.query_one(GraphView).set_lesson(self.lesson)
         self._rebuild_mode()
         self.go(0)
@@ -356,8 +380,12 @@ class LessonScreen(Screen):
 
     def action_values(self) -> None:
         """Show or hide the table of every value and gradient so far."""
-        table = self.query_one("#values", DataTable)
-        table.display = not table.display
+        table = self.part("values") if self.has_part("values") else None
+        if table is None:
+            table = self.part("values")
+            table.display = True
+        else:
+            table.display = not table.display
         self._refresh_table()
 
     def action_help(self) -> None:
@@ -427,10 +455,12 @@ class LessonScreen(Screen):
             return
         self._leave_quiz_question()
         self.mode = mode
-        self.query_one("#aux").display = mode == "check"
-        self.query_one("#plot").display = mode == "train" and bool(self.losses)
-        if mode != "train":
-            self.query_one("#train-progress").display = False
+        if mode == "check" or self.has_part("aux"):
+            self.part("aux").display = mode == "check"
+        if self.has_part("plot"):
+            self.part("plot").display = mode == "train" and bool(self.losses)
+        if mode != "train" and self.has_part("train-progress"):
+            self.part("train-progress").display = False
         self._rebuild_mode()
         if mode == "quiz":
             self.quiz_feedback = [[("Quiz: ", "title"), ("press → and answer before each value and gradient is "
@@ -472,7 +502,7 @@ class LessonScreen(Screen):
     # numeric check
 
     def _fill_check_table(self) -> None:
-        table = self.query_one("#aux", DataTable)
+        table = self.part("aux")
         table.clear(columns=True)
         table.add_columns("leaf", "backprop", "central difference", "relative error", "step h")
         for row in analysis.numeric_check(self.lesson.graph, self.lesson.trace, self.lesson.overrides):
@@ -526,7 +556,7 @@ class LessonScreen(Screen):
             return
         if self.mode != "train":
             self.action_mode("train")
-        bar = self.query_one("#train-progress", ProgressBar)
+        bar = self.part("train-progress")
         bar.display = True
         bar.update(total=TRAIN_RUN_STEPS, progress=0)
         self.training = True
@@ -539,7 +569,7 @@ class LessonScreen(Screen):
         chunk = min(5, remaining)
         for _ in range(chunk):
             self.action_train_step()
-        bar = self.query_one("#train-progress", ProgressBar)
+        bar = self.part("train-progress")
         bar.advance(chunk)
         remaining -= chunk
         if remaining > 0:
@@ -554,9 +584,11 @@ class LessonScreen(Screen):
         self.refresh_view(scroll=False)
 
     def _show_plot(self) -> None:
-        widget = self.query_one("#plot", Static)
+        widget = self.part("plot")
         widget.display = True
         width = max(30, self.size.width - 4)
+        from tutor.plot import plot
+
         lines = plot(self.losses, width=width, height=5)
         widget.update("loss per step\n" + "\n".join(lines))
 
@@ -584,7 +616,7 @@ class LessonScreen(Screen):
     def quiz_advance(self) -> None:
         """Ask the next step's questions before revealing it."""
         if self.quiz_pending:
-            self.query_one("#answer", Input).focus()
+            self.part("answer").focus()
             return
         if self.k >= self.lesson.last:
             self.app.bell()
@@ -599,10 +631,10 @@ class LessonScreen(Screen):
         self.quiz_pending = list(questions)
         self.quiz.ask(self.quiz_pending[0])
         self.quiz_feedback = []
-        answer = self.query_one("#answer", Input)
+        answer = self.part("answer")
         answer.value = ""
         answer.display = True
-        answer.focus()
+        self.call_after_refresh(answer.focus)
         self.refresh_view()
 
     @on(Input.Submitted, "#answer")
@@ -631,12 +663,11 @@ class LessonScreen(Screen):
         if self.quiz_pending:
             self.quiz_pending = []
             self.quiz.current = None
-        if self.is_mounted:
-            answer = self.query_one("#answer", Input)
-            answer.display = False
+        if self.is_mounted and self.has_part("answer"):
+            self.part("answer").display = False
 
     def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
-        if event.key == "escape" and self.mode == "quiz" and self.focused is self.query_one("#answer", Input):
+        if event.key == "escape" and self.mode == "quiz" and isinstance(self.focused, Input):
             event.stop()
             self._leave_quiz_question()
             self.mode = "step"
@@ -664,14 +695,15 @@ class LessonScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        banner = self.query_one("#watch-error", Static)
         try:
             scenario = load(self.watch_path)
         except ScenarioError as error:
+            banner = self.part("watch-error")
             banner.update(error.report() + "\n(showing the last version that loaded; fix the file and save)")
             banner.display = True
             return
-        banner.display = False
+        if self.has_part("watch-error"):
+            self.part("watch-error").display = False
         old = self.lesson
         step = old.step(self.k)
         phase = old.position(self.k).phase

@@ -24,6 +24,8 @@ from tutor.ui.theme import grad_text, graph_styles
 GRAPH_DIGITS = 4
 """Significant digits on the graph (the step panel shows 6)."""
 VALUE_WIDTH = 10
+ROW_BLOCK = 48
+"""Canvas rows rendered together when they come into view."""
 
 
 def graph_spec(lesson: Lesson) -> GraphSpec:
@@ -110,7 +112,8 @@ class GraphView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.lesson: Lesson | None = None
         self.layout_: Layout | None = None
-        self._rows: list[list[tuple[str, str]]] = []
+        self._rows: dict[int, list[tuple[str, str]]] = {}
+        self._state: RenderState | None = None
         self._strips: dict[int, Strip] = {}
         self._styles: dict[str, Style] = {}
 
@@ -139,7 +142,10 @@ class GraphView(ScrollView, can_focus=True):
         assert self.lesson is not None and self.layout_ is not None
         state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
         self._update_styles()
-        self._rows = render(self.layout_, state)
+        # Rows are rendered in blocks as they scroll into view: a big graph
+        # costs a few milliseconds per step, not a full-canvas render.
+        self._state = state
+        self._rows = {}
         self._strips.clear()
         self.refresh()
         focus = frame.current or selected
@@ -156,8 +162,9 @@ class GraphView(ScrollView, can_focus=True):
         if visible.contains_region(region):
             return
         width, height = self.scrollable_content_region.size
-        x = box.x + box.w // 2 - width // 2 if box.w < width else box.x - 1
-        y = box.y + box.h // 2 - height // 2 if box.h < height else box.y - 1
+        # A box that fits (even exactly) is centred; a larger one shows its top-left corner.
+        x = box.x + box.w // 2 - width // 2 if box.w <= width else box.x - 1
+        y = box.y + box.h // 2 - height // 2 if box.h <= height else box.y - 1
         self.scroll_to(x=max(0, x), y=max(0, y), animate=False, immediate=True)
 
     def _update_styles(self) -> None:
@@ -181,13 +188,30 @@ class GraphView(ScrollView, can_focus=True):
                 return
             self.refresh()
 
+    def _row(self, y: int) -> list[tuple[str, str]] | None:
+        if self.layout_ is None or not 0 <= y < self.layout_.height or self._state is None:
+            return None
+        if y not in self._rows:
+            top = y - y % ROW_BLOCK
+            bottom = min(self.layout_.height, top + ROW_BLOCK)
+            for offset, row in enumerate(render(self.layout_, self._state, top, bottom)):
+                self._rows[top + offset] = row
+        return self._rows[y]
+
+    def rows(self) -> list[list[tuple[str, str]]]:
+        """Every canvas row of the current frame (for tests and screenshots)."""
+        if self.layout_ is None:
+            return []
+        return [self._row(y) or [] for y in range(self.layout_.height)]
+
     def _strip(self, y: int) -> Strip:
         strip = self._strips.get(y)
         if strip is None:
-            if 0 <= y < len(self._rows):
+            row = self._row(y)
+            if row is not None:
                 styles = self._styles
                 default = styles[""]
-                segments = [Segment(text, styles.get(style, default)) for text, style in self._rows[y]]
+                segments = [Segment(text, styles.get(style, default)) for text, style in row]
                 strip = Strip(segments)
             else:
                 strip = Strip.blank(self.virtual_size.width)
