@@ -1,0 +1,36 @@
+"""The README's two commands stay true: CI runs exactly the README's test command."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ci_command() -> str:
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    commands = [line for line in lines if line.startswith("python3 -m venv")]
+    assert len(commands) == 1, commands
+    return commands[0]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert _ci_command() in readme
+    assert "pytest" in _ci_command()
+
+
+def test_readme_run_command_opens_a_builtin_scenario() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    run = [line for line in readme.splitlines() if line.startswith("python3 -m venv") and "pytest" not in line]
+    assert run, "README has no install-and-run command"
+    scenario = run[0].rsplit(" ", 1)[-1]
+    assert (ROOT / "scenarios" / f"{scenario}.yaml").is_file()
+
+
+def test_readme_screenshots_exist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    import re
+
+    shots = re.findall(r"\((screenshots/[^)]+\.svg)\)", readme)
+    assert len(shots) >= 10
+    for shot in shots:
+        assert (ROOT / shot).is_file(), shot
