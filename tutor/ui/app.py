@@ -25,23 +25,28 @@ class TutorApp(App):
         self.start_spec = scenario
         self.watch = watch
 
-    def on_mount(self) -> None:
-        # The picker is built only when needed: opening a scenario directly
-        # should not pay for loading every built-in one.
-        if self.start_spec:
-            self.open_scenario(self.start_spec)
-        else:
-            self.push_screen(PickerScreen())
+    def get_default_screen(self) -> Screen:
+        """The first screen: the scenario asked for (or its error), else the picker.
 
-    def open_scenario(self, spec: str) -> None:
-        """Load ``spec`` and show it, or show why it did not load."""
+        Opening a scenario directly builds no picker and no extra screen, so
+        the first frame comes as fast as Textual allows.
+        """
+        if self.start_spec:
+            return self.scenario_screen(self.start_spec)
+        return PickerScreen()
+
+    def scenario_screen(self, spec: str) -> Screen:
+        """A lesson for ``spec``, or an error screen saying why it did not load."""
         try:
             scenario = resolve(spec)
         except ScenarioError as error:
-            self.push_screen(ErrorScreen(error))
-            return
+            return ErrorScreen(error)
         watch = spec if self.watch and os.path.isfile(spec) else None
-        self.push_screen(LessonScreen(scenario, watch=watch))
+        return LessonScreen(scenario, watch=watch)
+
+    def open_scenario(self, spec: str) -> None:
+        """Load ``spec`` and show it, or show why it did not load."""
+        self.push_screen(self.scenario_screen(spec))
 
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
