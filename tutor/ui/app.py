@@ -37,11 +37,11 @@ class TutorApp(App):
 
     def scenario_screen(self, spec: str) -> Screen:
         """A lesson for ``spec``, or an error screen saying why it did not load."""
+        watch = spec if self.watch and os.path.isfile(spec) else None
         try:
             scenario = resolve(spec)
         except ScenarioError as error:
-            return ErrorScreen(error)
-        watch = spec if self.watch and os.path.isfile(spec) else None
+            return ErrorScreen(error, watch=watch)
         return LessonScreen(scenario, watch=watch)
 
     def open_scenario(self, spec: str) -> None:

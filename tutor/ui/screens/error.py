@@ -2,35 +2,76 @@
 
 from __future__ import annotations
 
+import os
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tutor.scenario import ScenarioError
+from tutor.scenario import ScenarioError, load
 
 
 class ErrorScreen(Screen):
-    """The file:line:col error and its hint; Esc goes back to the scenario list."""
+    """The file:line:col error and its hint; Esc goes back to the scenario list.
+
+    With ``--watch``, the file is polled and the lesson opens as soon as the
+    file loads.
+    """
 
     BINDINGS = [
         Binding("escape,b", "back", "Scenarios", tooltip="Back to the scenario list"),
         Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
     ]
 
-    def __init__(self, error: ScenarioError) -> None:
+    def __init__(self, error: ScenarioError, watch: str | None = None) -> None:
         super().__init__()
         self.error = error
+        self.watch_path = watch
+        self._stamp = self._file_stamp()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error"):
             yield Static("[b]This scenario could not be loaded[/b]", id="error-title")
             yield Static(str(self.error), id="error-location", markup=False)
-            if self.error.hint:
-                yield Static(f"hint: {self.error.hint}", id="error-hint", markup=False)
-            yield Static("Fix the file and open it again, or press Esc to pick another scenario.", id="error-help")
+            yield Static(f"hint: {self.error.hint}" if self.error.hint else "", id="error-hint", markup=False)
+            waiting = "Watching the file: it opens as soon as it loads. " if self.watch_path else ""
+            yield Static(
+                waiting + "Fix the file and open it again, or press Esc to pick another scenario.", id="error-help"
+            )
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(0.3, self.check_file) if self.watch_path else None
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        if not self.watch_path:
+            return None
+        try:
+            stat = os.stat(self.watch_path)
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def check_file(self) -> None:
+        """Try the watched file again whenever it changes."""
+        stamp = self._file_stamp()
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        try:
+            scenario = load(self.watch_path)
+        except ScenarioError as error:
+            self.error = error
+            self.query_one("#error-location", Static).update(str(error))
+            self.query_one("#error-hint", Static).update(f"hint: {error.hint}" if error.hint else "")
+            return
+        from tutor.ui.screens.lesson import LessonScreen
+
+        if self._timer is not None:
+            self._timer.stop()
+        self.app.push_screen(LessonScreen(scenario, watch=self.watch_path))
 
     def action_back(self) -> None:
         """Back to the scenario list."""
