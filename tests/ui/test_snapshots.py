@@ -1,0 +1,132 @@
+"""Snapshot tests of key screens (pytest-textual-snapshot).
+
+Update with ``python -m pytest tests/ui --snapshot-update`` only after looking
+at the report: each SVG must show what its test name says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tutor.scenario import builtin_names
+from tutor.ui.screens.lesson import LessonScreen
+
+POINTS = {
+    "start": (),
+    "forward": ("right",),
+    "first_backward": ("f", "right"),
+    "last": ("end",),
+}
+
+
+@pytest.mark.parametrize("point", list(POINTS))
+@pytest.mark.parametrize("name", builtin_names())
+def test_scenario_steps(snap, name: str, point: str) -> None:
+    assert snap(name, press=POINTS[point])
+
+
+def select(key: str):
+    """A ``run_before`` that presses Tab until ``key`` is selected."""
+
+    async def run(pilot: Pilot) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, LessonScreen)
+        for _ in range(len(screen.lesson.nodes)):
+            if screen.selected == key:
+                break
+            await pilot.press("tab")
+        assert screen.selected == key
+
+    return run
+
+
+def go_to_fan_out(leaf: str, count: int):
+    """A ``run_before`` that steps to where ``leaf`` has received ``count`` contributions."""
+
+    async def run(pilot: Pilot) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, LessonScreen)
+        lesson = screen.lesson
+        target = next(
+            k for k in range(lesson.forward_end + 1, lesson.last + 1)
+            if any(edge.input == leaf for edge in lesson.step(k).edges) and len(lesson.contributions(k, leaf)) == count
+        )
+        while screen.k < target:
+            await pilot.press("right")
+        assert f"fan-out: {leaf} feeds {count} nodes" in str(screen.query_one("#panel").render())
+
+    return run
+
+
+def test_two_paths_fan_out(snap) -> None:
+    assert snap("two_paths", run_before=go_to_fan_out("b", 2))
+
+
+def test_tiny_net_fan_out_over_three_neurons(snap) -> None:
+    assert snap("tiny_net", run_before=go_to_fan_out("x1", 3))
+
+
+def test_picker(snap) -> None:
+    assert snap(None)
+
+
+def test_error_screen(snap) -> None:
+    Path("bad.yaml").write_text("inputs:\n  a: 1\nnodes:\n  b: a +* 2\noutput: b\n", encoding="utf-8")
+    assert snap("bad.yaml")
+
+
+def test_help(snap) -> None:
+    assert snap("shopping", press=("question_mark",))
+
+
+def test_sigmoid_expanded_collapsed_to_groups(snap) -> None:
+    assert snap("sigmoid_expanded", press=("g", "end"))
+
+
+def test_tiny_net_groups_hidden_deltas(snap) -> None:
+    assert snap("tiny_net", press=("f", "right", "right", "right", "right", "right"))
+
+
+def test_tiny_net_expanded(snap) -> None:
+    assert snap("tiny_net", press=("g", "f", "right"))
+
+
+def test_edit_dialog(snap) -> None:
+    assert snap("shopping", run_before=select("apple"), press=("e",))
+
+
+def test_edited_input(snap) -> None:
+    assert snap("shopping", run_before=select("apple"), press=("e", "2", "0", "0", "enter"))
+
+
+def test_quiz_question(snap) -> None:
+    assert snap("shopping", press=("2", "right"))
+
+
+def test_forward_mode_at_its_end(snap) -> None:
+    assert snap("two_paths", run_before=select("b"), press=("3", "end"))
+
+
+def test_paths(snap) -> None:
+    assert snap("two_paths", run_before=select("b"), press=("4",))
+
+
+def test_numeric_check(snap) -> None:
+    assert snap("shopping_oranges", press=("5",))
+
+
+def test_training_after_three_steps(snap) -> None:
+    assert snap("tiny_net", press=("6", "t", "t", "t"))
+
+
+def test_80x24(snap) -> None:
+    assert snap("shopping_oranges", press=("f", "right"), size=(80, 24))
+
+
+def test_too_small(snap) -> None:
+    assert snap("shopping_oranges", size=(50, 15))
