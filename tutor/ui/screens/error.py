@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tutor.scenario import ScenarioError, load
+from tutor.ui.screens.watching import FileStamp
 
 
 class ErrorScreen(Screen):
@@ -29,7 +28,7 @@ class ErrorScreen(Screen):
         super().__init__()
         self.error = error
         self.watch_path = watch
-        self._stamp = self._file_stamp()
+        self.stamp = FileStamp(watch)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error"):
@@ -45,21 +44,10 @@ class ErrorScreen(Screen):
     def on_mount(self) -> None:
         self._timer = self.set_interval(0.3, self.check_file) if self.watch_path else None
 
-    def _file_stamp(self) -> tuple[int, int] | None:
-        if not self.watch_path:
-            return None
-        try:
-            stat = os.stat(self.watch_path)
-        except OSError:
-            return None
-        return (stat.st_mtime_ns, stat.st_size)
-
     def check_file(self) -> None:
         """Try the watched file again whenever it changes."""
-        stamp = self._file_stamp()
-        if stamp == self._stamp:
+        if not self.stamp.changed():
             return
-        self._stamp = stamp
         try:
             scenario = load(self.watch_path)
         except ScenarioError as error:

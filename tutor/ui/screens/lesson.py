@@ -7,7 +7,6 @@ lesson's step records for k, so stepping back restores the earlier screen.
 from __future__ import annotations
 
 import math
-import os
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,20 +15,22 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tutor import analysis, modes
+from tutor import modes
 from tutor.lesson import EXPANDED, GROUPS, Frame, Lesson, Line, default_view
-from tutor.quiz import QuizSession, questions_at
 from tutor.numbers import fmt, operand
-from tutor.scenario import Scenario, ScenarioError, load
+from tutor.quiz import QuizSession
+from tutor.scenario import Scenario
 from tutor.ui.screens.edit import EditScreen
 from tutor.ui.screens.help import HelpScreen
+from tutor.ui.screens.modes import TRAIN_RUN_STEPS, ModesMixin
+from tutor.ui.screens.quiz import QuizMixin
+from tutor.ui.screens.watching import FileStamp, WatchMixin
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.progress import Progress
 from tutor.ui.widgets.step_panel import StepPanel
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
-TRAIN_RUN_STEPS = 50
 
 MODE_NAMES = {
     "step": "step",
@@ -41,7 +42,7 @@ MODE_NAMES = {
 }
 
 
-class LessonScreen(Screen):
+class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     """Step forward and backward through one scenario's graph."""
 
     BINDINGS = [
@@ -78,7 +79,7 @@ class LessonScreen(Screen):
         super().__init__()
         self.scenario = scenario
         self.watch_path = watch
-        self._stamp = self._file_stamp()
+        self.stamp = FileStamp(watch)
         self.lesson = Lesson(scenario, view=default_view(scenario))
         self.k = 0
         self.selected: str | None = None
@@ -445,281 +446,3 @@ class LessonScreen(Screen):
         self.query_one(GraphView).set_lesson(new)
         self._rebuild_mode()
         self.go(self.k)
-
-    # -- modes -------------------------------------------------------------------
-
-    def action_mode(self, mode: str) -> None:
-        """Switch mode: step, quiz, forward, paths, check or train."""
-        if mode == "train" and not self.scenario.params:
-            self.notify("This scenario has no params to train (tiny_net has).", severity="warning")
-            return
-        self._leave_quiz_question()
-        self.mode = mode
-        if mode == "check" or self.has_part("aux"):
-            self.part("aux").display = mode == "check"
-        if self.has_part("plot"):
-            self.part("plot").display = mode == "train" and bool(self.losses)
-        if mode != "train" and self.has_part("train-progress"):
-            self.part("train-progress").display = False
-        self._rebuild_mode()
-        if mode == "quiz":
-            self.quiz_feedback = [[("Quiz: ", "title"), ("press → and answer before each value and gradient is "
-                                                          "shown. Esc in the answer box leaves the quiz.", "")]]
-        self.refresh_view()
-
-    def _leaf(self) -> str | None:
-        if self.selected in self.scenario.leaves:
-            return self.selected
-        return next(iter(self.scenario.leaves), None)
-
-    def _rebuild_mode(self) -> None:
-        """Recompute the mode's data after a mode, leaf, view or value change."""
-        leaf = self._leaf()
-        if self.mode == "forward" and leaf:
-            self.walk = modes.tangent_walk(self.lesson, leaf)
-            self.walk_k = 0
-        elif self.mode == "paths" and leaf:
-            self.path_view = modes.path_view(self.lesson, leaf)
-            self.path_index = 0
-        elif self.mode == "check":
-            self._fill_check_table()
-
-    def _walk_to(self, j: int) -> None:
-        assert self.walk is not None
-        if not 0 <= j < len(self.walk):
-            self.app.bell()
-            return
-        self.walk_k = j
-        self.refresh_view()
-
-    def _path_to(self, i: int) -> None:
-        assert self.path_view is not None
-        count = len(self.path_view.routes)
-        if count:
-            self.path_index = i % count
-        self.refresh_view(scroll=False)
-
-    # numeric check
-
-    def _fill_check_table(self) -> None:
-        table = self.part("aux")
-        table.clear(columns=True)
-        table.add_columns("leaf", "backprop", "central difference", "relative error", "step h")
-        for row in analysis.numeric_check(self.lesson.graph, self.lesson.trace, self.lesson.overrides):
-            table.add_row(row.leaf, fmt(row.backprop), fmt(row.numeric), f"{row.relative_error:.1e}",
-                          f"{row.step:.0e}")
-
-    def _check_lines(self) -> list[Line]:
-        rows = analysis.numeric_check(self.lesson.graph, self.lesson.trace, self.lesson.overrides)
-        worst = max((r.relative_error for r in rows), default=0.0)
-        return [
-            [("Numeric check ", "title"), ("(f(x+h) − f(x−h)) / 2h for every leaf, beside backprop.", "")],
-            [("Worst relative error ", ""), (f"{worst:.1e}", "good" if worst < 1e-5 else "bad"),
-             ("  Finite differences need 2 forward passes per input and are approximate; backprop is exact "
-              "and needs one backward pass. They stay useful as a check.", "dim")],
-        ]
-
-    # training
-
-    def _train_lines(self) -> list[Line]:
-        if self.train_lines:
-            return self.train_lines
-        return [
-            [("Training ", "title"), (f"learning rate {fmt(self.scenario.learning_rate)}", "value")],
-            [("t: one gradient-descent step (every param p ← p − lr × ∂loss/∂p, all at once).  ", ""),
-             (f"T: run {TRAIN_RUN_STEPS} steps and plot the loss.  r: back to the file's values.", "")],
-            [("Loss now ", ""), (fmt(self.lesson.trace.output_value), "value")],
-        ]
-
-    def _current_values(self) -> dict[str, float]:
-        graph = self.lesson.graph
-        return {leaf.name: self.lesson.trace.values[leaf.index] for leaf in graph.leaves}
-
-    def action_train_step(self) -> None:
-        """One gradient-descent step on every param."""
-        if not self.scenario.params:
-            self.notify("This scenario has no params to train.", severity="warning")
-            return
-        if self.mode != "train":
-            self.action_mode("train")
-        step = analysis.train_step(self.lesson.graph, self._current_values(), self.scenario.learning_rate)
-        if not self.losses:
-            self.losses.append(step.loss_before)
-        self.losses.append(step.loss_after)
-        self.train_lines = modes.explain_train(step, self.scenario.learning_rate, len(self.losses) - 1)
-        self._set_lesson(self.lesson.with_values(step.params_after))
-        self._show_plot()
-
-    def action_train_run(self) -> None:
-        """Run several steps with a progress bar, then plot the loss."""
-        if not self.scenario.params or self.training:
-            return
-        if self.mode != "train":
-            self.action_mode("train")
-        bar = self.part("train-progress")
-        bar.display = True
-        bar.update(total=TRAIN_RUN_STEPS, progress=0)
-        self.training = True
-        self._run_chunk(TRAIN_RUN_STEPS)
-
-    def _run_chunk(self, remaining: int) -> None:
-        """A few steps per frame so the progress bar moves and keys stay live."""
-        if not self.is_mounted:
-            return
-        chunk = min(5, remaining)
-        for _ in range(chunk):
-            self.action_train_step()
-        bar = self.part("train-progress")
-        bar.advance(chunk)
-        remaining -= chunk
-        if remaining > 0:
-            self.set_timer(0.01, lambda: self._run_chunk(remaining))
-        else:
-            self.training = False
-            bar.display = False
-
-    def _set_lesson(self, lesson: Lesson) -> None:
-        self.lesson = lesson
-        self.query_one(GraphView).set_lesson(lesson)
-        self.refresh_view(scroll=False)
-
-    def _show_plot(self) -> None:
-        widget = self.part("plot")
-        widget.display = True
-        width = max(30, self.size.width - 4)
-        from tutor.plot import plot
-
-        lines = plot(self.losses, width=width, height=5)
-        widget.update("loss per step\n" + "\n".join(lines))
-
-    # quiz
-
-    def _quiz_view(self) -> tuple[Frame, list[Line], frozenset, frozenset]:
-        lesson = self.lesson
-        empty: frozenset = frozenset()
-        if self.quiz_pending:
-            frame = lesson.frame(self.quiz_target - 1)
-            step = lesson.step(self.quiz_target)
-            current = step.node if step else None
-            active = frozenset(lesson.edges_into(current)) if current else empty
-            frame = Frame(frame.values, frame.grads, frame.edge_values, frame.edge_grads, current, active,
-                          frame.computed, frame.finished)
-            question = self.quiz_pending[0]
-            lines: list[Line] = [[("Quiz ", "title"), (f"step {self.quiz_target} of {lesson.last}", "dim")],
-                                 [("? ", "title"), (question.prompt, "")]]
-            return frame, lines + self.quiz_feedback, empty, empty
-        lines = lesson.explain(self.k) + self.quiz_feedback
-        if self.k >= lesson.last:
-            lines = lines + [[("Quiz summary: ", "title"), ("; ".join(self.quiz.summary()) or "no questions yet", "")]]
-        return lesson.frame(self.k), lines, empty, empty
-
-    def quiz_advance(self) -> None:
-        """Ask the next step's questions before revealing it."""
-        if self.quiz_pending:
-            self.part("answer").focus()
-            return
-        if self.k >= self.lesson.last:
-            self.app.bell()
-            return
-        target = self.k + 1
-        questions = questions_at(self.lesson, target)
-        if not questions:
-            self.quiz_feedback = []
-            self.go(target)
-            return
-        self.quiz_target = target
-        self.quiz_pending = list(questions)
-        self.quiz.ask(self.quiz_pending[0])
-        self.quiz_feedback = []
-        answer = self.part("answer")
-        answer.value = ""
-        answer.display = True
-        self.call_after_refresh(answer.focus)
-        self.refresh_view()
-
-    @on(Input.Submitted, "#answer")
-    def on_answer(self, event: Input.Submitted) -> None:
-        if not self.quiz_pending:
-            return
-        outcome, message = self.quiz.answer(event.value)
-        style = {"right": "good", "retry": "bad", "reveal": "warn", "invalid": "warn"}[outcome]
-        event.input.value = ""
-        if outcome in ("right", "reveal"):
-            self.quiz_feedback.append([("✓ " if outcome == "right" else "✗ ", style), (message, style)])
-            self.quiz_pending.pop(0)
-            if self.quiz_pending:
-                self.quiz.ask(self.quiz_pending[0])
-            else:
-                event.input.display = False
-                self.query_one(GraphView).focus()
-                self.go(self.quiz_target)
-                return
-        else:
-            self.quiz_feedback = [[(message, style)]]
-        self.refresh_view()
-
-    def _leave_quiz_question(self) -> None:
-        """Drop an unanswered question (the scenario's position is kept)."""
-        if self.quiz_pending:
-            self.quiz_pending = []
-            self.quiz.current = None
-        if self.is_mounted and self.has_part("answer"):
-            self.part("answer").display = False
-
-    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
-        if event.key == "escape" and self.mode == "quiz" and isinstance(self.focused, Input):
-            event.stop()
-            self._leave_quiz_question()
-            self.mode = "step"
-            self.quiz_feedback = []
-            self.query_one(GraphView).focus()
-            self.refresh_view()
-
-    # -- watching the file -----------------------------------------------------------
-
-    def _file_stamp(self) -> tuple[int, int] | None:
-        if not self.watch_path:
-            return None
-        try:
-            stat = os.stat(self.watch_path)
-        except OSError:
-            return None
-        return (stat.st_mtime_ns, stat.st_size)
-
-    def check_file(self) -> None:
-        """Reload the watched file when it changes; keep the last good graph on errors."""
-        stamp = self._file_stamp()
-        if stamp == self._stamp:
-            return
-        self._stamp = stamp
-        self.reload()
-
-    def reload(self) -> None:
-        try:
-            scenario = load(self.watch_path)
-        except ScenarioError as error:
-            banner = self.part("watch-error")
-            banner.update(error.report() + "\n(showing the last version that loaded; fix the file and save)")
-            banner.display = True
-            return
-        if self.has_part("watch-error"):
-            self.part("watch-error").display = False
-        old = self.lesson
-        step = old.step(self.k)
-        phase = old.position(self.k).phase
-        overrides = {n: v for n, v in old.overrides.items() if n in scenario.leaves}
-        lesson = Lesson(scenario, overrides, old.view if scenario.view is None else scenario.view)
-        k = 0
-        if step is not None:
-            found = lesson.index_of(phase, step.node)
-            k = found if found is not None else min(self.k, lesson.last)
-        self.scenario = scenario
-        if self.selected and self.selected not in {n.key for n in lesson.nodes}:
-            self.selected = None
-        self.query_one("#title", Static).update(self._title())
-        self.lesson = lesson
-        graph = self.query_one(GraphView)
-        graph.lesson = None  # force a new layout: the shape may have changed
-        graph.set_lesson(lesson)
-        self._rebuild_mode()
-        self.go(k)
