@@ -160,8 +160,8 @@ def explain_train(step: TrainStep, learning_rate: float, number: int) -> list[Li
     ]
     row: Line = []
     for i, (name, before) in enumerate(step.params_before.items()):
-        row += [(name, "name"), (" ", ""), (fmt(before), "value"), ("→", "dim"), (fmt(step.params_after[name]), "value"),
-                (f" (∂{fmt(step.grads[name])})", "grad"), ("   ", "")]
+        row += [(name, "name"), (" ", ""), (fmt(before, 4), "value"), (" → ", "dim"),
+                (fmt(step.params_after[name], 4), "value"), (f" ∂{fmt(step.grads[name], 3)}", "grad"), ("   ", "")]
         if i % 3 == 2:
             lines.append(row)
             row = []

@@ -38,8 +38,8 @@ SHOTS: list[tuple[str, str | None, tuple[str, ...]]] = [
 
 async def _shoot(directory: Path, name: str, scenario: str | None, keys: tuple[str, ...]) -> Path:
     app = TutorApp(scenario)
+    app.theme = THEME
     async with app.run_test(size=SIZE) as pilot:
-        app.theme = THEME
         await pilot.pause()
         for key in keys:
             await pilot.press(key)

@@ -170,7 +170,24 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     # -- drawing -------------------------------------------------------------
 
     def _refresh_progress(self) -> None:
-        self.query_one(Progress).show(self.lesson, self.k, self.mode_label)
+        progress = self.query_one(Progress)
+        if self.mode == "forward" and self.walk is not None:
+            progress.show_mode(
+                "FORWARD MODE", f"d(node)/d{self.walk.leaf}: {self.walk_k} of {len(self.walk) - 1}",
+                self.walk_k, len(self.walk) - 1,
+            )
+        elif self.mode == "paths" and self.path_view is not None:
+            count = len(self.path_view.routes)
+            where = f"path {self.path_index + 1} of {count}" if count else "too many paths to list"
+            progress.show_mode("PATHS", f"from {self.path_view.leaf}: {where}", self.path_index + 1, count)
+        elif self.mode == "check":
+            progress.show_mode("NUMERIC CHECK", f"{len(self.scenario.leaves)} leaves, central differences")
+        elif self.mode == "train":
+            steps = max(0, len(self.losses) - 1)
+            progress.show_mode("TRAINING", f"{steps} step{'s' if steps != 1 else ''}, learning rate "
+                               f"{fmt(self.scenario.learning_rate)}")
+        else:
+            progress.show(self.lesson, self.k, self.mode_label)
 
     def refresh_view(self, scroll: bool = True) -> None:
         """Redraw graph, progress and panel for the current mode and position."""

@@ -47,7 +47,9 @@ def render_state(
 ) -> RenderState:
     """Labels and styles for one frame: values, gradients, current and selected."""
     values = {key: fmt(v, GRAPH_DIGITS) for key, v in frame.values.items()}
-    grads = {key: grad_text(g) for key, g in frame.grads.items()}
+    # A constant's gradient is real but teaches nothing: nobody can change it.
+    constants = {n.key for n in lesson.nodes if n.kind == "const"}
+    grads = {key: grad_text(g) for key, g in frame.grads.items() if key not in constants}
     node_style: dict[str, str] = {}
     backward = bool(frame.grads)
     for node in lesson.nodes:
@@ -79,7 +81,7 @@ def render_state(
         values=values,
         grads=grads,
         edge_value={_edge(e): fmt(v, GRAPH_DIGITS) for e, v in frame.edge_values.items()},
-        edge_grad={_edge(e): grad_text(g) for e, g in frame.edge_grads.items()},
+        edge_grad={_edge(e): grad_text(g) for e, g in frame.edge_grads.items() if e.source not in constants},
         node_style=node_style,
         edge_style=edge_style,
     )

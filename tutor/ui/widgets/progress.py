@@ -35,6 +35,18 @@ def timeline(lesson: Lesson, k: int, width: int) -> Text:
 class Progress(Static):
     """Which phase, which step, and where that is in the whole walk."""
 
+    def show_mode(self, label: str, detail: str, done: int = 0, total: int = 0) -> None:
+        """A mode's own progress: its name, where it is, and a bar if it has steps."""
+        text = Text()
+        text.append(f" {label} ", "bold reverse")
+        text.append(f"  {detail}  ")
+        if total:
+            room = max(10, (self.size.width or 80) - text.cell_len - 2)
+            filled = round(room * done / total)
+            text.append("█" * filled, "bold")
+            text.append("░" * (room - filled), "dim")
+        self.update(text, layout=False)
+
     def show(self, lesson: Lesson, k: int, mode: str = "") -> None:
         pos = lesson.position(k)
         phase = {"start": "START", "forward": "FORWARD →", "backward": "← BACKWARD"}[pos.phase]
