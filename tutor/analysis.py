@@ -48,14 +48,15 @@ def _external_inputs(graph: Graph, members: tuple[int, ...]) -> list[int]:
     return seen
 
 
-def _group_formula(graph: Graph, trace: Trace, members: tuple[int, ...], source: int) -> str:
+def _group_formula(
+    graph: Graph, labels: list[str], folded: dict[int, str], members: tuple[int, ...], source: int
+) -> str:
     """Sum over paths inside the group of the product of formula texts.
 
     Intermediates have no box in the collapsed view, so they are written as
-    the expressions they stand for; the root keeps its name (``-y²``).
+    the expressions they stand for (``folded``); the root keeps its name
+    (``-y²``).
     """
-    folded = _folded(graph, members)
-    labels = [n.label for n in graph.nodes]
     root = members[-1]
     inside = set(members)
     terms: list[str] = []
@@ -80,9 +81,11 @@ def _group_formula(graph: Graph, trace: Trace, members: tuple[int, ...], source:
 def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
     """Named nodes as black boxes: value in, value out, one local derivative per input."""
     labels = [n.label for n in graph.nodes]
+    warnings = {step.node: step.warning for step in trace.forward if step.warning}
     forward: list[ForwardStep] = []
     inputs_of: dict[str, tuple[str, ...]] = {}
     local_of: dict[str, dict[int, float]] = {}
+    folded_of: dict[str, dict[int, str]] = {}
     for name, members in graph.groups.items():
         root = members[-1]
         external = _external_inputs(graph, members)
@@ -99,7 +102,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
                 elif i in inside:
                     inner[i] = inner.get(i, 0.0) + upstream * d
         local_of[name] = local
-        warning = next((s.warning for s in trace.forward if s.node == name and s.warning), "")
+        folded = folded_of[name] = _folded(graph, members)
         forward.append(
             ForwardStep(
                 node=name,
@@ -107,8 +110,8 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
                 inputs=tuple(graph.nodes[i].name for i in external),
                 input_values=tuple(trace.values[i] for i in external),
                 value=trace.values[root],
-                expression=group_expression(graph, members),
-                warning=warning,
+                expression=folded[root],
+                warning=warnings.get(name, ""),
             )
         )
 
@@ -130,7 +133,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
                 Edge(
                     input=graph.nodes[i].name,
                     position=position,
-                    local_formula=_group_formula(graph, trace, members, i),
+                    local_formula=_group_formula(graph, labels, folded_of[name], members, i),
                     local=local,
                     contribution=contribution,
                     grad_before=before,
