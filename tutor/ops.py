@@ -42,6 +42,8 @@ class Op:
     """How the node reads as an expression, e.g. ``a + b``."""
     rule: str
     """One sentence a learner can apply; used in explanations and quiz hints."""
+    symbol: str
+    """Short label drawn on the op's graph box, e.g. ``×``."""
     trouble: str = ""
     """What non-finite output usually means for this op."""
 
@@ -105,18 +107,23 @@ def _num(n: float) -> str:
     return fmt(n)
 
 
+def _closes_at_end(text: str, start: int) -> bool:
+    """True when the parenthesis opened at ``start`` is closed by the last character."""
+    depth = 0
+    for position in range(start, len(text)):
+        depth += text[position] == "("
+        depth -= text[position] == ")"
+        if depth == 0:
+            return position == len(text) - 1
+    return False
+
+
 def _is_atom(text: str) -> bool:
-    """True for a name, a number, or one call such as ``exp(x)``."""
+    """True for a name, a number, a parenthesised group, or one call such as ``exp(x)``."""
     if text.replace("_", "a").replace(".", "a").isalnum():
         return True
     if text.startswith("(") and text.endswith(")"):
-        depth = 0
-        for position, char in enumerate(text):
-            depth += char == "("
-            depth -= char == ")"
-            if depth == 0 and position < len(text) - 1:
-                return False
-        return True
+        return _closes_at_end(text, 0)
     try:
         float(text)
         return True
@@ -125,14 +132,9 @@ def _is_atom(text: str) -> bool:
     if text.count("^") == 1 and " " not in text:
         base, _, exponent = text.partition("^")
         return _is_atom(base) and _is_atom(exponent)
-    if text.endswith(")") and "(" in text and text[: text.index("(")].replace("_", "a").isalnum():
-        depth = 0
-        for position, char in enumerate(text):
-            depth += char == "("
-            depth -= char == ")"
-            if depth == 0 and position < len(text) - 1 and position >= text.index("("):
-                return False
-        return True
+    if text.endswith(")") and "(" in text:
+        opening = text.index("(")
+        return text[:opening].replace("_", "a").isalnum() and _closes_at_end(text, opening)
     return False
 
 
@@ -161,6 +163,7 @@ _register(
         formulas=(lambda a, o, n: "1", lambda a, o, n: "1"),
         expression=lambda a, n: f"{a[0]} + {a[1]}",
         rule="An add node passes the upstream gradient to both inputs unchanged (local derivative 1).",
+        symbol="+",
     )
 )
 _register(
@@ -173,6 +176,7 @@ _register(
         formulas=(lambda a, o, n: "1", lambda a, o, n: "-1"),
         expression=lambda a, n: f"{a[0]} - {a[1]}",
         rule="A subtract node passes the gradient to the first input and its negative to the second.",
+        symbol="−",
     )
 )
 _register(
@@ -185,6 +189,7 @@ _register(
         formulas=(lambda a, o, n: a[1], lambda a, o, n: a[0]),
         expression=lambda a, n: f"{_wrap(a[0])} × {_wrap(a[1])}",
         rule="A multiply node sends back the *other* input: d(x·y)/dx = y and d(x·y)/dy = x.",
+        symbol="×",
     )
 )
 _register(
@@ -203,6 +208,7 @@ _register(
         ),
         expression=lambda a, n: f"{_wrap(a[0])} / {_wrap(a[1])}",
         rule="A divide node x/y sends back 1/y to x and -x/y² to y.",
+        symbol="÷",
         trouble="division by zero",
     )
 )
@@ -216,6 +222,7 @@ _register(
         formulas=(lambda a, o, n: "-1",),
         expression=lambda a, n: f"-{_wrap(a[0])}",
         rule="A negate node flips the sign of the gradient (local derivative -1).",
+        symbol="−x",
     )
 )
 _register(
@@ -228,6 +235,7 @@ _register(
         formulas=(lambda a, o, n: f"-1/{_wrap(a[0])}² = -{_wrap(o)}²",),
         expression=lambda a, n: f"1 / {_wrap(a[0])}",
         rule="A 1/x node sends back -1/x², which is minus its own output squared.",
+        symbol="1/x",
         trouble="division by zero",
     )
 )
@@ -241,6 +249,7 @@ _register(
         formulas=(lambda a, o, n: f"exp({a[0]}) = {o}",),
         expression=lambda a, n: f"exp({a[0]})",
         rule="An exp node sends back its own output: d(eˣ)/dx = eˣ.",
+        symbol="exp",
         trouble="exp overflowed",
     )
 )
@@ -254,6 +263,7 @@ _register(
         formulas=(lambda a, o, n: f"1/{_wrap(a[0])}",),
         expression=lambda a, n: f"log({a[0]})",
         rule="A log node sends back 1/x.",
+        symbol="log",
         trouble="log of a number that is not positive",
     )
 )
@@ -271,6 +281,7 @@ _register(
         ),
         expression=lambda a, n: f"{_wrap(a[0])}^{_num(n)}",
         rule="A power node xⁿ sends back n·xⁿ⁻¹ (for a square, 2x).",
+        symbol="xⁿ",
         trouble="power out of range (negative base or overflow)",
     )
 )
@@ -290,6 +301,7 @@ _register(
         ),
         expression=lambda a, n: f"{_wrap(a[0])}^{_wrap(a[1])}",
         rule="A power node xʸ sends back y·xʸ⁻¹ to x and xʸ·ln x to y.",
+        symbol="xʸ",
         trouble="power out of range (negative base or overflow)",
     )
 )
@@ -303,6 +315,7 @@ _register(
         formulas=(lambda a, o, n: f"{_wrap(o)}(1 - {_wrap(o)})",),
         expression=lambda a, n: f"sigmoid({a[0]})",
         rule="A sigmoid node sends back y(1 - y), where y is its own output.",
+        symbol="σ",
     )
 )
 _register(
@@ -315,6 +328,7 @@ _register(
         formulas=(lambda a, o, n: f"1 - {_wrap(o)}²",),
         expression=lambda a, n: f"tanh({a[0]})",
         rule="A tanh node sends back 1 - y², where y is its own output.",
+        symbol="tanh",
     )
 )
 _register(
@@ -327,6 +341,7 @@ _register(
         formulas=(lambda a, o, n: f"1 if {a[0]} > 0 else 0",),
         expression=lambda a, n: f"relu({a[0]})",
         rule="A ReLU node passes the gradient when its input is positive and blocks it (0) otherwise.",
+        symbol="ReLU",
     )
 )
 _register(
@@ -345,6 +360,7 @@ _register(
         ),
         expression=lambda a, n: f"max({a[0]}, {a[1]})",
         rule="A max node routes the whole gradient to the larger input and 0 to the other.",
+        symbol="max",
     )
 )
 _register(
@@ -363,6 +379,7 @@ _register(
         ),
         expression=lambda a, n: f"min({a[0]}, {a[1]})",
         rule="A min node routes the whole gradient to the smaller input and 0 to the other.",
+        symbol="min",
     )
 )
 _register(
@@ -375,35 +392,17 @@ _register(
         formulas=(lambda a, o, n: "1",),
         expression=lambda a, n: a[0],
         rule="An identity node copies its input; the gradient passes through unchanged.",
+        symbol="=",
     )
 )
 
-SYMBOLS: dict[str, str] = {
-    "add": "+",
-    "sub": "−",
-    "mul": "×",
-    "div": "÷",
-    "neg": "−x",
-    "reciprocal": "1/x",
-    "exp": "exp",
-    "log": "log",
-    "powc": "xⁿ",
-    "pow": "xʸ",
-    "sigmoid": "σ",
-    "tanh": "tanh",
-    "relu": "ReLU",
-    "max": "max",
-    "min": "min",
-    "identity": "=",
-}
-"""Short op labels drawn on graph boxes."""
 
 
 def symbol(op: str, param: float = 0.0) -> str:
     """The box label of an op; a square reads x², other powers x^n."""
     if op == "powc":
         return "x²" if param == 2 else f"x^{_num(param)}"
-    return SYMBOLS.get(op, op)
+    return OPS[op].symbol
 
 
 FUNCTIONS: dict[str, str] = {
