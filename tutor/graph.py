@@ -94,6 +94,11 @@ class Graph:
     def node(self, name: str) -> Node:
         return self.nodes[self.index[name]]
 
+    def is_constant(self, name: str) -> bool:
+        """True for a constant leaf (the ``1`` in ``b + 1``): real, but nobody can change it."""
+        index = self.index.get(name)
+        return index is not None and self.nodes[index].kind == "const"
+
     @property
     def leaves(self) -> list[Node]:
         """Inputs and params (not constants), in the author's order."""

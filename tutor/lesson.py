@@ -251,10 +251,6 @@ class Lesson:
             return self._explain_forward(self.forward[pos.index], k)
         return self._explain_backward(self.backward[pos.index], k)
 
-    def _is_const(self, name: str) -> bool:
-        index = self.graph.index.get(name)
-        return index is not None and self.graph.nodes[index].kind == "const"
-
     def _explain_start(self) -> list[Line]:
         s = self.scenario
         lines: list[Line] = [[("Start. ", "title"), ("Inputs are set; nothing is computed yet.", "")]]
@@ -318,7 +314,7 @@ class Lesson:
                  ("  (complete: every node that uses ", "dim"), (step.node, "name"), (" has sent its share)", "dim")]
             )
         for edge in step.edges:
-            if self._is_const(edge.input):
+            if self.graph.is_constant(edge.input):
                 continue
             local_name = f"∂{step.node}/∂{edge.input}"
             shown = fmt(edge.local)

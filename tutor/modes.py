@@ -64,7 +64,7 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
             term = step.terms[edge.position] if lesson.view != "groups" else None
             if term is not None:
                 edge_tangents[edge] = term.product
-        terms = [t for t in step.terms if not graph.node(t.input).kind == "const"]
+        terms = [t for t in step.terms if not graph.is_constant(t.input)]
         working = " + ".join(f"{operand(t.local)}×{operand(t.input_tangent)}" for t in terms) or "0"
         explanations.append(
             (

@@ -100,7 +100,7 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
     step = lesson.backward[pos.index]
     questions = []
     for edge in step.edges:
-        if lesson._is_const(edge.input):  # noqa: SLF001
+        if lesson.graph.is_constant(edge.input):
             continue
         questions.append(
             Question(

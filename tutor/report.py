@@ -85,10 +85,6 @@ def train_json(history: list[TrainStep], initial: dict[str, float], initial_loss
 # --- Rich tables -----------------------------------------------------------
 
 
-def _is_const(trace: Trace, name: str) -> bool:
-    return trace.graph.node(name).kind == "const"
-
-
 def local_text(formula: str, value: float) -> str:
     """``tax = 1.1``, or just ``1`` when the formula is the number itself."""
     shown = fmt(value)
@@ -104,7 +100,7 @@ def forward_table(trace: Trace) -> Table:
     table.add_column("value", justify="right", style="cyan")
     for k, step in enumerate(trace.forward, 1):
         inputs = ", ".join(
-            f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not _is_const(trace, n)
+            f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not trace.graph.is_constant(n)
         )
         warning = f" [yellow]⚠ {step.warning}[/]" if step.warning else ""
         table.add_row(str(k), step.node, step.op, f"{step.expression}  ({inputs})", fmt(step.value) + warning)
@@ -121,7 +117,7 @@ def backward_table(trace: Trace) -> Table:
     table.add_column("contribution", justify="right")
     table.add_column("input grad", justify="right", style="magenta")
     for k, step in enumerate(trace.backward, 1):
-        edges = [e for e in step.edges if not _is_const(trace, e.input)]
+        edges = [e for e in step.edges if not trace.graph.is_constant(e.input)]
         for j, edge in enumerate(edges):
             table.add_row(
                 str(k) if j == 0 else "",

@@ -48,8 +48,8 @@ def render_state(
     """Labels and styles for one frame: values, gradients, current and selected."""
     values = {key: fmt(v, GRAPH_DIGITS) for key, v in frame.values.items()}
     # A constant's gradient is real but teaches nothing: nobody can change it.
-    constants = {n.key for n in lesson.nodes if n.kind == "const"}
-    grads = {key: grad_text(g) for key, g in frame.grads.items() if key not in constants}
+    is_constant = lesson.graph.is_constant
+    grads = {key: grad_text(g) for key, g in frame.grads.items() if not is_constant(key)}
     node_style: dict[str, str] = {}
     backward = bool(frame.grads)
     for node in lesson.nodes:
@@ -81,7 +81,7 @@ def render_state(
         values=values,
         grads=grads,
         edge_value={_edge(e): fmt(v, GRAPH_DIGITS) for e, v in frame.edge_values.items()},
-        edge_grad={_edge(e): grad_text(g) for e, g in frame.edge_grads.items() if e.source not in constants},
+        edge_grad={_edge(e): grad_text(g) for e, g in frame.edge_grads.items() if not is_constant(e.source)},
         node_style=node_style,
         edge_style=edge_style,
     )
