@@ -15,7 +15,7 @@ import sys
 from rich.console import Console
 
 from tutor import analysis, report
-from tutor.scenario import Scenario, ScenarioError, builtin_dir, builtin_names, load, resolve
+from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.trace import run
 
 COMMANDS = ("trace", "check", "train", "list", "new", "schema")
@@ -174,11 +174,8 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
     table = Table(title="Built-in scenarios", title_justify="left")
     table.add_column("name", style="bold")
     table.add_column("title")
-    for name in builtin_names():
-        try:
-            title = load(builtin_dir() / f"{name}.yaml").title
-        except ScenarioError as exc:
-            title = f"[red]{exc}[/]"
+    for name, scenario in builtin_scenarios():
+        title = f"[red]{scenario}[/]" if isinstance(scenario, ScenarioError) else scenario.title
         table.add_row(name, title)
     console.print(table)
     return 0

@@ -123,9 +123,9 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def _at(path: str, node: Node, message: str, hint: str = "", offset: int = 0) -> ScenarioError:
+def _at(path: str, node: Node, message: str, hint: str = "") -> ScenarioError:
     mark = node.start_mark
-    return ScenarioError(path, mark.line + 1, mark.column + 1 + offset, message, hint)
+    return ScenarioError(path, mark.line + 1, mark.column + 1, message, hint)
 
 
 def _scalar_position(source: str, node: ScalarNode, offset: int) -> tuple[int, int]:
@@ -473,6 +473,17 @@ def builtin_dir() -> Path:
 
 def builtin_names() -> list[str]:
     return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+
+
+def builtin_scenarios() -> list[tuple[str, Scenario | ScenarioError]]:
+    """Each built-in's name with its loaded scenario, or the error if it does not load."""
+    out: list[tuple[str, Scenario | ScenarioError]] = []
+    for name in builtin_names():
+        try:
+            out.append((name, load(builtin_dir() / f"{name}.yaml")))
+        except ScenarioError as error:
+            out.append((name, error))
+    return out
 
 
 def resolve(spec: str) -> Scenario:

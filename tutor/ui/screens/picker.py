@@ -12,18 +12,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.scenario import ScenarioError, builtin_dir, builtin_names, load
+from tutor.scenario import ScenarioError, builtin_dir, builtin_scenarios, load
 
 
 def entries(cwd: Path | None = None) -> list[tuple[str, str, str]]:
     """(spec, title, description) for each built-in and each local scenario file."""
     out: list[tuple[str, str, str]] = []
-    for name in builtin_names():
-        try:
-            s = load(builtin_dir() / f"{name}.yaml")
+    for name, s in builtin_scenarios():
+        if isinstance(s, ScenarioError):
+            out.append((name, name, str(s)))
+        else:
             out.append((name, s.title, s.description))
-        except ScenarioError as exc:
-            out.append((name, name, str(exc)))
     local = (cwd or Path.cwd()) / "scenarios"
     if local.is_dir() and local.resolve() != builtin_dir().resolve():
         for path in sorted(local.glob("*.yaml")):
