@@ -10,7 +10,7 @@ No UI imports: the tests drive lessons directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from tutor.analysis import GroupTrace, group_expression, group_trace
@@ -224,9 +224,13 @@ class Lesson:
                     grads[edge.input] = edge.grad_after
                     view_edge = ViewEdge(edge.input, step.node, edge.position)
                     edge_grads[view_edge] = edge.contribution
-        current = self.step(k).node if k > 0 else None
-        active = frozenset(self.edges_into(current)) if current else frozenset()
-        return Frame(values, grads, edge_values, edge_grads, current, active, frozenset(computed), frozenset(finished))
+        frame = Frame(values, grads, edge_values, edge_grads, None, frozenset(), frozenset(computed), frozenset(finished))
+        return self.focus(frame, self.step(k).node if k > 0 else None)
+
+    def focus(self, frame: Frame, node: str | None) -> Frame:
+        """``frame`` with ``node`` as the current node and its incoming edges active (none for None)."""
+        active = frozenset(self.edges_into(node)) if node else frozenset()
+        return replace(frame, current=node, active_edges=active)
 
     # -- words -----------------------------------------------------------------
 

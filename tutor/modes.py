@@ -44,8 +44,10 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     leaves_count = len(graph.leaves)
 
     def frame(current: str | None, edge_values: dict[ViewEdge, float]) -> Frame:
-        active = frozenset(lesson.edges_into(current)) if current else frozenset()
-        return Frame(values, dict(tangents), {}, edge_values, current, active, all_computed, frozenset(tangents))
+        tangents_so_far = Frame(
+            values, dict(tangents), {}, edge_values, None, frozenset(), all_computed, frozenset(tangents)
+        )
+        return lesson.focus(tangents_so_far, current)
 
     frames.append(frame(leaf, {}))
     explanations.append(

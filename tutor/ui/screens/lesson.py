@@ -93,6 +93,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         self.walk_k = 0
         self.path_view: modes.PathView | None = None
         self.path_index = 0
+        self.check_rows: list = []
         self.losses: list[float] = []
         self.train_lines: list[Line] = []
         self.training = False
@@ -212,9 +213,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             j = max(0, min(self.walk_k, len(self.walk) - 1))
             return self.walk.frames[j], list(self.walk.explanations[j]), empty, empty
         if self.mode == "paths" and self.path_view is not None:
-            frame = lesson.frame(lesson.last)
-            frame = Frame(frame.values, frame.grads, frame.edge_values, frame.edge_grads, None, empty,
-                          frame.computed, frame.finished)
+            frame = lesson.focus(lesson.frame(lesson.last), None)
             lines = modes.explain_paths(lesson, self.path_view, self.path_index)
             if self.path_view.routes:
                 route = self.path_view.routes[self.path_index % len(self.path_view.routes)]
@@ -222,9 +221,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
                 return frame, lines, nodes, edges
             return frame, lines, empty, empty
         if self.mode in ("check", "train"):
-            frame = lesson.frame(lesson.last)
-            frame = Frame(frame.values, frame.grads, frame.edge_values, frame.edge_grads, None, empty,
-                          frame.computed, frame.finished)
+            frame = lesson.focus(lesson.frame(lesson.last), None)
             lines = self._check_lines() if self.mode == "check" else self._train_lines()
             return frame, lines, empty, empty
         return lesson.frame(self.k), lesson.explain(self.k), empty, empty
@@ -276,6 +273,11 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         return True
 
     # -- stepping --------------------------------------------------------------
+
+    def use_lesson(self, lesson: Lesson) -> None:
+        """Show another lesson (new values, view or file); the graph re-lays out if its shape changed."""
+        self.lesson = lesson
+        self.query_one(GraphView).set_lesson(lesson)
 
     def go(self, k: int) -> None:
         """Move to position k (clamped) and redraw."""
@@ -337,7 +339,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
 
     def action_reset(self) -> None:
         """Back to step 0 with the file's values."""
-        self.lesson = Lesson(self.scenario, view=self.lesson.view)
+        self.use_lesson(Lesson(self.scenario, view=self.lesson.view))
         self.edit_lines = []
         self.losses = []
         self.train_lines = []
@@ -345,7 +347,6 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         self._leave_quiz_question()
         if self.has_part("plot"):
             self.part("plot").display = False
-        self.query_one(GraphView).set_lesson(self.lesson)
         self._rebuild_mode()
         self.go(0)
 
@@ -355,8 +356,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         k = self.lesson.map_position(self.k, other)
         if self.selected and self.selected not in {n.key for n in other.nodes}:
             self.selected = self.lesson.graph.node(self.selected).group or None
-        self.lesson = other
-        self.query_one(GraphView).set_lesson(other)
+        self.use_lesson(other)
         self._leave_quiz_question()
         self._rebuild_mode()
         self.go(k)
@@ -398,12 +398,9 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
 
     def action_values(self) -> None:
         """Show or hide the table of every value and gradient so far."""
-        table = self.part("values") if self.has_part("values") else None
-        if table is None:
-            table = self.part("values")
-            table.display = True
-        else:
-            table.display = not table.display
+        first = not self.has_part("values")
+        table = self.part("values")
+        table.display = first or not table.display
         self._refresh_table()
 
     def action_help(self) -> None:
@@ -459,7 +456,6 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             )
             lines.append([("  " + words, "note")])
         self.edit_lines = lines
-        self.lesson = new
-        self.query_one(GraphView).set_lesson(new)
+        self.use_lesson(new)
         self._rebuild_mode()
         self.go(self.k)

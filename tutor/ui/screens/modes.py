@@ -7,9 +7,8 @@ panel show, never the scenario, so leaving a mode loses nothing.
 from __future__ import annotations
 
 from tutor import analysis, modes
-from tutor.lesson import Lesson, Line
+from tutor.lesson import Line
 from tutor.numbers import fmt
-from tutor.ui.widgets.graph_view import GraphView
 
 TRAIN_RUN_STEPS = 50
 """Steps taken by one press of T."""
@@ -52,6 +51,9 @@ class ModesMixin:
             self.path_view = modes.path_view(self.lesson, leaf)
             self.path_index = 0
         elif self.mode == "check":
+            # Central differences cost two forward passes per leaf: once per
+            # mode or value change, shared by the table and the panel.
+            self.check_rows = analysis.numeric_check(self.lesson.graph, self.lesson.trace, self.lesson.overrides)
             self._fill_check_table()
 
     def _walk_to(self, j: int) -> None:
@@ -75,13 +77,12 @@ class ModesMixin:
         table = self.part("aux")
         table.clear(columns=True)
         table.add_columns("leaf", "backprop", "central difference", "relative error", "step h")
-        for row in analysis.numeric_check(self.lesson.graph, self.lesson.trace, self.lesson.overrides):
+        for row in self.check_rows:
             table.add_row(row.leaf, fmt(row.backprop), fmt(row.numeric), f"{row.relative_error:.1e}",
                           f"{row.step:.0e}")
 
     def _check_lines(self) -> list[Line]:
-        rows = analysis.numeric_check(self.lesson.graph, self.lesson.trace, self.lesson.overrides)
-        worst = max((r.relative_error for r in rows), default=0.0)
+        worst = max((r.relative_error for r in self.check_rows), default=0.0)
         return [
             [("Numeric check ", "title"), ("(f(x+h) − f(x−h)) / 2h for every leaf, beside backprop.", "")],
             [("Worst relative error ", ""), (f"{worst:.1e}", "good" if worst < 1e-5 else "bad"),
@@ -117,7 +118,8 @@ class ModesMixin:
             self.losses.append(step.loss_before)
         self.losses.append(step.loss_after)
         self.train_lines = modes.explain_train(step, self.scenario.learning_rate, len(self.losses) - 1)
-        self._set_lesson(self.lesson.with_values(step.params_after))
+        self.use_lesson(self.lesson.with_values(step.params_after))
+        self.refresh_view(scroll=False)
         self._show_plot()
 
     def action_train_run(self) -> None:
@@ -147,11 +149,6 @@ class ModesMixin:
         else:
             self.training = False
             bar.display = False
-
-    def _set_lesson(self, lesson: Lesson) -> None:
-        self.lesson = lesson
-        self.query_one(GraphView).set_lesson(lesson)
-        self.refresh_view(scroll=False)
 
     def _show_plot(self) -> None:
         widget = self.part("plot")

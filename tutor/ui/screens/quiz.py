@@ -16,12 +16,9 @@ class QuizMixin:
         lesson = self.lesson
         empty: frozenset = frozenset()
         if self.quiz_pending:
-            frame = lesson.frame(self.quiz_target - 1)
+            # The graph as it was before the step, pointing at the node asked about.
             step = lesson.step(self.quiz_target)
-            current = step.node if step else None
-            active = frozenset(lesson.edges_into(current)) if current else empty
-            frame = Frame(frame.values, frame.grads, frame.edge_values, frame.edge_grads, current, active,
-                          frame.computed, frame.finished)
+            frame = lesson.focus(lesson.frame(self.quiz_target - 1), step.node if step else None)
             question = self.quiz_pending[0]
             lines: list[Line] = [[("Quiz ", "title"), (f"step {self.quiz_target} of {lesson.last}", "dim")],
                                  [("? ", "title"), (question.prompt, "")]]

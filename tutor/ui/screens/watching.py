@@ -8,7 +8,6 @@ from textual.widgets import Static
 
 from tutor.lesson import Lesson
 from tutor.scenario import ScenarioError, load
-from tutor.ui.widgets.graph_view import GraphView
 
 
 class FileStamp:
@@ -68,9 +67,6 @@ class WatchMixin:
         if self.selected and self.selected not in {n.key for n in lesson.nodes}:
             self.selected = None
         self.query_one("#title", Static).update(self._title())
-        self.lesson = lesson
-        graph = self.query_one(GraphView)
-        graph.lesson = None  # force a new layout: the shape may have changed
-        graph.set_lesson(lesson)
+        self.use_lesson(lesson)
         self._rebuild_mode()
         self.go(k)
