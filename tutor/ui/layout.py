@@ -358,37 +358,32 @@ def _order(items: _Items, order: list[list[int]], iterations: int = 8) -> list[l
         return best
     stale = 0
     rank = items.rank
+    def from_above(it: int, size_prev: int) -> float | None:
+        ps = items.preds[it]
+        return sum(pos[u] + 0.5 for u, _ in ps) / (len(ps) * size_prev) if ps else None
+
+    def from_below(it: int, size_next: int) -> float | None:
+        ss = items.succs[it]
+        return sum(pos[w] + (q + 1) / (nports[w] + 1) for w, q in ss) / (len(ss) * size_next) if ss else None
+
+    def resort(i: int, neighbour: int, barycenter) -> None:  # noqa: ANN001 - one of the two above
+        """Reorder layer i by barycenter against layer ``neighbour``; items without
+        neighbours there keep their relative place."""
+        size, size_other = len(order[i]), len(order[neighbour])
+        keyed = []
+        for p, it in enumerate(order[i]):
+            b = barycenter(it, size_other)
+            keyed.append(((p + 0.5) / size if b is None else b, rank[it], it))
+        keyed.sort()
+        order[i] = [it for _, _, it in keyed]
+        for p, it in enumerate(order[i]):
+            pos[it] = p
+
     for _ in range(iterations):
         for i in range(1, nl):
-            size_prev = len(order[i - 1])
-            size = len(order[i])
-            keyed = []
-            for p, it in enumerate(order[i]):
-                ps = items.preds[it]
-                if ps:
-                    b = sum(pos[u] + 0.5 for u, _ in ps) / (len(ps) * size_prev)
-                else:
-                    b = (p + 0.5) / size
-                keyed.append((b, rank[it], it))
-            keyed.sort()
-            order[i] = [it for _, _, it in keyed]
-            for p, it in enumerate(order[i]):
-                pos[it] = p
+            resort(i, i - 1, from_above)
         for i in range(nl - 2, -1, -1):
-            size_next = len(order[i + 1])
-            size = len(order[i])
-            keyed = []
-            for p, it in enumerate(order[i]):
-                ss = items.succs[it]
-                if ss:
-                    b = sum(pos[w] + (q + 1) / (nports[w] + 1) for w, q in ss) / (len(ss) * size_next)
-                else:
-                    b = (p + 0.5) / size
-                keyed.append((b, rank[it], it))
-            keyed.sort()
-            order[i] = [it for _, _, it in keyed]
-            for p, it in enumerate(order[i]):
-                pos[it] = p
+            resort(i, i + 1, from_below)
         count = crossings(order)
         if count < best_count:
             best_count = count
