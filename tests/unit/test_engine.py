@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import random
 import sys
 
 import pytest
 
 from tutor import analysis
-from tutor.graph import Graph
 from tutor.scenario import builtin_names, loads, resolve
-from tutor.trace import BackwardStep, Edge, ForwardStep, Trace, run
+from tutor.trace import BackwardStep, Edge, ForwardStep, run
+
+from graphs import chain, wide
 
 BUILTINS = builtin_names()
 EXPECTED = {
@@ -300,24 +300,6 @@ def test_nan_through_relu_is_not_hidden():
 # --- big graphs ----------------------------------------------------------------
 
 
-def chain(size: int) -> Graph:
-    g = Graph()
-    prev = g.add_leaf("x", "input", 0.3)
-    half = g.add_leaf("half", "const", 0.5)
-    kinds = ("mul", "sigmoid", "add", "tanh")
-    while len(g) < size:
-        k = len(g)
-        kind = kinds[k % 4]
-        if kind == "mul":
-            prev = g.add_op(f"n{k}", "mul", (prev, half), group=f"n{k}")
-        elif kind == "add":
-            prev = g.add_op(f"n{k}", "add", (prev, half), group=f"n{k}")
-        else:
-            prev = g.add_op(f"n{k}", kind, (prev,), group=f"n{k}")
-    g.output = prev
-    return g
-
-
 def test_chain_of_100k_nodes_without_recursion():
     g = chain(100_000)
     assert len(g) == 100_000
@@ -336,24 +318,8 @@ def test_chain_of_100k_nodes_without_recursion():
     assert analysis.count_paths(g, "x") == 1
 
 
-def wide_dag(size: int, seed: int = 1234) -> Graph:
-    """Layers of nodes that each combine two random earlier nodes (bounded by tanh)."""
-    rng = random.Random(seed)
-    g = Graph()
-    pool = [g.add_leaf(f"x{i}", "input", rng.uniform(-1, 1)) for i in range(100)]
-    ops = ("add", "mul", "sub", "max", "min")
-    while len(g) < size - 2:
-        k = len(g)
-        a, b = rng.choice(pool), rng.choice(pool)
-        mixed = g.add_op(f"m{k}", ops[k % len(ops)], (a, b), group=f"n{k}")
-        pool.append(g.add_op(f"n{k}", "tanh", (mixed,), group=f"n{k}"))
-    # The output reads the last node and a fan-in of the first leaf.
-    g.output = g.add_op("out", "add", (pool[-1], pool[0]), group="out")
-    return g
-
-
 def test_wide_dag_without_recursion():
-    g = wide_dag(50_000)
+    g = wide(50_000)
     t = run(g)
     assert len(t.forward) == g.op_count
     assert 0 < len(t.backward) <= g.op_count
