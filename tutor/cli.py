@@ -1,4 +1,4 @@
-"""The command line: ``trace``, ``check``, ``train``, ``list``.
+"""The command line: the app, and ``trace``, ``check``, ``train``, ``list``, ``new``, ``schema``.
 
 Argument parsing lives here; the work is done by the engine modules. Every
 scenario problem is printed as ``FILE:LINE:COL: error: message`` and turns
@@ -184,10 +184,10 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tutor",
-        usage="tutor [SCENARIO] | tutor {trace,check,train,list} ...",
+        usage=f"tutor [SCENARIO] [--watch] | tutor {{{','.join(COMMANDS)}}} ...",
         description="Step through backpropagation on a computational graph. "
         "With no SCENARIO, opens a scenario picker.",
-        epilog="Commands: trace, check, train, list (tutor COMMAND --help). "
+        epilog=f"Commands: {', '.join(COMMANDS)} (tutor COMMAND --help). "
         "Run `python -m tutor list` to see the built-in scenarios.",
     )
     parser.add_argument("scenario", nargs="?", help="a scenario file or a built-in name such as shopping")
