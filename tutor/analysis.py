@@ -322,9 +322,15 @@ class TrainStep:
     params_after: dict[str, float]
 
 
-def train_step(graph: Graph, values: dict[str, float], learning_rate: float) -> TrainStep:
-    """All params update at once, from gradients taken at the same point."""
-    trace = run(graph, values)
+def train_step(
+    graph: Graph, values: dict[str, float], learning_rate: float, trace: Trace | None = None
+) -> TrainStep:
+    """All params update at once, from gradients taken at the same point.
+
+    ``trace`` may pass the trace already taken at ``values`` (the app has it).
+    """
+    if trace is None:
+        trace = run(graph, values)
     params = graph.params
     before = {p.name: trace.values[p.index] for p in params}
     grads = {p.name: trace.grads[p.index] for p in params}

@@ -113,7 +113,9 @@ class ModesMixin:
             return
         if self.mode != "train":
             self.action_mode("train")
-        step = analysis.train_step(self.lesson.graph, self._current_values(), self.scenario.learning_rate)
+        step = analysis.train_step(
+            self.lesson.graph, self._current_values(), self.scenario.learning_rate, self.lesson.trace
+        )
         if not self.losses:
             self.losses.append(step.loss_before)
         self.losses.append(step.loss_after)
