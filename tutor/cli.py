@@ -14,9 +14,10 @@ import sys
 
 from rich.console import Console
 
-from tutor import analysis, report
+from tutor import report
+from tutor.engine import analysis
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
-from tutor.trace import run
+from tutor.engine.trace import run
 
 COMMANDS = ("trace", "check", "train", "list", "new", "schema")
 
@@ -148,7 +149,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         return 0
     from rich.table import Table
 
-    from tutor.numbers import fmt
+    from tutor.engine.numbers import fmt
 
     losses = Table(title=f"Training {scenario.name}: learning rate {fmt(lr)}", title_justify="left")
     losses.add_column("step", justify="right")
@@ -216,7 +217,7 @@ def run_app(argv: list[str]) -> int:
 def cmd_new(args: argparse.Namespace, console: Console) -> int:
     from pathlib import Path
 
-    from tutor.starter import write_starter
+    from tutor.scenario.starter import write_starter
 
     path = Path(args.path)
     if path.suffix not in (".yaml", ".yml"):
@@ -232,7 +233,7 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, console: Console) -> int:
-    from tutor.schema import schema
+    from tutor.scenario.schema import schema
 
     print(json.dumps(schema(), indent=2, ensure_ascii=False))
     return 0

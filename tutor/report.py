@@ -13,10 +13,10 @@ from typing import Any
 
 from rich.table import Table
 
-from tutor.analysis import NumericRow, Path, TangentStep, TrainStep
-from tutor.numbers import fmt
+from tutor.engine.analysis import NumericRow, Path, TangentStep, TrainStep
+from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
-from tutor.trace import Trace
+from tutor.engine.trace import Trace
 
 
 def number(x: float) -> float | str:

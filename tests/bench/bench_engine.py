@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 
 from tutor import report  # noqa: E402
-from tutor.graph import Graph  # noqa: E402
+from tutor.engine.graph import Graph  # noqa: E402
 from tutor.scenario import Scenario, loads  # noqa: E402
-from tutor.trace import run  # noqa: E402
+from tutor.engine.trace import run  # noqa: E402
 
 from graphs import chain, wide  # noqa: E402
 

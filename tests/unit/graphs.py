@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from tutor.graph import Graph
+from tutor.engine.graph import Graph
 
 
 def chain(size: int) -> Graph:

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from tutor import analysis
-from tutor.graph import Graph
+from tutor.engine import analysis
+from tutor.engine.graph import Graph
 from tutor.scenario import builtin_names, loads, resolve
-from tutor.trace import run
+from tutor.engine.trace import run
 
 BUILTINS = builtin_names()
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from tutor import analysis
+from tutor.engine import analysis
 from tutor.scenario import builtin_names, loads, resolve
-from tutor.trace import BackwardStep, Edge, ForwardStep, run
+from tutor.engine.trace import BackwardStep, Edge, ForwardStep, run
 
 from graphs import chain, wide
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.expr import ExprError, build, count_ops, parse
-from tutor.graph import Graph
+from tutor.engine.expr import ExprError, build, count_ops, parse
+from tutor.engine.graph import Graph
 from tutor.scenario import loads
 
 

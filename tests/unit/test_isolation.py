@@ -9,12 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "tutor",
-    "tutor.ops",
-    "tutor.numbers",
-    "tutor.expr",
-    "tutor.graph",
-    "tutor.trace",
-    "tutor.analysis",
+    "tutor.engine.ops",
+    "tutor.engine.numbers",
+    "tutor.engine.expr",
+    "tutor.engine.graph",
+    "tutor.engine.trace",
+    "tutor.engine.analysis",
     "tutor.scenario",
     "tutor.cli",
     "tutor.report",

@@ -1,4 +1,4 @@
-"""The graph layout and its character-canvas renderer (tutor.ui.layout)."""
+"""The graph layout and its character-canvas renderer (tutor.draw.layout)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tutor.ui.layout import (
+from tutor.draw.layout import (
     ARROW,
     E,
     JOIN,
@@ -315,7 +315,7 @@ def test_output_is_deterministic(name: str) -> None:
 def test_output_does_not_depend_on_hash_seed() -> None:
     code = (
         "import sys; sys.path.insert(0, 'tests/unit'); import test_layout as t;"
-        "from tutor.ui.layout import layout, render_text;"
+        "from tutor.draw.layout import layout, render_text;"
         "s = t.GRAPHS['tiny_net'](); print(render_text(layout(s), t.full_state(s)))"
     )
     root = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""tutor.numbers.fmt: how a float reads to a learner."""
+"""tutor.engine.numbers.fmt: how a float reads to a learner."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from tutor.numbers import fmt
+from tutor.engine.numbers import fmt
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from tutor.ops import FUNCTIONS, OPS, evaluate, local_derivative
+from tutor.engine.ops import FUNCTIONS, OPS, evaluate, local_derivative
 
 # Points per op, away from kinks (relu at 0, max/min at ties) and outside
 # each op's domain trouble (log and pow need a positive base). The third

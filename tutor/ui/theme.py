@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.style import Style
 from textual.theme import Theme
 
-from tutor.numbers import fmt
+from tutor.engine.numbers import fmt
 
 GRAD_MARK = "∂"
 

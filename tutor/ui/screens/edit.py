@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from tutor.numbers import fmt
+from tutor.engine.numbers import fmt
 
 
 class EditScreen(ModalScreen[float | None]):

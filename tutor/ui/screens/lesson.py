@@ -15,10 +15,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tutor import modes
-from tutor.lesson import EXPANDED, GROUPS, Frame, Lesson, Line, default_view
-from tutor.numbers import fmt, operand
-from tutor.quiz import QuizSession
+from tutor.teach import modes
+from tutor.teach.lesson import EXPANDED, GROUPS, Frame, Lesson, Line, default_view
+from tutor.engine.numbers import fmt, operand
+from tutor.teach.quiz import QuizSession
 from tutor.scenario import Scenario
 from tutor.ui.screens.edit import EditScreen
 from tutor.ui.screens.help import HelpScreen

@@ -6,9 +6,10 @@ panel show, never the scenario, so leaving a mode loses nothing.
 
 from __future__ import annotations
 
-from tutor import analysis, modes
-from tutor.lesson import Line
-from tutor.numbers import fmt
+from tutor.engine import analysis
+from tutor.teach import modes
+from tutor.teach.lesson import Line
+from tutor.engine.numbers import fmt
 
 TRAIN_RUN_STEPS = 50
 """Steps taken by one press of T."""
@@ -156,7 +157,7 @@ class ModesMixin:
         widget = self.part("plot")
         widget.display = True
         width = max(30, self.size.width - 4)
-        from tutor.plot import plot
+        from tutor.draw.plot import plot
 
         lines = plot(self.losses, width=width, height=5)
         widget.update("loss per step\n" + "\n".join(lines))

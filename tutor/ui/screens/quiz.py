@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tutor.lesson import Frame, Line
-from tutor.quiz import questions_at
+from tutor.teach.lesson import Frame, Line
+from tutor.teach.quiz import questions_at
 from tutor.ui.widgets.graph_view import GraphView
 
 

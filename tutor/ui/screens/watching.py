@@ -6,7 +6,7 @@ import os
 
 from textual.widgets import Static
 
-from tutor.lesson import Lesson
+from tutor.teach.lesson import Lesson
 from tutor.scenario import ScenarioError, load
 
 

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tutor.lesson import Frame, Lesson, ViewEdge
-from tutor.numbers import fmt
-from tutor.ui.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, RenderState, layout, render
+from tutor.teach.lesson import Frame, Lesson, ViewEdge
+from tutor.engine.numbers import fmt
+from tutor.draw.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, RenderState, layout, render
 from tutor.ui.theme import grad_text, graph_styles
 
 

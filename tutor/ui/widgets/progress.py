@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.lesson import Lesson
+from tutor.teach.lesson import Lesson
 
 FORWARD_MARK = "▸"
 BACKWARD_MARK = "◂"

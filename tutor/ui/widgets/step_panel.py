@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.lesson import Line
+from tutor.teach.lesson import Line
 from tutor.ui.theme import text_styles
 
 

@@ -102,7 +102,7 @@ def _sigmoid(x: float) -> float:
 
 def _num(n: float) -> str:
     """A constant as written in a formula: 2 rather than 2.0."""
-    from tutor.numbers import fmt
+    from tutor.engine.numbers import fmt
 
     return fmt(n)
 

@@ -14,8 +14,8 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 
-from tutor.graph import Graph
-from tutor.ops import FUNCTIONS, OPS
+from tutor.engine.graph import Graph
+from tutor.engine.ops import FUNCTIONS, OPS
 
 MAX_DEPTH = 200
 """Deepest expression nesting accepted; deeper ones should be split into nodes."""

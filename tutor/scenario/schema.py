@@ -7,8 +7,8 @@ a schema cannot, such as names used before they are defined.
 
 from __future__ import annotations
 
-from tutor.ops import FUNCTIONS
-from tutor.scenario import KEYS, VIEWS
+from tutor.engine.ops import FUNCTIONS
+from tutor.scenario.loader import KEYS, VIEWS
 
 NAME_PATTERN = r"^(?![0-9])[^\s!-/:-@\[-\^`{-~]+$"
 """Identifiers in any script: no leading digit, no spaces or ASCII punctuation but _."""

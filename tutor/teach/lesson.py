@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from tutor.analysis import GroupTrace, group_expression, group_trace
-from tutor.numbers import fmt, operand, signed_sum
-from tutor.ops import OPS, symbol
+from tutor.engine.analysis import GroupTrace, group_expression, group_trace
+from tutor.engine.numbers import fmt, operand, signed_sum
+from tutor.engine.ops import OPS, symbol
 from tutor.scenario import Scenario
-from tutor.trace import BackwardStep, ForwardStep, Trace, run
+from tutor.engine.trace import BackwardStep, ForwardStep, Trace, run
 
 EXPANDED = "expanded"
 GROUPS = "groups"

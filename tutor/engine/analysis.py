@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tutor.graph import Graph
-from tutor.ops import OPS, local_derivative
-from tutor.trace import BackwardStep, Edge, ForwardStep, Trace, forward_values, leaf_values, run
+from tutor.engine.graph import Graph
+from tutor.engine.ops import OPS, local_derivative
+from tutor.engine.trace import BackwardStep, Edge, ForwardStep, Trace, forward_values, leaf_values, run
 
 # --- group level -----------------------------------------------------------
 

@@ -972,7 +972,7 @@ def plain(rows: list[list[tuple[str, str]]]) -> str:
 
 
 def render_text(lay: Layout, state: RenderState | None = None) -> str:
-    """Plain-text drawing, e.g. for snapshots and ``python -m tutor.ui.layout``."""
+    """Plain-text drawing, e.g. for snapshots and ``python -m tutor.draw.layout``."""
     return plain(render(lay, state or RenderState()))
 
 

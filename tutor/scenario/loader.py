@@ -5,7 +5,7 @@ Teachers and learners write these files, so every problem becomes a
 a traceback. YAML is composed (not constructed) with PyYAML's safe loader, so
 no object can be built from a file; anchors and aliases are refused (they
 allow alias bombs), duplicate keys are refused (PyYAML would silently keep
-the last), and expressions go through the whitelist in ``tutor.expr``.
+the last), and expressions go through the whitelist in ``tutor.engine.expr``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from tutor.expr import ExprError, build, count_ops, normalize_name, parse
-from tutor.graph import Graph
-from tutor.ops import FUNCTIONS
+from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
+from tutor.engine.graph import Graph
+from tutor.engine.ops import FUNCTIONS
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest scenario file read, in bytes."""
@@ -452,48 +452,3 @@ def load(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(str(path), 1, 1, f"cannot read file: {exc.strerror or exc}") from None
     return loads(data, str(path))
-
-
-# --- built-in scenarios ----------------------------------------------------
-
-
-def builtin_dir() -> Path:
-    """The folder of built-in scenarios, found beside the package's own files.
-
-    An installed wheel carries them as ``tutor/scenarios``; a source checkout
-    keeps them in the top-level ``scenarios/``. Never relative to the
-    working directory.
-    """
-    package = Path(__file__).resolve().parent
-    packaged = package / "scenarios"
-    if packaged.is_dir():
-        return packaged
-    return package.parent / "scenarios"
-
-
-def builtin_names() -> list[str]:
-    return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
-
-
-def builtin_scenarios() -> list[tuple[str, Scenario | ScenarioError]]:
-    """Each built-in's name with its loaded scenario, or the error if it does not load."""
-    out: list[tuple[str, Scenario | ScenarioError]] = []
-    for name in builtin_names():
-        try:
-            out.append((name, load(builtin_dir() / f"{name}.yaml")))
-        except ScenarioError as error:
-            out.append((name, error))
-    return out
-
-
-def resolve(spec: str) -> Scenario:
-    """Load ``spec``: a file path, or the name of a built-in scenario."""
-    path = Path(spec)
-    if path.is_file():
-        return load(path)
-    candidate = builtin_dir() / f"{spec}.yaml"
-    if "/" not in spec and candidate.is_file():
-        return load(candidate)
-    close = difflib.get_close_matches(spec, builtin_names(), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "run `python -m tutor list` for the built-in scenarios"
-    raise ScenarioError(spec, 1, 1, "no such file or built-in scenario", hint)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tutor.expr import ExprError, _Const, _Leaf, _Op, parse
-from tutor.lesson import Lesson
-from tutor.numbers import fmt, operand, signed_sum
-from tutor.ops import OPS, evaluate
+from tutor.engine.expr import ExprError, _Const, _Leaf, _Op, parse
+from tutor.teach.lesson import Lesson
+from tutor.engine.numbers import fmt, operand, signed_sum
+from tutor.engine.ops import OPS, evaluate
 
 REL_TOL = 5e-3
 """Answers within 0.5% (or 1e-6 absolute) count as right: learners round."""

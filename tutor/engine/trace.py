@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tutor.graph import Graph
-from tutor.numbers import fmt
-from tutor.ops import OPS, evaluate, local_derivative
+from tutor.engine.graph import Graph
+from tutor.engine.numbers import fmt
+from tutor.engine.ops import OPS, evaluate, local_derivative
 
 
 @dataclass(frozen=True, slots=True)

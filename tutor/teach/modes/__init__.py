@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tutor.analysis import Path, TooManyPaths, TrainStep, count_paths, forward_mode, paths
-from tutor.lesson import Frame, Lesson, Line, ViewEdge
-from tutor.numbers import fmt, operand, signed_sum
+from tutor.engine.analysis import Path, TooManyPaths, TrainStep, count_paths, forward_mode, paths
+from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
+from tutor.engine.numbers import fmt, operand, signed_sum
 
 # --- forward mode ------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tutor.ops import OPS
+from tutor.engine.ops import OPS
 
 LEAF_KINDS = ("input", "param", "const")
 
@@ -41,7 +41,7 @@ class Node:
     def label(self) -> str:
         """What a learner reads on the box: a constant shows its number."""
         if self.kind == "const":
-            from tutor.numbers import fmt
+            from tutor.engine.numbers import fmt
 
             return fmt(self.value)
         return self.name

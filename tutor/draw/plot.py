@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tutor.numbers import fmt
+from tutor.engine.numbers import fmt
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 

@@ -1,0 +1,1 @@
+"""Drawing a graph as text: layout, routing and the character canvas (pure, no Textual)."""

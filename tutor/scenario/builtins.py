@@ -1,0 +1,50 @@
+"""The built-in scenarios: found beside the package, listed, and resolved by name."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from tutor.scenario.loader import Scenario, ScenarioError, load
+
+
+def builtin_dir() -> Path:
+    """The folder of built-in scenarios, found beside the package's own files.
+
+    An installed wheel carries them as ``tutor/scenarios``; a source checkout
+    keeps them in the top-level ``scenarios/``. Never relative to the
+    working directory.
+    """
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "scenarios"
+    if packaged.is_dir():
+        return packaged
+    return package.parent / "scenarios"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+
+
+def builtin_scenarios() -> list[tuple[str, Scenario | ScenarioError]]:
+    """Each built-in's name with its loaded scenario, or the error if it does not load."""
+    out: list[tuple[str, Scenario | ScenarioError]] = []
+    for name in builtin_names():
+        try:
+            out.append((name, load(builtin_dir() / f"{name}.yaml")))
+        except ScenarioError as error:
+            out.append((name, error))
+    return out
+
+
+def resolve(spec: str) -> Scenario:
+    """Load ``spec``: a file path, or the name of a built-in scenario."""
+    path = Path(spec)
+    if path.is_file():
+        return load(path)
+    candidate = builtin_dir() / f"{spec}.yaml"
+    if "/" not in spec and candidate.is_file():
+        return load(candidate)
+    close = difflib.get_close_matches(spec, builtin_names(), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "run `python -m tutor list` for the built-in scenarios"
+    raise ScenarioError(spec, 1, 1, "no such file or built-in scenario", hint)
