@@ -13,6 +13,7 @@ import math
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from tutor import report
 from tutor.engine import analysis
@@ -102,9 +103,9 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
         data = report.extra_json(report.trace_json(scenario, trace), tangents, routes)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
-    console.print(f"[bold]{scenario.title}[/]  ({scenario.name})")
+    console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
-        console.print(scenario.description, style="dim")
+        console.print(scenario.description, style="dim", markup=False)
     console.print(report.forward_table(trace))
     console.print(report.backward_table(trace))
     console.print(report.summary_table(scenario, trace))
@@ -176,7 +177,7 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
     table.add_column("name", style="bold")
     table.add_column("title")
     for name, scenario in builtin_scenarios():
-        title = f"[red]{scenario}[/]" if isinstance(scenario, ScenarioError) else scenario.title
+        title = f"[red]{escape(str(scenario))}[/]" if isinstance(scenario, ScenarioError) else escape(scenario.title)
         table.add_row(name, title)
     console.print(table)
     return 0
