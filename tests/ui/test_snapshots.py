@@ -130,3 +130,11 @@ def test_80x24(snap) -> None:
 
 def test_too_small(snap) -> None:
     assert snap("shopping_oranges", size=(50, 15))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("point", ["start", "last"])
+@pytest.mark.parametrize("name", builtin_names())
+def test_every_lesson_fits(snap, name: str, point: str, size: tuple[int, int]) -> None:
+    """The whole graph and the whole explanation, at step 0 and at the last step, in common windows."""
+    assert snap(name, press=POINTS[point], size=size)

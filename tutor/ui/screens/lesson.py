@@ -13,7 +13,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -29,10 +30,26 @@ from tutor.ui.screens.quiz import QuizMixin
 from tutor.ui.screens.watching import FileStamp, WatchMixin
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.progress import Progress
-from tutor.ui.widgets.step_panel import StepPanel
+from tutor.ui.widgets.step_panel import PanelBox, StepPanel
+from tutor.teach.compact import explain_compact
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
+WIDE = 140
+"""From this many columns on, the panel stands beside the graph instead of under it."""
+PANEL_WIDTH = 64
+"""The panel's width beside the graph."""
+PANEL_MIN = 8
+"""Rows the panel keeps under the graph (frame included): six lines of words."""
+BODY_MIN = 10
+"""Rows a table or plot in the graph's place keeps: a loss curve of 6 rows with its labels."""
+
+
+class Stage(Container):
+    """Graph (or a table or plot in its place) and the step panel: stacked, or side by side when wide."""
+
+    def on_resize(self) -> None:
+        self.screen.fit_stage()
 
 MODE_NAMES = {
     "step": "step",
@@ -72,6 +89,9 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         Binding("t", "train_step", "Train step", show=False, tooltip="Training: one gradient-descent step"),
         Binding("T", "train_run", "Train 50", show=False,
                 tooltip=f"Training: run {TRAIN_RUN_STEPS} steps and plot the loss"),
+        Binding("pagedown", "panel_down", "More", key_display="PgDn",
+                tooltip="Scroll the step panel down (its frame says when more lies below)"),
+        Binding("pageup", "panel_up", "Up", key_display="PgUp", show=False, tooltip="Scroll the step panel up"),
         Binding("question_mark", "help", "Help", tooltip="List every key"),
         Binding("escape", "back", "Scenarios", show=False, tooltip="Back to the scenario list"),
         Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
@@ -99,6 +119,9 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         self.losses: list[float] = []
         self.train_lines: list[Line] = []
         self.training = False
+        self._panel_lines: tuple[list[Line], list[Line] | None] | None = None
+        self._scrolls: dict[tuple, tuple[float, float, float]] = {}
+        self._shown_place: tuple | None = None
 
     @property
     def mode_label(self) -> str:
@@ -110,15 +133,17 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         with Vertical(id="main"):
             yield Static(self._title(), id="title")
             yield Progress(id="progress")
-            with Horizontal(id="body"):
-                yield GraphView(id="graph")
-            with VerticalScroll(id="panel-box"):
-                yield StepPanel(id="panel")
+            with Stage(id="stage"):
+                with Horizontal(id="body"):
+                    yield GraphView(id="graph")
+                with PanelBox(id="panel-box"):
+                    yield StepPanel(id="panel")
         yield Static(
             f"Window too small.\nThe tutor needs at least {MIN_WIDTH}×{MIN_HEIGHT} cells.\nEnlarge the terminal.",
             id="too-small",
         )
-        yield Footer()
+        # Compact: at 80 columns every key shown must fit on one row.
+        yield Footer(compact=True, show_command_palette=False)
 
     def part(self, widget_id: str):  # noqa: ANN201 - returns the widget named
         """A widget used only by some modes, mounted the first time it is needed.
@@ -135,6 +160,11 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             widget = DataTable(id="values", cursor_type="row", zebra_stripes=True)
             widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
             self.query_one("#body").mount(widget)
+        elif widget_id in ("aux", "plot"):
+            # Tables and plots take the graph's place: at 80×24 there is no room beside it.
+            widget = (DataTable(id="aux", cursor_type="row", zebra_stripes=True) if widget_id == "aux"
+                      else Static(id="plot"))
+            self.query_one("#body").mount(widget)
         elif widget_id == "watch-error":
             widget = Static(id="watch-error", markup=False)
             self.query_one("#main").mount(widget, after="#title")
@@ -144,9 +174,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
                     placeholder="your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to leave the quiz",
                     id="answer",
                 ),
-                "aux": lambda: DataTable(id="aux", cursor_type="row", zebra_stripes=True),
                 "train-progress": lambda: ProgressBar(id="train-progress", total=TRAIN_RUN_STEPS, show_eta=False),
-                "plot": lambda: Static(id="plot"),
             }[widget_id]()
             self.query_one("#main").mount(widget)
         return widget
@@ -192,18 +220,136 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         else:
             progress.show(self.lesson, self.k, self.mode_label)
 
-    def refresh_view(self, scroll: bool = True) -> None:
-        """Redraw graph, progress and panel for the current mode and position."""
+    def _place(self) -> tuple:
+        """Where the learner is: the key under which the screen's scroll positions are kept."""
         graph = self.query_one(GraphView)
+        at = {"forward": self.walk_k, "paths": self.path_index}.get(self.mode, self.k)
+        return self.mode, self.lesson.view, graph.level, at, bool(self.quiz_pending)
+
+    def _remember_scroll(self) -> None:
+        if self._shown_place is not None:
+            graph = self.query_one(GraphView)
+            box = self.query_one(PanelBox)
+            self._scrolls[self._shown_place] = (graph.scroll_x, graph.scroll_y, box.scroll_y)
+
+    def refresh_view(self, scroll: bool = True) -> None:
+        """Redraw graph, progress and panel for the current mode and position.
+
+        Coming back to a place restores its scroll positions (graph and
+        panel), so stepping back shows exactly the earlier screen.
+        """
+        graph = self.query_one(GraphView)
+        self._remember_scroll()
+        place = self._place()
+        memory = self._scrolls.get(place) if place != self._shown_place else None
+        self._shown_place = place
         frame, lines, highlight_nodes, highlight_edges = self._mode_view()
-        graph.show(frame, self.selected, highlight_nodes, highlight_edges, scroll=scroll)
+        graph.show(frame, self.selected, highlight_nodes, highlight_edges, scroll=scroll and memory is None)
         self._refresh_progress()
+        compact = explain_compact(self.lesson, self.k) if self.mode == "step" else None
+        extra: list[Line] = []
         if self.selected and self.mode in ("step", "quiz"):
-            lines = lines + self._selected_lines(self.selected, frame)
+            extra += self._selected_lines(self.selected, frame)
         if self.edit_lines:
-            lines = lines + self.edit_lines
-        self.query_one(StepPanel).show(lines)
+            extra += self.edit_lines
+        self._panel_lines = (lines + extra, compact + extra if compact is not None else None)
         self._refresh_table()
+        self._show_body()
+        self.fit_stage()
+        box = self.query_one(PanelBox)
+        if memory is not None:
+            graph.scroll_to(memory[0], memory[1], animate=False, immediate=True)
+            self.call_after_refresh(lambda: box.scroll_to(y=memory[2], animate=False, immediate=True))
+        else:
+            if self.mode == "paths" and highlight_nodes:
+                self._scroll_to_path(highlight_nodes)
+            if place != getattr(self, "_panel_place", None):
+                box.scroll_home(animate=False, immediate=True)
+        self._panel_place = place
+
+    def _scroll_to_path(self, nodes: frozenset[str]) -> None:
+        """Bring the highlighted path into view (its start first when it is wider than the pane)."""
+        graph = self.query_one(GraphView)
+        if graph.layout_ is None:
+            return
+        boxes = [graph.layout_.boxes[key] for key in nodes if key in graph.layout_.boxes]
+        if boxes:
+            region = Region.from_union([Region(b.x, b.y, b.w, b.h) for b in boxes])
+            graph.bring_region_into_view(region)
+
+    # -- fitting the window ------------------------------------------------------
+
+    def _body_part(self) -> str:
+        """What takes the graph's place: ``graph``, ``aux`` (check table), ``plot`` or ``values``."""
+        narrow = self.size.width < WIDE
+        if self.has_part("values") and self.part("values").display and narrow:
+            return "values"
+        if self.mode == "check":
+            return "aux"
+        if self.mode == "train" and self.losses:
+            return "plot"
+        return "graph"
+
+    def _show_body(self) -> None:
+        shown = self._body_part()
+        self.query_one(GraphView).display = shown == "graph"
+        if self.has_part("values"):
+            self.part("values").styles.width = "1fr" if shown == "values" else 46
+        for part in ("aux", "plot"):
+            if self.has_part(part):
+                self.part(part).display = shown == part
+
+    def _body_need(self) -> int:
+        """Rows the graph's pane needs to show everything it holds."""
+        shown = self._body_part()
+        if shown == "graph":
+            return self.query_one(GraphView).drawing_height
+        if shown == "aux":
+            return len(self.check_rows) + 1
+        if shown == "values":
+            return len(self.scenario.named) + 3
+        return BODY_MIN
+
+    def fit_stage(self) -> None:
+        """Share the stage between graph and panel: the panel's height follows its words,
+        the graph gets the rest and is drawn at the density that fits it."""
+        stage = self.query_one(Stage)
+        width, height = stage.size
+        if width <= 0 or height <= 0 or self._panel_lines is None:
+            return
+        wide = width >= WIDE
+        self.set_class(wide, "wide")
+        graph = self.query_one(GraphView)
+        if wide:
+            graph.fit_into((width - PANEL_WIDTH, height))
+            rows = height - 2
+        else:
+            graph.fit_into((width, height - PANEL_MIN))
+            rows = max(PANEL_MIN, height - min(self._body_need(), height - PANEL_MIN)) - 2
+        lines, compact = self._panel_lines
+        used = self.query_one(StepPanel).show(lines, compact, rows)
+        box = self.query_one(PanelBox)
+        if wide:
+            box.styles.height = None
+        else:
+            box_height = max(PANEL_MIN, min(used, rows) + 2)
+            if box.styles.height is None or box.styles.height.value != box_height:
+                box.styles.height = box_height
+        self.call_after_refresh(self.refresh_bindings)
+        if self._body_part() == "plot":
+            self.call_after_refresh(self._show_plot)
+
+    @on(GraphView.LevelChanged)
+    def _level_changed(self) -> None:
+        self.call_after_refresh(self.fit_stage)
+
+    def action_panel_down(self) -> None:
+        """Scroll the step panel down."""
+        self.query_one(PanelBox).scroll_page_down(animate=False)
+
+    def action_panel_up(self) -> None:
+        """Scroll the step panel up."""
+        self.query_one(PanelBox).scroll_page_up(animate=False)
 
     def _mode_view(self) -> tuple[Frame, list[Line], frozenset, frozenset]:
         """The frame to draw and the words to show, by mode."""
@@ -268,10 +414,12 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             table.add_row(name, kind, value, grad, key=name)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys meant for the answer box go to it while it has focus."""
+        """Keys meant for the answer box go to it while it has focus; PgDn/PgUp show when the panel scrolls."""
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
+        if action in ("panel_down", "panel_up") and self.is_mounted:
+            return self.query_one(PanelBox).max_scroll_y > 0
         return True
 
     # -- stepping --------------------------------------------------------------
@@ -403,7 +551,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         first = not self.has_part("values")
         table = self.part("values")
         table.display = first or not table.display
-        self._refresh_table()
+        self.refresh_view(scroll=False)
 
     def action_help(self) -> None:
         """List every key."""

@@ -156,10 +156,12 @@ class ModesMixin:
     def _show_plot(self) -> None:
         widget = self.part("plot")
         widget.display = True
-        width = max(30, self.size.width - 4)
+        # The plot takes the graph's place: as tall as that pane (label and axis rows aside).
+        body = self.query_one("#body").size
+        width = max(30, (body.width or self.size.width) - 2)
         from tutor.draw.plot import plot
 
-        lines = plot(self.losses, width=width, height=5)
+        lines = plot(self.losses, width=width, height=max(6, (body.height or 9) - 3))
         widget.update("loss per step\n" + "\n".join(lines))
 
     # quiz

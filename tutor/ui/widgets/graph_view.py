@@ -16,9 +16,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
-from tutor.engine.numbers import fmt
-from tutor.draw.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, RenderState, layout, render
-from tutor.ui.theme import grad_text, graph_styles
+from tutor.engine.numbers import fmt, fmt_short
+from tutor.draw.density import BOXES, LEVELS, Drawing, Numbers, draw, fit_level, render_drawing
+from tutor.draw.layout import EdgeSpec, GraphSpec, NodeSpec, RenderState
+from tutor.ui.theme import GRAD_MARK, grad_text, graph_styles
 
 
 GRAPH_DIGITS = 4
@@ -44,12 +45,17 @@ def render_state(
     selected: str | None = None,
     highlight_nodes: frozenset[str] = frozenset(),
     highlight_edges: frozenset[ViewEdge] = frozenset(),
+    short: bool = False,
 ) -> RenderState:
-    """Labels and styles for one frame: values, gradients, current and selected."""
-    values = {key: fmt(v, GRAPH_DIGITS) for key, v in frame.values.items()}
+    """Labels and styles for one frame: values, gradients, current and selected.
+
+    ``short``: numbers in at most 7 cells, for the dense drawings.
+    """
+    number = fmt_short if short else (lambda x: fmt(x, GRAPH_DIGITS))
+    values = {key: number(v) for key, v in frame.values.items()}
     # A constant's gradient is real but teaches nothing: nobody can change it.
     is_constant = lesson.graph.is_constant
-    grads = {key: grad_text(g) for key, g in frame.grads.items() if not is_constant(key)}
+    grads = {key: GRAD_MARK + number(g) for key, g in frame.grads.items() if not is_constant(key)}
     node_style: dict[str, str] = {}
     backward = bool(frame.grads)
     for node in lesson.nodes:
@@ -87,20 +93,44 @@ def render_state(
     )
 
 
+def number_cells(lesson: Lesson) -> Numbers:
+    """Cells each node's value and gradient take in the dense drawings, at any step."""
+    is_constant = lesson.graph.is_constant
+    grads: dict[str, int] = {}
+    for step in lesson.backward:
+        for edge in step.edges:
+            if not is_constant(edge.input):
+                cells = len(GRAD_MARK + fmt_short(edge.grad_after))
+                grads[edge.input] = max(grads.get(edge.input, 0), cells)
+    grads[lesson.scenario.output] = max(grads.get(lesson.scenario.output, 0), 2)
+    last = lesson.frame(lesson.last)
+    return {
+        node.key: (len(fmt_short(last.values[node.key])) if node.key in last.values else 1, grads.get(node.key, 0))
+        for node in lesson.nodes
+    }
+
+
 class GraphView(ScrollView, can_focus=True):
-    """Scrollable drawing of the lesson's graph at one step."""
+    """Scrollable drawing of the lesson's graph at one step, at one of four densities.
+
+    The density (boxes, compact, line, names) that fits the room given by
+    :meth:`fit_into` is chosen on open and on resize; ``+`` and ``-`` zoom in
+    and out from there, ``0`` fits again.
+    """
 
     BINDINGS = [
-        Binding("shift+left", "scroll_left", "Pan left", show=False, tooltip="Scroll the graph left"),
-        Binding("shift+right", "scroll_right", "Pan right", show=False, tooltip="Scroll the graph right"),
-        Binding("shift+up", "scroll_up", "Pan up", show=False, tooltip="Scroll the graph up"),
-        Binding("shift+down", "scroll_down", "Pan down", show=False, tooltip="Scroll the graph down"),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("shift+left", "scroll_left", "Pan left", show=False, tooltip="Pan the graph left"),
+        Binding("shift+right", "scroll_right", "Pan right", show=False, tooltip="Pan the graph right"),
+        Binding("shift+up", "scroll_up", "Pan up", show=False, tooltip="Pan the graph up"),
+        Binding("shift+down", "scroll_down", "Pan down", show=False, tooltip="Pan the graph down"),
+        Binding("plus,equals_sign", "zoom(-1)", "Zoom in", show=False,
+                tooltip="Zoom in: boxes, compact nodes, one line a node, names only"),
+        Binding("minus", "zoom(1)", "Zoom out", show=False, tooltip="Zoom out: a denser drawing of the graph"),
+        Binding("0", "zoom_fit", "Fit", show=False, tooltip="Fit the whole graph in its pane"),
     ]
 
     DEFAULT_CSS = """
-    GraphView { background: $surface; }
+    GraphView { background: $surface; scrollbar-size: 1 1; }
     """
 
     class NodeSelected(Message):
@@ -110,10 +140,21 @@ class GraphView(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
+    class LevelChanged(Message):
+        """The drawing's density changed (fit, zoom or resize): its height may have changed."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lesson: Lesson | None = None
-        self.layout_: Layout | None = None
+        self.layout_: Drawing | None = None
+        self.level: str = BOXES
+        self.zoomed: str | None = None
+        """The level chosen with + and -, or None to fit."""
+        self.room: tuple[int, int] | None = None
+        """Cells the whole drawing should fit in (set by the screen), or None for the widget's size."""
+        self._spec: GraphSpec | None = None
+        self._numbers: Numbers | None = None
+        self._frame_args: tuple | None = None
         self._rows: dict[int, list[tuple[str, str]]] = {}
         self._state: RenderState | None = None
         self._strips: dict[int, Strip] = {}
@@ -123,14 +164,66 @@ class GraphView(ScrollView, can_focus=True):
         """Lay out a new lesson (or view); call ``show`` next."""
         same_shape = (
             self.lesson is not None
-            and self.layout_ is not None
+            and self._spec is not None
             and self.lesson.scenario is lesson.scenario
             and self.lesson.view == lesson.view
         )
         self.lesson = lesson
-        if not same_shape:
-            self.layout_ = layout(graph_spec(lesson), value_width=VALUE_WIDTH)
-            self.virtual_size = Size(self.layout_.width, self.layout_.height)
+        numbers = number_cells(lesson)
+        if not same_shape or numbers != self._numbers:
+            self._spec = graph_spec(lesson)
+            self._numbers = numbers
+            self._relayout()
+
+    def fit_into(self, room: tuple[int, int] | None) -> None:
+        """Fit the drawing into ``room`` (width, height) cells from now on."""
+        if room != self.room:
+            self.room = room
+            if self.zoomed is None:
+                self._relayout()
+
+    def _room(self) -> tuple[int, int]:
+        if self.room is not None:
+            return self.room
+        return self.size.width, self.size.height
+
+    def _relayout(self) -> None:
+        if self._spec is None:
+            return
+        width, height = self._room()
+        if width <= 0 or height <= 0:
+            self.layout_ = None
+            return
+        before = self.level
+        if self.zoomed is None:
+            self.level, self.layout_ = fit_level(self._spec, width, height, VALUE_WIDTH, self._numbers)
+        else:
+            self.level = self.zoomed
+            self.layout_ = draw(self._spec, self.level, VALUE_WIDTH, self._numbers)
+        self.virtual_size = Size(self.layout_.width, self.layout_.height)
+        self.border_title = self.level
+        if self._frame_args is not None:
+            self._paint(*self._frame_args)
+        if self.level != before or self.is_mounted:
+            self.post_message(self.LevelChanged())
+
+    def action_zoom(self, delta: int) -> None:
+        """Zoom in (-1: more detail) or out (+1: denser)."""
+        index = max(0, min(len(LEVELS) - 1, LEVELS.index(self.level) + delta))
+        if LEVELS[index] == self.level:
+            self.app.bell()
+            return
+        self.zoomed = LEVELS[index]
+        self._relayout()
+
+    def action_zoom_fit(self) -> None:
+        """Back to the level that fits."""
+        self.zoomed = None
+        self._relayout()
+
+    @property
+    def drawing_height(self) -> int:
+        return self.layout_.height if self.layout_ is not None else 0
 
     def show(
         self,
@@ -141,8 +234,17 @@ class GraphView(ScrollView, can_focus=True):
         scroll: bool = True,
     ) -> None:
         """Draw one frame; keep the current (or selected) node in view."""
-        assert self.lesson is not None and self.layout_ is not None
-        state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
+        assert self.lesson is not None
+        self._frame_args = (frame, selected, highlight_nodes, highlight_edges, scroll)
+        if self.layout_ is None:
+            self._relayout()
+        if self.layout_ is not None:
+            self._paint(*self._frame_args)
+
+    def _paint(self, frame, selected, highlight_nodes, highlight_edges, scroll) -> None:  # noqa: ANN001
+        state = render_state(
+            self.lesson, frame, selected, highlight_nodes, highlight_edges, short=self.level != BOXES
+        )
         self._update_styles()
         # Rows are rendered in blocks as they scroll into view: a big graph
         # costs a few milliseconds per step, not a full-canvas render.
@@ -152,21 +254,33 @@ class GraphView(ScrollView, can_focus=True):
         self.refresh()
         focus = frame.current or selected
         if scroll and focus:
-            self.bring_into_view(focus)
+            self.bring_into_view(focus, frame)
 
-    def bring_into_view(self, key: str) -> None:
-        """Centre a node's box if it is not already wholly visible."""
+    def bring_into_view(self, key: str, frame: Frame | None = None) -> None:
+        """Centre a node (with its incoming edges when they fit) if it is not already wholly visible."""
         if self.layout_ is None or key not in self.layout_.boxes:
             return
         box = self.layout_.boxes[key]
         region = Region(box.x, box.y, box.w, box.h)
+        if frame is not None and frame.current == key and self.lesson is not None:
+            for edge in self.lesson.edges_into(key):
+                source = self.layout_.boxes.get(edge.source)
+                if source is not None:
+                    wider = region.union(Region(source.x, source.y, source.w, source.h))
+                    if wider.width <= self.scrollable_content_region.width and (
+                        wider.height <= self.scrollable_content_region.height
+                    ):
+                        region = wider
+        self.bring_region_into_view(region)
+
+    def bring_region_into_view(self, region: Region) -> None:
+        """Scroll so ``region`` (canvas cells) is in view: centred if it fits, its top-left corner if not."""
         visible = Region(int(self.scroll_x), int(self.scroll_y), *self.scrollable_content_region.size)
         if visible.contains_region(region):
             return
         width, height = self.scrollable_content_region.size
-        # A box that fits (even exactly) is centred; a larger one shows its top-left corner.
-        x = box.x + box.w // 2 - width // 2 if box.w <= width else box.x - 1
-        y = box.y + box.h // 2 - height // 2 if box.h <= height else box.y - 1
+        x = region.x + region.width // 2 - width // 2 if region.width <= width else region.x - 1
+        y = region.y + region.height // 2 - height // 2 if region.height <= height else region.y - 1
         self.scroll_to(x=max(0, x), y=max(0, y), animate=False, immediate=True)
 
     def _update_styles(self) -> None:
@@ -180,6 +294,8 @@ class GraphView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._strips.clear()
+        if self.room is None and self.zoomed is None:
+            self._relayout()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -196,7 +312,7 @@ class GraphView(ScrollView, can_focus=True):
         if y not in self._rows:
             top = y - y % ROW_BLOCK
             bottom = min(self.layout_.height, top + ROW_BLOCK)
-            for offset, row in enumerate(render(self.layout_, self._state, top, bottom)):
+            for offset, row in enumerate(render_drawing(self.layout_, self._state, top, bottom)):
                 self._rows[top + offset] = row
         return self._rows[y]
 
@@ -216,7 +332,8 @@ class GraphView(ScrollView, can_focus=True):
                 segments = [Segment(text, styles.get(style, default)) for text, style in row]
                 strip = Strip(segments)
             else:
-                strip = Strip.blank(self.virtual_size.width)
+                # Blank rows carry the background: unstyled cells export as a dark block.
+                strip = Strip.blank(self.virtual_size.width, self.rich_style)
             self._strips[y] = strip
         return strip
 
