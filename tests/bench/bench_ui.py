@@ -6,8 +6,10 @@ Measures, in one run:
 1. launch to first full frame: `tutor shopping` against a bare Textual app
    that only shows a Footer, each started as a fresh process (headless),
    median of N runs, and their ratio (target: at most 1.3x);
-2. the median time per step key (→) on tiny_net (target: under 16 ms) and on
-   a generated 500-node scenario (target: under 50 ms). The time is the CPU
+2. the median time per step key (→) on tiny_net at 120x36 and at 80x24
+   (target: under 16 ms) and on a generated 500-node scenario (target: under
+   50 ms); and the time to fit that 500-node graph to an 80x24 pane on open
+   (choosing its density and laying it out). The time is the CPU
    time the app spends handling the key and repainting (process time around
    `pilot.press`). Wall time through the test pilot is printed beside it, but
    it includes the pilot's own waits, so the same harness pressing an
@@ -86,10 +88,10 @@ def generated_scenario(nodes: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def step_times(app, key: str, presses: int) -> tuple[list[float], list[float]]:
+async def step_times(app, key: str, presses: int, size: tuple[int, int] = (120, 36)) -> tuple[list[float], list[float]]:
     """(CPU seconds, wall seconds) per key press."""
     cpu, wall = [], []
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for _ in range(presses):
             start_cpu, start_wall = time.process_time(), time.perf_counter()
@@ -97,6 +99,24 @@ async def step_times(app, key: str, presses: int) -> tuple[list[float], list[flo
             cpu.append(time.process_time() - start_cpu)
             wall.append(time.perf_counter() - start_wall)
     return cpu, wall
+
+
+def fit_open(scenario, repeat: int) -> None:
+    """Time to choose the density that fits an 80x24 graph pane and lay the graph out at it."""
+    from tutor.draw.density import fit_level
+    from tutor.teach.lesson import Lesson, default_view
+    from tutor.ui.widgets.graph_view import VALUE_WIDTH, graph_spec, number_cells
+
+    lesson = Lesson(scenario, view=default_view(scenario))
+    times = []
+    level = ""
+    for _ in range(repeat):
+        start = time.process_time()
+        spec, numbers = graph_spec(lesson), number_cells(lesson)
+        level, drawing = fit_level(spec, 80, 13, VALUE_WIDTH, numbers)
+        times.append(time.process_time() - start)
+    print(f"fit a {len(spec.nodes)}-node graph on open (80x24 pane): median {statistics.median(times) * 1000:.0f} ms "
+          f"CPU over {repeat} runs, level {level}, drawing {drawing.width}x{drawing.height}")
 
 
 def report(label: str, times: tuple[list[float], list[float]], target: str) -> None:
@@ -130,6 +150,8 @@ def main() -> int:
 
     report("harness baseline, bare app, unbound key", asyncio.run(step_times(Bare(), "x", 20)), "")
     report("step key, tiny_net", asyncio.run(step_times(TutorApp("tiny_net"), "right", 18)), "(target < 16 ms)")
+    report("step key, tiny_net at 80x24", asyncio.run(step_times(TutorApp("tiny_net"), "right", 18, (80, 24))),
+           "(target < 16 ms)")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "generated_500.yaml"
         path.write_text(generated_scenario(500), encoding="utf-8")
@@ -137,6 +159,7 @@ def main() -> int:
 
         count = len(load(path).graph)
         times = asyncio.run(step_times(TutorApp(str(path)), "right", 40))
+        fit_open(load(path), args.repeat)
     report(f"step key, generated {count}-node scenario", times, "(target < 50 ms)")
     return 0
 

@@ -349,7 +349,9 @@ def test_escape_goes_back_to_the_picker(drive) -> None:
 # -- help, picker, errors, size ------------------------------------------------------------------
 
 KEY_SHOWN = {"right": "→", "left": "←", "up": "↑", "down": "↓", "home": "Home", "end": "End", "tab": "Tab",
-             "shift+tab": "Shift+Tab", "question_mark": "?", "escape": "Esc"}
+             "shift+tab": "Shift+Tab", "question_mark": "?", "escape": "Esc", "pageup": "PgUp", "pagedown": "PgDn",
+             "shift+left": "Shift+←", "shift+right": "Shift+→", "shift+up": "Shift+↑", "shift+down": "Shift+↓",
+             "plus": "+", "minus": "-", "equals_sign": "="}
 
 
 def test_help_lists_every_lesson_key_and_escape_closes_it(drive) -> None:
@@ -363,12 +365,14 @@ def test_help_lists_every_lesson_key_and_escape_closes_it(drive) -> None:
         console = Console(width=120, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
         console.print(help_screen.query_one("#help").children[0].content)
         rows = console.export_text().splitlines()
-        for binding in LessonScreen.BINDINGS:
+        graph = screen.query_one(GraphView)
+        for binding in LessonScreen.BINDINGS + GraphView.BINDINGS:
             keys = ", ".join(KEY_SHOWN.get(k, k) for k in binding.key.split(","))
             assert binding.tooltip, binding.key
             assert any(row.strip().startswith(keys + " ") and binding.tooltip in row for row in rows), keys
             action = binding.action.split("(")[0]
-            target = pilot.app if action.startswith("app.") else screen
+            owner = graph if binding in GraphView.BINDINGS else screen
+            target = pilot.app if action.startswith("app.") else owner
             assert hasattr(target, "action_" + action.removeprefix("app.")), action
         await pilot.press("escape")
         assert pilot.app.screen is screen

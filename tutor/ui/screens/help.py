@@ -12,6 +12,8 @@ from textual.widgets import Static
 KEY_NAMES = {
     "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "home": "Home", "end": "End",
     "tab": "Tab", "shift+tab": "Shift+Tab", "question_mark": "?", "escape": "Esc", "ctrl+p": "Ctrl+P",
+    "pageup": "PgUp", "pagedown": "PgDn", "shift+left": "Shift+←", "shift+right": "Shift+→",
+    "shift+up": "Shift+↑", "shift+down": "Shift+↓", "plus": "+", "minus": "-", "equals_sign": "=",
 }
 
 
@@ -29,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        table = Table(title="Keys", title_justify="left", expand=True, show_edge=False)
+        table = Table(title="Keys  (↑ ↓ PgUp PgDn scroll this list, Esc closes it)", title_justify="left", expand=True, show_edge=False)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what it does")
         for binding in self.bindings:
@@ -40,7 +42,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             yield Static("Forward goes left to right computing values; backward goes right to left, "
                          "multiplying each upstream gradient by the local derivative of every edge. "
-                         "Gradients are marked ∂.  Esc closes this help.", id="help-footer")
+                         "Gradients are marked ∂.  ↑ ↓ PgUp PgDn scroll this list; Esc closes it.",
+                         id="help-footer")
 
     def action_close(self) -> None:
         """Close help."""

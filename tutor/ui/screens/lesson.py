@@ -122,6 +122,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         self._panel_lines: tuple[list[Line], list[Line] | None] | None = None
         self._scrolls: dict[tuple, tuple[float, float, float]] = {}
         self._shown_place: tuple | None = None
+        self._panel_scrolls = False
 
     @property
     def mode_label(self) -> str:
@@ -335,9 +336,16 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             box_height = max(PANEL_MIN, min(used, rows) + 2)
             if box.styles.height is None or box.styles.height.value != box_height:
                 box.styles.height = box_height
-        self.call_after_refresh(self.refresh_bindings)
+        self.call_after_refresh(self._panel_keys)
         if self._body_part() == "plot":
             self.call_after_refresh(self._show_plot)
+
+    def _panel_keys(self) -> None:
+        """Show PgDn in the footer while the panel scrolls (the footer rebuilds only on a change)."""
+        scrolls = self.query_one(PanelBox).max_scroll_y > 0
+        if scrolls != self._panel_scrolls:
+            self._panel_scrolls = scrolls
+            self.refresh_bindings()
 
     @on(GraphView.LevelChanged)
     def _level_changed(self) -> None:
@@ -555,7 +563,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
 
     def action_help(self) -> None:
         """List every key."""
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen(self.BINDINGS + GraphView.BINDINGS))
 
     def action_back(self) -> None:
         """Back to the scenario list."""
