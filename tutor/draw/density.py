@@ -185,7 +185,7 @@ def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, val
     for i, (w, h) in enumerate(sizes):
         col_w[layer[i]] = max(col_w[layer[i]], w)
         col_h[layer[i]] += h + gap
-    between = (value_width + 4) if level == BOXES else 2
+    between = (value_width + 4) if level == BOXES else 1
     return sum(col_w) + between * (nl - 1), max(col_h) - gap
 
 
@@ -405,7 +405,7 @@ def _render_dense(
                 if top <= y0 < bottom:
                     styles[y0 - top][x0 : x1 + 1] = bytes((code,)) * (x1 - x0 + 1)
             else:
-                for row in styles[max(y0, top) - top : min(y1 + 1, bottom) - top]:
+                for row in styles[max(y0, top) - top : max(0, min(y1 + 1, bottom) - top)]:
                     row[x0] = code
         x, yy = lay.routes[e][-1]
         if top <= yy < bottom:

@@ -915,7 +915,8 @@ def render(
                     if top <= y0 < bottom:
                         styles[y0 - top][x0 : x1 + 1] = one * (x1 - x0 + 1)
                 else:
-                    for row in styles[max(y0, top) - top : min(y1 + 1, bottom) - top]:
+                    # a line wholly above the window must not wrap round to its rows (negative stop)
+                    for row in styles[max(y0, top) - top : max(0, min(y1 + 1, bottom) - top)]:
                         row[x0] = code
 
     # labels above and below each edge's last horizontal run

@@ -274,9 +274,19 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         if graph.layout_ is None:
             return
         boxes = [graph.layout_.boxes[key] for key in nodes if key in graph.layout_.boxes]
-        if boxes:
-            region = Region.from_union([Region(b.x, b.y, b.w, b.h) for b in boxes])
-            graph.bring_region_into_view(region)
+        if not boxes:
+            return
+        region = Region.from_union([Region(b.x, b.y, b.w, b.h) for b in boxes])
+        if region.width > graph.scrollable_content_region.width or (
+            region.height > graph.scrollable_content_region.height
+        ):
+            # Too big to show whole: show where it starts, the leaf, with the path leaving it.
+            leaf = self.path_view.leaf if self.path_view is not None else None
+            if leaf in graph.layout_.boxes:
+                box = graph.layout_.boxes[leaf]
+                region = Region(box.x, box.y, min(region.right - box.x, graph.scrollable_content_region.width),
+                                box.h)
+        graph.bring_region_into_view(region)
 
     # -- fitting the window ------------------------------------------------------
 

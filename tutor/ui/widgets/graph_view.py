@@ -110,7 +110,7 @@ def number_cells(lesson: Lesson) -> Numbers:
     }
 
 
-class GraphView(ScrollView, can_focus=True):
+class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable drawing of the lesson's graph at one step, at one of four densities.
 
     The density (boxes, compact, line, names) that fits the room given by
