@@ -8,7 +8,7 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tutor.scenario import ScenarioError, resolve
+from tutor.scenario import Scenario, ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
@@ -42,6 +42,10 @@ class TutorApp(App):
             scenario = resolve(spec)
         except ScenarioError as error:
             return ErrorScreen(error, watch=watch)
+        return self.lesson_screen(scenario, watch=watch)
+
+    def lesson_screen(self, scenario: Scenario, watch: str | None = None) -> Screen:
+        """The lesson screen for a loaded scenario (``watch``: the file to reload when it changes)."""
         return LessonScreen(scenario, watch=watch)
 
     def open_scenario(self, spec: str) -> None:
