@@ -233,3 +233,10 @@ def test_every_mode_walks_every_builtin_without_trouble(name: str, scenario: str
             break
     for key in found.keys:
         assert getattr(found, key.action)() is not Move.REFUSED
+
+
+def test_pictures_show_every_mode_but_the_quiz_and_forward_and_paths_have_own_steps() -> None:
+    from tutor.teach.modes import PICTURED
+
+    assert PICTURED == ("step", "forward", "paths", "check", "train")
+    assert [m.name for m in MODES if m.own_steps] == ["forward", "paths"]

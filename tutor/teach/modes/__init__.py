@@ -28,10 +28,13 @@ MODES: tuple[type[Mode], ...] = (
 )
 """Every mode, in key order; the first is where the screen starts (and where Esc in a mode's widget returns)."""
 
+PICTURED: tuple[str, ...] = tuple(m.name for m in MODES if m.pictured)
+"""Modes a handout picture can show (``tutor export --mode``)."""
+
 
 def make_modes(place: Place) -> dict[str, Mode]:
     """One object per mode, sharing ``place``, by name."""
     return {mode.name: mode(place) for mode in MODES}
 
 
-__all__ = ["MODES", "Mode", "ModeKey", "ModeProgress", "Move", "Place", "View", "Widget", "make_modes"]
+__all__ = ["MODES", "PICTURED", "Mode", "ModeKey", "ModeProgress", "Move", "Place", "View", "Widget", "make_modes"]

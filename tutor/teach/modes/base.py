@@ -129,6 +129,10 @@ class Mode:
     """Whether the footer shows the key."""
     label: ClassVar[str] = ""
     """Tag shown after ``step k of N`` while the lesson's own timeline is shown."""
+    pictured: ClassVar[bool] = True
+    """Whether a handout picture (``tutor export --mode``) can show it."""
+    own_steps: ClassVar[bool] = False
+    """True when → and ← move through the mode's own positions, not the lesson's steps."""
     widget: ClassVar[Widget | None] = None
     keys: ClassVar[tuple[ModeKey, ...]] = ()
 

@@ -92,6 +92,7 @@ class ForwardMode(Mode):
     description = "Fwd mode"
     tooltip = "Forward mode: push d(node)/d(selected leaf) left to right"
     label = "forward mode"
+    own_steps = True
 
     def __init__(self, place) -> None:  # noqa: ANN001 - Place
         super().__init__(place)

@@ -65,6 +65,7 @@ class PathsMode(Mode):
     description = "Paths"
     tooltip = "Paths: every path from the selected leaf to the output, and their sum"
     label = "paths"
+    own_steps = True
 
     def __init__(self, place) -> None:  # noqa: ANN001 - Place
         super().__init__(place)

@@ -21,6 +21,7 @@ class QuizMode(Mode):
     show_key = True
     label = "quiz"
     widget = Widget("input", "answer")
+    pictured = False  # it waits for typed answers
 
     def __init__(self, place) -> None:  # noqa: ANN001 - Place
         super().__init__(place)

@@ -9,6 +9,7 @@ describes.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -153,9 +154,9 @@ class LessonScreen(Screen):
     def has_widget(self, widget_id: str) -> bool:
         return bool(self.query(f"#{widget_id}"))
 
-    def _title(self) -> str:
+    def _title(self) -> Text:
         s = self.scenario
-        return f" {s.title}  ·  {s.name}  ·  output: {s.output}"
+        return Text(f" {s.title}  ·  {s.name}  ·  output: {s.output}")  # plain text: a title may hold "[/]"
 
     def on_mount(self) -> None:
         self.file_watch.start(self)
