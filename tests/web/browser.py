@@ -149,7 +149,7 @@ def memory_kib(pid: int) -> tuple[int, int]:
 class Tab:
     """One browser tab on the served page, with the screen it shows."""
 
-    def __init__(self, context, url: str) -> None:  # noqa: ANN001 - a Playwright BrowserContext
+    def __init__(self, context, url: str, wait_until: str = "load") -> None:  # noqa: ANN001 - a BrowserContext
         import pyte
 
         self.page = context.new_page()
@@ -158,7 +158,7 @@ class Tab:
         self.size = (80, 24)
         self.page.on("websocket", self._watch)
         self.opened = time.monotonic()
-        self.page.goto(url)
+        self.page.goto(url, wait_until=wait_until)
         self._screen = pyte.Screen(*self.size)
         self._stream = pyte.ByteStream(self._screen)
         self._fed = 0
