@@ -146,6 +146,15 @@ def memory_kib(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Tab:
     """One browser tab on the served page, with the screen it shows."""
 
