@@ -55,14 +55,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     trace.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode")
     trace.add_argument("--mode", choices=("forward", "paths"), help="forward-mode tangents or all paths for --wrt")
+    trace.add_argument("--row", type=int, metavar="K", help="use row K of the scenario's data (counting from 1)")
 
     check = sub.add_parser("check", help="validate scenario files")
     check.add_argument("files", nargs="+", metavar="FILE")
 
     train = sub.add_parser("train", help="run gradient-descent steps on a scenario's params")
     train.add_argument("scenario")
-    train.add_argument("--steps", type=int, default=1, metavar="N", help="number of steps (default 1)")
+    train.add_argument(
+        "--steps", type=int, metavar="N", help="number of steps on the inputs' own values (default 1)"
+    )
+    train.add_argument(
+        "--epochs", type=int, metavar="N", help="number of epochs over the scenario's data (one batch per step)"
+    )
     train.add_argument("--lr", type=float, metavar="X", help="learning rate (default: the scenario's)")
+    train.add_argument(
+        "--batch-size", type=int, metavar="B", help="rows per step with --epochs (default: the scenario's, or all)"
+    )
     train.add_argument("--json", action="store_true")
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
 
@@ -98,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
                         "step; in forward and paths modes, the position in the mode's walk")
     export.add_argument("--view", choices=("expanded", "groups"), help="the graph's view (default: the "
                         "scenario's own)")
-    export.add_argument("--mode", default="step", choices=("step", "forward", "paths", "check", "train"),
+    from tutor.teach.modes import PICTURED
+
+    export.add_argument("--mode", default="step", choices=PICTURED,
                         help="the mode shown (pictures only; default step)")
     export.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode forward or paths (default: the first)")
     export.add_argument("--size", default="100x32", metavar="COLSxROWS", help="screen size (default 100x32)")
@@ -140,9 +151,20 @@ def _overrides(scenario: Scenario, pairs: list[str]) -> dict[str, float]:
     return values
 
 
+def _row(scenario: Scenario, k: int | None) -> dict[str, float]:
+    """The input values of data row ``k`` (1-based), or nothing without --row."""
+    if k is None:
+        return {}
+    if scenario.data is None:
+        raise UsageError(f"--row: {scenario.name} has no data: section")
+    if not 1 <= k <= len(scenario.data):
+        raise UsageError(f"--row must be between 1 and {len(scenario.data)} (the rows of {scenario.name})")
+    return scenario.data.row(k)
+
+
 def cmd_trace(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
-    overrides = _overrides(scenario, args.set)
+    overrides = {**_row(scenario, args.row), **_overrides(scenario, args.set)}
     trace = run(scenario.graph, overrides)
     tangents = routes = None
     if args.mode or args.wrt:
@@ -193,11 +215,15 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
     if not scenario.params:
         raise UsageError(f"{scenario.name} has no params to train (add a 'params:' section)")
-    if args.steps < 0:
-        raise UsageError("--steps must be 0 or more")
     lr = scenario.learning_rate if args.lr is None else args.lr
     if not (math.isfinite(lr) and lr > 0):
         raise UsageError("--lr must be a positive number")
+    if args.epochs is not None or args.batch_size is not None:
+        return _train_epochs(args, scenario, lr, console)
+    if args.steps is None:
+        args.steps = 1
+    if args.steps < 0:
+        raise UsageError("--steps must be 0 or more")
     overrides = _overrides(scenario, args.set)
     start = run(scenario.graph, overrides)
     initial = {p.name: start.values[p.index] for p in scenario.graph.params}
@@ -225,6 +251,32 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     for name, value in initial.items():
         params.add_row(name, fmt(value), fmt(final[name]))
     console.print(params)
+    return 0
+
+
+def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, console: Console) -> int:
+    """``train --epochs N``: batch gradient descent on the data set, with numpy."""
+    from tutor.teach.training import data_trainer, fit_of, rows_right
+
+    if args.steps is not None:
+        raise UsageError("--steps and --epochs do not go together: --epochs trains on the data set")
+    epochs = 1 if args.epochs is None else args.epochs
+    if epochs < 0:
+        raise UsageError("--epochs must be 0 or more")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise UsageError("--batch-size must be 1 or more")
+    trainer = data_trainer(scenario, _overrides(scenario, args.set), lr, args.batch_size)
+    trainer.train(epochs)
+    fit = fit_of(scenario)
+    right = rows_right(trainer, scenario, fit) if fit is not None and fit.classes else None
+    if args.json:
+        data = report.epochs_json(trainer, right)
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    for table in report.epochs_tables(scenario.name, scenario.output, trainer, right):
+        console.print(table)
+    if trainer.warning:
+        console.print(f"[yellow]warning:[/] {trainer.warning}")
     return 0
 
 
@@ -275,6 +327,12 @@ def run_app(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    if driver_set and not sys.stdin.isatty():
+        # Served to a browser: the server ends this lesson when it stops, so a Ctrl+C
+        # meant for the server (it reaches the whole process group) must not kill it first.
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     from tutor.ui.app import run
 
     run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)

@@ -27,9 +27,8 @@ def lesson_screen(pilot: Pilot) -> LessonScreen:
 
 def assert_whole_graph_in_view(graph: GraphView) -> None:
     width, height = graph.scrollable_content_region.size
-    assert graph.layout_ is not None
-    assert graph.layout_.width <= width and graph.layout_.height <= height, (
-        graph.level, (graph.layout_.width, graph.layout_.height), (width, height))
+    drawing = graph.virtual_size
+    assert drawing.width <= width and drawing.height <= height, (graph.level, drawing, (width, height))
     assert graph.scroll_offset == (0, 0)
 
 
@@ -151,7 +150,7 @@ def test_current_node_and_its_inputs_in_view_when_zoomed_in(drive) -> None:
             await pilot.press("right")
             await pilot.pause()
             current = screen.lesson.frame(screen.k).current
-            box = graph.layout_.boxes[current]
+            box = graph.box_of(current)
             x, y = graph.scroll_offset
             width, height = graph.scrollable_content_region.size
             assert x <= box.x and box.x + box.w <= x + width and y <= box.y and box.y + box.h <= y + height
@@ -169,10 +168,10 @@ def test_paths_mode_scrolls_to_the_highlighted_path(drive) -> None:
         await pilot.press("4")
         await pilot.pause()
         for _ in range(2):
-            nodes = screen._mode_view()[2]
+            nodes = screen.mode.view().highlight_nodes
             x, y = graph.scroll_offset
             width, height = graph.scrollable_content_region.size
-            visible = [k for k in nodes if (b := graph.layout_.boxes[k]) and x <= b.x < x + width and y <= b.y < y + height]
+            visible = [k for k in nodes if (b := graph.box_of(k)) and x <= b.x < x + width and y <= b.y < y + height]
             assert visible, (nodes, graph.scroll_offset)
             await pilot.press("right")
             await pilot.pause()
@@ -186,7 +185,7 @@ def test_numeric_check_table_shows_every_row(drive, name: str) -> None:
         screen = lesson_screen(pilot)
         await pilot.press("5")
         await pilot.pause()
-        table = screen.query_one("#aux", DataTable)
+        table = screen.query_one("#check-table", DataTable)
         assert table.row_count == len(screen.scenario.leaves)
         assert not screen.query_one(GraphView).display  # the table takes the graph's place
         shown = table.scrollable_content_region.height - 1  # header row
@@ -203,7 +202,7 @@ def test_loss_curve_takes_the_graphs_place_and_is_tall(drive) -> None:
         await pilot.press("6", "t", "t", "t")
         await pilot.pause()
         await pilot.pause()
-        plot = screen.query_one("#plot")
+        plot = screen.query_one("#loss-plot")
         assert plot.display and not screen.query_one(GraphView).display
         rows = [row for row in str(plot.render()).splitlines() if "┤" in row]
         assert len(rows) >= 6

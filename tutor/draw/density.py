@@ -26,12 +26,15 @@ from typing import Mapping, Union
 
 from rich.cells import cell_len
 
-from tutor.draw.layout import (
+from tutor.draw.canvas import _runs_pattern, _segments, render
+from tutor.draw.layout import layout
+from tutor.draw.order import Items, longest_path_layers, order_layers
+from tutor.draw.place import box_size, place_rows
+from tutor.draw.route import route_gap, simplify
+from tutor.draw.specs import (
     ARROW,
     JOIN,
     MARGIN,
-    MIN_HEIGHT,
-    PORT_STEP,
     ROW_GAP,
     E,
     EdgeSpec,
@@ -44,18 +47,7 @@ from tutor.draw.layout import (
     RenderState,
     S,
     W,
-    _box_size,
-    _Items,
-    _layers,
-    _order,
-    _place_rows,
-    _route_gap,
-    _runs_pattern,
-    _segments,
-    _simplify,
     fit,
-    layout,
-    render,
 )
 
 __all__ = [
@@ -162,7 +154,7 @@ def _sizes(spec: GraphSpec, level: str, numbers: Numbers | None, value_width: in
         t = index[e.target]
         ports[t] = max(ports[t], e.position + 1)
     if level == BOXES:
-        return [_box_size(node, ports[i], value_width) for i, node in enumerate(spec.nodes)]
+        return [box_size(node, ports[i], value_width) for i, node in enumerate(spec.nodes)]
     rows = _GEOMETRY[level].rows
     # One cell for the arrow head, the text, one cell for the out port.
     return [(_text_width(node, level, _cells(numbers, node.key)) + 2, rows) for node in spec.nodes]
@@ -176,7 +168,7 @@ def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, val
     if not spec.nodes:
         return 0, 0
     index = {node.key: i for i, node in enumerate(spec.nodes)}
-    layer = _layers(spec, index)
+    layer = longest_path_layers(spec, index)
     sizes = _sizes(spec, level, numbers, value_width)
     nl = max(layer) + 1
     col_w = [0] * nl
@@ -201,7 +193,7 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
         if e.source not in index or e.target not in index or index[e.source] >= index[e.target]:
             raise ValueError(f"edge {e} does not go from an earlier node to a later one")
     n = len(spec.nodes)
-    layer = _layers(spec, index)
+    layer = longest_path_layers(spec, index)
     nports = [0] * n
     has_out = [False] * n
     for e in spec.edges:
@@ -213,7 +205,7 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
     # level counts each item one row shorter to pack the rows together.
     shrink = ROW_GAP - geometry.gap
 
-    items = _Items()
+    items = Items()
     for i in range(n):
         # Inputs beyond the node's rows share its last row (a bus into one arrow).
         in_offs = [min(p, rows - 1) for p in range(max(1, nports[i]))]
@@ -247,8 +239,8 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
     order: list[list[int]] = [[] for _ in range(nl)]
     for it in sorted(range(len(items.layer)), key=lambda it: items.rank[it]):
         order[items.layer[it]].append(it)
-    order = _order(items, order)
-    y = [v - MARGIN + geometry.margin for v in _place_rows(items, order)]
+    order = order_layers(items, order)
+    y = [v - MARGIN + geometry.margin for v in place_rows(items, order)]
 
     def out_row(it: int) -> int:
         return y[it] + items.out_off[it]
@@ -262,7 +254,7 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
         for u in order[i]:
             if items.succs[u]:
                 sources.append((u, out_row(u), [(w, p, in_row(w, p)) for w, p in items.succs[u]]))
-        gaps.append(_route_gap(sources, items.rank))
+        gaps.append(route_gap(sources, items.rank))
 
     col_w = [0] * nl
     for i in range(n):
@@ -301,7 +293,7 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
                 tx = track_x(i, gaps[i].track[u])
                 pts += [(tx, sr), (tx, tr)]
         pts.append((boxes[e.target].x, in_row(index[e.target], e.position)))
-        routes[e] = _simplify(pts)
+        routes[e] = simplify(pts)
     # A line that dodges through a free row may use a row below every node.
     lowest = max((y for route in routes.values() for _, y in route), default=0)
     height = max(height, lowest + 1 + geometry.margin)
@@ -438,6 +430,10 @@ def _render_dense(
                     x += cw
                 name = ("chip." if role == "title" else role + ".") + ns
                 srow[start:x] = bytes((sid(name),)) * (x - start)
+            if dy == 0 and row[box.right] == "─" and x < box.right:
+                # The node's line leaves right after its text, not after the padding.
+                row[x : box.right] = ["─"] * (box.right - x)
+                srow[x : box.right] = bytes((sid("box." + ns),)) * (box.right - x)
     rows: list[list[tuple[str, str]]] = []
     finditer = _runs_pattern(len(names)).finditer
     for crow, srow in zip(chars, styles):

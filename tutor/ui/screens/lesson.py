@@ -2,47 +2,52 @@
 
 Stepping only moves the position k; every number on screen is read from the
 lesson's step records for k, so stepping back restores the earlier screen.
+What the keys do and what is shown is decided by the current mode
+(``tutor.teach.modes``); this screen passes keys on and draws what the mode
+describes.
 """
 
 from __future__ import annotations
 
-import math
-
 from rich.text import Text
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.geometry import Region
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from tutor.teach import modes
-from tutor.teach.lesson import EXPANDED, GROUPS, Frame, Lesson, Line, default_view
-from tutor.engine.numbers import fmt, operand
-from tutor.teach.quiz import QuizSession
-from tutor.scenario import Scenario
+from tutor.engine.numbers import fmt
+from tutor.scenario import Scenario, ScenarioError, load
+from tutor.teach.explain import edit_lines
+from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
+from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
+from tutor.ui.file_watch import FileWatch
 from tutor.ui.screens.edit import EditScreen
 from tutor.ui.screens.help import HelpScreen
-from tutor.ui.screens.modes import TRAIN_RUN_STEPS, ModesMixin
-from tutor.ui.screens.quiz import QuizMixin
-from tutor.ui.screens.watching import FileStamp, WatchMixin
 from tutor.ui.widgets.graph_view import GraphView
+from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
-from tutor.teach.compact import explain_compact
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
+RUN_CHUNK = 5
+"""Repeated mode actions (T) run this many per frame, so the bar moves and keys stay live."""
 WIDE = 140
 """From this many columns on, the panel stands beside the graph instead of under it."""
 PANEL_WIDTH = 64
 """The panel's width beside the graph."""
 PANEL_MIN = 8
 """Rows the panel keeps under the graph (frame included): six lines of words."""
+PANEL_FLOOR = 4
+"""Rows the panel never goes below (two lines), for a graph that does not fit even at its smallest."""
 BODY_MIN = 10
 """Rows a table or plot in the graph's place keeps: a loss curve of 6 rows with its labels."""
+IN_GRAPHS_PLACE = ("table", "plot")
+"""Kinds of mode widget that take the graph's place (at 80×24 there is no room beside it)."""
 
 
 class Stage(Container):
@@ -51,17 +56,21 @@ class Stage(Container):
     def on_resize(self) -> None:
         self.screen.fit_stage()
 
-MODE_NAMES = {
-    "step": "step",
-    "quiz": "quiz",
-    "forward": "forward mode",
-    "paths": "paths",
-    "check": "numeric check",
-    "train": "training",
-}
+
+def mode_bindings() -> list[Binding]:
+    """A key per mode, then each mode's own keys, in the registry's order."""
+    bindings = [
+        Binding(mode.key, f"mode({mode.name!r})", mode.description, show=mode.show_key, tooltip=mode.tooltip)
+        for mode in MODES
+    ]
+    for mode in MODES:
+        for key in mode.keys:
+            action = f"mode_key({mode.name!r}, {key.action!r}, {key.repeat})"
+            bindings.append(Binding(key.key, action, key.description, show=False, tooltip=key.tooltip))
+    return bindings
 
 
-class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
+class LessonScreen(Screen):
     """Step forward and backward through one scenario's graph."""
 
     BINDINGS = [
@@ -77,18 +86,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
                 tooltip="Select the previous node"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected input's value"),
         Binding("v", "values", "Values", tooltip="Show or hide the values table"),
-        Binding("1", "mode('step')", "Step", show=False, tooltip="Step mode: walk forward then backward"),
-        Binding("2", "mode('quiz')", "Quiz", tooltip="Quiz mode: answer each value and gradient before it is shown"),
-        Binding("3", "mode('forward')", "Fwd mode", show=False,
-                tooltip="Forward mode: push d(node)/d(selected leaf) left to right"),
-        Binding("4", "mode('paths')", "Paths", show=False,
-                tooltip="Paths: every path from the selected leaf to the output, and their sum"),
-        Binding("5", "mode('check')", "Check", show=False,
-                tooltip="Numeric check: backprop against central differences for every leaf"),
-        Binding("6", "mode('train')", "Train", show=False, tooltip="Training mode (scenarios with params)"),
-        Binding("t", "train_step", "Train step", show=False, tooltip="Training: one gradient-descent step"),
-        Binding("T", "train_run", "Train 50", show=False,
-                tooltip=f"Training: run {TRAIN_RUN_STEPS} steps and plot the loss"),
+        *mode_bindings(),
         Binding("pagedown", "panel_down", "More", key_display="PgDn",
                 tooltip="Scroll the step panel down (its frame says when more lies below)"),
         Binding("pageup", "panel_up", "Up", key_display="PgUp", show=False, tooltip="Scroll the step panel up"),
@@ -99,34 +97,42 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
 
     def __init__(self, scenario: Scenario, watch: str | None = None) -> None:
         super().__init__()
-        self.scenario = scenario
-        self.watch_path = watch
-        self.stamp = FileStamp(watch)
-        self.lesson = Lesson(scenario, view=default_view(scenario))
-        self.k = 0
-        self.selected: str | None = None
-        self.edit_lines: list[Line] = []
-        self.mode = "step"
-        self.quiz = QuizSession()
-        self.quiz_pending: list = []
-        self.quiz_target = 0
-        self.quiz_feedback: list[Line] = []
-        self.walk: modes.TangentWalk | None = None
-        self.walk_k = 0
-        self.path_view: modes.PathView | None = None
-        self.path_index = 0
-        self.check_rows: list = []
-        self.losses: list[float] = []
-        self.train_lines: list[Line] = []
-        self.training = False
-        self._panel_lines: tuple[list[Line], list[Line] | None] | None = None
+        self.place = Place(Lesson(scenario, view=default_view(scenario)))
+        self.modes: dict[str, Mode] = make_modes(self.place)
+        self.mode: Mode = self.modes[MODES[0].name]
+        self.running = False
+        """True while a repeated mode action (T) is under way."""
+        self.file_watch = FileWatch(watch, self.reload)
+        self._filled: dict[str, int] = {}
+        """Mode widget id -> the mode revision last copied into it."""
+        self._panel_lines: tuple[list, list | None] | None = None
         self._scrolls: dict[tuple, tuple[float, float, float]] = {}
+        """Scroll positions (graph x, graph y, panel y) of each place the learner has been."""
         self._shown_place: tuple | None = None
+        self._panel_place: tuple | None = None
         self._panel_scrolls = False
 
+    # -- what the tests and the other screens read ------------------------------
+
     @property
-    def mode_label(self) -> str:
-        return "" if self.mode == "step" else MODE_NAMES[self.mode]
+    def lesson(self) -> Lesson:
+        return self.place.lesson
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.place.scenario
+
+    @property
+    def k(self) -> int:
+        return self.place.k
+
+    @property
+    def selected(self) -> str | None:
+        return self.place.selected
+
+    @selected.setter
+    def selected(self, key: str | None) -> None:
+        self.place.selected = key
 
     # -- layout ------------------------------------------------------------
 
@@ -146,8 +152,8 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         # Compact: at 80 columns every key shown must fit on one row.
         yield Footer(compact=True, show_command_palette=False)
 
-    def part(self, widget_id: str):  # noqa: ANN201 - returns the widget named
-        """A widget used only by some modes, mounted the first time it is needed.
+    def widget_for(self, widget_id: str) -> Widget:
+        """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed.
 
         Startup stays as fast as a bare app: hidden widgets still cost
         styling and layout, so they are not built until asked for.
@@ -155,32 +161,31 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         found = self.query(f"#{widget_id}")
         if found:
             return found.first()
-        from textual.widgets import DataTable, ProgressBar
-
         if widget_id == "values":
+            from textual.widgets import DataTable
+
             widget = DataTable(id="values", cursor_type="row", zebra_stripes=True)
             widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
             self.query_one("#body").mount(widget)
-        elif widget_id in ("aux", "plot"):
-            # Tables and plots take the graph's place: at 80×24 there is no room beside it.
-            widget = (DataTable(id="aux", cursor_type="row", zebra_stripes=True) if widget_id == "aux"
-                      else Static(id="plot"))
-            self.query_one("#body").mount(widget)
-        elif widget_id == "watch-error":
+            return widget
+        if widget_id == "watch-error":
             widget = Static(id="watch-error", markup=False)
             self.query_one("#main").mount(widget, after="#title")
+            return widget
+        if widget_id == "run-progress":
+            from textual.widgets import ProgressBar
+
+            widget = ProgressBar(id="run-progress", show_eta=False)
         else:
-            widget = {
-                "answer": lambda: Input(
-                    placeholder="your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to leave the quiz",
-                    id="answer",
-                ),
-                "train-progress": lambda: ProgressBar(id="train-progress", total=TRAIN_RUN_STEPS, show_eta=False),
-            }[widget_id]()
-            self.query_one("#main").mount(widget)
+            owner = next(m for m in self.modes.values() if m.widget and m.widget.id == widget_id)
+            widget = build_mode_widget(owner)
+            if owner.widget.kind in IN_GRAPHS_PLACE:
+                self.query_one("#body").mount(widget)
+                return widget
+        self.query_one("#main").mount(widget)
         return widget
 
-    def has_part(self, widget_id: str) -> bool:
+    def has_widget(self, widget_id: str) -> bool:
         return bool(self.query(f"#{widget_id}"))
 
     def _title(self) -> Text:
@@ -188,8 +193,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         return Text(f" {s.title}  ·  {s.name}  ·  output: {s.output}")  # plain text: a title may hold "[/]"
 
     def on_mount(self) -> None:
-        if self.watch_path:
-            self.set_interval(0.3, self.check_file)
+        self.file_watch.start(self)
         self.query_one(GraphView).set_lesson(self.lesson)
         self.refresh_view()
         self.query_one(GraphView).focus()
@@ -203,29 +207,18 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
 
     def _refresh_progress(self) -> None:
         progress = self.query_one(Progress)
-        if self.mode == "forward" and self.walk is not None:
-            progress.show_mode(
-                "FORWARD MODE", f"d(node)/d{self.walk.leaf}: {self.walk_k} of {len(self.walk) - 1}",
-                self.walk_k, len(self.walk) - 1,
-            )
-        elif self.mode == "paths" and self.path_view is not None:
-            count = len(self.path_view.routes)
-            where = f"path {self.path_index + 1} of {count}" if count else "too many paths to list"
-            progress.show_mode("PATHS", f"from {self.path_view.leaf}: {where}", self.path_index + 1, count)
-        elif self.mode == "check":
-            progress.show_mode("NUMERIC CHECK", f"{len(self.scenario.leaves)} leaves, central differences")
-        elif self.mode == "train":
-            steps = max(0, len(self.losses) - 1)
-            progress.show_mode("TRAINING", f"{steps} step{'s' if steps != 1 else ''}, learning rate "
-                               f"{fmt(self.scenario.learning_rate)}")
+        own = self.mode.progress()
+        if own is None:
+            progress.show(self.lesson, self.k, self.mode.label, self.query_one(GraphView).level)
         else:
-            progress.show(self.lesson, self.k, self.mode_label)
+            progress.show_mode(own.label, own.detail, own.done, own.total)
 
-    def _place(self) -> tuple:
+    def _place_key(self) -> tuple:
         """Where the learner is: the key under which the screen's scroll positions are kept."""
         graph = self.query_one(GraphView)
-        at = {"forward": self.walk_k, "paths": self.path_index}.get(self.mode, self.k)
-        return self.mode, self.lesson.view, graph.level, at, bool(self.quiz_pending)
+        own = self.mode.progress()
+        at = (own.detail, own.done) if own is not None else self.k
+        return self.mode.name, self.lesson.view, graph.level, at
 
     def _remember_scroll(self) -> None:
         if self._shown_place is not None:
@@ -240,20 +233,19 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         panel), so stepping back shows exactly the earlier screen.
         """
         graph = self.query_one(GraphView)
+        if graph.lesson is not self.lesson:
+            # New values, view or file; the graph re-lays out only if its shape changed.
+            graph.set_lesson(self.lesson)
         self._remember_scroll()
-        place = self._place()
+        place = self._place_key()
         memory = self._scrolls.get(place) if place != self._shown_place else None
         self._shown_place = place
-        frame, lines, highlight_nodes, highlight_edges = self._mode_view()
-        graph.show(frame, self.selected, highlight_nodes, highlight_edges, scroll=scroll and memory is None)
+        view = self.mode.view()
+        graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges,
+                   scroll=scroll and memory is None)
         self._refresh_progress()
-        compact = explain_compact(self.lesson, self.k) if self.mode == "step" else None
-        extra: list[Line] = []
-        if self.selected and self.mode in ("step", "quiz"):
-            extra += self._selected_lines(self.selected, frame)
-        if self.edit_lines:
-            extra += self.edit_lines
-        self._panel_lines = (lines + extra, compact + extra if compact is not None else None)
+        note = self.place.edit_note
+        self._panel_lines = (view.lines + note, view.compact + note if view.compact is not None else None)
         self._refresh_table()
         self._show_body()
         self.fit_stage()
@@ -262,63 +254,54 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             graph.scroll_to(memory[0], memory[1], animate=False, immediate=True)
             self.call_after_refresh(lambda: box.scroll_to(y=memory[2], animate=False, immediate=True))
         else:
-            if self.mode == "paths" and highlight_nodes:
-                self._scroll_to_path(highlight_nodes)
-            if place != getattr(self, "_panel_place", None):
+            if view.highlight_nodes and self.mode.name == "paths":
+                self._scroll_to_path(view.highlight_nodes)
+            if place != self._panel_place:
                 box.scroll_home(animate=False, immediate=True)
         self._panel_place = place
 
     def _scroll_to_path(self, nodes: frozenset[str]) -> None:
-        """Bring the highlighted path into view (its start first when it is wider than the pane)."""
+        """Bring the highlighted path into view (where it starts, when it is bigger than the pane)."""
         graph = self.query_one(GraphView)
-        if graph.layout_ is None:
+        boxes = graph.boxes()
+        rects = [boxes[key] for key in nodes if key in boxes]
+        if not rects:
             return
-        boxes = [graph.layout_.boxes[key] for key in nodes if key in graph.layout_.boxes]
-        if not boxes:
-            return
-        region = Region.from_union([Region(b.x, b.y, b.w, b.h) for b in boxes])
-        if region.width > graph.scrollable_content_region.width or (
-            region.height > graph.scrollable_content_region.height
-        ):
-            # Too big to show whole: show where it starts, the leaf, with the path leaving it.
-            leaf = self.path_view.leaf if self.path_view is not None else None
-            if leaf in graph.layout_.boxes:
-                box = graph.layout_.boxes[leaf]
-                region = Region(box.x, box.y, min(region.right - box.x, graph.scrollable_content_region.width),
-                                box.h)
+        region = Region.from_union([Region(b.x, b.y, b.w, b.h) for b in rects])
+        room = graph.scrollable_content_region
+        if region.width > room.width or region.height > room.height:
+            leaf = self.place.leaf()
+            if leaf in boxes:
+                box = boxes[leaf]
+                region = Region(box.x, box.y, min(region.right - box.x, room.width), box.h)
         graph.bring_region_into_view(region)
 
     # -- fitting the window ------------------------------------------------------
 
     def _body_part(self) -> str:
-        """What takes the graph's place: ``graph``, ``aux`` (check table), ``plot`` or ``values``."""
-        narrow = self.size.width < WIDE
-        if self.has_part("values") and self.part("values").display and narrow:
+        """What the graph's pane shows: ``graph``, ``values`` (narrow windows) or a mode's table or plot."""
+        if self.has_widget("values") and self.widget_for("values").display and self.size.width < WIDE:
             return "values"
-        if self.mode == "check":
-            return "aux"
-        if self.mode == "train" and self.losses:
-            return "plot"
+        widget = self.mode.widget
+        if widget is not None and widget.kind in IN_GRAPHS_PLACE and self.mode.widget_shown():
+            return widget.id
         return "graph"
 
     def _show_body(self) -> None:
         shown = self._body_part()
         self.query_one(GraphView).display = shown == "graph"
-        if self.has_part("values"):
-            self.part("values").styles.width = "1fr" if shown == "values" else 46
-        for part in ("aux", "plot"):
-            if self.has_part(part):
-                self.part(part).display = shown == part
+        if self.has_widget("values"):
+            self.widget_for("values").styles.width = "1fr" if shown == "values" else 46
 
     def _body_need(self) -> int:
         """Rows the graph's pane needs to show everything it holds."""
         shown = self._body_part()
         if shown == "graph":
             return self.query_one(GraphView).drawing_height
-        if shown == "aux":
-            return len(self.check_rows) + 1
         if shown == "values":
             return len(self.scenario.named) + 3
+        if self.mode.widget is not None and self.mode.widget.kind == "table":
+            return len(self.mode.table()[1]) + 1
         return BODY_MIN
 
     def fit_stage(self) -> None:
@@ -336,19 +319,28 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             rows = height - 2
         else:
             graph.fit_into((width, height - PANEL_MIN))
-            rows = max(PANEL_MIN, height - min(self._body_need(), height - PANEL_MIN)) - 2
+            # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
+            rows = max(PANEL_FLOOR, height - min(self._body_need(), height - PANEL_FLOOR)) - 2
+            rows = max(rows, min(PANEL_MIN, height - self._body_need()) - 2)
         lines, compact = self._panel_lines
         used = self.query_one(StepPanel).show(lines, compact, rows)
         box = self.query_one(PanelBox)
         if wide:
             box.styles.height = None
         else:
-            box_height = max(PANEL_MIN, min(used, rows) + 2)
+            box_height = max(min(PANEL_MIN, rows + 2), min(used, rows) + 2)
             if box.styles.height is None or box.styles.height.value != box_height:
                 box.styles.height = box_height
         self.call_after_refresh(self._panel_keys)
-        if self._body_part() == "plot":
-            self.call_after_refresh(self._show_plot)
+        if self._body_part() not in ("graph", "values"):
+            self.call_after_refresh(self._refill_mode_widget)
+
+    def _refill_mode_widget(self) -> None:
+        """A plot is drawn to the size of the pane it fills: again after the pane changed."""
+        mode = self.mode
+        if mode.widget is not None and mode.widget.kind == "plot" and mode.widget_shown():
+            body = self.query_one("#body").size
+            fill_mode_widget(self.widget_for(mode.widget.id), mode, body.width, body.height)
 
     def _panel_keys(self) -> None:
         """Show PgDn in the footer while the panel scrolls (the footer rebuilds only on a change)."""
@@ -360,6 +352,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     @on(GraphView.LevelChanged)
     def _level_changed(self) -> None:
         self.call_after_refresh(self.fit_stage)
+        self.call_after_refresh(self._refresh_progress)
 
     def action_panel_down(self) -> None:
         """Scroll the step panel down."""
@@ -369,57 +362,37 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         """Scroll the step panel up."""
         self.query_one(PanelBox).scroll_page_up(animate=False)
 
-    def _mode_view(self) -> tuple[Frame, list[Line], frozenset, frozenset]:
-        """The frame to draw and the words to show, by mode."""
-        lesson = self.lesson
-        empty: frozenset = frozenset()
-        if self.mode == "quiz":
-            return self._quiz_view()
-        if self.mode == "forward" and self.walk is not None:
-            j = max(0, min(self.walk_k, len(self.walk) - 1))
-            return self.walk.frames[j], list(self.walk.explanations[j]), empty, empty
-        if self.mode == "paths" and self.path_view is not None:
-            frame = lesson.focus(lesson.frame(lesson.last), None)
-            lines = modes.explain_paths(lesson, self.path_view, self.path_index)
-            if self.path_view.routes:
-                route = self.path_view.routes[self.path_index % len(self.path_view.routes)]
-                nodes, edges = modes.path_highlight(lesson, route)
-                return frame, lines, nodes, edges
-            return frame, lines, empty, empty
-        if self.mode in ("check", "train"):
-            frame = lesson.focus(lesson.frame(lesson.last), None)
-            lines = self._check_lines() if self.mode == "check" else self._train_lines()
-            return frame, lines, empty, empty
-        return lesson.frame(self.k), lesson.explain(self.k), empty, empty
+    def _sync_mode_widgets(self) -> None:
+        """Show the current mode's widget (with fresh contents) and hide every other mode's."""
+        mode = self.mode
+        for other in self.modes.values():
+            if other.widget and other is not mode and self.has_widget(other.widget.id):
+                self._hide(self.widget_for(other.widget.id))
+        if mode.widget is None:
+            return
+        if not mode.widget_shown():
+            if self.has_widget(mode.widget.id):
+                self._hide(self.widget_for(mode.widget.id))
+            return
+        widget = self.widget_for(mode.widget.id)
+        widget.display = True
+        if self._filled.get(mode.widget.id) != mode.revision:
+            self._filled[mode.widget.id] = mode.revision
+            body = self.query_one("#body").size
+            fill_mode_widget(widget, mode, body.width or self.size.width, body.height)
+            if isinstance(widget, Input):
+                self.call_after_refresh(widget.focus)
 
-    def _selected_lines(self, key: str, frame: Frame) -> list[Line]:
-        lesson = self.lesson
-        out = lesson.scenario.output
-        node = lesson.graph.node(key)
-        kind = node.kind if node.kind != "op" else ("group" if lesson.view == GROUPS else node.op)
-        line: Line = [("Selected ", "title"), (lesson.title_of(key), "name"), (f" ({kind})", "dim")]
-        if key in frame.values:
-            line += [("  value ", ""), (fmt(frame.values[key]), "value")]
-        else:
-            line += [("  value not computed yet", "dim")]
-        if key in frame.grads:
-            line += [("  ", ""), (f"∂{out}/∂{key}", "grad"), (" = ", ""), (fmt(frame.grads[key]), "grad")]
-            if key not in frame.finished and node.kind == "op" and key != out:
-                line += [(" so far", "dim")]
-        lines = [line]
-        if key in lesson.scenario.nodes:
-            lines.append([("  ", ""), (key, "name"), (": ", ""), (lesson.scenario.nodes[key], "formula")])
-        if node.kind in ("input", "param"):
-            lines.append([("  press e to change its value", "dim")])
-        note = lesson.scenario.notes.get(key)
-        if note and (not frame.current or frame.current != key):
-            lines.append([("  ✎ ", "note"), (note, "note")])
-        return lines
+    def _hide(self, widget: Widget) -> None:
+        had_focus = widget.has_focus
+        widget.display = False
+        if had_focus:
+            self.query_one(GraphView).focus()
 
     def _refresh_table(self) -> None:
-        if not self.has_part("values"):
+        if not self.has_widget("values"):
             return
-        table = self.part("values")
+        table = self.widget_for("values")
         if not table.display:
             return
         frame = self.lesson.frame(self.k)
@@ -440,83 +413,127 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             return self.query_one(PanelBox).max_scroll_y > 0
         return True
 
-    # -- stepping --------------------------------------------------------------
+    # -- the current mode ----------------------------------------------------------
 
-    def use_lesson(self, lesson: Lesson) -> None:
-        """Show another lesson (new values, view or file); the graph re-lays out if its shape changed."""
-        self.lesson = lesson
-        self.query_one(GraphView).set_lesson(lesson)
+    def _show(self, move: Move) -> None:
+        """Act on what the mode answered."""
+        if move is Move.REFUSED:
+            self.app.bell()
+        elif move is Move.FOCUS:
+            if self.mode.widget is not None:
+                self.widget_for(self.mode.widget.id).focus()
+        else:
+            self._sync_mode_widgets()
+            self.refresh_view(scroll=move is Move.SHOW)
 
-    def go(self, k: int) -> None:
-        """Move to position k (clamped) and redraw."""
-        self.k = max(0, min(k, self.lesson.last))
-        self.refresh_view()
+    def action_mode(self, name: str) -> None:
+        """Switch mode: step, quiz, forward, paths, check or train."""
+        mode = self.modes[name]
+        reason = mode.unavailable()
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+        self.mode.interrupt()
+        self.mode = mode
+        if not mode.keys and self.has_widget("run-progress"):
+            self.widget_for("run-progress").display = False
+        mode.enter()
+        self._show(Move.SHOW)
+
+    def action_mode_key(self, name: str, action: str, repeat: int = 1) -> None:
+        """A mode's own key (training's t and T): switch to the mode if needed, then act."""
+        mode = self.modes[name]
+        reason = mode.unavailable()
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+        if repeat > 1:
+            self._run(name, action, repeat)
+            return
+        if mode is not self.mode:
+            self.action_mode(name)
+        self._show(getattr(mode, action)())
+
+    def _run(self, name: str, action: str, repeat: int) -> None:
+        """Repeat a mode action with a progress bar, a few per frame."""
+        if self.running:
+            return
+        if self.modes[name] is not self.mode:
+            self.action_mode(name)
+        bar = self.widget_for("run-progress")
+        bar.display = True
+        bar.update(total=repeat, progress=0)
+        self.running = True
+        self._run_chunk(name, action, repeat)
+
+    def _run_chunk(self, name: str, action: str, remaining: int) -> None:
+        if not self.is_mounted:
+            return
+        chunk = min(RUN_CHUNK, remaining)
+        for _ in range(chunk):
+            self.action_mode_key(name, action)
+        bar = self.widget_for("run-progress")
+        bar.advance(chunk)
+        remaining -= chunk
+        if remaining > 0:
+            self.set_timer(0.01, lambda: self._run_chunk(name, action, remaining))
+        else:
+            self.running = False
+            bar.display = False
 
     def action_next(self) -> None:
         """Next step."""
-        if self.mode == "quiz":
-            self.quiz_advance()
-            return
-        if self.mode == "forward" and self.walk is not None:
-            self._walk_to(self.walk_k + 1)
-            return
-        if self.mode == "paths" and self.path_view is not None:
-            self._path_to(self.path_index + 1)
-            return
-        if self.k >= self.lesson.last:
-            self.app.bell()
-            return
-        self.go(self.k + 1)
+        self._show(self.mode.next())
 
     def action_previous(self) -> None:
         """Previous step."""
-        if self.mode == "forward" and self.walk is not None:
-            self._walk_to(self.walk_k - 1)
-            return
-        if self.mode == "paths" and self.path_view is not None:
-            self._path_to(self.path_index - 1)
-            return
-        if self.mode == "quiz" and self.quiz_pending:
-            self.app.bell()
-            return
-        if self.k <= 0:
-            self.app.bell()
-            return
-        self.go(self.k - 1)
+        self._show(self.mode.previous())
 
     def action_start(self) -> None:
         """To the first step."""
-        if self.mode == "forward" and self.walk is not None:
-            self._walk_to(0)
-            return
-        self._leave_quiz_question()
-        self.go(0)
+        self._show(self.mode.start())
 
     def action_forward_end(self) -> None:
         """To the end of the forward pass."""
-        self._leave_quiz_question()
-        self.go(self.lesson.forward_end)
+        self._show(self.mode.forward_end())
 
     def action_end(self) -> None:
         """To the last step."""
-        if self.mode == "forward" and self.walk is not None:
-            self._walk_to(len(self.walk) - 1)
+        self._show(self.mode.end())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """An answer typed in the mode's input widget."""
+        if self.mode.widget is None or event.input.id != self.mode.widget.id or not self.mode.widget_shown():
             return
-        self._leave_quiz_question()
-        self.go(self.lesson.last)
+        event.input.value = ""
+        move = self.mode.submit(event.value)
+        if move is not Move.REFUSED:
+            self._show(move)
+
+    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
+        """Esc in a mode's widget leaves the mode (the position is kept)."""
+        focused = self.focused
+        widget = self.mode.widget
+        if event.key == "escape" and widget is not None and focused is not None and focused.id == widget.id:
+            event.stop()
+            self.action_mode(MODES[0].name)
+
+    # -- changing the lesson -----------------------------------------------------
+
+    def _lesson_changed(self, k: int) -> None:
+        """After new values, view or file: the mode recomputes, then the screen shows position k."""
+        self.mode.rebuild()
+        self.place.go(k)
+        self._show(Move.SHOW)
 
     def action_reset(self) -> None:
         """Back to step 0 with the file's values."""
-        self.use_lesson(Lesson(self.scenario, view=self.lesson.view))
-        self.edit_lines = []
-        self.losses = []
-        self.train_lines = []
-        self.quiz = QuizSession()
-        self._leave_quiz_question()
-        if self.has_part("plot"):
-            self.part("plot").display = False
-        self._rebuild_mode()
-        self.go(0)
+        self.place.lesson = Lesson(self.scenario, view=self.lesson.view)
+        self.place.edit_note = []
+        for mode in self.modes.values():
+            mode.reset()
+        self.mode.interrupt()
+        self._lesson_changed(0)
 
     def action_toggle_groups(self) -> None:
         """Switch between one box per primitive and one box per named node."""
@@ -524,10 +541,33 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         k = self.lesson.map_position(self.k, other)
         if self.selected and self.selected not in {n.key for n in other.nodes}:
             self.selected = self.lesson.graph.node(self.selected).group or None
-        self.use_lesson(other)
-        self._leave_quiz_question()
-        self._rebuild_mode()
-        self.go(k)
+        self.place.lesson = other
+        self.mode.interrupt()
+        self._lesson_changed(k)
+
+    def check_file(self) -> None:
+        """Reload the watched file if it changed (the timer calls this too)."""
+        self.file_watch.check()
+
+    def reload(self) -> None:
+        """Load the watched file again; keep the last good graph on errors."""
+        try:
+            scenario = load(self.file_watch.path)
+        except ScenarioError as error:
+            banner = self.widget_for("watch-error")
+            banner.update(error.report() + "\n(showing the last version that loaded; fix the file and save)")
+            banner.display = True
+            return
+        if self.has_widget("watch-error"):
+            self.widget_for("watch-error").display = False
+        lesson, k = self.lesson.reloaded(scenario, self.k)
+        self.place.lesson = lesson
+        if self.selected and self.selected not in {n.key for n in lesson.nodes}:
+            self.selected = None
+        self.query_one("#title", Static).update(self._title())
+        self._lesson_changed(k)
+
+    # -- selecting -----------------------------------------------------------------
 
     def _select(self, delta: int) -> None:
         keys = [n.key for n in self.lesson.nodes]
@@ -538,12 +578,9 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         else:
             index = 0 if delta > 0 else len(keys) - 1
         self.selected = keys[index]
-        self._selection_changed()
-        self.refresh_view(scroll=False)
-        self._scroll_to(self.selected)
-
-    def _scroll_to(self, key: str) -> None:
-        self.query_one(GraphView).bring_into_view(key)
+        self.mode.selection_changed()
+        self._show(Move.SHOW_IN_PLACE)
+        self.query_one(GraphView).bring_into_view(keys[index])
 
     def action_select_next(self) -> None:
         """Select the next node (in the file's order)."""
@@ -556,18 +593,15 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     @on(GraphView.NodeSelected)
     def on_graph_view_node_selected(self, message: GraphView.NodeSelected) -> None:
         self.selected = message.key
-        self._selection_changed()
-        self.refresh_view(scroll=False)
+        self.mode.selection_changed()
+        self._show(Move.SHOW_IN_PLACE)
 
-    def _selection_changed(self) -> None:
-        """In forward-mode and paths modes, selecting a leaf picks the leaf."""
-        if self.mode in ("forward", "paths") and self.selected in self.scenario.leaves:
-            self._rebuild_mode()
+    # -- other keys ------------------------------------------------------------------
 
     def action_values(self) -> None:
         """Show or hide the table of every value and gradient so far."""
-        first = not self.has_part("values")
-        table = self.part("values")
+        first = not self.has_widget("values")
+        table = self.widget_for("values")
         table.display = first or not table.display
         self.refresh_view(scroll=False)
 
@@ -578,8 +612,6 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     def action_back(self) -> None:
         """Back to the scenario list."""
         self.app.action_show_picker()
-
-    # -- editing an input ------------------------------------------------------------
 
     def action_edit(self) -> None:
         """Change the selected input's value; the whole trace recomputes."""
@@ -601,29 +633,6 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     def apply_edit(self, name: str, value: float) -> None:
         """Recompute with ``name`` = value; explain what the old gradient predicted."""
         old = self.lesson
-        new = old.with_values({name: value})
-        out = self.scenario.output
-        before = old.trace.value(name)
-        delta = value - before
-        grad = old.trace.grad(name)
-        predicted = grad * delta
-        actual = new.trace.output_value - old.trace.output_value
-        lines: list[Line] = [
-            [("Edited ", "title"), (name, "name"), (": ", ""), (fmt(before), "value"), (" → ", ""),
-             (fmt(value), "value"), (f" (change {'+' if delta >= 0 else ''}{fmt(delta)})", "dim")],
-            [("  The gradient predicted ", ""), (f"∂{out}/∂{name}", "grad"), (" × change = ", ""),
-             (operand(grad), "grad"), (" × ", ""), (operand(delta), "value"), (" = ", ""), (fmt(predicted), "grad")],
-            [("  Actual change of ", ""), (out, "name"), (": ", ""), (fmt(old.trace.output_value), "value"),
-             (" → ", ""), (fmt(new.trace.output_value), "value"), (" = ", ""), (fmt(actual), "value")],
-        ]
-        if math.isfinite(predicted) and math.isfinite(actual):
-            close = math.isclose(predicted, actual, rel_tol=1e-9, abs_tol=1e-12)
-            words = (
-                "Exact: the output is linear in this input." if close else
-                "Not exact: the gradient is the slope at the old point, a linear prediction."
-            )
-            lines.append([("  " + words, "note")])
-        self.edit_lines = lines
-        self.use_lesson(new)
-        self._rebuild_mode()
-        self.go(self.k)
+        self.place.lesson = old.with_values({name: value})
+        self.place.edit_note = edit_lines(old, self.place.lesson, name)
+        self._lesson_changed(self.k)

@@ -18,7 +18,7 @@ from textual.strip import Strip
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
 from tutor.engine.numbers import fmt, fmt_short
 from tutor.draw.density import BOXES, LEVELS, Drawing, Numbers, draw, fit_level, render_drawing
-from tutor.draw.layout import EdgeSpec, GraphSpec, NodeSpec, RenderState
+from tutor.draw.layout import EdgeSpec, GraphSpec, NodeSpec, Rect, RenderState
 from tutor.ui.theme import GRAD_MARK, grad_text, graph_styles
 
 
@@ -29,14 +29,14 @@ ROW_BLOCK = 48
 """Canvas rows rendered together when they come into view."""
 
 
-def graph_spec(lesson: Lesson) -> GraphSpec:
-    nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind) for n in lesson.nodes)
-    edges = tuple(EdgeSpec(e.source, e.target, e.position) for e in lesson.edges)
-    return GraphSpec(nodes, edges)
-
-
 def _edge(e: ViewEdge) -> EdgeSpec:
     return EdgeSpec(e.source, e.target, e.position)
+
+
+def graph_spec(lesson: Lesson) -> GraphSpec:
+    """The boxes and edges of the lesson's view, for the layout."""
+    nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind) for n in lesson.nodes)
+    return GraphSpec(nodes, tuple(_edge(e) for e in lesson.edges))
 
 
 def render_state(
@@ -146,7 +146,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lesson: Lesson | None = None
-        self.layout_: Drawing | None = None
+        self._canvas: Drawing | None = None
         self.level: str = BOXES
         self.zoomed: str | None = None
         """The level chosen with + and -, or None to fit."""
@@ -192,16 +192,15 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         width, height = self._room()
         if width <= 0 or height <= 0:
-            self.layout_ = None
+            self._canvas = None
             return
         before = self.level
         if self.zoomed is None:
-            self.level, self.layout_ = fit_level(self._spec, width, height, VALUE_WIDTH, self._numbers)
+            self.level, self._canvas = fit_level(self._spec, width, height, VALUE_WIDTH, self._numbers)
         else:
             self.level = self.zoomed
-            self.layout_ = draw(self._spec, self.level, VALUE_WIDTH, self._numbers)
-        self.virtual_size = Size(self.layout_.width, self.layout_.height)
-        self.border_title = self.level
+            self._canvas = draw(self._spec, self.level, VALUE_WIDTH, self._numbers)
+        self.virtual_size = Size(self._canvas.width, self._canvas.height)
         if self._frame_args is not None:
             self._paint(*self._frame_args)
         if self.level != before or self.is_mounted:
@@ -223,7 +222,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def drawing_height(self) -> int:
-        return self.layout_.height if self.layout_ is not None else 0
+        return self._canvas.height if self._canvas is not None else 0
 
     def show(
         self,
@@ -236,9 +235,9 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         """Draw one frame; keep the current (or selected) node in view."""
         assert self.lesson is not None
         self._frame_args = (frame, selected, highlight_nodes, highlight_edges, scroll)
-        if self.layout_ is None:
+        if self._canvas is None:
             self._relayout()
-        if self.layout_ is not None:
+        if self._canvas is not None:
             self._paint(*self._frame_args)
 
     def _paint(self, frame, selected, highlight_nodes, highlight_edges, scroll) -> None:  # noqa: ANN001
@@ -258,13 +257,13 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def bring_into_view(self, key: str, frame: Frame | None = None) -> None:
         """Centre a node (with its incoming edges when they fit) if it is not already wholly visible."""
-        if self.layout_ is None or key not in self.layout_.boxes:
+        if self._canvas is None or key not in self._canvas.boxes:
             return
-        box = self.layout_.boxes[key]
+        box = self._canvas.boxes[key]
         region = Region(box.x, box.y, box.w, box.h)
         if frame is not None and frame.current == key and self.lesson is not None:
             for edge in self.lesson.edges_into(key):
-                source = self.layout_.boxes.get(edge.source)
+                source = self._canvas.boxes.get(edge.source)
                 if source is not None:
                     wider = region.union(Region(source.x, source.y, source.w, source.h))
                     if wider.width <= self.scrollable_content_region.width and (
@@ -297,30 +296,29 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.room is None and self.zoomed is None:
             self._relayout()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self.is_mounted:
-            try:
-                self._update_styles()
-            except Exception:  # noqa: BLE001 - theme may be switching
-                return
-            self.refresh()
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: object) -> None:
+        """New theme: restyle the canvas (its layout and labels stay)."""
+        self._update_styles()
+        self.refresh()
 
     def _row(self, y: int) -> list[tuple[str, str]] | None:
-        if self.layout_ is None or not 0 <= y < self.layout_.height or self._state is None:
+        if self._canvas is None or not 0 <= y < self._canvas.height or self._state is None:
             return None
         if y not in self._rows:
             top = y - y % ROW_BLOCK
-            bottom = min(self.layout_.height, top + ROW_BLOCK)
-            for offset, row in enumerate(render_drawing(self.layout_, self._state, top, bottom)):
+            bottom = min(self._canvas.height, top + ROW_BLOCK)
+            for offset, row in enumerate(render_drawing(self._canvas, self._state, top, bottom)):
                 self._rows[top + offset] = row
         return self._rows[y]
 
     def rows(self) -> list[list[tuple[str, str]]]:
         """Every canvas row of the current frame (for tests and screenshots)."""
-        if self.layout_ is None:
+        if self._canvas is None:
             return []
-        return [self._row(y) or [] for y in range(self.layout_.height)]
+        return [self._row(y) or [] for y in range(self._canvas.height)]
 
     def _strip(self, y: int) -> Strip:
         strip = self._strips.get(y)
@@ -343,14 +341,14 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         strip = self._strip(scroll_y + y)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
-    def key_at(self, x: int, y: int) -> str | None:
-        """The node whose box covers canvas cell (x, y), if any."""
-        if self.layout_ is None:
-            return None
-        for key, box in self.layout_.boxes.items():
-            if box.x <= x < box.x + box.w and box.y <= y < box.y + box.h:
-                return key
-        return None
+    def boxes(self) -> dict[str, Rect]:
+        """Every node's box on the canvas, by key."""
+        return dict(self._canvas.boxes) if self._canvas is not None else {}
+
+    def box_of(self, key: str) -> Rect:
+        """One node's box on the canvas."""
+        assert self._canvas is not None
+        return self._canvas.boxes[key]
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
         # event.x/y count from the border; the canvas starts inside it.
@@ -358,6 +356,6 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None:
             return
         scroll_x, scroll_y = self.scroll_offset
-        key = self.key_at(offset.x + scroll_x, offset.y + scroll_y)
+        key = self._canvas.node_at(offset.x + scroll_x, offset.y + scroll_y) if self._canvas else None
         if key is not None:
             self.post_message(self.NodeSelected(key))
