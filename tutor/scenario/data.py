@@ -26,7 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import normalize_name
 from tutor.scenario.errors import ScenarioError, error_at
-from tutor.scenario.loader import _number
+from tutor.scenario.values import read_number
 
 MAX_ROWS = 1_000_000
 """Largest data set read, in rows."""
@@ -105,7 +105,7 @@ def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
                 path, row, f"data row {k} has {len(row.value)} number{'s' * (len(row.value) != 1)}, but there are {len(columns)} columns",
                 "columns: " + ", ".join(columns),
             )
-        rows.append(tuple(_number(cell, path, f"data row {k}, column '{c}'") for cell, c in zip(row.value, columns)))
+        rows.append(tuple(read_number(cell, path, f"data row {k}, column '{c}'") for cell, c in zip(row.value, columns)))
     return DataSet(columns, tuple(rows))
 
 
@@ -217,7 +217,7 @@ def parse_data(node: Node, path: str, inputs: dict[str, float]) -> DataSet:
 
 def parse_batch_size(node: Node, path: str) -> int:
     """``batch_size:``: a whole number of rows, at least 1."""
-    value = _number(node, path, "batch_size")
+    value = read_number(node, path, "batch_size")
     if value < 1 or not float(value).is_integer():
         raise error_at(path, node, f"batch_size must be a whole number of at least 1, not {node.value}", "e.g. batch_size: 4")
     return int(value)
@@ -225,7 +225,7 @@ def parse_batch_size(node: Node, path: str) -> int:
 
 def parse_shuffle(node: Node, path: str) -> int:
     """``shuffle:``: the seed for shuffling the rows before each epoch."""
-    value = _number(node, path, "shuffle")
+    value = read_number(node, path, "shuffle")
     if value < 0 or not float(value).is_integer():
         raise error_at(path, node, f"shuffle must be a seed (a whole number, 0 or more), not {node.value}", "e.g. shuffle: 1")
     return int(value)

@@ -10,24 +10,20 @@ expressions go through the whitelist in ``tutor.engine.expr``.
 from __future__ import annotations
 
 import difflib
-import keyword
-import math
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
 from tutor.engine.graph import Graph
-from tutor.engine.ops import FUNCTIONS
 from tutor.scenario.compose import byte_position, check_duplicates, check_scalars, compose, scalar_position
 from tutor.scenario.errors import ScenarioError, error_at
-from tutor.scenario.visible import quoted, visible
+from tutor.scenario.values import BOOL_TAG, NULL_TAG, read_mapping, read_name, read_number, read_text
+from tutor.scenario.visible import quoted
 
 if TYPE_CHECKING:
     from tutor.scenario.data import DataSet
@@ -43,7 +39,6 @@ KEYS = (
 )
 VIEWS = ("expanded", "groups")
 
-_NUMBER = re.compile(r"^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 @dataclass(slots=True)
@@ -81,81 +76,6 @@ class Scenario:
     def named(self) -> list[str]:
         """Every leaf and named node, in the author's order."""
         return [*self.inputs, *self.params, *self.nodes]
-
-
-# --- values ----------------------------------------------------------------
-
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_STR = "tag:yaml.org,2002:str"
-
-
-def _number(node: Node, path: str, what: str) -> float:
-    """A finite number from a scalar node, or a ScenarioError saying why not."""
-    if not isinstance(node, ScalarNode):
-        raise error_at(path, node, f"{what} must be a number, not a {'list' if node.id == 'sequence' else 'mapping'}")
-    if node.tag == _BOOL:
-        raise error_at(path, node, f"{what} must be a number, not the boolean {visible(node.value, 20)}", "write 1 or 0")
-    if node.tag == _NULL:
-        raise error_at(path, node, f"{what} has no value", "write a number after the colon")
-    text = node.value.strip()
-    if node.tag in (_INT, _FLOAT) or (node.tag == _STR and node.style is None and _NUMBER.match(text)):
-        try:
-            if node.tag in (_INT, _FLOAT):
-                value = float(yaml.constructor.SafeConstructor().construct_object(node))
-            else:
-                value = float(text.replace("_", ""))
-        except OverflowError:  # an integer too large for a float
-            value = math.inf
-        except (ValueError, TypeError):
-            try:  # Python refuses int() of thousands of digits; float() reads them as inf
-                value = float(text.replace("_", ""))
-            except ValueError:
-                raise error_at(path, node, f"{what}: {quoted(node.value)} is not a number", "write a plain number such as 1.5") from None
-        if not math.isfinite(value):
-            too_large = not ("nan" in text.lower() or "inf" in text.lower())
-            raise error_at(
-                path, node,
-                f"{what} is too large: {quoted(node.value, 30)}" if too_large else f"{what} must be a finite number, not {visible(node.value, 60)}",
-                "use a number below 1e308" if too_large else "nan and inf are not allowed",
-            )
-        return value
-    raise error_at(path, node, f"{what} must be a number, not {quoted(node.value)}", "write a plain number such as 1.5")
-
-
-def _text(node: Node, path: str, what: str) -> str:
-    if not isinstance(node, ScalarNode) or node.tag == _NULL:
-        raise error_at(path, node, f"{what} must be text")
-    return node.value
-
-
-def _mapping(node: Node, path: str, what: str, allow_empty: bool = True) -> list[tuple[Node, Node]]:
-    if isinstance(node, ScalarNode) and node.tag == _NULL and allow_empty:
-        return []
-    if not isinstance(node, MappingNode):
-        raise error_at(
-            path, node, f"'{what}' must be a mapping of name: value lines", "one 'name: value' per line, indented"
-        )
-    return node.value
-
-
-def _name(key: Node, path: str, section: str) -> str:
-    if not isinstance(key, ScalarNode) or key.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
-        raise error_at(path, key, f"names in '{section}' must be plain identifiers")
-    raw = key.value
-    name = normalize_name(raw)
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise error_at(
-            path,
-            key,
-            f"{quoted(raw)} is not a valid name",
-            "names start with a letter or _ and contain letters, digits and _ (any script)",
-        )
-    if name in FUNCTIONS:
-        raise error_at(path, key, f"{quoted(name)} is a function name and cannot name a value", f"rename it, e.g. {name}_value")
-    return name
 
 
 # --- the loader ------------------------------------------------------------
@@ -227,8 +147,8 @@ def _loads(data: bytes, path: str) -> Scenario:
             )
 
     stem = Path(path).stem if path and not path.startswith("<") else "scenario"
-    title = _text(sections["title"][1], path, "title") if "title" in sections else stem
-    description = _text(sections["description"][1], path, "description").strip() if "description" in sections else ""
+    title = read_text(sections["title"][1], path, "title") if "title" in sections else stem
+    description = read_text(sections["description"][1], path, "description").strip() if "description" in sections else ""
 
     graph = Graph()
     positions: dict[str, tuple[int, int]] = {}
@@ -243,10 +163,10 @@ def _loads(data: bytes, path: str) -> Scenario:
     for section, kind in (("inputs", "input"), ("params", "param")):
         if section not in sections:
             continue
-        for key, value in _mapping(sections[section][1], path, section):
-            name = _name(key, path, section)
+        for key, value in read_mapping(sections[section][1], path, section):
+            name = read_name(key, path, section)
             define(name, key)
-            number = _number(value, path, f"{kind} '{name}'")
+            number = read_number(value, path, f"{kind} '{name}'")
             leaves[section][name] = number
             graph.add_leaf(name, kind, number)
             if len(graph) > MAX_NODES:
@@ -262,17 +182,17 @@ def _loads(data: bytes, path: str) -> Scenario:
         )
     node_items = []
     if "nodes" in sections:
-        node_items = _mapping(sections["nodes"][1], path, "nodes", allow_empty="network" in sections)
+        node_items = read_mapping(sections["nodes"][1], path, "nodes", allow_empty="network" in sections)
         if not node_items and "network" not in sections:
             raise error_at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b")
-    names = [_name(key, path, "nodes") for key, _ in node_items]
+    names = [read_name(key, path, "nodes") for key, _ in node_items]
     # Kept up to date as nodes are read (rebuilding them per node is quadratic).
     scope = {n: graph.index[n] for n in positions}
     later = set(names)
     for (key, value), name in zip(node_items, names):
         define(name, key)
         later.discard(name)
-        if not isinstance(value, ScalarNode) or value.tag in (_BOOL, _NULL):
+        if not isinstance(value, ScalarNode) or value.tag in (BOOL_TAG, NULL_TAG):
             raise error_at(path, value, f"node {quoted(name)} needs an expression", "e.g. total: a + b")
         text = value.value
         try:
@@ -291,7 +211,7 @@ def _loads(data: bytes, path: str) -> Scenario:
         expressions[name] = text.strip()
 
     out_key, out_node = sections["output"]
-    output = _text(out_node, path, "output").strip()
+    output = read_text(out_node, path, "output").strip()
     if normalize_name(output) not in positions:
         close = difflib.get_close_matches(output[:100], list(positions), n=1) if len(positions) < 2000 else []
         hint = f"did you mean {quoted(close[0])}?" if close else "output names one of the nodes"
@@ -302,22 +222,22 @@ def _loads(data: bytes, path: str) -> Scenario:
     learning_rate = 0.1
     if "learning_rate" in sections:
         node = sections["learning_rate"][1]
-        learning_rate = _number(node, path, "learning_rate")
+        learning_rate = read_number(node, path, "learning_rate")
         if learning_rate <= 0:
             raise error_at(path, node, "learning_rate must be positive", "e.g. learning_rate: 0.1")
 
     notes: dict[str, str] = {}
     if "notes" in sections:
-        for key, value in _mapping(sections["notes"][1], path, "notes"):
+        for key, value in read_mapping(sections["notes"][1], path, "notes"):
             name = normalize_name(str(key.value))
             if name not in positions:
                 raise error_at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
-            notes[name] = _text(value, path, f"note for '{name}'").strip()
+            notes[name] = read_text(value, path, f"note for '{name}'").strip()
 
     view = None
     if "view" in sections:
         node = sections["view"][1]
-        view = _text(node, path, "view").strip()
+        view = read_text(node, path, "view").strip()
         if view not in VIEWS:
             raise error_at(path, node, f"view must be one of {', '.join(VIEWS)}, not {quoted(view)}", f"e.g. view: {VIEWS[0]}")
 

@@ -40,7 +40,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from tutor.engine.expr import build, normalize_name, parse
 from tutor.engine.graph import Graph
 from tutor.scenario.errors import error_at
-from tutor.scenario.loader import _number, _text
+from tutor.scenario.values import read_number, read_text
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 NETWORK_KEYS = ("inputs", "layers", "seed")
@@ -92,11 +92,11 @@ def _fields(node: Node, path: str, allowed: tuple[str, ...], what: str) -> dict[
 def _numbers(node: Node, path: str, what: str) -> list[float]:
     if not isinstance(node, SequenceNode):
         raise error_at(path, node, f"{what} must be a list of numbers", "e.g. [0.1, -0.2]")
-    return [_number(item, path, what) for item in node.value]
+    return [read_number(item, path, what) for item in node.value]
 
 
 def _whole(node: Node, path: str, what: str, low: int, high: int) -> int:
-    value = _number(node, path, what)
+    value = read_number(node, path, what)
     if not float(value).is_integer() or not low <= value <= high:
         raise error_at(path, node, f"{what} must be a whole number from {low} to {high}, not {node.value}")
     return int(value)
@@ -111,7 +111,7 @@ def _layer(node: Node, path: str, k: int, fan_in: int) -> _Layer:
     activation = "sigmoid"
     if "activation" in fields:
         act_node = fields["activation"][1]
-        activation = _text(act_node, path, f"{what} activation").strip()
+        activation = read_text(act_node, path, f"{what} activation").strip()
         if activation not in ACTIVATIONS:
             raise error_at(
                 path, act_node, f"unknown activation '{activation}'", "activations: " + ", ".join(ACTIVATIONS)
@@ -174,7 +174,7 @@ def build_network(
         raise error_at(path, inputs_node, "network inputs must be a list of input names", "e.g. inputs: [x1, x2]")
     sources: list[str] = []
     for item in inputs_node.value:
-        name = normalize_name(_text(item, path, "a network input").strip())
+        name = normalize_name(read_text(item, path, "a network input").strip())
         if name not in inputs:
             raise error_at(path, item, f"network input '{name}' is not an input", "declare it under inputs: first")
         if name in sources:
@@ -256,7 +256,7 @@ def parse_layers(node: Node, path: str, positions: dict[str, tuple[int, int]]) -
             raise error_at(path, row, "each layer must be a list of names", "e.g. [h1, h2, h3]")
         names = []
         for item in row.value:
-            name = normalize_name(_text(item, path, "a layer name").strip())
+            name = normalize_name(read_text(item, path, "a layer name").strip())
             if name not in positions:
                 raise error_at(path, item, f"'{name}' in layers is not defined", "layers name inputs and nodes")
             if name in seen:
