@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 
 from tutor.draw.density import BOXES, LEVELS, NAMES
 from tutor.scenario import builtin_names
-from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.step_panel import MORE_BELOW, PanelBox, StepPanel
 
@@ -83,7 +83,7 @@ def test_resizing_refits(drive) -> None:
         await pilot.resize_terminal(200, 60)
         await pilot.pause()
         assert LEVELS.index(graph.level) < LEVELS.index(small)
-        assert screen.has_class("wide")  # the panel stands beside the graph
+        assert screen.query_one("#stage").has_class("wide")  # the panel stands beside the graph
         panel = screen.query_one(PanelBox)
         assert panel.region.x > graph.region.x and panel.region.y == graph.region.y
         assert_whole_graph_in_view(graph)

@@ -282,6 +282,21 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         y = region.y + region.height // 2 - height // 2 if region.height <= height else region.y - 1
         self.scroll_to(x=max(0, x), y=max(0, y), animate=False, immediate=True)
 
+    def bring_nodes_into_view(self, keys: frozenset[str], start: str | None = None) -> None:
+        """Bring nodes (a highlighted path) into view; when they do not fit, where they start (``start``)."""
+        if self._canvas is None:
+            return
+        boxes = self._canvas.boxes
+        rects = [boxes[key] for key in keys if key in boxes]
+        if not rects:
+            return
+        region = Region.from_union([Region(b.x, b.y, b.w, b.h) for b in rects])
+        room = self.scrollable_content_region
+        if (region.width > room.width or region.height > room.height) and start in boxes:
+            box = boxes[start]
+            region = Region(box.x, box.y, min(region.right - box.x, room.width), box.h)
+        self.bring_region_into_view(region)
+
     def _update_styles(self) -> None:
         """Theme styles, each already combined with the widget's base style (cached per theme)."""
         key = (self.app.theme, self.rich_style)

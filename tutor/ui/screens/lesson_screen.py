@@ -13,8 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
-from textual.geometry import Region
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
@@ -25,38 +24,19 @@ from tutor.teach.explain import edit_lines
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
-from tutor.ui.screens.edit import EditScreen
-from tutor.ui.screens.help import HelpScreen
+from tutor.ui.dialogs.edit import EditScreen
+from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
+from tutor.ui.screens.fitting import IN_GRAPHS_PLACE, Fitting
+from tutor.ui.widgets.stage import Stage
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
 RUN_CHUNK = 5
 """Repeated mode actions (T) run this many per frame, so the bar moves and keys stay live."""
-WIDE = 140
-"""From this many columns on, the panel stands beside the graph instead of under it."""
-PANEL_WIDTH = 64
-"""The panel's width beside the graph."""
-PANEL_MIN = 8
-"""Rows the panel keeps under the graph (frame included): six lines of words."""
-PANEL_FLOOR = 4
-"""Rows the panel never goes below (two lines), for a graph that does not fit even at its smallest."""
-BODY_MIN = 10
-"""Rows a table or plot in the graph's place keeps: a loss curve of 6 rows with its labels."""
-IN_GRAPHS_PLACE = ("table", "plot")
-"""Kinds of mode widget that take the graph's place (at 80×24 there is no room beside it)."""
-
-
-class Stage(Container):
-    """Graph (or a table or plot in its place) and the step panel: stacked, or side by side when wide."""
-
-    def on_resize(self) -> None:
-        self.screen.fit_stage()
-
-
 def mode_bindings() -> list[Binding]:
     """A key per mode, then each mode's own keys, in the registry's order."""
     bindings = [
@@ -87,9 +67,9 @@ class LessonScreen(Screen):
         Binding("e", "edit", "Edit", tooltip="Edit the selected input's value"),
         Binding("v", "values", "Values", tooltip="Show or hide the values table"),
         *mode_bindings(),
-        Binding("pagedown", "panel_down", "More", key_display="PgDn",
+        Binding("pagedown", "panel(1)", "More", key_display="PgDn",
                 tooltip="Scroll the step panel down (its frame says when more lies below)"),
-        Binding("pageup", "panel_up", "Up", key_display="PgUp", show=False, tooltip="Scroll the step panel up"),
+        Binding("pageup", "panel(-1)", "Up", key_display="PgUp", show=False, tooltip="Scroll the step panel up"),
         Binding("question_mark", "help", "Help", tooltip="List every key"),
         Binding("escape", "back", "Scenarios", show=False, tooltip="Back to the scenario list"),
         Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
@@ -105,12 +85,7 @@ class LessonScreen(Screen):
         self.file_watch = FileWatch(watch, self.reload)
         self._filled: dict[str, int] = {}
         """Mode widget id -> the mode revision last copied into it."""
-        self._panel_lines: tuple[list, list | None] | None = None
-        self._scrolls: dict[tuple, tuple[float, float, float]] = {}
-        """Scroll positions (graph x, graph y, panel y) of each place the learner has been."""
-        self._shown_place: tuple | None = None
-        self._panel_place: tuple | None = None
-        self._panel_scrolls = False
+        self.fitting = Fitting(self)
 
     # -- what the tests and the other screens read ------------------------------
 
@@ -213,154 +188,38 @@ class LessonScreen(Screen):
         else:
             progress.show_mode(own.label, own.detail, own.done, own.total)
 
-    def _place_key(self) -> tuple:
-        """Where the learner is: the key under which the screen's scroll positions are kept."""
-        graph = self.query_one(GraphView)
-        own = self.mode.progress()
-        at = (own.detail, own.done) if own is not None else self.k
-        return self.mode.name, self.lesson.view, graph.level, at
-
-    def _remember_scroll(self) -> None:
-        if self._shown_place is not None:
-            graph = self.query_one(GraphView)
-            box = self.query_one(PanelBox)
-            self._scrolls[self._shown_place] = (graph.scroll_x, graph.scroll_y, box.scroll_y)
-
     def refresh_view(self, scroll: bool = True) -> None:
-        """Redraw graph, progress and panel for the current mode and position.
-
-        Coming back to a place restores its scroll positions (graph and
-        panel), so stepping back shows exactly the earlier screen.
-        """
+        """Redraw graph, progress and panel for the current mode and position; coming back
+        to a place restores its scroll positions, so stepping back shows the earlier screen."""
         graph = self.query_one(GraphView)
         if graph.lesson is not self.lesson:
             # New values, view or file; the graph re-lays out only if its shape changed.
             graph.set_lesson(self.lesson)
-        self._remember_scroll()
-        place = self._place_key()
-        memory = self._scrolls.get(place) if place != self._shown_place else None
-        self._shown_place = place
+        own = self.mode.progress()  # where the learner is: scroll positions are kept per place
+        place = (self.mode.name, self.lesson.view, graph.level, (own.detail, own.done) if own else self.k)
+        memory = self.query_one(Stage).arrive(place)
         view = self.mode.view()
         graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges,
                    scroll=scroll and memory is None)
         self._refresh_progress()
         note = self.place.edit_note
-        self._panel_lines = (view.lines + note, view.compact + note if view.compact is not None else None)
         self._refresh_table()
-        self._show_body()
-        self.fit_stage()
-        box = self.query_one(PanelBox)
-        if memory is not None:
-            graph.scroll_to(memory[0], memory[1], animate=False, immediate=True)
-            self.call_after_refresh(lambda: box.scroll_to(y=memory[2], animate=False, immediate=True))
-        else:
-            if view.highlight_nodes and self.mode.name == "paths":
-                self._scroll_to_path(view.highlight_nodes)
-            if place != self._panel_place:
-                box.scroll_home(animate=False, immediate=True)
-        self._panel_place = place
-
-    def _scroll_to_path(self, nodes: frozenset[str]) -> None:
-        """Bring the highlighted path into view (where it starts, when it is bigger than the pane)."""
-        graph = self.query_one(GraphView)
-        boxes = graph.boxes()
-        rects = [boxes[key] for key in nodes if key in boxes]
-        if not rects:
-            return
-        region = Region.from_union([Region(b.x, b.y, b.w, b.h) for b in rects])
-        room = graph.scrollable_content_region
-        if region.width > room.width or region.height > room.height:
-            leaf = self.place.leaf()
-            if leaf in boxes:
-                box = boxes[leaf]
-                region = Region(box.x, box.y, min(region.right - box.x, room.width), box.h)
-        graph.bring_region_into_view(region)
-
-    # -- fitting the window ------------------------------------------------------
-
-    def _body_part(self) -> str:
-        """What the graph's pane shows: ``graph``, ``values`` (narrow windows) or a mode's table or plot."""
-        if self.has_widget("values") and self.widget_for("values").display and self.size.width < WIDE:
-            return "values"
-        widget = self.mode.widget
-        if widget is not None and widget.kind in IN_GRAPHS_PLACE and self.mode.widget_shown():
-            return widget.id
-        return "graph"
-
-    def _show_body(self) -> None:
-        shown = self._body_part()
-        self.query_one(GraphView).display = shown == "graph"
-        if self.has_widget("values"):
-            self.widget_for("values").styles.width = "1fr" if shown == "values" else 46
-
-    def _body_need(self) -> int:
-        """Rows the graph's pane needs to show everything it holds."""
-        shown = self._body_part()
-        if shown == "graph":
-            return self.query_one(GraphView).drawing_height
-        if shown == "values":
-            return len(self.scenario.named) + 3
-        if self.mode.widget is not None and self.mode.widget.kind == "table":
-            return len(self.mode.table()[1]) + 1
-        return BODY_MIN
+        compact = view.compact + note if view.compact is not None else None
+        self.fitting.show(view.lines + note, compact, place, memory, view)
 
     def fit_stage(self) -> None:
-        """Share the stage between graph and panel: the panel's height follows its words,
-        the graph gets the rest and is drawn at the density that fits it."""
-        stage = self.query_one(Stage)
-        width, height = stage.size
-        if width <= 0 or height <= 0 or self._panel_lines is None:
-            return
-        wide = width >= WIDE
-        self.set_class(wide, "wide")
-        graph = self.query_one(GraphView)
-        if wide:
-            graph.fit_into((width - PANEL_WIDTH, height))
-            rows = height - 2
-        else:
-            graph.fit_into((width, height - PANEL_MIN))
-            # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
-            rows = max(PANEL_FLOOR, height - min(self._body_need(), height - PANEL_FLOOR)) - 2
-            rows = max(rows, min(PANEL_MIN, height - self._body_need()) - 2)
-        lines, compact = self._panel_lines
-        used = self.query_one(StepPanel).show(lines, compact, rows)
-        box = self.query_one(PanelBox)
-        if wide:
-            box.styles.height = None
-        else:
-            box_height = max(min(PANEL_MIN, rows + 2), min(used, rows) + 2)
-            if box.styles.height is None or box.styles.height.value != box_height:
-                box.styles.height = box_height
-        self.call_after_refresh(self._panel_keys)
-        if self._body_part() not in ("graph", "values"):
-            self.call_after_refresh(self._refill_mode_widget)
-
-    def _refill_mode_widget(self) -> None:
-        """A plot is drawn to the size of the pane it fills: again after the pane changed."""
-        mode = self.mode
-        if mode.widget is not None and mode.widget.kind == "plot" and mode.widget_shown():
-            body = self.query_one("#body").size
-            fill_mode_widget(self.widget_for(mode.widget.id), mode, body.width, body.height)
-
-    def _panel_keys(self) -> None:
-        """Show PgDn in the footer while the panel scrolls (the footer rebuilds only on a change)."""
-        scrolls = self.query_one(PanelBox).max_scroll_y > 0
-        if scrolls != self._panel_scrolls:
-            self._panel_scrolls = scrolls
-            self.refresh_bindings()
+        """Share the window between graph and panel (on resize and after a zoom)."""
+        self.fitting.fit()
 
     @on(GraphView.LevelChanged)
     def _level_changed(self) -> None:
         self.call_after_refresh(self.fit_stage)
         self.call_after_refresh(self._refresh_progress)
 
-    def action_panel_down(self) -> None:
-        """Scroll the step panel down."""
-        self.query_one(PanelBox).scroll_page_down(animate=False)
-
-    def action_panel_up(self) -> None:
-        """Scroll the step panel up."""
-        self.query_one(PanelBox).scroll_page_up(animate=False)
+    def action_panel(self, pages: int) -> None:
+        """Scroll the step panel a page down (1) or up (-1)."""
+        box = self.query_one(PanelBox)
+        (box.scroll_page_down if pages > 0 else box.scroll_page_up)(animate=False)
 
     def _sync_mode_widgets(self) -> None:
         """Show the current mode's widget (with fresh contents) and hide every other mode's."""
@@ -409,7 +268,7 @@ class LessonScreen(Screen):
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
-        if action in ("panel_down", "panel_up") and self.is_mounted:
+        if action == "panel" and self.is_mounted:
             return self.query_one(PanelBox).max_scroll_y > 0
         return True
 
