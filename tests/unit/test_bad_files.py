@@ -82,6 +82,42 @@ CASES = [
     ("huge_number_in_expression.yaml", 4, 10, "number is too large"),
     ("deep_parentheses.yaml", 4, 6, "nested too deeply"),
     ("deep_unary_minus.yaml", 4, 207, "nested too deeply"),
+    # characters a learner cannot see, and escapes that write them
+    ("control_character.yaml", 4, 11, r"a control character \x01 (U+0001) is not allowed"),
+    ("c1_control_character.yaml", 4, 7, r"a control character \x9f (U+009F)"),
+    ("noncharacter.yaml", 1, 15, r"a non-character \ufffe (U+FFFE)"),
+    ("bom_in_the_middle.yaml", 3, 1, "a byte order mark (U+FEFF) in the middle of the file"),
+    ("line_separator.yaml", 2, 7, r"an unusual line break \u2028 (U+2028)"),
+    ("bidi_override_in_name.yaml", 4, 4, r"a bidirectional control character \u202e (U+202E)"),
+    ("escape_sequence_in_key.yaml", 4, 3, r"a control character \x1b (U+001B) is not allowed in '\x1b[2J'"),
+    ("escaped_control_in_title.yaml", 1, 8, r"is not allowed in 'Prices\x07'"),
+    ("surrogate_escape.yaml", 5, 12, "invalid Unicode character escape"),
+    ("newline_in_key.yaml", 4, 3, r"'a\nb' is not a valid name"),
+    ("huge_integer_in_expression.yaml", 4, 10, "number is too large"),
+    ("huge_integer_input.yaml", 2, 6, "input 'a' is too large: '999"),
+    ("if_expression_no_space.yaml", 4, 6, "an if-expression is not allowed"),
+    # data sets
+    ("data_column_not_input.yaml", 7, 16, "data column 'y' is not an input"),
+    ("data_row_wrong_length.yaml", 10, 7, "data row 2 has 3 numbers, but there are 2 columns"),
+    ("data_not_a_number.yaml", 9, 11, "data row 1, column 't' must be a number, not 'two'"),
+    ("data_no_rows.yaml", 8, 9, "data has no rows"),
+    ("data_csv_missing.yaml", 6, 7, "cannot read data file no_such_file.csv"),
+    ("batch_size_zero.yaml", 9, 13, "batch_size must be a whole number of at least 1"),
+    # networks
+    ("network_wrong_shape.yaml", 7, 29, "layer 1, neuron 2 has 1 weight but 2 inputs"),
+    ("network_too_few_rows.yaml", 7, 16, "layer 1 has 3 neurons but 2 rows of weights"),
+    ("network_unknown_activation.yaml", 6, 29, "unknown activation 'softplus'"),
+    ("network_unknown_input.yaml", 3, 16, "network input 'x2' is not an input"),
+    ("network_no_weights.yaml", 5, 7, "layer 1 has no weights: and the network has no seed:"),
+    ("layers_not_a_neuron.yaml", 8, 21, "'err' is not a neuron"),
+]
+
+# Data errors found in a CSV file: reported at the CSV's own file, line and column.
+CSV_CASES = [
+    ("csv_bad_number.yaml", "bad_number.csv", 3, 3, "'abc' in column 't' is not a number"),
+    ("csv_short_row.yaml", "short_row.csv", 3, 1, "row has 1 cell, but the header names 2 columns"),
+    ("csv_unknown_column.yaml", "unknown_column.csv", 1, 3, "data column 'y' is not an input"),
+    ("csv_empty.yaml", "empty.csv", 1, 1, "CSV file is empty"),
 ]
 
 # The text found at the reported position, for the errors that blame one token.
@@ -133,6 +169,31 @@ TOKENS = {
     "huge_number_in_expression.yaml": "1e999",
     "deep_parentheses.yaml": "(((",
     "deep_unary_minus.yaml": "---",
+    "control_character.yaml": "\x01",
+    "c1_control_character.yaml": "\x9f",
+    "noncharacter.yaml": "\ufffe",
+    "bom_in_the_middle.yaml": "\ufeffnodes:",
+    "line_separator.yaml": "\u2028",
+    "bidi_override_in_name.yaml": "\u202e",
+    "escape_sequence_in_key.yaml": '"\\x1b[2J":',
+    "escaped_control_in_title.yaml": '"Prices',
+    "surrogate_escape.yaml": "d800",
+    "newline_in_key.yaml": '"a\\nb":',
+    "huge_integer_in_expression.yaml": "9999",
+    "huge_integer_input.yaml": "9999",
+    "if_expression_no_space.yaml": "1if",
+    "data_column_not_input.yaml": "y]",
+    "data_row_wrong_length.yaml": "[3, 4, 5]",
+    "data_not_a_number.yaml": "two",
+    "data_no_rows.yaml": "[]",
+    "data_csv_missing.yaml": "no_such_file.csv",
+    "batch_size_zero.yaml": "0",
+    "network_wrong_shape.yaml": "[0.3]",
+    "network_too_few_rows.yaml": "[[0.1",
+    "network_unknown_activation.yaml": "softplus",
+    "network_unknown_input.yaml": "x2",
+    "network_no_weights.yaml": "{size: 2",
+    "layers_not_a_neuron.yaml": "err]",
 }
 
 
@@ -157,9 +218,36 @@ def test_bad_file(name: str, line: int, col: int, message: str) -> None:
 @pytest.mark.parametrize(("name", "token"), sorted(TOKENS.items()))
 def test_position_points_at_the_token(name: str, token: str) -> None:
     err = _error(name)
-    lines = (BAD / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    # Lines end at "\n" only, as editors and the loader count them (not at U+2028).
+    lines = (BAD / name).read_text(encoding="utf-8").split("\n")
     assert 1 <= err.line <= len(lines)
-    assert lines[err.line - 1][err.col - 1 :].startswith(token), err.report()
+    assert 1 <= err.col <= len(lines[err.line - 1]) + 1
+    assert "\n".join(lines[err.line - 1 :])[err.col - 1 :].startswith(token), err.report()
+
+
+def test_every_message_is_one_printable_line() -> None:
+    for name, *_ in CASES:
+        err = _error(name)
+        for text in (str(err), err.hint):
+            assert text.isprintable(), f"{name}: {text!r}"
+            text.encode("utf-8")  # no lone surrogate
+
+
+@pytest.mark.parametrize(("name", "csv", "line", "col", "message"), CSV_CASES, ids=[c[0] for c in CSV_CASES])
+def test_bad_csv_is_reported_in_the_csv_file(name: str, csv: str, line: int, col: int, message: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load(BAD / "csv" / name)
+    err = info.value
+    assert err.path.endswith(csv)
+    assert (err.line, err.col) == (line, col), err.report()
+    assert message in err.message
+    assert err.hint.strip()
+    assert str(err) == f"{err.path}:{line}:{col}: error: {err.message}"
+
+
+def test_every_csv_case_has_its_files() -> None:
+    on_disk = {p.name for p in (BAD / "csv").iterdir() if p.suffix == ".yaml"}
+    assert on_disk == {case[0] for case in CSV_CASES}
 
 
 def test_every_file_has_a_case() -> None:
