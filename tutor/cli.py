@@ -179,7 +179,7 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
                 raise UsageError(str(exc)) from None
     if args.json:
         data = report.extra_json(report.trace_json(scenario, trace), tangents, routes)
-        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        print(report.dumps(data))
         return 0
     console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
