@@ -104,12 +104,6 @@ async def step_times(app, key: str, presses: int) -> tuple[list[float], list[flo
     return cpu, wall
 
 
-def report(label: str, times: tuple[list[float], list[float]], target: str) -> None:
-    cpu, wall = times
-    print(f"{label}: median {statistics.median(cpu) * 1000:.1f} ms CPU per key "
-          f"(wall through the pilot {statistics.median(wall) * 1000:.1f} ms) over {len(cpu)} presses {target}")
-
-
 def layout_times(repeat: int, small: int = 300, big: int = 3000) -> tuple[float, float]:
     """Median seconds to lay out the generated small and big scenarios, runs interleaved."""
     from tutor.draw.layout import layout
@@ -127,21 +121,20 @@ def layout_times(repeat: int, small: int = 300, big: int = 3000) -> tuple[float,
     return statistics.median(times[0]), statistics.median(times[1])
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+def rows(repeat: int = 5) -> list[tuple[str, str, str, float | None, str]]:
+    """(what, baseline, measured, ratio or None, target) per row of the table."""
     sys.path.insert(0, str(ROOT))
+    out: list[tuple[str, str, str, float | None, str]] = []
 
-    launch_time(BARE)  # warm the file cache for both
+    launch_time(BARE)  # warm the file cache and the bytecode for both
     launch_time(TUTOR)
     bare, tutor = [], []
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         bare.append(launch_time(BARE))
         tutor.append(launch_time(TUTOR))
     b, t = statistics.median(bare), statistics.median(tutor)
-    print(f"launch to first frame (median of {args.repeat}, interleaved): bare Footer app {b * 1000:.0f} ms, "
-          f"tutor shopping {t * 1000:.0f} ms, ratio {t / b:.2f}x (target <= 1.3x)")
+    out.append(("launch to first frame, tutor shopping vs a bare app with a Footer", f"{b * 1000:.0f} ms",
+                f"{t * 1000:.0f} ms", t / b, "<= 1.3x"))
 
     from textual.app import App
     from textual.widgets import Footer
@@ -152,23 +145,40 @@ def main() -> int:
         def compose(self):
             yield Footer()
 
-    report("harness baseline, bare app, unbound key", asyncio.run(step_times(Bare(), "x", 20)), "")
-    report("step key, tiny_net", asyncio.run(step_times(TutorApp("tiny_net"), "right", 18)), "(target < 16 ms)")
+    cpu, _ = asyncio.run(step_times(Bare(), "x", 20))
+    harness = statistics.median(cpu)
+    cpu, _ = asyncio.run(step_times(TutorApp("tiny_net"), "right", 18))
+    tiny = statistics.median(cpu)
+    sizes = {}
     with tempfile.TemporaryDirectory() as folder:
         for size in (500, 3000):
             path = Path(folder) / f"generated_{size}.yaml"
             path.write_text(generated_scenario(size), encoding="utf-8")
-            times = asyncio.run(step_times(TutorApp(str(path)), "right", 40))
-            report(f"step key, generated {size:,}-node scenario", times, "(target < 16 ms)")
+            cpu, _ = asyncio.run(step_times(TutorApp(str(path)), "right", 40))
+            sizes[size] = statistics.median(cpu)
+        out.append(("step key, CPU per press: tiny_net / 500 / 3,000 nodes (harness alone "
+                    f"{harness * 1000:.1f} ms)", f"{tiny * 1000:.1f} ms",
+                    f"{sizes[500] * 1000:.1f} / {sizes[3000] * 1000:.1f} ms", sizes[3000] / tiny,
+                    "each < 16 ms"))
 
-        small, big = layout_times(args.repeat)
-        print(f"layout alone (median of {args.repeat}, interleaved): 300 nodes {small * 1000:.0f} ms, "
-              f"3,000 nodes {big * 1000:.0f} ms, ratio {big / small:.1f}x for 10x the nodes (target <= 12x)")
+        small, big = layout_times(repeat)
+        out.append(("layout alone, 300 -> 3,000 nodes", f"{small * 1000:.0f} ms", f"{big * 1000:.0f} ms",
+                    big / small, "<= 12x"))
         path = Path(folder) / "generated_10000.yaml"
         path.write_text(generated_scenario(10_000), encoding="utf-8")
         launch_time(TUTOR, str(path))
-        opened = statistics.median(launch_time(TUTOR, str(path)) for _ in range(max(1, args.repeat // 2)))
-        print(f"generated 10,000-node scenario, launch to first frame: {opened:.2f} s (target < 2 s)")
+        opened = statistics.median(launch_time(TUTOR, str(path)) for _ in range(max(1, repeat // 2)))
+        out.append(("10,000 nodes: launch to first frame", "", f"{opened:.2f} s", None, "< 2 s"))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    for what, base, measured, ratio, target in rows(args.repeat):
+        shown = f"{ratio:.2f}x" if ratio is not None else ""
+        print(f"{what:<78} {base:>9} {measured:>16} {shown:>7}  ({target})")
     return 0
 
 

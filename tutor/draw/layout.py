@@ -443,6 +443,15 @@ def _place_rows(items: _Items, order: list[list[int]], sweeps: int = 6) -> list[
             return 2.0
         return 1.0
 
+    # Each item's neighbours with their weights and fixed offsets, worked out once for every sweep:
+    # a predecessor u pulls item it towards y[u] + out_off[u] - in_offs[it][p], a successor likewise.
+    pulls_down = [
+        [(u, weight(u, it), out_off[u] - in_offs[it][p]) for u, p in items.preds[it]] for it in range(len(y))
+    ]
+    pulls_up = [
+        [(v, weight(it, v), in_offs[v][p] - out_off[it]) for v, p in items.succs[it]] for it in range(len(y))
+    ]
+
     def place(i: int, down: bool, up: bool) -> None:
         row = order[i]
         targets = []
@@ -451,14 +460,12 @@ def _place_rows(items: _Items, order: list[list[int]], sweeps: int = 6) -> list[
             total = 0.0
             wsum = 0.0
             if down:
-                for u, p in items.preds[it]:
-                    w = weight(u, it)
-                    total += w * (y[u] + out_off[u] - in_offs[it][p])
+                for u, w, shift in pulls_down[it]:
+                    total += w * (y[u] + shift)
                     wsum += w
             if up:
-                for v, p in items.succs[it]:
-                    w = weight(it, v)
-                    total += w * (y[v] + in_offs[v][p] - out_off[it])
+                for v, w, shift in pulls_up[it]:
+                    total += w * (y[v] + shift)
                     wsum += w
             if wsum == 0:
                 targets.append(y[it] - off)
@@ -813,11 +820,6 @@ class _Tile:
     """Edges with a line cell or a label slot here, in route order."""
 
 
-def _tile_span(lo: int, hi: int, size: int) -> range:
-    """Tile numbers covering cells lo..hi (inclusive)."""
-    return range(lo // size, hi // size + 1)
-
-
 def _draw_static(lay: Layout) -> None:
     """Index lines, arrow heads, boxes and ports by tile; tiles are drawn when first rendered.
 
@@ -832,6 +834,14 @@ def _draw_static(lay: Layout) -> None:
             t = tiles[(tx, ty)] = _Tile()
         return t
 
+    def covering(x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]]:
+        """Tiles touched by the cells from (x0, y0) to (x1, y1), any corner order."""
+        tx0, tx1 = sorted((x0 // TILE_W, x1 // TILE_W))
+        ty0, ty1 = sorted((y0 // TILE_H, y1 // TILE_H))
+        if tx0 == tx1 and ty0 == ty1:
+            return [(tx0, ty0)]
+        return [(tx, ty) for ty in range(ty0, ty1 + 1) for tx in range(tx0, tx1 + 1)]
+
     seen: set[tuple[Point, Point]] = set()
     for route in lay.routes.values():
         for k in range(len(route) - 1):
@@ -839,16 +849,13 @@ def _draw_static(lay: Layout) -> None:
             if (a, b) in seen:
                 continue
             seen.add((a, b))
-            (x0, y0), (x1, y1) = a, b
-            for ty in _tile_span(min(y0, y1), max(y0, y1), TILE_H):
-                for tx in _tile_span(min(x0, x1), max(x0, x1), TILE_W):
-                    tile(tx, ty).lines.append((a, b))
+            for key in covering(a[0], a[1], b[0], b[1]):
+                tile(*key).lines.append((a, b))
     for x, yy in lay.arrows.values():
         tile(x // TILE_W, yy // TILE_H).arrows.append((x, yy))
     for key, box in lay.boxes.items():
-        for ty in _tile_span(box.y, box.bottom, TILE_H):
-            for tx in _tile_span(box.x, box.right, TILE_W):
-                tile(tx, ty).boxes.append(key)
+        for cell in covering(box.x, box.y, box.right, box.bottom):
+            tile(*cell).boxes.append(key)
     for x, yy in lay.out_ports.values():
         tile(x // TILE_W, yy // TILE_H).ports.append((x, yy))
     lay._titles = {}
@@ -857,16 +864,14 @@ def _draw_static(lay: Layout) -> None:
         tw = cell_len(fit(lay.nodes[key].title, inner))
         lay._titles[key] = (box.x + 2 + (inner - tw) // 2, tw)
     lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
+    value_slots, grad_slots = lay.value_slots, lay.grad_slots
     for e, segs in lay._edge_segments.items():
         touched: dict[tuple[int, int], None] = {}
         for x0, y0, x1, y1 in segs:
-            for ty in _tile_span(y0, y1, TILE_H):
-                for tx in _tile_span(x0, x1, TILE_W):
-                    touched[(tx, ty)] = None
-        for slot in (lay.value_slots.get(e), lay.grad_slots.get(e)):
+            touched.update(dict.fromkeys(covering(x0, y0, x1, y1)))
+        for slot in (value_slots.get(e), grad_slots.get(e)):
             if slot is not None:
-                for tx in _tile_span(slot.x, slot.x + slot.w - 1, TILE_W):
-                    touched[(tx, slot.y // TILE_H)] = None
+                touched.update(dict.fromkeys(covering(slot.x, slot.y, slot.x + slot.w - 1, slot.y)))
         for key in touched:
             tile(*key).edges.append(e)
     lay._tiles = tiles
