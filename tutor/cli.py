@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from tutor import report
 from tutor.engine import analysis
+from tutor.engine.bulk import paused_gc
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
 
@@ -439,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
         "export": cmd_export,
     }[args.command]
     try:
+        if args.command in ("trace", "check"):
+            with paused_gc():  # loading, tracing and writing a big file make no cycles
+                return handler(args, console)
         return handler(args, console)
     except ScenarioError as exc:
         print(exc.report(), file=sys.stderr)

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
+from tutor.engine.bulk import paused_gc
+
 __all__ = [
     "EdgeSpec",
     "GraphSpec",
@@ -632,6 +634,11 @@ def _simplify(points: list[Point]) -> tuple[Point, ...]:
 
 def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
     """Place every box and route every edge of ``spec``; see the module docstring."""
+    with paused_gc():
+        return _layout(spec, value_width)
+
+
+def _layout(spec: GraphSpec, value_width: int) -> Layout:
     value_width = max(1, value_width)
     index: dict[str, int] = {}
     for i, node in enumerate(spec.nodes):

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tutor import settings
+from tutor.engine.bulk import paused_gc
 from tutor.scenario import ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson import LessonScreen
@@ -97,11 +98,12 @@ class TutorApp(App):
     def scenario_screen(self, spec: str) -> Screen:
         """A lesson for ``spec``, or an error screen saying why it did not load."""
         watch = spec if self.watch and os.path.isfile(spec) else None
-        try:
-            scenario = resolve(spec)
-        except ScenarioError as error:
-            return ErrorScreen(error, watch=watch)
-        return LessonScreen(scenario, watch=watch)
+        with paused_gc():  # a big scenario is many small objects and no cycles
+            try:
+                scenario = resolve(spec)
+            except ScenarioError as error:
+                return ErrorScreen(error, watch=watch)
+            return LessonScreen(scenario, watch=watch)
 
     def open_scenario(self, spec: str) -> None:
         """Load ``spec`` and show it, or show why it did not load."""
