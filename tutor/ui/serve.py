@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import os
 import shlex
+import signal
 import socket
 import sys
 
@@ -68,8 +69,10 @@ class _Session(AppService):
             pass
         process = self._process
         if process is not None and process.returncode is None:
+            # os.kill, not process.kill(): the latter polls first and may reap the process
+            # behind asyncio's back, which then warns about an unknown child.
             try:
-                process.kill()
+                os.kill(process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             await process.wait()
