@@ -98,7 +98,16 @@ class TutorServer(Server):
         await asyncio.gather(*(session.end() for session in list(_Session.LIVE)), return_exceptions=True)
 
 
+def check_address(host: str, port: int) -> None:
+    """Raise OSError now if ``host:port`` cannot be listened on, before announcing an address that will not work."""
+    for family, kind, proto, _, address in socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM):
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+
+
 def serve(scenario: str | None, host: str, port: int, title: str, url: str | None = None) -> None:
     """Run the web server until Ctrl+C."""
+    check_address(host, port)
     textual_serve.server.AppService = _Session  # the server makes one per tab; ours can be ended on shutdown
     TutorServer(app_command(scenario), host, port, title=title, url=url).serve()
