@@ -91,12 +91,16 @@ def test_several_students_each_get_their_own_lesson(serve, chromium):
     assert server.sessions() == []
 
 
-def test_with_no_scenario_each_tab_starts_at_the_picker(serve, chromium):
+def test_with_no_scenario_each_tab_starts_at_the_picker(serve, chromium, tmp_path):
+    from tutor.ui.screens.picker import entries
+
+    second_spec, second_title, _ = entries(tmp_path)[1]  # the server runs in tmp_path: built-ins only
     server = serve(None)
     tab = browser.Tab(chromium, server.url)
     tab.wait_for("Pick a scenario")
     screen = tab.text()
     assert "Buying apples" in screen and "Two paths" in screen
+    tab.press("ArrowDown")  # from the first scenario to the second, as a student would
     tab.press("Enter")
     tab.wait_for("step 0 of")
-    assert "output:" in tab.text()
+    assert f"{second_title}  ·  {second_spec}  ·" in tab.text()

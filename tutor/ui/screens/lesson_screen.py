@@ -24,8 +24,8 @@ from tutor.teach.explain import edit_lines
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
-from tutor.ui.screens.edit import EditScreen
-from tutor.ui.screens.help import HelpScreen
+from tutor.ui.dialogs.edit import EditScreen
+from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
