@@ -328,12 +328,14 @@ def run_app(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    if driver_set and not sys.stdin.isatty():
-        # Served to a browser: the server ends this lesson when it stops, so a Ctrl+C
-        # meant for the server (it reaches the whole process group) must not kill it first.
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if driver_set and not sys.stdin.isatty() and hasattr(os, "setsid"):
+        # Served to a browser: the server ends this lesson when it stops. Leave the
+        # terminal's process group, so a Ctrl+C meant for the server does not reach
+        # (and race) every lesson at once.
+        try:
+            os.setsid()
+        except OSError:
+            pass
     from tutor.ui.app import run
 
     run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)

@@ -75,8 +75,8 @@ class TutorApp(App):
             self.screen.focus_next()
 
     def _remember_theme(self, theme: Theme) -> None:
-        """Save the learner's theme choice for the next run."""
-        if theme.name == self.settings.theme:
+        """Save the learner's theme choice for the next run (not from a browser tab: tabs share the server's folder)."""
+        if theme.name == self.settings.theme or self.is_web:
             return
         self.settings.theme = theme.name
         problem = settings.save(self.settings)
