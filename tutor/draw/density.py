@@ -369,7 +369,8 @@ def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tupl
 
 
 def _render_dense(
-    lay: DenseLayout, state: RenderState, top: int = 0, bottom: int | None = None
+    lay: DenseLayout, state: RenderState, top: int = 0, bottom: int | None = None,
+    left: int = 0, right: int | None = None,
 ) -> list[list[tuple[str, str]]]:
     bottom = lay.height if bottom is None else min(bottom, lay.height)
     top = max(0, top)
@@ -436,7 +437,16 @@ def _render_dense(
                 srow[x : box.right] = bytes((sid("box." + ns),)) * (box.right - x)
     rows: list[list[tuple[str, str]]] = []
     finditer = _runs_pattern(len(names)).finditer
+    left = max(0, left)
+    right = width if right is None else right
     for crow, srow in zip(chars, styles):
+        # A window of columns (a scrolled view): cut, padding past the canvas's right edge.
+        crow = crow[left:right] + [" "] * max(0, right - max(left, width))
+        srow = srow[left:right] + bytearray(max(0, right - max(left, width)))
+        if crow and crow[0] == "":
+            crow[0] = " "  # the right half of a wide character cut by the window's edge
+        if crow and crow[-1] not in ("", " ") and cell_len(crow[-1]) == 2:
+            crow[-1] = " "
         rows.append([("".join(crow[a:b]), names[srow[a]]) for a, b in (m.span() for m in finditer(srow))])
     return rows
 
@@ -449,12 +459,13 @@ def draw(spec: GraphSpec, level: str, value_width: int = 10, numbers: Numbers | 
 
 
 def render_drawing(
-    drawing: Drawing, state: RenderState, top: int = 0, bottom: int | None = None
+    drawing: Drawing, state: RenderState, top: int = 0, bottom: int | None = None,
+    left: int = 0, right: int | None = None,
 ) -> list[list[tuple[str, str]]]:
-    """One step's rows of any level's drawing: runs of (text, style name) per row."""
+    """One step's rows of any level's drawing: runs of (text, style name) per row, ``left`` to ``right``."""
     if isinstance(drawing, DenseLayout):
-        return _render_dense(drawing, state, top, bottom)
-    return render(drawing, state, top, bottom)
+        return _render_dense(drawing, state, top, bottom, left, right)
+    return render(drawing, state, top, bottom, left, right)
 
 
 def fit_level(
