@@ -137,3 +137,23 @@ def test_render_of_a_window_equals_the_same_rows_of_the_whole() -> None:
     whole = render_drawing(lay, state)
     assert render_drawing(lay, state, 5, 17) == whole[5:17]
     assert plain(whole).count(ARROW) >= 1
+
+
+@pytest.mark.parametrize("level", DENSE)
+@pytest.mark.parametrize("name", ["shopping_ja", "random200"])
+def test_a_window_of_columns_is_the_same_cells_as_the_whole(name: str, level: str) -> None:
+    spec = GRAPHS[name]()
+    lay = draw(spec, level)
+    state = full_state(spec)
+    whole = rows_text(lay, state)
+    rng = random.Random(3)
+    for _ in range(10):
+        top, left = rng.randrange(lay.height), rng.randrange(lay.width)
+        bottom, right = top + rng.randrange(1, 30), left + rng.randrange(1, 200)
+        part = ["".join(text for text, _ in row) for row in render_drawing(lay, state, top, bottom, left, right)]
+        assert len(part) == min(bottom, lay.height) - top
+        for y, row in enumerate(part, start=top):
+            assert cell_len(row) == right - left
+            expected = whole[y][left:right] if "" not in lay._base[y] else None
+            if expected is not None and name != "shopping_ja":
+                assert row == expected.ljust(right - left), (y, left, right)
