@@ -109,6 +109,8 @@ class DenseLayout:
     _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
         repr=False, default_factory=dict
     )
+    _route_rows: dict[EdgeSpec, tuple[int, int]] = field(repr=False, default_factory=dict)
+    """First and last row of each line: a window renders only the lines that cross it."""
 
     def node_at(self, x: int, y: int) -> str | None:
         for key, box in self.boxes.items():
@@ -346,6 +348,7 @@ def _draw_lines(lay: DenseLayout, senders: list[str]) -> None:
         grid[box.y][min(start, box.right) : box.right + 1] = ["─"] * (box.right + 1 - min(start, box.right))
     lay._base = grid
     lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
+    lay._route_rows = {e: (min(y for _, y in r), max(y for _, y in r)) for e, r in lay.routes.items()}
 
 
 def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tuple[str, str]]]:
@@ -391,7 +394,10 @@ def _render_dense(
     styles = [bytearray(width) for _ in range(bottom - top)]
     edge_style = state.edge_style
     order = {"pending": 0, "done": 1, "highlight": 2, "active": 3}
-    for e in sorted(lay.routes, key=lambda e: order.get(edge_style.get(e, "done"), 1)):
+    # Only lines that cross the window's rows, lowest style first so shared cells take the strongest.
+    spans = lay._route_rows
+    shown = [e for e in lay.routes if spans[e][0] < bottom and spans[e][1] >= top]
+    for e in sorted(shown, key=lambda e: order.get(edge_style.get(e, "done"), 1)):
         code = sid("edge." + edge_style.get(e, "done"))
         for x0, y0, x1, y1 in lay._edge_segments[e]:
             if y0 == y1:
@@ -475,19 +481,30 @@ def fit_level(
     value_width: int = 10,
     numbers: Numbers | None = None,
     levels: tuple[str, ...] = LEVELS,
+    cache: dict[str, Drawing] | None = None,
 ) -> tuple[str, Drawing]:
     """The most detailed level whose drawing fits ``width`` × ``height`` cells.
 
     The smallest level is used (and scrolled) when none fits. Levels that
     cannot fit by a quick bound are never laid out, so a big graph costs one
-    layout, not four.
+    layout, not four; ``cache`` (level -> drawing, for one spec) keeps them
+    for the next fit (a resize).
     """
     for level in levels[:-1]:
         w, h = lower_bound(spec, level, numbers, value_width)
         if w > width or h > height:
             continue
-        drawing = draw(spec, level, value_width, numbers)
+        drawing = _cached(cache, level, lambda: draw(spec, level, value_width, numbers))
         if drawing.width <= width and drawing.height <= height:
             return level, drawing
     level = levels[-1]
-    return level, draw(spec, level, value_width, numbers)
+    return level, _cached(cache, level, lambda: draw(spec, level, value_width, numbers))
+
+
+def _cached(cache: dict[str, Drawing] | None, level: str, make) -> Drawing:  # noqa: ANN001 - () -> Drawing
+    """A level's drawing from ``cache`` (same spec and numbers), made once."""
+    if cache is None:
+        return make()
+    if level not in cache:
+        cache[level] = make()
+    return cache[level]

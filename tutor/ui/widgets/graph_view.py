@@ -208,6 +208,8 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         self.room: tuple[int, int] | None = None
         """Cells the whole drawing should fit in (set by the screen), or None for the widget's size."""
         self._spec: GraphSpec | None = None
+        self._drawings: dict[str, Drawing] = {}
+        """Drawings made for the current spec, by density: zooming back or resizing reuses them."""
         self._numbers: Numbers | None = None
         self._frame_args: tuple | None = None
         self._state: RenderState | None = None
@@ -228,6 +230,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         if not same_shape or numbers != self._numbers:
             self._spec = graph_spec(lesson)
             self._numbers = numbers
+            self._drawings: dict[str, Drawing] = {}
             self._relayout()
 
     def fit_into(self, room: tuple[int, int] | None) -> None:
@@ -251,10 +254,14 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         before = self.level
         if self.zoomed is None:
-            self.level, self._canvas = fit_level(self._spec, width, height, VALUE_WIDTH, self._numbers)
+            self.level, self._canvas = fit_level(
+                self._spec, width, height, VALUE_WIDTH, self._numbers, cache=self._drawings
+            )
         else:
             self.level = self.zoomed
-            self._canvas = draw(self._spec, self.level, VALUE_WIDTH, self._numbers)
+            if self.level not in self._drawings:
+                self._drawings[self.level] = draw(self._spec, self.level, VALUE_WIDTH, self._numbers)
+            self._canvas = self._drawings[self.level]
         self.virtual_size = Size(self._canvas.width, self._canvas.height)
         if self._frame_args is not None:
             self._paint(*self._frame_args)
