@@ -112,9 +112,17 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
     if tangents is not None:
         console.print(report.tangent_table(args.wrt, tangents))
     if routes is not None:
-        console.print(report.paths_table(args.wrt, routes))
-    for warning in trace.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        if sum(len(r.nodes) for r in routes) > report.PATHS_TABLE_LIMIT:
+            console.file.write(report.paths_text(args.wrt, routes))
+        else:
+            console.print(report.paths_table(args.wrt, routes))
+    warnings = list(trace.warnings)
+    if tangents is not None:
+        warnings += [f"d {t.node} / d {args.wrt}: {t.warning}" for t in tangents if t.warning]
+    if routes is not None and analysis.path_sum(routes)[1]:
+        warnings.append(f"sum over paths: {analysis.path_sum(routes)[1]}")
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     return 0
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.table import Table
 
-from tutor.engine.analysis import NumericRow, Path, TangentStep, TrainStep
+from tutor.engine.analysis import NumericRow, Path, TangentStep, TrainStep, path_sum
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
 from tutor.engine.trace import Trace
@@ -66,7 +66,7 @@ def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes:
         data["forward_mode"] = _clean([asdict(t) for t in tangents])
     if routes is not None:
         data["paths"] = _clean([asdict(p) for p in routes])
-        data["paths_sum"] = number(math.fsum(p.product for p in routes))
+        data["paths_sum"] = number(path_sum(routes)[0])
     return data
 
 
@@ -162,8 +162,22 @@ def paths_table(leaf: str, routes: list[Path]) -> Table:
     table.add_column("product", justify="right", style="magenta")
     for route in routes:
         table.add_row(" → ".join(route.nodes), " · ".join(fmt(x) for x in route.locals), fmt(route.product))
-    table.add_row("[bold]sum[/]", "", f"[bold]{fmt(math.fsum(r.product for r in routes))}[/]")
+    table.add_row("[bold]sum[/]", "", f"[bold]{fmt(path_sum(routes)[0])}[/]")
     return table
+
+
+PATHS_TABLE_LIMIT = 2_000
+"""Past this many nodes over all paths, paths print as plain lines (a wrapped table costs ~15 µs a node)."""
+
+
+def paths_text(leaf: str, routes: list[Path]) -> str:
+    """Paths as plain lines, for long listings: product and edge derivatives, then the route."""
+    out = [f"Paths from {leaf} to the output ({len(routes):,}): product = edge derivatives, then the path"]
+    for route in routes:
+        out.append(f"{fmt(route.product)} = {' · '.join(fmt(x) for x in route.locals) or '1'}")
+        out.append("    " + " → ".join(route.nodes))
+    out.append(f"sum = {fmt(path_sum(routes)[0])}")
+    return "\n".join(out) + "\n"
 
 
 def numeric_table(rows: list[NumericRow]) -> Table:

@@ -238,3 +238,31 @@ def test_title_with_markup_characters_prints_as_written(tmp_path):
     result = tutor("trace", str(path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == ["[/x] [bold  (t)", "[/]"]
+
+
+@pytest.mark.parametrize("mode", ["paths", "forward"])
+def test_inf_meeting_minus_inf_gives_nan_and_a_warning(tmp_path, mode):
+    path = tmp_path / "inf.yaml"
+    path.write_text("inputs: {x: 2}\nnodes:\n  z: x*1e308*10 - x*1e308*10\noutput: z\n", encoding="utf-8")
+    table = tutor("trace", str(path), "--wrt", "x", "--mode", mode)
+    assert table.returncode == 0, table.stderr
+    assert "+inf and -inf meet in the sum: the result is nan" in table.stdout
+    data = json.loads(tutor("trace", str(path), "--wrt", "x", "--mode", mode, "--json").stdout)
+    if mode == "paths":
+        assert data["paths_sum"] == "nan"
+    else:
+        assert data["forward_mode"][-1]["tangent"] == "nan"
+        assert "+inf and -inf" in data["forward_mode"][-1]["warning"]
+
+
+def test_long_path_listings_print_as_plain_lines(tmp_path):
+    path = tmp_path / "chain.yaml"
+    lines = ["inputs:", "  x: 1", "nodes:", "  n0: x"] + [f"  n{i}: n{i - 1} + x" for i in range(1, 300)]
+    path.write_text("\n".join(lines) + "\noutput: n299\n", encoding="utf-8")
+    result = tutor("trace", str(path), "--wrt", "x", "--mode", "paths")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert "Paths from x to the output (300): product = edge derivatives, then the path" in out
+    assert "    x → n299" in out
+    assert "    " + " → ".join(["x"] + [f"n{i}" for i in range(300)]) in out
+    assert out[-1] == "sum = 300"

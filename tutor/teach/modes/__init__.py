@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from tutor.engine.analysis import Path, TooManyPaths, TrainStep, count_paths, forward_mode, paths
+from tutor.engine.analysis import Path, TooManyPaths, TrainStep, count_paths, forward_mode, path_sum, paths
 from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
 from tutor.engine.numbers import fmt, operand, signed_sum
 
@@ -74,6 +73,7 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
                 [(f"∂{step.node}/∂{leaf}", "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
                  (" = ", ""), (fmt(step.tangent), "grad")],
             )
+            + (([("Warning: ", "warn"), (step.warning, "warn")],) if step.warning else ())
         )
         frames.append(frame(step.node, dict(edge_tangents)))
     final = tangents.get(out, 0.0)
@@ -138,10 +138,12 @@ def explain_paths(lesson: Lesson, view: PathView, selected: int) -> list[Line]:
         mark = "▶ " if i == selected else "  "
         lines.append([(mark, "title"), (names, "name" if i == selected else ""), ("   ", ""), (factors, "value"),
                       (" = ", ""), (fmt(route.product), "grad")])
-    total = math.fsum(r.product for r in view.routes)
+    total, trouble = path_sum(view.routes)
     lines.append([("Sum over paths: ", ""), (signed_sum([r.product for r in view.routes]) or "0", "grad"), (" = ", ""),
                   (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
                   (fmt(lesson.trace.grad(leaf)), "grad")])
+    if trouble:
+        lines.append([("Warning: ", "warn"), (trouble, "warn")])
     return lines
 
 
