@@ -22,6 +22,7 @@ from tutor.teach.lesson import EXPANDED, GROUPS, Frame, Lesson, Line, default_vi
 from tutor.engine.numbers import fmt, operand
 from tutor.teach.quiz import QuizSession
 from tutor.scenario import Scenario
+from tutor.teach.edit_check import edit_trouble, edit_warning
 from tutor.ui.screens.edit import EditScreen
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.modes import TRAIN_RUN_STEPS, ModesMixin
@@ -430,7 +431,8 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             if value is not None:
                 self.apply_edit(key, value)
 
-        self.app.push_screen(EditScreen(key, current), apply)
+        lesson = self.lesson
+        self.app.push_screen(EditScreen(key, current, lambda value: edit_warning(lesson, key, value)), apply)
 
     def apply_edit(self, name: str, value: float) -> None:
         """Recompute with ``name`` = value; explain what the old gradient predicted."""
@@ -450,7 +452,10 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             [("  Actual change of ", ""), (out, "name"), (": ", ""), (fmt(old.trace.output_value), "value"),
              (" → ", ""), (fmt(new.trace.output_value), "value"), (" = ", ""), (fmt(actual), "value")],
         ]
-        if math.isfinite(predicted) and math.isfinite(actual):
+        trouble = edit_trouble(old.trace.output_value, new.trace.output_value, predicted, out)
+        if trouble:
+            lines[1:] = [[("  " + trouble, "warn")]]
+        elif math.isfinite(predicted) and math.isfinite(actual):
             close = math.isclose(predicted, actual, rel_tol=1e-9, abs_tol=1e-12)
             words = (
                 "Exact: the output is linear in this input." if close else
