@@ -21,6 +21,10 @@ from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, res
 from tutor.engine.trace import run
 
 COMMANDS = ("trace", "check", "train", "list", "new", "schema")
+MAX_TRAIN_STEPS = 100_000
+"""Most steps ``train`` runs in one call (a tiny net takes about 20 s for that many)."""
+TRAIN_TABLE_ROWS = 1_000
+"""Past this many steps, the loss table shows every k-th step (and the last)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="run gradient-descent steps on a scenario's params")
     train.add_argument("scenario")
-    train.add_argument("--steps", type=int, default=1, metavar="N", help="number of steps (default 1)")
+    train.add_argument(
+        "--steps", type=int, default=1, metavar="N",
+        help=f"number of steps, 0 to {MAX_TRAIN_STEPS:,} (default 1); a progress bar shows on a terminal",
+    )
     train.add_argument("--lr", type=float, metavar="X", help="learning rate (default: the scenario's)")
     train.add_argument("--json", action="store_true")
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
@@ -139,39 +146,91 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     return 1 if failed else 0
 
 
+class _ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal and the run is long."""
+
+    def __init__(self, total: int, label: str, clock=None) -> None:
+        import time
+
+        self.total = total
+        self.label = label
+        self.clock = clock or time.monotonic
+        self.start = self.clock()
+        self.last = 0.0
+        self.enabled = total > 0 and sys.stderr.isatty()
+        self.shown = False
+
+    def update(self, done: int, loss: float) -> None:
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self.last < 0.1 or (not self.shown and now - self.start < 0.5):
+            return
+        self.last = now
+        self.shown = True
+        from tutor.engine.numbers import fmt
+
+        fraction = done / self.total
+        filled = int(fraction * 30)
+        rate = done / max(now - self.start, 1e-9)
+        left = (self.total - done) / rate if rate > 0 else 0.0
+        sys.stderr.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} "
+            f"{fraction:4.0%}  loss {fmt(loss, 4)}  {left:4.0f} s left \x1b[K"
+        )
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
     if not scenario.params:
         raise UsageError(f"{scenario.name} has no params to train (add a 'params:' section)")
-    if args.steps < 0:
-        raise UsageError("--steps must be 0 or more")
+    if not 0 <= args.steps <= MAX_TRAIN_STEPS:
+        raise UsageError(f"--steps must be between 0 and {MAX_TRAIN_STEPS:,}, got {args.steps:,}")
     lr = scenario.learning_rate if args.lr is None else args.lr
     if not (math.isfinite(lr) and lr > 0):
         raise UsageError("--lr must be a positive number")
     overrides = _overrides(scenario, args.set)
     start = run(scenario.graph, overrides)
     initial = {p.name: start.values[p.index] for p in scenario.graph.params}
-    history = analysis.train(scenario.graph, overrides, lr, args.steps)
+    # Only the losses and the last step are kept: memory does not grow with the params × steps.
+    losses: list[float] = []
+    last = None
+    bar = _ProgressBar(args.steps, f"training {scenario.name}")
+    try:
+        for last in analysis.training(scenario.graph, overrides, lr, args.steps):
+            losses.append(last.loss_after)
+            bar.update(len(losses), last.loss_after)
+    finally:
+        bar.close()
+    final = last.params_after if last is not None else initial
     if args.json:
-        data = report.train_json(history, initial, start.output_value)
+        data = report.train_json_from(losses, final, initial, start.output_value)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
     from rich.table import Table
 
     from tutor.engine.numbers import fmt
 
-    losses = Table(title=f"Training {scenario.name}: learning rate {fmt(lr)}", title_justify="left")
-    losses.add_column("step", justify="right")
-    losses.add_column(scenario.output, justify="right", style="cyan")
-    losses.add_row("0", fmt(start.output_value))
-    for k, step in enumerate(history, 1):
-        losses.add_row(str(k), fmt(step.loss_after))
-    console.print(losses)
+    every = max(1, -(-len(losses) // TRAIN_TABLE_ROWS))
+    title = f"Training {scenario.name}: learning rate {fmt(lr)}" + (f" (every {every:,} steps)" if every > 1 else "")
+    table = Table(title=title, title_justify="left")
+    table.add_column("step", justify="right")
+    table.add_column(scenario.output, justify="right", style="cyan")
+    table.add_row("0", fmt(start.output_value))
+    for k, loss in enumerate(losses, 1):
+        if k % every == 0 or k == len(losses):
+            table.add_row(f"{k:,}" if every > 1 else str(k), fmt(loss))
+    console.print(table)
     params = Table(title="Params", title_justify="left")
     params.add_column("param")
     params.add_column("start", justify="right")
     params.add_column("final", justify="right", style="magenta")
-    final = history[-1].params_after if history else initial
     for name, value in initial.items():
         params.add_row(name, fmt(value), fmt(final[name]))
     console.print(params)
@@ -278,3 +337,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("tutor: interrupted", file=sys.stderr)
+        return 130

@@ -72,14 +72,14 @@ def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes:
 
 def train_json(history: list[TrainStep], initial: dict[str, float], initial_loss: float) -> dict[str, Any]:
     params = history[-1].params_after if history else initial
-    return _clean(
-        {
-            "initial_loss": initial_loss,
-            "losses": [s.loss_after for s in history],
-            "params": params,
-            "initial_params": initial,
-        }
-    )
+    return train_json_from([s.loss_after for s in history], params, initial, initial_loss)
+
+
+def train_json_from(
+    losses: list[float], params: dict[str, float], initial: dict[str, float], initial_loss: float
+) -> dict[str, Any]:
+    """The ``train --json`` object from the losses and the final params alone."""
+    return _clean({"initial_loss": initial_loss, "losses": losses, "params": params, "initial_params": initial})
 
 
 # --- Rich tables -----------------------------------------------------------

@@ -266,3 +266,67 @@ def test_long_path_listings_print_as_plain_lines(tmp_path):
     assert "    x → n299" in out
     assert "    " + " → ".join(["x"] + [f"n{i}" for i in range(300)]) in out
     assert out[-1] == "sum = 300"
+
+
+def test_train_steps_have_a_documented_upper_bound():
+    from tutor.cli import MAX_TRAIN_STEPS
+
+    result = tutor("train", "tiny_net", "--steps", "1000000000")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"tutor: error: --steps must be between 0 and {MAX_TRAIN_STEPS:,}, got 1,000,000,000"
+    assert f"0 to {MAX_TRAIN_STEPS:,}" in tutor("train", "--help").stdout.replace("\n", " ").replace("  ", " ")
+    assert f"{MAX_TRAIN_STEPS:,}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_long_training_table_shows_every_kth_step_and_the_last():
+    result = tutor("train", "tiny_net", "--steps", "2500")
+    assert result.returncode == 0, result.stderr
+    assert "(every 3 steps)" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│") and "," in line.split("│")[1]]
+    steps = [int(line.split("│")[1].strip().replace(",", "")) for line in rows]
+    assert steps[-1] == 2_500
+    assert all(k % 3 == 0 for k in steps[:-1]) and len(steps) == 2500 // 3 - 333 + 1  # 1,002 … 2,499, 2,500
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+    data = json.loads(tutor("train", "tiny_net", "--steps", "2500", "--json").stdout)
+    assert len(data["losses"]) == 2500
+
+
+def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(monkeypatch):
+    import io
+
+    from tutor import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    now = [0.0]
+    fake = Terminal()
+    monkeypatch.setattr(cli.sys, "stderr", fake)
+    bar = cli._ProgressBar(1000, "training t", clock=lambda: now[0])
+    bar.update(10, 0.5)  # under half a second: nothing yet
+    assert fake.getvalue() == ""
+    now[0] = 1.0
+    bar.update(500, 0.25)
+    assert "training t [###############...............] 500/1,000  50%  loss 0.25" in fake.getvalue()
+    assert "1 s left" in fake.getvalue()
+    bar.close()
+    assert fake.getvalue().endswith("\r\x1b[K")
+    monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
+    assert not cli._ProgressBar(1000, "x").enabled
+
+
+def test_ctrl_c_during_training_exits_quietly():
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "train", "tiny_net", "--steps", "100000", "--json"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip() == "tutor: interrupted"
+    assert "Traceback" not in err

@@ -376,12 +376,15 @@ def train_step(
     return TrainStep(trace.output_value, loss_after, before, grads, after)
 
 
-def train(graph: Graph, values: dict[str, float], learning_rate: float, steps: int) -> list[TrainStep]:
-    """``steps`` gradient-descent steps from ``values`` (leaf overrides)."""
-    history: list[TrainStep] = []
+def training(graph: Graph, values: dict[str, float], learning_rate: float, steps: int):
+    """Yield ``steps`` gradient-descent steps from ``values`` one at a time (nothing kept)."""
     current = dict(values)
     for _ in range(steps):
         step = train_step(graph, current, learning_rate)
-        history.append(step)
         current.update(step.params_after)
-    return history
+        yield step
+
+
+def train(graph: Graph, values: dict[str, float], learning_rate: float, steps: int) -> list[TrainStep]:
+    """``steps`` gradient-descent steps from ``values`` (leaf overrides)."""
+    return list(training(graph, values, learning_rate, steps))
