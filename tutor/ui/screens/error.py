@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tutor.scenario import ScenarioError, load
-from tutor.ui.screens.watching import FileStamp
+from tutor.scenario import ScenarioError
+from tutor.ui.screens.watching import FileStamp, load_in_thread
 
 
 class ErrorScreen(Screen):
@@ -44,13 +44,21 @@ class ErrorScreen(Screen):
     def on_mount(self) -> None:
         self._timer = self.set_interval(0.3, self.check_file) if self.watch_path else None
 
-    def check_file(self) -> None:
-        """Try the watched file again whenever it changes."""
-        if not self.stamp.changed():
+    _loading = False
+
+    async def check_file(self) -> None:
+        """Try the watched file again whenever it changes (read in a worker thread)."""
+        if self._loading or not self.stamp.changed():
             return
+        self._loading = True
         try:
-            scenario = load(self.watch_path)
-        except ScenarioError as error:
+            scenario = await load_in_thread(self.watch_path)
+        finally:
+            self._loading = False
+        if not self.is_attached:
+            return
+        if isinstance(scenario, ScenarioError):
+            error = scenario
             self.error = error
             self.query_one("#error-location", Static).update(str(error))
             self.query_one("#error-hint", Static).update(f"hint: {error.hint}" if error.hint else "")
