@@ -1,4 +1,5 @@
-"""The command line: the app, and ``trace``, ``check``, ``train``, ``list``, ``new``, ``schema``.
+"""The command line: the app, and ``trace``, ``check``, ``train``, ``list``, ``new``, ``schema``,
+``serve``, ``export``.
 
 Argument parsing lives here; the work is done by the engine modules. Every
 scenario problem is printed as ``FILE:LINE:COL: error: message`` and turns
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 
 from rich.console import Console
@@ -20,18 +22,34 @@ from tutor.engine import analysis
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
 
-COMMANDS = ("trace", "check", "train", "list", "new", "schema")
+COMMANDS = ("trace", "check", "train", "list", "new", "schema", "serve", "export")
 MAX_TRAIN_STEPS = 100_000
 """Most steps ``train`` runs in one call (a tiny net takes about 20 s for that many)."""
+MAX_TRAIN_EPOCHS = 100_000
+"""Most epochs ``train --epochs`` runs in one call."""
 TRAIN_TABLE_ROWS = 1_000
 """Past this many steps, the loss table shows every k-th step (and the last)."""
 
 
+def prog_name() -> str:
+    """How the user ran us, for the commands we suggest: ``tutor``, or ``python -m tutor``."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if not name or name in ("__main__.py", "-c", "-m") or name.endswith(".py"):
+        return "python -m tutor"
+    return name
+
+
+def _version() -> str:
+    from tutor import __version__
+
+    return f"tutor {__version__}"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="tutor",
+        prog=prog_name(),
         description="Step through backpropagation on a computational graph.",
-        epilog="Run `python -m tutor list` to see the built-in scenarios.",
+        epilog=f"Run `{prog_name()} list` to see the built-in scenarios.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -43,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     trace.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode")
     trace.add_argument("--mode", choices=("forward", "paths"), help="forward-mode tangents or all paths for --wrt")
+    trace.add_argument("--row", type=int, metavar="K", help="use row K of the scenario's data (counting from 1)")
 
     check = sub.add_parser("check", help="validate scenario files")
     check.add_argument("files", nargs="+", metavar="FILE")
@@ -50,10 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="run gradient-descent steps on a scenario's params")
     train.add_argument("scenario")
     train.add_argument(
-        "--steps", type=int, default=1, metavar="N",
-        help=f"number of steps, 0 to {MAX_TRAIN_STEPS:,} (default 1); a progress bar shows on a terminal",
+        "--steps", type=int, metavar="N",
+        help=f"number of steps on the inputs' own values, 0 to {MAX_TRAIN_STEPS:,} (default 1); "
+        "a progress bar shows on a terminal",
+    )
+    train.add_argument(
+        "--epochs", type=int, metavar="N",
+        help=f"number of epochs over the scenario's data (one batch per step), 0 to {MAX_TRAIN_EPOCHS:,}"
     )
     train.add_argument("--lr", type=float, metavar="X", help="learning rate (default: the scenario's)")
+    train.add_argument(
+        "--batch-size", type=int, metavar="B", help="rows per step with --epochs (default: the scenario's, or all)"
+    )
     train.add_argument("--json", action="store_true")
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
 
@@ -63,7 +90,49 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("path", metavar="PATH")
 
     sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the tutor to web browsers: each tab gets its own lesson",
+        description="Serve the tutor to web browsers. Every browser tab runs its own lesson; "
+        "with no SCENARIO each tab starts at the scenario picker. Ctrl+C stops the server.",
+    )
+    serve.add_argument("scenario", nargs="?", help="a scenario file or a built-in name (default: the picker)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this "
+                       "machine only; 0.0.0.0 for every network address)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--url", metavar="URL", help="the address browsers reach the server at, when it differs "
+                       "from http://HOST:PORT (behind a proxy, say)")
+
+    export = sub.add_parser(
+        "export",
+        help="write a handout: the screen at a step (.svg, .html) or a worksheet (.md)",
+        description="Write the screen as the app draws it at a step (.svg, or .html showing it), or a "
+        "worksheet with forward and backward tables (.md).",
+    )
+    export.add_argument("scenario", help="a scenario file or a built-in name such as shopping")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.svg, FILE.html or FILE.md")
+    export.add_argument("--step", default="0", metavar="K", help="step to draw: 0 = start (default), end = last "
+                        "step; in forward and paths modes, the position in the mode's walk")
+    export.add_argument("--view", choices=("expanded", "groups"), help="the graph's view (default: the "
+                        "scenario's own)")
+    export.add_argument("--mode", default="step", choices=("step", "forward", "paths", "check", "train"),
+                        help="the mode shown (pictures only; default step)")
+    export.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode forward or paths (default: the first)")
+    export.add_argument("--size", default="100x32", metavar="COLSxROWS", help="screen size (default 100x32)")
+    export.add_argument("--theme", default="textual-dark", help="Textual theme of the picture (default "
+                        "textual-dark; textual-light prints well)")
+    export.add_argument("--blanks", action="store_true", help="worksheet: leave values and gradients blank, "
+                        "with the answers at the end")
     return parser
+
+
+def _command_help() -> list[tuple[str, str]]:
+    """Each command with its one-line help, as the command parser declares them."""
+    for action in _parser()._actions:  # noqa: SLF001 - argparse keeps subcommand help only here
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return [(choice.dest, choice.help or "") for choice in action._choices_actions]  # noqa: SLF001
+    return []
 
 
 class UsageError(Exception):
@@ -89,9 +158,20 @@ def _overrides(scenario: Scenario, pairs: list[str]) -> dict[str, float]:
     return values
 
 
+def _row(scenario: Scenario, k: int | None) -> dict[str, float]:
+    """The input values of data row ``k`` (1-based), or nothing without --row."""
+    if k is None:
+        return {}
+    if scenario.data is None:
+        raise UsageError(f"--row: {scenario.name} has no data: section")
+    if not 1 <= k <= len(scenario.data):
+        raise UsageError(f"--row must be between 1 and {len(scenario.data)} (the rows of {scenario.name})")
+    return scenario.data.row(k)
+
+
 def cmd_trace(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
-    overrides = _overrides(scenario, args.set)
+    overrides = {**_row(scenario, args.row), **_overrides(scenario, args.set)}
     trace = run(scenario.graph, overrides)
     tangents = routes = None
     if args.mode or args.wrt:
@@ -190,11 +270,15 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
     if not scenario.params:
         raise UsageError(f"{scenario.name} has no params to train (add a 'params:' section)")
-    if not 0 <= args.steps <= MAX_TRAIN_STEPS:
-        raise UsageError(f"--steps must be between 0 and {MAX_TRAIN_STEPS:,}, got {args.steps:,}")
     lr = scenario.learning_rate if args.lr is None else args.lr
     if not (math.isfinite(lr) and lr > 0):
         raise UsageError("--lr must be a positive number")
+    if args.epochs is not None or args.batch_size is not None:
+        return _train_epochs(args, scenario, lr, console)
+    if args.steps is None:
+        args.steps = 1
+    if not 0 <= args.steps <= MAX_TRAIN_STEPS:
+        raise UsageError(f"--steps must be between 0 and {MAX_TRAIN_STEPS:,}, got {args.steps:,}")
     overrides = _overrides(scenario, args.set)
     start = run(scenario.graph, overrides)
     initial = {p.name: start.values[p.index] for p in scenario.graph.params}
@@ -237,6 +321,41 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, console: Console) -> int:
+    """``train --epochs N``: batch gradient descent on the data set, with numpy."""
+    from tutor.teach.training import data_trainer, fit_of, rows_right
+
+    if args.steps is not None:
+        raise UsageError("--steps and --epochs do not go together: --epochs trains on the data set")
+    epochs = 1 if args.epochs is None else args.epochs
+    if epochs < 0:
+        raise UsageError("--epochs must be 0 or more")
+    if epochs > MAX_TRAIN_EPOCHS:
+        raise UsageError(f"--epochs must be between 0 and {MAX_TRAIN_EPOCHS:,}, got {epochs:,}")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise UsageError("--batch-size must be 1 or more")
+    trainer = data_trainer(scenario, _overrides(scenario, args.set), lr, args.batch_size)
+    bar = _ProgressBar(epochs, f"training {scenario.name}")
+    try:
+        for done in range(1, epochs + 1):
+            if trainer.stopped:
+                break
+            bar.update(done, trainer.epoch())
+    finally:
+        bar.close()
+    fit = fit_of(scenario)
+    right = rows_right(trainer, scenario, fit) if fit is not None and fit.classes else None
+    if args.json:
+        data = report.epochs_json(trainer, right)
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    for table in report.epochs_tables(scenario.name, scenario.output, trainer, right):
+        console.print(table)
+    if trainer.warning:
+        console.print(f"[yellow]warning:[/] {trainer.warning}")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
@@ -251,34 +370,42 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 
 
 def _app_parser() -> argparse.ArgumentParser:
+    prog = prog_name()
+    listing = "\n".join(f"  {name:<8}  {text}" for name, text in _command_help())
     parser = argparse.ArgumentParser(
-        prog="tutor",
-        usage=f"tutor [SCENARIO] [--watch] | tutor {{{','.join(COMMANDS)}}} ...",
+        prog=prog,
+        usage=f"{prog} [SCENARIO] [--watch] [--screenshots DIR] | {prog} COMMAND ... | {prog} --version",
         description="Step through backpropagation on a computational graph. "
         "With no SCENARIO, opens a scenario picker.",
-        epilog=f"Commands: {', '.join(COMMANDS)} (tutor COMMAND --help). "
-        "Run `python -m tutor list` to see the built-in scenarios.",
+        epilog=f"commands ({prog} COMMAND --help for each):\n{listing}\n\n"
+        f"Run `{prog} list` to see the built-in scenarios.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("scenario", nargs="?", help="a scenario file or a built-in name such as shopping")
     parser.add_argument(
         "--watch", action="store_true", help="reload the scenario file when it changes (for authors)"
     )
+    parser.add_argument(
+        "--screenshots", metavar="DIR", help="folder for the palette's Screenshot (default: the current folder)"
+    )
+    parser.add_argument("--version", action="version", version=_version())
     return parser
 
 
 def run_app(argv: list[str]) -> int:
-    """Open the Textual app (only on a real terminal)."""
+    """Open the Textual app: on a real terminal, or under a driver set in the environment (a browser tab)."""
     args = _app_parser().parse_args(argv)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    driver_set = bool(os.environ.get("TEXTUAL_DRIVER"))  # textual-serve sets its web driver here
+    if not driver_set and not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "tutor: the interactive tutor needs a terminal; for non-interactive output use "
-            "`python -m tutor trace SCENARIO` (add --json for JSON).",
+            f"`{prog_name()} trace SCENARIO` (add --json for JSON).",
             file=sys.stderr,
         )
         return 2
     from tutor.ui.app import run
 
-    run(args.scenario, watch=args.watch)
+    run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)
     return 0
 
 
@@ -296,7 +423,7 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(f"{path} already exists; not overwriting it") from None
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    print(f"wrote {path}; open it with: python -m tutor {path}")
+    print(f"wrote {path}; check it with: {prog_name()} check {path}; open it with: {prog_name()} {path}")
     return 0
 
 
@@ -307,15 +434,75 @@ def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    if not 0 < args.port < 65536:
+        raise UsageError("--port must be 1 to 65535")
+    title = "tutor"
+    if args.scenario:
+        title = resolve(args.scenario).title  # a bad file fails here, once, not in every tab
+    from tutor.ui.serve import serve
+
+    try:
+        serve(args.scenario, args.host, args.port, title=title, url=args.url)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, console: Console) -> int:
+    from pathlib import Path
+
+    out = Path(args.output)
+    kind = out.suffix.lower()
+    if kind not in (".svg", ".html", ".htm", ".md"):
+        raise UsageError(f"-o {out}: the file name must end in .svg, .html or .md")
+    scenario = resolve(args.scenario)
+    if kind == ".md":
+        from tutor.teach.worksheet import worksheet
+
+        if args.mode != "step":
+            raise UsageError("--mode is for pictures (.svg, .html); a worksheet covers the whole lesson")
+        text = worksheet(scenario, view=args.view, blanks=args.blanks)
+    else:
+        if args.blanks:
+            raise UsageError("--blanks is for worksheets (.md)")
+        step: int | str = args.step
+        if step != "end":
+            try:
+                step = int(step)
+            except ValueError:
+                raise UsageError(f"--step expects a number or 'end', got {args.step!r}") from None
+            if step < 0:
+                raise UsageError("--step must be 0 or more (or 'end')")
+        from tutor.ui import export
+
+        try:
+            size = export.parse_size(args.size)
+            spec = scenario.path if os.path.isfile(args.scenario) else args.scenario
+            shot = export.Shot(spec, step, args.view, args.mode, args.wrt, size, args.theme)
+            text = export.svg(shot)
+        except export.ExportError as exc:
+            raise UsageError(str(exc)) from None
+        if kind != ".svg":
+            text = export.html_page(text, f"{scenario.title}: step {step}")
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"wrote {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-V", "--version"):
+        print(_version())
+        return 0
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         return run_app(argv)
     parser = _parser()
     if argv[0] in ("-h", "--help"):
         _app_parser().print_help()
-        print()
-        parser.print_help()
         return 0
     args = parser.parse_args(argv)
     console = Console()
@@ -326,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         "list": cmd_list,
         "new": cmd_new,
         "schema": cmd_schema,
+        "serve": cmd_serve,
+        "export": cmd_export,
     }[args.command]
     try:
         return handler(args, console)

@@ -13,11 +13,10 @@ from __future__ import annotations
 import difflib
 import keyword
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from yaml.composer import Composer
@@ -41,7 +40,11 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
 from tutor.engine.graph import Graph
 from tutor.engine.ops import FUNCTIONS
+from tutor.scenario.files import NotReadable, read_limited
 from tutor.scenario.visible import quoted, visible
+
+if TYPE_CHECKING:
+    from tutor.scenario.data import DataSet
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest scenario file read, in bytes."""
@@ -50,7 +53,10 @@ MAX_NODES = 50_000
 MAX_YAML_DEPTH = 20
 """Deepest YAML nesting accepted; a scenario needs three levels."""
 
-KEYS = ("title", "description", "inputs", "params", "nodes", "output", "learning_rate", "notes", "view")
+KEYS = (
+    "title", "description", "inputs", "params", "network", "nodes", "output", "learning_rate", "notes", "view",
+    "layers", "data", "batch_size", "shuffle",
+)
 VIEWS = ("expanded", "groups")
 
 _NUMBER = re.compile(r"^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$")
@@ -97,6 +103,14 @@ class Scenario:
     view: str | None = None
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Where each name is defined: (line, col), 1-based."""
+    layers: tuple[tuple[str, ...], ...] | None = None
+    """Declared network layers (``network:`` or ``layers:``): input names, then each layer's neuron nodes."""
+    data: DataSet | None = None
+    """Rows to train on (``data:``); None when the scenario has no data set."""
+    batch_size: int | None = None
+    """Rows per training step; None means every row in one batch."""
+    shuffle: int | None = None
+    """Seed for shuffling the rows before each epoch; None keeps file order."""
 
     @property
     def leaves(self) -> dict[str, float]:
@@ -457,7 +471,7 @@ def _loads(data: bytes, path: str) -> Scenario:
             raise _at(path, key, f"unknown key {quoted(shown)}", hint)
         sections[key.value] = (key, value)
     for required in ("nodes", "output"):
-        if required not in sections:
+        if required not in sections and not (required == "nodes" and "network" in sections):
             # Reported at the top-level mapping: the end of the block mapping
             # lands on a trailing comment or blank line, or on an unrelated key.
             raise _at(
@@ -491,11 +505,20 @@ def _loads(data: bytes, path: str) -> Scenario:
             if len(graph) > MAX_NODES:
                 raise _at(path, key, f"scenario has more than {MAX_NODES:,} nodes", "make the graph smaller")
 
-    node_items = _mapping(sections["nodes"][1], path, "nodes", allow_empty=False)
-    if not node_items:
-        raise _at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b")
-    names = [_name(key, path, "nodes") for key, _ in node_items]
     expressions: dict[str, str] = {}
+    layers = None
+    if "network" in sections:
+        from tutor.scenario.network import build_network
+
+        expressions, layers = build_network(
+            sections["network"][1], path, graph, leaves["inputs"], leaves["params"], define, MAX_NODES
+        )
+    node_items = []
+    if "nodes" in sections:
+        node_items = _mapping(sections["nodes"][1], path, "nodes", allow_empty="network" in sections)
+        if not node_items and "network" not in sections:
+            raise _at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b")
+    names = [_name(key, path, "nodes") for key, _ in node_items]
     # Kept up to date as nodes are read (rebuilding them per node is quadratic).
     scope = {n: graph.index[n] for n in positions}
     later = set(names)
@@ -551,6 +574,21 @@ def _loads(data: bytes, path: str) -> Scenario:
         if view not in VIEWS:
             raise _at(path, node, f"view must be one of {', '.join(VIEWS)}, not {quoted(view)}", f"e.g. view: {VIEWS[0]}")
 
+    if "layers" in sections:
+        if layers is not None:
+            raise _at(path, sections["layers"][0], "a network: already declares its layers", "remove layers:")
+        layers = _declared_layers(sections["layers"][1], path, positions, graph)
+    data = batch_size = shuffle = None
+    if "data" in sections or "batch_size" in sections or "shuffle" in sections:
+        from tutor.scenario.data import parse_batch_size, parse_data, parse_shuffle
+
+        if "data" in sections:
+            data = parse_data(sections["data"][1], path, leaves["inputs"])
+        if "batch_size" in sections:
+            batch_size = parse_batch_size(sections["batch_size"][1], path)
+        if "shuffle" in sections:
+            shuffle = parse_shuffle(sections["shuffle"][1], path)
+
     return Scenario(
         path=path,
         name=stem,
@@ -565,7 +603,26 @@ def _loads(data: bytes, path: str) -> Scenario:
         notes=notes,
         view=view,
         positions=positions,
+        layers=layers,
+        data=data,
+        batch_size=batch_size,
+        shuffle=shuffle,
     )
+
+
+def _declared_layers(node: Node, path: str, positions: dict[str, tuple[int, int]], graph: Graph):
+    """``layers:`` of a hand-written net, each neuron checked to be activation(Σ w·x + b)."""
+    from tutor.engine.neurons import NotANeuron, from_layers
+    from tutor.scenario.network import parse_layers
+
+    layers = parse_layers(node, path, positions)
+    try:
+        from_layers(graph, layers)
+    except NotANeuron as exc:
+        items = [item for row in node.value for item in row.value]
+        where = next((item for item in items if normalize_name(str(item.value).strip()) == exc.name), node)
+        raise _at(path, where, exc.message, "a neuron is activation(w1 * x1 + ... + b), each w a param") from None
+    return layers
 
 
 def load(path: str | Path) -> Scenario:
@@ -575,45 +632,14 @@ def load(path: str | Path) -> Scenario:
     ends), and never more than ``MAX_BYTES`` + 1 bytes.
     """
     name = str(path)
-    too_large = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
     try:
-        if not stat.S_ISREG(os.stat(name).st_mode):
-            raise ScenarioError(name, 1, 1, _not_a_file(os.stat(name).st_mode), "give the path of a .yaml file")
-        # O_NONBLOCK: should a FIFO be put in place between the stat and the
-        # open, the open returns at once and fstat refuses it.
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        try:
-            mode = os.fstat(fd).st_mode
-            if not stat.S_ISREG(mode):
-                raise ScenarioError(name, 1, 1, _not_a_file(mode), "give the path of a .yaml file")
-            chunks: list[bytes] = []
-            size = 0
-            while size <= MAX_BYTES:
-                chunk = os.read(fd, MAX_BYTES + 1 - size)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-        finally:
-            os.close(fd)
-    except ScenarioError:
-        raise
-    except OSError as exc:
-        raise ScenarioError(name, 1, 1, f"cannot read file: {exc.strerror or exc}", "check the path") from None
-    except ValueError as exc:  # a NUL in the path
-        raise ScenarioError(name, 1, 1, f"cannot read file: {exc}", "check the path") from None
-    if size > MAX_BYTES:
-        raise ScenarioError(name, 1, 1, too_large, "split the scenario")
-    return loads(b"".join(chunks), name)
-
-
-def _not_a_file(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "is a directory, not a scenario file"
-    if stat.S_ISFIFO(mode):
-        return "is a FIFO (named pipe), not a regular file"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device, not a regular file"
-    if stat.S_ISSOCK(mode):
-        return "is a socket, not a regular file"
-    return "is not a regular file"
+        data = read_limited(name, MAX_BYTES)
+    except NotReadable as exc:
+        message = str(exc)
+        if message == "is a directory":
+            message = "is a directory, not a scenario file"
+        hint = "check the path" if message.startswith("cannot read") else "give the path of a .yaml file"
+        raise ScenarioError(name, 1, 1, message, hint) from None
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(name, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "split the scenario")
+    return loads(data, name)
