@@ -37,6 +37,11 @@ def normalize_name(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
+def _cut(name: str, limit: int = 60) -> str:
+    """A name as quoted in a message: at most ``limit`` characters."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 @dataclass(slots=True)
 class _Leaf:
     index: int
@@ -166,9 +171,9 @@ class _Parser:
             )
         import difflib
 
-        close = difflib.get_close_matches(name, list(self.scope), n=1)
+        close = difflib.get_close_matches(name, list(self.scope), n=1) if len(name) < 100 else []
         hint = f"did you mean '{close[0]}'?" if close else "define it under inputs, params or nodes"
-        raise self.error(node, f"unknown name '{name}'", hint)
+        raise self.error(node, f"unknown name '{_cut(name)}'", hint)
 
     def call(self, node: ast.Call, depth: int):
         if not isinstance(node.func, ast.Name):
@@ -179,7 +184,7 @@ class _Parser:
         fname = node.func.id
         if fname not in FUNCTIONS:
             raise self.error(
-                node, f"unknown function '{fname}'", "available functions: " + ", ".join(FUNCTIONS)
+                node, f"unknown function '{_cut(fname)}'", "available functions: " + ", ".join(FUNCTIONS)
             )
         if node.keywords:
             raise self.error(

@@ -69,13 +69,13 @@ class ScenarioError(Exception):
         # Names and values quoted from the file are made visible here, so a
         # message is always one printable line (no newline, escape sequence,
         # bidi override or lone surrogate reaches the terminal).
-        message = visible(message)
+        message = visible(message, 400)
         super().__init__(message)
         self.path = str(path)
         self.line = line
         self.col = col
         self.message = message
-        self.hint = visible(hint)
+        self.hint = visible(hint, 400)
 
     def __str__(self) -> str:
         return f"{visible(self.path)}:{self.line}:{self.col}: error: {self.message}"
@@ -126,7 +126,7 @@ class Scenario:
 
 
 class _Loader(Composer, _Parser, Resolver):
-    """Composes nodes only, refusing anchors, aliases and deep nesting.
+    """Composes nodes only, refusing anchors, aliases, tags and deep nesting.
 
     Events come from libyaml when it is installed (PyYAML's own parser
     otherwise); composing them into nodes, with the checks below, is done
@@ -150,6 +150,15 @@ class _Loader(Composer, _Parser, Resolver):
                 mark.column + 1,
                 "YAML anchors and aliases (& and *) are not allowed",
                 "write each value out in full",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise ScenarioError(
+                self._path,
+                mark.line + 1,
+                mark.column + 1,
+                f"YAML tags ({visible(tag.replace('tag:yaml.org,2002:', '!!'), 60)}) are not allowed",
+                "write the value plainly; a scenario holds only numbers, names and text",
             )
         self._depth += 1
         if self._depth > MAX_YAML_DEPTH:
@@ -546,7 +555,7 @@ def _loads(data: bytes, path: str) -> Scenario:
     out_key, out_node = sections["output"]
     output = _text(out_node, path, "output").strip()
     if normalize_name(output) not in positions:
-        close = difflib.get_close_matches(output[:100], list(positions), n=1) if len(positions) < 2000 else []
+        close = difflib.get_close_matches(output[:100], list(positions), n=1)
         hint = f"did you mean {quoted(close[0])}?" if close else "output names one of the nodes"
         raise _at(path, out_node, f"output {quoted(output)} is not defined", hint)
     output = normalize_name(output)
