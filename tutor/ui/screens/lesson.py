@@ -270,6 +270,8 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys meant for the answer box go to it while it has focus."""
+        if not self.query(GraphView):  # keys typed ahead reach a screen still mounting or already leaving
+            return False
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
