@@ -140,3 +140,25 @@ def test_edit_warns_before_an_overflow_and_never_shows_inf_arithmetic(drive) -> 
         await pilot.press("escape")
 
     drive("shopping", body)
+
+
+# -- the error screen shows any name on one line -----------------------------------------
+
+
+def test_error_screen_shows_surrogates_and_escapes_visibly(drive, tmp_path) -> None:
+    from tutor.ui.screens.error import ErrorScreen
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('inputs:\n  a: 1\nnodes:\n  "\\x1b[2J\\u202e": a\noutput: a\n', encoding="utf-8")
+
+    async def body(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ErrorScreen)
+        text = str(screen.query_one("#error-location").render())
+        assert text == rf"{bad}:4:3: error: a control character \x1b (U+001B) is not allowed in '\x1b[2J\u202e'"
+        pilot.app.open_scenario(str(tmp_path / "missing\udcff.yaml"))
+        await pilot.pause()
+        text = str(pilot.app.screen.query_one("#error-location").render())
+        assert text.endswith(r"missing\udcff.yaml:1:1: error: no such file or built-in scenario")
+
+    drive(str(bad), body)

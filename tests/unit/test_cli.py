@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -387,3 +388,16 @@ def test_trace_row_uses_that_rows_inputs():
     assert (plain["values"]["x1"], plain["values"]["x2"]) == (0, 1)
     override = json.loads(tutor("trace", "xor", "--row", "4", "--set", "x1=0.5", "--json").stdout)
     assert override["values"]["x1"] == 0.5 and override["values"]["x2"] == 1
+
+
+def test_a_file_name_that_is_not_utf8_prints_escaped(tmp_path):
+    """argv holds lone surrogates for such bytes; the message shows them escaped instead of crashing."""
+    name = os.fsencode(tmp_path) + b"/\xff\x1b.yaml"
+    for command in (b"check", b"trace"):
+        result = subprocess.run(
+            [sys.executable, "-m", "tutor", command, name], cwd=ROOT, capture_output=True, timeout=60
+        )
+        out = (result.stdout + result.stderr).decode("utf-8")
+        assert result.returncode == 1, out
+        assert "Traceback" not in out
+        assert "\\udcff\\x1b.yaml:1:1: error:" in out

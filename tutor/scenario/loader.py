@@ -14,6 +14,7 @@ import difflib
 import keyword
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -125,6 +126,12 @@ class Scenario:
 # --- YAML composition with the safety checks -----------------------------
 
 
+_WILDCARD = tuple(Resolver.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {
+    first: tuple(resolvers) + _WILDCARD for first, resolvers in Resolver.yaml_implicit_resolvers.items() if first is not None
+}
+
+
 class _Loader(Composer, _Parser, Resolver):
     """Composes nodes only, refusing anchors, aliases, tags and deep nesting.
 
@@ -139,6 +146,15 @@ class _Loader(Composer, _Parser, Resolver):
         Resolver.__init__(self)
         self._path = path
         self._depth = 0
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        """PyYAML's implicit tag resolution for scalars, without rebuilding its lists for each one."""
+        if kind is ScalarNode and implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                if regexp.match(value):
+                    return tag
+            return _STR
+        return Resolver.resolve(self, kind, value, implicit)
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         event = self.peek_event()
@@ -432,7 +448,10 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
     # A str may hold lone surrogates: they reach the UTF-8 check below as bytes.
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     try:
-        return _loads(data, path)
+        with warnings.catch_warnings():
+            # Once for every expression of the file (see expr.parse's quiet=).
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return _loads(data, path)
     except ScenarioError as error:
         _clamp(error, data)
         raise
@@ -538,7 +557,7 @@ def _loads(data: bytes, path: str) -> Scenario:
             raise _at(path, value, f"node {quoted(name)} needs an expression", "e.g. total: a + b")
         text = value.value
         try:
-            tree = parse(text, scope, later, own_name=name)
+            tree = parse(text, scope, later, own_name=name, quiet=False)
         except ExprError as exc:
             offset = 0 if "\n" in text else exc.offset
             line, col = _scalar_position(decoded, value, offset)
