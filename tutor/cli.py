@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from tutor import report
+from tutor.progress import ProgressBar
 from tutor.engine import analysis
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
@@ -116,7 +117,9 @@ def _parser() -> argparse.ArgumentParser:
                         "step; in forward and paths modes, the position in the mode's walk")
     export.add_argument("--view", choices=("expanded", "groups"), help="the graph's view (default: the "
                         "scenario's own)")
-    export.add_argument("--mode", default="step", choices=("step", "forward", "paths", "check", "train"),
+    from tutor.teach.modes import PICTURED
+
+    export.add_argument("--mode", default="step", choices=PICTURED,
                         help="the mode shown (pictures only; default step)")
     export.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode forward or paths (default: the first)")
     export.add_argument("--size", default="100x32", metavar="COLSxROWS", help="screen size (default 100x32)")
@@ -226,46 +229,6 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     return 1 if failed else 0
 
 
-class _ProgressBar:
-    """A one-line progress bar on stderr, only when stderr is a terminal and the run is long."""
-
-    def __init__(self, total: int, label: str, clock=None) -> None:
-        import time
-
-        self.total = total
-        self.label = label
-        self.clock = clock or time.monotonic
-        self.start = self.clock()
-        self.last = 0.0
-        self.enabled = total > 0 and sys.stderr.isatty()
-        self.shown = False
-
-    def update(self, done: int, loss: float) -> None:
-        if not self.enabled:
-            return
-        now = self.clock()
-        if now - self.last < 0.1 or (not self.shown and now - self.start < 0.5):
-            return
-        self.last = now
-        self.shown = True
-        from tutor.engine.numbers import fmt
-
-        fraction = done / self.total
-        filled = int(fraction * 30)
-        rate = done / max(now - self.start, 1e-9)
-        left = (self.total - done) / rate if rate > 0 else 0.0
-        sys.stderr.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} "
-            f"{fraction:4.0%}  loss {fmt(loss, 4)}  {left:4.0f} s left \x1b[K"
-        )
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-
-
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
     if not scenario.params:
@@ -285,7 +248,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     # Only the losses and the last step are kept: memory does not grow with the params × steps.
     losses: list[float] = []
     last = None
-    bar = _ProgressBar(args.steps, f"training {scenario.name}")
+    bar = ProgressBar(args.steps, f"training {scenario.name}")
     try:
         for last in analysis.training(scenario.graph, overrides, lr, args.steps):
             losses.append(last.loss_after)
@@ -335,7 +298,7 @@ def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, conso
     if args.batch_size is not None and args.batch_size < 1:
         raise UsageError("--batch-size must be 1 or more")
     trainer = data_trainer(scenario, _overrides(scenario, args.set), lr, args.batch_size)
-    bar = _ProgressBar(epochs, f"training {scenario.name}")
+    bar = ProgressBar(epochs, f"training {scenario.name}")
     try:
         for done in range(1, epochs + 1):
             if trainer.stopped:
@@ -403,6 +366,12 @@ def run_app(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    if driver_set and not sys.stdin.isatty():
+        # Served to a browser: the server ends this lesson when it stops, so a Ctrl+C
+        # meant for the server (it reaches the whole process group) must not kill it first.
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     from tutor.ui.app import run
 
     run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)

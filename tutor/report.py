@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.markup import escape
 
 from tutor.engine.batch import Trainer
-from tutor.engine.analysis import NumericRow, Path, TangentStep, TrainStep, path_sum
+from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep, path_sum
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
 from tutor.engine.trace import Trace
@@ -63,7 +63,7 @@ def trace_json(scenario: Scenario, trace: Trace) -> dict[str, Any]:
     )
 
 
-def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Path] | None) -> dict[str, Any]:
+def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Route] | None) -> dict[str, Any]:
     if tangents is not None:
         data["forward_mode"] = _clean([asdict(t) for t in tangents])
     if routes is not None:
@@ -157,7 +157,7 @@ def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
     return table
 
 
-def paths_table(leaf: str, routes: list[Path]) -> Table:
+def paths_table(leaf: str, routes: list[Route]) -> Table:
     table = Table(title=f"Paths from {leaf} to the output", title_justify="left")
     table.add_column("path")
     table.add_column("edge derivatives")
@@ -172,7 +172,7 @@ PATHS_TABLE_LIMIT = 2_000
 """Past this many nodes over all paths, paths print as plain lines (a wrapped table costs ~15 µs a node)."""
 
 
-def paths_text(leaf: str, routes: list[Path]) -> str:
+def paths_text(leaf: str, routes: list[Route]) -> str:
     """Paths as plain lines, for long listings: product and edge derivatives, then the route."""
     out = [f"Paths from {leaf} to the output ({len(routes):,}): product = edge derivatives, then the path"]
     for route in routes:

@@ -11,8 +11,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tutor.ui.screens.edit import EditScreen
-from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.dialogs.edit import EditScreen
+from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
 from tutor.ui.theme import graph_styles, text_styles
 

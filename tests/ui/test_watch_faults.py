@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tutor.ui.screens.error import ErrorScreen
-from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.screens.lesson_screen import LessonScreen
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 

@@ -286,7 +286,7 @@ def test_paths_sum_gives_nan_with_a_warning_when_inf_meets_minus_inf():
     value, warning = analysis.path_sum(routes)
     assert math.isnan(value) and "+inf and -inf" in warning
     assert analysis.path_sum([]) == (0.0, "")
-    huge = [analysis.Path(("x", "y"), (1e308,), 1e308)] * 3
+    huge = [analysis.Route(("x", "y"), (1e308,), 1e308)] * 3
     assert analysis.path_sum(huge) == (math.inf, "the result is not a finite number")
 
 

@@ -295,7 +295,7 @@ def test_long_training_table_shows_every_kth_step_and_the_last():
 def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(monkeypatch):
     import io
 
-    from tutor import cli
+    from tutor import progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -303,8 +303,8 @@ def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(monkeypatch):
 
     now = [0.0]
     fake = Terminal()
-    monkeypatch.setattr(cli.sys, "stderr", fake)
-    bar = cli._ProgressBar(1000, "training t", clock=lambda: now[0])
+    monkeypatch.setattr(progress.sys, "stderr", fake)
+    bar = progress.ProgressBar(1000, "training t", clock=lambda: now[0])
     bar.update(10, 0.5)  # under half a second: nothing yet
     assert fake.getvalue() == ""
     now[0] = 1.0
@@ -313,8 +313,8 @@ def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(monkeypatch):
     assert "1 s left" in fake.getvalue()
     bar.close()
     assert fake.getvalue().endswith("\r\x1b[K")
-    monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
-    assert not cli._ProgressBar(1000, "x").enabled
+    monkeypatch.setattr(progress.sys, "stderr", io.StringIO())
+    assert not progress.ProgressBar(1000, "x").enabled
 
 
 def test_ctrl_c_during_training_exits_quietly():

@@ -228,7 +228,7 @@ class TooManyPaths(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Path:
+class Route:
     """One route from a leaf to the output: its nodes, edge derivatives and their product."""
 
     nodes: tuple[str, ...]
@@ -246,7 +246,7 @@ def _count_text(count: int) -> str:
     return f"about {10 ** (log10 - exponent):.1f}e{exponent}"
 
 
-def path_sum(routes: list[Path] | tuple[Path, ...]) -> tuple[float, str]:
+def path_sum(routes: list[Route] | tuple[Route, ...]) -> tuple[float, str]:
     """The sum of the paths' products, and why it is not finite (or "")."""
     products = [r.product for r in routes]
     value = total(products)
@@ -263,7 +263,7 @@ def count_paths(graph: Graph, leaf: str) -> int:
     return counts[graph.output] if graph.output >= source else 0
 
 
-def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path]:
+def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Route]:
     """Every path from ``leaf`` to the output; raises TooManyPaths past ``limit``."""
     total = count_paths(graph, leaf)
     if total > limit:
@@ -273,7 +273,7 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path
     reaches[source] = True
     for node in graph.nodes[source + 1 :]:
         reaches[node.index] = any(reaches[i] for i in node.inputs)
-    found: list[Path] = []
+    found: list[Route] = []
     # Walk backwards from the output, following only edges that reach the
     # leaf. A stack entry is (node, link, local) where ``link`` is the entry
     # it was reached from: a path is read off its links once, when the walk
@@ -293,7 +293,7 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path
                 nodes.append(nxt)
                 factors.append(d)
                 product *= d
-            found.append(Path(tuple(graph.nodes[i].name for i in nodes), tuple(factors), product))
+            found.append(Route(tuple(graph.nodes[i].name for i in nodes), tuple(factors), product))
             continue
         node = graph.nodes[index]
         if node.kind != "op":

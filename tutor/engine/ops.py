@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Callable
+
+from tutor.engine.array_ops import ARRAYS, ArrayDerivative, ArrayForward
 
 INF = math.inf
 NAN = math.nan
@@ -24,10 +26,6 @@ NAN = math.nan
 # and the op's constant parameter (only `powc` uses it).
 Derivative = Callable[[tuple[float, ...], float, float], float]
 Formula = Callable[[tuple[str, ...], str, float], str]
-# The array versions take the same arguments as numpy arrays (one entry per
-# data row) and return arrays; used by the batch engine (tutor.engine.batch).
-ArrayForward = Callable[[tuple[Any, ...], float], Any]
-ArrayDerivative = Callable[[tuple[Any, ...], Any, float], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +48,8 @@ class Op:
     """Short label drawn on the op's graph box, e.g. ``×``."""
     trouble: str = ""
     """What non-finite output usually means for this op."""
+    function: bool = False
+    """Written as a call in expressions (``exp(x)``, ``max(a, b)``); the others come from operators."""
     array_forward: ArrayForward | None = None
     """The forward function over numpy arrays (all rows of a batch at once)."""
     array_derivatives: tuple[ArrayDerivative, ...] = ()
@@ -266,6 +266,7 @@ _register(
 _register(
     Op(
         name="exp",
+        function=True,
         arity=1,
         forward=lambda v, n: _exp(v[0]),
         # d(e^x)/dx = e^x = y
@@ -280,6 +281,7 @@ _register(
 _register(
     Op(
         name="log",
+        function=True,
         arity=1,
         forward=lambda v, n: _log(v[0]),
         # d(ln x)/dx = 1/x
@@ -332,6 +334,7 @@ _register(
 _register(
     Op(
         name="sigmoid",
+        function=True,
         arity=1,
         forward=lambda v, n: _sigmoid(v[0]),
         # dσ(x)/dx = σ(x)(1 - σ(x)) = y(1 - y)
@@ -345,6 +348,7 @@ _register(
 _register(
     Op(
         name="tanh",
+        function=True,
         arity=1,
         forward=lambda v, n: math.tanh(v[0]),
         # d tanh(x)/dx = 1 - tanh²(x) = 1 - y²
@@ -358,6 +362,7 @@ _register(
 _register(
     Op(
         name="relu",
+        function=True,
         arity=1,
         forward=lambda v, n: v[0] if v[0] > 0 or math.isnan(v[0]) else 0.0,
         # d max(0, x)/dx = 1 if x > 0 else 0: the gate is open or closed
@@ -371,6 +376,7 @@ _register(
 _register(
     Op(
         name="max",
+        function=True,
         arity=2,
         forward=lambda v, n: v[0] if v[0] >= v[1] or math.isnan(v[0]) else v[1],
         # d max(x, y)/dx = 1 if x >= y else 0 (ties go to the first input)
@@ -390,6 +396,7 @@ _register(
 _register(
     Op(
         name="min",
+        function=True,
         arity=2,
         forward=lambda v, n: v[0] if v[0] <= v[1] or math.isnan(v[0]) else v[1],
         # d min(x, y)/dx = 1 if x <= y else 0 (ties go to the first input)
@@ -421,78 +428,9 @@ _register(
 )
 
 
-# --- array versions, for the batch engine -----------------------------------
-#
-# The same forward functions and local derivatives over numpy arrays: one
-# entry per data row. They follow the scalar versions exactly (the tests
-# compare them row by row); numpy gives inf or nan where the scalar helpers
-# do, and the batch engine silences numpy's warnings and reports non-finite
-# results itself.
+# --- array versions, for the batch engine (kept in array_ops) -----------------
 
-
-class _LazyNumpy:
-    """numpy, imported on first use: the app starts without paying for it."""
-
-    def __getattr__(self, name: str) -> Any:
-        import numpy
-
-        globals()["np"] = numpy
-        return getattr(numpy, name)
-
-
-np: Any = _LazyNumpy()
-
-
-def _array_sigmoid(x: Any) -> Any:
-    # exp(-|x|) never overflows; the two branches match the scalar _sigmoid.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _array_pow(a: Any, b: Any) -> Any:
-    # A negative base to a fractional power is nan, as in the scalar _pow.
-    return np.power(np.asarray(a, dtype=float), b)
-
-
-def _array_power_rule(x: Any, n: Any) -> Any:
-    """n·xⁿ⁻¹, 0 where n = 0 (as the scalar _power_rule: x⁰ is constant, even at x = 0)."""
-    return np.where(np.asarray(n) == 0, 0.0, n * _array_pow(x, n - 1))
-
-
-def _array_exponent_rule(x: Any, y: Any, out: Any) -> Any:
-    """xʸ·ln x, 0 where x = 0 and y > 0 (as the scalar _exponent_rule)."""
-    return np.where((np.asarray(x) == 0) & (np.asarray(y) > 0), 0.0, out * np.log(x))
-
-
-def _gate(condition: Any, nan_from: Any) -> Any:
-    """1.0 where ``condition`` holds, else 0.0; nan where ``nan_from`` is nan."""
-    return np.where(np.isnan(nan_from), np.nan, np.where(condition, 1.0, 0.0))
-
-
-_ARRAYS: dict[str, tuple[ArrayForward, tuple[ArrayDerivative, ...]]] = {
-    "add": (lambda v, n: v[0] + v[1], (lambda v, o, n: 1.0, lambda v, o, n: 1.0)),
-    "sub": (lambda v, n: v[0] - v[1], (lambda v, o, n: 1.0, lambda v, o, n: -1.0)),
-    "mul": (lambda v, n: v[0] * v[1], (lambda v, o, n: v[1], lambda v, o, n: v[0])),
-    "div": (lambda v, n: np.divide(v[0], v[1]),
-            (lambda v, o, n: np.divide(1.0, v[1]), lambda v, o, n: -np.divide(v[0], v[1] * v[1]))),
-    "neg": (lambda v, n: -v[0], (lambda v, o, n: -1.0,)),
-    "reciprocal": (lambda v, n: np.divide(1.0, v[0]), (lambda v, o, n: -(o * o),)),
-    "exp": (lambda v, n: np.exp(v[0]), (lambda v, o, n: o,)),
-    "log": (lambda v, n: np.log(v[0]), (lambda v, o, n: np.divide(1.0, v[0]),)),
-    "powc": (lambda v, n: _array_pow(v[0], n), (lambda v, o, n: _array_power_rule(v[0], n),)),
-    "pow": (lambda v, n: _array_pow(v[0], v[1]),
-            (lambda v, o, n: _array_power_rule(v[0], v[1]), lambda v, o, n: _array_exponent_rule(v[0], v[1], o))),
-    "sigmoid": (lambda v, n: _array_sigmoid(v[0]), (lambda v, o, n: o * (1.0 - o),)),
-    "tanh": (lambda v, n: np.tanh(v[0]), (lambda v, o, n: 1.0 - o * o,)),
-    "relu": (lambda v, n: np.where((v[0] > 0) | np.isnan(v[0]), v[0], 0.0),
-             (lambda v, o, n: _gate(v[0] > 0, v[0]),)),
-    "max": (lambda v, n: np.where((v[0] >= v[1]) | np.isnan(v[0]), v[0], v[1]),
-            (lambda v, o, n: np.where(v[0] >= v[1], 1.0, 0.0), lambda v, o, n: np.where(v[0] >= v[1], 0.0, 1.0))),
-    "min": (lambda v, n: np.where((v[0] <= v[1]) | np.isnan(v[0]), v[0], v[1]),
-            (lambda v, o, n: np.where(v[0] <= v[1], 1.0, 0.0), lambda v, o, n: np.where(v[0] <= v[1], 0.0, 1.0))),
-    "identity": (lambda v, n: v[0], (lambda v, o, n: 1.0,)),
-}
-for _name, (_forward, _derivatives) in _ARRAYS.items():
+for _name, (_forward, _derivatives) in ARRAYS.items():
     OPS[_name] = replace(OPS[_name], array_forward=_forward, array_derivatives=_derivatives)
 
 
@@ -503,15 +441,7 @@ def symbol(op: str, param: float = 0.0) -> str:
     return OPS[op].symbol
 
 
-FUNCTIONS: dict[str, str] = {
-    "exp": "exp",
-    "log": "log",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "relu": "relu",
-    "max": "max",
-    "min": "min",
-}
+FUNCTIONS: dict[str, str] = {op.name: op.name for op in OPS.values() if op.function}
 """Function names allowed in expressions, mapped to the op they build."""
 
 

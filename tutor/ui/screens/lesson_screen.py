@@ -1,0 +1,468 @@
+"""The lesson screen: graph, progress, step panel and values table.
+
+Stepping only moves the position k; every number on screen is read from the
+lesson's step records for k, so stepping back restores the earlier screen.
+What the keys do and what is shown is decided by the current mode
+(``tutor.teach.modes``); this screen passes keys on and draws what the mode
+describes.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+
+from tutor.engine.numbers import fmt
+from tutor.scenario import Scenario, ScenarioError
+from tutor.teach.explain import edit_lines
+from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
+from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
+from tutor.ui.file_watch import FileWatch
+from tutor.teach.edit_check import edit_warning
+from tutor.ui.dialogs.edit import EditScreen
+from tutor.ui.dialogs.help import HelpScreen
+from tutor.ui.widgets.graph_view import GraphView
+from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
+from tutor.ui.widgets.progress import Progress
+from tutor.ui.widgets.step_panel import StepPanel
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 18
+RUN_CHUNK = 5
+"""Repeated mode actions (T) run this many per frame, so the bar moves and keys stay live."""
+
+
+def mode_bindings() -> list[Binding]:
+    """A key per mode, then each mode's own keys, in the registry's order."""
+    bindings = [
+        Binding(mode.key, f"mode({mode.name!r})", mode.description, show=mode.show_key, tooltip=mode.tooltip)
+        for mode in MODES
+    ]
+    for mode in MODES:
+        for key in mode.keys:
+            action = f"mode_key({mode.name!r}, {key.action!r}, {key.repeat})"
+            bindings.append(Binding(key.key, action, key.description, show=False, tooltip=key.tooltip))
+    return bindings
+
+
+class LessonScreen(Screen):
+    """Step forward and backward through one scenario's graph."""
+
+    BINDINGS = [
+        Binding("right,l,space", "next", "Next", key_display="→", priority=True, tooltip="Next step"),
+        Binding("left,h", "previous", "Back", key_display="←", priority=True, tooltip="Previous step"),
+        Binding("home", "start", "Start", show=False, priority=True, tooltip="Go to the first step"),
+        Binding("f", "forward_end", "End fwd", show=False, tooltip="Go to the end of the forward pass"),
+        Binding("end", "end", "End", show=False, priority=True, tooltip="Go to the last step"),
+        Binding("r", "reset", "Reset", show=False, tooltip="Back to step 0 with the file's values"),
+        Binding("g", "toggle_groups", "Groups", tooltip="Collapse or expand named groups"),
+        Binding("tab,down,j", "select_next", "Select", show=False, priority=True, tooltip="Select the next node"),
+        Binding("shift+tab,up,k", "select_previous", "Select prev", show=False, priority=True,
+                tooltip="Select the previous node"),
+        Binding("e", "edit", "Edit", tooltip="Edit the selected input's value"),
+        Binding("v", "values", "Values", tooltip="Show or hide the values table"),
+        *mode_bindings(),
+        Binding("question_mark", "help", "Help", tooltip="List every key"),
+        Binding("escape", "back", "Scenarios", show=False, tooltip="Back to the scenario list"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
+    ]
+
+    def __init__(self, scenario: Scenario, watch: str | None = None) -> None:
+        super().__init__()
+        self.place = Place(Lesson(scenario, view=default_view(scenario)))
+        self.modes: dict[str, Mode] = make_modes(self.place)
+        self.mode: Mode = self.modes[MODES[0].name]
+        self.running = False
+        """True while a repeated mode action (T) is under way."""
+        self.file_watch = FileWatch(watch, self.reload)
+        self._filled: dict[str, int] = {}
+        """Mode widget id -> the mode revision last copied into it."""
+
+    # -- what the tests and the other screens read ------------------------------
+
+    @property
+    def lesson(self) -> Lesson:
+        return self.place.lesson
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.place.scenario
+
+    @property
+    def k(self) -> int:
+        return self.place.k
+
+    @property
+    def selected(self) -> str | None:
+        return self.place.selected
+
+    @selected.setter
+    def selected(self, key: str | None) -> None:
+        self.place.selected = key
+
+    # -- layout ------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="main"):
+            yield Static(self._title(), id="title")
+            yield Progress(id="progress")
+            with Horizontal(id="body"):
+                yield GraphView(id="graph")
+            with VerticalScroll(id="panel-box"):
+                yield StepPanel(id="panel")
+        yield Static(
+            f"Window too small.\nThe tutor needs at least {MIN_WIDTH}×{MIN_HEIGHT} cells.\nEnlarge the terminal.",
+            id="too-small",
+        )
+        yield Footer()
+
+    def widget_for(self, widget_id: str) -> Widget:
+        """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed.
+
+        Startup stays as fast as a bare app: hidden widgets still cost
+        styling and layout, so they are not built until asked for.
+        """
+        found = self.query(f"#{widget_id}")
+        if found:
+            return found.first()
+        if widget_id == "values":
+            from textual.widgets import DataTable
+
+            widget = DataTable(id="values", cursor_type="row", zebra_stripes=True)
+            widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
+            self.query_one("#body").mount(widget)
+            return widget
+        if widget_id == "watch-error":
+            widget = Static(id="watch-error", markup=False)
+            self.query_one("#main").mount(widget, after="#title")
+            return widget
+        if widget_id == "run-progress":
+            from textual.widgets import ProgressBar
+
+            widget = ProgressBar(id="run-progress", show_eta=False)
+        else:
+            owner = next(m for m in self.modes.values() if m.widget and m.widget.id == widget_id)
+            widget = build_mode_widget(owner)
+        self.query_one("#main").mount(widget)
+        return widget
+
+    def has_widget(self, widget_id: str) -> bool:
+        return bool(self.query(f"#{widget_id}"))
+
+    def _title(self) -> Text:
+        s = self.scenario
+        return Text(f" {s.title}  ·  {s.name}  ·  output: {s.output}")  # plain text: a title may hold "[/]"
+
+    def on_mount(self) -> None:
+        self.file_watch.start(self)
+        self.query_one(GraphView).set_lesson(self.lesson)
+        self.refresh_view()
+        self.query_one(GraphView).focus()
+
+    def on_resize(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        self.set_class(small, "too-small")
+        self.call_after_refresh(self._refresh_progress)
+
+    # -- drawing -------------------------------------------------------------
+
+    def _refresh_progress(self) -> None:
+        progress = self.query_one(Progress)
+        own = self.mode.progress()
+        if own is None:
+            progress.show(self.lesson, self.k, self.mode.label)
+        else:
+            progress.show_mode(own.label, own.detail, own.done, own.total)
+
+    def refresh_view(self, scroll: bool = True) -> None:
+        """Redraw graph, progress and panel for the current mode and position."""
+        graph = self.query_one(GraphView)
+        if graph.lesson is not self.lesson:
+            # New values, view or file; the graph re-lays out only if its shape changed.
+            graph.set_lesson(self.lesson)
+        view = self.mode.view()
+        graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges, scroll=scroll)
+        self._refresh_progress()
+        self.query_one(StepPanel).show(view.lines + self.place.edit_note)
+        self._refresh_table()
+
+    def _sync_mode_widgets(self) -> None:
+        """Show the current mode's widget (with fresh contents) and hide every other mode's."""
+        mode = self.mode
+        for other in self.modes.values():
+            if other.widget and other is not mode and self.has_widget(other.widget.id):
+                self._hide(self.widget_for(other.widget.id))
+        if mode.widget is None:
+            return
+        if not mode.widget_shown():
+            if self.has_widget(mode.widget.id):
+                self._hide(self.widget_for(mode.widget.id))
+            return
+        widget = self.widget_for(mode.widget.id)
+        widget.display = True
+        if self._filled.get(mode.widget.id) != mode.revision:
+            self._filled[mode.widget.id] = mode.revision
+            fill_mode_widget(widget, mode, self.size.width)
+            if isinstance(widget, Input):
+                self.call_after_refresh(widget.focus)
+
+    def _hide(self, widget: Widget) -> None:
+        had_focus = widget.has_focus
+        widget.display = False
+        if had_focus:
+            self.query_one(GraphView).focus()
+
+    def _refresh_table(self) -> None:
+        if not self.has_widget("values"):
+            return
+        table = self.widget_for("values")
+        if not table.display:
+            return
+        frame = self.lesson.frame(self.k)
+        table.clear()
+        for name in self.scenario.named:
+            node = self.lesson.graph.node(name)
+            kind = node.kind if node.kind != "op" else "node"
+            value = fmt(frame.values[name]) if name in frame.values else "·"
+            grad = fmt(frame.grads[name]) if name in frame.grads else "·"
+            table.add_row(name, kind, value, grad, key=name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys meant for the answer box go to it while it has focus."""
+        if not self.query(GraphView):  # keys typed ahead reach a screen still mounting or already leaving
+            return False
+        typing = ("select_next", "select_previous", "next", "previous", "start", "end")
+        if isinstance(self.focused, Input) and action in typing:
+            return False
+        return True
+
+    # -- the current mode ----------------------------------------------------------
+
+    def _show(self, move: Move) -> None:
+        """Act on what the mode answered."""
+        if move is Move.REFUSED:
+            self.app.bell()
+        elif move is Move.FOCUS:
+            if self.mode.widget is not None:
+                self.widget_for(self.mode.widget.id).focus()
+        else:
+            self._sync_mode_widgets()
+            self.refresh_view(scroll=move is Move.SHOW)
+
+    def action_mode(self, name: str) -> None:
+        """Switch mode: step, quiz, forward, paths, check or train."""
+        mode = self.modes[name]
+        reason = mode.unavailable()
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+        self.mode.interrupt()
+        self.mode = mode
+        if not mode.keys and self.has_widget("run-progress"):
+            self.widget_for("run-progress").display = False
+        mode.enter()
+        self._show(Move.SHOW)
+
+    def action_mode_key(self, name: str, action: str, repeat: int = 1) -> None:
+        """A mode's own key (training's t and T): switch to the mode if needed, then act."""
+        mode = self.modes[name]
+        reason = mode.unavailable()
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+        if repeat > 1:
+            self._run(name, action, repeat)
+            return
+        if mode is not self.mode:
+            self.action_mode(name)
+        self._show(getattr(mode, action)())
+
+    def _run(self, name: str, action: str, repeat: int) -> None:
+        """Repeat a mode action with a progress bar, a few per frame."""
+        if self.running:
+            return
+        if self.modes[name] is not self.mode:
+            self.action_mode(name)
+        bar = self.widget_for("run-progress")
+        bar.display = True
+        bar.update(total=repeat, progress=0)
+        self.running = True
+        self._run_chunk(name, action, repeat)
+
+    def _run_chunk(self, name: str, action: str, remaining: int) -> None:
+        if not self.is_mounted:
+            return
+        chunk = min(RUN_CHUNK, remaining)
+        for _ in range(chunk):
+            self.action_mode_key(name, action)
+        bar = self.widget_for("run-progress")
+        bar.advance(chunk)
+        remaining -= chunk
+        if remaining > 0:
+            self.set_timer(0.01, lambda: self._run_chunk(name, action, remaining))
+        else:
+            self.running = False
+            bar.display = False
+
+    def action_next(self) -> None:
+        """Next step."""
+        self._show(self.mode.next())
+
+    def action_previous(self) -> None:
+        """Previous step."""
+        self._show(self.mode.previous())
+
+    def action_start(self) -> None:
+        """To the first step."""
+        self._show(self.mode.start())
+
+    def action_forward_end(self) -> None:
+        """To the end of the forward pass."""
+        self._show(self.mode.forward_end())
+
+    def action_end(self) -> None:
+        """To the last step."""
+        self._show(self.mode.end())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """An answer typed in the mode's input widget."""
+        if self.mode.widget is None or event.input.id != self.mode.widget.id or not self.mode.widget_shown():
+            return
+        event.input.value = ""
+        move = self.mode.submit(event.value)
+        if move is not Move.REFUSED:
+            self._show(move)
+
+    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
+        """Esc in a mode's widget leaves the mode (the position is kept)."""
+        focused = self.focused
+        widget = self.mode.widget
+        if event.key == "escape" and widget is not None and focused is not None and focused.id == widget.id:
+            event.stop()
+            self.action_mode(MODES[0].name)
+
+    # -- changing the lesson -----------------------------------------------------
+
+    def _lesson_changed(self, k: int) -> None:
+        """After new values, view or file: the mode recomputes, then the screen shows position k."""
+        self.mode.rebuild()
+        self.place.go(k)
+        self._show(Move.SHOW)
+
+    def action_reset(self) -> None:
+        """Back to step 0 with the file's values."""
+        self.place.lesson = Lesson(self.scenario, view=self.lesson.view)
+        self.place.edit_note = []
+        for mode in self.modes.values():
+            mode.reset()
+        self.mode.interrupt()
+        self._lesson_changed(0)
+
+    def action_toggle_groups(self) -> None:
+        """Switch between one box per primitive and one box per named node."""
+        other = self.lesson.with_view(GROUPS if self.lesson.view == EXPANDED else EXPANDED)
+        k = self.lesson.map_position(self.k, other)
+        if self.selected and self.selected not in {n.key for n in other.nodes}:
+            self.selected = self.lesson.graph.node(self.selected).group or None
+        self.place.lesson = other
+        self.mode.interrupt()
+        self._lesson_changed(k)
+
+    async def check_file(self) -> None:
+        """Reload the watched file if it changed (the timer calls this too)."""
+        await self.file_watch.check()
+
+    def reload(self, loaded: Scenario | ScenarioError) -> None:
+        """Show the watched file as loaded again; keep the last good graph on errors."""
+        if isinstance(loaded, ScenarioError):
+            error = loaded
+            banner = self.widget_for("watch-error")
+            banner.update(error.report() + "\n(showing the last version that loaded; fix the file and save)")
+            banner.display = True
+            return
+        scenario = loaded
+        if self.has_widget("watch-error"):
+            self.widget_for("watch-error").display = False
+        lesson, k = self.lesson.reloaded(scenario, self.k)
+        self.place.lesson = lesson
+        if self.selected and self.selected not in {n.key for n in lesson.nodes}:
+            self.selected = None
+        self.query_one("#title", Static).update(self._title())
+        self._lesson_changed(k)
+
+    # -- selecting -----------------------------------------------------------------
+
+    def _select(self, delta: int) -> None:
+        keys = [n.key for n in self.lesson.nodes]
+        if not keys:
+            return
+        if self.selected in keys:
+            index = (keys.index(self.selected) + delta) % len(keys)
+        else:
+            index = 0 if delta > 0 else len(keys) - 1
+        self.selected = keys[index]
+        self.mode.selection_changed()
+        self._show(Move.SHOW_IN_PLACE)
+        self.query_one(GraphView).bring_into_view(keys[index])
+
+    def action_select_next(self) -> None:
+        """Select the next node (in the file's order)."""
+        self._select(1)
+
+    def action_select_previous(self) -> None:
+        """Select the previous node."""
+        self._select(-1)
+
+    @on(GraphView.NodeSelected)
+    def on_graph_view_node_selected(self, message: GraphView.NodeSelected) -> None:
+        self.selected = message.key
+        self.mode.selection_changed()
+        self._show(Move.SHOW_IN_PLACE)
+
+    # -- other keys ------------------------------------------------------------------
+
+    def action_values(self) -> None:
+        """Show or hide the table of every value and gradient so far."""
+        first = not self.has_widget("values")
+        table = self.widget_for("values")
+        table.display = first or not table.display
+        self._refresh_table()
+
+    def action_help(self) -> None:
+        """List every key."""
+        self.app.push_screen(HelpScreen(self.BINDINGS))
+
+    def action_back(self) -> None:
+        """Back to the scenario list."""
+        self.app.action_show_picker()
+
+    def action_edit(self) -> None:
+        """Change the selected input's value; the whole trace recomputes."""
+        key = self.selected
+        leaves = self.scenario.leaves
+        if key not in leaves:
+            key = next(iter(leaves), None)
+            if key is None:
+                return
+            self.selected = key
+        current = self.lesson.trace.value(key)
+
+        def apply(value: float | None) -> None:
+            if value is not None:
+                self.apply_edit(key, value)
+
+        lesson = self.lesson
+        self.app.push_screen(EditScreen(key, current, lambda value: edit_warning(lesson, key, value)), apply)
+
+    def apply_edit(self, name: str, value: float) -> None:
+        """Recompute with ``name`` = value; explain what the old gradient predicted."""
+        old = self.lesson
+        self.place.lesson = old.with_values({name: value})
+        self.place.edit_note = edit_lines(old, self.place.lesson, name)
+        self._lesson_changed(self.k)
