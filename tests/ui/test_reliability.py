@@ -162,3 +162,24 @@ def test_error_screen_shows_surrogates_and_escapes_visibly(drive, tmp_path) -> N
         assert text.endswith(r"missing\udcff.yaml:1:1: error: no such file or built-in scenario")
 
     drive(str(bad), body)
+
+
+def test_ctrl_p_while_the_palette_is_still_closing(drive) -> None:
+    """Typed ahead, Esc then Ctrl+P reached the app before the first palette was gone: two palettes, one id."""
+
+    async def body(pilot: Pilot) -> None:
+        app = pilot.app
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.pop_screen()  # the first palette starts closing ...
+        app.action_command_palette()  # ... and Ctrl+P arrives before it is gone: ignored
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, LessonScreen), app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.has_class("--textual-command-palette")
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, LessonScreen), app.screen
+
+    drive("shopping", body)

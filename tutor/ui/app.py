@@ -161,6 +161,17 @@ class TutorApp(App):
         """Load ``spec`` and show it, or show why it did not load."""
         self.push_screen(self.scenario_screen(spec))
 
+    def action_command_palette(self) -> None:
+        """Open the command palette, unless one is still open or still closing.
+
+        Textual only looks at the screen in front: with keys typed ahead, a
+        second Ctrl+P while the first palette was closing made two screens
+        with the same id (DuplicateIds) and the app exited.
+        """
+        if any(child.id == "--command-palette" for child in self._nodes):  # every screen, closing ones too
+            return
+        super().action_command_palette()
+
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
         stack = self.screen_stack
