@@ -20,6 +20,7 @@ from rich.markup import escape
 from tutor import report
 from tutor.progress import ProgressBar
 from tutor.engine import analysis
+from tutor.engine.bulk import paused_gc
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
 
@@ -28,8 +29,6 @@ MAX_TRAIN_STEPS = 100_000
 """Most steps ``train`` runs in one call (a tiny net takes about 20 s for that many)."""
 MAX_TRAIN_EPOCHS = 100_000
 """Most epochs ``train --epochs`` runs in one call."""
-TRAIN_TABLE_ROWS = 1_000
-"""Past this many steps, the loss table shows every k-th step (and the last)."""
 
 
 def prog_name() -> str:
@@ -191,7 +190,7 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
                 raise UsageError(str(exc)) from None
     if args.json:
         data = report.extra_json(report.trace_json(scenario, trace), tangents, routes)
-        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        print(report.dumps(data))
         return 0
     console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
@@ -260,27 +259,8 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         data = report.train_json_from(losses, final, initial, start.output_value)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
-    from rich.table import Table
-
-    from tutor.engine.numbers import fmt
-
-    every = max(1, -(-len(losses) // TRAIN_TABLE_ROWS))
-    title = f"Training {scenario.name}: learning rate {fmt(lr)}" + (f" (every {every:,} steps)" if every > 1 else "")
-    table = Table(title=title, title_justify="left")
-    table.add_column("step", justify="right")
-    table.add_column(scenario.output, justify="right", style="cyan")
-    table.add_row("0", fmt(start.output_value))
-    for k, loss in enumerate(losses, 1):
-        if k % every == 0 or k == len(losses):
-            table.add_row(f"{k:,}" if every > 1 else str(k), fmt(loss))
-    console.print(table)
-    params = Table(title="Params", title_justify="left")
-    params.add_column("param")
-    params.add_column("start", justify="right")
-    params.add_column("final", justify="right", style="magenta")
-    for name, value in initial.items():
-        params.add_row(name, fmt(value), fmt(final[name]))
-    console.print(params)
+    for table in report.steps_tables(scenario.name, scenario.output, lr, start.output_value, losses, initial, final):
+        console.print(table)
     return 0
 
 
@@ -366,12 +346,14 @@ def run_app(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    if driver_set and not sys.stdin.isatty():
-        # Served to a browser: the server ends this lesson when it stops, so a Ctrl+C
-        # meant for the server (it reaches the whole process group) must not kill it first.
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if driver_set and not sys.stdin.isatty() and hasattr(os, "setsid"):
+        # Served to a browser: the server ends this lesson when it stops. Leave the
+        # terminal's process group, so a Ctrl+C meant for the server does not reach
+        # (and race) every lesson at once.
+        try:
+            os.setsid()
+        except OSError:
+            pass
     from tutor.ui.app import run
 
     run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)
@@ -486,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
         "export": cmd_export,
     }[args.command]
     try:
+        if args.command in ("trace", "check"):
+            with paused_gc():  # loading, tracing and writing a big file make no cycles
+                return handler(args, console)
         return handler(args, console)
     except ScenarioError as exc:
         print(exc.report(), file=sys.stderr)

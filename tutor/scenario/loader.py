@@ -92,7 +92,7 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
     try:
         with warnings.catch_warnings():
             # Once for every expression of the file (see expr.parse's quiet=).
-            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore")
             return _loads(data, path)
     except ScenarioError as error:
         _clamp(error, data)
