@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Iterable
@@ -92,11 +93,18 @@ class TutorApp(App):
         else:
             self.settings.warnings.append(f"ignored the saved theme {name!r}: no such theme")
 
+    freeze_after_start = False
+    """Set by :func:`run`: once the first lesson is drawn, move what exists then (the scenario, its
+    trace and layout, the widgets) out of the cyclic collector's way (``gc.freeze``), so its
+    passes while the learner steps scan only new objects, whatever the graph's size."""
+
     def on_mount(self) -> None:
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning")
         if self.remember:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.freeze_after_start:
+            self.call_after_refresh(gc.freeze)  # after the first screen's on_mount: its lesson is built
 
     def on_app_focus(self) -> None:
         """Give the keyboard back to the screen when the window (or browser tab) gets focus.
@@ -200,4 +208,6 @@ class TutorApp(App):
 
 
 def run(scenario: str | None = None, watch: bool = False, screenshot_dir: str | None = None) -> None:
-    TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir).run()
+    app = TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir)
+    app.freeze_after_start = True  # one app per process here (tests run many, and skip this)
+    app.run()

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario, ScenarioError
@@ -31,6 +31,7 @@ from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
 from tutor.ui.widgets.step_panel import StepPanel
+from tutor.ui.widgets.footer import Footer
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
