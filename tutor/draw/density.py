@@ -32,21 +32,15 @@ from tutor.draw.order import Items, longest_path_layers, order_layers
 from tutor.draw.place import box_size, place_rows
 from tutor.draw.route import route_gap, simplify
 from tutor.draw.specs import (
-    ARROW,
-    JOIN,
     MARGIN,
     ROW_GAP,
-    E,
     EdgeSpec,
     GraphSpec,
     Layout,
-    N,
     NodeSpec,
     Point,
     Rect,
     RenderState,
-    S,
-    W,
     fit,
 )
 
