@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="run gradient-descent steps on a scenario's params")
     train.add_argument("scenario")
-    train.add_argument("--steps", type=int, default=1, metavar="N", help="number of steps (default 1)")
+    train.add_argument("--steps", type=int, default=None, metavar="N", help="number of steps (default 1)")
     train.add_argument("--lr", type=float, metavar="X", help="learning rate (default: the scenario's)")
     train.add_argument("--json", action="store_true")
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
@@ -158,19 +158,20 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
             except analysis.TooManyPaths as exc:
                 raise UsageError(str(exc)) from None
     if args.json:
-        data = report.extra_json(report.trace_json(scenario, trace), tangents, routes)
+        data = report.extra_json(report.trace_json(scenario, trace, overrides), tangents, routes)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
     console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
         console.print(scenario.description, style="dim", markup=False)
-    console.print(report.forward_table(trace))
-    console.print(report.backward_table(trace))
-    console.print(report.summary_table(scenario, trace))
+    # crop=False: a table wider than the terminal wraps on screen rather than losing digits.
+    console.print(report.forward_table(trace), crop=False)
+    console.print(report.backward_table(trace), crop=False)
+    console.print(report.summary_table(scenario, trace), crop=False)
     if tangents is not None:
-        console.print(report.tangent_table(args.wrt, tangents))
+        console.print(report.tangent_table(args.wrt, tangents), crop=False)
     if routes is not None:
-        console.print(report.paths_table(args.wrt, routes))
+        console.print(report.paths_table(args.wrt, routes), crop=False)
     for warning in trace.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
     return 0
@@ -193,7 +194,8 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
     if not scenario.params:
         raise UsageError(f"{scenario.name} has no params to train (add a 'params:' section)")
-    if args.steps < 0:
+    steps = 1 if args.steps is None else args.steps
+    if steps < 0:
         raise UsageError("--steps must be 0 or more")
     lr = scenario.learning_rate if args.lr is None else args.lr
     if not (math.isfinite(lr) and lr > 0):
@@ -201,10 +203,11 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     overrides = _overrides(scenario, args.set)
     start = run(scenario.graph, overrides)
     initial = {p.name: start.values[p.index] for p in scenario.graph.params}
-    history = analysis.train(scenario.graph, overrides, lr, args.steps)
+    history = analysis.train(scenario.graph, overrides, lr, steps)
     if args.json:
         data = report.train_json(history, initial, start.output_value)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        _train_warnings(scenario, history, args.steps is None)
         return 0
     from rich.table import Table
 
@@ -225,7 +228,21 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     for name, value in initial.items():
         params.add_row(name, fmt(value), fmt(final[name]))
     console.print(params)
+    _train_warnings(scenario, history, args.steps is None)
     return 0
+
+
+def _train_warnings(scenario: Scenario, history: list, default_steps: bool) -> None:
+    """On stderr, so stdout stays clean for a pipe: a rising loss, and how many steps ran by default."""
+    rises = [k for k, step in enumerate(history, 1) if step.loss_after > step.loss_before]
+    if rises:
+        print(
+            f"tutor: warning: {scenario.output} rose at {len(rises)} of {len(history)} steps "
+            f"(first at step {rises[0]}): diverging: try a smaller --lr",
+            file=sys.stderr,
+        )
+    if default_steps:
+        print("ran 1 step (the default); use --steps N for more, e.g. --steps 100", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:

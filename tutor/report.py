@@ -15,6 +15,7 @@ from rich.table import Table
 
 from tutor.engine.analysis import NumericRow, Path, TangentStep, TrainStep
 from tutor.engine.numbers import fmt
+from tutor.engine.ops import title as op_title
 from tutor.scenario import Scenario
 from tutor.engine.trace import Trace
 
@@ -41,12 +42,15 @@ def named_values(scenario: Scenario, numbers: tuple[float, ...]) -> dict[str, fl
     return {name: numbers[scenario.graph.index[name]] for name in scenario.named}
 
 
-def trace_json(scenario: Scenario, trace: Trace) -> dict[str, Any]:
+def trace_json(scenario: Scenario, trace: Trace, overrides: dict[str, float] | None = None) -> dict[str, Any]:
+    """The trace as JSON-ready data; each step carries the scenario's note shown there ("" for none)."""
+    notes = _step_notes(scenario, overrides) if scenario.notes else {}
     steps: list[dict[str, Any]] = []
-    for step in trace.forward:
-        steps.append({"phase": "forward", **asdict(step)})
-    for step in trace.backward:
-        steps.append({"phase": "backward", **asdict(step)})
+    for k, step in enumerate(trace.forward, 1):
+        steps.append({"phase": "forward", **asdict(step), "note": notes.get(k, "")})
+    offset = 1 + len(trace.forward)
+    for k, step in enumerate(trace.backward, offset):
+        steps.append({"phase": "backward", **asdict(step), "note": notes.get(k, "")})
     return _clean(
         {
             "scenario": scenario.name,
@@ -59,6 +63,14 @@ def trace_json(scenario: Scenario, trace: Trace) -> dict[str, Any]:
             "warnings": trace.warnings,
         }
     )
+
+
+def _step_notes(scenario: Scenario, overrides: dict[str, float] | None) -> dict[int, str]:
+    """Position k (1-based, forward then backward, as in the expanded lesson) -> the rendered notes there."""
+    from tutor.teach.lesson import EXPANDED, Lesson
+
+    lesson = Lesson(scenario, dict(overrides or {}), EXPANDED)
+    return {k: lesson.note_text(k) for k in range(1, len(lesson))}
 
 
 def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Path] | None) -> dict[str, Any]:
@@ -85,6 +97,19 @@ def train_json(history: list[TrainStep], initial: dict[str, float], initial_loss
 # --- Rich tables -----------------------------------------------------------
 
 
+def keep_numbers_whole(table: Table) -> Table:
+    """No cell's word (a number, a name) is ever cut: each column is at least as wide
+    as its longest word, and text wraps only between words."""
+    for column in table.columns:
+        words: list[str] = str(column.header).split()
+        for cell in column.cells:
+            words.extend(str(cell).split())
+        longest = max((len(word) for word in words), default=0)
+        column.min_width = max(column.min_width or 0, longest)
+        column.overflow = "fold"
+    return table
+
+
 def local_text(formula: str, value: float) -> str:
     """``tax = 1.1``, or just ``1`` when the formula is the number itself."""
     shown = fmt(value)
@@ -103,8 +128,8 @@ def forward_table(trace: Trace) -> Table:
             f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not trace.graph.is_constant(n)
         )
         warning = f" [yellow]⚠ {step.warning}[/]" if step.warning else ""
-        table.add_row(str(k), step.node, step.op, f"{step.expression}  ({inputs})", fmt(step.value) + warning)
-    return table
+        table.add_row(str(k), step.node, op_title(step.op), f"{step.expression}  ({inputs})", fmt(step.value) + warning)
+    return keep_numbers_whole(table)
 
 
 def backward_table(trace: Trace) -> Table:
@@ -114,7 +139,7 @@ def backward_table(trace: Trace) -> Table:
     table.add_column("upstream", justify="right")
     table.add_column("to input")
     table.add_column("local derivative")
-    table.add_column("contribution", justify="right")
+    table.add_column("upstream × local", justify="right")
     table.add_column("input grad", justify="right", style="magenta")
     for k, step in enumerate(trace.backward, 1):
         edges = [e for e in step.edges if not trace.graph.is_constant(e.input)]
@@ -125,10 +150,10 @@ def backward_table(trace: Trace) -> Table:
                 fmt(step.upstream) if j == 0 else "",
                 edge.input,
                 local_text(edge.local_formula, edge.local),
-                f"{fmt(step.upstream)} × {fmt(edge.local)} = {fmt(edge.contribution)}",
+                fmt(edge.contribution),
                 f"{fmt(edge.grad_before)} → {fmt(edge.grad_after)}",
             )
-    return table
+    return keep_numbers_whole(table)
 
 
 def summary_table(scenario: Scenario, trace: Trace) -> Table:
@@ -141,7 +166,7 @@ def summary_table(scenario: Scenario, trace: Trace) -> Table:
         node = scenario.graph.node(name)
         kind = node.kind if node.kind != "op" else "node"
         table.add_row(name, kind, fmt(trace.value(name)), fmt(trace.grad(name)))
-    return table
+    return keep_numbers_whole(table)
 
 
 def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
@@ -152,7 +177,7 @@ def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
     for step in steps:
         terms = " + ".join(f"{fmt(t.local)}×{fmt(t.input_tangent)}" for t in step.terms)
         table.add_row(step.node, terms, fmt(step.tangent))
-    return table
+    return keep_numbers_whole(table)
 
 
 def paths_table(leaf: str, routes: list[Path]) -> Table:
@@ -163,7 +188,7 @@ def paths_table(leaf: str, routes: list[Path]) -> Table:
     for route in routes:
         table.add_row(" → ".join(route.nodes), " · ".join(fmt(x) for x in route.locals), fmt(route.product))
     table.add_row("[bold]sum[/]", "", f"[bold]{fmt(math.fsum(r.product for r in routes))}[/]")
-    return table
+    return keep_numbers_whole(table)
 
 
 def numeric_table(rows: list[NumericRow]) -> Table:
@@ -172,4 +197,4 @@ def numeric_table(rows: list[NumericRow]) -> Table:
         table.add_column(column, justify="left" if column == "leaf" else "right")
     for row in rows:
         table.add_row(row.leaf, fmt(row.backprop), fmt(row.numeric), f"{row.relative_error:.1e}", f"{row.step:.0e}")
-    return table
+    return keep_numbers_whole(table)

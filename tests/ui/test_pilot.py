@@ -175,7 +175,7 @@ def test_apples_and_oranges_show_the_published_gradients(drive) -> None:
         assert "1.1 × 2 = 2.2" in text
         assert "∂price/∂apple: 0 → 2.2" in text
         assert "∂price/∂apple_count: 0 → 110" in text
-        assert "2.2 × 100 = 220" in text  # the scenario's note: what the gradient predicts
+        assert "rises by 2.2 × 100" in text  # the scenario's note: what the gradient predicts
 
     drive("shopping_oranges", body)
 
@@ -539,7 +539,12 @@ def test_quiz_scores_each_phase_and_sums_up_at_the_end(drive) -> None:
         assert (forward.right, forward.asked) == (1, 2)
         assert (backward.right, backward.asked) == (8, 8)
         text = panel_text(screen)
-        assert "Quiz summary: forward: 1 of 2 right; backward: 8 of 8 right; missed: step 2 price (value)" in text
+        assert (forward.first_try, forward.after_hint, forward.revealed) == (1, 0, 1)
+        assert (backward.first_try, backward.after_hint, backward.revealed) == (7, 1, 0)
+        assert (
+            "Quiz summary: forward: 1 of 2 right first time, 0 after the hint, 1 revealed; "
+            "backward: 7 of 8 right first time, 1 after the hint, 0 revealed; missed: step 2 price (value)"
+        ) in text
 
     drive("shopping", body)
 

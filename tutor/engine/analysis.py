@@ -11,10 +11,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from tutor.engine.graph import Graph
-from tutor.engine.ops import OPS, local_derivative
+from tutor.engine.ops import OPS, local_derivative, local_numbers
 from tutor.engine.trace import BackwardStep, Edge, ForwardStep, Trace, forward_values, leaf_values, run
 
 # --- group level -----------------------------------------------------------
@@ -28,6 +29,37 @@ class GroupTrace:
     backward: tuple[BackwardStep, ...]
     inputs: dict[str, tuple[str, ...]]
     """Named node -> the leaves and named nodes it reads, in first-use order."""
+    locals: dict[str, tuple[GroupLocal, ...]] = field(default_factory=dict)
+    """Named node -> its group-level local derivative for each input, in ``inputs`` order."""
+
+    def factors(self, node: str, input: str) -> tuple[tuple[Factor, ...], ...]:
+        """The paths inside ``node``'s group from ``input`` to its root, each a chain of local factors."""
+        for local in self.locals.get(node, ()):
+            if local.input == input:
+                return local.paths
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    """One primitive's local derivative on a path inside a group."""
+
+    formula: str
+    """In the group's names, e.g. ``-y²`` or ``exp(-x)``."""
+    value: float
+    numbers: str
+    """The formula with the numbers put in (empty when it is one number already)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLocal:
+    """A named node's local derivative with respect to one of its inputs, seen as one box."""
+
+    input: str
+    value: float
+    formula: str
+    paths: tuple[tuple[Factor, ...], ...]
+    """The primitive paths inside the group, root first, whose products sum to ``value``."""
 
 
 def _edge_locals(graph: Graph, trace: Trace, index: int) -> list[float]:
@@ -72,10 +104,69 @@ def _group_formula(
             text = parts[-1] if index == root else parts[0]
             here = factors + ([] if text == "1" else [text])
             if i == source:
-                terms.append(" · ".join(here) if here else "1")
+                terms.append(_product_text(here))
             elif i in inside:
                 stack.append((i, here))
     return " + ".join(terms) if terms else "0"
+
+
+_COEFFICIENT = re.compile(r"^(-?\d+(?:\.\d+)?)(?:·(.+))?$")
+
+
+def _product_text(factors: list[str]) -> str:
+    """Formula texts multiplied: ``-y² · exp(-x) · (-1)``.
+
+    Number factors whose product is exactly 1 drop out, so the loss
+    ``0.5·err²`` reads ``err`` rather than ``0.5 · 2·err``; negative numbers
+    are parenthesised.
+    """
+    numbers: list[float] = []
+    rest: list[str] = []
+    for text in factors:
+        match = _COEFFICIENT.match(text)
+        if match:
+            numbers.append(float(match.group(1)))
+            if match.group(2):
+                rest.append(match.group(2))
+        else:
+            rest.append(text)
+    product = math.prod(numbers)
+    if numbers and product == 1 and rest:
+        factors = rest
+    several = len(factors) > 1
+    shown = [f"({t})" if several and t.startswith("-") and _COEFFICIENT.match(t) else t for t in factors]
+    return " · ".join(shown) if shown else "1"
+
+
+def _inside_paths(
+    graph: Graph, trace: Trace, folded: dict[int, str], members: tuple[int, ...], source: int
+) -> tuple[tuple[Factor, ...], ...]:
+    """Every path inside the group from its root down to ``source``, as factors with numbers."""
+    root = members[-1]
+    inside = set(members)
+    labels = [n.label for n in graph.nodes]
+    found: list[tuple[Factor, ...]] = []
+    stack: list[tuple[int, tuple[Factor, ...]]] = [(root, ())]
+    while stack and len(found) <= 8:
+        index, factors = stack.pop()
+        node = graph.nodes[index]
+        op = OPS[node.op]
+        names = tuple(folded.get(i, labels[i]) if i != root else labels[i] for i in node.inputs)
+        out = labels[index] if index == root else folded[index]
+        values = tuple(trace.values[i] for i in node.inputs)
+        locals_ = _edge_locals(graph, trace, index)
+        for position, i in enumerate(node.inputs):
+            if graph.nodes[i].kind == "const":
+                continue
+            parts = op.formulas[position](names, out, node.param).split(" = ")
+            text = parts[-1] if index == root else parts[0]
+            numbers = local_numbers(node.op, values, trace.values[index], node.param, position)
+            here = factors + (Factor(text, locals_[position], numbers),)
+            if i == source:
+                found.append(here)
+            elif i in inside:
+                stack.append((i, here))
+    return tuple(found)
 
 
 def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
@@ -86,6 +177,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
     inputs_of: dict[str, tuple[str, ...]] = {}
     local_of: dict[str, dict[int, float]] = {}
     folded_of: dict[str, dict[int, str]] = {}
+    group_locals: dict[str, tuple[GroupLocal, ...]] = {}
     for name, members in graph.groups.items():
         root = members[-1]
         external = _external_inputs(graph, members)
@@ -103,6 +195,13 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
                     inner[i] = inner.get(i, 0.0) + upstream * d
         local_of[name] = local
         folded = folded_of[name] = _folded(graph, members)
+        group_locals[name] = tuple(
+            GroupLocal(
+                graph.nodes[i].name, d, _group_formula(graph, labels, folded, members, i),
+                _inside_paths(graph, trace, folded, members, i),
+            )
+            for i, d in local.items()
+        )
         forward.append(
             ForwardStep(
                 node=name,
@@ -133,7 +232,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
                 Edge(
                     input=graph.nodes[i].name,
                     position=position,
-                    local_formula=_group_formula(graph, labels, folded_of[name], members, i),
+                    local_formula=group_locals[name][position].formula,
                     local=local,
                     contribution=contribution,
                     grad_before=before,
@@ -142,7 +241,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
             )
         op = "group" if len(members) > 1 else graph.nodes[root].op
         backward.append(BackwardStep(name, op, upstream, tuple(edges)))
-    return GroupTrace(tuple(forward), tuple(backward), inputs_of)
+    return GroupTrace(tuple(forward), tuple(backward), inputs_of, group_locals)
 
 
 def _folded(graph: Graph, members: tuple[int, ...], leaf_text=None) -> dict[int, str]:
@@ -157,8 +256,18 @@ def _folded(graph: Graph, members: tuple[int, ...], leaf_text=None) -> dict[int,
         args = tuple(
             text[i] if i in text else (leaf_text(i) if leaf_text else graph.nodes[i].label) for i in node.inputs
         )
-        text[m] = OPS[node.op].expression(args, node.param)
+        constants = [graph.nodes[i].kind == "const" and graph.nodes[i].value == -1 for i in node.inputs]
+        if node.op == "mul" and any(constants) and not leaf_text:
+            # Multiplying by the constant -1 reads as a minus sign: exp(-x), not exp(-1 × x).
+            other = args[1] if constants[0] else args[0]
+            text[m] = f"-{other}" if _simple(other) else f"-({other})"
+        else:
+            text[m] = OPS[node.op].expression(args, node.param)
     return text
+
+
+def _simple(text: str) -> bool:
+    return text.replace("_", "a").replace(".", "a").isalnum()
 
 
 def group_expression(graph: Graph, members: tuple[int, ...], leaf_text=None) -> str:
@@ -226,6 +335,8 @@ class Path:
     nodes: tuple[str, ...]
     locals: tuple[float, ...]
     product: float
+    formulas: tuple[str, ...] = ()
+    """Each edge's local derivative as a formula, e.g. ``w11`` or ``h1(1 − h1)``."""
 
 
 def count_paths(graph: Graph, leaf: str) -> int:
@@ -250,24 +361,100 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path
         reaches[node.index] = any(reaches[i] for i in node.inputs)
     found: list[Path] = []
     # Walk backwards from the output, following only edges that reach the leaf.
-    stack: list[tuple[int, tuple[int, ...], tuple[float, ...]]] = [(graph.output, (graph.output,), ())]
+    labels = [n.label for n in graph.nodes]
+    stack: list[tuple[int, tuple[int, ...], tuple[float, ...], tuple[str, ...]]] = [
+        (graph.output, (graph.output,), (), ())
+    ]
     while stack:
-        index, route, factors = stack.pop()
+        index, route, factors, texts = stack.pop()
         if index == source:
             names = tuple(graph.nodes[i].name for i in reversed(route))
             locals_ = tuple(reversed(factors))
             product = 1.0
             for f in locals_:
                 product *= f
-            found.append(Path(names, locals_, product))
+            found.append(Path(names, locals_, product, tuple(reversed(texts))))
             continue
         node = graph.nodes[index]
         if node.kind != "op":
             continue
         edge_locals = _edge_locals(graph, trace, index)
-        for i, d in reversed(list(zip(node.inputs, edge_locals))):
+        op = OPS[node.op]
+        input_labels = tuple(labels[i] for i in node.inputs)
+        for position, (i, d) in reversed(list(enumerate(zip(node.inputs, edge_locals)))):
             if reaches[i]:
-                stack.append((i, route + (i,), factors + (d,)))
+                text = op.formulas[position](input_labels, labels[index], node.param).split(" = ")[-1]
+                stack.append((i, route + (i,), factors + (d,), texts + (text,)))
+    return found
+
+
+# --- group level: forward mode and paths over named nodes ----------------------
+
+
+def _group_leaf(graph: Graph, leaf: str) -> None:
+    index = graph.index[leaf]
+    if graph.nodes[index].kind not in ("input", "param"):
+        raise KeyError(leaf)
+
+
+def group_forward_mode(graph: Graph, groups: GroupTrace, leaf: str) -> list[TangentStep]:
+    """Forward mode with each named node as one box: its tangent is the sum over its
+    inputs of the group-level local derivative × that input's tangent."""
+    _group_leaf(graph, leaf)
+    tangents: dict[str, float] = {leaf: 1.0}  # d(leaf)/d(leaf) = 1 seeds forward mode
+    steps: list[TangentStep] = []
+    for name in graph.groups:
+        terms = tuple(
+            TangentTerm(local.input, local.value, tangents.get(local.input, 0.0),
+                        local.value * tangents[local.input] if tangents.get(local.input) else 0.0)
+            for local in groups.locals.get(name, ())
+        )
+        tangents[name] = math.fsum(t.product for t in terms)
+        steps.append(TangentStep(name, terms, tangents[name]))
+    return steps
+
+
+def _group_edges(graph: Graph, groups: GroupTrace) -> dict[str, list[GroupLocal]]:
+    """Named node -> its group-level local derivatives, for the nodes the output needs."""
+    return {name: list(groups.locals.get(name, ())) for name in graph.groups}
+
+
+def count_group_paths(graph: Graph, groups: GroupTrace, leaf: str) -> int:
+    """Number of paths from ``leaf`` to the output through named nodes."""
+    counts: dict[str, int] = {leaf: 1}
+    for name, locals_ in _group_edges(graph, groups).items():
+        counts[name] = sum(counts.get(local.input, 0) for local in locals_)
+    return counts.get(graph.nodes[graph.output].group, 0) if graph.output >= 0 else 0
+
+
+def group_paths(graph: Graph, groups: GroupTrace, leaf: str, limit: int = 1000) -> list[Path]:
+    """Every path from ``leaf`` to the output through named nodes, with group-level
+    local derivatives (``w11 · h1(1 − h1) · v1 · 1 · err``); raises TooManyPaths past ``limit``."""
+    _group_leaf(graph, leaf)
+    total = count_group_paths(graph, groups, leaf)
+    if total > limit:
+        raise TooManyPaths(total, limit)
+    edges = _group_edges(graph, groups)
+    reaches: dict[str, bool] = {leaf: True}
+    for name, locals_ in edges.items():
+        reaches[name] = any(reaches.get(local.input, False) for local in locals_)
+    output = graph.nodes[graph.output].group
+    found: list[Path] = []
+    stack: list[tuple[str, tuple[str, ...], tuple[GroupLocal, ...]]] = [(output, (output,), ())]
+    while stack:
+        name, route, taken = stack.pop()
+        if name == leaf:
+            steps = tuple(reversed(taken))
+            product = 1.0
+            for local in steps:
+                product *= local.value
+            found.append(
+                Path(tuple(reversed(route)), tuple(x.value for x in steps), product, tuple(x.formula for x in steps))
+            )
+            continue
+        for local in reversed(edges.get(name, [])):
+            if reaches.get(local.input, False):
+                stack.append((local.input, route + (local.input,), taken + (local,)))
     return found
 
 

@@ -143,6 +143,13 @@ def _wrap(name: str) -> str:
     return name if _is_atom(name) else f"({name})"
 
 
+def _bare(text: str) -> str:
+    """A call's argument without one pair of enclosing parentheses: ``exp(-0.5)``, not ``exp((-0.5))``."""
+    if text.startswith("(") and _closes_at_end(text, 0):
+        return text[1:-1]
+    return text
+
+
 # --- the table -----------------------------------------------------------
 
 OPS: dict[str, Op] = {}
@@ -247,7 +254,7 @@ _register(
         # d(e^x)/dx = e^x = y
         derivatives=(lambda v, o, n: o,),
         formulas=(lambda a, o, n: f"exp({a[0]}) = {o}",),
-        expression=lambda a, n: f"exp({a[0]})",
+        expression=lambda a, n: f"exp({_bare(a[0])})",
         rule="An exp node sends back its own output: d(eˣ)/dx = eˣ.",
         symbol="exp",
         trouble="exp overflowed",
@@ -261,7 +268,7 @@ _register(
         # d(ln x)/dx = 1/x
         derivatives=(lambda v, o, n: _div(1.0, v[0]),),
         formulas=(lambda a, o, n: f"1/{_wrap(a[0])}",),
-        expression=lambda a, n: f"log({a[0]})",
+        expression=lambda a, n: f"log({_bare(a[0])})",
         rule="A log node sends back 1/x.",
         symbol="log",
         trouble="log of a number that is not positive",
@@ -312,8 +319,8 @@ _register(
         forward=lambda v, n: _sigmoid(v[0]),
         # dσ(x)/dx = σ(x)(1 - σ(x)) = y(1 - y)
         derivatives=(lambda v, o, n: o * (1.0 - o),),
-        formulas=(lambda a, o, n: f"{_wrap(o)}(1 - {_wrap(o)})",),
-        expression=lambda a, n: f"sigmoid({a[0]})",
+        formulas=(lambda a, o, n: f"{_wrap(o)}(1 − {_wrap(o)})",),
+        expression=lambda a, n: f"sigmoid({_bare(a[0])})",
         rule="A sigmoid node sends back y(1 - y), where y is its own output.",
         symbol="σ",
     )
@@ -325,8 +332,8 @@ _register(
         forward=lambda v, n: math.tanh(v[0]),
         # d tanh(x)/dx = 1 - tanh²(x) = 1 - y²
         derivatives=(lambda v, o, n: 1.0 - o * o,),
-        formulas=(lambda a, o, n: f"1 - {_wrap(o)}²",),
-        expression=lambda a, n: f"tanh({a[0]})",
+        formulas=(lambda a, o, n: f"1 − {_wrap(o)}²",),
+        expression=lambda a, n: f"tanh({_bare(a[0])})",
         rule="A tanh node sends back 1 - y², where y is its own output.",
         symbol="tanh",
     )
@@ -339,7 +346,7 @@ _register(
         # d max(0, x)/dx = 1 if x > 0 else 0: the gate is open or closed
         derivatives=(lambda v, o, n: 1.0 if v[0] > 0 else (NAN if math.isnan(v[0]) else 0.0),),
         formulas=(lambda a, o, n: f"1 if {a[0]} > 0 else 0",),
-        expression=lambda a, n: f"relu({a[0]})",
+        expression=lambda a, n: f"relu({_bare(a[0])})",
         rule="A ReLU node passes the gradient when its input is positive and blocks it (0) otherwise.",
         symbol="ReLU",
     )
@@ -358,7 +365,7 @@ _register(
             lambda a, o, n: f"1 if {a[0]} ≥ {a[1]} else 0",
             lambda a, o, n: f"1 if {a[1]} > {a[0]} else 0",
         ),
-        expression=lambda a, n: f"max({a[0]}, {a[1]})",
+        expression=lambda a, n: f"max({_bare(a[0])}, {_bare(a[1])})",
         rule="A max node routes the whole gradient to the larger input and 0 to the other.",
         symbol="max",
     )
@@ -377,7 +384,7 @@ _register(
             lambda a, o, n: f"1 if {a[0]} ≤ {a[1]} else 0",
             lambda a, o, n: f"1 if {a[1]} < {a[0]} else 0",
         ),
-        expression=lambda a, n: f"min({a[0]}, {a[1]})",
+        expression=lambda a, n: f"min({_bare(a[0])}, {_bare(a[1])})",
         rule="A min node routes the whole gradient to the smaller input and 0 to the other.",
         symbol="min",
     )
@@ -398,11 +405,70 @@ _register(
 
 
 
-def symbol(op: str, param: float = 0.0) -> str:
-    """The box label of an op; a square reads x², other powers x^n."""
+def symbol(op: str, param: float = 0.0, base: str = "x") -> str:
+    """The box label of an op; a square reads t² (with its input's name as ``base``), other powers t^n."""
     if op == "powc":
-        return "x²" if param == 2 else f"x^{_num(param)}"
+        return f"{base}²" if param == 2 else f"{base}^{_num(param)}"
     return OPS[op].symbol
+
+
+TITLES: dict[str, str] = {
+    "add": "add",
+    "sub": "subtract",
+    "mul": "multiply",
+    "div": "divide",
+    "neg": "negate",
+    "reciprocal": "reciprocal (1/x)",
+    "exp": "exp",
+    "log": "log",
+    "powc": "power",
+    "pow": "power",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "max": "max",
+    "min": "min",
+    "identity": "identity",
+}
+"""The op names a learner reads ("power", not the table's key "powc")."""
+
+
+def title(op: str) -> str:
+    """The learner-facing name of an op (the table key for anything unknown)."""
+    return TITLES.get(op, op)
+
+
+def local_numbers(op: str, inputs: tuple[float, ...], out: float, param: float, i: int) -> str:
+    """d(out)/d(input i) written with the numbers put in, e.g. ``0.622459 × (1 − 0.622459)``.
+
+    Empty when the formula is already a single number or a single name (add,
+    multiply, identity...): then the number alone says it all.
+    """
+    from tutor.engine.numbers import fmt, operand
+
+    if op == "sigmoid":
+        return f"{operand(out)} × (1 − {operand(out)})"
+    if op == "tanh":
+        return f"1 − {operand(out)}²"
+    if op == "reciprocal":
+        return f"−{operand(out)}²"
+    if op == "exp":
+        return f"exp({fmt(inputs[0])})"
+    if op == "log":
+        return f"1/{operand(inputs[0])}"
+    if op == "powc":
+        if param == 2:
+            return f"2 × {operand(inputs[0])}"
+        return f"{_num(param)} × {operand(inputs[0])}^{_num(param - 1)}"
+    if op == "div":
+        if i == 0:
+            return f"1/{operand(inputs[1])}"
+        return f"−{operand(inputs[0])}/{operand(inputs[1])}²"
+    if op == "pow":
+        if i == 0:
+            return f"{operand(inputs[1])} × {operand(inputs[0])}^({fmt(inputs[1])} − 1)"
+        return f"{operand(out)} × ln {operand(inputs[0])}"
+    return ""
 
 
 FUNCTIONS: dict[str, str] = {

@@ -18,6 +18,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from yaml.composer import Composer
@@ -43,6 +44,9 @@ from tutor.engine.graph import Graph
 from tutor.engine.ops import FUNCTIONS
 from tutor.scenario.visible import quoted, visible
 
+if TYPE_CHECKING:
+    from tutor.scenario.notes import Note
+
 MAX_BYTES = 2 * 1024 * 1024
 """Largest scenario file read, in bytes."""
 MAX_NODES = 50_000
@@ -50,7 +54,9 @@ MAX_NODES = 50_000
 MAX_YAML_DEPTH = 20
 """Deepest YAML nesting accepted; a scenario needs three levels."""
 
-KEYS = ("title", "description", "inputs", "params", "nodes", "output", "learning_rate", "notes", "view")
+KEYS = (
+    "title", "description", "inputs", "params", "nodes", "output", "learning_rate", "notes", "view", "order",
+)
 VIEWS = ("expanded", "groups")
 
 _NUMBER = re.compile(r"^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$")
@@ -93,10 +99,13 @@ class Scenario:
     output: str
     graph: Graph
     learning_rate: float = 0.1
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
+    """Name -> its note's text for the forward and the backward pass (see ``notes``)."""
     view: str | None = None
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Where each name is defined: (line, col), 1-based."""
+    order: float | None = None
+    """The scenario's place in lesson order (lists sort by it, then by name)."""
 
     @property
     def leaves(self) -> dict[str, float]:
@@ -536,13 +545,17 @@ def _loads(data: bytes, path: str) -> Scenario:
         if learning_rate <= 0:
             raise _at(path, node, "learning_rate must be positive", "e.g. learning_rate: 0.1")
 
-    notes: dict[str, str] = {}
+    notes: dict[str, Note] = {}
     if "notes" in sections:
-        for key, value in _mapping(sections["notes"][1], path, "notes"):
-            name = normalize_name(str(key.value))
-            if name not in positions:
-                raise _at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
-            notes[name] = _text(value, path, f"note for '{name}'").strip()
+        from tutor.scenario.notes import read_notes
+
+        notes = read_notes(
+            sections["notes"][1], path, positions, lambda node, offset: _scalar_position(decoded, node, offset)
+        )
+
+    order = None
+    if "order" in sections:
+        order = _number(sections["order"][1], path, "order")
 
     view = None
     if "view" in sections:
@@ -565,6 +578,7 @@ def _loads(data: bytes, path: str) -> Scenario:
         notes=notes,
         view=view,
         positions=positions,
+        order=order,
     )
 
 

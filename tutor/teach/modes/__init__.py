@@ -1,6 +1,7 @@
 """The tutor's other angles on one lesson, as frames and words (no UI imports).
 
-- forward mode: the tangent d(node)/d(leaf) pushed left to right;
+- forward mode: the tangent d(node)/d(leaf) pushed left to right, written
+  with an upright d so it is never mistaken for reverse mode's gradient ∂;
 - paths: every leaf-to-output path with its product, summing to the gradient;
 - training: one gradient-descent step explained.
 """
@@ -10,7 +11,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tutor.engine.analysis import Path, TooManyPaths, TrainStep, count_paths, forward_mode, paths
+from tutor.engine.analysis import (
+    Path,
+    TooManyPaths,
+    TrainStep,
+    count_group_paths,
+    count_paths,
+    forward_mode,
+    group_forward_mode,
+    group_paths,
+    paths,
+)
 from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
 from tutor.engine.numbers import fmt, operand, signed_sum
 
@@ -29,10 +40,26 @@ class TangentWalk:
         return len(self.frames)
 
 
+TANGENT_MARK = "d"
+"""Forward mode's tangents are written dz/dx (upright d); reverse mode's gradients ∂z/∂x."""
+
+
+def tangent(node: str, leaf: str) -> str:
+    """How a tangent reads: ``dz1/dx1``."""
+    return f"{TANGENT_MARK}{node}/{TANGENT_MARK}{leaf}"
+
+
 def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
-    """Position 0 seeds d(leaf)/d(leaf) = 1; then one position per node of the view."""
+    """Position 0 seeds d(leaf)/d(leaf) = 1; then one position per node of the view.
+
+    In the groups view each named node is one box: its tangent uses the
+    group-level local derivatives, so every name on screen is a box on screen.
+    """
     graph = lesson.graph
-    steps = forward_mode(graph, lesson.trace, leaf)
+    if lesson.groups is not None:
+        steps = group_forward_mode(graph, lesson.groups, leaf)
+    else:
+        steps = forward_mode(graph, lesson.trace, leaf)
     keys = {n.key for n in lesson.nodes}
     values = {n.key: lesson.trace.values[graph.index[n.key]] for n in lesson.nodes}
     out = lesson.scenario.output
@@ -53,8 +80,11 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     explanations.append(
         (
             [("Forward mode ", "title"), (f"with respect to {leaf}", "name")],
-            [("Seed: ", ""), (f"∂{leaf}/∂{leaf} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
-                                                             "sum over its inputs of local derivative × the input's tangent.", "")],
+            [("Seed: ", ""), (f"{tangent(leaf, leaf)} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
+                                                                     "sum over its inputs of local derivative × the input's tangent.", "")],
+            [("Notation: ", "dim"), (tangent("z", leaf), "grad"),
+             (f" (upright d) is a tangent, how fast z moves when only {leaf} moves, pushed forward left to right; "
+              "reverse mode's gradients are written ∂ and pulled back from the output.", "dim")],
         )
     )
     edge_tangents: dict[ViewEdge, float] = {}
@@ -63,15 +93,18 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
             continue
         tangents[step.node] = step.tangent
         for edge in lesson.edges_into(step.node):
-            term = step.terms[edge.position] if lesson.view != "groups" else None
-            if term is not None:
-                edge_tangents[edge] = term.product
+            if edge.position < len(step.terms):
+                edge_tangents[edge] = step.terms[edge.position].product
         terms = [t for t in step.terms if not graph.is_constant(t.input)]
-        working = " + ".join(f"{operand(t.local)}×{operand(t.input_tangent)}" for t in terms) or "0"
+        moving = [t for t in terms if t.input_tangent != 0]
+        # Inputs whose tangent is 0 add nothing: say so once rather than write "×0" for each.
+        working = " + ".join(f"{operand(t.local)}×{operand(t.input_tangent)}" for t in moving) or "0"
+        if moving and len(moving) < len(terms):
+            working += "  (other inputs: tangent 0)"
         explanations.append(
             (
                 [("Forward mode ", "title"), (f"{len(frames)} of {len([s for s in steps if s.node in keys])}", "dim")],
-                [(f"∂{step.node}/∂{leaf}", "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
+                [(tangent(step.node, leaf), "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
                  (" = ", ""), (fmt(step.tangent), "grad")],
             )
         )
@@ -79,8 +112,8 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     final = tangents.get(out, 0.0)
     reverse = lesson.trace.grad(leaf)
     explanations[-1] = explanations[-1] + (
-        [("Done: ", "title"), (f"∂{out}/∂{leaf} = {fmt(final)}", "grad"),
-         (f" (reverse mode gave {fmt(reverse)}).", "")],
+        [("Done: ", "title"), (f"{tangent(out, leaf)} = {fmt(final)}", "grad"),
+         (f" (reverse mode gave ∂{out}/∂{leaf} = {fmt(reverse)}: the same number, found the other way).", "")],
         [(f"Forward mode gave one input's derivative in this pass; reverse mode gave all {leaves_count} "
           f"in one backward pass. For every input, forward mode needs {leaves_count} passes here.", "note")],
     )
@@ -98,8 +131,12 @@ class PathView:
 
 
 def path_view(lesson: Lesson, leaf: str, limit: int = 200) -> PathView:
+    """Every path from ``leaf`` to the output: through named boxes in the groups view."""
     try:
-        routes = paths(lesson.graph, lesson.trace, leaf, limit)
+        if lesson.groups is not None:
+            routes = group_paths(lesson.graph, lesson.groups, leaf, limit)
+        else:
+            routes = paths(lesson.graph, lesson.trace, leaf, limit)
     except TooManyPaths as exc:
         return PathView(leaf, (), str(exc))
     return PathView(leaf, tuple(routes))
@@ -136,8 +173,10 @@ def explain_paths(lesson: Lesson, view: PathView, selected: int) -> list[Line]:
         names = " → ".join(lesson.title_of(n) for n in route.nodes)
         factors = " · ".join(operand(x) for x in route.locals) or "1"
         mark = "▶ " if i == selected else "  "
-        lines.append([(mark, "title"), (names, "name" if i == selected else ""), ("   ", ""), (factors, "value"),
-                      (" = ", ""), (fmt(route.product), "grad")])
+        line: Line = [(mark, "title"), (names, "name" if i == selected else ""), ("   ", "")]
+        if lesson.groups is not None and route.formulas:
+            line += [(" · ".join(route.formulas), "formula"), (" = ", "")]
+        lines.append(line + [(factors, "value"), (" = ", ""), (fmt(route.product), "grad")])
     total = math.fsum(r.product for r in view.routes)
     lines.append([("Sum over paths: ", ""), (signed_sum([r.product for r in view.routes]) or "0", "grad"), (" = ", ""),
                   (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
@@ -146,6 +185,8 @@ def explain_paths(lesson: Lesson, view: PathView, selected: int) -> list[Line]:
 
 
 def path_count(lesson: Lesson, leaf: str) -> int:
+    if lesson.groups is not None:
+        return count_group_paths(lesson.graph, lesson.groups, leaf)
     return count_paths(lesson.graph, leaf)
 
 

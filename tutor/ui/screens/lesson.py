@@ -247,7 +247,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             lines.append([("  ", ""), (key, "name"), (": ", ""), (lesson.scenario.nodes[key], "formula")])
         if node.kind in ("input", "param"):
             lines.append([("  press e to change its value", "dim")])
-        note = lesson.scenario.notes.get(key)
+        note = lesson.selected_note(key, self.k) if not (self.mode == "quiz" and self.quiz_pending) else ""
         if note and (not frame.current or frame.current != key):
             lines.append([("  ✎ ", "note"), (note, "note")])
         return lines
