@@ -157,7 +157,7 @@ def backward_table(trace: Trace) -> Table:
 
 
 def summary_table(scenario: Scenario, trace: Trace) -> Table:
-    table = Table(title=f"d {scenario.output} / d …", title_justify="left")
+    table = Table(title=f"Every value and its gradient ∂{scenario.output}/∂name", title_justify="left")
     table.add_column("name", style="bold")
     table.add_column("kind")
     table.add_column("value", justify="right", style="cyan")

@@ -154,16 +154,23 @@ class Lesson:
                     out.append(ViewNode(node.name, node.name, node.kind, node.kind))
                 elif node.kind == "op" and node.name in graph.groups:
                     members = graph.groups[node.name]
-                    subtitle = symbol(node.op, node.param) if len(members) == 1 else f"{len(members)} nodes"
+                    subtitle = self._symbol(node) if len(members) == 1 else f"{len(members)} nodes"
                     out.append(ViewNode(node.name, node.name, subtitle, "group" if len(members) > 1 else "op"))
             return out
         needed = graph.ancestors_of_output()
         for node in graph.nodes:
             if node.kind == "const" and not any(needed[c] for c, _ in self._consumers[node.index]):
                 continue
-            subtitle = node.kind if node.is_leaf else symbol(node.op, node.param)
+            subtitle = node.kind if node.is_leaf else self._symbol(node)
             out.append(ViewNode(node.name, node.label, subtitle, node.kind))
         return out
+
+    def _symbol(self, node) -> str:  # noqa: ANN001 - an engine Node
+        """A box's op label; a power names its own input (``t²``) when the name is short enough."""
+        if node.op == "powc" and node.inputs:
+            base = self.graph.nodes[node.inputs[0]].label
+            return symbol(node.op, node.param, base if len(base) <= 4 and "." not in base else "(·)")
+        return symbol(node.op, node.param)
 
     @cached_property
     def _consumers(self):
