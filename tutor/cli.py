@@ -55,14 +55,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     trace.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode")
     trace.add_argument("--mode", choices=("forward", "paths"), help="forward-mode tangents or all paths for --wrt")
+    trace.add_argument("--row", type=int, metavar="K", help="use row K of the scenario's data (counting from 1)")
 
     check = sub.add_parser("check", help="validate scenario files")
     check.add_argument("files", nargs="+", metavar="FILE")
 
     train = sub.add_parser("train", help="run gradient-descent steps on a scenario's params")
     train.add_argument("scenario")
-    train.add_argument("--steps", type=int, default=None, metavar="N", help="number of steps (default 1)")
+    train.add_argument(
+        "--steps", type=int, metavar="N", help="number of steps on the inputs' own values (default 1)"
+    )
+    train.add_argument(
+        "--epochs", type=int, metavar="N", help="number of epochs over the scenario's data (one batch per step)"
+    )
     train.add_argument("--lr", type=float, metavar="X", help="learning rate (default: the scenario's)")
+    train.add_argument(
+        "--batch-size", type=int, metavar="B", help="rows per step with --epochs (default: the scenario's, or all)"
+    )
     train.add_argument("--json", action="store_true")
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
 
@@ -140,9 +149,20 @@ def _overrides(scenario: Scenario, pairs: list[str]) -> dict[str, float]:
     return values
 
 
+def _row(scenario: Scenario, k: int | None) -> dict[str, float]:
+    """The input values of data row ``k`` (1-based), or nothing without --row."""
+    if k is None:
+        return {}
+    if scenario.data is None:
+        raise UsageError(f"--row: {scenario.name} has no data: section")
+    if not 1 <= k <= len(scenario.data):
+        raise UsageError(f"--row must be between 1 and {len(scenario.data)} (the rows of {scenario.name})")
+    return scenario.data.row(k)
+
+
 def cmd_trace(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
-    overrides = _overrides(scenario, args.set)
+    overrides = {**_row(scenario, args.row), **_overrides(scenario, args.set)}
     trace = run(scenario.graph, overrides)
     tangents = routes = None
     if args.mode or args.wrt:
@@ -194,12 +214,15 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     scenario = resolve(args.scenario)
     if not scenario.params:
         raise UsageError(f"{scenario.name} has no params to train (add a 'params:' section)")
-    steps = 1 if args.steps is None else args.steps
-    if steps < 0:
-        raise UsageError("--steps must be 0 or more")
     lr = scenario.learning_rate if args.lr is None else args.lr
     if not (math.isfinite(lr) and lr > 0):
         raise UsageError("--lr must be a positive number")
+    if args.epochs is not None or args.batch_size is not None:
+        return _train_epochs(args, scenario, lr, console)
+    default_steps = args.steps is None
+    steps = 1 if default_steps else args.steps
+    if steps < 0:
+        raise UsageError("--steps must be 0 or more")
     overrides = _overrides(scenario, args.set)
     start = run(scenario.graph, overrides)
     initial = {p.name: start.values[p.index] for p in scenario.graph.params}
@@ -207,7 +230,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         data = report.train_json(history, initial, start.output_value)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
-        _train_warnings(scenario, history, args.steps is None)
+        _train_warnings(scenario, history, default_steps)
         return 0
     from rich.table import Table
 
@@ -228,7 +251,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     for name, value in initial.items():
         params.add_row(name, fmt(value), fmt(final[name]))
     console.print(params)
-    _train_warnings(scenario, history, args.steps is None)
+    _train_warnings(scenario, history, default_steps)
     return 0
 
 
@@ -243,6 +266,48 @@ def _train_warnings(scenario: Scenario, history: list, default_steps: bool) -> N
         )
     if default_steps:
         print("ran 1 step (the default); use --steps N for more, e.g. --steps 100", file=sys.stderr)
+
+
+def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, console: Console) -> int:
+    """``train --epochs N``: batch gradient descent on the data set, with numpy."""
+    from tutor.teach.training import data_trainer, fit_of, rows_right
+
+    if args.steps is not None:
+        raise UsageError("--steps and --epochs do not go together: --epochs trains on the data set")
+    epochs = 1 if args.epochs is None else args.epochs
+    if epochs < 0:
+        raise UsageError("--epochs must be 0 or more")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise UsageError("--batch-size must be 1 or more")
+    trainer = data_trainer(scenario, _overrides(scenario, args.set), lr, args.batch_size)
+    trainer.train(epochs)
+    fit = fit_of(scenario)
+    right = rows_right(trainer, scenario, fit) if fit is not None and fit.classes else None
+    if args.json:
+        data = report.epochs_json(trainer, right)
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        _epoch_warnings(scenario, trainer, args.epochs is None)
+        return 0
+    for table in report.epochs_tables(scenario.name, scenario.output, trainer, right):
+        console.print(table)
+    if trainer.warning:
+        console.print(f"[yellow]warning:[/] {trainer.warning}")
+    _epoch_warnings(scenario, trainer, args.epochs is None)
+    return 0
+
+
+def _epoch_warnings(scenario: Scenario, trainer, default_epochs: bool) -> None:  # noqa: ANN001 - a Trainer
+    """On stderr: a mean loss that rose from one epoch to the next, and how many epochs ran by default."""
+    losses = [trainer.initial_loss, *trainer.losses]
+    rises = [k for k in range(1, len(losses)) if losses[k] > losses[k - 1]]
+    if rises:
+        print(
+            f"tutor: warning: mean {scenario.output} rose at {len(rises)} of {len(losses) - 1} epochs "
+            f"(first at epoch {rises[0]}): diverging: try a smaller --lr",
+            file=sys.stderr,
+        )
+    if default_epochs:
+        print("ran 1 epoch (the default); use --epochs N for more, e.g. --epochs 200", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:

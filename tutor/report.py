@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.table import Table
 
+from tutor.engine.batch import Trainer
 from tutor.engine.analysis import NumericRow, Path, TangentStep, TrainStep
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import title as op_title
@@ -198,3 +199,55 @@ def numeric_table(rows: list[NumericRow]) -> Table:
     for row in rows:
         table.add_row(row.leaf, fmt(row.backprop), fmt(row.numeric), f"{row.relative_error:.1e}", f"{row.step:.0e}")
     return keep_numbers_whole(table)
+
+
+# --- training on a data set ---------------------------------------------------
+
+
+def epochs_json(trainer: Trainer, right: int | None = None) -> dict[str, Any]:
+    """``train --epochs``: mean losses over all rows before and after each epoch, and the params."""
+    data: dict[str, Any] = {
+        "initial_loss": trainer.initial_loss,
+        "losses": list(trainer.losses),
+        "params": trainer.param_values(),
+        "initial_params": trainer.initial_params(),
+        "epochs": trainer.epochs,
+        "steps": trainer.steps,
+        "learning_rate": trainer.learning_rate,
+        "batch_size": trainer.batch_size or trainer.table.rows,
+        "rows": trainer.table.rows,
+        "warnings": [trainer.warning] if trainer.warning else [],
+    }
+    if right is not None:
+        data["rows_right"] = right
+    return _clean(data)
+
+
+def epochs_tables(name: str, output: str, trainer: Trainer, right: int | None = None) -> list[Table | str]:
+    """A line on the run, the loss at about ten epochs (first and last too), each param's start and end."""
+    batch = min(trainer.batch_size or trainer.table.rows, trainer.table.rows)
+    rows = trainer.table.rows
+    heading = (
+        f"[bold]Training {name}[/]: {trainer.epochs} epochs over {rows} row{'s' * (rows != 1)} "
+        f"in batches of {batch}, learning rate {fmt(trainer.learning_rate)}"
+    )
+    losses = Table(title="Mean loss", title_justify="left")
+    losses.add_column("epoch", justify="right")
+    losses.add_column(f"mean {output}", justify="right", style="cyan")
+    losses.add_row("0", fmt(trainer.initial_loss))
+    count = len(trainer.losses)
+    shown = sorted({round(k * count / 10) for k in range(1, 11)} | {1, count}) if count else []
+    for epoch in shown:
+        if 1 <= epoch <= count:
+            losses.add_row(str(epoch), fmt(trainer.losses[epoch - 1]))
+    tables: list[Table | str] = [heading, losses]
+    params = Table(title="Params" if right is None else f"Params ({right} of {trainer.table.rows} rows right)",
+                   title_justify="left")
+    params.add_column("param")
+    params.add_column("start", justify="right")
+    params.add_column("final", justify="right", style="magenta")
+    final = trainer.param_values()
+    for param, value in trainer.initial_params().items():
+        params.add_row(param, fmt(value), fmt(final[param]))
+    tables.append(params)
+    return tables

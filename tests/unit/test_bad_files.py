@@ -102,6 +102,28 @@ CASES = [
     ("huge_integer_in_expression.yaml", 4, 10, "number is too large"),
     ("huge_integer_input.yaml", 2, 6, "input 'a' is too large: '999"),
     ("if_expression_no_space.yaml", 4, 6, "an if-expression is not allowed"),
+    # data sets
+    ("data_column_not_input.yaml", 7, 16, "data column 'y' is not an input"),
+    ("data_row_wrong_length.yaml", 10, 7, "data row 2 has 3 numbers, but there are 2 columns"),
+    ("data_not_a_number.yaml", 9, 11, "data row 1, column 't' must be a number, not 'two'"),
+    ("data_no_rows.yaml", 8, 9, "data has no rows"),
+    ("data_csv_missing.yaml", 6, 7, "cannot read data file no_such_file.csv"),
+    ("batch_size_zero.yaml", 9, 13, "batch_size must be a whole number of at least 1"),
+    # networks
+    ("network_wrong_shape.yaml", 7, 29, "layer 1, neuron 2 has 1 weight but 2 inputs"),
+    ("network_too_few_rows.yaml", 7, 16, "layer 1 has 3 neurons but 2 rows of weights"),
+    ("network_unknown_activation.yaml", 6, 29, "unknown activation 'softplus'"),
+    ("network_unknown_input.yaml", 3, 16, "network input 'x2' is not an input"),
+    ("network_no_weights.yaml", 5, 7, "layer 1 has no weights: and the network has no seed:"),
+    ("layers_not_a_neuron.yaml", 8, 21, "'err' is not a neuron"),
+]
+
+# Data errors found in a CSV file: reported at the CSV's own file, line and column.
+CSV_CASES = [
+    ("csv_bad_number.yaml", "bad_number.csv", 3, 3, "'abc' in column 't' is not a number"),
+    ("csv_short_row.yaml", "short_row.csv", 3, 1, "row has 1 cell, but the header names 2 columns"),
+    ("csv_unknown_column.yaml", "unknown_column.csv", 1, 3, "data column 'y' is not an input"),
+    ("csv_empty.yaml", "empty.csv", 1, 1, "CSV file is empty"),
 ]
 
 # The text found at the reported position, for the errors that blame one token.
@@ -166,6 +188,18 @@ TOKENS = {
     "huge_integer_in_expression.yaml": "9999",
     "huge_integer_input.yaml": "9999",
     "if_expression_no_space.yaml": "1if",
+    "data_column_not_input.yaml": "y]",
+    "data_row_wrong_length.yaml": "[3, 4, 5]",
+    "data_not_a_number.yaml": "two",
+    "data_no_rows.yaml": "[]",
+    "data_csv_missing.yaml": "no_such_file.csv",
+    "batch_size_zero.yaml": "0",
+    "network_wrong_shape.yaml": "[0.3]",
+    "network_too_few_rows.yaml": "[[0.1",
+    "network_unknown_activation.yaml": "softplus",
+    "network_unknown_input.yaml": "x2",
+    "network_no_weights.yaml": "{size: 2",
+    "layers_not_a_neuron.yaml": "err]",
 }
 
 
@@ -203,6 +237,23 @@ def test_every_message_is_one_printable_line() -> None:
         for text in (str(err), err.hint):
             assert text.isprintable(), f"{name}: {text!r}"
             text.encode("utf-8")  # no lone surrogate
+
+
+@pytest.mark.parametrize(("name", "csv", "line", "col", "message"), CSV_CASES, ids=[c[0] for c in CSV_CASES])
+def test_bad_csv_is_reported_in_the_csv_file(name: str, csv: str, line: int, col: int, message: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load(BAD / "csv" / name)
+    err = info.value
+    assert err.path.endswith(csv)
+    assert (err.line, err.col) == (line, col), err.report()
+    assert message in err.message
+    assert err.hint.strip()
+    assert str(err) == f"{err.path}:{line}:{col}: error: {err.message}"
+
+
+def test_every_csv_case_has_its_files() -> None:
+    on_disk = {p.name for p in (BAD / "csv").iterdir() if p.suffix == ".yaml"}
+    assert on_disk == {case[0] for case in CSV_CASES}
 
 
 def test_every_file_has_a_case() -> None:

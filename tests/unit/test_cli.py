@@ -238,3 +238,60 @@ def test_title_with_markup_characters_prints_as_written(tmp_path):
     result = tutor("trace", str(path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == ["[/x] [bold  (t)", "[/]"]
+def test_train_epochs_on_xor_learns_every_row():
+    result = tutor("train", "xor", "--epochs", "1000", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"initial_loss", "losses", "params", "initial_params"} <= set(data)
+    assert len(data["losses"]) == 1000 and data["epochs"] == 1000
+    assert data["losses"][-1] < data["initial_loss"] / 10
+    assert data["rows_right"] == 4 and data["rows"] == 4 and data["batch_size"] == 4
+    assert set(data["params"]) == set(data["initial_params"]) and "w1_1_1" in data["params"]
+    assert data["warnings"] == []
+
+
+def test_train_epochs_lr_and_batch_size():
+    result = tutor("train", "curve", "--epochs", "2", "--lr", "0.05", "--batch-size", "5", "--json")
+    data = json.loads(result.stdout)
+    assert data["learning_rate"] == 0.05 and data["batch_size"] == 5
+    assert data["steps"] == 2 * 5  # 21 rows in batches of 5: the last batch has one row
+    text = tutor("train", "curve", "--epochs", "3")
+    assert text.returncode == 0 and "mean loss" in text.stdout and "w2_1_8" in text.stdout
+
+
+def test_train_epochs_overflow_warns_and_stops(tmp_path):
+    path = tmp_path / "line.yaml"
+    path.write_text(
+        "inputs: {x: 0, t: 0}\nparams: {w: 0.5}\nnodes:\n  loss: (w * x - t) ** 2\noutput: loss\n"
+        "data:\n  columns: [x, t]\n  rows: [[10, 1], [20, 2]]\n",
+        encoding="utf-8",
+    )
+    result = tutor("train", str(path), "--epochs", "400", "--lr", "10", "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["warnings"] and "training stopped" in data["warnings"][0]
+    assert len(data["losses"]) < 400
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("train", "xor", "--epochs", "2", "--steps", "3"), "--steps and --epochs"),
+        (("train", "xor", "--epochs", "-1"), "--epochs must be 0 or more"),
+        (("train", "xor", "--epochs", "1", "--batch-size", "0"), "--batch-size must be 1 or more"),
+        (("trace", "shopping", "--row", "1"), "has no data"),
+        (("trace", "xor", "--row", "5"), "between 1 and 4"),
+    ],
+)
+def test_train_and_row_usage_errors(args, message):
+    result = tutor(*args)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_trace_row_uses_that_rows_inputs():
+    data = json.loads(tutor("trace", "xor", "--row", "4", "--json").stdout)
+    assert (data["values"]["x1"], data["values"]["x2"], data["values"]["t"]) == (1, 1, 0)
+    plain = json.loads(tutor("trace", "xor", "--json").stdout)
+    assert (plain["values"]["x1"], plain["values"]["x2"]) == (0, 1)
+    override = json.loads(tutor("trace", "xor", "--row", "4", "--set", "x1=0.5", "--json").stdout)
+    assert override["values"]["x1"] == 0.5 and override["values"]["x2"] == 1

@@ -46,6 +46,7 @@ from tutor.scenario.visible import quoted, visible
 
 if TYPE_CHECKING:
     from tutor.scenario.notes import Note
+    from tutor.scenario.data import DataSet
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest scenario file read, in bytes."""
@@ -55,7 +56,8 @@ MAX_YAML_DEPTH = 20
 """Deepest YAML nesting accepted; a scenario needs three levels."""
 
 KEYS = (
-    "title", "description", "inputs", "params", "nodes", "output", "learning_rate", "notes", "view", "order",
+    "title", "description", "inputs", "params", "network", "nodes", "output", "learning_rate", "notes", "view",
+    "layers", "data", "batch_size", "shuffle", "order",
 )
 VIEWS = ("expanded", "groups")
 
@@ -106,6 +108,14 @@ class Scenario:
     """Where each name is defined: (line, col), 1-based."""
     order: float | None = None
     """The scenario's place in lesson order (lists sort by it, then by name)."""
+    layers: tuple[tuple[str, ...], ...] | None = None
+    """Declared network layers (``network:`` or ``layers:``): input names, then each layer's neuron nodes."""
+    data: DataSet | None = None
+    """Rows to train on (``data:``); None when the scenario has no data set."""
+    batch_size: int | None = None
+    """Rows per training step; None means every row in one batch."""
+    shuffle: int | None = None
+    """Seed for shuffling the rows before each epoch; None keeps file order."""
 
     @property
     def leaves(self) -> dict[str, float]:
@@ -466,7 +476,7 @@ def _loads(data: bytes, path: str) -> Scenario:
             raise _at(path, key, f"unknown key {quoted(shown)}", hint)
         sections[key.value] = (key, value)
     for required in ("nodes", "output"):
-        if required not in sections:
+        if required not in sections and not (required == "nodes" and "network" in sections):
             # Reported at the top-level mapping: the end of the block mapping
             # lands on a trailing comment or blank line, or on an unrelated key.
             raise _at(
@@ -500,11 +510,20 @@ def _loads(data: bytes, path: str) -> Scenario:
             if len(graph) > MAX_NODES:
                 raise _at(path, key, f"scenario has more than {MAX_NODES:,} nodes", "make the graph smaller")
 
-    node_items = _mapping(sections["nodes"][1], path, "nodes", allow_empty=False)
-    if not node_items:
-        raise _at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b")
-    names = [_name(key, path, "nodes") for key, _ in node_items]
     expressions: dict[str, str] = {}
+    layers = None
+    if "network" in sections:
+        from tutor.scenario.network import build_network
+
+        expressions, layers = build_network(
+            sections["network"][1], path, graph, leaves["inputs"], leaves["params"], define, MAX_NODES
+        )
+    node_items = []
+    if "nodes" in sections:
+        node_items = _mapping(sections["nodes"][1], path, "nodes", allow_empty="network" in sections)
+        if not node_items and "network" not in sections:
+            raise _at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b")
+    names = [_name(key, path, "nodes") for key, _ in node_items]
     # Kept up to date as nodes are read (rebuilding them per node is quadratic).
     scope = {n: graph.index[n] for n in positions}
     later = set(names)
@@ -564,6 +583,21 @@ def _loads(data: bytes, path: str) -> Scenario:
         if view not in VIEWS:
             raise _at(path, node, f"view must be one of {', '.join(VIEWS)}, not {quoted(view)}", f"e.g. view: {VIEWS[0]}")
 
+    if "layers" in sections:
+        if layers is not None:
+            raise _at(path, sections["layers"][0], "a network: already declares its layers", "remove layers:")
+        layers = _declared_layers(sections["layers"][1], path, positions, graph)
+    data = batch_size = shuffle = None
+    if "data" in sections or "batch_size" in sections or "shuffle" in sections:
+        from tutor.scenario.data import parse_batch_size, parse_data, parse_shuffle
+
+        if "data" in sections:
+            data = parse_data(sections["data"][1], path, leaves["inputs"])
+        if "batch_size" in sections:
+            batch_size = parse_batch_size(sections["batch_size"][1], path)
+        if "shuffle" in sections:
+            shuffle = parse_shuffle(sections["shuffle"][1], path)
+
     return Scenario(
         path=path,
         name=stem,
@@ -579,7 +613,26 @@ def _loads(data: bytes, path: str) -> Scenario:
         view=view,
         positions=positions,
         order=order,
+        layers=layers,
+        data=data,
+        batch_size=batch_size,
+        shuffle=shuffle,
     )
+
+
+def _declared_layers(node: Node, path: str, positions: dict[str, tuple[int, int]], graph: Graph):
+    """``layers:`` of a hand-written net, each neuron checked to be activation(Σ w·x + b)."""
+    from tutor.engine.neurons import NotANeuron, from_layers
+    from tutor.scenario.network import parse_layers
+
+    layers = parse_layers(node, path, positions)
+    try:
+        from_layers(graph, layers)
+    except NotANeuron as exc:
+        items = [item for row in node.value for item in row.value]
+        where = next((item for item in items if normalize_name(str(item.value).strip()) == exc.name), node)
+        raise _at(path, where, exc.message, "a neuron is activation(w1 * x1 + ... + b), each w a param") from None
+    return layers
 
 
 def load(path: str | Path) -> Scenario:

@@ -40,12 +40,26 @@ class Placeholder:
     """Where the ``{`` is in the text, 0-based."""
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """A note's text for each pass; an empty string shows nothing in that pass."""
+class Note(str):
+    """A note's text for each pass; an empty string shows nothing in that pass.
 
-    forward: str = ""
-    backward: str = ""
+    A ``str`` itself, so code that reads notes as text keeps working: a plain
+    note is its sentence, a phased note its forward and backward sentences on
+    two lines.
+    """
+
+    forward: str
+    backward: str
+
+    def __new__(cls, forward: str = "", backward: str = "") -> Note:
+        joined = forward if forward == backward else "\n".join(t for t in (forward, backward) if t)
+        note = super().__new__(cls, joined)
+        note.forward = forward
+        note.backward = backward
+        return note
+
+    def __repr__(self) -> str:
+        return f"Note(forward={self.forward!r}, backward={self.backward!r})"
 
     def text(self, phase: str) -> str:
         return self.backward if phase == "backward" else self.forward

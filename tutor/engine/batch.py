@@ -1,0 +1,242 @@
+"""The batch engine: the graph run once over many data rows with numpy.
+
+The scalar engine (``tutor.engine.trace``) records every step of one row for
+teaching; this module computes the same numbers for a whole batch of rows at
+once, one numpy call per node, for training on a data set. It reads the same
+op table (each op's ``array_forward`` and ``array_derivatives``), so the two
+engines cannot drift apart: the tests compare them row by row.
+
+Semantics, as the scenario format promises: the graph's output is the loss
+of one row; the loss of a data set is the mean of its rows' losses; a
+training step takes one batch of consecutive rows, averages each param's
+gradient over the batch and moves every param by -learning_rate × that mean,
+all at once; an epoch is every batch in order (shuffled only with a seed).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tutor.engine.graph import Graph
+from tutor.engine.ops import OPS
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The graph flattened for tight loops: one tuple per op node."""
+
+    forward: tuple[tuple[int, Any, tuple[int, ...], float], ...]
+    backward: tuple[tuple[int, tuple[Any, ...], tuple[int, ...], float], ...]
+    params: tuple[int, ...]
+
+
+def _plan(graph: Graph) -> _Plan:
+    needed = graph.ancestors_of_output()
+    forward = []
+    backward = []
+    for node in graph.nodes:
+        if node.kind != "op":
+            continue
+        op = OPS[node.op]
+        forward.append((node.index, op.array_forward, node.inputs, node.param))
+        if needed[node.index]:
+            backward.append((node.index, op.array_derivatives, node.inputs, node.param))
+    backward.reverse()
+    return _Plan(tuple(forward), tuple(backward), tuple(p.index for p in graph.params))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Every node's value and gradient for each row of one batch."""
+
+    values: list[Any]
+    """Per node: an array with one entry per row, or a scalar shared by all rows."""
+    grads: list[Any]
+    """Per node: d(output of the row)/d(node) for each row (0.0 when none flows)."""
+    rows: int
+
+    def column(self, index: int, which: str = "values") -> np.ndarray:
+        """One node's numbers as an array of one entry per row."""
+        data = (self.values if which == "values" else self.grads)[index]
+        return np.broadcast_to(np.asarray(data, dtype=float), (self.rows,))
+
+
+class BatchEngine:
+    """Runs one graph over batches of rows; leaves not given by rows keep their value."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._plan = _plan(graph)
+        self._base = [n.value if n.is_leaf else 0.0 for n in graph.nodes]
+
+    def forward(self, leaves: dict[int, Any], rows: int) -> list[Any]:
+        """Every node's values; ``leaves`` maps a leaf's index to its value (array or scalar)."""
+        values: list[Any] = list(self._base)
+        for index, value in leaves.items():
+            values[index] = value
+        with np.errstate(all="ignore"):
+            for index, function, inputs, param in self._plan.forward:
+                values[index] = function(tuple(values[i] for i in inputs), param)
+        return values
+
+    def run(self, leaves: dict[int, Any], rows: int) -> BatchResult:
+        """Forward, then backward from the output for every row at once."""
+        values = self.forward(leaves, rows)
+        grads: list[Any] = [0.0] * len(values)
+        output = self.graph.output
+        if output >= 0:
+            grads[output] = np.ones(rows)  # dL/dL = 1 for every row
+            with np.errstate(all="ignore"):
+                for index, derivatives, inputs, param in self._plan.backward:
+                    upstream = grads[index]
+                    args = tuple(values[i] for i in inputs)
+                    out = values[index]
+                    for position, i in enumerate(inputs):
+                        # contribution = upstream × local; fan-out adds up
+                        grads[i] = grads[i] + upstream * derivatives[position](args, out, param)
+        return BatchResult(values, grads, rows)
+
+    def param_grads(self, result: BatchResult) -> np.ndarray:
+        """Each param's gradient averaged over the batch's rows, in param order."""
+        out = np.empty(len(self._plan.params))
+        for k, index in enumerate(self._plan.params):
+            grad = result.grads[index]
+            out[k] = float(np.sum(grad)) / result.rows if isinstance(grad, np.ndarray) else float(grad)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DataTable:
+    """Data rows as a matrix, with the leaf index of each column."""
+
+    leaves: tuple[int, ...]
+    matrix: np.ndarray
+    """Shape (rows, columns)."""
+
+    @property
+    def rows(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def leaves_for(self, order: np.ndarray | slice) -> dict[int, np.ndarray]:
+        block = self.matrix[order]
+        return {leaf: np.ascontiguousarray(block[:, j]) for j, leaf in enumerate(self.leaves)}
+
+
+def data_table(graph: Graph, columns: tuple[str, ...], rows: list[tuple[float, ...]] | np.ndarray) -> DataTable:
+    """A table for ``graph`` from column names (input leaves) and rows of numbers."""
+    matrix = np.asarray(rows, dtype=float).reshape(len(rows), len(columns))
+    return DataTable(tuple(graph.index[c] for c in columns), matrix)
+
+
+@dataclass
+class Trainer:
+    """Gradient descent on a data set, one batch per step, as the scenario format defines it."""
+
+    graph: Graph
+    table: DataTable
+    learning_rate: float
+    batch_size: int | None = None
+    """Rows per step; None means every row in one batch."""
+    shuffle: int | None = None
+    """A seed: shuffle the rows before each epoch. None keeps file order."""
+    start: dict[str, float] = field(default_factory=dict)
+    """Leaf values to start from (params and inputs not in the data)."""
+
+    def __post_init__(self) -> None:
+        self.engine = BatchEngine(self.graph)
+        self.params = [p.index for p in self.graph.params]
+        self.param_names = [p.name for p in self.graph.params]
+        for name, value in self.start.items():
+            self.engine._base[self.graph.index[name]] = float(value)
+        self._initial = np.array([self.engine._base[i] for i in self.params], dtype=float)
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the starting params, before any epoch."""
+        self.values = self._initial.copy()
+        self.epochs = 0
+        self.steps = 0
+        self.warning = ""
+        self._rng = np.random.default_rng(self.shuffle) if self.shuffle is not None else None
+        self.initial_loss = self.mean_loss()
+        self.losses: list[float] = []
+
+    @property
+    def stopped(self) -> bool:
+        """True once a number overflowed: the run cannot go on."""
+        return bool(self.warning)
+
+    def _leaves(self, order: np.ndarray | slice) -> dict[int, Any]:
+        leaves: dict[int, Any] = dict(zip(self.params, self.values.tolist()))
+        leaves.update(self.table.leaves_for(order))
+        return leaves
+
+    def mean_loss(self) -> float:
+        """The data set's loss: the mean over every row of the output."""
+        values = self.engine.forward(self._leaves(slice(None)), self.table.rows)
+        out = np.broadcast_to(np.asarray(values[self.graph.output], dtype=float), (self.table.rows,))
+        with np.errstate(all="ignore"):
+            return float(np.mean(out))
+
+    def outputs(self, index: int, leaves: dict[int, Any], rows: int) -> np.ndarray:
+        """Node ``index``'s value for each of ``rows`` rows given by ``leaves``, at the current params."""
+        given: dict[int, Any] = dict(zip(self.params, self.values.tolist()))
+        given.update(leaves)
+        values = self.engine.forward(given, rows)
+        return np.broadcast_to(np.asarray(values[index], dtype=float), (rows,))
+
+    def step(self, order: np.ndarray | slice) -> None:
+        """One batch: mean gradient over its rows, every param moved at once."""
+        rows = len(range(*order.indices(self.table.rows))) if isinstance(order, slice) else len(order)
+        result = self.engine.run(self._leaves(order), rows)
+        grads = self.engine.param_grads(result)
+        with np.errstate(all="ignore"):
+            self.values = self.values - self.learning_rate * grads
+        self.steps += 1
+        if not np.all(np.isfinite(self.values)):
+            bad = [n for n, v in zip(self.param_names, self.values) if not math.isfinite(v)]
+            self.warning = (
+                f"a param is no longer a finite number ({', '.join(bad[:3])}) after step {self.steps}: "
+                "training stopped; try a smaller learning rate"
+            )
+
+    def batches(self) -> list[np.ndarray | slice]:
+        rows = self.table.rows
+        size = rows if not self.batch_size else max(1, self.batch_size)
+        if self._rng is not None:
+            order = self._rng.permutation(rows)
+            return [order[i : i + size] for i in range(0, rows, size)]
+        return [slice(i, min(i + size, rows)) for i in range(0, rows, size)]
+
+    def epoch(self) -> float:
+        """Every batch in order; returns the mean loss over all rows afterwards."""
+        if self.stopped:
+            return self.losses[-1] if self.losses else self.initial_loss
+        for order in self.batches():
+            self.step(order)
+            if self.stopped:
+                break
+        self.epochs += 1
+        loss = self.mean_loss()
+        self.losses.append(loss)
+        if not self.stopped and not math.isfinite(loss):
+            self.warning = f"the loss is {loss} after epoch {self.epochs}: training stopped; try a smaller learning rate"
+        return loss
+
+    def train(self, epochs: int) -> list[float]:
+        """Up to ``epochs`` epochs (fewer if a number overflows); the losses after each."""
+        for _ in range(epochs):
+            if self.stopped:
+                break
+            self.epoch()
+        return self.losses
+
+    def param_values(self) -> dict[str, float]:
+        return dict(zip(self.param_names, self.values.tolist()))
+
+    def initial_params(self) -> dict[str, float]:
+        return dict(zip(self.param_names, self._initial.tolist()))

@@ -1,0 +1,191 @@
+"""Neurons found in a graph: which nodes form activation(Σ w·x + b), in layers.
+
+A neuron is a named node that is an activation (sigmoid, tanh, relu, or
+none: identity) of a weighted sum: an add-chain of ``param × source`` terms
+and at most one bias param. Sources are inputs or other neurons. The layers
+are either declared by the scenario or inferred: a neuron's layer is one
+more than the deepest layer among its sources (inputs are layer 0).
+
+This is what the neuron view draws and steps through; the numbers still come
+from the ordinary trace of the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.engine.graph import Graph
+
+ACTIVATION_OPS = ("sigmoid", "tanh", "relu", "identity")
+
+
+@dataclass(frozen=True, slots=True)
+class Synapse:
+    """One weighted input of a neuron: ``weight × source``."""
+
+    source: str
+    weight: str
+    """The param that weighs it."""
+    product: str
+    """The primitive multiply node computing weight × source."""
+
+
+@dataclass(frozen=True, slots=True)
+class Neuron:
+    name: str
+    """The node carrying the neuron's output (its activation)."""
+    z: str
+    """The node carrying its weighted sum (the same node when the activation is identity and unwritten)."""
+    activation: str
+    """sigmoid, tanh, relu or identity."""
+    synapses: tuple[Synapse, ...]
+    bias: str | None
+    layer: int = 0
+    position: int = 0
+    """Its place in its layer, from 0 at the top."""
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """Input names, then each layer of neurons."""
+
+    inputs: tuple[str, ...]
+    layers: tuple[tuple[Neuron, ...], ...]
+
+    @property
+    def neurons(self) -> list[Neuron]:
+        return [n for layer in self.layers for n in layer]
+
+    def neuron(self, name: str) -> Neuron | None:
+        for n in self.neurons:
+            if n.name == name:
+                return n
+        return None
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (len(self.inputs), *(len(layer) for layer in self.layers))
+
+
+class NotANeuron(ValueError):
+    """A declared neuron that is not activation(Σ w·x + b)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
+def _named(graph: Graph, index: int) -> bool:
+    node = graph.nodes[index]
+    return node.kind in ("input", "param") or node.name in graph.groups
+
+
+def neuron_at(graph: Graph, index: int) -> Neuron | str:
+    """The neuron whose output is node ``index``, or the reason it is not one."""
+    node = graph.nodes[index]
+    if node.kind != "op":
+        return f"'{node.name}' is a leaf, not a neuron"
+    if node.op in ACTIVATION_OPS:
+        activation, z_index = node.op, node.inputs[0]
+    else:
+        activation, z_index = "identity", index
+    terms: list[int] = []
+    stack = [z_index]
+    while stack:
+        i = stack.pop()
+        n = graph.nodes[i]
+        if n.kind == "op" and n.op == "add" and (i == z_index or n.name not in graph.groups):
+            stack.extend(reversed(n.inputs))
+        else:
+            terms.append(i)
+    synapses: list[Synapse] = []
+    bias: str | None = None
+    for i in terms:
+        term = graph.nodes[i]
+        if term.kind == "param":
+            if bias is not None:
+                return f"'{node.name}' has two bias params ({bias} and {term.name})"
+            bias = term.name
+            continue
+        if term.kind == "op" and term.op == "mul":
+            left, right = (graph.nodes[k] for k in term.inputs)
+            weight, source = (left, right) if left.kind == "param" else (right, left)
+            if weight.kind == "param" and source.kind != "const" and _named(graph, source.index):
+                synapses.append(Synapse(source.name, weight.name, term.name))
+                continue
+        shape = "activation(Σ w·x + b), with each w a param"
+        return f"'{node.name}' is not a neuron: it should have the shape {shape}"
+    if not synapses:
+        return f"'{node.name}' is not a neuron: its sum has no weighted inputs"
+    return Neuron(node.name, graph.nodes[z_index].name, activation, tuple(synapses), bias)
+
+
+def _place(neurons: list[Neuron], inputs: set[str]) -> tuple[tuple[str, ...], tuple[tuple[Neuron, ...], ...]]:
+    depth: dict[str, int] = {}
+    layers: dict[int, list[Neuron]] = {}
+    used_inputs: list[str] = []
+    for neuron in neurons:
+        level = 0
+        for synapse in neuron.synapses:
+            if synapse.source in inputs:
+                if synapse.source not in used_inputs:
+                    used_inputs.append(synapse.source)
+                continue
+            level = max(level, depth[synapse.source])
+        depth[neuron.name] = level + 1
+        layers.setdefault(level + 1, []).append(neuron)
+    out = []
+    for l in sorted(layers):
+        out.append(tuple(
+            Neuron(n.name, n.z, n.activation, n.synapses, n.bias, l, p) for p, n in enumerate(layers[l])
+        ))
+    return tuple(used_inputs), tuple(out)
+
+
+def from_layers(graph: Graph, layers: tuple[tuple[str, ...], ...]) -> Network:
+    """The network a scenario declares: input names, then each layer's neuron nodes."""
+    known = set(layers[0])
+    for name in layers[0]:
+        if graph.node(name).kind not in ("input", "param"):
+            raise NotANeuron(name, f"'{name}' is in the first layer, which lists the network's inputs")
+    out: list[tuple[Neuron, ...]] = []
+    for l, names in enumerate(layers[1:], 1):
+        row = []
+        for p, name in enumerate(names):
+            found = neuron_at(graph, graph.index[name])
+            if isinstance(found, str):
+                raise NotANeuron(name, found)
+            for synapse in found.synapses:
+                if synapse.source not in known:
+                    raise NotANeuron(name, f"'{name}' reads '{synapse.source}', which is not in an earlier layer")
+            row.append(Neuron(found.name, found.z, found.activation, found.synapses, found.bias, l, p))
+        out.append(tuple(row))
+        known.update(names)
+    return Network(tuple(layers[0]), tuple(out))
+
+
+def infer(graph: Graph) -> Network | None:
+    """The network formed by the graph's neuron-shaped named nodes, if there are two layers or more."""
+    candidates: list[Neuron] = []
+    for name in graph.groups:
+        found = neuron_at(graph, graph.index[name])
+        if isinstance(found, Neuron):
+            candidates.append(found)
+    # A weighted sum wrapped by an activation is part of that neuron, not a neuron itself.
+    wrapped = {n.z for n in candidates if n.z != n.name}
+    inputs = {n.name for n in graph.nodes if n.kind == "input"}
+    kept: list[Neuron] = []
+    names: set[str] = set()
+    for neuron in candidates:
+        if neuron.name in wrapped:
+            continue
+        if all(s.source in inputs or s.source in names for s in neuron.synapses):
+            kept.append(neuron)
+            names.add(neuron.name)
+    if not kept:
+        return None
+    used, layers = _place(kept, inputs)
+    if len(layers) < 2:
+        return None
+    return Network(used, layers)

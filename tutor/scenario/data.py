@@ -1,0 +1,230 @@
+"""The ``data:`` section: rows of numbers to train on, inline or from a CSV file.
+
+::
+
+    inputs: {x1: 0, x2: 0, t: 0}   # every data column is a declared input
+    data:
+      columns: [x1, x2, t]
+      rows:
+        - [0, 0, 0]
+        - [0, 1, 1]
+    batch_size: 2                  # optional; default: every row in one batch
+
+``data:`` may instead be the path of a CSV file, relative to the scenario
+file, whose header line names the columns. Every problem is a
+``ScenarioError`` at its line and column: in the scenario, or in the CSV
+file (with the CSV's own name).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tutor.engine.expr import normalize_name
+from tutor.scenario.loader import ScenarioError, _at, _number
+
+MAX_ROWS = 1_000_000
+"""Largest data set read, in rows."""
+MAX_CSV_BYTES = 64 * 1024 * 1024
+"""Largest CSV file read, in bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class DataSet:
+    """Rows of numbers, one column per input leaf, in file order."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[float, ...], ...]
+    source: str = ""
+    """The CSV file the rows came from; empty when they are written inline."""
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row(self, k: int) -> dict[str, float]:
+        """Row ``k``, counting from 1 as the app shows rows, as input values by name."""
+        if not 1 <= k <= len(self.rows):
+            raise IndexError(f"row {k} is not between 1 and {len(self.rows)}")
+        return dict(zip(self.columns, self.rows[k - 1]))
+
+
+def _columns(node: Node, path: str, inputs: dict[str, float]) -> tuple[str, ...]:
+    if not isinstance(node, SequenceNode) or not node.value:
+        raise _at(path, node, "data columns must be a list of input names", "e.g. columns: [x1, x2, t]")
+    names: list[str] = []
+    for item in node.value:
+        if not isinstance(item, ScalarNode):
+            raise _at(path, item, "a data column must be an input name")
+        name = normalize_name(item.value.strip())
+        _check_column(name, path, item, inputs, names)
+        names.append(name)
+    return tuple(names)
+
+
+def _check_column(name: str, path: str, node: Node, inputs: dict[str, float], seen: list[str]) -> None:
+    if name not in inputs:
+        raise _at(
+            path, node, f"data column '{name}' is not an input",
+            "declare every data column under inputs:, e.g. inputs: {" + f"{name}: 0" + "}",
+        )
+    if name in seen:
+        raise _at(path, node, f"data column '{name}' appears twice")
+
+
+def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
+    fields = {key.value: (key, value) for key, value in node.value if isinstance(key, ScalarNode)}
+    for key, _ in node.value:
+        if not isinstance(key, ScalarNode) or key.value not in ("columns", "rows"):
+            shown = key.value if isinstance(key, ScalarNode) else "?"
+            raise _at(path, key, f"unknown key '{shown}' in data", "data has columns: and rows:")
+    if "columns" not in fields:
+        raise _at(path, node, "data needs columns: (the input names, in order)", "e.g. columns: [x1, x2, t]")
+    if "rows" not in fields:
+        raise _at(path, node, "data needs rows: (one list of numbers per row)", "e.g. rows: [[0, 0, 0], [0, 1, 1]]")
+    columns = _columns(fields["columns"][1], path, inputs)
+    rows_node = fields["rows"][1]
+    if isinstance(rows_node, ScalarNode) and rows_node.tag.endswith(":null"):
+        raise _at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
+    if not isinstance(rows_node, SequenceNode):
+        raise _at(path, rows_node, "data rows must be a list of rows", "one '- [numbers]' line per row")
+    if not rows_node.value:
+        raise _at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
+    if len(rows_node.value) > MAX_ROWS:
+        raise _at(path, rows_node, f"data has more than {MAX_ROWS:,} rows")
+    rows: list[tuple[float, ...]] = []
+    for k, row in enumerate(rows_node.value, 1):
+        if not isinstance(row, SequenceNode):
+            raise _at(path, row, f"data row {k} must be a list of {len(columns)} numbers", "e.g. - [0, 1, 1]")
+        if len(row.value) != len(columns):
+            raise _at(
+                path, row, f"data row {k} has {len(row.value)} number{'s' * (len(row.value) != 1)}, but there are {len(columns)} columns",
+                "columns: " + ", ".join(columns),
+            )
+        rows.append(tuple(_number(cell, path, f"data row {k}, column '{c}'") for cell, c in zip(row.value, columns)))
+    return DataSet(columns, tuple(rows))
+
+
+def _csv_cells(line: str) -> list[tuple[str, int]]:
+    """A CSV line's cells with the 1-based column where each starts (numbers need no quoting)."""
+    cells: list[tuple[str, int]] = []
+    start = 0
+    for part in line.split(","):
+        lead = len(part) - len(part.lstrip())
+        text = part.strip()
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            text = text[1:-1].strip()
+        cells.append((text, start + lead + 1))
+        start += len(part) + 1
+    return cells
+
+
+def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
+    given = node.value.strip()
+    if not given:
+        raise _at(path, node, "data needs a CSV file name or columns: and rows:")
+    base = Path(path).parent if path and not path.startswith("<") else Path(".")
+    file = base / given
+    shown = str(file)
+    try:
+        if file.stat().st_size > MAX_CSV_BYTES:
+            raise _at(path, node, f"data file {given} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB")
+        raw = file.read_bytes()
+    except ScenarioError:
+        raise
+    except IsADirectoryError:
+        raise _at(path, node, f"data file {given} is a directory") from None
+    except OSError as exc:
+        raise _at(
+            path, node, f"cannot read data file {given}: {exc.strerror or exc}",
+            "the path is relative to the scenario file",
+        ) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ScenarioError(shown, line, 1, "file is not valid UTF-8") from None
+    lines = text.splitlines()
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
+    if not numbered:
+        raise ScenarioError(shown, 1, 1, "CSV file is empty", "the first line names the columns, e.g. x1,x2,t")
+    header_line, header = numbered[0]
+    columns: list[str] = []
+    for name, col in _csv_cells(header):
+        if not name:
+            raise ScenarioError(shown, header_line, col, "empty column name in the CSV header")
+        try:
+            float(name)
+        except ValueError:
+            pass
+        else:
+            raise ScenarioError(
+                shown, header_line, col, f"the CSV header names the columns; '{name}' is a number",
+                "the first line names the columns, e.g. x1,x2,t",
+            )
+        name = normalize_name(name)
+        if name not in inputs:
+            raise ScenarioError(
+                shown, header_line, col, f"data column '{name}' is not an input",
+                "declare every data column under inputs: in the scenario",
+            )
+        if name in columns:
+            raise ScenarioError(shown, header_line, col, f"data column '{name}' appears twice")
+        columns.append(name)
+    rows: list[tuple[float, ...]] = []
+    for number, line in numbered[1:]:
+        cells = _csv_cells(line)
+        if len(cells) != len(columns):
+            raise ScenarioError(
+                shown, number, 1, f"row has {len(cells)} cell{'s' * (len(cells) != 1)}, but the header names {len(columns)} columns",
+                "columns: " + ", ".join(columns),
+            )
+        row: list[float] = []
+        for (cell, col), name in zip(cells, columns):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ScenarioError(
+                    shown, number, col, f"'{cell}' in column '{name}' is not a number", "write a plain number"
+                ) from None
+            if not math.isfinite(value):
+                raise ScenarioError(shown, number, col, f"'{cell}' in column '{name}' is not a finite number")
+            row.append(value)
+        rows.append(tuple(row))
+        if len(rows) > MAX_ROWS:
+            raise ScenarioError(shown, number, 1, f"data has more than {MAX_ROWS:,} rows")
+    if not rows:
+        raise ScenarioError(shown, header_line, 1, "CSV file has a header but no rows", "add one line per row")
+    return DataSet(tuple(columns), tuple(rows), source=shown)
+
+
+def parse_data(node: Node, path: str, inputs: dict[str, float]) -> DataSet:
+    """The ``data:`` section: inline columns and rows, or a CSV path relative to the scenario."""
+    if isinstance(node, ScalarNode):
+        if node.tag.endswith(":null"):
+            raise _at(path, node, "data is empty", "write columns: and rows:, or the name of a CSV file")
+        return _csv(node, path, inputs)
+    if isinstance(node, MappingNode):
+        return _inline(node, path, inputs)
+    raise _at(path, node, "data must be columns: and rows:, or the name of a CSV file")
+
+
+def parse_batch_size(node: Node, path: str) -> int:
+    """``batch_size:``: a whole number of rows, at least 1."""
+    value = _number(node, path, "batch_size")
+    if value < 1 or not float(value).is_integer():
+        raise _at(path, node, f"batch_size must be a whole number of at least 1, not {node.value}", "e.g. batch_size: 4")
+    return int(value)
+
+
+def parse_shuffle(node: Node, path: str) -> int:
+    """``shuffle:``: the seed for shuffling the rows before each epoch."""
+    value = _number(node, path, "shuffle")
+    if value < 0 or not float(value).is_integer():
+        raise _at(path, node, f"shuffle must be a seed (a whole number, 0 or more), not {node.value}", "e.g. shuffle: 1")
+    return int(value)

@@ -1,0 +1,266 @@
+"""The ``network:`` shorthand: a layered net built into ordinary params and nodes.
+
+::
+
+    inputs: {x1: 0.05, x2: 0.1, t: 1}
+    network:
+      inputs: [x1, x2]
+      seed: 1                 # initialises every layer written without weights
+      layers:
+        - size: 3
+          activation: sigmoid # sigmoid, tanh, relu or identity
+          weights: [[0.15, 0.20], [0.25, 0.30], [-0.35, 0.40]]  # one row per neuron
+          biases: [0.35, 0.30, 0.25]
+        - {size: 1, activation: identity}
+    nodes:
+      loss: 0.5 * (a2_1 - t) ** 2  # the loss is written after the network
+
+Generated names, for notes, ``--set`` and the JSON (layers count from 1,
+neurons from the top, inputs of a neuron from the top of the layer before):
+
+- ``w{l}_{j}_{i}``: the weight from input i into neuron j of layer l (a param);
+- ``b{l}_{j}``: the bias of neuron j of layer l (a param);
+- ``z{l}_{j}``: its weighted sum ``w·x + b`` (a node);
+- ``a{l}_{j}``: its activation, the neuron's output (a node).
+
+Every generated node is an ordinary node, so every mode works on a network.
+Seeded weights are uniform in ±sqrt(6 / (fan-in + fan-out)) (±sqrt(6 / fan-in)
+for relu), drawn layer by layer, neuron by neuron; biases start at 0.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Callable
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tutor.engine.expr import build, normalize_name, parse
+from tutor.engine.graph import Graph
+from tutor.scenario.loader import _at, _number, _text
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
+NETWORK_KEYS = ("inputs", "layers", "seed")
+LAYER_KEYS = ("size", "activation", "weights", "biases")
+MAX_LAYER_SIZE = 1000
+
+
+def weight_name(layer: int, neuron: int, source: int) -> str:
+    return f"w{layer}_{neuron}_{source}"
+
+
+def bias_name(layer: int, neuron: int) -> str:
+    return f"b{layer}_{neuron}"
+
+
+def sum_name(layer: int, neuron: int) -> str:
+    return f"z{layer}_{neuron}"
+
+
+def activation_name(layer: int, neuron: int) -> str:
+    return f"a{layer}_{neuron}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Layer:
+    size: int
+    activation: str
+    weights: list[list[float]] | None
+    biases: list[float] | None
+    node: Node
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _fields(node: Node, path: str, allowed: tuple[str, ...], what: str) -> dict[str, tuple[Node, Node]]:
+    if not isinstance(node, MappingNode):
+        raise _at(path, node, f"{what} must be a mapping", "keys: " + ", ".join(allowed))
+    out: dict[str, tuple[Node, Node]] = {}
+    for key, value in node.value:
+        name = key.value if isinstance(key, ScalarNode) else "?"
+        if name not in allowed:
+            raise _at(path, key, f"unknown key '{name}' in {what}", "keys: " + ", ".join(allowed))
+        out[name] = (key, value)
+    return out
+
+
+def _numbers(node: Node, path: str, what: str) -> list[float]:
+    if not isinstance(node, SequenceNode):
+        raise _at(path, node, f"{what} must be a list of numbers", "e.g. [0.1, -0.2]")
+    return [_number(item, path, what) for item in node.value]
+
+
+def _whole(node: Node, path: str, what: str, low: int, high: int) -> int:
+    value = _number(node, path, what)
+    if not float(value).is_integer() or not low <= value <= high:
+        raise _at(path, node, f"{what} must be a whole number from {low} to {high}, not {node.value}")
+    return int(value)
+
+
+def _layer(node: Node, path: str, k: int, fan_in: int) -> _Layer:
+    what = f"layer {k}"
+    fields = _fields(node, path, LAYER_KEYS, what)
+    if "size" not in fields:
+        raise _at(path, node, f"{what} needs size: (its number of neurons)", "e.g. - {size: 3, activation: sigmoid}")
+    size = _whole(fields["size"][1], path, f"{what} size", 1, MAX_LAYER_SIZE)
+    activation = "sigmoid"
+    if "activation" in fields:
+        act_node = fields["activation"][1]
+        activation = _text(act_node, path, f"{what} activation").strip()
+        if activation not in ACTIVATIONS:
+            raise _at(
+                path, act_node, f"unknown activation '{activation}'", "activations: " + ", ".join(ACTIVATIONS)
+            )
+    weights = None
+    if "weights" in fields:
+        rows_node = fields["weights"][1]
+        if not isinstance(rows_node, SequenceNode):
+            raise _at(path, rows_node, f"{what} weights must be a list of rows, one per neuron", "e.g. [[0.1, 0.2]]")
+        if len(rows_node.value) != size:
+            raise _at(
+                path, rows_node, f"{what} has {_count(size, 'neuron')} but {_count(len(rows_node.value), 'row')} of weights",
+                "write one row of weights per neuron",
+            )
+        weights = []
+        for j, row in enumerate(rows_node.value, 1):
+            values = _numbers(row, path, f"{what} weight")
+            if len(values) != fan_in:
+                raise _at(
+                    path, row, f"{what}, neuron {j} has {_count(len(values), 'weight')} but {_count(fan_in, 'input')}",
+                    "one weight per input of the layer (the layer before's neurons, or the network inputs)",
+                )
+            weights.append(values)
+    biases = None
+    if "biases" in fields:
+        bias_node = fields["biases"][1]
+        biases = _numbers(bias_node, path, f"{what} bias")
+        if len(biases) != size:
+            raise _at(path, bias_node, f"{what} has {_count(size, 'neuron')} but {_count(len(biases), 'bias', 'biases')}", "one bias per neuron")
+    return _Layer(size, activation, weights, biases, node)
+
+
+def _initial_weights(rng: random.Random, layer: _Layer, fan_in: int, fan_out: int) -> list[list[float]]:
+    # Glorot-uniform keeps sigmoid and tanh out of saturation; He-uniform for relu.
+    limit = math.sqrt(6.0 / fan_in) if layer.activation == "relu" else math.sqrt(6.0 / (fan_in + fan_out))
+    return [[round(rng.uniform(-limit, limit), 4) for _ in range(fan_in)] for _ in range(layer.size)]
+
+
+def build_network(
+    node: Node,
+    path: str,
+    graph: Graph,
+    inputs: dict[str, float],
+    params: dict[str, float],
+    define: Callable[[str, Node], None],
+    max_nodes: int,
+) -> tuple[dict[str, str], tuple[tuple[str, ...], ...]]:
+    """Add the network's params and nodes to ``graph``.
+
+    Returns the generated nodes' expressions (name -> text, in order) and the
+    layers: the input names, then each layer's neuron outputs (``a{l}_{j}``).
+    """
+    fields = _fields(node, path, NETWORK_KEYS, "network")
+    if "inputs" not in fields:
+        raise _at(path, node, "network needs inputs: (the input names it reads)", "e.g. inputs: [x1, x2]")
+    if "layers" not in fields:
+        raise _at(path, node, "network needs layers: (a list of layers)", "e.g. - {size: 3, activation: sigmoid}")
+    inputs_node = fields["inputs"][1]
+    if not isinstance(inputs_node, SequenceNode) or not inputs_node.value:
+        raise _at(path, inputs_node, "network inputs must be a list of input names", "e.g. inputs: [x1, x2]")
+    sources: list[str] = []
+    for item in inputs_node.value:
+        name = normalize_name(_text(item, path, "a network input").strip())
+        if name not in inputs:
+            raise _at(path, item, f"network input '{name}' is not an input", "declare it under inputs: first")
+        if name in sources:
+            raise _at(path, item, f"network input '{name}' is listed twice")
+        sources.append(name)
+    layers_node = fields["layers"][1]
+    if not isinstance(layers_node, SequenceNode) or not layers_node.value:
+        raise _at(path, layers_node, "network layers must be a list of layers", "e.g. - {size: 3, activation: sigmoid}")
+    seed = None
+    if "seed" in fields:
+        seed = _whole(fields["seed"][1], path, "network seed", 0, 2**32 - 1)
+
+    layers: list[_Layer] = []
+    fan_in = len(sources)
+    for k, item in enumerate(layers_node.value, 1):
+        layer = _layer(item, path, k, fan_in)
+        if layer.weights is None and seed is None:
+            raise _at(
+                path, item, f"layer {k} has no weights: and the network has no seed:",
+                "write weights (one row per neuron) or add seed: 1 to the network",
+            )
+        layers.append(layer)
+        fan_in = layer.size
+    total = sum(layer.size * 4 for layer in layers) + sum(
+        (len(sources) if k == 0 else layers[k - 1].size) * layer.size * 3 for k, layer in enumerate(layers)
+    )
+    if len(graph) + total > max_nodes:
+        raise _at(path, node, f"network has more than {max_nodes:,} primitive nodes", "make the network smaller")
+
+    rng = random.Random(seed)
+    expressions: dict[str, str] = {}
+    out_layers: list[tuple[str, ...]] = [tuple(sources)]
+    scope = dict(graph.index)
+    for l, layer in enumerate(layers, 1):
+        fan_in = len(sources)
+        fan_out = layers[l].size if l < len(layers) else 1
+        weights = layer.weights or _initial_weights(rng, layer, fan_in, fan_out)
+        biases = layer.biases or [0.0] * layer.size
+        outputs: list[str] = []
+        for j in range(1, layer.size + 1):
+            terms = []
+            for i, source in enumerate(sources, 1):
+                name = weight_name(l, j, i)
+                define(name, layer.node)
+                params[name] = weights[j - 1][i - 1]
+                scope[name] = graph.add_leaf(name, "param", weights[j - 1][i - 1])
+                terms.append(f"{name} * {source}")
+            bias = bias_name(l, j)
+            define(bias, layer.node)
+            params[bias] = biases[j - 1]
+            scope[bias] = graph.add_leaf(bias, "param", biases[j - 1])
+            z = sum_name(l, j)
+            a = activation_name(l, j)
+            text_z = " + ".join([*terms, bias])
+            text_a = z if layer.activation == "identity" else f"{layer.activation}({z})"
+            for name, text in ((z, text_z), (a, text_a)):
+                define(name, layer.node)
+                members = build(graph, name, parse(text, scope, own_name=name))
+                graph.add_group(name, members)
+                scope[name] = graph.index[name]
+                expressions[name] = text
+            outputs.append(a)
+        out_layers.append(tuple(outputs))
+        sources = outputs
+    return expressions, tuple(out_layers)
+
+
+def parse_layers(node: Node, path: str, positions: dict[str, tuple[int, int]]) -> tuple[tuple[str, ...], ...]:
+    """A hand-written net's ``layers:``: the input names, then each layer's neuron nodes."""
+    if not isinstance(node, SequenceNode) or len(node.value) < 2:
+        raise _at(
+            path, node, "layers must be a list of at least two lists of names: the inputs, then each layer",
+            "e.g. layers: [[x1, x2], [h1, h2, h3], [y]]",
+        )
+    out: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for row in node.value:
+        if not isinstance(row, SequenceNode) or not row.value:
+            raise _at(path, row, "each layer must be a list of names", "e.g. [h1, h2, h3]")
+        names = []
+        for item in row.value:
+            name = normalize_name(_text(item, path, "a layer name").strip())
+            if name not in positions:
+                raise _at(path, item, f"'{name}' in layers is not defined", "layers name inputs and nodes")
+            if name in seen:
+                raise _at(path, item, f"'{name}' appears twice in layers")
+            seen.add(name)
+            names.append(name)
+        out.append(tuple(names))
+    return tuple(out)

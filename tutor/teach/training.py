@@ -1,0 +1,94 @@
+"""Training on a scenario's data set: the trainer, and what it has learned, as plain data.
+
+Shared by ``tutor train --epochs`` and the app's training panel. The batch
+engine does the arithmetic; this module picks the rows (the scenario's data,
+or its inputs' own values as a one-row data set), the prediction and target
+for counting rows right, and the words that describe the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tutor.engine.batch import Trainer, data_table
+from tutor.engine.neurons import Network, from_layers, infer
+from tutor.scenario import Scenario
+
+
+def network_of(scenario: Scenario) -> Network | None:
+    """The scenario's net: its declared layers, else the neurons inferred from its nodes."""
+    if scenario.layers:
+        return from_layers(scenario.graph, scenario.layers)
+    return infer(scenario.graph)
+
+
+def data_trainer(
+    scenario: Scenario, overrides: dict[str, float] | None = None, learning_rate: float | None = None,
+    batch_size: int | None = None,
+) -> Trainer:
+    """A trainer over the scenario's data (or its inputs' own values as one row)."""
+    overrides = dict(overrides or {})
+    if scenario.data is not None:
+        columns, rows = scenario.data.columns, scenario.data.rows
+    else:
+        columns = tuple(scenario.inputs)
+        rows = (tuple(overrides.get(c, scenario.inputs[c]) for c in columns),)
+    table = data_table(scenario.graph, columns, rows)
+    return Trainer(
+        scenario.graph,
+        table,
+        scenario.learning_rate if learning_rate is None else learning_rate,
+        batch_size if batch_size is not None else scenario.batch_size,
+        scenario.shuffle,
+        start=overrides,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """What the net predicts and which data column it is compared to."""
+
+    inputs: tuple[str, ...]
+    """The data columns the net reads."""
+    prediction: str
+    """The node carrying the net's output."""
+    target: str
+    """The data column it should match."""
+    classes: bool
+    """True when every target is 0 or 1: a row is right when the prediction rounds to it."""
+
+
+def fit_of(scenario: Scenario) -> Fit | None:
+    """The net's inputs, prediction and target, when the scenario has data and a one-output net."""
+    net = network_of(scenario)
+    data = scenario.data
+    if net is None or data is None or len(net.layers[-1]) != 1:
+        return None
+    inputs = tuple(c for c in data.columns if c in net.inputs)
+    targets = [c for c in data.columns if c not in net.inputs]
+    if not inputs or len(targets) != 1:
+        return None
+    column = data.columns.index(targets[0])
+    classes = all(row[column] in (0.0, 1.0) for row in data.rows)
+    return Fit(inputs, net.layers[-1][0].name, targets[0], classes)
+
+
+def predictions(trainer: Trainer, fit: Fit, points: dict[str, np.ndarray]) -> np.ndarray:
+    """The net's output at the current params for each point (input name -> array)."""
+    graph = trainer.graph
+    rows = len(next(iter(points.values())))
+    leaves = {graph.index[name]: np.asarray(values, dtype=float) for name, values in points.items()}
+    return trainer.outputs(graph.index[fit.prediction], leaves, rows)
+
+
+def rows_right(trainer: Trainer, scenario: Scenario, fit: Fit) -> int:
+    """How many data rows the net gets right (the prediction rounds to the 0/1 target)."""
+    data = scenario.data
+    matrix = np.asarray(data.rows, dtype=float)
+    points = {name: matrix[:, data.columns.index(name)] for name in data.columns if name != fit.target}
+    with np.errstate(all="ignore"):
+        predicted = predictions(trainer, fit, points)
+        target = matrix[:, data.columns.index(fit.target)]
+        return int(np.sum(np.abs(predicted - target) < 0.5))
