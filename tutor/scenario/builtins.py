@@ -27,7 +27,7 @@ def builtin_dir() -> Path:
 _ORDER = re.compile(r"^order:[ ]*([-+]?[0-9]+(?:\.[0-9]*)?)[ ]*(?:#.*)?$", re.MULTILINE)
 
 
-def _lesson_order(path: Path) -> tuple[float, str]:
+def lesson_order(path: Path) -> tuple[float, str]:
     """Sort key: the file's ``order:`` (lesson order), then its name; files without one go last.
 
     Read with a pattern rather than a full load so listing stays instant; the
@@ -42,7 +42,7 @@ def _lesson_order(path: Path) -> tuple[float, str]:
 
 def builtin_names() -> list[str]:
     """The built-in scenarios' names in lesson order (``order:``), then by name."""
-    return [p.stem for p in sorted(builtin_dir().glob("*.yaml"), key=_lesson_order)]
+    return [p.stem for p in sorted(builtin_dir().glob("*.yaml"), key=lesson_order)]
 
 
 def builtin_scenarios() -> list[tuple[str, Scenario | ScenarioError]]:

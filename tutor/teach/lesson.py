@@ -67,6 +67,10 @@ class Frame:
     computed: frozenset[str]
     finished: frozenset[str]
     """Nodes whose backward step is done (their gradients have been sent on)."""
+    grad_mark: str = "∂"
+    """How the graph marks the numbers in ``grads``: ∂ for gradients, d for forward mode's tangents."""
+    marks: dict[str, str] = field(default_factory=dict)
+    """Nodes whose number gets another mark: δ at a neuron's weighted sum (its gradient is the neuron's delta)."""
 
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -242,7 +246,11 @@ class Lesson:
                     grads[edge.input] = edge.grad_after
                     view_edge = ViewEdge(edge.input, step.node, edge.position)
                     edge_grads[view_edge] = edge.contribution
-        frame = Frame(values, grads, edge_values, edge_grads, None, frozenset(), frozenset(computed), frozenset(finished))
+        marks = {key: "δ" for key in self.neurons if key in grads and key != self.scenario.output}
+        frame = Frame(
+            values, grads, edge_values, edge_grads, None, frozenset(), frozenset(computed), frozenset(finished),
+            marks=marks,
+        )
         return self.focus(frame, self.step(k).node if k > 0 else None)
 
     def focus(self, frame: Frame, node: str | None) -> Frame:

@@ -40,13 +40,13 @@ class TangentWalk:
         return len(self.frames)
 
 
-TANGENT_MARK = "d"
-"""Forward mode's tangents are written dz/dx (upright d); reverse mode's gradients ∂z/∂x."""
+TANGENT_MARK = "ṫ"
+"""How the graph marks forward mode's tangents (reverse mode's gradients are marked ∂)."""
 
 
 def tangent(node: str, leaf: str) -> str:
-    """How a tangent reads: ``dz1/dx1``."""
-    return f"{TANGENT_MARK}{node}/{TANGENT_MARK}{leaf}"
+    """How a tangent reads in words: ``dz1/dx1``, with an upright d (gradients use ∂)."""
+    return f"d{node}/d{leaf}"
 
 
 def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
@@ -72,7 +72,8 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
 
     def frame(current: str | None, edge_values: dict[ViewEdge, float]) -> Frame:
         tangents_so_far = Frame(
-            values, dict(tangents), {}, edge_values, None, frozenset(), all_computed, frozenset(tangents)
+            values, dict(tangents), {}, edge_values, None, frozenset(), all_computed, frozenset(tangents),
+            grad_mark=TANGENT_MARK,
         )
         return lesson.focus(tangents_so_far, current)
 
@@ -83,8 +84,9 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
             [("Seed: ", ""), (f"{tangent(leaf, leaf)} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
                                                                      "sum over its inputs of local derivative × the input's tangent.", "")],
             [("Notation: ", "dim"), (tangent("z", leaf), "grad"),
-             (f" (upright d) is a tangent, how fast z moves when only {leaf} moves, pushed forward left to right; "
-              "reverse mode's gradients are written ∂ and pulled back from the output.", "dim")],
+             (f" (upright d; {TANGENT_MARK} on the graph) is a tangent: how fast z moves when only {leaf} moves, "
+              "pushed forward left to right. Reverse mode's gradients are written ∂ and pulled back from the "
+              "output.", "dim")],
         )
     )
     edge_tangents: dict[ViewEdge, float] = {}

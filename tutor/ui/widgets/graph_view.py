@@ -49,7 +49,10 @@ def render_state(
     values = {key: fmt(v, GRAPH_DIGITS) for key, v in frame.values.items()}
     # A constant's gradient is real but teaches nothing: nobody can change it.
     is_constant = lesson.graph.is_constant
-    grads = {key: grad_text(g) for key, g in frame.grads.items() if not is_constant(key)}
+    grads = {
+        key: grad_text(g, mark=frame.marks.get(key, frame.grad_mark))
+        for key, g in frame.grads.items() if not is_constant(key)
+    }
     node_style: dict[str, str] = {}
     backward = bool(frame.grads)
     for node in lesson.nodes:
@@ -81,7 +84,9 @@ def render_state(
         values=values,
         grads=grads,
         edge_value={_edge(e): fmt(v, GRAPH_DIGITS) for e, v in frame.edge_values.items()},
-        edge_grad={_edge(e): grad_text(g) for e, g in frame.edge_grads.items() if not is_constant(e.source)},
+        edge_grad={
+            _edge(e): grad_text(g, mark=frame.grad_mark) for e, g in frame.edge_grads.items() if not is_constant(e.source)
+        },
         node_style=node_style,
         edge_style=edge_style,
     )
