@@ -107,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
                         "step; in forward and paths modes, the position in the mode's walk")
     export.add_argument("--view", choices=("expanded", "groups"), help="the graph's view (default: the "
                         "scenario's own)")
-    export.add_argument("--mode", default="step", choices=("step", "forward", "paths", "check", "train"),
+    from tutor.teach.modes import PICTURED
+
+    export.add_argument("--mode", default="step", choices=PICTURED,
                         help="the mode shown (pictures only; default step)")
     export.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode forward or paths (default: the first)")
     export.add_argument("--size", default="100x32", metavar="COLSxROWS", help="screen size (default 100x32)")
@@ -357,6 +359,12 @@ def run_app(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    if driver_set and not sys.stdin.isatty():
+        # Served to a browser: the server ends this lesson when it stops, so a Ctrl+C
+        # meant for the server (it reaches the whole process group) must not kill it first.
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     from tutor.ui.app import run
 
     run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)

@@ -14,7 +14,7 @@ from typing import Any
 from rich.table import Table
 
 from tutor.engine.batch import Trainer
-from tutor.engine.analysis import NumericRow, Path, TangentStep, TrainStep
+from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import title as op_title
 from tutor.scenario import Scenario
@@ -74,7 +74,7 @@ def _step_notes(scenario: Scenario, overrides: dict[str, float] | None) -> dict[
     return {k: lesson.note_text(k) for k in range(1, len(lesson))}
 
 
-def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Path] | None) -> dict[str, Any]:
+def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Route] | None) -> dict[str, Any]:
     if tangents is not None:
         data["forward_mode"] = _clean([asdict(t) for t in tangents])
     if routes is not None:
@@ -181,7 +181,7 @@ def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
     return keep_numbers_whole(table)
 
 
-def paths_table(leaf: str, routes: list[Path]) -> Table:
+def paths_table(leaf: str, routes: list[Route]) -> Table:
     table = Table(title=f"Paths from {leaf} to the output", title_justify="left")
     table.add_column("path")
     table.add_column("edge derivatives")

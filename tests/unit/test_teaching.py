@@ -12,7 +12,9 @@ import pytest
 
 from tutor.scenario import ScenarioError, builtin_names, loads, resolve
 from tutor.scenario.notes import NoteError, placeholders, render
-from tutor.teach import modes
+from tutor.teach.modes import Move, Place, make_modes
+from tutor.teach.modes.forward import tangent_walk
+from tutor.teach.modes.paths import explain_routes
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
 from tutor.teach.quiz import QuizSession, questions_at, styled
 
@@ -150,20 +152,24 @@ def test_quiz_working_never_repeats_a_number_and_hints_render_emphasis() -> None
 
 def test_paths_in_the_groups_view_use_group_names_and_local_derivatives() -> None:
     lesson = Lesson(resolve("tiny_net"), view=GROUPS)
-    view = modes.path_view(lesson, "x1")
-    assert [route.nodes for route in view.routes][0] == ("x1", "z1", "h1", "y", "err", "loss")
-    assert view.routes[0].formulas == ("w11", "h1(1 − h1)", "v1", "1", "err")
-    shown = text(modes.explain_paths(lesson, view, 0))
+    place = Place(lesson, selected="x1")
+    mode = make_modes(place)["paths"]
+    mode.enter()
+    routes = mode.routes
+    assert routes[0].nodes == ("x1", "z1", "h1", "y", "err", "loss")
+    assert routes[0].formulas == ("w11", "h1(1 − h1)", "v1", "1", "err")
+    assert text(mode.view().lines) == text(explain_routes(lesson, "x1", routes, "", 0))
+    shown = text(mode.view().lines)
     assert "x1 → z1 → h1 → y → err → loss   w11 · h1(1 − h1) · v1 · 1 · err = 0.15 · 0.241301 · 0.4 · 1 · " \
            "(-0.641998) = -0.00929487" in shown
     assert ".mul" not in shown and ".add" not in shown
-    assert modes.path_count(lesson, "x1") == 3
-    assert sum(route.product for route in view.routes) == pytest.approx(lesson.trace.grad("x1"), rel=1e-12)
+    assert len(routes) == 3
+    assert sum(route.product for route in routes) == pytest.approx(lesson.trace.grad("x1"), rel=1e-12)
 
 
 def test_forward_mode_in_the_groups_view_steps_over_named_nodes_with_a_tangent_mark() -> None:
     lesson = Lesson(resolve("tiny_net"), view=GROUPS)
-    walk = modes.tangent_walk(lesson, "x1")
+    walk = tangent_walk(lesson, "x1")
     assert len(walk) == 1 + len(lesson.forward)
     lines = [text(explanation) for explanation in walk.explanations]
     assert "dz1/dx1 = Σ local × input tangent = 0.15×1  (other inputs: tangent 0) = 0.15" in lines[1]

@@ -329,7 +329,7 @@ class TooManyPaths(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Path:
+class Route:
     """One route from a leaf to the output: its nodes, edge derivatives and their product."""
 
     nodes: tuple[str, ...]
@@ -349,7 +349,7 @@ def count_paths(graph: Graph, leaf: str) -> int:
     return counts[graph.output] if graph.output >= source else 0
 
 
-def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path]:
+def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Route]:
     """Every path from ``leaf`` to the output; raises TooManyPaths past ``limit``."""
     total = count_paths(graph, leaf)
     if total > limit:
@@ -359,7 +359,7 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path
     reaches[source] = True
     for node in graph.nodes[source + 1 :]:
         reaches[node.index] = any(reaches[i] for i in node.inputs)
-    found: list[Path] = []
+    found: list[Route] = []
     # Walk backwards from the output, following only edges that reach the leaf.
     labels = [n.label for n in graph.nodes]
     stack: list[tuple[int, tuple[int, ...], tuple[float, ...], tuple[str, ...]]] = [
@@ -373,7 +373,7 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path
             product = 1.0
             for f in locals_:
                 product *= f
-            found.append(Path(names, locals_, product, tuple(reversed(texts))))
+            found.append(Route(names, locals_, product, tuple(reversed(texts))))
             continue
         node = graph.nodes[index]
         if node.kind != "op":
@@ -427,7 +427,7 @@ def count_group_paths(graph: Graph, groups: GroupTrace, leaf: str) -> int:
     return counts.get(graph.nodes[graph.output].group, 0) if graph.output >= 0 else 0
 
 
-def group_paths(graph: Graph, groups: GroupTrace, leaf: str, limit: int = 1000) -> list[Path]:
+def group_paths(graph: Graph, groups: GroupTrace, leaf: str, limit: int = 1000) -> list[Route]:
     """Every path from ``leaf`` to the output through named nodes, with group-level
     local derivatives (``w11 · h1(1 − h1) · v1 · 1 · err``); raises TooManyPaths past ``limit``."""
     _group_leaf(graph, leaf)
@@ -439,7 +439,7 @@ def group_paths(graph: Graph, groups: GroupTrace, leaf: str, limit: int = 1000) 
     for name, locals_ in edges.items():
         reaches[name] = any(reaches.get(local.input, False) for local in locals_)
     output = graph.nodes[graph.output].group
-    found: list[Path] = []
+    found: list[Route] = []
     stack: list[tuple[str, tuple[str, ...], tuple[GroupLocal, ...]]] = [(output, (output,), ())]
     while stack:
         name, route, taken = stack.pop()
@@ -449,7 +449,7 @@ def group_paths(graph: Graph, groups: GroupTrace, leaf: str, limit: int = 1000) 
             for local in steps:
                 product *= local.value
             found.append(
-                Path(tuple(reversed(route)), tuple(x.value for x in steps), product, tuple(x.formula for x in steps))
+                Route(tuple(reversed(route)), tuple(x.value for x in steps), product, tuple(x.formula for x in steps))
             )
             continue
         for local in reversed(edges.get(name, [])):

@@ -205,6 +205,10 @@ class Lesson:
     def edges_into(self, key: str) -> list[ViewEdge]:
         return self._edges_into.get(key, [])
 
+    def leaf_values(self) -> dict[str, float]:
+        """Every input's and param's value in this lesson (the file's, or as edited or trained)."""
+        return {leaf.name: self.trace.values[leaf.index] for leaf in self.graph.leaves}
+
     def title_of(self, key: str) -> str:
         """A node's display name (constants show their number)."""
         index = self.graph.index.get(key)
@@ -620,21 +624,23 @@ class Lesson:
         return [render(self.scenario.notes[name].text(phase), value, grad) for name, phase in places]
 
     def selected_note(self, name: str, k: int) -> str:
-        """The note of a selected node at position k: its backward note once its
-        backward step is shown, otherwise its forward note (rendered; "" when none)."""
+        """The note of a selected node at position k, once the lesson has reached it:
+        its backward note from its backward step on, else its forward note from its
+        forward step on (rendered; "" when none is due yet)."""
         from tutor.scenario.notes import render
 
         note = self.scenario.notes.get(name)
         if note is None:
             return ""
-        shown_at = [place for place, names in self._note_places.items() if (name, "backward") in names]
-        backward = bool(note.backward) and bool(shown_at) and k >= shown_at[0]
-        text = note.backward if backward else note.forward
-        if not text:
+        reached = {phase for place, names in self._note_places.items() if place <= k
+                   for shown, phase in names if shown == name}
+        phase = "backward" if "backward" in reached else "forward" if "forward" in reached else ""
+        if not phase:
             return ""
         frame = self.frame(k)
+        backward = self.position(k).phase == "backward"
         return render(
-            text,
+            note.text(phase),
             lambda n: frame.values.get(n),
             lambda n: frame.grads.get(n, 0.0 if backward else None),
         )
@@ -654,6 +660,23 @@ class Lesson:
 
     def with_view(self, view: str) -> Lesson:
         return Lesson(self.scenario, dict(self.overrides), view)
+
+    def reloaded(self, scenario: Scenario, k: int) -> tuple[Lesson, int]:
+        """The lesson for a new version of the file, and where step k's node is in it.
+
+        Edited values of leaves that still exist are kept; the view is kept
+        unless the file now names one. The position stays on the same node in
+        the same phase if the new graph has it, else as near as it can.
+        """
+        step = self.step(k)
+        phase = self.position(k).phase
+        overrides = {n: v for n, v in self.overrides.items() if n in scenario.leaves}
+        lesson = Lesson(scenario, overrides, self.view if scenario.view is None else scenario.view)
+        new_k = 0
+        if step is not None:
+            found = lesson.index_of(phase, step.node)
+            new_k = found if found is not None else min(k, lesson.last)
+        return lesson, new_k
 
     def map_position(self, k: int, other: Lesson) -> int:
         """The position in ``other`` (another view) closest to k in this one."""

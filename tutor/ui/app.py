@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tutor import settings
-from tutor.scenario import ScenarioError, resolve
+from tutor.scenario import Scenario, ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
@@ -55,6 +55,15 @@ class TutorApp(App):
             self.notify(warning, title="Settings", severity="warning")
         if self.remember:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def on_app_focus(self) -> None:
+        """Give the keyboard back to the screen when the window (or browser tab) gets focus.
+
+        A browser tab opens unfocused: Textual then blurs the picker's list before
+        anything remembers it, and Enter would do nothing after the first click.
+        """
+        if self.screen.focused is None:
+            self.screen.focus_next()
 
     def _remember_theme(self, theme: Theme) -> None:
         """Save the learner's theme choice for the next run."""
@@ -101,6 +110,10 @@ class TutorApp(App):
             scenario = resolve(spec)
         except ScenarioError as error:
             return ErrorScreen(error, watch=watch)
+        return self.lesson_screen(scenario, watch=watch)
+
+    def lesson_screen(self, scenario: Scenario, watch: str | None = None) -> Screen:
+        """The lesson screen for a loaded scenario (``watch``: the file to reload when it changes)."""
         return LessonScreen(scenario, watch=watch)
 
     def open_scenario(self, spec: str) -> None:
