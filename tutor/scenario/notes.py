@@ -22,7 +22,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.engine.expr import normalize_name
 from tutor.engine.numbers import fmt
-from tutor.scenario.loader import ScenarioError, _at, _mapping, _text
+from tutor.scenario.errors import ScenarioError, error_at
+from tutor.scenario.values import read_mapping, read_text
 from tutor.scenario.visible import quoted
 
 PHASES = ("forward", "backward")
@@ -148,22 +149,22 @@ def read_notes(
     ``position(node, offset)`` gives the (line, col) of a character of a scalar.
     """
     notes: dict[str, Note] = {}
-    for key, value in _mapping(section, path, "notes"):
+    for key, value in read_mapping(section, path, "notes"):
         name = normalize_name(str(key.value))
         if name not in names:
-            raise _at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
+            raise error_at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
         if isinstance(value, MappingNode):
             texts: dict[str, str] = {}
             for phase_key, phase_value in value.value:
                 phase = str(phase_key.value) if isinstance(phase_key, ScalarNode) else "?"
                 if phase not in PHASES:
-                    raise _at(
+                    raise error_at(
                         path, phase_key, f"note for '{name}': unknown key {quoted(phase)}",
                         "a note is a sentence, or a mapping with forward: and/or backward:",
                     )
                 texts[phase] = _checked(phase_value, path, name, phase, names, position)
             if not texts:
-                raise _at(path, value, f"note for '{name}' is empty", "write forward: and/or backward: sentences")
+                raise error_at(path, value, f"note for '{name}' is empty", "write forward: and/or backward: sentences")
             notes[name] = Note(texts.get("forward", ""), texts.get("backward", ""))
         else:
             text = _checked(value, path, name, "both", names, position)
@@ -180,7 +181,7 @@ def _checked(
     position: Callable[[ScalarNode, int], tuple[int, int]],
 ) -> str:
     what = f"note for '{name}'" if phase == "both" else f"{phase} note for '{name}'"
-    raw = _text(node, path, what)
+    raw = read_text(node, path, what)
     # Offsets are taken in the raw scalar so they line up with the source.
     try:
         found = placeholders(raw)

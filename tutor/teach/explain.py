@@ -1,5 +1,5 @@
-"""Sentences about the lesson that belong to no single step: the selected
-node's details and what an edit of an input did.
+"""Sentences about the lesson that belong to no single step: the method in
+brief, the selected node's details and what an edit of an input did.
 
 Plain data (lines of styled fragments, see ``lesson.Line``); no UI imports.
 """
@@ -11,6 +11,13 @@ import math
 from tutor.engine.numbers import fmt, operand
 from tutor.engine.ops import title as op_title
 from tutor.teach.lesson import GROUPS, Frame, Lesson, Line
+
+BACKPROP_IN_BRIEF = (
+    "Forward goes left to right computing values; backward goes right to left, "
+    "multiplying each upstream gradient by the local derivative of every edge. "
+    "Gradients are marked ∂."
+)
+"""The whole method in two sentences (under the keys on the help page)."""
 
 
 def selected_lines(lesson: Lesson, key: str, frame: Frame, k: int | None = None, note: bool = True) -> list[Line]:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from tutor.engine.analysis import GroupTrace, group_expression, group_trace
-from tutor.engine.numbers import fmt, operand, signed_sum
-from tutor.engine.ops import OPS, local_numbers, symbol
+from tutor.engine.numbers import fmt, operand
+from tutor.engine.ops import OPS, symbol
 from tutor.engine.ops import title as op_title
-from tutor.teach.neurons import Neuron, find_neurons
+from tutor.teach.lesson_notes import LessonNotes
+from tutor.teach.lesson_words import LessonWords
 from tutor.scenario import Scenario
 from tutor.engine.trace import BackwardStep, ForwardStep, Trace, run
 
@@ -25,6 +26,8 @@ EXPANDED = "expanded"
 GROUPS = "groups"
 GROUPS_BY_DEFAULT_ABOVE = 24
 """Scenarios with more primitive nodes than this open in the collapsed view."""
+FRAMES_KEPT = 64
+"""Frames cached per lesson: stepping reuses the previous one; a big graph's frames are large."""
 
 Fragment = tuple[str, str]
 """A piece of explanation text and its style name ("", name, value, grad, formula, note, warn, dim)."""
@@ -73,15 +76,6 @@ class Frame:
     """Nodes whose number gets another mark: δ at a neuron's weighted sum (its gradient is the neuron's delta)."""
 
 
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _weight_symbol(input_name: str) -> str:
-    """``wⱼ₁`` for the input x1: neuron j's weight on that input."""
-    digits = input_name[len(input_name.rstrip("0123456789")):]
-    return f"wⱼ{digits.translate(_SUBSCRIPTS)}" if digits else f"wⱼ({input_name})"
-
-
 def default_view(scenario: Scenario) -> str:
     if scenario.view:
         return scenario.view
@@ -89,7 +83,7 @@ def default_view(scenario: Scenario) -> str:
 
 
 @dataclass
-class Lesson:
+class Lesson(LessonWords, LessonNotes):
     """One scenario, one set of leaf values, one view: the steps to walk."""
 
     scenario: Scenario
@@ -219,9 +213,52 @@ class Lesson:
     def frame(self, k: int) -> Frame:
         """What is known at position k (cached; built from step records only)."""
         k = max(0, min(k, self.last))
-        if k not in self._frames:
-            self._frames[k] = self._build_frame(k)
-        return self._frames[k]
+        frame = self._frames.get(k)
+        if frame is None:
+            frame = self._next_frame(k) or self._build_frame(k)
+            if len(self._frames) >= FRAMES_KEPT:
+                del self._frames[next(iter(self._frames))]
+            self._frames[k] = frame
+        return frame
+
+    def _next_frame(self, k: int) -> Frame | None:
+        """Frame k from a cached frame k - 1 plus step k alone (None when k - 1 is not cached).
+
+        Gives exactly what ``_build_frame`` gives, in time independent of k and
+        of the graph's size apart from copying the previous frame's dicts.
+        """
+        prev = self._frames.get(k - 1) if k > 0 else None
+        if prev is None:
+            return None
+        pos = self.position(k)
+        if pos.phase == "forward":
+            step = self.forward[pos.index]
+            values = {**prev.values, step.node: step.value}
+            computed = prev.computed | {step.node}
+            edge_values = dict(prev.edge_values)
+            for edge in self.edges_into(step.node):
+                if edge.source in computed:
+                    edge_values[edge] = values[edge.source]
+            frame = Frame(values, {}, edge_values, {}, None, frozenset(), computed, frozenset())
+            return self.focus(frame, step.node)
+        step = self.backward[pos.index]
+        grads = dict(prev.grads) if pos.index > 0 else {self.scenario.output: 1.0}  # dL/dL = 1
+        edge_grads = dict(prev.edge_grads)
+        for edge in step.edges:
+            grads[edge.input] = edge.grad_after
+            edge_grads[ViewEdge(edge.input, step.node, edge.position)] = edge.contribution
+        marks = prev.marks
+        if any(edge.input in self.neurons for edge in step.edges):
+            marks = self._delta_marks(grads)
+        frame = Frame(
+            prev.values, grads, prev.edge_values, edge_grads, None, frozenset(), prev.computed,
+            prev.finished | {step.node}, marks=marks,
+        )
+        return self.focus(frame, step.node)
+
+    def _delta_marks(self, grads: dict[str, float]) -> dict[str, str]:
+        """δ marks the gradient at each neuron's weighted sum once it has arrived."""
+        return {key: "δ" for key in self.neurons if key in grads and key != self.scenario.output}
 
     def _build_frame(self, k: int) -> Frame:
         pos = self.position(k)
@@ -250,7 +287,7 @@ class Lesson:
                     grads[edge.input] = edge.grad_after
                     view_edge = ViewEdge(edge.input, step.node, edge.position)
                     edge_grads[view_edge] = edge.contribution
-        marks = {key: "δ" for key in self.neurons if key in grads and key != self.scenario.output}
+        marks = self._delta_marks(grads)
         frame = Frame(
             values, grads, edge_values, edge_grads, None, frozenset(), frozenset(computed), frozenset(finished),
             marks=marks,
@@ -269,12 +306,36 @@ class Lesson:
         pos = self.position(k)
         if pos.phase != "backward":
             return []
+        # Only the steps of the nodes that read ``name`` are looked at, in backward order.
+        sent = sorted(
+            (j, position)
+            for j, position in self._readers.get(name, ())
+            if j <= pos.index
+        )
         out = []
-        for step in self.backward[: pos.index + 1]:
-            for edge in step.edges:
-                if edge.input == name:
-                    out.append((step.node, edge.contribution))
+        for j, position in sent:
+            step = self.backward[j]
+            edge = step.edges[position]
+            out.append((step.node, edge.contribution))
         return out
+
+    @cached_property
+    def _readers(self) -> dict[str, list[tuple[int, int]]]:
+        """Input name -> (backward step index, edge position) of every edge that sends it gradient."""
+        backward = self.backward
+        if hasattr(backward, "node_index"):  # the engine's own steps: no record built
+            nodes = self.graph.nodes
+            readers: dict[str, list[tuple[int, int]]] = {}
+            for j in range(len(backward)):
+                node = nodes[backward.node_index(j)]
+                for position, i in enumerate(node.inputs):
+                    readers.setdefault(nodes[i].name, []).append((j, position))
+            return readers
+        readers = {}
+        for j, step in enumerate(backward):
+            for position, edge in enumerate(step.edges):
+                readers.setdefault(edge.input, []).append((j, position))
+        return readers
 
     def explain(self, k: int) -> list[Line]:
         """The step at k in words and numbers, as styled fragments."""
@@ -349,308 +410,6 @@ class Lesson:
         if step.op == "group":
             return f"group of {len(self.graph.groups[step.node])} primitive nodes"
         return f"{op_title(step.op)} node"
-
-    @cached_property
-    def neurons(self) -> dict[str, Neuron]:
-        """Weighted-sum node -> neuron, for scenarios built of neurons (empty otherwise)."""
-        return find_neurons(self.scenario)
-
-    @cached_property
-    def _neuron_of_activation(self) -> dict[str, Neuron]:
-        return {n.name: n for n in self.neurons.values() if n.activation != "identity"}
-
-    def _neuron_at(self, node: str) -> Neuron | None:
-        """The neuron whose weighted sum is ``node`` (a group, or its primitive root)."""
-        return self.neurons.get(node)
-
-    def _local_numbers(self, step: BackwardStep, edge) -> str:  # noqa: ANN001 - an engine Edge
-        """The local derivative with its numbers put in, for primitive (and one-op group) steps."""
-        if step.op == "group":
-            return ""
-        graph = self.graph
-        node = graph.node(step.node)
-        index = graph.index.get(edge.input)
-        if node.op != step.op or index not in node.inputs:
-            return ""
-        values = tuple(self.trace.values[i] for i in node.inputs)
-        return local_numbers(node.op, values, self.trace.values[node.index], node.param, node.inputs.index(index))
-
-    def _explain_backward(self, step: BackwardStep, k: int) -> list[Line]:
-        out = self.scenario.output
-        j = k - len(self.forward)
-        lines: list[Line] = [
-            [("Backward ", "title"), (f"{j} of {len(self.backward)}", "dim"), ("  ", ""), (self._op_words(step), "dim")]
-        ]
-        neuron = self._neuron_at(step.node)
-        if step.node == out:
-            lines.append([("Start at the output: ", ""), (f"∂{out}/∂{out} = 1", "grad")])
-        else:
-            lines.append(
-                [("upstream ", ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", ""), (fmt(step.upstream), "grad"),
-                 ("  (complete: every node that uses ", "dim"), (step.node, "name"), (" has sent its share)", "dim")]
-            )
-        if neuron is not None:
-            lines.extend(self._delta_lines(neuron, step))
-        for edge in step.edges:
-            if self.graph.is_constant(edge.input):
-                continue
-            local_name = f"∂{step.node}/∂{edge.input}"
-            shown = fmt(edge.local)
-            formula = edge.local_formula if edge.local_formula != shown else ""
-            line: Line = [("→ ", "dim"), (edge.input, "name"), (": local ", ""), (local_name, "formula"), (" = ", "")]
-            if formula:
-                line += [(formula, "formula"), (" = ", "")]
-                numbers = self._local_numbers(step, edge)
-                if numbers and numbers != shown:
-                    line += [(numbers, "value"), (" = ", "")]
-            line += [
-                (shown, "value"),
-                (";  ", ""),
-                (operand(step.upstream), "grad"),
-                (" × ", ""),
-                (operand(edge.local), "value"),
-                (" = ", ""),
-                (fmt(edge.contribution), "grad"),
-            ]
-            lines.append(line)
-            if self.groups is not None:
-                lines.extend(self._inside_lines(step, edge))
-            activated = self._neuron_of_activation.get(step.node)
-            if activated is not None and edge.input == activated.weighted_sum:
-                lines.append(
-                    [("   ", ""), (activated.delta, "grad"), (" = ", ""), (f"∂{out}/∂{edge.input}", "grad"),
-                     (" = error arriving × activation′ = ", ""), (operand(step.upstream), "grad"), (" × ", ""),
-                     (operand(edge.local), "value"), (" = ", ""), (fmt(edge.contribution), "grad"),
-                     (f"   the delta of neuron {activated.name}", "note")]
-                )
-            lines.append(self._total_line(k, edge))
-        if step.warning:
-            lines.append([("⚠ ", "warn"), (step.warning, "warn")])
-        lines.extend(self._notes(k))
-        if k == self.last:
-            lines.extend(self._done_lines())
-        return lines
-
-    def _inside_lines(self, step: BackwardStep, edge) -> list[Line]:  # noqa: ANN001 - an engine Edge
-        """Groups view: a group's local derivative as the product of the local factors inside it."""
-        assert self.groups is not None
-        routes = self.groups.factors(step.node, edge.input)
-        if len(routes) != 1:
-            return []
-        factors = routes[0]
-        if sum(1 for f in factors if f.formula != "1") < 2:
-            return []
-        names = " · ".join(f"({f.formula})" if f.formula.startswith("-") and len(f.formula) <= 3 else f.formula
-                           for f in factors)
-        numbers = " × ".join(operand(f.value) for f in factors)
-        lines: list[Line] = [
-            [("   inside ", "dim"), (step.node, "name"), (": ", "dim"), (names, "formula"), (" = ", ""),
-             (numbers, "value"), (" = ", ""), (fmt(edge.local), "value")]
-        ]
-        if self._is_expanded_sigmoid(step.node):
-            y = self.trace.value(step.node)
-            lines.append(
-                [("   = ", ""), (f"{step.node}(1 − {step.node})", "formula"), (" = ", ""),
-                 (f"{operand(y)} × (1 − {operand(y)})", "value"), (" = ", ""), (fmt(y * (1 - y)), "value"),
-                 ("   the four factors multiply to the grouped sigmoid's local derivative", "note")]
-            )
-        return lines
-
-    def _is_expanded_sigmoid(self, name: str) -> bool:
-        """True when the group is 1 / (1 + exp(-x)) written out: negate, exp, add 1, reciprocal."""
-        graph = self.graph
-        ops = []
-        for m in graph.groups.get(name, ()):
-            node = graph.nodes[m]
-            if node.kind != "op":
-                continue
-            constants = [graph.nodes[i].value for i in node.inputs if graph.nodes[i].kind == "const"]
-            ops.append((node.op, tuple(constants)))
-        return ops in (
-            [("mul", (-1.0,)), ("exp", ()), ("add", (1.0,)), ("reciprocal", ())],
-            [("neg", ()), ("exp", ()), ("add", (1.0,)), ("reciprocal", ())],
-        )
-
-    def _delta_lines(self, neuron: Neuron, step: BackwardStep) -> list[Line]:
-        """At a neuron's weighted sum: its delta, and how every weight, bias and input uses it."""
-        delta = step.upstream
-        out = self.scenario.output
-        words = (
-            "error arriving × activation′" if neuron.activation != "identity"
-            else "the error arriving; identity activation, activation′ = 1"
-        )
-        lines: list[Line] = [
-            [(neuron.delta, "grad"), (" = ", ""), (f"∂{out}/∂{neuron.weighted_sum}", "grad"), (" = ", ""),
-             (fmt(delta), "grad"), (f"  ({words}); shared by everything below:", "dim")]
-        ]
-        parts: Line = [("   ", "")]
-        for weight, source in zip(neuron.weights, neuron.inputs):
-            value = self.trace.value(source)
-            parts += [(f"∂{out}/∂{weight}", "grad"), (" = δ·", ""), (source, "name"), (" = ", ""),
-                      (f"{operand(delta)} × {operand(value)}", "value"), (" = ", ""), (fmt(delta * value), "grad"),
-                      (";  ", "")]
-        for bias in neuron.biases:
-            parts += [(f"∂{out}/∂{bias}", "grad"), (" = δ = ", ""), (fmt(delta), "grad"), (";  ", "")]
-        lines.append(parts[:-1] if len(parts) > 1 else parts)
-        sent: Line = [("   each input receives δ·w: ", "dim")]
-        for weight, source in zip(neuron.weights, neuron.inputs):
-            sent += [(source, "name"), (" gets ", ""), (f"{operand(delta)} × {operand(self.trace.value(weight))}",
-                                                        "value"), (" = ", ""),
-                     (fmt(delta * self.trace.value(weight)), "grad"), (";  ", "")]
-        lines.append(sent[:-1])
-        return lines
-
-    def _total_line(self, k: int, edge) -> Line:  # noqa: ANN001 - an engine Edge
-        """The input's accumulated gradient after this edge: a running sum when it fans out."""
-        out = self.scenario.output
-        sources = self.contributions(k, edge.input)
-        total: Line = [("   ", ""), (f"∂{out}/∂{edge.input}", "grad"), (": ", "")]
-        if len(sources) <= 1:
-            return total + [(fmt(edge.grad_before), "grad"), (" → ", ""), (fmt(edge.grad_after), "grad")]
-        deltas = self._fan_out_deltas(edge.input, sources)
-        if deltas is not None:
-            order = list(self.neurons)
-            deltas.sort(key=lambda item: order.index(item[0].weighted_sum))
-            names = " + ".join(f"{n.delta}·{w}" for n, w, _ in deltas)
-            numbers = " + ".join(f"{operand(d)}×{operand(self.trace.value(w))}" for _, w, d in deltas)
-            total += [(f"Σⱼ δⱼ·{_weight_symbol(edge.input)} = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"), (" = ", ""),
-                      (fmt(edge.grad_after), "grad")]
-            total += [(f"   fan-out: {edge.input} feeds {len(sources)} neurons; what each sends adds up", "note")]
-            return total
-        total += [(signed_sum([amount for _, amount in sources]), "grad"), (" = ", "")]
-        total += [(fmt(edge.grad_after), "grad")]
-        via = ", ".join(f"via {node}" for node, _ in sources)
-        total += [(f"   fan-out: {edge.input} feeds {len(sources)} nodes ({via}); the contributions add", "note")]
-        return total
-
-    def _fan_out_deltas(self, name: str, sources: list[tuple[str, float]]) -> list[tuple[Neuron, str, float]] | None:
-        """(neuron, weight, delta) for each contribution when every one comes from a neuron's weighted sum."""
-        found: list[tuple[Neuron, str, float]] = []
-        for node, _ in sources:
-            group = node if self.view == GROUPS else self.graph.node(node).group
-            neuron = self.neurons.get(group)
-            weight = neuron.weight_for(name) if neuron else None
-            if neuron is None or weight is None:
-                return None
-            found.append((neuron, weight, self.trace.grad(neuron.weighted_sum)))
-        return found
-
-    def _done_lines(self) -> list[Line]:
-        """The end of the backward pass: every leaf's gradient together (and every δ, for neurons)."""
-        s = self.scenario
-        out = s.output
-        grads = self.trace.grad
-        lines: list[Line] = []
-        if s.inputs or s.params:
-            lines.append([("Done: ", "title"), (f"every {self._leaf_words()} has its gradient. ", "title"),
-                          ("Press v for the table.", "dim")])
-        else:
-            lines.append([("Done: ", "title"), ("the backward pass is complete. ", "title"),
-                          ("Press v for the table.", "dim")])
-        for neuron in self.neurons.values():
-            row: Line = [("  ", ""), (neuron.delta, "grad"), (" = ", ""), (fmt(grads(neuron.weighted_sum)), "grad"),
-                         (":  ", "")]
-            for param in (*neuron.weights, *neuron.biases):
-                row += [(f"∂{out}/∂{param}", "grad"), (" ", ""), (fmt(grads(param)), "grad"), ("  ", "")]
-            lines.append(row[:-1])
-        shown = list(s.inputs) if self.neurons else list(s.leaves)
-        if shown:
-            row = [("  ", "")]
-            for name in shown:
-                row += [(f"∂{out}/∂{name}", "grad"), (" = ", ""), (fmt(grads(name)), "grad"), ("   ", "")]
-            lines.append(row[:-1])
-        return lines
-
-    # -- notes ---------------------------------------------------------------
-
-    @cached_property
-    def _note_places(self) -> dict[int, list[tuple[str, str]]]:
-        """Position k -> the (name, phase) of each note shown there.
-
-        A node's forward note shows when its value is complete (its own step,
-        or its group's root); its backward note when it has sent every
-        gradient (its own step in the groups view, its group's last primitive
-        in the expanded view). A leaf's forward note shows at the start, its
-        backward note at the step that completes its gradient.
-        """
-        places: dict[int, list[tuple[str, str]]] = {}
-        notes = self.scenario.notes
-        if not notes:
-            return places
-        forward_at = {step.node: 1 + i for i, step in enumerate(self.forward)}
-        offset = 1 + len(self.forward)
-        backward_at: dict[str, int] = {}
-        last_sent: dict[str, int] = {}
-        for i, step in enumerate(self.backward):
-            node = self.graph.node(step.node)
-            group = step.node if self.view == GROUPS else node.group
-            backward_at[group] = offset + i  # the group's last primitive visited wins
-            for edge in step.edges:
-                last_sent[edge.input] = offset + i
-        leaves = self.scenario.leaves
-        for name, note in notes.items():
-            if note.forward:
-                k = 0 if name in leaves else forward_at.get(name)
-                if k is not None:
-                    places.setdefault(k, []).append((name, "forward"))
-            if note.backward:
-                k = last_sent.get(name) if name in leaves else backward_at.get(name)
-                if k is not None:
-                    places.setdefault(k, []).append((name, "backward"))
-        return places
-
-    def notes_at(self, k: int) -> list[str]:
-        """The notes shown at position k, their placeholders filled with the numbers at k."""
-        from tutor.scenario.notes import render
-
-        places = self._note_places.get(k, [])
-        if not places:
-            return []
-        frame = self.frame(k)
-        backward = self.position(k).phase == "backward"
-        index = self.graph.index
-
-        def value(name: str) -> float | None:
-            if name in frame.values:
-                return frame.values[name]
-            return None
-
-        def grad(name: str) -> float | None:
-            if name in frame.grads:
-                return frame.grads[name]
-            # Nothing has arrived yet: the accumulated gradient is still 0.
-            return 0.0 if backward and name in index else None
-
-        return [render(self.scenario.notes[name].text(phase), value, grad) for name, phase in places]
-
-    def selected_note(self, name: str, k: int) -> str:
-        """The note of a selected node at position k, once the lesson has reached it:
-        its backward note from its backward step on, else its forward note from its
-        forward step on (rendered; "" when none is due yet)."""
-        from tutor.scenario.notes import render
-
-        note = self.scenario.notes.get(name)
-        if note is None:
-            return ""
-        reached = {phase for place, names in self._note_places.items() if place <= k
-                   for shown, phase in names if shown == name}
-        phase = "backward" if "backward" in reached else "forward" if "forward" in reached else ""
-        if not phase:
-            return ""
-        frame = self.frame(k)
-        backward = self.position(k).phase == "backward"
-        return render(
-            note.text(phase),
-            lambda n: frame.values.get(n),
-            lambda n: frame.grads.get(n, 0.0 if backward else None),
-        )
-
-    def note_text(self, k: int) -> str:
-        """The notes at position k as one string ("" when none), for the JSON trace."""
-        return "\n".join(self.notes_at(k))
-
-    def _notes(self, k: int) -> list[Line]:
-        return [[("✎ ", "note"), (text, "note")] for text in self.notes_at(k)]
 
     # -- edits ---------------------------------------------------------------
 

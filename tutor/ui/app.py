@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Iterable
@@ -11,9 +12,10 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tutor import settings
+from tutor.engine.bulk import paused_gc
 from tutor.scenario import Scenario, ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
-from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
 
 
@@ -50,11 +52,18 @@ class TutorApp(App):
         else:
             self.settings.warnings.append(f"ignored the saved theme {name!r}: no such theme")
 
+    freeze_after_start = False
+    """Set by :func:`run`: once the first lesson is drawn, move what exists then (the scenario, its
+    trace and layout, the widgets) out of the cyclic collector's way (``gc.freeze``), so its
+    passes while the learner steps scan only new objects, whatever the graph's size."""
+
     def on_mount(self) -> None:
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning")
         if self.remember:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.freeze_after_start:
+            self.call_after_refresh(gc.freeze)  # after the first screen's on_mount: its lesson is built
 
     def on_app_focus(self) -> None:
         """Give the keyboard back to the screen when the window (or browser tab) gets focus.
@@ -66,8 +75,8 @@ class TutorApp(App):
             self.screen.focus_next()
 
     def _remember_theme(self, theme: Theme) -> None:
-        """Save the learner's theme choice for the next run."""
-        if theme.name == self.settings.theme:
+        """Save the learner's theme choice for the next run (not from a browser tab: tabs share the server's folder)."""
+        if theme.name == self.settings.theme or self.is_web:
             return
         self.settings.theme = theme.name
         problem = settings.save(self.settings)
@@ -106,11 +115,12 @@ class TutorApp(App):
     def scenario_screen(self, spec: str) -> Screen:
         """A lesson for ``spec``, or an error screen saying why it did not load."""
         watch = spec if self.watch and os.path.isfile(spec) else None
-        try:
-            scenario = resolve(spec)
-        except ScenarioError as error:
-            return ErrorScreen(error, watch=watch)
-        return self.lesson_screen(scenario, watch=watch)
+        with paused_gc():  # a big scenario is many small objects and no cycles
+            try:
+                scenario = resolve(spec)
+            except ScenarioError as error:
+                return ErrorScreen(error, watch=watch)
+            return self.lesson_screen(scenario, watch=watch)
 
     def lesson_screen(self, scenario: Scenario, watch: str | None = None) -> Screen:
         """The lesson screen for a loaded scenario (``watch``: the file to reload when it changes)."""
@@ -146,4 +156,6 @@ class TutorApp(App):
 
 
 def run(scenario: str | None = None, watch: bool = False, screenshot_dir: str | None = None) -> None:
-    TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir).run()
+    app = TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir)
+    app.freeze_after_start = True  # one app per process here (tests run many, and skip this)
+    app.run()

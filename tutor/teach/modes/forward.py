@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tutor.engine.analysis import forward_mode, group_forward_mode
+from tutor.engine.analysis import forward_mode
+from tutor.engine.groups import group_forward_mode
 from tutor.engine.numbers import fmt, operand
 from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View

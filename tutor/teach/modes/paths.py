@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from tutor.engine.analysis import Route, TooManyPaths, group_paths, paths
+from tutor.engine.analysis import Route, TooManyPaths, paths
+from tutor.engine.groups import group_paths
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.teach.lesson import Lesson, Line, ViewEdge
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View

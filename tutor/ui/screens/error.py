@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tutor.scenario import ScenarioError, load
 from tutor.ui.file_watch import FileWatch
+from tutor.ui.widgets.footer import Footer
 
 
 class ErrorScreen(Screen):

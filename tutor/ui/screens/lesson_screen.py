@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario, ScenarioError, load
@@ -24,12 +24,13 @@ from tutor.teach.explain import edit_lines
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
-from tutor.ui.screens.edit import EditScreen
-from tutor.ui.screens.help import HelpScreen
+from tutor.ui.dialogs.edit import EditScreen
+from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
 from tutor.ui.widgets.step_panel import StepPanel
+from tutor.ui.widgets.footer import Footer
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
