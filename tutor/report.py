@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import asdict
 from json.encoder import encode_basestring as _encode_str
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
+from rich.markup import escape
 
-from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep
+from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep, path_sum
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import title as op_title
 from tutor.scenario import Scenario
@@ -205,20 +207,47 @@ def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes:
         data["forward_mode"] = _clean([asdict(t) for t in tangents])
     if routes is not None:
         data["paths"] = _clean([asdict(p) for p in routes])
-        data["paths_sum"] = number(math.fsum(p.product for p in routes))
+        data["paths_sum"] = number(path_sum(routes)[0])
     return data
 
 
 def train_json(history: list[TrainStep], initial: dict[str, float], initial_loss: float) -> dict[str, Any]:
     params = history[-1].params_after if history else initial
-    return _clean(
-        {
-            "initial_loss": initial_loss,
-            "losses": [s.loss_after for s in history],
-            "params": params,
-            "initial_params": initial,
-        }
-    )
+    return train_json_from([s.loss_after for s in history], params, initial, initial_loss)
+
+
+TRAIN_TABLE_ROWS = 1_000
+"""Past this many steps, the loss table shows every k-th step (and the last)."""
+
+
+def steps_tables(
+    name: str, output: str, lr: float, start_loss: float, losses: list[float],
+    initial: dict[str, float], final: dict[str, float],
+) -> list[Table]:
+    """``train --steps``: the loss after each step (every k-th past 1,000, and the last), each param's start and end."""
+    every = max(1, -(-len(losses) // TRAIN_TABLE_ROWS))
+    title = f"Training {escape(name)}: learning rate {fmt(lr)}" + (f" (every {every:,} steps)" if every > 1 else "")
+    table = Table(title=title, title_justify="left")
+    table.add_column("step", justify="right")
+    table.add_column(output, justify="right", style="cyan")
+    table.add_row("0", fmt(start_loss))
+    for k, loss in enumerate(losses, 1):
+        if k % every == 0 or k == len(losses):
+            table.add_row(f"{k:,}" if every > 1 else str(k), fmt(loss))
+    params = Table(title="Params", title_justify="left")
+    params.add_column("param")
+    params.add_column("start", justify="right")
+    params.add_column("final", justify="right", style="magenta")
+    for param, value in initial.items():
+        params.add_row(param, fmt(value), fmt(final[param]))
+    return [table, params]
+
+
+def train_json_from(
+    losses: list[float], params: dict[str, float], initial: dict[str, float], initial_loss: float
+) -> dict[str, Any]:
+    """The ``train --json`` object from the losses and the final params alone."""
+    return _clean({"initial_loss": initial_loss, "losses": losses, "params": params, "initial_params": initial})
 
 
 # --- Rich tables -----------------------------------------------------------
@@ -314,8 +343,22 @@ def paths_table(leaf: str, routes: list[Route]) -> Table:
     table.add_column("product", justify="right", style="magenta")
     for route in routes:
         table.add_row(" → ".join(route.nodes), " · ".join(fmt(x) for x in route.locals), fmt(route.product))
-    table.add_row("[bold]sum[/]", "", f"[bold]{fmt(math.fsum(r.product for r in routes))}[/]")
+    table.add_row("[bold]sum[/]", "", f"[bold]{fmt(path_sum(routes)[0])}[/]")
     return keep_numbers_whole(table)
+
+
+PATHS_TABLE_LIMIT = 2_000
+"""Past this many nodes over all paths, paths print as plain lines (a wrapped table costs ~15 µs a node)."""
+
+
+def paths_text(leaf: str, routes: list[Route]) -> str:
+    """Paths as plain lines, for long listings: product and edge derivatives, then the route."""
+    out = [f"Paths from {leaf} to the output ({len(routes):,}): product = edge derivatives, then the path"]
+    for route in routes:
+        out.append(f"{fmt(route.product)} = {' · '.join(fmt(x) for x in route.locals) or '1'}")
+        out.append("    " + " → ".join(route.nodes))
+    out.append(f"sum = {fmt(path_sum(routes)[0])}")
+    return "\n".join(out) + "\n"
 
 
 def numeric_table(rows: list[NumericRow]) -> Table:
@@ -354,7 +397,7 @@ def epochs_tables(name: str, output: str, trainer: Trainer, right: int | None = 
     batch = min(trainer.batch_size or trainer.table.rows, trainer.table.rows)
     rows = trainer.table.rows
     heading = (
-        f"[bold]Training {name}[/]: {trainer.epochs} epochs over {rows} row{'s' * (rows != 1)} "
+        f"[bold]Training {escape(name)}[/]: {trainer.epochs} epochs over {rows} row{'s' * (rows != 1)} "
         f"in batches of {batch}, learning rate {fmt(trainer.learning_rate)}"
     )
     losses = Table(title="Mean loss", title_justify="left")
@@ -377,3 +420,34 @@ def epochs_tables(name: str, output: str, trainer: Trainer, right: int | None = 
         params.add_row(param, fmt(value), fmt(final[param]))
     tables.append(params)
     return tables
+
+
+# --- warnings after training (on stderr, so stdout stays clean for a pipe) -----------
+
+
+def train_warnings(scenario: Scenario, initial_loss: float, losses: list[float], default_steps: bool) -> None:
+    """On stderr, so stdout stays clean for a pipe: a rising loss, and how many steps ran by default."""
+    before = [initial_loss, *losses[:-1]]
+    rises = [k for k, (old, new) in enumerate(zip(before, losses), 1) if new > old]
+    if rises:
+        print(
+            f"tutor: warning: {scenario.output} rose at {len(rises)} of {len(losses)} steps "
+            f"(first at step {rises[0]}): diverging: try a smaller --lr",
+            file=sys.stderr,
+        )
+    if default_steps:
+        print("ran 1 step (the default); use --steps N for more, e.g. --steps 100", file=sys.stderr)
+
+
+def epoch_warnings(scenario: Scenario, trainer, default_epochs: bool) -> None:  # noqa: ANN001 - a Trainer
+    """On stderr: a mean loss that rose from one epoch to the next, and how many epochs ran by default."""
+    losses = [trainer.initial_loss, *trainer.losses]
+    rises = [k for k in range(1, len(losses)) if losses[k] > losses[k - 1]]
+    if rises:
+        print(
+            f"tutor: warning: mean {scenario.output} rose at {len(rises)} of {len(losses) - 1} epochs "
+            f"(first at epoch {rises[0]}): diverging: try a smaller --lr",
+            file=sys.stderr,
+        )
+    if default_epochs:
+        print("ran 1 epoch (the default); use --epochs N for more, e.g. --epochs 200", file=sys.stderr)

@@ -12,11 +12,12 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from tutor.engine.graph import Graph
-from tutor.engine.ops import OPS, local_derivative, local_numbers
+from tutor.engine.group_factors import Factor, _inside_paths, _product_text
+from tutor.engine.numbers import sum_trouble, total
+from tutor.engine.ops import OPS, local_derivative
 from tutor.engine.trace import BackwardStep, Edge, ForwardStep, Trace, forward_values, leaf_values, run
 
 # --- group level -----------------------------------------------------------
@@ -39,17 +40,6 @@ class GroupTrace:
             if local.input == input:
                 return local.paths
         return ()
-
-
-@dataclass(frozen=True, slots=True)
-class Factor:
-    """One primitive's local derivative on a path inside a group."""
-
-    formula: str
-    """In the group's names, e.g. ``-y²`` or ``exp(-x)``."""
-    value: float
-    numbers: str
-    """The formula with the numbers put in (empty when it is one number already)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,65 +99,6 @@ def _group_formula(
             elif i in inside:
                 stack.append((i, here))
     return " + ".join(terms) if terms else "0"
-
-
-_COEFFICIENT = re.compile(r"^(-?\d+(?:\.\d+)?)(?:·(.+))?$")
-
-
-def _product_text(factors: list[str]) -> str:
-    """Formula texts multiplied: ``-y² · exp(-x) · (-1)``.
-
-    Number factors whose product is exactly 1 drop out, so the loss
-    ``0.5·err²`` reads ``err`` rather than ``0.5 · 2·err``; negative numbers
-    are parenthesised.
-    """
-    numbers: list[float] = []
-    rest: list[str] = []
-    for text in factors:
-        match = _COEFFICIENT.match(text)
-        if match:
-            numbers.append(float(match.group(1)))
-            if match.group(2):
-                rest.append(match.group(2))
-        else:
-            rest.append(text)
-    product = math.prod(numbers)
-    if numbers and product == 1 and rest:
-        factors = rest
-    several = len(factors) > 1
-    shown = [f"({t})" if several and t.startswith("-") and _COEFFICIENT.match(t) else t for t in factors]
-    return " · ".join(shown) if shown else "1"
-
-
-def _inside_paths(
-    graph: Graph, trace: Trace, folded: dict[int, str], members: tuple[int, ...], source: int
-) -> tuple[tuple[Factor, ...], ...]:
-    """Every path inside the group from its root down to ``source``, as factors with numbers."""
-    root = members[-1]
-    inside = set(members)
-    labels = [n.label for n in graph.nodes]
-    found: list[tuple[Factor, ...]] = []
-    stack: list[tuple[int, tuple[Factor, ...]]] = [(root, ())]
-    while stack and len(found) <= 8:
-        index, factors = stack.pop()
-        node = graph.nodes[index]
-        op = OPS[node.op]
-        names = tuple(folded.get(i, labels[i]) if i != root else labels[i] for i in node.inputs)
-        out = labels[index] if index == root else folded[index]
-        values = tuple(trace.values[i] for i in node.inputs)
-        locals_ = _edge_locals(graph, trace, index)
-        for position, i in enumerate(node.inputs):
-            if graph.nodes[i].kind == "const":
-                continue
-            parts = op.formulas[position](names, out, node.param).split(" = ")
-            text = parts[-1] if index == root else parts[0]
-            numbers = local_numbers(node.op, values, trace.values[index], node.param, position)
-            here = factors + (Factor(text, locals_[position], numbers),)
-            if i == source:
-                found.append(here)
-            elif i in inside:
-                stack.append((i, here))
-    return tuple(found)
 
 
 def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
@@ -294,6 +225,8 @@ class TangentStep:
     node: str
     terms: tuple[TangentTerm, ...]
     tangent: float
+    warning: str = ""
+    """Why the tangent is not finite (e.g. +inf meets -inf), or empty."""
 
 
 def forward_mode(graph: Graph, trace: Trace, leaf: str) -> list[TangentStep]:
@@ -312,8 +245,10 @@ def forward_mode(graph: Graph, trace: Trace, leaf: str) -> list[TangentStep]:
             TangentTerm(graph.nodes[i].name, d, tangents[i], d * tangents[i] if tangents[i] else 0.0)
             for i, d in zip(node.inputs, locals_)
         )
-        tangents[node.index] = math.fsum(t.product for t in terms)
-        steps.append(TangentStep(node.name, terms, tangents[node.index]))
+        products = [t.product for t in terms]
+        tangents[node.index] = total(products)
+        warning = sum_trouble(products) if not math.isfinite(tangents[node.index]) else ""
+        steps.append(TangentStep(node.name, terms, tangents[node.index], warning))
     return steps
 
 
@@ -324,7 +259,10 @@ class TooManyPaths(Exception):
     """More paths than the limit: the count is known, the list is not built."""
 
     def __init__(self, count: int, limit: int) -> None:
-        super().__init__(f"{count:,} paths lead to the output, more than the limit of {limit:,}; pick a leaf nearer the output")
+        super().__init__(
+            f"{_count_text(count)} paths lead to the output, more than the limit of {limit:,}; "
+            "pick a leaf nearer the output"
+        )
         self.count = count
         self.limit = limit
 
@@ -338,6 +276,23 @@ class Route:
     product: float
     formulas: tuple[str, ...] = ()
     """Each edge's local derivative as a formula, e.g. ``w11`` or ``h1(1 − h1)``."""
+
+
+def _count_text(count: int) -> str:
+    """``12,345`` or, past 15 digits, ``about 3.2e4515`` (Python will not print an int of 4,300+ digits)."""
+    if count < 10**15:
+        return f"{count:,}"
+    shift = max(0, count.bit_length() - 64)
+    log10 = math.log10(count >> shift) + shift * math.log10(2)
+    exponent = math.floor(log10)
+    return f"about {10 ** (log10 - exponent):.1f}e{exponent}"
+
+
+def path_sum(routes: list[Route] | tuple[Route, ...]) -> tuple[float, str]:
+    """The sum of the paths' products, and why it is not finite (or "")."""
+    products = [r.product for r in routes]
+    value = total(products)
+    return value, (sum_trouble(products) if not math.isfinite(value) else "")
 
 
 def count_paths(graph: Graph, leaf: str) -> int:
@@ -361,31 +316,36 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Rout
     for node in graph.nodes[source + 1 :]:
         reaches[node.index] = any(reaches[i] for i in node.inputs)
     found: list[Route] = []
-    # Walk backwards from the output, following only edges that reach the leaf.
-    labels = [n.label for n in graph.nodes]
-    stack: list[tuple[int, tuple[int, ...], tuple[float, ...], tuple[str, ...]]] = [
-        (graph.output, (graph.output,), (), ())
-    ]
+    # Walk backwards from the output, following only edges that reach the
+    # leaf. A stack entry is (node, link, local) where ``link`` is the entry
+    # it was reached from: a path is read off its links once, when the walk
+    # reaches the leaf, so the cost is linear in the total length of the
+    # paths listed (copying the route at every step was quadratic).
+    locals_of: dict[int, list[float]] = {}
+    # link: (next node towards the output, local derivative of the edge to it, its link) or None
+    stack: list[tuple[int, tuple | None]] = [(graph.output, None)]
     while stack:
-        index, route, factors, texts = stack.pop()
+        index, link = stack.pop()
         if index == source:
-            names = tuple(graph.nodes[i].name for i in reversed(route))
-            locals_ = tuple(reversed(factors))
+            nodes = [index]
+            factors: list[float] = []
             product = 1.0
-            for f in locals_:
-                product *= f
-            found.append(Route(names, locals_, product, tuple(reversed(texts))))
+            while link is not None:
+                nxt, d, link = link
+                nodes.append(nxt)
+                factors.append(d)
+                product *= d
+            found.append(Route(tuple(graph.nodes[i].name for i in nodes), tuple(factors), product))
             continue
         node = graph.nodes[index]
         if node.kind != "op":
             continue
-        edge_locals = _edge_locals(graph, trace, index)
-        op = OPS[node.op]
-        input_labels = tuple(labels[i] for i in node.inputs)
-        for position, (i, d) in reversed(list(enumerate(zip(node.inputs, edge_locals)))):
+        edge_locals = locals_of.get(index)
+        if edge_locals is None:
+            edge_locals = locals_of[index] = _edge_locals(graph, trace, index)
+        for i, d in reversed(list(zip(node.inputs, edge_locals))):
             if reaches[i]:
-                text = op.formulas[position](input_labels, labels[index], node.param).split(" = ")[-1]
-                stack.append((i, route + (i,), factors + (d,), texts + (text,)))
+                stack.append((i, (index, d, link)))
     return found
 
 
@@ -458,12 +418,15 @@ def train_step(
     return TrainStep(trace.output_value, loss_after, before, grads, after)
 
 
-def train(graph: Graph, values: dict[str, float], learning_rate: float, steps: int) -> list[TrainStep]:
-    """``steps`` gradient-descent steps from ``values`` (leaf overrides)."""
-    history: list[TrainStep] = []
+def training(graph: Graph, values: dict[str, float], learning_rate: float, steps: int):
+    """Yield ``steps`` gradient-descent steps from ``values`` one at a time (nothing kept)."""
     current = dict(values)
     for _ in range(steps):
         step = train_step(graph, current, learning_rate)
-        history.append(step)
         current.update(step.params_after)
-    return history
+        yield step
+
+
+def train(graph: Graph, values: dict[str, float], learning_rate: float, steps: int) -> list[TrainStep]:
+    """``steps`` gradient-descent steps from ``values`` (leaf overrides)."""
+    return list(training(graph, values, learning_rate, steps))

@@ -19,6 +19,47 @@ from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
 
 
+def _guard_textual() -> None:
+    """Two crashes inside Textual's own widgets, found by random keys, made harmless.
+
+    - The command palette: typing and pressing Esc or Enter before its search
+      worker finishes makes the worker update a list already removed
+      (``NoMatches: CommandList``) and the app exits. The watcher that does it
+      now does nothing once the palette's widgets are gone.
+    - Page Up / Page Down in an option list squeezed to no height (the picker
+      or the palette in a 20x5 terminal) looks up a line never laid out
+      (``KeyError``). There it moves by one option instead.
+    """
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets import OptionList
+
+    watch = getattr(CommandPalette, "_watch__list_visible", None)
+    if watch is not None and not getattr(watch, "guarded", False):
+
+        def watch_list_visible(self: CommandPalette) -> None:
+            if self.query(CommandList) and self.query("#--input"):
+                watch(self)
+
+        watch_list_visible.guarded = True  # type: ignore[attr-defined]
+        CommandPalette._watch__list_visible = watch_list_visible  # type: ignore[method-assign]
+
+    move_page = getattr(OptionList, "_move_page", None)
+    if move_page is not None and not getattr(move_page, "guarded", False):
+
+        def safe_move_page(self: OptionList, direction: int) -> None:
+            lines = getattr(self, "_index_to_line", None)
+            if lines is not None and (self.highlighted or 0) not in lines:
+                (self.action_cursor_up if direction < 0 else self.action_cursor_down)()
+                return
+            move_page(self, direction)
+
+        safe_move_page.guarded = True  # type: ignore[attr-defined]
+        OptionList._move_page = safe_move_page  # type: ignore[method-assign]
+
+
+_guard_textual()
+
+
 class TutorApp(App):
     """Step through backpropagation on a computational graph."""
 
@@ -129,6 +170,17 @@ class TutorApp(App):
     def open_scenario(self, spec: str) -> None:
         """Load ``spec`` and show it, or show why it did not load."""
         self.push_screen(self.scenario_screen(spec))
+
+    def action_command_palette(self) -> None:
+        """Open the command palette, unless one is still open or still closing.
+
+        Textual only looks at the screen in front: with keys typed ahead, a
+        second Ctrl+P while the first palette was closing made two screens
+        with the same id (DuplicateIds) and the app exited.
+        """
+        if any(child.id == "--command-palette" for child in self._nodes):  # every screen, closing ones too
+            return
+        super().action_command_palette()
 
     def action_show_picker(self) -> None:
         """Back to the scenario list."""

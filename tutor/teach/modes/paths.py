@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 
-from tutor.engine.analysis import Route, TooManyPaths, paths
+from tutor.engine.analysis import Route, TooManyPaths, path_sum, paths
 from tutor.engine.groups import group_paths
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.teach.lesson import Lesson, Line, ViewEdge
@@ -50,10 +49,12 @@ def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: s
             # The groups view names each factor: w11 · h1(1 − h1) · v1 · 1 · err = numbers.
             line += [(" · ".join(route.formulas), "formula"), (" = ", "")]
         lines.append(line + [(factors, "value"), (" = ", ""), (fmt(route.product), "grad")])
-    total = math.fsum(r.product for r in found)
+    total, trouble = path_sum(found)
     lines.append([("Sum over paths: ", ""), (signed_sum([r.product for r in found]) or "0", "grad"), (" = ", ""),
                   (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
                   (fmt(lesson.trace.grad(leaf)), "grad")])
+    if trouble:  # +inf meeting -inf: nan, said plainly
+        lines.append([("Warning: ", "warn"), (trouble, "warn")])
     return lines
 
 
