@@ -43,14 +43,11 @@ def _start(lesson: Lesson) -> list[Line]:
     ]
 
 
-def _tail(lesson: Lesson, node: str, warning: str | None) -> list[Line]:
+def _tail(lesson: Lesson, k: int, warning: str | None) -> list[Line]:
     lines: list[Line] = []
     if warning:
         lines.append([("⚠ ", "warn"), (warning, "warn")])
-    note = lesson.scenario.notes.get(node)
-    if note:
-        lines.append([("✎ ", "note"), (note, "note")])
-    return lines
+    return lines + lesson._notes(k)  # the notes due at k, their numbers filled in
 
 
 def _forward(lesson: Lesson, k: int) -> list[Line]:
@@ -61,7 +58,7 @@ def _forward(lesson: Lesson, k: int) -> list[Line]:
         (step.node, "name"), (" = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"),
         (" = ", ""), (fmt(step.value), "value"),
     ]
-    return [line] + _tail(lesson, step.node, step.warning)
+    return [line] + _tail(lesson, k, step.warning)
 
 
 def _backward(lesson: Lesson, k: int) -> list[Line]:
@@ -91,7 +88,7 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
         if count > 1:
             line.append((f" (sum of {count})", "note"))
         lines.append(line)
-    lines += _tail(lesson, step.node, step.warning)
+    lines += _tail(lesson, k, step.warning)
     if k == lesson.last:
         lines.append([("Done: every input has its gradient.", "title")])
     return lines

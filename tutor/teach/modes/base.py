@@ -97,6 +97,8 @@ class Place:
     k: int = 0
     selected: str | None = None
     edit_note: list[Line] = field(default_factory=list)
+    notice: list[Line] = field(default_factory=list)
+    """Words from a mode just left (the quiz's partial summary); shown until the next move."""
 
     @property
     def scenario(self) -> Scenario:
@@ -171,6 +173,10 @@ class Mode:
 
     def reset(self) -> None:
         """Forget what the mode accumulated (scores, losses): back to the file's values."""
+
+    def leave(self) -> list[Line]:
+        """The learner is leaving this mode: words to show once afterwards (none by default)."""
+        return []
 
     def widget_shown(self) -> bool:
         """Whether the mode's widget is on screen now."""

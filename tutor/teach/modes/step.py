@@ -22,6 +22,6 @@ class StepMode(Mode):
         lines = self.lesson.explain(place.k)
         compact = explain_compact(self.lesson, place.k)
         if place.selected:
-            selected = selected_lines(self.lesson, place.selected, frame)
+            selected = selected_lines(self.lesson, place.selected, frame, place.k)
             lines, compact = lines + selected, compact + selected
         return View(frame, lines, compact=compact)

@@ -203,18 +203,10 @@ class LessonScreen(Screen):
         graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges,
                    scroll=scroll and memory is None)
         self._refresh_progress()
-        note = self.place.edit_note
+        note = self.place.notice + self.place.edit_note
         self._refresh_table()
         compact = view.compact + note if view.compact is not None else None
         self.fitting.show(view.lines + note, compact, place, memory, view)
-
-    def fit_stage(self) -> None:
-        """Share the window between graph and panel (on resize and after a zoom)."""
-        self.fitting.fit()
-
-    @on(GraphView.LevelChanged)
-    def _level_changed(self) -> None:
-        self.call_after_refresh(lambda: (self.fit_stage(), self._refresh_progress()))
 
     def action_panel(self, pages: int) -> None:
         """Scroll the step panel a page down (1) or up (-1)."""
@@ -294,6 +286,8 @@ class LessonScreen(Screen):
         if reason:
             self.notify(reason, severity="warning")
             return
+        # Leaving a mode may leave words behind (the quiz's score so far), shown until the next move.
+        self.place.notice = self.mode.leave() if mode is not self.mode else []
         self.mode.interrupt()
         self.mode = mode
         if not mode.keys and self.has_widget("run-progress"):
@@ -344,22 +338,27 @@ class LessonScreen(Screen):
 
     def action_next(self) -> None:
         """Next step."""
+        self.place.notice = []
         self._show(self.mode.next())
 
     def action_previous(self) -> None:
         """Previous step."""
+        self.place.notice = []
         self._show(self.mode.previous())
 
     def action_start(self) -> None:
         """To the first step."""
+        self.place.notice = []
         self._show(self.mode.start())
 
     def action_forward_end(self) -> None:
         """To the end of the forward pass."""
+        self.place.notice = []
         self._show(self.mode.forward_end())
 
     def action_end(self) -> None:
         """To the last step."""
+        self.place.notice = []
         self._show(self.mode.end())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -38,7 +38,12 @@ class Stage(Container):
         self._shown: tuple | None = None
 
     def on_resize(self) -> None:
-        self.screen.fit_stage()
+        self.screen.fitting.fit()
+
+    def on_graph_view_level_changed(self) -> None:
+        """A zoom or a refit: share the rows again, and say the new density on the progress line."""
+        screen = self.screen
+        self.call_after_refresh(lambda: (screen.fitting.fit(), screen._refresh_progress()))
 
     @property
     def wide(self) -> bool:
