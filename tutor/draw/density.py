@@ -104,7 +104,11 @@ class DenseLayout:
         repr=False, default_factory=dict
     )
     _route_rows: dict[EdgeSpec, tuple[int, int]] = field(repr=False, default_factory=dict)
-    """First and last row of each line: a window renders only the lines that cross it."""
+    """First and last row of each line."""
+    _dense_tiles: dict | None = field(repr=False, default=None)
+    """Lines and nodes by tile (made on first render): a window renders only what it touches."""
+    _edge_list: list[EdgeSpec] = field(repr=False, default_factory=list)
+    _box_rank: dict[str, int] = field(repr=False, default_factory=dict)
 
     def node_at(self, x: int, y: int) -> str | None:
         for key, box in self.boxes.items():
