@@ -17,7 +17,7 @@ from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit
 def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
     """The static canvas: every line with its joins, and an arrow head at each input."""
     width = lay.width
-    masks = [0] * (width * lay.height)
+    masks = bytearray(width * lay.height)
     for route in lay.routes.values():
         for k in range(len(route) - 1):
             (x0, y0), (x1, y1) = route[k], route[k + 1]
@@ -34,22 +34,89 @@ def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
                     masks[i] |= S
                 for i in range((lo + 1) * width + x0, (hi + 1) * width + x0, width):
                     masks[i] |= N
-    join = [JOIN[m] for m in range(16)]
-    grid = [list(map(join.__getitem__, masks[y * width : (y + 1) * width])) for y in range(lay.height)]
-    for key, box in lay.boxes.items():
-        for yy in range(box.y, box.y + box.h):
-            grid[yy][box.x : box.x + box.w] = [" "] * box.w
-    for route in lay.routes.values():
-        x, yy = route[-1]
-        grid[yy][x] = ARROW
-    for key in senders:
-        box = lay.boxes[key]
-        # A compact node's line leaves right after its name, not after the padding.
-        start = box.x + 1 + cell_len(_title_row(lay.nodes[key], lay.level)) if lay.level == COMPACT else box.right
-        grid[box.y][min(start, box.right) : box.right + 1] = ["─"] * (box.right + 1 - min(start, box.right))
-    lay._base = grid
+    lay._masks = masks
+    lay._senders = {key: _sender_start(lay, key) for key in senders}
+    lay._base = _Rows(lay)
     lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
     lay._route_rows = {e: (min(y for _, y in r), max(y for _, y in r)) for e, r in lay.routes.items()}
+
+
+def _sender_start(lay: DenseLayout, key: str) -> int:
+    """First cell of the line a sending node's row ends with (its out port: ``box.right``)."""
+    box = lay.boxes[key]
+    # A compact node's line leaves right after its name, not after the padding.
+    start = box.x + 1 + cell_len(_title_row(lay.nodes[key], lay.level)) if lay.level == COMPACT else box.right
+    return min(start, box.right)
+
+
+_JOIN = [JOIN[m] for m in range(16)]
+
+
+def _window(lay: DenseLayout, top: int, bottom: int, c0: int, c1: int,
+            edges: list, keys: list[str]) -> list[list[str]]:
+    """The static characters of rows ``top``..``bottom``, columns ``c0``..``c1`` (exclusive).
+
+    ``edges`` and ``keys``: the lines and nodes touching the window, in the layout's
+    order. Only the window's cells are made: the canvas is never drawn whole.
+    """
+    width, masks, join = lay.width, lay._masks, _JOIN.__getitem__
+    grid = [list(map(join, masks[y * width + c0 : y * width + c1])) for y in range(top, bottom)]
+    boxes = lay.boxes
+    for key in keys:
+        box = boxes[key]
+        a, b = max(box.x, c0), min(box.x + box.w, c1)
+        if a < b:
+            for yy in range(max(box.y, top), min(box.y + box.h, bottom)):
+                grid[yy - top][a - c0 : b - c0] = [" "] * (b - a)
+    routes = lay.routes
+    for e in edges:
+        x, yy = routes[e][-1]
+        if top <= yy < bottom and c0 <= x < c1:
+            grid[yy - top][x - c0] = ARROW
+    senders = lay._senders
+    for key in keys:
+        start = senders.get(key)
+        if start is None:
+            continue
+        box = boxes[key]
+        a, b = max(start, c0), min(box.right + 1, c1)
+        if top <= box.y < bottom and a < b:
+            grid[box.y - top][a - c0 : b - c0] = ["─"] * (b - a)
+    return grid
+
+
+class _Rows:
+    """Whole rows of the static canvas on demand (``lay._base[y][x]``), for inspection."""
+
+    def __init__(self, lay: DenseLayout) -> None:
+        self._lay = lay
+
+    def __len__(self) -> int:
+        return self._lay.height
+
+    def __getitem__(self, y: int) -> list[str]:
+        lay = self._lay
+        if not 0 <= y < lay.height:
+            raise IndexError(y)
+        edges, keys = _touching(lay, y, y + 1, 0, lay.width)
+        return _window(lay, y, y + 1, 0, lay.width, edges, keys)[0]
+
+
+def _touching(lay: DenseLayout, top: int, bottom: int, c0: int, c1: int) -> tuple[list, list[str]]:
+    """Lines and nodes whose tiles meet the window, each in the layout's order."""
+    tiles = _index(lay)
+    ranks: set[int] = set()
+    keys: set[str] = set()
+    if c1 > c0 and bottom > top:
+        tw, th = DENSE_TILE_W, DENSE_TILE_H
+        for ty in range(top // th, (bottom - 1) // th + 1):
+            for tx in range(c0 // tw, (c1 - 1) // tw + 1):
+                t = tiles.get((tx, ty))
+                if t is not None:
+                    ranks.update(t[0])
+                    keys.update(t[1])
+    edge_list = lay._edge_list
+    return [edge_list[r] for r in sorted(ranks)], sorted(keys, key=lay._box_rank.__getitem__)
 
 
 def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tuple[str, str]]]:
@@ -137,25 +204,12 @@ def render_dense(
     # The columns of the canvas in the window (a window past the right edge is padded below).
     c0, c1 = left, max(left, min(right, width))
     cw = c1 - c0
-    base = lay._base
-    chars = [base[y][c0:c1] for y in range(top, bottom)]
+    shown, keys = _touching(lay, top, bottom, c0, c1)
+    chars = _window(lay, top, bottom, c0, c1, shown, keys)
     styles = [bytearray(cw) for _ in range(bottom - top)]
-    tiles = _index(lay)
-    ranks: set[int] = set()
-    keys: set[str] = set()
-    if cw:
-        tw, th = DENSE_TILE_W, DENSE_TILE_H
-        for ty in range(top // th, (bottom - 1) // th + 1):
-            for tx in range(c0 // tw, (c1 - 1) // tw + 1):
-                t = tiles.get((tx, ty))
-                if t is not None:
-                    ranks.update(t[0])
-                    keys.update(t[1])
-    edge_list = lay._edge_list
     edge_style = state.edge_style
     order = {"pending": 0, "done": 1, "highlight": 2, "active": 3}
     # Only lines that cross the window, lowest style first so shared cells take the strongest.
-    shown = [edge_list[r] for r in sorted(ranks)]
     for e in sorted(shown, key=lambda e: order.get(edge_style.get(e, "done"), 1)):
         code = sid("edge." + edge_style.get(e, "done"))
         for x0, y0, x1, y1 in lay._edge_segments[e]:
@@ -170,15 +224,14 @@ def render_dense(
         x, yy = lay.routes[e][-1]
         if top <= yy < bottom and c0 <= x < c1:
             styles[yy - top][x - c0] = code
-    box_rank = lay._box_rank
-    for key in sorted(keys, key=box_rank.__getitem__):
+    senders = lay._senders
+    for key in keys:
         box = lay.boxes[key]
         ns = state.node_style.get(key, "done")
-        base_row = base[box.y] if top <= box.y < bottom else None
-        if base_row is not None and base_row[box.right] == "─":
-            start = box.right
-            while start - 1 > box.x and base_row[start - 1] == "─":
-                start -= 1
+        start = senders.get(key)
+        if start is not None and top <= box.y < bottom:
+            # The cells of the node's row its line takes (its out port at least).
+            start = max(start, box.x + 1)
             a, b = max(start, c0), min(box.right + 1, c1)
             if a < b:
                 styles[box.y - top][a - c0 : b - c0] = bytes((sid("box." + ns),)) * (b - a)
@@ -203,7 +256,7 @@ def render_dense(
                 if a < b:
                     name = ("chip." if role == "title" else role + ".") + ns
                     srow[a - c0 : b - c0] = bytes((sid(name),)) * (b - a)
-            if dy == 0 and base[yy][box.right] == "─" and x < box.right:
+            if dy == 0 and key in senders and x < box.right:
                 # The node's line leaves right after its text, not after the padding.
                 a, b = max(x, c0), min(box.right, c1)
                 if a < b:

@@ -99,7 +99,12 @@ class DenseLayout:
     routes: dict[EdgeSpec, tuple[Point, ...]]
     numbers: dict[str, tuple[int, int]]
     """Cells for each node's value and gradient."""
-    _base: list[list[str]] = field(repr=False, default_factory=list)
+    _base: object = field(repr=False, default=None)
+    """The static canvas (lines, joins, arrow heads) by row: ``_base[y][x]``, made on demand."""
+    _masks: bytearray = field(repr=False, default_factory=bytearray)
+    """The directions lines leave each cell in, row by row (see ``specs.JOIN``)."""
+    _senders: dict[str, int] = field(repr=False, default_factory=dict)
+    """Nodes with an output line: the first cell of that line in the node's row."""
     _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
         repr=False, default_factory=dict
     )
