@@ -1,8 +1,10 @@
 """Characters and styles of the dense drawings (compact, line, names): see ``tutor.draw.density``.
 
-``draw_lines`` makes a dense layout's static canvas (lines, joins, arrow
-heads) once; ``render_dense`` fills in one step's node text and styles for a
-window of rows and columns. Pure Python, no Textual.
+``draw_lines`` records, once per layout, the directions lines leave each cell
+in (a byte a cell); ``render_dense`` makes the characters (joins, arrow heads,
+node text) and styles of one step for a window of rows and columns only,
+visiting the lines and nodes indexed on the tiles the window touches. Pure
+Python, no Textual.
 """
 
 from __future__ import annotations
