@@ -1,4 +1,5 @@
-"""The command line: the app, and ``trace``, ``check``, ``train``, ``list``, ``new``, ``schema``.
+"""The command line: the app, and ``trace``, ``check``, ``train``, ``list``, ``new``, ``schema``,
+``serve``, ``export``.
 
 Argument parsing lives here; the work is done by the engine modules. Every
 scenario problem is printed as ``FILE:LINE:COL: error: message`` and turns
@@ -10,23 +11,39 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from tutor import report
 from tutor.engine import analysis
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
 
-COMMANDS = ("trace", "check", "train", "list", "new", "schema")
+COMMANDS = ("trace", "check", "train", "list", "new", "schema", "serve", "export")
+
+
+def prog_name() -> str:
+    """How the user ran us, for the commands we suggest: ``tutor``, or ``python -m tutor``."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if not name or name in ("__main__.py", "-c", "-m") or name.endswith(".py"):
+        return "python -m tutor"
+    return name
+
+
+def _version() -> str:
+    from tutor import __version__
+
+    return f"tutor {__version__}"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="tutor",
+        prog=prog_name(),
         description="Step through backpropagation on a computational graph.",
-        epilog="Run `python -m tutor list` to see the built-in scenarios.",
+        epilog=f"Run `{prog_name()} list` to see the built-in scenarios.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -64,7 +81,49 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("path", metavar="PATH")
 
     sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the tutor to web browsers: each tab gets its own lesson",
+        description="Serve the tutor to web browsers. Every browser tab runs its own lesson; "
+        "with no SCENARIO each tab starts at the scenario picker. Ctrl+C stops the server.",
+    )
+    serve.add_argument("scenario", nargs="?", help="a scenario file or a built-in name (default: the picker)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this "
+                       "machine only; 0.0.0.0 for every network address)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--url", metavar="URL", help="the address browsers reach the server at, when it differs "
+                       "from http://HOST:PORT (behind a proxy, say)")
+
+    export = sub.add_parser(
+        "export",
+        help="write a handout: the screen at a step (.svg, .html) or a worksheet (.md)",
+        description="Write the screen as the app draws it at a step (.svg, or .html showing it), or a "
+        "worksheet with forward and backward tables (.md).",
+    )
+    export.add_argument("scenario", help="a scenario file or a built-in name such as shopping")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.svg, FILE.html or FILE.md")
+    export.add_argument("--step", default="0", metavar="K", help="step to draw: 0 = start (default), end = last "
+                        "step; in forward and paths modes, the position in the mode's walk")
+    export.add_argument("--view", choices=("expanded", "groups"), help="the graph's view (default: the "
+                        "scenario's own)")
+    export.add_argument("--mode", default="step", choices=("step", "forward", "paths", "check", "train"),
+                        help="the mode shown (pictures only; default step)")
+    export.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode forward or paths (default: the first)")
+    export.add_argument("--size", default="100x32", metavar="COLSxROWS", help="screen size (default 100x32)")
+    export.add_argument("--theme", default="textual-dark", help="Textual theme of the picture (default "
+                        "textual-dark; textual-light prints well)")
+    export.add_argument("--blanks", action="store_true", help="worksheet: leave values and gradients blank, "
+                        "with the answers at the end")
     return parser
+
+
+def _command_help() -> list[tuple[str, str]]:
+    """Each command with its one-line help, as the command parser declares them."""
+    for action in _parser()._actions:  # noqa: SLF001 - argparse keeps subcommand help only here
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return [(choice.dest, choice.help or "") for choice in action._choices_actions]  # noqa: SLF001
+    return []
 
 
 class UsageError(Exception):
@@ -122,9 +181,9 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
         data = report.extra_json(report.trace_json(scenario, trace), tangents, routes)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
-    console.print(f"[bold]{scenario.title}[/]  ({scenario.name})")
+    console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
-        console.print(scenario.description, style="dim")
+        console.print(scenario.description, style="dim", markup=False)
     console.print(report.forward_table(trace))
     console.print(report.backward_table(trace))
     console.print(report.summary_table(scenario, trace))
@@ -226,41 +285,49 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
     table.add_column("name", style="bold")
     table.add_column("title")
     for name, scenario in builtin_scenarios():
-        title = f"[red]{scenario}[/]" if isinstance(scenario, ScenarioError) else scenario.title
+        title = f"[red]{escape(str(scenario))}[/]" if isinstance(scenario, ScenarioError) else escape(scenario.title)
         table.add_row(name, title)
     console.print(table)
     return 0
 
 
 def _app_parser() -> argparse.ArgumentParser:
+    prog = prog_name()
+    listing = "\n".join(f"  {name:<8}  {text}" for name, text in _command_help())
     parser = argparse.ArgumentParser(
-        prog="tutor",
-        usage=f"tutor [SCENARIO] [--watch] | tutor {{{','.join(COMMANDS)}}} ...",
+        prog=prog,
+        usage=f"{prog} [SCENARIO] [--watch] [--screenshots DIR] | {prog} COMMAND ... | {prog} --version",
         description="Step through backpropagation on a computational graph. "
         "With no SCENARIO, opens a scenario picker.",
-        epilog=f"Commands: {', '.join(COMMANDS)} (tutor COMMAND --help). "
-        "Run `python -m tutor list` to see the built-in scenarios.",
+        epilog=f"commands ({prog} COMMAND --help for each):\n{listing}\n\n"
+        f"Run `{prog} list` to see the built-in scenarios.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("scenario", nargs="?", help="a scenario file or a built-in name such as shopping")
     parser.add_argument(
         "--watch", action="store_true", help="reload the scenario file when it changes (for authors)"
     )
+    parser.add_argument(
+        "--screenshots", metavar="DIR", help="folder for the palette's Screenshot (default: the current folder)"
+    )
+    parser.add_argument("--version", action="version", version=_version())
     return parser
 
 
 def run_app(argv: list[str]) -> int:
-    """Open the Textual app (only on a real terminal)."""
+    """Open the Textual app: on a real terminal, or under a driver set in the environment (a browser tab)."""
     args = _app_parser().parse_args(argv)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    driver_set = bool(os.environ.get("TEXTUAL_DRIVER"))  # textual-serve sets its web driver here
+    if not driver_set and not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "tutor: the interactive tutor needs a terminal; for non-interactive output use "
-            "`python -m tutor trace SCENARIO` (add --json for JSON).",
+            f"`{prog_name()} trace SCENARIO` (add --json for JSON).",
             file=sys.stderr,
         )
         return 2
     from tutor.ui.app import run
 
-    run(args.scenario, watch=args.watch)
+    run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)
     return 0
 
 
@@ -278,7 +345,7 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(f"{path} already exists; not overwriting it") from None
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    print(f"wrote {path}; open it with: python -m tutor {path}")
+    print(f"wrote {path}; check it with: {prog_name()} check {path}; open it with: {prog_name()} {path}")
     return 0
 
 
@@ -289,15 +356,75 @@ def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    if not 0 < args.port < 65536:
+        raise UsageError("--port must be 1 to 65535")
+    title = "tutor"
+    if args.scenario:
+        title = resolve(args.scenario).title  # a bad file fails here, once, not in every tab
+    from tutor.ui.serve import serve
+
+    try:
+        serve(args.scenario, args.host, args.port, title=title, url=args.url)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, console: Console) -> int:
+    from pathlib import Path
+
+    out = Path(args.output)
+    kind = out.suffix.lower()
+    if kind not in (".svg", ".html", ".htm", ".md"):
+        raise UsageError(f"-o {out}: the file name must end in .svg, .html or .md")
+    scenario = resolve(args.scenario)
+    if kind == ".md":
+        from tutor.teach.worksheet import worksheet
+
+        if args.mode != "step":
+            raise UsageError("--mode is for pictures (.svg, .html); a worksheet covers the whole lesson")
+        text = worksheet(scenario, view=args.view, blanks=args.blanks)
+    else:
+        if args.blanks:
+            raise UsageError("--blanks is for worksheets (.md)")
+        step: int | str = args.step
+        if step != "end":
+            try:
+                step = int(step)
+            except ValueError:
+                raise UsageError(f"--step expects a number or 'end', got {args.step!r}") from None
+            if step < 0:
+                raise UsageError("--step must be 0 or more (or 'end')")
+        from tutor.ui import export
+
+        try:
+            size = export.parse_size(args.size)
+            spec = scenario.path if os.path.isfile(args.scenario) else args.scenario
+            shot = export.Shot(spec, step, args.view, args.mode, args.wrt, size, args.theme)
+            text = export.svg(shot)
+        except export.ExportError as exc:
+            raise UsageError(str(exc)) from None
+        if kind != ".svg":
+            text = export.html_page(text, f"{scenario.title}: step {step}")
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"wrote {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-V", "--version"):
+        print(_version())
+        return 0
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         return run_app(argv)
     parser = _parser()
     if argv[0] in ("-h", "--help"):
         _app_parser().print_help()
-        print()
-        parser.print_help()
         return 0
     args = parser.parse_args(argv)
     console = Console()
@@ -308,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
         "list": cmd_list,
         "new": cmd_new,
         "schema": cmd_schema,
+        "serve": cmd_serve,
+        "export": cmd_export,
     }[args.command]
     try:
         return handler(args, console)

@@ -82,6 +82,20 @@ CASES = [
     ("huge_number_in_expression.yaml", 4, 10, "number is too large"),
     ("deep_parentheses.yaml", 4, 6, "nested too deeply"),
     ("deep_unary_minus.yaml", 4, 207, "nested too deeply"),
+    # characters a learner cannot see, and escapes that write them
+    ("control_character.yaml", 4, 11, r"a control character \x01 (U+0001) is not allowed"),
+    ("c1_control_character.yaml", 4, 7, r"a control character \x9f (U+009F)"),
+    ("noncharacter.yaml", 1, 15, r"a non-character \ufffe (U+FFFE)"),
+    ("bom_in_the_middle.yaml", 3, 1, "a byte order mark (U+FEFF) in the middle of the file"),
+    ("line_separator.yaml", 2, 7, r"an unusual line break \u2028 (U+2028)"),
+    ("bidi_override_in_name.yaml", 4, 4, r"a bidirectional control character \u202e (U+202E)"),
+    ("escape_sequence_in_key.yaml", 4, 3, r"a control character \x1b (U+001B) is not allowed in '\x1b[2J'"),
+    ("escaped_control_in_title.yaml", 1, 8, r"is not allowed in 'Prices\x07'"),
+    ("surrogate_escape.yaml", 5, 12, "invalid Unicode character escape"),
+    ("newline_in_key.yaml", 4, 3, r"'a\nb' is not a valid name"),
+    ("huge_integer_in_expression.yaml", 4, 10, "number is too large"),
+    ("huge_integer_input.yaml", 2, 6, "input 'a' is too large: '999"),
+    ("if_expression_no_space.yaml", 4, 6, "an if-expression is not allowed"),
     # data sets
     ("data_column_not_input.yaml", 7, 16, "data column 'y' is not an input"),
     ("data_row_wrong_length.yaml", 10, 7, "data row 2 has 3 numbers, but there are 2 columns"),
@@ -155,6 +169,19 @@ TOKENS = {
     "huge_number_in_expression.yaml": "1e999",
     "deep_parentheses.yaml": "(((",
     "deep_unary_minus.yaml": "---",
+    "control_character.yaml": "\x01",
+    "c1_control_character.yaml": "\x9f",
+    "noncharacter.yaml": "\ufffe",
+    "bom_in_the_middle.yaml": "\ufeffnodes:",
+    "line_separator.yaml": "\u2028",
+    "bidi_override_in_name.yaml": "\u202e",
+    "escape_sequence_in_key.yaml": '"\\x1b[2J":',
+    "escaped_control_in_title.yaml": '"Prices',
+    "surrogate_escape.yaml": "d800",
+    "newline_in_key.yaml": '"a\\nb":',
+    "huge_integer_in_expression.yaml": "9999",
+    "huge_integer_input.yaml": "9999",
+    "if_expression_no_space.yaml": "1if",
     "data_column_not_input.yaml": "y]",
     "data_row_wrong_length.yaml": "[3, 4, 5]",
     "data_not_a_number.yaml": "two",
@@ -191,9 +218,19 @@ def test_bad_file(name: str, line: int, col: int, message: str) -> None:
 @pytest.mark.parametrize(("name", "token"), sorted(TOKENS.items()))
 def test_position_points_at_the_token(name: str, token: str) -> None:
     err = _error(name)
-    lines = (BAD / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    # Lines end at "\n" only, as editors and the loader count them (not at U+2028).
+    lines = (BAD / name).read_text(encoding="utf-8").split("\n")
     assert 1 <= err.line <= len(lines)
-    assert lines[err.line - 1][err.col - 1 :].startswith(token), err.report()
+    assert 1 <= err.col <= len(lines[err.line - 1]) + 1
+    assert "\n".join(lines[err.line - 1 :])[err.col - 1 :].startswith(token), err.report()
+
+
+def test_every_message_is_one_printable_line() -> None:
+    for name, *_ in CASES:
+        err = _error(name)
+        for text in (str(err), err.hint):
+            assert text.isprintable(), f"{name}: {text!r}"
+            text.encode("utf-8")  # no lone surrogate
 
 
 @pytest.mark.parametrize(("name", "csv", "line", "col", "message"), CSV_CASES, ids=[c[0] for c in CSV_CASES])

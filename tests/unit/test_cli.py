@@ -250,3 +250,50 @@ def test_trace_row_uses_that_rows_inputs():
     assert (plain["values"]["x1"], plain["values"]["x2"]) == (0, 1)
     override = json.loads(tutor("trace", "xor", "--row", "4", "--set", "x1=0.5", "--json").stdout)
     assert override["values"]["x1"] == 0.5 and override["values"]["x2"] == 1
+
+
+# --- never a traceback, never a hang, whatever the file --------------------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_check_refuses_a_fifo_a_device_and_a_directory(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    result = tutor("check", str(fifo), "/dev/zero", str(tmp_path))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"{fifo}:1:1: error: is a FIFO (named pipe), not a regular file" in lines
+    assert "/dev/zero:1:1: error: is a device, not a regular file" in lines
+    assert f"{tmp_path}:1:1: error: is a directory, not a scenario file" in lines
+
+
+def test_messages_show_escapes_on_one_line(tmp_path):
+    bad = tmp_path / "keys.yaml"
+    bad.write_text('inputs:\n  a: 1\nnodes:\n  "a\\nb": 1\noutput: a\n', encoding="utf-8")
+    weird = tmp_path / "x\x1b[2J\u202e.yaml"
+    weird.write_text('nodes:\n  "\\x1b[2J": 1\noutput: y\n', encoding="utf-8")
+    result = tutor("check", str(bad), str(weird))
+    assert result.returncode == 1
+    assert f"{bad}:4:3: error: 'a\\nb' is not a valid name" in result.stdout
+    assert "x\\x1b[2J\\u202e.yaml:2:3: error:" in result.stdout
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert len([line for line in result.stdout.splitlines() if "error:" in line]) == 2
+
+
+def test_no_syntax_warning_on_stderr(tmp_path):
+    bad = tmp_path / "warn.yaml"
+    bad.write_text("inputs:\n  x: 1\nnodes:\n  y: 1if x else 2\noutput: y\n", encoding="utf-8")
+    result = tutor("check", str(bad))
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert "an if-expression is not allowed" in result.stdout
+
+
+def test_title_with_markup_characters_prints_as_written(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text('title: "[/x] [bold"\ndescription: "[/]"\ninputs:\n  a: 1\nnodes:\n  y: a * 2\noutput: y\n')
+    result = tutor("trace", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == ["[/x] [bold  (t)", "[/]"]

@@ -27,7 +27,7 @@ def wheel(tmp_path_factory) -> Path:
     errors = []
     for command in commands:
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
-        built = sorted(out.glob("tutor-*.whl"))
+        built = sorted(out.glob("backprop_tutor-*.whl"))
         if result.returncode == 0 and built:
             return built[-1]
         errors.append(f"{' '.join(command[2:4])}: {result.stderr[-2000:]}")
@@ -72,3 +72,30 @@ def test_installed_wheel_finds_builtin_scenarios(wheel, tmp_path):
     listed, shopping = result.stdout.splitlines()
     assert listed.split() == sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
     assert shopping.startswith(str(site))
+
+
+def test_wheel_carries_the_license_and_the_free_name(wheel):
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
+    metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "\nName: backprop-tutor\n" in metadata
+    assert "tutor = tutor.cli:main" in archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+
+
+def test_sdist_carries_what_its_own_tests_read(tmp_path):
+    import tarfile
+
+    result = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (sdist,) = tmp_path.glob("backprop_tutor-*.tar.gz")
+    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    needed = {".ci/run", "LICENSE", "README.md", "pyproject.toml", *re.findall(r"\((screenshots/[^)]+\.svg)\)", readme)}
+    assert needed <= names, needed - names
+    assert {p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")} <= names

@@ -81,7 +81,7 @@ def _group_formula(
 def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
     """Named nodes as black boxes: value in, value out, one local derivative per input."""
     labels = [n.label for n in graph.nodes]
-    warnings = {step.node: step.warning for step in trace.forward if step.warning}
+    warnings = trace.forward_warnings
     forward: list[ForwardStep] = []
     inputs_of: dict[str, tuple[str, ...]] = {}
     local_of: dict[str, dict[int, float]] = {}

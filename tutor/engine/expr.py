@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import math
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 
 from tutor.engine.graph import Graph
@@ -115,7 +116,10 @@ class _Parser:
             value = node.value
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise self.error(node, f"{value!r} is not a number", f"expressions may use {_ALLOWED}")
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # an integer literal of hundreds of digits
+                value = math.inf
             if not math.isfinite(value):
                 raise self.error(node, "number is too large", "use a finite number")
             return _Const(value)
@@ -218,10 +222,15 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
         raise ExprError("expression is empty", 0, "write an expression such as a * b")
     lead = len(text) - len(text.lstrip())
     try:
-        tree = ast.parse(stripped, mode="eval")
+        with warnings.catch_warnings():
+            # ``1if x else 2`` warns "invalid decimal literal" on stderr; the
+            # expression gets its own error below, so the warning is noise.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        offset = max(0, (exc.offset or 1) - 1)
-        message = exc.msg or "invalid syntax"
+        offset = max(0, (exc.offset or 1) - 1) if (exc.lineno or 1) == 1 else 0
+        offset = min(offset, len(stripped))
+        message = (exc.msg or "invalid syntax").splitlines()[0] if exc.msg else "invalid syntax"
         if "nested" in message:
             raise ExprError(
                 "expression is nested too deeply", lead, "split it into several named nodes"
@@ -229,6 +238,8 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
         raise ExprError(f"invalid expression: {message}", lead + offset, f"expressions may use {_ALLOWED}") from None
     except (RecursionError, MemoryError):
         raise ExprError("expression is nested too deeply", lead, "split it into several named nodes") from None
+    except (ValueError, OverflowError):
+        raise ExprError("invalid expression", lead, f"expressions may use {_ALLOWED}") from None
     parser = _Parser(stripped, scope, later, own_name)
     try:
         result = parser.walk(tree.body)

@@ -56,6 +56,8 @@ class Graph:
     groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """Named node -> its primitive op nodes in creation order (root last)."""
     output: int = -1
+    compiled: object = field(default=None, repr=False, compare=False)
+    """The engine's flat form of this graph, made on the first run and reused (rebuilt when the graph grows)."""
 
     # -- building ----------------------------------------------------------
 

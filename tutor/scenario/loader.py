@@ -13,18 +13,36 @@ from __future__ import annotations
 import difflib
 import keyword
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
+from yaml.composer import Composer
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.resolver import Resolver
+
+try:  # libyaml's C parser: several times faster; the composer and every check stay in Python
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
 
 from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
 from tutor.engine.graph import Graph
 from tutor.engine.ops import FUNCTIONS
+from tutor.scenario.visible import quoted, visible
 
 if TYPE_CHECKING:
     from tutor.scenario.data import DataSet
@@ -49,15 +67,19 @@ class ScenarioError(Exception):
     """A problem in a scenario file, at a 1-based line and column."""
 
     def __init__(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
+        # Names and values quoted from the file are made visible here, so a
+        # message is always one printable line (no newline, escape sequence,
+        # bidi override or lone surrogate reaches the terminal).
+        message = visible(message)
         super().__init__(message)
         self.path = str(path)
         self.line = line
         self.col = col
         self.message = message
-        self.hint = hint
+        self.hint = visible(hint)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: error: {self.message}"
+        return f"{visible(self.path)}:{self.line}:{self.col}: error: {self.message}"
 
     def report(self) -> str:
         """The error line, plus the hint on an indented second line."""
@@ -104,11 +126,18 @@ class Scenario:
 # --- YAML composition with the safety checks -----------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """Composes nodes only, refusing anchors, aliases and deep nesting."""
+class _Loader(Composer, _Parser, Resolver):
+    """Composes nodes only, refusing anchors, aliases and deep nesting.
+
+    Events come from libyaml when it is installed (PyYAML's own parser
+    otherwise); composing them into nodes, with the checks below, is done
+    here in Python either way, so the rules and positions are the same.
+    """
 
     def __init__(self, stream: str, path: str) -> None:
-        super().__init__(stream)
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        Resolver.__init__(self)
         self._path = path
         self._depth = 0
 
@@ -178,14 +207,80 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def _compose(text: str, data: bytes, path: str) -> Node | None:
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff"
+    "\ud800-\udfff]|\r(?!\n)"
+)
+"""Characters refused anywhere in a file: controls (tab aside), YAML's extra
+line breaks (they would shift every line number), bidi overrides, a byte
+order mark past the start, non-characters."""
+
+_UNPRINTABLE_VALUE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+"""Characters refused in a value, where double-quoted escapes (``"\\x1b"``) can put them."""
+
+
+def _describe_char(char: str) -> str:
+    code = ord(char)
+    if char == "\ufeff":
+        return "a byte order mark (U+FEFF) in the middle of the file"
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return f"a bidirectional control character {visible(char)} (U+{code:04X})"
+    if char in "\ufffe\uffff":
+        return f"a non-character {visible(char)} (U+{code:04X})"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate {visible(char)} (U+{code:04X})"
+    if char in "\u2028\u2029\x85\r":
+        return f"an unusual line break {visible(char)} (U+{code:04X})"
+    return f"a control character {visible(char)} (U+{code:04X})"
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _check_characters(text: str, path: str) -> None:
+    """Refuse tabs and invisible characters before YAML sees the text."""
     tab = text.find("\t")
-    if tab >= 0:
-        line = text.count("\n", 0, tab) + 1
-        col = tab - (text.rfind("\n", 0, tab) + 1) + 1
+    bad = _UNPRINTABLE.search(text)
+    if tab >= 0 and (bad is None or tab < bad.start()):
+        line, col = _line_col(text, tab)
         raise ScenarioError(path, line, col, "tab character", "indent YAML with spaces, not tabs")
-    loader = _Loader(text, path)
+    if bad is not None:
+        line, col = _line_col(text, bad.start())
+        raise ScenarioError(
+            path, line, col, f"{_describe_char(bad.group()[0])} is not allowed",
+            "delete it (retype the line if you cannot see it)",
+        )
+
+
+def _check_scalars(root: Node, path: str) -> None:
+    """Refuse values whose escapes (``"\\x1b[2J"``, ``"\\ud800"``) make invisible characters."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            bad = _UNPRINTABLE_VALUE.search(node.value)
+            if bad is not None:
+                raise _at(
+                    path, node, f"{_describe_char(bad.group())} is not allowed in {quoted(node.value, 30)}",
+                    "remove the escape that writes it",
+                )
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append(value)
+                stack.append(key)
+        else:
+            stack.extend(node.value)
+
+
+def _compose(text: str, data: bytes, path: str) -> Node | None:
+    _check_characters(text, path)
+    loader = None
     try:
+        loader = _Loader(text, path)
         return loader.get_single_node()
     except ScenarioError:
         raise
@@ -208,12 +303,16 @@ def _compose(text: str, data: bytes, path: str) -> Node | None:
         raise ScenarioError(
             path, line, col, f"YAML syntax error: {problem}", "check indentation, colons and quotes"
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, min(max(exc.position, 0), len(text)))
+        raise ScenarioError(path, line, col, f"YAML error: {exc.reason}", "delete the character") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(path, 1, 1, f"YAML error: {exc}") from None
     except RecursionError:
         raise ScenarioError(path, 1, 1, "YAML is nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _check_duplicates(root: Node, path: str) -> None:
@@ -229,7 +328,7 @@ def _check_duplicates(root: Node, path: str) -> None:
                         raise _at(
                             path,
                             key,
-                            f"duplicate key '{key.value}' (first defined on line {first})",
+                            f"duplicate key {quoted(key.value)} (first defined on line {first})",
                             "each key may appear only once; remove or rename one",
                         )
                     seen[key.value] = key
@@ -252,22 +351,32 @@ def _number(node: Node, path: str, what: str) -> float:
     if not isinstance(node, ScalarNode):
         raise _at(path, node, f"{what} must be a number, not a {'list' if node.id == 'sequence' else 'mapping'}")
     if node.tag == _BOOL:
-        raise _at(path, node, f"{what} must be a number, not the boolean {node.value}", "write 1 or 0")
+        raise _at(path, node, f"{what} must be a number, not the boolean {visible(node.value, 20)}", "write 1 or 0")
     if node.tag == _NULL:
         raise _at(path, node, f"{what} has no value", "write a number after the colon")
     text = node.value.strip()
     if node.tag in (_INT, _FLOAT) or (node.tag == _STR and node.style is None and _NUMBER.match(text)):
         try:
-            value = float(yaml.constructor.SafeConstructor().construct_object(node)) if node.tag in (
-                _INT,
-                _FLOAT,
-            ) else float(text.replace("_", ""))
-        except (ValueError, OverflowError, TypeError):
-            raise _at(path, node, f"{what}: '{node.value}' is not a number") from None
+            if node.tag in (_INT, _FLOAT):
+                value = float(yaml.constructor.SafeConstructor().construct_object(node))
+            else:
+                value = float(text.replace("_", ""))
+        except OverflowError:  # an integer too large for a float
+            value = math.inf
+        except (ValueError, TypeError):
+            try:  # Python refuses int() of thousands of digits; float() reads them as inf
+                value = float(text.replace("_", ""))
+            except ValueError:
+                raise _at(path, node, f"{what}: {quoted(node.value)} is not a number", "write a plain number such as 1.5") from None
         if not math.isfinite(value):
-            raise _at(path, node, f"{what} must be a finite number, not {node.value}", "nan and inf are not allowed")
+            too_large = not ("nan" in text.lower() or "inf" in text.lower())
+            raise _at(
+                path, node,
+                f"{what} is too large: {quoted(node.value, 30)}" if too_large else f"{what} must be a finite number, not {visible(node.value, 60)}",
+                "use a number below 1e308" if too_large else "nan and inf are not allowed",
+            )
         return value
-    raise _at(path, node, f"{what} must be a number, not '{node.value}'", "write a plain number such as 1.5")
+    raise _at(path, node, f"{what} must be a number, not {quoted(node.value)}", "write a plain number such as 1.5")
 
 
 def _text(node: Node, path: str, what: str) -> str:
@@ -295,11 +404,11 @@ def _name(key: Node, path: str, section: str) -> str:
         raise _at(
             path,
             key,
-            f"'{raw}' is not a valid name",
+            f"{quoted(raw)} is not a valid name",
             "names start with a letter or _ and contain letters, digits and _ (any script)",
         )
     if name in FUNCTIONS:
-        raise _at(path, key, f"'{name}' is a function name and cannot name a value", f"rename it, e.g. {name}_value")
+        raise _at(path, key, f"{quoted(name)} is a function name and cannot name a value", f"rename it, e.g. {name}_value")
     return name
 
 
@@ -307,11 +416,32 @@ def _name(key: Node, path: str, section: str) -> str:
 
 
 def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
-    """Parse and validate scenario text; raise ScenarioError on any problem."""
-    if isinstance(text, str):
-        data = text.encode("utf-8")
-    else:
-        data = text
+    """Parse and validate scenario text; raise ScenarioError on any problem.
+
+    The error's line and column always lie inside the text (a position past
+    the end is moved back to the end of the last line).
+    """
+    # A str may hold lone surrogates: they reach the UTF-8 check below as bytes.
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    try:
+        return _loads(data, path)
+    except ScenarioError as error:
+        _clamp(error, data)
+        raise
+
+
+def _clamp(error: ScenarioError, data: bytes) -> None:
+    """Keep ``error``'s position on a line and column that exist in ``data``."""
+    lines = data.split(b"\n")
+    if len(lines) > 1 and not lines[-1].strip():
+        lines.pop()  # nothing after the last newline
+    line = min(max(error.line, 1), len(lines))
+    width = len(lines[line - 1].decode("utf-8", errors="replace").rstrip("\r"))
+    col = min(max(error.col, 1), width + 1) if line == error.line else width + 1
+    error.line, error.col = line, col
+
+
+def _loads(data: bytes, path: str) -> Scenario:
     if len(data) > MAX_BYTES:
         raise ScenarioError(path, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "split the scenario")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -328,6 +458,7 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
     root = _compose(decoded, data, path)
     if root is None:
         raise ScenarioError(path, 1, 1, "file is empty", "a scenario needs at least 'nodes' and 'output'")
+    _check_scalars(root, path)
     if not isinstance(root, MappingNode):
         raise _at(path, root, "the top level must be a mapping (key: value lines)", "start with title:, inputs:, nodes:")
     _check_duplicates(root, path)
@@ -336,9 +467,9 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
     for key, value in root.value:
         if not isinstance(key, ScalarNode) or key.value not in KEYS:
             shown = key.value if isinstance(key, ScalarNode) else "?"
-            close = difflib.get_close_matches(str(shown), KEYS, n=1)
+            close = difflib.get_close_matches(str(shown)[:100], KEYS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(KEYS)
-            raise _at(path, key, f"unknown key '{shown}'", hint)
+            raise _at(path, key, f"unknown key {quoted(shown)}", hint)
         sections[key.value] = (key, value)
     for required in ("nodes", "output"):
         if required not in sections and not (required == "nodes" and "network" in sections):
@@ -360,7 +491,7 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
     def define(name: str, key: Node) -> None:
         if name in positions:
             line = positions[name][0]
-            raise _at(path, key, f"'{name}' is defined twice (first on line {line})", "give each value its own name")
+            raise _at(path, key, f"{quoted(name)} is defined twice (first on line {line})", "give each value its own name")
         positions[name] = (key.start_mark.line + 1, key.start_mark.column + 1)
 
     for section, kind in (("inputs", "input"), ("params", "param")):
@@ -396,14 +527,14 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
         define(name, key)
         later.discard(name)
         if not isinstance(value, ScalarNode) or value.tag in (_BOOL, _NULL):
-            raise _at(path, value, f"node '{name}' needs an expression", "e.g. total: a + b")
+            raise _at(path, value, f"node {quoted(name)} needs an expression", "e.g. total: a + b")
         text = value.value
         try:
             tree = parse(text, scope, later, own_name=name)
         except ExprError as exc:
             offset = 0 if "\n" in text else exc.offset
             line, col = _scalar_position(decoded, value, offset)
-            raise ScenarioError(path, line, col, f"in '{name}': {exc.message}", exc.hint) from None
+            raise ScenarioError(path, line, col, f"in {quoted(name)}: {exc.message}", exc.hint) from None
         if len(graph) + count_ops(tree) > MAX_NODES:
             raise _at(
                 path, key, f"scenario has more than {MAX_NODES:,} primitive nodes", "make the graph smaller"
@@ -416,9 +547,9 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
     out_key, out_node = sections["output"]
     output = _text(out_node, path, "output").strip()
     if normalize_name(output) not in positions:
-        close = difflib.get_close_matches(output, list(positions), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "output names one of the nodes"
-        raise _at(path, out_node, f"output '{output}' is not defined", hint)
+        close = difflib.get_close_matches(output[:100], list(positions), n=1) if len(positions) < 2000 else []
+        hint = f"did you mean {quoted(close[0])}?" if close else "output names one of the nodes"
+        raise _at(path, out_node, f"output {quoted(output)} is not defined", hint)
     output = normalize_name(output)
     graph.output = graph.index[output]
 
@@ -434,7 +565,7 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
         for key, value in _mapping(sections["notes"][1], path, "notes"):
             name = normalize_name(str(key.value))
             if name not in positions:
-                raise _at(path, key, f"note for unknown name '{key.value}'", "notes are keyed by input or node names")
+                raise _at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
             notes[name] = _text(value, path, f"note for '{name}'").strip()
 
     view = None
@@ -442,7 +573,7 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
         node = sections["view"][1]
         view = _text(node, path, "view").strip()
         if view not in VIEWS:
-            raise _at(path, node, f"view must be one of {', '.join(VIEWS)}, not '{view}'", f"e.g. view: {VIEWS[0]}")
+            raise _at(path, node, f"view must be one of {', '.join(VIEWS)}, not {quoted(view)}", f"e.g. view: {VIEWS[0]}")
 
     if "layers" in sections:
         if layers is not None:
@@ -496,17 +627,51 @@ def _declared_layers(node: Node, path: str, positions: dict[str, tuple[int, int]
 
 
 def load(path: str | Path) -> Scenario:
-    """Load a scenario file; unreadable files become ScenarioError too."""
-    path = Path(path)
+    """Load a scenario file; unreadable files become ScenarioError too.
+
+    Only regular files are read (a FIFO would block, ``/dev/zero`` never
+    ends), and never more than ``MAX_BYTES`` + 1 bytes.
+    """
+    name = str(path)
+    too_large = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ScenarioError(str(path), 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-        data = path.read_bytes()
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            raise ScenarioError(name, 1, 1, _not_a_file(os.stat(name).st_mode), "give the path of a .yaml file")
+        # O_NONBLOCK: should a FIFO be put in place between the stat and the
+        # open, the open returns at once and fstat refuses it.
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise ScenarioError(name, 1, 1, _not_a_file(mode), "give the path of a .yaml file")
+            chunks: list[bytes] = []
+            size = 0
+            while size <= MAX_BYTES:
+                chunk = os.read(fd, MAX_BYTES + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
     except ScenarioError:
         raise
-    except IsADirectoryError:
-        raise ScenarioError(str(path), 1, 1, "is a directory, not a scenario file") from None
     except OSError as exc:
-        raise ScenarioError(str(path), 1, 1, f"cannot read file: {exc.strerror or exc}") from None
-    return loads(data, str(path))
+        raise ScenarioError(name, 1, 1, f"cannot read file: {exc.strerror or exc}", "check the path") from None
+    except ValueError as exc:  # a NUL in the path
+        raise ScenarioError(name, 1, 1, f"cannot read file: {exc}", "check the path") from None
+    if size > MAX_BYTES:
+        raise ScenarioError(name, 1, 1, too_large, "split the scenario")
+    return loads(b"".join(chunks), name)
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a scenario file"
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe), not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a regular file"
+    return "is not a regular file"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Iterable
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import Theme
 
+from tutor import settings
 from tutor.scenario import ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson import LessonScreen
@@ -20,10 +23,66 @@ class TutorApp(App):
     CSS_PATH = "tutor.tcss"
     TITLE = "tutor"
 
-    def __init__(self, scenario: str | None = None, watch: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: str | None = None,
+        watch: bool = False,
+        screenshot_dir: str | None = None,
+        remember: bool = True,
+    ) -> None:
         super().__init__()
         self.start_spec = scenario
         self.watch = watch
+        self.screenshot_dir = screenshot_dir
+        """Where the palette's Screenshot saves (default: the current folder)."""
+        self.remember = remember
+        """Read and save the learner's settings (off for pictures made for handouts)."""
+        self.settings = settings.load() if remember else settings.Settings()
+        self._apply_saved_theme()
+
+    def _apply_saved_theme(self) -> None:
+        """The theme the learner picked last time, unless TEXTUAL_THEME asks for one for this run."""
+        name = self.settings.theme
+        if not name or os.environ.get("TEXTUAL_THEME"):
+            return
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            self.settings.warnings.append(f"ignored the saved theme {name!r}: no such theme")
+
+    def on_mount(self) -> None:
+        for warning in self.settings.warnings:
+            self.notify(warning, title="Settings", severity="warning")
+        if self.remember:
+            self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """Save the learner's theme choice for the next run."""
+        if theme.name == self.settings.theme:
+            return
+        self.settings.theme = theme.name
+        problem = settings.save(self.settings)
+        if problem:
+            self.notify(problem, title="Settings", severity="warning")
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen in the current folder (or ``path``) and say where.
+
+        In a browser the file is sent to the browser instead, as Textual does.
+        """
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        folder = Path(path or self.screenshot_dir or ".")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = Path(self.save_screenshot(filename, str(folder), time_format)).resolve()
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot in {folder}: {exc.strerror or exc}", severity="error")
+            return None
+        self.notify(f"Saved screenshot to {saved}", title="Screenshot")
+        return str(saved)
 
     def get_default_screen(self) -> Screen:
         """The first screen: the scenario asked for (or its error), else the picker.
@@ -73,5 +132,5 @@ class TutorApp(App):
         yield SystemCommand("Scenarios", "Back to the scenario list", self.action_show_picker)
 
 
-def run(scenario: str | None = None, watch: bool = False) -> None:
-    TutorApp(scenario, watch=watch).run()
+def run(scenario: str | None = None, watch: bool = False, screenshot_dir: str | None = None) -> None:
+    TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir).run()

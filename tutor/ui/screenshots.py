@@ -1,6 +1,6 @@
 """Write SVG screenshots of the key screens, made by the app itself.
 
-    python -m tutor.ui.screenshots [DIR]      (default: screenshots/)
+    python -m tutor.ui.screenshots [DIR] [--only NAME ...] [--list]   (default DIR: screenshots/)
 
 Each shot starts the app headless at a fixed size and theme, presses keys,
 and saves what the terminal shows.
@@ -8,6 +8,7 @@ and saves what the terminal shows.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ SHOTS: list[tuple[str, str | None, tuple[str, ...]]] = [
 
 
 async def _shoot(directory: Path, name: str, scenario: str | None, keys: tuple[str, ...]) -> Path:
-    app = TutorApp(scenario)
+    app = TutorApp(scenario, remember=False)
     app.theme = THEME
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -48,11 +49,35 @@ async def _shoot(directory: Path, name: str, scenario: str | None, keys: tuple[s
     return Path(path)
 
 
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tutor.ui.screenshots",
+        description=f"Write the README's screenshots ({len(SHOTS)} SVG files at {SIZE[0]}x{SIZE[1]}, "
+        f"theme {THEME}), each made by the app itself. For one lesson at any step, see `tutor export`.",
+    )
+    parser.add_argument("directory", nargs="?", default="screenshots", metavar="DIR",
+                        help="folder to write into (default: screenshots)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", choices=[name for name, _, _ in SHOTS],
+                        help="make only these shots")
+    parser.add_argument("--list", action="store_true", help="list the shots' names and stop")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    directory = Path(argv[0] if argv else "screenshots")
-    directory.mkdir(parents=True, exist_ok=True)
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.list:
+        for name, scenario, keys in SHOTS:
+            print(f"{name}: {scenario or 'picker'} {' '.join(keys)}".rstrip())
+        return 0
+    directory = Path(args.directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"screenshots: error: cannot create {directory}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     for name, scenario, keys in SHOTS:
+        if args.only and name not in args.only:
+            continue
         path = asyncio.run(_shoot(directory, name, scenario, keys))
         print(path)
     return 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from rich.text import Text
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -152,9 +154,9 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     def has_part(self, widget_id: str) -> bool:
         return bool(self.query(f"#{widget_id}"))
 
-    def _title(self) -> str:
+    def _title(self) -> Text:
         s = self.scenario
-        return f" {s.title}  ·  {s.name}  ·  output: {s.output}"
+        return Text(f" {s.title}  ·  {s.name}  ·  output: {s.output}")  # plain text: a title may hold "[/]"
 
     def on_mount(self) -> None:
         if self.watch_path:

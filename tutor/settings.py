@@ -1,0 +1,78 @@
+"""Settings remembered across runs (today: the theme), in a small JSON file.
+
+The file is ``settings.json`` in the user's config folder (on Linux
+``$XDG_CONFIG_HOME/tutor``, usually ``~/.config/tutor``); ``TUTOR_CONFIG_DIR``
+names another folder (the tests use a temporary one). A file that cannot be
+read or parsed is ignored with a one-line warning: settings are a comfort,
+never a reason to fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONFIG_DIR_ENV = "TUTOR_CONFIG_DIR"
+FILE_NAME = "settings.json"
+
+
+def config_dir() -> Path:
+    """The folder holding the settings file."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path("tutor", appauthor=False)
+
+
+def config_path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+@dataclass
+class Settings:
+    """What the tutor remembers; ``warnings`` says what was ignored while reading it."""
+
+    theme: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def load() -> Settings:
+    """The saved settings, or defaults (with a warning) when the file is unreadable."""
+    path = config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        return Settings(warnings=[f"ignored the settings file {path}: {exc}"])
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Settings(warnings=[f"ignored the settings file {path}: not valid JSON ({exc.msg}, line {exc.lineno})"])
+    if not isinstance(data, dict):
+        return Settings(warnings=[f"ignored the settings file {path}: expected a JSON object"])
+    settings = Settings()
+    theme = data.get("theme")
+    if isinstance(theme, str) and theme:
+        settings.theme = theme
+    elif theme is not None:
+        settings.warnings.append(f"ignored 'theme' in {path}: expected a theme name")
+    return settings
+
+
+def save(settings: Settings) -> str | None:
+    """Write ``settings``; returns a warning instead of raising when the file cannot be written."""
+    path = config_path()
+    data = {"theme": settings.theme} if settings.theme else {}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        return f"could not save settings to {path}: {exc.strerror or exc}"
+    return None

@@ -1,0 +1,116 @@
+"""A printable worksheet of one scenario, as Markdown: the handout a teacher gives a class.
+
+The tables are read from the same step records the app shows and ``trace``
+prints (the lesson's forward and backward steps, in the view asked for), so a
+worksheet's answers are the app's numbers. With blanks, every value and
+gradient in the tables is left for the learner and the filled tables follow
+under ``## Answers``.
+"""
+
+from __future__ import annotations
+
+from tutor.engine.numbers import fmt
+from tutor.scenario import Scenario
+from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
+
+BLANK = "\\_\\_\\_\\_"
+"""What a learner fills in (escaped so Markdown shows four underscores, not emphasis)."""
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """Inline code for names and expressions, so ``*`` and ``_`` stay literal."""
+    text = text.replace("|", "\\|").replace("\n", " ")
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _forward_rows(lesson: Lesson, blanks: bool) -> list[list[str]]:
+    rows = []
+    for k, step in enumerate(lesson.forward, 1):
+        value = BLANK if blanks else fmt(step.value)
+        rows.append([str(k), _code(step.node), _code(step.expression), value])
+    return rows
+
+
+def _backward_rows(lesson: Lesson, blanks: bool) -> list[list[str]]:
+    graph = lesson.graph
+    rows = []
+    for k, step in enumerate(lesson.backward, 1):
+        first = True
+        edges = [edge for edge in step.edges if not graph.is_constant(edge.input)]
+        for edge in edges or [None]:
+            cells = [str(k), _code(step.node), BLANK if blanks else fmt(step.upstream)] if first else ["", "", ""]
+            first = False
+            if edge is None:
+                rows.append([*cells, "", "", "", ""])
+                continue
+            local = f"{_code(edge.local_formula)} = {BLANK if blanks else fmt(edge.local)}"
+            if blanks:
+                contribution = BLANK
+                change = f"{BLANK} → {BLANK}"
+            else:
+                contribution = f"{fmt(step.upstream)} × {fmt(edge.local)} = {fmt(edge.contribution)}"
+                change = f"{fmt(edge.grad_before)} → {fmt(edge.grad_after)}"
+            rows.append([*cells, _code(edge.input), local, contribution, change])
+    return rows
+
+
+FORWARD_HEADER = ["#", "node", "expression", "value"]
+BACKWARD_HEADER = ["#", "node", "upstream", "input", "local derivative", "contribution", "gradient before → after"]
+
+
+def worksheet(scenario: Scenario, view: str | None = None, blanks: bool = False) -> str:
+    """The worksheet for ``scenario`` in ``view`` (default: the view the app opens with), as Markdown."""
+    view = view or default_view(scenario)
+    if view not in (EXPANDED, GROUPS):
+        raise ValueError(f"unknown view {view!r}")
+    lesson = Lesson(scenario, view=view)
+    output = scenario.output
+    out = [f"# {_cell(scenario.title)}", ""]
+    if scenario.description:
+        out += [scenario.description.strip(), ""]
+    out += [f"Scenario `{scenario.name}`. The output is {_code(output)}; the gradients are ∂{output}/∂node.", ""]
+
+    out += ["## The graph", ""]
+    rows = [[_code(name), "input", fmt(value)] for name, value in scenario.inputs.items()]
+    rows += [[_code(name), "param", fmt(value)] for name, value in scenario.params.items()]
+    rows += [[_code(name), "node", _code(expression)] for name, expression in scenario.nodes.items()]
+    out += _table(["name", "kind", "value or expression"], rows) + [""]
+    if view == EXPANDED and len(lesson.forward) > len(scenario.nodes):
+        out += [
+            "Each operator is one step below; parts of a longer expression have derived names "
+            "such as `h1.mul1` (the first multiply inside `h1`).",
+            "",
+        ]
+
+    def tables(blank: bool) -> list[str]:
+        part = ["### Forward pass", "", "Compute each value from its inputs, top to bottom.", ""]
+        part += _table(FORWARD_HEADER, _forward_rows(lesson, blank)) + [""]
+        part += [
+            "### Backward pass",
+            "",
+            f"Start from ∂{output}/∂{output} = 1. At each node, multiply the upstream gradient by each "
+            "input's local derivative and add the contribution to that input's gradient.",
+            "",
+        ]
+        part += _table(BACKWARD_HEADER, _backward_rows(lesson, blank)) + [""]
+        return part
+
+    out += ["## Your turn" if blanks else "## Steps", ""]
+    out += tables(blanks)
+    if blanks:
+        out += ["## Answers", ""]
+        out += tables(False)
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,109 @@
+"""A picture of the lesson at a chosen step, drawn by the app itself, for handouts.
+
+The app runs headless at a fixed size and theme; the keys a learner would
+press bring it to the step, view and mode asked for; then the screen is
+exported as SVG (and, for ``.html``, wrapped in a page that shows it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from dataclasses import dataclass
+
+from tutor.ui.app import TutorApp
+from tutor.ui.screens.lesson import LessonScreen
+
+MODES = ("step", "forward", "paths", "check", "train")
+"""Modes a picture can show; the quiz waits for answers, so it has no picture of its own."""
+MODE_KEYS = {"step": "1", "forward": "3", "paths": "4", "check": "5", "train": "6"}
+DEFAULT_SIZE = (100, 32)
+DEFAULT_THEME = "textual-dark"
+
+
+class ExportError(Exception):
+    """A step, view, mode or leaf the scenario does not have."""
+
+
+@dataclass(frozen=True)
+class Shot:
+    """What to draw: ``step`` is a number, or ``end`` for the last step."""
+
+    scenario: str
+    step: int | str = 0
+    view: str | None = None
+    mode: str = "step"
+    wrt: str | None = None
+    size: tuple[int, int] = DEFAULT_SIZE
+    theme: str = DEFAULT_THEME
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``100x32`` -> (100, 32); at least the app's smallest window."""
+    cols, sep, rows = text.lower().partition("x")
+    if not sep or not cols.isdigit() or not rows.isdigit():
+        raise ExportError(f"--size expects COLSxROWS such as 100x32, got {text!r}")
+    size = int(cols), int(rows)
+    if not (60 <= size[0] <= 1000 and 18 <= size[1] <= 500):
+        raise ExportError(f"--size {text}: columns must be 60 to 1000 and rows 18 to 500")
+    return size
+
+
+async def _steps(pilot, count: int) -> None:  # noqa: ANN001 - a textual Pilot
+    for _ in range(count):
+        await pilot.press("right")
+
+
+async def _draw(shot: Shot) -> str:
+    app = TutorApp(shot.scenario, remember=False)
+    app.theme = shot.theme
+    async with app.run_test(size=shot.size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        if not isinstance(screen, LessonScreen):
+            raise ExportError(f"{shot.scenario} did not open as a lesson")
+        if shot.view and screen.lesson.view != shot.view:
+            await pilot.press("g")
+            if screen.lesson.view != shot.view:
+                raise ExportError(f"no view {shot.view!r}")
+        last = screen.lesson.last
+        moves_in_mode = shot.mode in ("forward", "paths")
+        if not moves_in_mode:
+            if shot.step == "end":
+                await pilot.press("end")
+            else:
+                if not 0 <= int(shot.step) <= last:
+                    raise ExportError(f"--step {shot.step}: {shot.scenario} has steps 0 to {last} (or 'end')")
+                await _steps(pilot, int(shot.step))
+        if shot.mode != "step":
+            if shot.mode == "train" and not screen.scenario.params:
+                raise ExportError(f"{shot.scenario} has no params, so no training mode")
+            if moves_in_mode and shot.wrt:
+                if shot.wrt not in screen.scenario.leaves:
+                    raise ExportError(f"--wrt: {shot.wrt!r} is not an input or param of {shot.scenario}")
+                for _ in range(len(screen.lesson.nodes)):
+                    if screen.selected == shot.wrt:
+                        break
+                    await pilot.press("tab")
+            await pilot.press(MODE_KEYS[shot.mode])
+            if moves_in_mode:
+                await (pilot.press("end") if shot.step == "end" else _steps(pilot, int(shot.step)))
+        await pilot.pause()
+        return app.export_screenshot(title=screen.scenario.title)
+
+
+def svg(shot: Shot) -> str:
+    """The screen for ``shot`` as an SVG document."""
+    if shot.mode not in MODES:
+        raise ExportError(f"--mode must be one of {', '.join(MODES)}")
+    return asyncio.run(_draw(shot))
+
+
+def html_page(svg_text: str, title: str) -> str:
+    """A page that shows the SVG as it is (no scripts, no external files)."""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{html.escape(title)}</title>\n"
+        "<style>body{margin:1rem;background:#fff}svg{max-width:100%;height:auto}</style>\n"
+        f"</head>\n<body>\n{svg_text}\n</body>\n</html>\n"
+    )
