@@ -21,6 +21,8 @@ from tutor.engine.trace import BackwardStep, ForwardStep, Trace, run
 
 EXPANDED = "expanded"
 GROUPS = "groups"
+NEURONS = "neurons"
+"""Neurons in layer columns (scenarios whose nodes form a net; see ``tutor.teach.neurons``)."""
 GROUPS_BY_DEFAULT_ABOVE = 24
 """Scenarios with more primitive nodes than this open in the collapsed view."""
 
@@ -80,6 +82,14 @@ class Lesson:
     scenario: Scenario
     overrides: dict[str, float] = field(default_factory=dict)
     view: str = EXPANDED
+
+    def __new__(cls, scenario: Scenario | None = None, overrides: dict | None = None, view: str = EXPANDED):
+        # The neuron view is a lesson of its own kind; every Lesson(...) call gives it.
+        if cls is Lesson and view == NEURONS:
+            from tutor.teach.neurons import NeuronLesson
+
+            cls = NeuronLesson
+        return super().__new__(cls)
 
     def __post_init__(self) -> None:
         self.trace: Trace = run(self.scenario.graph, self.overrides)
