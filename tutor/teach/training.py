@@ -92,3 +92,59 @@ def rows_right(trainer: Trainer, scenario: Scenario, fit: Fit) -> int:
         predicted = predictions(trainer, fit, points)
         target = matrix[:, data.columns.index(fit.target)]
         return int(np.sum(np.abs(predicted - target) < 0.5))
+
+
+def _span(values: np.ndarray) -> tuple[float, float]:
+    """The data's range with a margin of 15% each side (never empty)."""
+    low, high = float(np.min(values)), float(np.max(values))
+    margin = (high - low) * 0.15 or 0.5
+    return low - margin, high + margin
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """What the net has learned, sampled for drawing."""
+
+    kind: str
+    """``map`` (two inputs) or ``curve`` (one input)."""
+    grid: list[list[float]]
+    """map: the output per pixel row (top first) and column; curve: one row, the output per column."""
+    xs: list[float]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    points: list[tuple[float, ...]]
+    """map: (x1, x2, target); curve: (x, target)."""
+    labels: tuple[str, str]
+    low: float
+    high: float
+    """The output range the colours (map) span: 0 to 1 for classes, the targets' range otherwise."""
+
+
+def picture(trainer: Trainer, scenario: Scenario, fit: Fit, cols: int, rows: int) -> Picture | None:
+    """The decision map (two inputs) or the fitted curve (one input) at the current params."""
+    data = scenario.data
+    matrix = np.asarray(data.rows, dtype=float)
+    target = matrix[:, data.columns.index(fit.target)]
+    low, high = (0.0, 1.0) if fit.classes else (float(np.min(target)), float(np.max(target)))
+    if len(fit.inputs) == 1:
+        name = fit.inputs[0]
+        x = matrix[:, data.columns.index(name)]
+        x_range = _span(x)
+        xs = np.linspace(*x_range, max(2, cols))
+        with np.errstate(all="ignore"):
+            ys = predictions(trainer, fit, {name: xs})
+        return Picture("curve", [ys.tolist()], xs.tolist(), x_range, (low, high),
+                       list(zip(x.tolist(), target.tolist())), (name, fit.target), low, high)
+    if len(fit.inputs) == 2:
+        first, second = fit.inputs
+        x = matrix[:, data.columns.index(first)]
+        y = matrix[:, data.columns.index(second)]
+        x_range, y_range = _span(x), _span(y)
+        xs = np.linspace(*x_range, max(2, cols))
+        ys = np.linspace(y_range[1], y_range[0], max(2, 2 * rows))  # top row first
+        gx, gy = np.meshgrid(xs, ys)
+        with np.errstate(all="ignore"):
+            out = predictions(trainer, fit, {first: gx.ravel(), second: gy.ravel()}).reshape(gx.shape)
+        return Picture("map", out.tolist(), xs.tolist(), x_range, y_range,
+                       list(zip(x.tolist(), y.tolist(), target.tolist())), (first, second), low, high)
+    return None
