@@ -48,3 +48,25 @@ def test_level_clips_and_handles_nan():
 def test_scenarios_without_a_fit_have_no_picture():
     assert fit_of(resolve("tiny_net")) is None  # no data set
     assert fit_of(resolve("shopping")) is None
+
+
+def test_readme_worked_example_trains_as_written(tmp_path):
+    import re
+    from pathlib import Path
+
+    from tutor.engine.numbers import fmt
+    from tutor.scenario import load
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Worked example: training on a small data set", 1)[1]
+    yaml_text = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    path = tmp_path / "or.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    scenario = load(path)
+    first = data_trainer(scenario)
+    first.step(slice(0, 2))
+    assert f"{first.param_values()['w1_1_2']:.7f}".replace("-", "−") in section
+    trainer = data_trainer(scenario)
+    trainer.train(200)
+    assert f"mean loss {fmt(trainer.initial_loss)} → {fmt(trainer.losses[-1])}" in section
+    assert rows_right(trainer, scenario, fit_of(scenario)) == 4 and "4 of 4 rows right" in section
