@@ -70,3 +70,30 @@ def test_readme_worked_example_trains_as_written(tmp_path):
     trainer.train(200)
     assert f"mean loss {fmt(trainer.initial_loss)} → {fmt(trainer.losses[-1])}" in section
     assert rows_right(trainer, scenario, fit_of(scenario)) == 4 and "4 of 4 rows right" in section
+
+
+def test_training_session_reset_learning_rate_and_panel():
+    from tutor.draw.fit import plain as plain_rows
+    from tutor.draw.training import training_panel
+    from tutor.teach.training import TrainingSession, row_labels
+
+    session = TrainingSession(resolve("xor"))
+    start = session.params()
+    session.set_learning_rate(4.0)
+    for _ in range(3):
+        session.epoch()
+    assert session.epochs == 3 and len(session.losses) == 4 and session.params() != start
+    words = text_of(session.status(running=True, paused=True))
+    assert "epoch 3" in words and "lr 4" in words and "paused" in words and "/4 right" in words
+    rows = training_panel(session, 76, 8)
+    assert len(rows) == 8 and all(sum(len(t) for t, _ in row) <= 76 for row in rows)
+    drawn = plain_rows(rows)
+    assert "epoch 0" in drawn and "●" in drawn and "○" in drawn
+    session.reset()
+    assert session.epochs == 0 and session.params() == start and session.learning_rate == 2
+    assert row_labels(resolve("xor"))[1] == "2: x1 = 0, x2 = 1, t = 1"
+    assert row_labels(resolve("tiny_net")) == []
+
+
+def text_of(lines) -> str:
+    return "\n".join("".join(t for t, _ in line) for line in lines)
