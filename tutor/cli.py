@@ -107,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
                         "step; in forward and paths modes, the position in the mode's walk")
     export.add_argument("--view", choices=("expanded", "groups"), help="the graph's view (default: the "
                         "scenario's own)")
-    export.add_argument("--mode", default="step", choices=("step", "forward", "paths", "check", "train"),
+    from tutor.teach.modes import PICTURED
+
+    export.add_argument("--mode", default="step", choices=PICTURED,
                         help="the mode shown (pictures only; default step)")
     export.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode forward or paths (default: the first)")
     export.add_argument("--size", default="100x32", metavar="COLSxROWS", help="screen size (default 100x32)")

@@ -14,7 +14,7 @@ from typing import Any
 from rich.table import Table
 
 from tutor.engine.batch import Trainer
-from tutor.engine.analysis import NumericRow, Path, TangentStep, TrainStep
+from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
 from tutor.engine.trace import Trace
@@ -62,7 +62,7 @@ def trace_json(scenario: Scenario, trace: Trace) -> dict[str, Any]:
     )
 
 
-def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Path] | None) -> dict[str, Any]:
+def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Route] | None) -> dict[str, Any]:
     if tangents is not None:
         data["forward_mode"] = _clean([asdict(t) for t in tangents])
     if routes is not None:
@@ -156,7 +156,7 @@ def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
     return table
 
 
-def paths_table(leaf: str, routes: list[Path]) -> Table:
+def paths_table(leaf: str, routes: list[Route]) -> Table:
     table = Table(title=f"Paths from {leaf} to the output", title_justify="left")
     table.add_column("path")
     table.add_column("edge derivatives")

@@ -29,8 +29,8 @@ def fixed_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.setenv("TEXTUAL_THEME", THEME)  # for any subprocess; this process already read it
     # The picker also lists ./scenarios/*.yaml: run from an empty folder so it shows the built-ins only.
     monkeypatch.chdir(tmp_path)
-    # A blinking cursor would make snapshots depend on timing: keep it visible, never toggled.
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    # A blinking cursor would make snapshots depend on timing: Textual's own switch turns blinking off.
+    monkeypatch.setattr(Input, "cursor_blink", False)
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def graph_text(screen: LessonScreen) -> list[str]:
 def box_lines(screen: LessonScreen, key: str) -> list[str]:
     """The text inside one node's box on the canvas (border characters stripped)."""
     graph = screen.query_one(GraphView)
-    box = graph.layout_.boxes[key]
+    box = graph.box_of(key)
     rows = graph_text(screen)[box.y : box.y + box.h]
     return [row[box.x : box.x + box.w].strip("│┌┐└┘─├┤ ") for row in rows]
 
@@ -56,7 +56,7 @@ def assert_current_visible(screen: LessonScreen) -> None:
     current = screen.lesson.frame(screen.k).current
     if current is None:
         return
-    box = graph.layout_.boxes[current]
+    box = graph.box_of(current)
     width, height = graph.scrollable_content_region.size
     if box.w > width or box.h > height:
         return
@@ -228,7 +228,7 @@ def test_clicking_a_box_selects_that_node(drive) -> None:
         sx, sy = graph.scroll_offset
         border = 1
         clicked = 0
-        for key, box in graph.layout_.boxes.items():
+        for key, box in graph.boxes().items():
             if not (sx <= box.x and box.x + box.w <= sx + width and sy <= box.y and box.y + box.h <= sy + height):
                 continue
             # opposite corners: the box's whole area is the target
@@ -237,7 +237,7 @@ def test_clicking_a_box_selects_that_node(drive) -> None:
                 await pilot.click("#graph", offset=(box.x + dx - sx + border, box.y + dy - sy + border))
                 assert screen.selected == key, (key, dx, dy)
             clicked += 1
-        assert clicked == len(graph.layout_.boxes)  # the tall window shows every box
+        assert clicked == len(graph.boxes())  # the tall window shows every box
         # empty canvas: the selection stays
         await pilot.click("#graph", offset=(border, border))
         assert screen.selected == key
@@ -458,7 +458,7 @@ def test_quiz_right_answer_reveals_the_step(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
         await pilot.press("2")
-        assert screen.mode == "quiz"
+        assert screen.mode.name == "quiz"
         assert "[quiz]" in str(screen.query_one("#progress").render())
         await pilot.press("right")
         answer = screen.query_one("#answer", Input)
@@ -467,7 +467,7 @@ def test_quiz_right_answer_reveals_the_step(drive) -> None:
         await type_answer(pilot, "200")
         assert screen.k == 1
         assert not answer.display
-        assert screen.quiz.scores["forward"].right == 1 and screen.quiz.scores["forward"].asked == 1
+        assert screen.modes["quiz"].session.scores["forward"].right == 1 and screen.modes["quiz"].session.scores["forward"].asked == 1
         assert "✓ Right" in panel_text(screen)
 
     drive("shopping", body)
@@ -483,8 +483,8 @@ def test_quiz_wrong_then_right(drive) -> None:
         assert "100 × 2" in panel_text(screen)  # the hint
         await type_answer(pilot, "2*100")  # small arithmetic is accepted
         assert screen.k == 1
-        assert screen.quiz.scores["forward"].right == 1
-        assert screen.quiz.missed == []
+        assert screen.modes["quiz"].session.scores["forward"].right == 1
+        assert screen.modes["quiz"].session.missed == []
 
     drive("shopping", body)
 
@@ -497,8 +497,8 @@ def test_quiz_wrong_twice_reveals_and_records_the_miss(drive) -> None:
         await type_answer(pilot, "2")
         assert screen.k == 1
         assert "The answer is 200" in panel_text(screen)
-        assert [(q.k, q.node, q.kind) for q in screen.quiz.missed] == [(1, "apple_price", "value")]
-        assert screen.quiz.scores["forward"].right == 0 and screen.quiz.scores["forward"].asked == 1
+        assert [(q.k, q.node, q.kind) for q in screen.modes["quiz"].session.missed] == [(1, "apple_price", "value")]
+        assert screen.modes["quiz"].session.scores["forward"].right == 0 and screen.modes["quiz"].session.scores["forward"].asked == 1
 
     drive("shopping", body)
 
@@ -512,7 +512,7 @@ def test_quiz_invalid_text_does_not_cost_a_try(drive) -> None:
         await type_answer(pilot, "1")
         assert screen.k == 0  # still one try left
         await type_answer(pilot, "200")
-        assert screen.k == 1 and screen.quiz.missed == []
+        assert screen.k == 1 and screen.modes["quiz"].session.missed == []
 
     drive("shopping", body)
 
@@ -528,14 +528,14 @@ def test_quiz_scores_each_phase_and_sums_up_at_the_end(drive) -> None:
         retried = False
         while screen.k < screen.lesson.last:
             await pilot.press("right")
-            while screen.quiz_pending:
-                q = screen.quiz_pending[0]
+            while screen.modes["quiz"].pending:
+                q = screen.modes["quiz"].pending[0]
                 if not retried:
                     await type_answer(pilot, "0.5")  # one wrong try in the backward pass, then right
                     retried = True
                 await type_answer(pilot, SHOPPING_BACKWARD[(q.kind, q.node, q.input)])
         assert screen.k == screen.lesson.last
-        forward, backward = screen.quiz.scores["forward"], screen.quiz.scores["backward"]
+        forward, backward = screen.modes["quiz"].session.scores["forward"], screen.modes["quiz"].session.scores["backward"]
         assert (forward.right, forward.asked) == (1, 2)
         assert (backward.right, backward.asked) == (8, 8)
         text = panel_text(screen)
@@ -550,12 +550,12 @@ def test_escape_in_the_quiz_leaves_it_and_keeps_the_position(drive) -> None:
         await pilot.press("2", "right")
         await type_answer(pilot, "200")
         await pilot.press("right")
-        assert screen.quiz_pending
+        assert screen.modes["quiz"].pending
         await pilot.press("escape")
         assert pilot.app.screen is screen
         assert screen.k == 1
-        assert screen.mode == "step"
-        assert not screen.quiz_pending
+        assert screen.mode.name == "step"
+        assert not screen.modes["quiz"].pending
         assert not screen.query_one("#answer").display
         await pilot.press("right")  # step mode again: no question
         assert screen.k == 2
@@ -570,19 +570,19 @@ def test_forward_mode_on_two_paths_for_b(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
         await pilot.press("3")
-        assert screen.mode == "forward" and screen.walk.leaf == "a"
+        assert screen.mode.name == "forward" and screen.mode.walk.leaf == "a"
         await select(pilot, "b")  # choosing another leaf restarts the walk for it
-        assert screen.walk.leaf == "b" and screen.walk_k == 0
-        for j in range(1, len(screen.walk)):
+        assert screen.mode.walk.leaf == "b" and screen.mode.index == 0
+        for j in range(1, len(screen.mode.walk)):
             await pilot.press("right")
-            assert screen.walk_k == j
+            assert screen.mode.index == j
         await pilot.press("right")
-        assert screen.walk_k == len(screen.walk) - 1
-        assert screen.walk.frames[-1].grads["e"] == pytest.approx(5)
+        assert screen.mode.index == len(screen.mode.walk) - 1
+        assert screen.mode.walk.frames[-1].grads["e"] == pytest.approx(5)
         assert "∂e/∂b = 5" in panel_text(screen)
         assert "∂5" in box_lines(screen, "e")
         await pilot.press("home")
-        assert screen.walk_k == 0
+        assert screen.mode.index == 0
 
     drive("two_paths", body)
 
@@ -592,8 +592,8 @@ def test_paths_on_two_paths_for_b(drive) -> None:
         screen = lesson_screen(pilot)
         await select(pilot, "b")
         await pilot.press("4")
-        assert screen.mode == "paths"
-        routes = screen.path_view.routes
+        assert screen.mode.name == "paths"
+        routes = screen.mode.routes
         assert len(routes) == 2
         assert sorted(r.product for r in routes) == pytest.approx([2, 3])
         text = panel_text(screen)
@@ -601,10 +601,10 @@ def test_paths_on_two_paths_for_b(drive) -> None:
         assert "Sum over paths:" in text and "= 5" in text
         first = screen_state(screen)
         await pilot.press("right")
-        assert screen.path_index == 1
+        assert screen.mode.index == 1
         assert screen_state(screen)[0] != first[0]  # the other path is highlighted
         await pilot.press("right")
-        assert screen.path_index == 0
+        assert screen.mode.index == 0
 
     drive("two_paths", body)
 
@@ -613,7 +613,7 @@ def test_numeric_check_has_a_row_per_leaf(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
         await pilot.press("5")
-        table = screen.query_one("#aux", DataTable)
+        table = screen.query_one("#check-table", DataTable)
         assert table.display
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert [row[0] for row in rows] == list(screen.scenario.leaves)
@@ -630,29 +630,29 @@ def test_numeric_check_has_a_row_per_leaf(drive) -> None:
 def test_training_lowers_the_loss_and_reset_restores_the_file(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
-        start = screen._current_values()
+        start = screen.lesson.leaf_values()
         file_loss = screen.lesson.trace.output_value
         await pilot.press("6", "t")
-        assert screen.mode == "train"
-        assert len(screen.losses) == 2 and screen.losses[1] < screen.losses[0]
-        assert screen.losses[0] == pytest.approx(file_loss)
-        after = screen._current_values()
+        assert screen.mode.name == "train"
+        assert len(screen.modes["train"].losses) == 2 and screen.modes["train"].losses[1] < screen.modes["train"].losses[0]
+        assert screen.modes["train"].losses[0] == pytest.approx(file_loss)
+        after = screen.lesson.leaf_values()
         changed = {name for name in screen.scenario.params if after[name] != start[name]}
         assert changed == set(screen.scenario.params)
         assert all(after[name] == start[name] for name in screen.scenario.inputs)
         assert "(lower)" in panel_text(screen)
-        assert screen.query_one("#plot").display
+        assert screen.query_one("#loss-plot").display
         await pilot.press("T")
         for _ in range(100):
-            if not screen.training:
+            if not screen.running:
                 break
             await pilot.pause(0.05)
-        assert not screen.training
-        assert len(screen.losses) == 2 + 50
-        assert screen.losses[-1] < screen.losses[1]
+        assert not screen.running
+        assert len(screen.modes["train"].losses) == 2 + 50
+        assert screen.modes["train"].losses[-1] < screen.modes["train"].losses[1]
         await pilot.press("r")
-        assert screen._current_values() == start
-        assert screen.losses == []
+        assert screen.lesson.leaf_values() == start
+        assert screen.modes["train"].losses == []
         assert screen.lesson.trace.output_value == file_loss
 
     drive("tiny_net", body)
@@ -662,9 +662,9 @@ def test_training_without_params_says_so(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
         await pilot.press("6")
-        assert screen.mode == "step"
+        assert screen.mode.name == "step"
         await pilot.press("t")
-        assert screen.losses == []
+        assert screen.modes["train"].losses == []
 
     drive("shopping", body)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +47,30 @@ def test_every_op_has_points_and_consistent_arity():
 def test_functions_map_to_ops():
     for fname, opname in FUNCTIONS.items():
         assert opname in OPS, fname
+
+
+def test_functions_are_the_ops_written_as_calls():
+    assert FUNCTIONS == {name: name for name, op in OPS.items() if op.function}
+    assert list(FUNCTIONS) == ["exp", "log", "sigmoid", "tanh", "relu", "max", "min"]
+
+
+def _listed(text: str, before: str, after: str) -> list[str]:
+    """The names between ``before`` and ``after`` in ``text`` (comment marks and backquotes dropped)."""
+    flat = " ".join(line.lstrip("# ").strip() for line in text.splitlines())
+    start = flat.index(before) + len(before)
+    return re.findall(r"[a-z]+", flat[start : flat.index(after, start)].replace("one argument", "").replace("two", ""))
+
+
+def test_the_starter_file_lists_every_function():
+    from tutor.scenario.starter import STARTER
+
+    assert _listed(STARTER, "parentheses, and", ". Each operator") == list(FUNCTIONS)
+
+
+def test_the_readme_lists_every_function():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    named = _listed(readme, "and the functions", "; the gradient goes to")
+    assert named == list(FUNCTIONS)
 
 
 CASES = [(name, inputs, param) for name, points in POINTS.items() for inputs, param in points]

@@ -15,6 +15,12 @@ The drawing is made in two parts:
 * :func:`render` fills in the labels and styles for one step and returns the
   canvas as runs of ``(text, style_name)``, one list per row.
 
+This module runs the pipeline; each job has its own module: ``specs`` (what
+goes in and comes out), ``order`` (layers and the order within them),
+``place`` (box sizes and rows), ``route`` (lines through the channels) and
+``canvas`` (characters and styles). Everything callers need is importable
+from here.
+
 Pure Python (no Textual); widths are terminal cells (``rich.cells.cell_len``)
 so CJK names, two cells per character, keep the borders aligned. Nothing
 that affects the output depends on set or hash order.
@@ -22,603 +28,19 @@ that affects the output depends on set or hash order.
 
 from __future__ import annotations
 
-import heapq
-import math
-import re
-from dataclasses import dataclass, field
-
-from rich.cells import cell_len
+from tutor.draw.canvas import draw_static, plain, render, render_text
+from tutor.draw.order import Items, longest_path_layers, order_layers
+from tutor.draw.place import box_size, in_offsets, place_rows
+from tutor.draw.route import Gap, route_gap, simplify
+from tutor.draw.specs import (
+    ARROW, EDGE_STYLES, JOIN, MARGIN, NODE_STYLES, OUT_PORT, TRACK_STEP, E, EdgeSpec, GraphSpec, Layout, N,
+    NodeSpec, Point, Rect, RenderState, S, Slot, W, fit,
+)
 
 __all__ = [
-    "EdgeSpec",
-    "GraphSpec",
-    "Layout",
-    "NodeSpec",
-    "Rect",
-    "RenderState",
-    "Slot",
-    "fit",
-    "layout",
-    "plain",
-    "render",
-    "render_text",
+    "ARROW", "EDGE_STYLES", "JOIN", "NODE_STYLES", "OUT_PORT", "E", "EdgeSpec", "GraphSpec", "Layout", "N",
+    "NodeSpec", "Rect", "RenderState", "S", "Slot", "W", "fit", "layout", "plain", "render", "render_text",
 ]
-
-# --- geometry constants -----------------------------------------------------
-
-MARGIN = 1
-"""Blank cells around the drawing."""
-ROW_GAP = 1
-"""Blank rows between two boxes (or waypoints) of one layer."""
-PORT_STEP = 3
-"""Rows between two input ports: room for a value label above, a gradient below."""
-MIN_HEIGHT = 6
-"""Border, title, subtitle, value, gradient, border."""
-TRACK_STEP = 2
-"""Columns from one vertical track of a channel to the next."""
-ARROW = "▶"
-OUT_PORT = "├"
-
-N, E, S, W = 1, 2, 4, 8
-JOIN = {
-    0: " ",
-    N: "│",
-    S: "│",
-    N | S: "│",
-    E: "─",
-    W: "─",
-    E | W: "─",
-    E | S: "┌",
-    W | S: "┐",
-    N | E: "└",
-    N | W: "┘",
-    N | S | E: "├",
-    N | S | W: "┤",
-    E | W | S: "┬",
-    E | W | N: "┴",
-    N | E | S | W: "┼",
-}
-"""Box-drawing character for the set of directions a line leaves a cell in."""
-
-NODE_STYLES = ("current", "selected", "done", "pending", "highlight")
-EDGE_STYLES = ("active", "done", "pending", "highlight")
-_EDGE_PRIORITY = {"pending": 0, "done": 1, "highlight": 2, "active": 3}
-"""Where edges share cells (a fan-out trunk), the higher style wins."""
-
-
-# --- the input: what to draw ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NodeSpec:
-    """One box: ``title`` is the node's name, ``subtitle`` its op (``×``, ``sigmoid``)."""
-
-    key: str
-    title: str
-    subtitle: str = ""
-    kind: str = "op"
-    """``input``, ``param``, ``const``, ``op`` or ``group``."""
-
-
-@dataclass(frozen=True)
-class EdgeSpec:
-    """``source`` feeds input number ``position`` of ``target``."""
-
-    source: str
-    target: str
-    position: int = 0
-
-
-@dataclass(frozen=True)
-class GraphSpec:
-    """Nodes in topological order (the author's order) and the edges between them."""
-
-    nodes: tuple[NodeSpec, ...]
-    edges: tuple[EdgeSpec, ...]
-
-
-# --- the output: where things are ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rect:
-    x: int
-    y: int
-    w: int
-    h: int
-
-    @property
-    def right(self) -> int:
-        """Column of the right border."""
-        return self.x + self.w - 1
-
-    @property
-    def bottom(self) -> int:
-        """Row of the bottom border."""
-        return self.y + self.h - 1
-
-    def contains(self, x: int, y: int) -> bool:
-        return self.x <= x < self.x + self.w and self.y <= y < self.y + self.h
-
-
-@dataclass(frozen=True)
-class Slot:
-    """Room for one label: ``w`` cells from column ``x`` on row ``y``."""
-
-    x: int
-    y: int
-    w: int
-
-
-Point = tuple[int, int]
-
-
-@dataclass
-class Layout:
-    """Where every box, line and label goes. Deterministic for a given spec."""
-
-    width: int
-    height: int
-    value_width: int
-    nodes: dict[str, NodeSpec]
-    boxes: dict[str, Rect]
-    layers: tuple[tuple[str, ...], ...]
-    """Node keys per layer, left to right, each top to bottom."""
-    layer_of: dict[str, int]
-    out_ports: dict[str, Point]
-    """Right-border cell where a node's outgoing lines start (nodes with consumers only)."""
-    in_ports: dict[tuple[str, int], Point]
-    """Left-border cell of input ``position`` of a node."""
-    routes: dict[EdgeSpec, tuple[Point, ...]]
-    """Corners of each edge's line, from the source's out port to the target's in port
-    (both on box borders); consecutive points share a row or a column."""
-    arrows: dict[EdgeSpec, Point]
-    """The arrow-head cell, just left of the target's in port."""
-    value_slots: dict[EdgeSpec, Slot]
-    grad_slots: dict[EdgeSpec, Slot]
-    _base: list[list[str]] = field(repr=False, default_factory=list)
-    """Static characters (lines, borders, titles); "" marks the right half of a wide char."""
-    _base_str: list[str | None] = field(repr=False, default_factory=list)
-    """Each base row joined, where no wide char makes cells and characters differ."""
-    _titles: dict[str, tuple[int, int]] = field(repr=False, default_factory=dict)
-    """Key -> (first column, cells) of the title text."""
-    _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
-        repr=False, default_factory=dict
-    )
-    """Cells of each edge's line to colour: (x0, y0, x1, y1) inclusive, axis-aligned."""
-
-    def node_at(self, x: int, y: int) -> str | None:
-        """The node whose box covers cell (x, y), if any."""
-        for key, box in self.boxes.items():
-            if box.contains(x, y):
-                return key
-        return None
-
-
-@dataclass
-class RenderState:
-    """Everything that changes from one step to the next."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    grads: dict[str, str] = field(default_factory=dict)
-    edge_value: dict[EdgeSpec, str] = field(default_factory=dict)
-    edge_grad: dict[EdgeSpec, str] = field(default_factory=dict)
-    node_style: dict[str, str] = field(default_factory=dict)
-    """``current``, ``selected``, ``done`` (default), ``pending`` or ``highlight``."""
-    edge_style: dict[EdgeSpec, str] = field(default_factory=dict)
-    """``active``, ``done`` (default), ``pending`` or ``highlight``."""
-
-
-# --- text helpers -------------------------------------------------------------------
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut to at most ``width`` cells, ending in ``…`` when cut."""
-    if cell_len(text) <= width:
-        return text
-    if width <= 0:
-        return ""
-    out: list[str] = []
-    used = 0
-    for ch in text:
-        cw = cell_len(ch)
-        if used + cw > width - 1:
-            break
-        out.append(ch)
-        used += cw
-    return "".join(out) + "…"
-
-
-def _put(chars: list[str], x: int, text: str) -> int:
-    """Write ``text`` into a row of cells from column ``x``; return the end column."""
-    for ch in text:
-        cw = cell_len(ch)
-        if cw <= 0:
-            continue
-        chars[x] = ch
-        if cw == 2:
-            chars[x + 1] = ""
-        x += cw
-    return x
-
-
-def _centered(chars: list[str], x: int, width: int, text: str) -> tuple[int, int]:
-    """Centre ``text`` (already fitted) in ``width`` cells from ``x``; return its span."""
-    tw = cell_len(text)
-    start = x + (width - tw) // 2
-    return start, _put(chars, start, text)
-
-
-# --- layout -------------------------------------------------------------------------
-
-
-class _Items:
-    """Real nodes and dummy waypoints, as parallel lists indexed by item id."""
-
-    def __init__(self) -> None:
-        self.layer: list[int] = []
-        self.height: list[int] = []
-        self.out_off: list[int] = []
-        self.in_offs: list[list[int]] = []
-        self.rank: list[float] = []
-        self.dummy: list[bool] = []
-        self.preds: list[list[tuple[int, int]]] = []
-        self.succs: list[list[tuple[int, int]]] = []
-
-    def add(self, layer: int, height: int, out_off: int, in_offs: list[int], rank: float, dummy: bool) -> int:
-        self.layer.append(layer)
-        self.height.append(height)
-        self.out_off.append(out_off)
-        self.in_offs.append(in_offs)
-        self.rank.append(rank)
-        self.dummy.append(dummy)
-        self.preds.append([])
-        self.succs.append([])
-        return len(self.layer) - 1
-
-
-def _box_size(node: NodeSpec, ports: int, value_width: int) -> tuple[int, int]:
-    w = max(cell_len(node.title), cell_len(node.subtitle), value_width) + 4
-    h = max(MIN_HEIGHT, PORT_STEP * ports)
-    return w, h
-
-
-def _in_offsets(ports: int, h: int, out_off: int) -> list[int]:
-    if ports == 1:
-        return [out_off]
-    return [1 + PORT_STEP * p for p in range(ports)]
-
-
-def _layers(spec: GraphSpec, index: dict[str, int]) -> list[int]:
-    n = len(spec.nodes)
-    inputs: list[list[int]] = [[] for _ in range(n)]
-    consumers: list[list[int]] = [[] for _ in range(n)]
-    for e in spec.edges:
-        s, t = index[e.source], index[e.target]
-        inputs[t].append(s)
-        consumers[s].append(t)
-    layer = [0] * n
-    for i in range(n):
-        if inputs[i]:
-            layer[i] = 1 + max(layer[s] for s in inputs[i])
-    for i in range(n):
-        if not inputs[i] and consumers[i]:
-            layer[i] = min(layer[c] for c in consumers[i]) - 1
-    return layer
-
-
-def _count_crossings(pairs: list[tuple[int, tuple[int, int]]]) -> int:
-    """Pairs of connections (upper position, lower position) that cross."""
-    if len(pairs) < 2:
-        return 0
-    pairs.sort()
-    ranks = {b: r for r, b in enumerate(sorted({b for _, b in pairs}), start=1)}
-    size = len(ranks)
-    tree = [0] * (size + 1)
-    crossings = 0
-    seen = 0
-    for _, b in pairs:
-        r = ranks[b]
-        # count earlier entries with rank > r
-        i, le = r, 0
-        while i > 0:
-            le += tree[i]
-            i -= i & -i
-        crossings += seen - le
-        seen += 1
-        i = r
-        while i <= size:
-            tree[i] += 1
-            i += i & -i
-    return crossings
-
-
-def _order(items: _Items, order: list[list[int]], iterations: int = 8) -> list[list[int]]:
-    """Barycenter sweeps (down and up) keeping the order with the fewest crossings."""
-    nl = len(order)
-    pos = [0] * len(items.layer)
-    nports = [max(1, len(offs)) for offs in items.in_offs]
-
-    def index(layers: list[list[int]]) -> None:
-        for row in layers:
-            for p, it in enumerate(row):
-                pos[it] = p
-
-    def crossings(layers: list[list[int]]) -> int:
-        total = 0
-        for i in range(nl - 1):
-            pairs = [(pos[u], (pos[w], p)) for u in layers[i] for w, p in items.succs[u]]
-            total += _count_crossings(pairs)
-        return total
-
-    index(order)
-    best = [row[:] for row in order]
-    best_count = crossings(order)
-    if best_count == 0:
-        return best
-    stale = 0
-    rank = items.rank
-    def from_above(it: int, size_prev: int) -> float | None:
-        ps = items.preds[it]
-        return sum(pos[u] + 0.5 for u, _ in ps) / (len(ps) * size_prev) if ps else None
-
-    def from_below(it: int, size_next: int) -> float | None:
-        ss = items.succs[it]
-        return sum(pos[w] + (q + 1) / (nports[w] + 1) for w, q in ss) / (len(ss) * size_next) if ss else None
-
-    def resort(i: int, neighbour: int, barycenter) -> None:  # noqa: ANN001 - one of the two above
-        """Reorder layer i by barycenter against layer ``neighbour``; items without
-        neighbours there keep their relative place."""
-        size, size_other = len(order[i]), len(order[neighbour])
-        keyed = []
-        for p, it in enumerate(order[i]):
-            b = barycenter(it, size_other)
-            keyed.append(((p + 0.5) / size if b is None else b, rank[it], it))
-        keyed.sort()
-        order[i] = [it for _, _, it in keyed]
-        for p, it in enumerate(order[i]):
-            pos[it] = p
-
-    for _ in range(iterations):
-        for i in range(1, nl):
-            resort(i, i - 1, from_above)
-        for i in range(nl - 2, -1, -1):
-            resort(i, i + 1, from_below)
-        count = crossings(order)
-        if count < best_count:
-            best_count = count
-            best = [row[:] for row in order]
-            stale = 0
-        else:
-            stale += 1
-        if best_count == 0 or stale >= 2:
-            break
-    return best
-
-
-def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
-    """Weighted least-squares non-decreasing fit (pool adjacent violators)."""
-    vals: list[float] = []
-    wts: list[float] = []
-    counts: list[int] = []
-    for t, w in zip(targets, weights):
-        v, ww, c = t, w, 1
-        while vals and vals[-1] > v:
-            pv, pw, pc = vals.pop(), wts.pop(), counts.pop()
-            v = (pv * pw + v * ww) / (pw + ww)
-            ww += pw
-            c += pc
-        vals.append(v)
-        wts.append(ww)
-        counts.append(c)
-    out: list[float] = []
-    for v, c in zip(vals, counts):
-        out.extend([v] * c)
-    return out
-
-
-def _place_rows(items: _Items, order: list[list[int]], sweeps: int = 6) -> list[int]:
-    """Top row of every item: keep each layer's order and gaps, straighten edges."""
-    y = [0] * len(items.layer)
-    offsets: list[list[int]] = []
-    for row in order:
-        offs = []
-        at = 0
-        for it in row:
-            offs.append(at)
-            y[it] = at
-            at += items.height[it] + ROW_GAP
-        offsets.append(offs)
-
-    dummy = items.dummy
-    out_off = items.out_off
-    in_offs = items.in_offs
-
-    def weight(a: int, b: int) -> float:
-        if dummy[a] and dummy[b]:
-            return 8.0
-        if dummy[a] or dummy[b]:
-            return 2.0
-        return 1.0
-
-    def place(i: int, down: bool, up: bool) -> None:
-        row = order[i]
-        targets = []
-        weights = []
-        for it, off in zip(row, offsets[i]):
-            total = 0.0
-            wsum = 0.0
-            if down:
-                for u, p in items.preds[it]:
-                    w = weight(u, it)
-                    total += w * (y[u] + out_off[u] - in_offs[it][p])
-                    wsum += w
-            if up:
-                for v, p in items.succs[it]:
-                    w = weight(it, v)
-                    total += w * (y[v] + in_offs[v][p] - out_off[it])
-                    wsum += w
-            if wsum == 0:
-                targets.append(y[it] - off)
-                weights.append(1e-3)
-            else:
-                targets.append(total / wsum - off)
-                weights.append(wsum)
-        fitted = _isotonic(targets, weights)
-        for it, off, z in zip(row, offsets[i], fitted):
-            y[it] = math.floor(z + 0.5) + off
-
-    nl = len(order)
-    for _ in range(sweeps):
-        for i in range(1, nl):
-            place(i, True, False)
-        for i in range(nl - 2, -1, -1):
-            place(i, False, True)
-    for _ in range(2):
-        for i in range(nl):
-            place(i, True, True)
-    top = min(y) if y else 0
-    return [v - top + MARGIN for v in y]
-
-
-@dataclass
-class _Gap:
-    """Routing of one channel between layer ``i`` and ``i + 1``."""
-
-    track: dict[int, int] = field(default_factory=dict)
-    """Source item -> its vertical track."""
-    detour: dict[tuple[int, int, int], tuple[int, int]] = field(default_factory=dict)
-    """(source, target, port) -> (free row, jog track) for a line that must dodge."""
-    tracks: int = 0
-
-
-def _route_gap(sources: list[tuple[int, int, list[tuple[int, int, int]]]], rank: list[float]) -> _Gap:
-    """Give each source that needs one a vertical track.
-
-    ``sources``: (source item, its out row, [(target item, port, in row)]).
-    Two tracks whose vertical spans meet never share a column. A source whose
-    out row is another source's target row must be left of that one (or its
-    horizontal would run into the other's); when those rules form a cycle,
-    the offending line jogs through a free row to an extra track on the right.
-    """
-    gap = _Gap()
-    need = [(u, s, ts) for u, s, ts in sources if any(t != s for _, _, t in ts)]
-    if not need:
-        return gap
-    used_rows: set[int] = set()
-    for _, s, ts in sources:
-        used_rows.add(s)
-        for _, _, t in ts:
-            used_rows.add(t)
-    row_source = {s: u for u, s, _ in need}
-    src_row = {u: s for u, s, _ in need}
-    targets = {u: ts for u, _, ts in need}
-
-    def key(u: int) -> tuple[int, int, float]:
-        s = src_row[u]
-        rows = [t for _, _, t in targets[u]]
-        if all(t >= s for t in rows):
-            return (0, -s, rank[u])  # going down: lower sources further left
-        if all(t <= s for t in rows):
-            return (2, s, rank[u])  # going up: higher sources further left
-        return (1, s, rank[u])
-
-    # constraints: a -> b means a's track must be left of b's
-    incoming: dict[int, list[int]] = {u: [] for u, _, _ in need}
-    outgoing: dict[int, list[int]] = {u: [] for u, _, _ in need}
-    for b, _, ts in need:
-        for _, _, t in ts:
-            a = row_source.get(t)
-            if a is not None and a != b:
-                incoming[b].append(a)
-                outgoing[a].append(b)
-    indeg = {u: len(incoming[u]) for u in incoming}
-    removed: set[tuple[int, int]] = set()
-    heap = [(key(u), u) for u in incoming if indeg[u] == 0]
-    heapq.heapify(heap)
-    done: set[int] = set()
-    topo: list[int] = []
-    jogs: list[tuple[int, int, int, int]] = []  # (source, target, port, free row)
-    while len(topo) < len(need):
-        if not heap:
-            # a cycle: free the first remaining source by detouring its blocked lines
-            b = min((u for u in incoming if u not in done), key=key)
-            for a in incoming[b]:
-                if a in done or (a, b) in removed:
-                    continue
-                removed.add((a, b))
-                indeg[b] -= 1
-                blocked = src_row[a]
-                for w, p, t in targets[b]:
-                    if t == blocked:
-                        f = _free_row(t, src_row[b], used_rows)
-                        used_rows.add(f)
-                        jogs.append((b, w, p, f))
-            heapq.heappush(heap, (key(b), b))
-        _, u = heapq.heappop(heap)
-        if u in done:
-            continue
-        done.add(u)
-        topo.append(u)
-        for b in outgoing[u]:
-            if (u, b) in removed:
-                continue
-            indeg[b] -= 1
-            if indeg[b] == 0:
-                heapq.heappush(heap, (key(b), b))
-
-    jogged = {(b, w, p): f for b, w, p, f in jogs}
-    placed: list[tuple[int, int, int]] = []
-    for u in topo:
-        s = src_row[u]
-        rows = [s]
-        for w, p, t in targets[u]:
-            f = jogged.get((u, w, p))
-            rows.append(t if f is None else f)
-        lo, hi = min(rows), max(rows)
-        track = 0
-        for plo, phi, ptrack in placed:
-            if plo <= hi and lo <= phi and ptrack >= track:
-                track = ptrack + 1
-        placed.append((lo, hi, track))
-        gap.track[u] = track
-    normal = 1 + max(t for _, _, t in placed)
-    placed = []
-    for b, w, p, f in jogs:
-        t = next(t for ww, pp, t in targets[b] if ww == w and pp == p)
-        lo, hi = min(f, t), max(f, t)
-        track = normal
-        for plo, phi, ptrack in placed:
-            if plo <= hi and lo <= phi and ptrack >= track:
-                track = ptrack + 1
-        placed.append((lo, hi, track))
-        gap.detour[(b, w, p)] = (f, track)
-    gap.tracks = max([normal] + [t + 1 for _, _, t in placed])
-    return gap
-
-
-def _free_row(t: int, s: int, used: set[int]) -> int:
-    """A row near ``t`` (towards ``s`` first) that no line of the channel uses."""
-    toward = -1 if s < t else 1
-    for d in range(1, 10_000):
-        for f in (t + toward * d, t - toward * d):
-            if f >= MARGIN and f not in used:
-                return f
-    raise AssertionError("no free row")  # pragma: no cover
-
-
-def _simplify(points: list[Point]) -> tuple[Point, ...]:
-    out: list[Point] = []
-    for p in points:
-        if out and out[-1] == p:
-            continue
-        if len(out) >= 2:
-            (ax, ay), (bx, by) = out[-2], out[-1]
-            if (ax == bx == p[0]) or (ay == by == p[1]):
-                out[-1] = p
-                continue
-        out.append(p)
-    return tuple(out)
 
 
 def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
@@ -640,7 +62,7 @@ def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
         seen_ports.add((e.target, e.position))
 
     n = len(spec.nodes)
-    layer = _layers(spec, index)
+    layer = longest_path_layers(spec, index)
     nports = [0] * n
     for e in spec.edges:
         t = index[e.target]
@@ -649,13 +71,13 @@ def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
     for e in spec.edges:
         has_out[index[e.source]] = True
 
-    items = _Items()
+    items = Items()
     sizes: list[tuple[int, int]] = []
     for i, node in enumerate(spec.nodes):
-        w, h = _box_size(node, nports[i], value_width)
+        w, h = box_size(node, nports[i], value_width)
         sizes.append((w, h))
         out_off = (h - 1) // 2
-        items.add(layer[i], h, out_off, _in_offsets(nports[i], h, out_off), float(i), False)
+        items.add(layer[i], h, out_off, in_offsets(nports[i], h, out_off), float(i), False)
 
     dummies: dict[tuple[int, int], int] = {}
     conns: dict[tuple[int, int, int], None] = {}
@@ -684,8 +106,8 @@ def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
     order: list[list[int]] = [[] for _ in range(nl)]
     for it in sorted(range(len(items.layer)), key=lambda it: items.rank[it]):
         order[items.layer[it]].append(it)
-    order = _order(items, order)
-    y = _place_rows(items, order)
+    order = order_layers(items, order)
+    y = place_rows(items, order)
 
     def out_row(it: int) -> int:
         return y[it] + items.out_off[it]
@@ -694,13 +116,13 @@ def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
         return y[it] + items.in_offs[it][p]
 
     # channels between layers
-    gaps: list[_Gap] = []
+    gaps: list[Gap] = []
     for i in range(nl - 1):
         sources = []
         for u in order[i]:
             if items.succs[u]:
                 sources.append((u, out_row(u), [(w, p, in_row(w, p)) for w, p in items.succs[u]]))
-        gaps.append(_route_gap(sources, items.rank))
+        gaps.append(route_gap(sources, items.rank))
 
     # columns
     label_w = value_width + 2
@@ -751,7 +173,7 @@ def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
                 pts += [(tx, sr), (tx, tr)]
         end = in_ports[(e.target, e.position)]
         pts.append(end)
-        routes[e] = _simplify(pts)
+        routes[e] = simplify(pts)
         arrows[e] = (end[0] - 1, end[1])
         lx = end[0] - 1 - label_w
         value_slots[e] = Slot(lx, end[1] - 1, label_w)
@@ -772,208 +194,8 @@ def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
         value_slots=value_slots,
         grad_slots=grad_slots,
     )
-    _draw_static(result)
+    draw_static(result)
     return result
-
-
-def _segments(route: tuple[Point, ...]) -> list[tuple[int, int, int, int]]:
-    """The route's cells minus the two border cells, as inclusive axis-aligned runs."""
-    segs = []
-    last = len(route) - 2
-    for k in range(len(route) - 1):
-        (x0, y0), (x1, y1) = route[k], route[k + 1]
-        if k == 0:
-            x0 += 1  # leave the out port (a border cell) alone
-        if k == last:
-            x1 -= 1  # and the in port
-        if x0 > x1 or y0 > y1:
-            x0, x1 = min(x0, x1), max(x0, x1)
-            y0, y1 = min(y0, y1), max(y0, y1)
-        segs.append((x0, y0, x1, y1))
-    return segs
-
-
-def _draw_static(lay: Layout) -> None:
-    """Lines (with their joins), arrow heads, box borders, titles and subtitles."""
-    width = lay.width
-    masks = [0] * (width * lay.height)
-    done: set[tuple[Point, Point]] = set()
-    for route in lay.routes.values():
-        for k in range(len(route) - 1):
-            a, b = route[k], route[k + 1]
-            if (a, b) in done:
-                continue
-            done.add((a, b))
-            (x0, y0), (x1, y1) = a, b
-            if y0 == y1:
-                lo, hi = (x0, x1) if x0 < x1 else (x1, x0)
-                base = y0 * width
-                for i in range(base + lo, base + hi):
-                    masks[i] |= E
-                for i in range(base + lo + 1, base + hi + 1):
-                    masks[i] |= W
-            else:
-                lo, hi = (y0, y1) if y0 < y1 else (y1, y0)
-                for i in range(lo * width + x0, hi * width + x0, width):
-                    masks[i] |= S
-                for i in range((lo + 1) * width + x0, (hi + 1) * width + x0, width):
-                    masks[i] |= N
-    join = [JOIN[m] for m in range(16)]
-    grid = [list(map(join.__getitem__, masks[y * width : (y + 1) * width])) for y in range(lay.height)]
-    for x, yy in lay.arrows.values():
-        grid[yy][x] = ARROW
-    for key, box in lay.boxes.items():
-        node = lay.nodes[key]
-        x0, x1 = box.x, box.x + box.w
-        grid[box.y][x0:x1] = ["┌"] + ["─"] * (box.w - 2) + ["┐"]
-        grid[box.bottom][x0:x1] = ["└"] + ["─"] * (box.w - 2) + ["┘"]
-        middle = ["│"] + [" "] * (box.w - 2) + ["│"]
-        for yy in range(box.y + 1, box.bottom):
-            grid[yy][x0:x1] = middle
-        inner = box.w - 4
-        _centered(grid[box.y + 1], box.x + 2, inner, fit(node.title, inner))
-        _centered(grid[box.y + 2], box.x + 2, inner, fit(node.subtitle, inner))
-    for key, (x, yy) in lay.out_ports.items():
-        grid[yy][x] = OUT_PORT
-    lay._base = grid
-    lay._base_str = ["".join(row) if "" not in row else None for row in grid]
-    lay._titles = {}
-    for key, box in lay.boxes.items():
-        inner = box.w - 4
-        tw = cell_len(fit(lay.nodes[key].title, inner))
-        lay._titles[key] = (box.x + 2 + (inner - tw) // 2, tw)
-    lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
-
-
-# --- rendering ------------------------------------------------------------------
-
-
-_RUN_PATTERNS: dict[int, re.Pattern[bytes]] = {}
-
-
-def _runs_pattern(count: int) -> re.Pattern[bytes]:
-    """Matches one run of equal style codes 0 .. count-1 (much faster than a backreference)."""
-    pattern = _RUN_PATTERNS.get(count)
-    if pattern is None:
-        pattern = re.compile(b"|".join(re.escape(bytes((i,))) + b"+" for i in range(count)))
-        _RUN_PATTERNS[count] = pattern
-    return pattern
-
-
-def render(
-    lay: Layout, state: RenderState, top: int = 0, bottom: int | None = None
-) -> list[list[tuple[str, str]]]:
-    """The canvas for one step: per row, runs of (text, style name) filling ``lay.width`` cells.
-
-    ``top`` and ``bottom`` (exclusive) limit the work to those rows, e.g. the
-    visible part of a scrolled view; the result then holds only those rows.
-    """
-    bottom = lay.height if bottom is None else min(bottom, lay.height)
-    top = max(0, top)
-    if bottom <= top:
-        return []
-    names: list[str] = [""]
-    ids: dict[str, int] = {"": 0}
-
-    def sid(name: str) -> int:
-        i = ids.get(name)
-        if i is None:
-            i = ids[name] = len(names)
-            if i > 255:
-                raise ValueError("too many distinct style names")
-            names.append(name)
-        return i
-
-    base = lay._base
-    changed: dict[int, list[str]] = {}
-
-    def chars(y: int) -> list[str]:
-        row = changed.get(y)
-        if row is None:
-            row = changed[y] = base[y][:]
-        return row
-
-    width = lay.width
-    styles = [bytearray(width) for _ in range(bottom - top)]
-
-    # lines, lowest priority first so shared cells take the strongest style
-    by_style: dict[str, list[EdgeSpec]] = {}
-    edge_style = state.edge_style
-    for e in lay.routes:
-        by_style.setdefault(edge_style.get(e, "done"), []).append(e)
-    for style in sorted(by_style, key=lambda s: _EDGE_PRIORITY.get(s, 1)):
-        code = sid("edge." + style)
-        one = bytes((code,))
-        painted: set[tuple[int, int, int, int]] = set()
-        for e in by_style[style]:
-            for seg in lay._edge_segments[e]:
-                if seg in painted:
-                    continue
-                painted.add(seg)
-                x0, y0, x1, y1 = seg
-                if y0 == y1:
-                    if top <= y0 < bottom:
-                        styles[y0 - top][x0 : x1 + 1] = one * (x1 - x0 + 1)
-                else:
-                    for row in styles[max(y0, top) - top : min(y1 + 1, bottom) - top]:
-                        row[x0] = code
-
-    # labels above and below each edge's last horizontal run
-    for labels, slots, prefix in (
-        (state.edge_value, lay.value_slots, "value."),
-        (state.edge_grad, lay.grad_slots, "grad."),
-    ):
-        for e, text in labels.items():
-            slot = slots.get(e)
-            if slot is None or not text or not top <= slot.y < bottom:
-                continue
-            a, b = _centered(chars(slot.y), slot.x, slot.w, fit(text, slot.w))
-            styles[slot.y - top][a:b] = bytes((sid(prefix + edge_style.get(e, "done")),)) * (b - a)
-
-    # boxes
-    for key, box in lay.boxes.items():
-        if box.y >= bottom or box.y + box.h <= top:
-            continue
-        ns = state.node_style.get(key, "done")
-        border = bytes((sid("box." + ns),))
-        x0, x1 = box.x, box.x + box.w
-        edge_row = border * box.w
-        middle = border + bytes((sid("text." + ns),)) * (box.w - 2) + border
-        for yy in range(max(box.y, top), min(box.y + box.h, bottom)):
-            styles[yy - top][x0:x1] = edge_row if yy in (box.y, box.bottom) else middle
-        tx, tw = lay._titles[key]
-        if top <= box.y + 1 < bottom:
-            styles[box.y + 1 - top][tx : tx + tw] = bytes((sid("title." + ns),)) * tw
-        inner = box.w - 4
-        for yy, text in ((box.y + 3, state.values.get(key)), (box.y + 4, state.grads.get(key))):
-            if text and top <= yy < bottom:
-                _centered(chars(yy), box.x + 2, inner, fit(text, inner))
-
-    rows: list[list[tuple[str, str]]] = []
-    finditer = _runs_pattern(len(names)).finditer
-    base_str = lay._base_str
-    for y in range(top, bottom):
-        srow = styles[y - top]
-        crow = changed.get(y)
-        line = base_str[y] if crow is None else None
-        if line is None:
-            crow = crow or base[y]
-            if "" in crow:
-                rows.append([("".join(crow[a:b]), names[srow[a]]) for a, b in (m.span() for m in finditer(srow))])
-                continue
-            line = "".join(crow)
-        rows.append([(line[a:b], names[srow[a]]) for a, b in (m.span() for m in finditer(srow))])
-    return rows
-
-
-def plain(rows: list[list[tuple[str, str]]]) -> str:
-    """The rendered canvas as plain text (styles dropped)."""
-    return "\n".join("".join(text for text, _ in runs).rstrip() for runs in rows)
-
-
-def render_text(lay: Layout, state: RenderState | None = None) -> str:
-    """Plain-text drawing, e.g. for snapshots and ``python -m tutor.draw.layout``."""
-    return plain(render(lay, state or RenderState()))
 
 
 # --- demo -------------------------------------------------------------------------

@@ -220,7 +220,7 @@ class TooManyPaths(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Path:
+class Route:
     """One route from a leaf to the output: its nodes, edge derivatives and their product."""
 
     nodes: tuple[str, ...]
@@ -238,7 +238,7 @@ def count_paths(graph: Graph, leaf: str) -> int:
     return counts[graph.output] if graph.output >= source else 0
 
 
-def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path]:
+def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Route]:
     """Every path from ``leaf`` to the output; raises TooManyPaths past ``limit``."""
     total = count_paths(graph, leaf)
     if total > limit:
@@ -248,7 +248,7 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path
     reaches[source] = True
     for node in graph.nodes[source + 1 :]:
         reaches[node.index] = any(reaches[i] for i in node.inputs)
-    found: list[Path] = []
+    found: list[Route] = []
     # Walk backwards from the output, following only edges that reach the leaf.
     stack: list[tuple[int, tuple[int, ...], tuple[float, ...]]] = [(graph.output, (graph.output,), ())]
     while stack:
@@ -259,7 +259,7 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Path
             product = 1.0
             for f in locals_:
                 product *= f
-            found.append(Path(names, locals_, product))
+            found.append(Route(names, locals_, product))
             continue
         node = graph.nodes[index]
         if node.kind != "op":

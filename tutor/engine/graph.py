@@ -67,15 +67,18 @@ class Graph:
             raise ValueError(f"unknown leaf kind {kind!r}")
         return self._add(Node(len(self.nodes), name, kind, value=float(value), group=group or name))
 
-    def add_op(self, name: str, op: str, inputs: tuple[int, ...], group: str, param: float = 0.0) -> int:
-        """Add a primitive op node over existing nodes and return its index."""
+    def add_op(self, name: str, op: str, inputs: tuple[int, ...], group: str = "", param: float = 0.0) -> int:
+        """Add a primitive op node over existing nodes and return its index.
+
+        ``group`` is the named node it belongs to (itself when not given).
+        """
         spec = OPS[op]
         if len(inputs) != spec.arity:
             raise ValueError(f"{op} takes {spec.arity} inputs, got {len(inputs)}")
         for i in inputs:
             if not 0 <= i < len(self.nodes):
                 raise ValueError(f"input {i} of {name} does not exist yet")
-        return self._add(Node(len(self.nodes), name, "op", op, tuple(inputs), float(param), group=group))
+        return self._add(Node(len(self.nodes), name, "op", op, tuple(inputs), float(param), group=group or name))
 
     def _add(self, node: Node) -> int:
         if node.name in self.index:

@@ -50,6 +50,8 @@ class Op:
     """Short label drawn on the op's graph box, e.g. ``×``."""
     trouble: str = ""
     """What non-finite output usually means for this op."""
+    function: bool = False
+    """Written as a call in expressions (``exp(x)``, ``max(a, b)``); the others come from operators."""
     array_forward: ArrayForward | None = None
     """The forward function over numpy arrays (all rows of a batch at once)."""
     array_derivatives: tuple[ArrayDerivative, ...] = ()
@@ -250,6 +252,7 @@ _register(
 _register(
     Op(
         name="exp",
+        function=True,
         arity=1,
         forward=lambda v, n: _exp(v[0]),
         # d(e^x)/dx = e^x = y
@@ -264,6 +267,7 @@ _register(
 _register(
     Op(
         name="log",
+        function=True,
         arity=1,
         forward=lambda v, n: _log(v[0]),
         # d(ln x)/dx = 1/x
@@ -316,6 +320,7 @@ _register(
 _register(
     Op(
         name="sigmoid",
+        function=True,
         arity=1,
         forward=lambda v, n: _sigmoid(v[0]),
         # dσ(x)/dx = σ(x)(1 - σ(x)) = y(1 - y)
@@ -329,6 +334,7 @@ _register(
 _register(
     Op(
         name="tanh",
+        function=True,
         arity=1,
         forward=lambda v, n: math.tanh(v[0]),
         # d tanh(x)/dx = 1 - tanh²(x) = 1 - y²
@@ -342,6 +348,7 @@ _register(
 _register(
     Op(
         name="relu",
+        function=True,
         arity=1,
         forward=lambda v, n: v[0] if v[0] > 0 or math.isnan(v[0]) else 0.0,
         # d max(0, x)/dx = 1 if x > 0 else 0: the gate is open or closed
@@ -355,6 +362,7 @@ _register(
 _register(
     Op(
         name="max",
+        function=True,
         arity=2,
         forward=lambda v, n: v[0] if v[0] >= v[1] or math.isnan(v[0]) else v[1],
         # d max(x, y)/dx = 1 if x >= y else 0 (ties go to the first input)
@@ -374,6 +382,7 @@ _register(
 _register(
     Op(
         name="min",
+        function=True,
         arity=2,
         forward=lambda v, n: v[0] if v[0] <= v[1] or math.isnan(v[0]) else v[1],
         # d min(x, y)/dx = 1 if x <= y else 0 (ties go to the first input)
@@ -477,15 +486,7 @@ def symbol(op: str, param: float = 0.0) -> str:
     return OPS[op].symbol
 
 
-FUNCTIONS: dict[str, str] = {
-    "exp": "exp",
-    "log": "log",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "relu": "relu",
-    "max": "max",
-    "min": "min",
-}
+FUNCTIONS: dict[str, str] = {op.name: op.name for op in OPS.values() if op.function}
 """Function names allowed in expressions, mapped to the op they build."""
 
 

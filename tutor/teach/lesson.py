@@ -193,6 +193,10 @@ class Lesson:
     def edges_into(self, key: str) -> list[ViewEdge]:
         return self._edges_into.get(key, [])
 
+    def leaf_values(self) -> dict[str, float]:
+        """Every input's and param's value in this lesson (the file's, or as edited or trained)."""
+        return {leaf.name: self.trace.values[leaf.index] for leaf in self.graph.leaves}
+
     def title_of(self, key: str) -> str:
         """A node's display name (constants show their number)."""
         index = self.graph.index.get(key)
@@ -375,6 +379,23 @@ class Lesson:
 
     def with_view(self, view: str) -> Lesson:
         return Lesson(self.scenario, dict(self.overrides), view)
+
+    def reloaded(self, scenario: Scenario, k: int) -> tuple[Lesson, int]:
+        """The lesson for a new version of the file, and where step k's node is in it.
+
+        Edited values of leaves that still exist are kept; the view is kept
+        unless the file now names one. The position stays on the same node in
+        the same phase if the new graph has it, else as near as it can.
+        """
+        step = self.step(k)
+        phase = self.position(k).phase
+        overrides = {n: v for n, v in self.overrides.items() if n in scenario.leaves}
+        lesson = Lesson(scenario, overrides, self.view if scenario.view is None else scenario.view)
+        new_k = 0
+        if step is not None:
+            found = lesson.index_of(phase, step.node)
+            new_k = found if found is not None else min(k, lesson.last)
+        return lesson, new_k
 
     def map_position(self, k: int, other: Lesson) -> int:
         """The position in ``other`` (another view) closest to k in this one."""

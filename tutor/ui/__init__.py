@@ -1,1 +1,15 @@
-"""The Textual user interface."""
+"""The Textual app. ``tutor.ui.TutorApp`` is the app class (``TutorApp(scenario, watch=False).run()``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["TutorApp"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TutorApp":
+        from tutor.ui.app import TutorApp
+
+        return TutorApp
+    raise AttributeError(f"module 'tutor.ui' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tutor import settings
-from tutor.scenario import ScenarioError, resolve
+from tutor.scenario import Scenario, ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
@@ -101,6 +101,10 @@ class TutorApp(App):
             scenario = resolve(spec)
         except ScenarioError as error:
             return ErrorScreen(error, watch=watch)
+        return self.lesson_screen(scenario, watch=watch)
+
+    def lesson_screen(self, scenario: Scenario, watch: str | None = None) -> Screen:
+        """The lesson screen for a loaded scenario (``watch``: the file to reload when it changes)."""
         return LessonScreen(scenario, watch=watch)
 
     def open_scenario(self, spec: str) -> None:

@@ -11,12 +11,14 @@ import asyncio
 import html
 from dataclasses import dataclass
 
+from tutor.teach import modes
 from tutor.ui.app import TutorApp
 from tutor.ui.screens.lesson import LessonScreen
 
-MODES = ("step", "forward", "paths", "check", "train")
+MODE_CLASSES = {m.name: m for m in modes.MODES if m.pictured}
 """Modes a picture can show; the quiz waits for answers, so it has no picture of its own."""
-MODE_KEYS = {"step": "1", "forward": "3", "paths": "4", "check": "5", "train": "6"}
+MODES = modes.PICTURED
+MODE_KEYS = {name: m.key for name, m in MODE_CLASSES.items()}
 DEFAULT_SIZE = (100, 32)
 DEFAULT_THEME = "textual-dark"
 
@@ -67,7 +69,7 @@ async def _draw(shot: Shot) -> str:
             if screen.lesson.view != shot.view:
                 raise ExportError(f"no view {shot.view!r}")
         last = screen.lesson.last
-        moves_in_mode = shot.mode in ("forward", "paths")
+        moves_in_mode = MODE_CLASSES[shot.mode].own_steps
         if not moves_in_mode:
             if shot.step == "end":
                 await pilot.press("end")
@@ -76,8 +78,9 @@ async def _draw(shot: Shot) -> str:
                     raise ExportError(f"--step {shot.step}: {shot.scenario} has steps 0 to {last} (or 'end')")
                 await _steps(pilot, int(shot.step))
         if shot.mode != "step":
-            if shot.mode == "train" and not screen.scenario.params:
-                raise ExportError(f"{shot.scenario} has no params, so no training mode")
+            reason = screen.modes[shot.mode].unavailable()
+            if reason:
+                raise ExportError(f"no {MODE_CLASSES[shot.mode].title} for {shot.scenario}: {reason}")
             if moves_in_mode and shot.wrt:
                 if shot.wrt not in screen.scenario.leaves:
                     raise ExportError(f"--wrt: {shot.wrt!r} is not an input or param of {shot.scenario}")

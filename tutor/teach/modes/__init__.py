@@ -1,172 +1,40 @@
-"""The tutor's other angles on one lesson, as frames and words (no UI imports).
+"""The lesson screen's modes: one class per file, one line each in ``MODES``.
 
-- forward mode: the tangent d(node)/d(leaf) pushed left to right;
-- paths: every leaf-to-output path with its product, summing to the gradient;
-- training: one gradient-descent step explained.
+Each mode is a ``Mode`` (see ``base``): it owns its state, its frames and
+its words, and answers the keys the screen passes on. To add a mode, write
+``tutor/teach/modes/NAME.py`` with a ``Mode`` subclass and add it below; if
+it needs a widget beside the graph, it names one of the widget kinds the
+screen knows (``input``, ``table``, ``plot``). Its key, footer label and help
+line come from the class, in this order.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from tutor.teach.modes.base import Mode, ModeKey, ModeProgress, Move, Place, View, Widget
+from tutor.teach.modes.check import CheckMode
+from tutor.teach.modes.forward import ForwardMode
+from tutor.teach.modes.paths import PathsMode
+from tutor.teach.modes.quiz import QuizMode
+from tutor.teach.modes.step import StepMode
+from tutor.teach.modes.train import TrainMode
 
-from tutor.engine.analysis import Path, TooManyPaths, TrainStep, count_paths, forward_mode, paths
-from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
-from tutor.engine.numbers import fmt, operand, signed_sum
+MODES: tuple[type[Mode], ...] = (
+    StepMode,
+    QuizMode,
+    ForwardMode,
+    PathsMode,
+    CheckMode,
+    TrainMode,
+)
+"""Every mode, in key order; the first is where the screen starts (and where Esc in a mode's widget returns)."""
 
-# --- forward mode ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TangentWalk:
-    """Forward mode for one leaf: a frame and an explanation per position."""
-
-    leaf: str
-    frames: tuple[Frame, ...]
-    explanations: tuple[tuple[Line, ...], ...]
-
-    def __len__(self) -> int:
-        return len(self.frames)
-
-
-def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
-    """Position 0 seeds d(leaf)/d(leaf) = 1; then one position per node of the view."""
-    graph = lesson.graph
-    steps = forward_mode(graph, lesson.trace, leaf)
-    keys = {n.key for n in lesson.nodes}
-    values = {n.key: lesson.trace.values[graph.index[n.key]] for n in lesson.nodes}
-    out = lesson.scenario.output
-    tangents: dict[str, float] = {n.key: 0.0 for n in lesson.nodes if graph.node(n.key).is_leaf}
-    tangents[leaf] = 1.0
-    frames: list[Frame] = []
-    explanations: list[tuple[Line, ...]] = []
-    all_computed = frozenset(keys)
-    leaves_count = len(graph.leaves)
-
-    def frame(current: str | None, edge_values: dict[ViewEdge, float]) -> Frame:
-        tangents_so_far = Frame(
-            values, dict(tangents), {}, edge_values, None, frozenset(), all_computed, frozenset(tangents)
-        )
-        return lesson.focus(tangents_so_far, current)
-
-    frames.append(frame(leaf, {}))
-    explanations.append(
-        (
-            [("Forward mode ", "title"), (f"with respect to {leaf}", "name")],
-            [("Seed: ", ""), (f"∂{leaf}/∂{leaf} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
-                                                             "sum over its inputs of local derivative × the input's tangent.", "")],
-        )
-    )
-    edge_tangents: dict[ViewEdge, float] = {}
-    for step in steps:
-        if step.node not in keys:
-            continue
-        tangents[step.node] = step.tangent
-        for edge in lesson.edges_into(step.node):
-            term = step.terms[edge.position] if lesson.view != "groups" else None
-            if term is not None:
-                edge_tangents[edge] = term.product
-        terms = [t for t in step.terms if not graph.is_constant(t.input)]
-        working = " + ".join(f"{operand(t.local)}×{operand(t.input_tangent)}" for t in terms) or "0"
-        explanations.append(
-            (
-                [("Forward mode ", "title"), (f"{len(frames)} of {len([s for s in steps if s.node in keys])}", "dim")],
-                [(f"∂{step.node}/∂{leaf}", "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
-                 (" = ", ""), (fmt(step.tangent), "grad")],
-            )
-        )
-        frames.append(frame(step.node, dict(edge_tangents)))
-    final = tangents.get(out, 0.0)
-    reverse = lesson.trace.grad(leaf)
-    explanations[-1] = explanations[-1] + (
-        [("Done: ", "title"), (f"∂{out}/∂{leaf} = {fmt(final)}", "grad"),
-         (f" (reverse mode gave {fmt(reverse)}).", "")],
-        [(f"Forward mode gave one input's derivative in this pass; reverse mode gave all {leaves_count} "
-          f"in one backward pass. For every input, forward mode needs {leaves_count} passes here.", "note")],
-    )
-    return TangentWalk(leaf, tuple(frames), tuple(explanations))
+PICTURED: tuple[str, ...] = tuple(m.name for m in MODES if m.pictured)
+"""Modes a handout picture can show (``tutor export --mode``)."""
 
 
-# --- paths -------------------------------------------------------------------
+def make_modes(place: Place) -> dict[str, Mode]:
+    """One object per mode, sharing ``place``, by name."""
+    return {mode.name: mode(place) for mode in MODES}
 
 
-@dataclass(frozen=True, slots=True)
-class PathView:
-    leaf: str
-    routes: tuple[Path, ...]
-    error: str = ""
-
-
-def path_view(lesson: Lesson, leaf: str, limit: int = 200) -> PathView:
-    try:
-        routes = paths(lesson.graph, lesson.trace, leaf, limit)
-    except TooManyPaths as exc:
-        return PathView(leaf, (), str(exc))
-    return PathView(leaf, tuple(routes))
-
-
-def path_highlight(lesson: Lesson, route: Path) -> tuple[frozenset[str], frozenset[ViewEdge]]:
-    """The view's boxes and edges along one path (group boxes in the collapsed view)."""
-    keys = {n.key for n in lesson.nodes}
-    graph = lesson.graph
-    shown: list[str] = []
-    for name in route.nodes:
-        key = name if name in keys else graph.node(name).group
-        if key in keys and (not shown or shown[-1] != key):
-            shown.append(key)
-    edges: set[ViewEdge] = set()
-    for a, b in zip(shown, shown[1:]):
-        for edge in lesson.edges_into(b):
-            if edge.source == a:
-                edges.add(edge)
-    return frozenset(shown), frozenset(edges)
-
-
-def explain_paths(lesson: Lesson, view: PathView, selected: int) -> list[Line]:
-    out = lesson.scenario.output
-    leaf = view.leaf
-    if view.error:
-        return [[("Paths ", "title"), (f"from {leaf}", "name")], [(view.error, "warn")]]
-    lines: list[Line] = [
-        [("Paths ", "title"), (f"from {leaf} to {out}: ", "name"),
-         (f"{len(view.routes)} path{'s' if len(view.routes) != 1 else ''}; each is the product of its edge "
-          "derivatives. ← → choose a path.", "dim")]
-    ]
-    for i, route in enumerate(view.routes):
-        names = " → ".join(lesson.title_of(n) for n in route.nodes)
-        factors = " · ".join(operand(x) for x in route.locals) or "1"
-        mark = "▶ " if i == selected else "  "
-        lines.append([(mark, "title"), (names, "name" if i == selected else ""), ("   ", ""), (factors, "value"),
-                      (" = ", ""), (fmt(route.product), "grad")])
-    total = math.fsum(r.product for r in view.routes)
-    lines.append([("Sum over paths: ", ""), (signed_sum([r.product for r in view.routes]) or "0", "grad"), (" = ", ""),
-                  (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
-                  (fmt(lesson.trace.grad(leaf)), "grad")])
-    return lines
-
-
-def path_count(lesson: Lesson, leaf: str) -> int:
-    return count_paths(lesson.graph, leaf)
-
-
-# --- training ------------------------------------------------------------------
-
-
-def explain_train(step: TrainStep, learning_rate: float, number: int) -> list[Line]:
-    lines: list[Line] = [
-        [("Training step ", "title"), (str(number), "value"), ("  loss ", ""), (fmt(step.loss_before), "value"),
-         (" → ", ""), (fmt(step.loss_after), "value"),
-         ("  (lower)" if step.loss_after < step.loss_before else "  (higher: try a smaller learning rate)",
-          "good" if step.loss_after < step.loss_before else "bad")],
-        [(f"Every param at once: p ← p − {fmt(learning_rate)} × ∂loss/∂p", "dim")],
-    ]
-    row: Line = []
-    for i, (name, before) in enumerate(step.params_before.items()):
-        row += [(name, "name"), (" ", ""), (fmt(before, 4), "value"), (" → ", "dim"),
-                (fmt(step.params_after[name], 4), "value"), (f" ∂{fmt(step.grads[name], 3)}", "grad"), ("   ", "")]
-        if i % 3 == 2:
-            lines.append(row)
-            row = []
-    if row:
-        lines.append(row)
-    return lines
+__all__ = ["MODES", "PICTURED", "Mode", "ModeKey", "ModeProgress", "Move", "Place", "View", "Widget", "make_modes"]

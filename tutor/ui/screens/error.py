@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tutor.scenario import ScenarioError, load
-from tutor.ui.screens.watching import FileStamp
+from tutor.ui.file_watch import FileWatch
 
 
 class ErrorScreen(Screen):
@@ -27,39 +27,37 @@ class ErrorScreen(Screen):
     def __init__(self, error: ScenarioError, watch: str | None = None) -> None:
         super().__init__()
         self.error = error
-        self.watch_path = watch
-        self.stamp = FileStamp(watch)
+        self.file_watch = FileWatch(watch, self.retry)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error"):
             yield Static("[b]This scenario could not be loaded[/b]", id="error-title")
             yield Static(str(self.error), id="error-location", markup=False)
             yield Static(f"hint: {self.error.hint}" if self.error.hint else "", id="error-hint", markup=False)
-            waiting = "Watching the file: it opens as soon as it loads. " if self.watch_path else ""
+            waiting = "Watching the file: it opens as soon as it loads. " if self.file_watch.path else ""
             yield Static(
                 waiting + "Fix the file and open it again, or press Esc to pick another scenario.", id="error-help"
             )
         yield Footer()
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(0.3, self.check_file) if self.watch_path else None
+        self.file_watch.start(self)
 
     def check_file(self) -> None:
-        """Try the watched file again whenever it changes."""
-        if not self.stamp.changed():
-            return
+        """Try the watched file again if it changed (the timer calls this too)."""
+        self.file_watch.check()
+
+    def retry(self) -> None:
+        """Load the watched file; open its lesson once it loads."""
         try:
-            scenario = load(self.watch_path)
+            scenario = load(self.file_watch.path)
         except ScenarioError as error:
             self.error = error
             self.query_one("#error-location", Static).update(str(error))
             self.query_one("#error-hint", Static).update(f"hint: {error.hint}" if error.hint else "")
             return
-        from tutor.ui.screens.lesson import LessonScreen
-
-        if self._timer is not None:
-            self._timer.stop()
-        self.app.push_screen(LessonScreen(scenario, watch=self.watch_path))
+        self.file_watch.stop()
+        self.app.push_screen(self.app.lesson_screen(scenario, watch=self.file_watch.path))
 
     def action_back(self) -> None:
         """Back to the scenario list."""

@@ -2,49 +2,55 @@
 
 Stepping only moves the position k; every number on screen is read from the
 lesson's step records for k, so stepping back restores the earlier screen.
+What the keys do and what is shown is decided by the current mode
+(``tutor.teach.modes``); this screen passes keys on and draws what the mode
+describes.
 """
 
 from __future__ import annotations
 
-import math
-
 from rich.text import Text
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from tutor.teach import modes
-from tutor.teach.lesson import EXPANDED, GROUPS, Frame, Lesson, Line, default_view
-from tutor.engine.numbers import fmt, operand
-from tutor.teach.quiz import QuizSession
-from tutor.scenario import Scenario
+from tutor.engine.numbers import fmt
+from tutor.scenario import Scenario, ScenarioError, load
+from tutor.teach.explain import edit_lines
+from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
+from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
+from tutor.ui.file_watch import FileWatch
 from tutor.ui.screens.edit import EditScreen
 from tutor.ui.screens.help import HelpScreen
-from tutor.ui.screens.modes import TRAIN_RUN_STEPS, ModesMixin
-from tutor.ui.screens.quiz import QuizMixin
-from tutor.ui.screens.watching import FileStamp, WatchMixin
 from tutor.ui.widgets.graph_view import GraphView
+from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
 from tutor.ui.widgets.step_panel import StepPanel
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
-
-MODE_NAMES = {
-    "step": "step",
-    "quiz": "quiz",
-    "forward": "forward mode",
-    "paths": "paths",
-    "check": "numeric check",
-    "train": "training",
-}
+RUN_CHUNK = 5
+"""Repeated mode actions (T) run this many per frame, so the bar moves and keys stay live."""
 
 
-class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
+def mode_bindings() -> list[Binding]:
+    """A key per mode, then each mode's own keys, in the registry's order."""
+    bindings = [
+        Binding(mode.key, f"mode({mode.name!r})", mode.description, show=mode.show_key, tooltip=mode.tooltip)
+        for mode in MODES
+    ]
+    for mode in MODES:
+        for key in mode.keys:
+            action = f"mode_key({mode.name!r}, {key.action!r}, {key.repeat})"
+            bindings.append(Binding(key.key, action, key.description, show=False, tooltip=key.tooltip))
+    return bindings
+
+
+class LessonScreen(Screen):
     """Step forward and backward through one scenario's graph."""
 
     BINDINGS = [
@@ -60,18 +66,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
                 tooltip="Select the previous node"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected input's value"),
         Binding("v", "values", "Values", tooltip="Show or hide the values table"),
-        Binding("1", "mode('step')", "Step", show=False, tooltip="Step mode: walk forward then backward"),
-        Binding("2", "mode('quiz')", "Quiz", tooltip="Quiz mode: answer each value and gradient before it is shown"),
-        Binding("3", "mode('forward')", "Fwd mode", show=False,
-                tooltip="Forward mode: push d(node)/d(selected leaf) left to right"),
-        Binding("4", "mode('paths')", "Paths", show=False,
-                tooltip="Paths: every path from the selected leaf to the output, and their sum"),
-        Binding("5", "mode('check')", "Check", show=False,
-                tooltip="Numeric check: backprop against central differences for every leaf"),
-        Binding("6", "mode('train')", "Train", show=False, tooltip="Training mode (scenarios with params)"),
-        Binding("t", "train_step", "Train step", show=False, tooltip="Training: one gradient-descent step"),
-        Binding("T", "train_run", "Train 50", show=False,
-                tooltip=f"Training: run {TRAIN_RUN_STEPS} steps and plot the loss"),
+        *mode_bindings(),
         Binding("question_mark", "help", "Help", tooltip="List every key"),
         Binding("escape", "back", "Scenarios", show=False, tooltip="Back to the scenario list"),
         Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
@@ -79,30 +74,36 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
 
     def __init__(self, scenario: Scenario, watch: str | None = None) -> None:
         super().__init__()
-        self.scenario = scenario
-        self.watch_path = watch
-        self.stamp = FileStamp(watch)
-        self.lesson = Lesson(scenario, view=default_view(scenario))
-        self.k = 0
-        self.selected: str | None = None
-        self.edit_lines: list[Line] = []
-        self.mode = "step"
-        self.quiz = QuizSession()
-        self.quiz_pending: list = []
-        self.quiz_target = 0
-        self.quiz_feedback: list[Line] = []
-        self.walk: modes.TangentWalk | None = None
-        self.walk_k = 0
-        self.path_view: modes.PathView | None = None
-        self.path_index = 0
-        self.check_rows: list = []
-        self.losses: list[float] = []
-        self.train_lines: list[Line] = []
-        self.training = False
+        self.place = Place(Lesson(scenario, view=default_view(scenario)))
+        self.modes: dict[str, Mode] = make_modes(self.place)
+        self.mode: Mode = self.modes[MODES[0].name]
+        self.running = False
+        """True while a repeated mode action (T) is under way."""
+        self.file_watch = FileWatch(watch, self.reload)
+        self._filled: dict[str, int] = {}
+        """Mode widget id -> the mode revision last copied into it."""
+
+    # -- what the tests and the other screens read ------------------------------
 
     @property
-    def mode_label(self) -> str:
-        return "" if self.mode == "step" else MODE_NAMES[self.mode]
+    def lesson(self) -> Lesson:
+        return self.place.lesson
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.place.scenario
+
+    @property
+    def k(self) -> int:
+        return self.place.k
+
+    @property
+    def selected(self) -> str | None:
+        return self.place.selected
+
+    @selected.setter
+    def selected(self, key: str | None) -> None:
+        self.place.selected = key
 
     # -- layout ------------------------------------------------------------
 
@@ -120,8 +121,8 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         )
         yield Footer()
 
-    def part(self, widget_id: str):  # noqa: ANN201 - returns the widget named
-        """A widget used only by some modes, mounted the first time it is needed.
+    def widget_for(self, widget_id: str) -> Widget:
+        """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed.
 
         Startup stays as fast as a bare app: hidden widgets still cost
         styling and layout, so they are not built until asked for.
@@ -129,29 +130,28 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         found = self.query(f"#{widget_id}")
         if found:
             return found.first()
-        from textual.widgets import DataTable, ProgressBar
-
         if widget_id == "values":
+            from textual.widgets import DataTable
+
             widget = DataTable(id="values", cursor_type="row", zebra_stripes=True)
             widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
             self.query_one("#body").mount(widget)
-        elif widget_id == "watch-error":
+            return widget
+        if widget_id == "watch-error":
             widget = Static(id="watch-error", markup=False)
             self.query_one("#main").mount(widget, after="#title")
+            return widget
+        if widget_id == "run-progress":
+            from textual.widgets import ProgressBar
+
+            widget = ProgressBar(id="run-progress", show_eta=False)
         else:
-            widget = {
-                "answer": lambda: Input(
-                    placeholder="your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to leave the quiz",
-                    id="answer",
-                ),
-                "aux": lambda: DataTable(id="aux", cursor_type="row", zebra_stripes=True),
-                "train-progress": lambda: ProgressBar(id="train-progress", total=TRAIN_RUN_STEPS, show_eta=False),
-                "plot": lambda: Static(id="plot"),
-            }[widget_id]()
-            self.query_one("#main").mount(widget)
+            owner = next(m for m in self.modes.values() if m.widget and m.widget.id == widget_id)
+            widget = build_mode_widget(owner)
+        self.query_one("#main").mount(widget)
         return widget
 
-    def has_part(self, widget_id: str) -> bool:
+    def has_widget(self, widget_id: str) -> bool:
         return bool(self.query(f"#{widget_id}"))
 
     def _title(self) -> Text:
@@ -159,8 +159,7 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         return Text(f" {s.title}  ·  {s.name}  ·  output: {s.output}")  # plain text: a title may hold "[/]"
 
     def on_mount(self) -> None:
-        if self.watch_path:
-            self.set_interval(0.3, self.check_file)
+        self.file_watch.start(self)
         self.query_one(GraphView).set_lesson(self.lesson)
         self.refresh_view()
         self.query_one(GraphView).focus()
@@ -174,88 +173,54 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
 
     def _refresh_progress(self) -> None:
         progress = self.query_one(Progress)
-        if self.mode == "forward" and self.walk is not None:
-            progress.show_mode(
-                "FORWARD MODE", f"d(node)/d{self.walk.leaf}: {self.walk_k} of {len(self.walk) - 1}",
-                self.walk_k, len(self.walk) - 1,
-            )
-        elif self.mode == "paths" and self.path_view is not None:
-            count = len(self.path_view.routes)
-            where = f"path {self.path_index + 1} of {count}" if count else "too many paths to list"
-            progress.show_mode("PATHS", f"from {self.path_view.leaf}: {where}", self.path_index + 1, count)
-        elif self.mode == "check":
-            progress.show_mode("NUMERIC CHECK", f"{len(self.scenario.leaves)} leaves, central differences")
-        elif self.mode == "train":
-            steps = max(0, len(self.losses) - 1)
-            progress.show_mode("TRAINING", f"{steps} step{'s' if steps != 1 else ''}, learning rate "
-                               f"{fmt(self.scenario.learning_rate)}")
+        own = self.mode.progress()
+        if own is None:
+            progress.show(self.lesson, self.k, self.mode.label)
         else:
-            progress.show(self.lesson, self.k, self.mode_label)
+            progress.show_mode(own.label, own.detail, own.done, own.total)
 
     def refresh_view(self, scroll: bool = True) -> None:
         """Redraw graph, progress and panel for the current mode and position."""
         graph = self.query_one(GraphView)
-        frame, lines, highlight_nodes, highlight_edges = self._mode_view()
-        graph.show(frame, self.selected, highlight_nodes, highlight_edges, scroll=scroll)
+        if graph.lesson is not self.lesson:
+            # New values, view or file; the graph re-lays out only if its shape changed.
+            graph.set_lesson(self.lesson)
+        view = self.mode.view()
+        graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges, scroll=scroll)
         self._refresh_progress()
-        if self.selected and self.mode in ("step", "quiz"):
-            lines = lines + self._selected_lines(self.selected, frame)
-        if self.edit_lines:
-            lines = lines + self.edit_lines
-        self.query_one(StepPanel).show(lines)
+        self.query_one(StepPanel).show(view.lines + self.place.edit_note)
         self._refresh_table()
 
-    def _mode_view(self) -> tuple[Frame, list[Line], frozenset, frozenset]:
-        """The frame to draw and the words to show, by mode."""
-        lesson = self.lesson
-        empty: frozenset = frozenset()
-        if self.mode == "quiz":
-            return self._quiz_view()
-        if self.mode == "forward" and self.walk is not None:
-            j = max(0, min(self.walk_k, len(self.walk) - 1))
-            return self.walk.frames[j], list(self.walk.explanations[j]), empty, empty
-        if self.mode == "paths" and self.path_view is not None:
-            frame = lesson.focus(lesson.frame(lesson.last), None)
-            lines = modes.explain_paths(lesson, self.path_view, self.path_index)
-            if self.path_view.routes:
-                route = self.path_view.routes[self.path_index % len(self.path_view.routes)]
-                nodes, edges = modes.path_highlight(lesson, route)
-                return frame, lines, nodes, edges
-            return frame, lines, empty, empty
-        if self.mode in ("check", "train"):
-            frame = lesson.focus(lesson.frame(lesson.last), None)
-            lines = self._check_lines() if self.mode == "check" else self._train_lines()
-            return frame, lines, empty, empty
-        return lesson.frame(self.k), lesson.explain(self.k), empty, empty
+    def _sync_mode_widgets(self) -> None:
+        """Show the current mode's widget (with fresh contents) and hide every other mode's."""
+        mode = self.mode
+        for other in self.modes.values():
+            if other.widget and other is not mode and self.has_widget(other.widget.id):
+                self._hide(self.widget_for(other.widget.id))
+        if mode.widget is None:
+            return
+        if not mode.widget_shown():
+            if self.has_widget(mode.widget.id):
+                self._hide(self.widget_for(mode.widget.id))
+            return
+        widget = self.widget_for(mode.widget.id)
+        widget.display = True
+        if self._filled.get(mode.widget.id) != mode.revision:
+            self._filled[mode.widget.id] = mode.revision
+            fill_mode_widget(widget, mode, self.size.width)
+            if isinstance(widget, Input):
+                self.call_after_refresh(widget.focus)
 
-    def _selected_lines(self, key: str, frame: Frame) -> list[Line]:
-        lesson = self.lesson
-        out = lesson.scenario.output
-        node = lesson.graph.node(key)
-        kind = node.kind if node.kind != "op" else ("group" if lesson.view == GROUPS else node.op)
-        line: Line = [("Selected ", "title"), (lesson.title_of(key), "name"), (f" ({kind})", "dim")]
-        if key in frame.values:
-            line += [("  value ", ""), (fmt(frame.values[key]), "value")]
-        else:
-            line += [("  value not computed yet", "dim")]
-        if key in frame.grads:
-            line += [("  ", ""), (f"∂{out}/∂{key}", "grad"), (" = ", ""), (fmt(frame.grads[key]), "grad")]
-            if key not in frame.finished and node.kind == "op" and key != out:
-                line += [(" so far", "dim")]
-        lines = [line]
-        if key in lesson.scenario.nodes:
-            lines.append([("  ", ""), (key, "name"), (": ", ""), (lesson.scenario.nodes[key], "formula")])
-        if node.kind in ("input", "param"):
-            lines.append([("  press e to change its value", "dim")])
-        note = lesson.scenario.notes.get(key)
-        if note and (not frame.current or frame.current != key):
-            lines.append([("  ✎ ", "note"), (note, "note")])
-        return lines
+    def _hide(self, widget: Widget) -> None:
+        had_focus = widget.has_focus
+        widget.display = False
+        if had_focus:
+            self.query_one(GraphView).focus()
 
     def _refresh_table(self) -> None:
-        if not self.has_part("values"):
+        if not self.has_widget("values"):
             return
-        table = self.part("values")
+        table = self.widget_for("values")
         if not table.display:
             return
         frame = self.lesson.frame(self.k)
@@ -274,83 +239,127 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
             return False
         return True
 
-    # -- stepping --------------------------------------------------------------
+    # -- the current mode ----------------------------------------------------------
 
-    def use_lesson(self, lesson: Lesson) -> None:
-        """Show another lesson (new values, view or file); the graph re-lays out if its shape changed."""
-        self.lesson = lesson
-        self.query_one(GraphView).set_lesson(lesson)
+    def _show(self, move: Move) -> None:
+        """Act on what the mode answered."""
+        if move is Move.REFUSED:
+            self.app.bell()
+        elif move is Move.FOCUS:
+            if self.mode.widget is not None:
+                self.widget_for(self.mode.widget.id).focus()
+        else:
+            self._sync_mode_widgets()
+            self.refresh_view(scroll=move is Move.SHOW)
 
-    def go(self, k: int) -> None:
-        """Move to position k (clamped) and redraw."""
-        self.k = max(0, min(k, self.lesson.last))
-        self.refresh_view()
+    def action_mode(self, name: str) -> None:
+        """Switch mode: step, quiz, forward, paths, check or train."""
+        mode = self.modes[name]
+        reason = mode.unavailable()
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+        self.mode.interrupt()
+        self.mode = mode
+        if not mode.keys and self.has_widget("run-progress"):
+            self.widget_for("run-progress").display = False
+        mode.enter()
+        self._show(Move.SHOW)
+
+    def action_mode_key(self, name: str, action: str, repeat: int = 1) -> None:
+        """A mode's own key (training's t and T): switch to the mode if needed, then act."""
+        mode = self.modes[name]
+        reason = mode.unavailable()
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+        if repeat > 1:
+            self._run(name, action, repeat)
+            return
+        if mode is not self.mode:
+            self.action_mode(name)
+        self._show(getattr(mode, action)())
+
+    def _run(self, name: str, action: str, repeat: int) -> None:
+        """Repeat a mode action with a progress bar, a few per frame."""
+        if self.running:
+            return
+        if self.modes[name] is not self.mode:
+            self.action_mode(name)
+        bar = self.widget_for("run-progress")
+        bar.display = True
+        bar.update(total=repeat, progress=0)
+        self.running = True
+        self._run_chunk(name, action, repeat)
+
+    def _run_chunk(self, name: str, action: str, remaining: int) -> None:
+        if not self.is_mounted:
+            return
+        chunk = min(RUN_CHUNK, remaining)
+        for _ in range(chunk):
+            self.action_mode_key(name, action)
+        bar = self.widget_for("run-progress")
+        bar.advance(chunk)
+        remaining -= chunk
+        if remaining > 0:
+            self.set_timer(0.01, lambda: self._run_chunk(name, action, remaining))
+        else:
+            self.running = False
+            bar.display = False
 
     def action_next(self) -> None:
         """Next step."""
-        if self.mode == "quiz":
-            self.quiz_advance()
-            return
-        if self.mode == "forward" and self.walk is not None:
-            self._walk_to(self.walk_k + 1)
-            return
-        if self.mode == "paths" and self.path_view is not None:
-            self._path_to(self.path_index + 1)
-            return
-        if self.k >= self.lesson.last:
-            self.app.bell()
-            return
-        self.go(self.k + 1)
+        self._show(self.mode.next())
 
     def action_previous(self) -> None:
         """Previous step."""
-        if self.mode == "forward" and self.walk is not None:
-            self._walk_to(self.walk_k - 1)
-            return
-        if self.mode == "paths" and self.path_view is not None:
-            self._path_to(self.path_index - 1)
-            return
-        if self.mode == "quiz" and self.quiz_pending:
-            self.app.bell()
-            return
-        if self.k <= 0:
-            self.app.bell()
-            return
-        self.go(self.k - 1)
+        self._show(self.mode.previous())
 
     def action_start(self) -> None:
         """To the first step."""
-        if self.mode == "forward" and self.walk is not None:
-            self._walk_to(0)
-            return
-        self._leave_quiz_question()
-        self.go(0)
+        self._show(self.mode.start())
 
     def action_forward_end(self) -> None:
         """To the end of the forward pass."""
-        self._leave_quiz_question()
-        self.go(self.lesson.forward_end)
+        self._show(self.mode.forward_end())
 
     def action_end(self) -> None:
         """To the last step."""
-        if self.mode == "forward" and self.walk is not None:
-            self._walk_to(len(self.walk) - 1)
+        self._show(self.mode.end())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """An answer typed in the mode's input widget."""
+        if self.mode.widget is None or event.input.id != self.mode.widget.id or not self.mode.widget_shown():
             return
-        self._leave_quiz_question()
-        self.go(self.lesson.last)
+        event.input.value = ""
+        move = self.mode.submit(event.value)
+        if move is not Move.REFUSED:
+            self._show(move)
+
+    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
+        """Esc in a mode's widget leaves the mode (the position is kept)."""
+        focused = self.focused
+        widget = self.mode.widget
+        if event.key == "escape" and widget is not None and focused is not None and focused.id == widget.id:
+            event.stop()
+            self.action_mode(MODES[0].name)
+
+    # -- changing the lesson -----------------------------------------------------
+
+    def _lesson_changed(self, k: int) -> None:
+        """After new values, view or file: the mode recomputes, then the screen shows position k."""
+        self.mode.rebuild()
+        self.place.go(k)
+        self._show(Move.SHOW)
 
     def action_reset(self) -> None:
         """Back to step 0 with the file's values."""
-        self.use_lesson(Lesson(self.scenario, view=self.lesson.view))
-        self.edit_lines = []
-        self.losses = []
-        self.train_lines = []
-        self.quiz = QuizSession()
-        self._leave_quiz_question()
-        if self.has_part("plot"):
-            self.part("plot").display = False
-        self._rebuild_mode()
-        self.go(0)
+        self.place.lesson = Lesson(self.scenario, view=self.lesson.view)
+        self.place.edit_note = []
+        for mode in self.modes.values():
+            mode.reset()
+        self.mode.interrupt()
+        self._lesson_changed(0)
 
     def action_toggle_groups(self) -> None:
         """Switch between one box per primitive and one box per named node."""
@@ -358,10 +367,33 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         k = self.lesson.map_position(self.k, other)
         if self.selected and self.selected not in {n.key for n in other.nodes}:
             self.selected = self.lesson.graph.node(self.selected).group or None
-        self.use_lesson(other)
-        self._leave_quiz_question()
-        self._rebuild_mode()
-        self.go(k)
+        self.place.lesson = other
+        self.mode.interrupt()
+        self._lesson_changed(k)
+
+    def check_file(self) -> None:
+        """Reload the watched file if it changed (the timer calls this too)."""
+        self.file_watch.check()
+
+    def reload(self) -> None:
+        """Load the watched file again; keep the last good graph on errors."""
+        try:
+            scenario = load(self.file_watch.path)
+        except ScenarioError as error:
+            banner = self.widget_for("watch-error")
+            banner.update(error.report() + "\n(showing the last version that loaded; fix the file and save)")
+            banner.display = True
+            return
+        if self.has_widget("watch-error"):
+            self.widget_for("watch-error").display = False
+        lesson, k = self.lesson.reloaded(scenario, self.k)
+        self.place.lesson = lesson
+        if self.selected and self.selected not in {n.key for n in lesson.nodes}:
+            self.selected = None
+        self.query_one("#title", Static).update(self._title())
+        self._lesson_changed(k)
+
+    # -- selecting -----------------------------------------------------------------
 
     def _select(self, delta: int) -> None:
         keys = [n.key for n in self.lesson.nodes]
@@ -372,12 +404,9 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
         else:
             index = 0 if delta > 0 else len(keys) - 1
         self.selected = keys[index]
-        self._selection_changed()
-        self.refresh_view(scroll=False)
-        self._scroll_to(self.selected)
-
-    def _scroll_to(self, key: str) -> None:
-        self.query_one(GraphView).bring_into_view(key)
+        self.mode.selection_changed()
+        self._show(Move.SHOW_IN_PLACE)
+        self.query_one(GraphView).bring_into_view(keys[index])
 
     def action_select_next(self) -> None:
         """Select the next node (in the file's order)."""
@@ -390,18 +419,15 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     @on(GraphView.NodeSelected)
     def on_graph_view_node_selected(self, message: GraphView.NodeSelected) -> None:
         self.selected = message.key
-        self._selection_changed()
-        self.refresh_view(scroll=False)
+        self.mode.selection_changed()
+        self._show(Move.SHOW_IN_PLACE)
 
-    def _selection_changed(self) -> None:
-        """In forward-mode and paths modes, selecting a leaf picks the leaf."""
-        if self.mode in ("forward", "paths") and self.selected in self.scenario.leaves:
-            self._rebuild_mode()
+    # -- other keys ------------------------------------------------------------------
 
     def action_values(self) -> None:
         """Show or hide the table of every value and gradient so far."""
-        first = not self.has_part("values")
-        table = self.part("values")
+        first = not self.has_widget("values")
+        table = self.widget_for("values")
         table.display = first or not table.display
         self._refresh_table()
 
@@ -412,8 +438,6 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     def action_back(self) -> None:
         """Back to the scenario list."""
         self.app.action_show_picker()
-
-    # -- editing an input ------------------------------------------------------------
 
     def action_edit(self) -> None:
         """Change the selected input's value; the whole trace recomputes."""
@@ -435,29 +459,6 @@ class LessonScreen(ModesMixin, QuizMixin, WatchMixin, Screen):
     def apply_edit(self, name: str, value: float) -> None:
         """Recompute with ``name`` = value; explain what the old gradient predicted."""
         old = self.lesson
-        new = old.with_values({name: value})
-        out = self.scenario.output
-        before = old.trace.value(name)
-        delta = value - before
-        grad = old.trace.grad(name)
-        predicted = grad * delta
-        actual = new.trace.output_value - old.trace.output_value
-        lines: list[Line] = [
-            [("Edited ", "title"), (name, "name"), (": ", ""), (fmt(before), "value"), (" → ", ""),
-             (fmt(value), "value"), (f" (change {'+' if delta >= 0 else ''}{fmt(delta)})", "dim")],
-            [("  The gradient predicted ", ""), (f"∂{out}/∂{name}", "grad"), (" × change = ", ""),
-             (operand(grad), "grad"), (" × ", ""), (operand(delta), "value"), (" = ", ""), (fmt(predicted), "grad")],
-            [("  Actual change of ", ""), (out, "name"), (": ", ""), (fmt(old.trace.output_value), "value"),
-             (" → ", ""), (fmt(new.trace.output_value), "value"), (" = ", ""), (fmt(actual), "value")],
-        ]
-        if math.isfinite(predicted) and math.isfinite(actual):
-            close = math.isclose(predicted, actual, rel_tol=1e-9, abs_tol=1e-12)
-            words = (
-                "Exact: the output is linear in this input." if close else
-                "Not exact: the gradient is the slope at the old point, a linear prediction."
-            )
-            lines.append([("  " + words, "note")])
-        self.edit_lines = lines
-        self.use_lesson(new)
-        self._rebuild_mode()
-        self.go(self.k)
+        self.place.lesson = old.with_values({name: value})
+        self.place.edit_note = edit_lines(old, self.place.lesson, name)
+        self._lesson_changed(self.k)

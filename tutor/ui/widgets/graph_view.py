@@ -17,7 +17,7 @@ from textual.strip import Strip
 
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
 from tutor.engine.numbers import fmt
-from tutor.draw.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, RenderState, layout, render
+from tutor.draw.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, Rect, RenderState, layout, render
 from tutor.ui.theme import grad_text, graph_styles
 
 
@@ -28,14 +28,14 @@ ROW_BLOCK = 48
 """Canvas rows rendered together when they come into view."""
 
 
-def graph_spec(lesson: Lesson) -> GraphSpec:
-    nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind) for n in lesson.nodes)
-    edges = tuple(EdgeSpec(e.source, e.target, e.position) for e in lesson.edges)
-    return GraphSpec(nodes, edges)
-
-
 def _edge(e: ViewEdge) -> EdgeSpec:
     return EdgeSpec(e.source, e.target, e.position)
+
+
+def graph_spec(lesson: Lesson) -> GraphSpec:
+    """The boxes and edges of the lesson's view, for the layout."""
+    nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind) for n in lesson.nodes)
+    return GraphSpec(nodes, tuple(_edge(e) for e in lesson.edges))
 
 
 def render_state(
@@ -113,7 +113,7 @@ class GraphView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lesson: Lesson | None = None
-        self.layout_: Layout | None = None
+        self._canvas: Layout | None = None
         self._rows: dict[int, list[tuple[str, str]]] = {}
         self._state: RenderState | None = None
         self._strips: dict[int, Strip] = {}
@@ -123,14 +123,14 @@ class GraphView(ScrollView, can_focus=True):
         """Lay out a new lesson (or view); call ``show`` next."""
         same_shape = (
             self.lesson is not None
-            and self.layout_ is not None
+            and self._canvas is not None
             and self.lesson.scenario is lesson.scenario
             and self.lesson.view == lesson.view
         )
         self.lesson = lesson
         if not same_shape:
-            self.layout_ = layout(graph_spec(lesson), value_width=VALUE_WIDTH)
-            self.virtual_size = Size(self.layout_.width, self.layout_.height)
+            self._canvas = layout(graph_spec(lesson), value_width=VALUE_WIDTH)
+            self.virtual_size = Size(self._canvas.width, self._canvas.height)
 
     def show(
         self,
@@ -141,7 +141,7 @@ class GraphView(ScrollView, can_focus=True):
         scroll: bool = True,
     ) -> None:
         """Draw one frame; keep the current (or selected) node in view."""
-        assert self.lesson is not None and self.layout_ is not None
+        assert self.lesson is not None and self._canvas is not None
         state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
         self._update_styles()
         # Rows are rendered in blocks as they scroll into view: a big graph
@@ -156,9 +156,9 @@ class GraphView(ScrollView, can_focus=True):
 
     def bring_into_view(self, key: str) -> None:
         """Centre a node's box if it is not already wholly visible."""
-        if self.layout_ is None or key not in self.layout_.boxes:
+        if self._canvas is None or key not in self._canvas.boxes:
             return
-        box = self.layout_.boxes[key]
+        box = self._canvas.boxes[key]
         region = Region(box.x, box.y, box.w, box.h)
         visible = Region(int(self.scroll_x), int(self.scroll_y), *self.scrollable_content_region.size)
         if visible.contains_region(region):
@@ -181,30 +181,29 @@ class GraphView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._strips.clear()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self.is_mounted:
-            try:
-                self._update_styles()
-            except Exception:  # noqa: BLE001 - theme may be switching
-                return
-            self.refresh()
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: object) -> None:
+        """New theme: restyle the canvas (its layout and labels stay)."""
+        self._update_styles()
+        self.refresh()
 
     def _row(self, y: int) -> list[tuple[str, str]] | None:
-        if self.layout_ is None or not 0 <= y < self.layout_.height or self._state is None:
+        if self._canvas is None or not 0 <= y < self._canvas.height or self._state is None:
             return None
         if y not in self._rows:
             top = y - y % ROW_BLOCK
-            bottom = min(self.layout_.height, top + ROW_BLOCK)
-            for offset, row in enumerate(render(self.layout_, self._state, top, bottom)):
+            bottom = min(self._canvas.height, top + ROW_BLOCK)
+            for offset, row in enumerate(render(self._canvas, self._state, top, bottom)):
                 self._rows[top + offset] = row
         return self._rows[y]
 
     def rows(self) -> list[list[tuple[str, str]]]:
         """Every canvas row of the current frame (for tests and screenshots)."""
-        if self.layout_ is None:
+        if self._canvas is None:
             return []
-        return [self._row(y) or [] for y in range(self.layout_.height)]
+        return [self._row(y) or [] for y in range(self._canvas.height)]
 
     def _strip(self, y: int) -> Strip:
         strip = self._strips.get(y)
@@ -226,14 +225,14 @@ class GraphView(ScrollView, can_focus=True):
         strip = self._strip(scroll_y + y)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
-    def key_at(self, x: int, y: int) -> str | None:
-        """The node whose box covers canvas cell (x, y), if any."""
-        if self.layout_ is None:
-            return None
-        for key, box in self.layout_.boxes.items():
-            if box.x <= x < box.x + box.w and box.y <= y < box.y + box.h:
-                return key
-        return None
+    def boxes(self) -> dict[str, Rect]:
+        """Every node's box on the canvas, by key."""
+        return dict(self._canvas.boxes) if self._canvas is not None else {}
+
+    def box_of(self, key: str) -> Rect:
+        """One node's box on the canvas."""
+        assert self._canvas is not None
+        return self._canvas.boxes[key]
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
         # event.x/y count from the border; the canvas starts inside it.
@@ -241,6 +240,6 @@ class GraphView(ScrollView, can_focus=True):
         if offset is None:
             return
         scroll_x, scroll_y = self.scroll_offset
-        key = self.key_at(offset.x + scroll_x, offset.y + scroll_y)
+        key = self._canvas.node_at(offset.x + scroll_x, offset.y + scroll_y) if self._canvas else None
         if key is not None:
             self.post_message(self.NodeSelected(key))

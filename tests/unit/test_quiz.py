@@ -1,0 +1,76 @@
+"""Quiz questions, answer parsing and scoring, without the app."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.scenario import resolve
+from tutor.teach.lesson import Lesson
+from tutor.teach.quiz import AnswerError, QuizSession, is_correct, parse_answer, questions_at
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("2.2", 2.2), ("2*1.1", 2.2), ("1/3", 1 / 3), ("-0.5", -0.5), ("exp(0)", 1.0), ("max(2, 3) ** 2", 9.0)],
+)
+def test_answers_are_numbers_or_small_arithmetic(typed: str, value: float) -> None:
+    assert parse_answer(typed) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("typed", ["abc", "__import__('os')", "1/0", "2 +", "x" * 201, "[1]"])
+def test_other_answers_are_refused(typed: str) -> None:
+    with pytest.raises(AnswerError):
+        parse_answer(typed)
+
+
+def test_learners_may_round() -> None:
+    assert is_correct(2.2, 2.2) and is_correct(0.333, 1 / 3) and is_correct(0.0, 1e-7)
+    assert not is_correct(2.0, 2.2) and not is_correct(0.33, 1 / 3)
+
+
+def test_questions_forward_then_backward() -> None:
+    lesson = Lesson(resolve("shopping"))
+    assert questions_at(lesson, 0) == []
+    (value,) = questions_at(lesson, 1)
+    assert (value.kind, value.node, value.answer) == ("value", "apple_price", 200)
+    assert value.prompt == "What is the value of apple_price = apple × apple_count?"
+    backward = questions_at(lesson, 3)
+    assert [(q.kind, q.input) for q in backward] == [
+        ("local", "apple_price"), ("grad", "apple_price"), ("local", "tax"), ("grad", "tax"),
+    ]
+    assert [q.answer for q in backward] == pytest.approx([1.1, 1.1, 200, 200])
+
+
+def test_fan_out_question_hints_that_gradients_add() -> None:
+    lesson = Lesson(resolve("two_paths"))
+    grads = [q for q in questions_at(lesson, lesson.last) if q.kind == "grad" and q.input == "b"]
+    assert grads and grads[0].answer == pytest.approx(5)
+    assert "fan-out gradients add" in grads[0].hint
+
+
+def test_session_two_tries_then_the_answer() -> None:
+    lesson = Lesson(resolve("shopping"))
+    session = QuizSession()
+    (question,) = questions_at(lesson, 1)
+    session.ask(question)
+    assert session.answer("abc")[0] == "invalid"  # costs no try
+    outcome, message = session.answer("150")
+    assert outcome == "retry" and message.startswith("Not quite (150). Hint:")
+    outcome, message = session.answer("2*100")
+    assert outcome == "right" and message == "Right: apple_price = apple × apple_count = 100 × 2 = 200"
+    session.ask(question)
+    session.answer("1")
+    outcome, message = session.answer("2")
+    assert outcome == "reveal" and message.startswith("The answer is 200")
+    assert (session.scores["forward"].right, session.scores["forward"].asked) == (1, 2)
+    assert session.summary() == ["forward: 1 of 2 right", "missed: step 1 apple_price (value)"]
+    assert session.answer("1") == ("invalid", "no question")
+
+
+def test_summary_without_misses() -> None:
+    session = QuizSession()
+    assert session.summary() == []
+    (question,) = questions_at(Lesson(resolve("shopping")), 1)
+    session.ask(question)
+    session.answer("200")
+    assert session.summary() == ["forward: 1 of 1 right", "no misses"]

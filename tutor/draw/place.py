@@ -1,0 +1,111 @@
+"""Placement: box sizes, port offsets, and the rows of every box in its column.
+
+Rows come from isotonic regression towards the rows of each box's
+neighbours (so edges run as straight as possible), keeping the layer's order
+and a gap between boxes.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.cells import cell_len
+
+from tutor.draw.order import Items
+from tutor.draw.specs import MARGIN, MIN_HEIGHT, PORT_STEP, ROW_GAP, NodeSpec
+
+def box_size(node: NodeSpec, ports: int, value_width: int) -> tuple[int, int]:
+    w = max(cell_len(node.title), cell_len(node.subtitle), value_width) + 4
+    h = max(MIN_HEIGHT, PORT_STEP * ports)
+    return w, h
+
+
+def in_offsets(ports: int, h: int, out_off: int) -> list[int]:
+    if ports == 1:
+        return [out_off]
+    return [1 + PORT_STEP * p for p in range(ports)]
+
+
+def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
+    """Weighted least-squares non-decreasing fit (pool adjacent violators)."""
+    vals: list[float] = []
+    wts: list[float] = []
+    counts: list[int] = []
+    for t, w in zip(targets, weights):
+        v, ww, c = t, w, 1
+        while vals and vals[-1] > v:
+            pv, pw, pc = vals.pop(), wts.pop(), counts.pop()
+            v = (pv * pw + v * ww) / (pw + ww)
+            ww += pw
+            c += pc
+        vals.append(v)
+        wts.append(ww)
+        counts.append(c)
+    out: list[float] = []
+    for v, c in zip(vals, counts):
+        out.extend([v] * c)
+    return out
+
+
+def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[int]:
+    """Top row of every item: keep each layer's order and gaps, straighten edges."""
+    y = [0] * len(items.layer)
+    offsets: list[list[int]] = []
+    for row in order:
+        offs = []
+        at = 0
+        for it in row:
+            offs.append(at)
+            y[it] = at
+            at += items.height[it] + ROW_GAP
+        offsets.append(offs)
+
+    dummy = items.dummy
+    out_off = items.out_off
+    in_offs = items.in_offs
+
+    def weight(a: int, b: int) -> float:
+        if dummy[a] and dummy[b]:
+            return 8.0
+        if dummy[a] or dummy[b]:
+            return 2.0
+        return 1.0
+
+    def place(i: int, down: bool, up: bool) -> None:
+        row = order[i]
+        targets = []
+        weights = []
+        for it, off in zip(row, offsets[i]):
+            total = 0.0
+            wsum = 0.0
+            if down:
+                for u, p in items.preds[it]:
+                    w = weight(u, it)
+                    total += w * (y[u] + out_off[u] - in_offs[it][p])
+                    wsum += w
+            if up:
+                for v, p in items.succs[it]:
+                    w = weight(it, v)
+                    total += w * (y[v] + in_offs[v][p] - out_off[it])
+                    wsum += w
+            if wsum == 0:
+                targets.append(y[it] - off)
+                weights.append(1e-3)
+            else:
+                targets.append(total / wsum - off)
+                weights.append(wsum)
+        fitted = _isotonic(targets, weights)
+        for it, off, z in zip(row, offsets[i], fitted):
+            y[it] = math.floor(z + 0.5) + off
+
+    nl = len(order)
+    for _ in range(sweeps):
+        for i in range(1, nl):
+            place(i, True, False)
+        for i in range(nl - 2, -1, -1):
+            place(i, False, True)
+    for _ in range(2):
+        for i in range(nl):
+            place(i, True, True)
+    top = min(y) if y else 0
+    return [v - top + MARGIN for v in y]

@@ -1,0 +1,154 @@
+"""Routing: the edges' lines through the channel between two layers.
+
+Each source whose lines change row gets one vertical track in the channel;
+tracks whose vertical spans meet never share a column, and when the
+left-of rules between sources form a cycle, a line jogs through a free row to
+an extra track. Finished routes are lists of corner points.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from tutor.draw.specs import MARGIN, Point
+
+
+@dataclass
+class Gap:
+    """Routing of one channel between layer ``i`` and ``i + 1``."""
+
+    track: dict[int, int] = field(default_factory=dict)
+    """Source item -> its vertical track."""
+    detour: dict[tuple[int, int, int], tuple[int, int]] = field(default_factory=dict)
+    """(source, target, port) -> (free row, jog track) for a line that must dodge."""
+    tracks: int = 0
+
+
+def route_gap(sources: list[tuple[int, int, list[tuple[int, int, int]]]], rank: list[float]) -> Gap:
+    """Give each source that needs one a vertical track.
+
+    ``sources``: (source item, its out row, [(target item, port, in row)]).
+    Two tracks whose vertical spans meet never share a column. A source whose
+    out row is another source's target row must be left of that one (or its
+    horizontal would run into the other's); when those rules form a cycle,
+    the offending line jogs through a free row to an extra track on the right.
+    """
+    gap = Gap()
+    need = [(u, s, ts) for u, s, ts in sources if any(t != s for _, _, t in ts)]
+    if not need:
+        return gap
+    used_rows: set[int] = set()
+    for _, s, ts in sources:
+        used_rows.add(s)
+        for _, _, t in ts:
+            used_rows.add(t)
+    row_source = {s: u for u, s, _ in need}
+    src_row = {u: s for u, s, _ in need}
+    targets = {u: ts for u, _, ts in need}
+
+    def key(u: int) -> tuple[int, int, float]:
+        s = src_row[u]
+        rows = [t for _, _, t in targets[u]]
+        if all(t >= s for t in rows):
+            return (0, -s, rank[u])  # going down: lower sources further left
+        if all(t <= s for t in rows):
+            return (2, s, rank[u])  # going up: higher sources further left
+        return (1, s, rank[u])
+
+    # constraints: a -> b means a's track must be left of b's
+    incoming: dict[int, list[int]] = {u: [] for u, _, _ in need}
+    outgoing: dict[int, list[int]] = {u: [] for u, _, _ in need}
+    for b, _, ts in need:
+        for _, _, t in ts:
+            a = row_source.get(t)
+            if a is not None and a != b:
+                incoming[b].append(a)
+                outgoing[a].append(b)
+    indeg = {u: len(incoming[u]) for u in incoming}
+    removed: set[tuple[int, int]] = set()
+    heap = [(key(u), u) for u in incoming if indeg[u] == 0]
+    heapq.heapify(heap)
+    done: set[int] = set()
+    topo: list[int] = []
+    jogs: list[tuple[int, int, int, int]] = []  # (source, target, port, free row)
+    while len(topo) < len(need):
+        if not heap:
+            # a cycle: free the first remaining source by detouring its blocked lines
+            b = min((u for u in incoming if u not in done), key=key)
+            for a in incoming[b]:
+                if a in done or (a, b) in removed:
+                    continue
+                removed.add((a, b))
+                indeg[b] -= 1
+                blocked = src_row[a]
+                for w, p, t in targets[b]:
+                    if t == blocked:
+                        f = _free_row(t, src_row[b], used_rows)
+                        used_rows.add(f)
+                        jogs.append((b, w, p, f))
+            heapq.heappush(heap, (key(b), b))
+        _, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        topo.append(u)
+        for b in outgoing[u]:
+            if (u, b) in removed:
+                continue
+            indeg[b] -= 1
+            if indeg[b] == 0:
+                heapq.heappush(heap, (key(b), b))
+
+    jogged = {(b, w, p): f for b, w, p, f in jogs}
+    placed: list[tuple[int, int, int]] = []
+    for u in topo:
+        s = src_row[u]
+        rows = [s]
+        for w, p, t in targets[u]:
+            f = jogged.get((u, w, p))
+            rows.append(t if f is None else f)
+        lo, hi = min(rows), max(rows)
+        track = 0
+        for plo, phi, ptrack in placed:
+            if plo <= hi and lo <= phi and ptrack >= track:
+                track = ptrack + 1
+        placed.append((lo, hi, track))
+        gap.track[u] = track
+    normal = 1 + max(t for _, _, t in placed)
+    placed = []
+    for b, w, p, f in jogs:
+        t = next(t for ww, pp, t in targets[b] if ww == w and pp == p)
+        lo, hi = min(f, t), max(f, t)
+        track = normal
+        for plo, phi, ptrack in placed:
+            if plo <= hi and lo <= phi and ptrack >= track:
+                track = ptrack + 1
+        placed.append((lo, hi, track))
+        gap.detour[(b, w, p)] = (f, track)
+    gap.tracks = max([normal] + [t + 1 for _, _, t in placed])
+    return gap
+
+
+def _free_row(t: int, s: int, used: set[int]) -> int:
+    """A row near ``t`` (towards ``s`` first) that no line of the channel uses."""
+    toward = -1 if s < t else 1
+    for d in range(1, 10_000):
+        for f in (t + toward * d, t - toward * d):
+            if f >= MARGIN and f not in used:
+                return f
+    raise AssertionError("no free row")  # pragma: no cover
+
+
+def simplify(points: list[Point]) -> tuple[Point, ...]:
+    out: list[Point] = []
+    for p in points:
+        if out and out[-1] == p:
+            continue
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            if (ax == bx == p[0]) or (ay == by == p[1]):
+                out[-1] = p
+                continue
+        out.append(p)
+    return tuple(out)

@@ -1,0 +1,64 @@
+"""Sentences about the lesson that belong to no single step: the selected
+node's details and what an edit of an input did.
+
+Plain data (lines of styled fragments, see ``lesson.Line``); no UI imports.
+"""
+
+from __future__ import annotations
+
+import math
+
+from tutor.engine.numbers import fmt, operand
+from tutor.teach.lesson import GROUPS, Frame, Lesson, Line
+
+
+def selected_lines(lesson: Lesson, key: str, frame: Frame) -> list[Line]:
+    """The selected node: its kind, value and gradient so far, formula, note."""
+    out = lesson.scenario.output
+    node = lesson.graph.node(key)
+    kind = node.kind if node.kind != "op" else ("group" if lesson.view == GROUPS else node.op)
+    line: Line = [("Selected ", "title"), (lesson.title_of(key), "name"), (f" ({kind})", "dim")]
+    if key in frame.values:
+        line += [("  value ", ""), (fmt(frame.values[key]), "value")]
+    else:
+        line += [("  value not computed yet", "dim")]
+    if key in frame.grads:
+        line += [("  ", ""), (f"∂{out}/∂{key}", "grad"), (" = ", ""), (fmt(frame.grads[key]), "grad")]
+        if key not in frame.finished and node.kind == "op" and key != out:
+            line += [(" so far", "dim")]
+    lines = [line]
+    if key in lesson.scenario.nodes:
+        lines.append([("  ", ""), (key, "name"), (": ", ""), (lesson.scenario.nodes[key], "formula")])
+    if node.kind in ("input", "param"):
+        lines.append([("  press e to change its value", "dim")])
+    note = lesson.scenario.notes.get(key)
+    if note and (not frame.current or frame.current != key):
+        lines.append([("  ✎ ", "note"), (note, "note")])
+    return lines
+
+
+def edit_lines(old: Lesson, new: Lesson, name: str) -> list[Line]:
+    """An input changed from ``old`` to ``new``: what the old gradient predicted, and what happened."""
+    out = old.scenario.output
+    before = old.trace.value(name)
+    value = new.trace.value(name)
+    delta = value - before
+    grad = old.trace.grad(name)
+    predicted = grad * delta
+    actual = new.trace.output_value - old.trace.output_value
+    lines: list[Line] = [
+        [("Edited ", "title"), (name, "name"), (": ", ""), (fmt(before), "value"), (" → ", ""),
+         (fmt(value), "value"), (f" (change {'+' if delta >= 0 else ''}{fmt(delta)})", "dim")],
+        [("  The gradient predicted ", ""), (f"∂{out}/∂{name}", "grad"), (" × change = ", ""),
+         (operand(grad), "grad"), (" × ", ""), (operand(delta), "value"), (" = ", ""), (fmt(predicted), "grad")],
+        [("  Actual change of ", ""), (out, "name"), (": ", ""), (fmt(old.trace.output_value), "value"),
+         (" → ", ""), (fmt(new.trace.output_value), "value"), (" = ", ""), (fmt(actual), "value")],
+    ]
+    if math.isfinite(predicted) and math.isfinite(actual):
+        close = math.isclose(predicted, actual, rel_tol=1e-9, abs_tol=1e-12)
+        words = (
+            "Exact: the output is linear in this input." if close else
+            "Not exact: the gradient is the slope at the old point, a linear prediction."
+        )
+        lines.append([("  " + words, "note")])
+    return lines

@@ -1,0 +1,142 @@
+"""Forward mode: the tangent d(node)/d(leaf) pushed left to right, one node at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.engine.analysis import forward_mode
+from tutor.engine.numbers import fmt, operand
+from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
+from tutor.teach.modes.base import Mode, ModeProgress, Move, View
+
+
+@dataclass(frozen=True, slots=True)
+class TangentWalk:
+    """Forward mode for one leaf: a frame and an explanation per position."""
+
+    leaf: str
+    frames: tuple[Frame, ...]
+    explanations: tuple[tuple[Line, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+
+def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
+    """Position 0 seeds d(leaf)/d(leaf) = 1; then one position per node of the view."""
+    graph = lesson.graph
+    steps = forward_mode(graph, lesson.trace, leaf)
+    keys = {n.key for n in lesson.nodes}
+    values = {n.key: lesson.trace.values[graph.index[n.key]] for n in lesson.nodes}
+    out = lesson.scenario.output
+    tangents: dict[str, float] = {n.key: 0.0 for n in lesson.nodes if graph.node(n.key).is_leaf}
+    tangents[leaf] = 1.0
+    frames: list[Frame] = []
+    explanations: list[tuple[Line, ...]] = []
+    all_computed = frozenset(keys)
+    leaves_count = len(graph.leaves)
+
+    def frame(current: str | None, edge_values: dict[ViewEdge, float]) -> Frame:
+        tangents_so_far = Frame(
+            values, dict(tangents), {}, edge_values, None, frozenset(), all_computed, frozenset(tangents)
+        )
+        return lesson.focus(tangents_so_far, current)
+
+    frames.append(frame(leaf, {}))
+    explanations.append(
+        (
+            [("Forward mode ", "title"), (f"with respect to {leaf}", "name")],
+            [("Seed: ", ""), (f"∂{leaf}/∂{leaf} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
+                                                             "sum over its inputs of local derivative × the input's tangent.", "")],
+        )
+    )
+    edge_tangents: dict[ViewEdge, float] = {}
+    for step in steps:
+        if step.node not in keys:
+            continue
+        tangents[step.node] = step.tangent
+        for edge in lesson.edges_into(step.node):
+            term = step.terms[edge.position] if lesson.view != "groups" else None
+            if term is not None:
+                edge_tangents[edge] = term.product
+        terms = [t for t in step.terms if not graph.is_constant(t.input)]
+        working = " + ".join(f"{operand(t.local)}×{operand(t.input_tangent)}" for t in terms) or "0"
+        explanations.append(
+            (
+                [("Forward mode ", "title"), (f"{len(frames)} of {len([s for s in steps if s.node in keys])}", "dim")],
+                [(f"∂{step.node}/∂{leaf}", "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
+                 (" = ", ""), (fmt(step.tangent), "grad")],
+            )
+        )
+        frames.append(frame(step.node, dict(edge_tangents)))
+    final = tangents.get(out, 0.0)
+    reverse = lesson.trace.grad(leaf)
+    explanations[-1] = explanations[-1] + (
+        [("Done: ", "title"), (f"∂{out}/∂{leaf} = {fmt(final)}", "grad"),
+         (f" (reverse mode gave {fmt(reverse)}).", "")],
+        [(f"Forward mode gave one input's derivative in this pass; reverse mode gave all {leaves_count} "
+          f"in one backward pass. For every input, forward mode needs {leaves_count} passes here.", "note")],
+    )
+    return TangentWalk(leaf, tuple(frames), tuple(explanations))
+
+
+class ForwardMode(Mode):
+    """Walks the tangent of the selected leaf (the first leaf if none is selected).
+
+    Without any leaf there is nothing to walk, and the lesson's steps are shown.
+    """
+
+    name = "forward"
+    title = "forward mode"
+    key = "3"
+    description = "Fwd mode"
+    tooltip = "Forward mode: push d(node)/d(selected leaf) left to right"
+    label = "forward mode"
+    own_steps = True
+
+    def __init__(self, place) -> None:  # noqa: ANN001 - Place
+        super().__init__(place)
+        self.walk: TangentWalk | None = None
+        self.index = 0
+        """Position in the walk: 0 is the seed."""
+
+    def rebuild(self) -> None:
+        leaf = self.place.leaf()
+        if leaf:
+            self.walk = tangent_walk(self.lesson, leaf)
+            self.index = 0
+
+    def selection_changed(self) -> None:
+        if self.place.selected in self.scenario.leaves:
+            self.rebuild()
+
+    def _walk_to(self, j: int) -> Move:
+        assert self.walk is not None
+        if not 0 <= j < len(self.walk):
+            return Move.REFUSED
+        self.index = j
+        return Move.SHOW
+
+    def next(self) -> Move:
+        return self._walk_to(self.index + 1) if self.walk is not None else super().next()
+
+    def previous(self) -> Move:
+        return self._walk_to(self.index - 1) if self.walk is not None else super().previous()
+
+    def start(self) -> Move:
+        return self._walk_to(0) if self.walk is not None else super().start()
+
+    def end(self) -> Move:
+        return self._walk_to(len(self.walk) - 1) if self.walk is not None else super().end()
+
+    def view(self) -> View:
+        if self.walk is None:
+            return super().view()
+        j = max(0, min(self.index, len(self.walk) - 1))
+        return View(self.walk.frames[j], list(self.walk.explanations[j]))
+
+    def progress(self) -> ModeProgress | None:
+        if self.walk is None:
+            return None
+        last = len(self.walk) - 1
+        return ModeProgress("FORWARD MODE", f"d(node)/d{self.walk.leaf}: {self.index} of {last}", self.index, last)

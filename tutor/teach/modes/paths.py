@@ -1,0 +1,119 @@
+"""Paths: every route from the selected leaf to the output, and their sum."""
+
+from __future__ import annotations
+
+import math
+
+from tutor.engine.analysis import Route, TooManyPaths, paths
+from tutor.engine.numbers import fmt, operand, signed_sum
+from tutor.teach.lesson import Lesson, Line, ViewEdge
+from tutor.teach.modes.base import Mode, ModeProgress, Move, View
+
+ROUTE_LIMIT = 200
+"""More routes than this are counted, not listed."""
+
+
+def route_highlight(lesson: Lesson, route: Route) -> tuple[frozenset[str], frozenset[ViewEdge]]:
+    """The view's boxes and edges along one route (group boxes in the collapsed view)."""
+    keys = {n.key for n in lesson.nodes}
+    graph = lesson.graph
+    shown: list[str] = []
+    for name in route.nodes:
+        key = name if name in keys else graph.node(name).group
+        if key in keys and (not shown or shown[-1] != key):
+            shown.append(key)
+    edges: set[ViewEdge] = set()
+    for a, b in zip(shown, shown[1:]):
+        for edge in lesson.edges_into(b):
+            if edge.source == a:
+                edges.add(edge)
+    return frozenset(shown), frozenset(edges)
+
+
+def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: str, selected: int) -> list[Line]:
+    """Each route with its edge derivatives and product; their sum beside backprop's gradient."""
+    out = lesson.scenario.output
+    if error:
+        return [[("Paths ", "title"), (f"from {leaf}", "name")], [(error, "warn")]]
+    lines: list[Line] = [
+        [("Paths ", "title"), (f"from {leaf} to {out}: ", "name"),
+         (f"{len(found)} path{'s' if len(found) != 1 else ''}; each is the product of its edge "
+          "derivatives. ← → choose a path.", "dim")]
+    ]
+    for i, route in enumerate(found):
+        names = " → ".join(lesson.title_of(n) for n in route.nodes)
+        factors = " · ".join(operand(x) for x in route.locals) or "1"
+        mark = "▶ " if i == selected else "  "
+        lines.append([(mark, "title"), (names, "name" if i == selected else ""), ("   ", ""), (factors, "value"),
+                      (" = ", ""), (fmt(route.product), "grad")])
+    total = math.fsum(r.product for r in found)
+    lines.append([("Sum over paths: ", ""), (signed_sum([r.product for r in found]) or "0", "grad"), (" = ", ""),
+                  (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
+                  (fmt(lesson.trace.grad(leaf)), "grad")])
+    return lines
+
+
+class PathsMode(Mode):
+    """← → choose a route; the chosen one is highlighted on the graph.
+
+    Without any leaf there is nothing to list, and the lesson's steps are shown.
+    """
+
+    name = "paths"
+    title = "paths"
+    key = "4"
+    description = "Paths"
+    tooltip = "Paths: every path from the selected leaf to the output, and their sum"
+    label = "paths"
+    own_steps = True
+
+    def __init__(self, place) -> None:  # noqa: ANN001 - Place
+        super().__init__(place)
+        self.leaf: str | None = None
+        self.routes: tuple[Route, ...] = ()
+        self.error = ""
+        """Set instead of ``routes`` when there are too many to list."""
+        self.index = 0
+
+    def rebuild(self) -> None:
+        leaf = self.place.leaf()
+        if not leaf:
+            return
+        self.leaf, self.index = leaf, 0
+        try:
+            self.routes, self.error = tuple(paths(self.lesson.graph, self.lesson.trace, leaf, ROUTE_LIMIT)), ""
+        except TooManyPaths as exc:
+            self.routes, self.error = (), str(exc)
+
+    def selection_changed(self) -> None:
+        if self.place.selected in self.scenario.leaves:
+            self.rebuild()
+
+    def _route_to(self, i: int) -> Move:
+        if self.routes:
+            self.index = i % len(self.routes)
+        return Move.SHOW_IN_PLACE
+
+    def next(self) -> Move:
+        return self._route_to(self.index + 1) if self.leaf else super().next()
+
+    def previous(self) -> Move:
+        return self._route_to(self.index - 1) if self.leaf else super().previous()
+
+    def view(self) -> View:
+        if not self.leaf:
+            return super().view()
+        lesson = self.lesson
+        frame = self.final_frame()
+        lines = explain_routes(lesson, self.leaf, self.routes, self.error, self.index)
+        if self.routes:
+            nodes, edges = route_highlight(lesson, self.routes[self.index % len(self.routes)])
+            return View(frame, lines, nodes, edges)
+        return View(frame, lines)
+
+    def progress(self) -> ModeProgress | None:
+        if not self.leaf:
+            return None
+        count = len(self.routes)
+        where = f"path {self.index + 1} of {count}" if count else "too many paths to list"
+        return ModeProgress("PATHS", f"from {self.leaf}: {where}", self.index + 1, count)

@@ -1,0 +1,24 @@
+"""Step mode: walk the forward pass, then the backward pass, one node at a time."""
+
+from __future__ import annotations
+
+from tutor.teach.explain import selected_lines
+from tutor.teach.modes.base import Mode, View
+
+
+class StepMode(Mode):
+    """The lesson's own steps; the selected node's details below them."""
+
+    name = "step"
+    title = "step"
+    key = "1"
+    description = "Step"
+    tooltip = "Step mode: walk forward then backward"
+
+    def view(self) -> View:
+        place = self.place
+        frame = self.lesson.frame(place.k)
+        lines = self.lesson.explain(place.k)
+        if place.selected:
+            lines = lines + selected_lines(self.lesson, place.selected, frame)
+        return View(frame, lines)

@@ -1,0 +1,53 @@
+"""The extra widget a mode may ask for, by kind: a line to type in, a table, a plot.
+
+The mode says which kind and what goes in it (``Mode.widget``,
+``placeholder()``, ``table()``, ``curve()``); this module only builds the
+Textual widget and copies the mode's data into it.
+"""
+
+from __future__ import annotations
+
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from tutor.teach.modes import Mode
+
+PLOT_HEIGHT = 5
+
+
+def build_mode_widget(mode: Mode) -> Widget:
+    """A new, empty widget of the kind the mode asks for."""
+    spec = mode.widget
+    assert spec is not None
+    if spec.kind == "input":
+        return Input(placeholder=mode.placeholder(), id=spec.id)
+    if spec.kind == "table":
+        # Imported when first needed: the app starts as fast as a bare Textual app.
+        from textual.widgets import DataTable
+
+        return DataTable(id=spec.id, cursor_type="row", zebra_stripes=True)
+    if spec.kind == "plot":
+        return Static(id=spec.id)
+    raise ValueError(f"unknown widget kind {spec.kind!r}")
+
+
+def fill_mode_widget(widget: Widget, mode: Mode, width: int) -> None:
+    """Put the mode's current data in its widget (``width``: the screen's)."""
+    spec = mode.widget
+    assert spec is not None
+    if spec.kind == "input":
+        assert isinstance(widget, Input)
+        widget.value = ""  # a new question: start with an empty line
+    elif spec.kind == "table":
+        columns, rows = mode.table()
+        widget.clear(columns=True)
+        widget.add_columns(*columns)
+        for row in rows:
+            widget.add_row(*row)
+    elif spec.kind == "plot":
+        assert isinstance(widget, Static)
+        from tutor.draw.plot import plot
+
+        title, numbers = mode.curve()
+        lines = plot(numbers, width=max(30, width - 4), height=PLOT_HEIGHT)
+        widget.update(title + "\n" + "\n".join(lines))
