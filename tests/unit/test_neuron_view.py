@@ -68,9 +68,10 @@ def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
     assert "∂z/∂w21 = x1 = 0.05" in three and "∂z/∂b2 = 1" in three and "∂z/∂x2 = w22 = 0.3" in three
     four = text(tiny.explain(_at(tiny, "h1", 4)))
     assert f"= {trace.grad('z1'):.6g}" in four.replace("-0.0619658", f"{trace.grad('z1'):.6g}")
-    assert "grad w11 = δ × x1 = (-0.0619658) × 0.05 = -0.00309829" in four
+    assert "∂w11 = δ·x1 = (-0.0619658) × 0.05 = -0.00309829" in four
+    assert "→ x1: δ·w11 = (-0.0619658) × 0.15 = -0.00929487" in four
     # x1 feeds three neurons: the running sum ends at x1's gradient
-    assert "running sum ∂loss/∂x1 = 0.0275724 + 0.0175368 − 0.00929487 = 0.0358143" in four
+    assert "∂loss/∂x1 so far 0.0275724 + 0.0175368 − 0.00929487 = 0.0358143  (3 of 3 neurons" in four
     assert f"{trace.grad('x1'):.6g}" == "0.0358143"
 
 

@@ -26,6 +26,10 @@ DELTA = "δ"
 SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "identity": "="}
 GAP = 2
 """Columns between layers."""
+FULL, COMPACT, INLINE = "full", "compact", "inline"
+"""The forms, largest first: an edge per row; weights in rows under the neuron; all on one row."""
+INLINE_TEXT = 30
+"""Cells for a neuron's name, value and δ before its weights in the one-row form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,16 @@ def _num(x: float, digits: int) -> str:
     return fmt(x, digits)
 
 
+def short(x: float, width: int, prefix: str = "") -> str:
+    """``prefix`` and ``x`` in at most ``width`` characters: fewer digits first, then exponent form."""
+    for digits in (3, 2, 1):
+        text = prefix + fmt(x, digits)
+        if len(text) <= width:
+            return text
+    text = prefix + f"{x:.0e}".replace("e-0", "e-").replace("e+0", "e")
+    return text if len(text) <= width else text[:width]
+
+
 def _state(key: str, alias: str, frame: Frame, selected: str | None, highlight: frozenset[str]) -> str:
     if frame.current in (key, alias):
         return "current"
@@ -123,11 +137,11 @@ def other_nodes(network: Network, keys: list[str]) -> list[str]:
     return [k for k in keys if k not in drawn]
 
 
-def _weight_label(weight: str, frame: Frame, digits: int) -> tuple[str, bool]:
-    """The weight's gradient in the backward pass once known, else its value."""
+def _weight_label(weight: str, frame: Frame, width: int, prefix: str = "") -> tuple[str, bool]:
+    """The weight's gradient in the backward pass once known, else its value, in ``width`` characters."""
     if frame.grads and weight in frame.grads:
-        return GRAD + _num(frame.grads[weight], digits), True
-    return _num(frame.values.get(weight, 0.0), digits), False
+        return short(frame.grads[weight], width, prefix + GRAD), True
+    return short(frame.values.get(weight, 0.0), width, prefix), False
 
 
 def draw_network(
@@ -143,19 +157,22 @@ def draw_network(
     """Draw the net at one frame; the compact form when the full one is taller than ``height``."""
     others = others or []
     args = (network, frame, others, selected, highlight_nodes, highlight_edges)
-    for compact in (False, True):
+    for form in (FULL, COMPACT, INLINE):
         for spaced in (True, False):
-            size = _layout(network, others, compact, spaced, height)
+            size = _layout(network, others, form, spaced, height)
             if (not height or size[1] <= height) and (not width or size[0] <= width):
-                return _draw(*args, compact, spaced, size)
-    # Nothing fits: the smallest form, scrolled.
-    return _draw(*args, True, False, _layout(network, others, True, False, height))
+                return _draw(*args, form, spaced, size)
+    # Nothing fits: the compact form, scrolled.
+    return _draw(*args, COMPACT, False, _layout(network, others, COMPACT, False, height))
 
 
-def _neuron_size(neuron: Neuron, compact: bool, per_row: int) -> tuple[int, int]:
+def _neuron_size(neuron: Neuron, form: str, per_row: int) -> tuple[int, int]:
     """(width, height) of a neuron's block."""
     name = max(len(neuron.name) + 1 + len(SYMBOLS[neuron.activation]), 9)
-    if compact:
+    labels = len(neuron.synapses) + (1 if neuron.bias else 0)
+    if form == INLINE:
+        return INLINE_TEXT + labels * 8, 1
+    if form == COMPACT:
         labels = len(neuron.synapses) + (1 if neuron.bias else 0)
         rows = -(-labels // per_row)
         return max(name + 19, per_row * 8 + 1), 1 + rows
@@ -164,35 +181,39 @@ def _neuron_size(neuron: Neuron, compact: bool, per_row: int) -> tuple[int, int]
     return source + 1 + 9 + 3 + name, max(rows, 3)
 
 
-def _column(layer: tuple[Neuron, ...], compact: bool, gap: int, height: int) -> tuple[int, int, int]:
+def _column(layer: tuple[Neuron, ...], form: str, gap: int, height: int) -> tuple[int, int, tuple[int, str]]:
     """(width, height, weights per row) of one layer's column.
 
     The compact form puts as few weights on a row as the height allows
     (narrow columns), from 3 up to every weight of a neuron on one row.
     """
     most = max(len(n.synapses) + (1 if n.bias else 0) for n in layer)
-    choices = range(min(3, most), most + 1) if compact else (1,)
-    for per_row in choices:
-        sizes = [_neuron_size(n, compact, per_row) for n in layer]
+    if form == FULL:
+        choices = [(1, FULL)]
+    else:
+        # INLINE: a column that does not fit in the compact form puts each neuron on one row.
+        choices = [(p, COMPACT) for p in range(min(3, most), most + 1)] + ([(most, INLINE)] if form == INLINE else [])
+    for per_row, chosen in choices:
+        sizes = [_neuron_size(n, chosen, per_row) for n in layer]
         column_h = sum(h for _, h in sizes) + gap * (len(sizes) - 1)
         if not height or column_h <= height:
             break
-    return max(w for w, _ in sizes), column_h, per_row
+    return max(w for w, _ in sizes), column_h, (per_row, chosen)
 
 
 def _layout(
-    network: Network, others: list[str], compact: bool, spaced: bool = True, height: int = 0
-) -> tuple[int, int, list[int]]:
+    network: Network, others: list[str], form: str, spaced: bool = True, height: int = 0
+) -> tuple[int, int, list[tuple[int, str]]]:
     """(width, height, weights per row of each layer) of the whole drawing."""
     gap = 1 if spaced else 0
     input_width = max(9, *(len(n) + 8 for n in network.inputs))
     total_w = input_width
     total_h = 2 * len(network.inputs) + gap * (len(network.inputs) - 1)
-    per_rows = []
+    per_rows: list[tuple[int, str]] = []
     for k, layer in enumerate(network.layers):
         last = k == len(network.layers) - 1
         extra = gap + len(others) if last and others else 0
-        column_w, column_h, per_row = _column(layer, compact, gap, max(0, height - extra) if height else 0)
+        column_w, column_h, per_row = _column(layer, form, gap, max(0, height - extra) if height else 0)
         if last and others:
             column_w = max(column_w, *(len(o) + 20 for o in others))
             column_h += extra
@@ -204,7 +225,7 @@ def _layout(
 
 def _draw(
     network: Network, frame: Frame, others: list[str], selected: str | None, highlight_nodes: frozenset[str],
-    highlight_edges: frozenset[ViewEdge], compact: bool, spaced: bool, size: tuple[int, int, list[int]],
+    highlight_edges: frozenset[ViewEdge], form: str, spaced: bool, size: tuple[int, int, list[tuple[int, str]]],
 ) -> NeuronCanvas:
     total_w, total_h, per_rows = size
     grid = _Grid(total_w, total_h)
@@ -229,8 +250,8 @@ def _draw(
 
     x = input_width + GAP
     for k, layer in enumerate(network.layers):
-        per_row = per_rows[k]
-        sizes = [_neuron_size(n, compact, per_row) for n in layer]
+        per_row, column_form = per_rows[k]
+        sizes = [_neuron_size(n, column_form, per_row) for n in layer]
         column_w = max(w for w, _ in sizes)
         heights = [h for _, h in sizes]
         last = k == len(network.layers) - 1
@@ -238,8 +259,8 @@ def _draw(
             column_w = max(column_w, *(len(o) + 20 for o in others))
         y = column_top(heights + ([1 + len(others)] if last and others else []))
         for neuron, (w, h) in zip(layer, sizes):
-            if compact:
-                _compact_neuron(grid, x, y, neuron, frame, selected, highlight_nodes, per_row)
+            if column_form != FULL:
+                _compact_neuron(grid, x, y, neuron, frame, selected, highlight_nodes, per_row, column_form == INLINE)
             else:
                 _full_neuron(grid, x, y, neuron, frame, selected, highlight_nodes, highlight_edges)
             blocks[neuron.name] = Block(x, y, w, h)
@@ -255,7 +276,7 @@ def _draw(
                 blocks[name] = Block(x, y, column_w, 1)
                 y += 1
         x += column_w + GAP
-    return NeuronCanvas(total_w, total_h, grid.runs(), blocks, compact)
+    return NeuronCanvas(total_w, total_h, grid.runs(), blocks, form != FULL)
 
 
 def _neuron_text(grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, state: str, one_line: bool) -> None:
@@ -284,7 +305,7 @@ def _full_neuron(
     for i, (source, weight) in enumerate(lines):
         edge = _edge_state(neuron, source, frame, highlight_edges) if source != "b" else (
             "active" if frame.current in (neuron.name, neuron.z) else "done")
-        label, is_grad = _weight_label(weight, frame, 3)
+        label, is_grad = _weight_label(weight, frame, 9)
         grid.put(x, y + i, source.rjust(source_w), f"title.{'pending' if edge == 'pending' else 'done'}")
         kind = "grad" if is_grad else "value"
         grid.put(x + source_w + 1, y + i, label.rjust(9), f"{kind}.{edge}")
@@ -295,18 +316,18 @@ def _full_neuron(
 
 def _compact_neuron(
     grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, selected: str | None,
-    highlight_nodes: frozenset[str], per_row: int,
+    highlight_nodes: frozenset[str], per_row: int, inline: bool = False,
 ) -> None:
     state = _state(neuron.name, neuron.z, frame, selected, highlight_nodes)
     _neuron_text(grid, x, y, neuron, frame, state, one_line=True)
     edge = "active" if state == "current" else ("pending" if neuron.name not in frame.computed else "done")
-    labels = [_weight_label(s.weight, frame, 2) for s in neuron.synapses]
+    labels = [_weight_label(s.weight, frame, 7) for s in neuron.synapses]
     if neuron.bias:
-        text, is_grad = _weight_label(neuron.bias, frame, 2)
-        labels.append(("b" + text, is_grad))
+        labels.append(_weight_label(neuron.bias, frame, 7, "b"))
     for i, (text, is_grad) in enumerate(labels):
         row, col = divmod(i, per_row)
-        grid.put(x + 1 + col * 8, y + 1 + row, text[:7].rjust(7), f"{'grad' if is_grad else 'value'}.{edge}")
+        left, top = (x + INLINE_TEXT, y) if inline else (x + 1, y + 1 + row)
+        grid.put(left + col * 8, top, text.rjust(7), f"{'grad' if is_grad else 'value'}.{edge}")
 
 
 def plain(canvas: NeuronCanvas) -> str:

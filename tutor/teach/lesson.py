@@ -70,9 +70,25 @@ class Frame:
 
 
 def default_view(scenario: Scenario) -> str:
+    """The file's view; else a declared net's neurons; else groups for big graphs, expanded for small."""
     if scenario.view:
         return scenario.view
+    if scenario.layers:
+        return NEURONS
     return GROUPS if scenario.graph.op_count > GROUPS_BY_DEFAULT_ABOVE else EXPANDED
+
+
+def views_of(scenario: Scenario) -> tuple[str, ...]:
+    """The views a scenario can be shown in, in the order the view key cycles: neurons (nets only), groups, expanded."""
+    from tutor.teach.training import network_of
+
+    return (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else (GROUPS, EXPANDED)
+
+
+def next_view(scenario: Scenario, view: str) -> str:
+    """The view after ``view`` in the cycle of the views the scenario has."""
+    views = views_of(scenario)
+    return views[(views.index(view) + 1) % len(views)] if view in views else views[0]
 
 
 @dataclass

@@ -32,7 +32,7 @@ STAGES = {
     1: "the error arriving",
     2: "the activation's derivative",
     3: "the weighted sum's partials",
-    4: "delta and the gradients",
+    4: "δ and the gradients",
 }
 ACTIVATION_WORDS = {
     "sigmoid": ("σ(z)(1 − σ(z))", "a(1 − a)"),
@@ -213,8 +213,8 @@ class NeuronLesson(Lesson):
 
     def _where(self, neuron: Neuron) -> str:
         layers = len(self.network.layers)
-        place = "output layer" if neuron.layer == layers else f"hidden layer {neuron.layer}"
-        return f"neuron {neuron.position + 1} of the {place}"
+        place = "output layer" if neuron.layer == layers else f"layer {neuron.layer}"
+        return f"{place}, neuron {neuron.position + 1}"
 
     def _explain_neuron_forward(self, neuron: Neuron, k: int) -> list[Line]:
         values = self.trace.values
@@ -230,7 +230,7 @@ class NeuronLesson(Lesson):
         z_label = "z" if neuron.z == neuron.name else neuron.z
         lines: list[Line] = [
             [("Forward ", "title"), (f"{pos.index + 1} of {len(self.forward)}", "dim"), ("  ", ""),
-             (neuron.name, "name"), (f", {self._where(neuron)}", "dim")],
+             (neuron.name, "name"), (f" · {self._where(neuron)}", "dim")],
             [("weighted sum ", ""), (z_label, "name"), (" = ", ""), (" + ".join(terms), "formula")],
             [("   = ", ""), (" + ".join(numbers), "value"), (" = ", ""), (fmt(z_value), "value")],
         ]
@@ -253,8 +253,8 @@ class NeuronLesson(Lesson):
         a_value = values[index[neuron.name]]
         lines: list[Line] = [
             [("Backward ", "title"), (f"{pos.index + 1} of {len(self.backward)}", "dim"), ("  ", ""),
-             (neuron.name, "name"), (f", {self._where(neuron)}", "dim"),
-             (f"  stage {stage} of 4: {STAGES[stage]}", "title")],
+             (neuron.name, "name"), (f" · {self._where(neuron)} · ", "dim"),
+             (f"stage {stage} of 4: {STAGES[stage]}", "title")],
         ]
         if stage == 1:
             lines += self._error_lines(neuron, error)
@@ -295,19 +295,23 @@ class NeuronLesson(Lesson):
             derivative = self._activation_derivative(neuron)
             lines.append([("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
                           (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad"),
-                          (f"   (= ∂{out}/∂{'z' if neuron.z == neuron.name else neuron.z})", "dim")])
+                          (f"  (∂{out}/∂{'z' if neuron.z == neuron.name else neuron.z})", "dim")])
             if neuron.bias:
-                lines.append([(f"grad {neuron.bias}", "grad"), (" = δ = ", ""), (fmt(grads[index[neuron.bias]]), "grad")])
+                lines.append([(f"∂{neuron.bias}", "grad"), (" = δ = ", ""), (fmt(grads[index[neuron.bias]]), "grad")])
             for synapse, grad_w, sent in self._synapse_edges(neuron):
                 source_value = values[index[synapse.source]]
                 weight_value = values[index[synapse.weight]]
                 lines.append([
-                    (f"grad {synapse.weight}", "grad"), (" = δ × ", ""), (synapse.source, "name"), (" = ", ""),
+                    (f"∂{synapse.weight}", "grad"), (" = δ·", ""), (synapse.source, "name"), (" = ", ""),
                     (f"{operand(delta)} × {operand(source_value)}", "value"), (" = ", ""), (fmt(grad_w), "grad"),
-                    (";  to ", "dim"), (synapse.source, "name"), (": δ × ", ""), (synapse.weight, "name"), (" = ", ""),
+                ])
+                lines.append([
+                    ("  → ", "dim"), (synapse.source, "name"), (": δ·", ""), (synapse.weight, "name"), (" = ", ""),
                     (f"{operand(delta)} × {operand(weight_value)}", "value"), (" = ", ""), (fmt(sent), "grad"),
                 ])
-                lines += self._running_sum(synapse.source, k)
+                running = self._running_sum(synapse.source, k)
+                if running:
+                    lines.append(running)
         lines.extend(self._note(neuron.z if stage == 4 else neuron.name))
         if k == self.last:
             lines.append([("Done: every weight, bias and input has its gradient. ", "title"),
@@ -366,7 +370,7 @@ class NeuronLesson(Lesson):
                     out.append((step.node, None, edge.contribution))
         return out
 
-    def _running_sum(self, source: str, k: int) -> list[Line]:
+    def _running_sum(self, source: str, k: int) -> Line:
         """The gradient gathered so far at ``source``, when it feeds several neurons."""
         feeds = [n for n in self.network.neurons if any(s.source == source for s in n.synapses)]
         if len(feeds) < 2:
@@ -378,14 +382,13 @@ class NeuronLesson(Lesson):
                 for synapse, _, sent in self._synapse_edges(neuron):
                     if synapse.source == source:
                         done.append((neuron.name, sent))
-        out = self.scenario.output
         amounts = [amount for _, amount in done]
         total = amounts[0] if len(amounts) == 1 else sum(amounts)
-        line: Line = [("   running sum ", "dim"), (f"∂{out}/∂{source}", "grad"), (" = ", "")]
+        line: Line = [("    ", ""), (f"∂{self.scenario.output}/∂{source}", "grad"), (" so far ", "dim")]
         if len(amounts) > 1:
             line += [(signed_sum(amounts), "grad"), (" = ", "")]
-        line += [(fmt(total), "grad"), (f"   ({len(done)} of the {len(feeds)} neurons {source} feeds)", "note")]
-        return [line]
+        line += [(fmt(total), "grad"), (f"  ({len(done)} of {len(feeds)} neurons: fan-out adds)", "note")]
+        return line
 
     # -- quiz ---------------------------------------------------------------------
 

@@ -210,25 +210,23 @@ class TrainingSession:
             return None
         return picture(self.trainer, self.scenario, self.fit, cols, rows)
 
-    def status(self, running: bool = False, paused: bool = False) -> list[Line]:
+    def status(self, running: bool = False, paused: bool = False, run_epochs: int = RUN_EPOCHS) -> list[Line]:
         """One line on the run: epoch, loss, rows right, learning rate, and what the keys do."""
         rows = self.trainer.table.rows
         batch = min(self.trainer.batch_size or rows, rows)
         loss = self.losses[-1]
-        line: Line = [("Training ", "title"), (f"epoch {self.epochs}", "value"), ("  mean loss ", ""),
-                      (fmt(loss, 4), "value")]
+        line: Line = [(f"epoch {self.epochs}", "value"), ("  mean loss ", ""), (fmt(loss, 4), "value")]
         right = self.right()
         if right is not None:
             line += [("  ", ""), (f"{right}/{rows} right", "good" if right == rows else "value")]
         line += [("  lr ", ""), (fmt(self.learning_rate), "value"),
-                 (f"  {rows} rows, batches of {batch}", "dim")]
+                 (f"  {rows} rows in batches of {batch}", "dim")]
         if running:
             line += [("  paused" if paused else "  running", "bad" if paused else "good")]
         lines = [line]
         if self.trainer.warning:
             lines.append([("⚠ ", "warn"), (self.trainer.warning, "warn")])
-        lines.append([("t: one epoch  T: run ", "dim"), (str(RUN_EPOCHS), "dim"),
-                      (" epochs  p: pause/resume  [ ]: learning rate ÷2 ×2  r: reset", "dim")])
+        lines.append([(f"t: 1 epoch  T: {run_epochs} epochs  p: pause  [ ]: lr ÷2 ×2  r: reset  d: row", "dim")])
         return lines
 
 
@@ -241,3 +239,11 @@ def row_labels(scenario: Scenario) -> list[str]:
         f"{k}: " + ", ".join(f"{c} = {fmt(v)}" for c, v in zip(data.columns, row))
         for k, row in enumerate(data.rows, 1)
     ]
+
+
+def row_note(scenario: Scenario, k: int) -> list[Line]:
+    """The line under every step while the lesson steps through data row k."""
+    data = scenario.data
+    values = ", ".join(f"{c} = {fmt(v)}" for c, v in zip(data.columns, data.rows[k - 1]))
+    return [[("Row ", "title"), (f"{k} of {len(data)}", "value"), (": ", ""), (values, ""),
+             ("   (d: another row; the loss shown is this row's)", "dim")]]

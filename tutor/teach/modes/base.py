@@ -95,6 +95,8 @@ class Place:
     k: int = 0
     selected: str | None = None
     edit_note: list[Line] = field(default_factory=list)
+    row: int | None = None
+    """The data row being stepped through (from 1), when the learner picked one."""
 
     @property
     def scenario(self) -> Scenario:

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Static
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario, ScenarioError, load
 from tutor.teach.explain import edit_lines
-from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
+from tutor.teach.lesson import Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
 from tutor.ui.screens.edit import EditScreen
@@ -60,12 +60,13 @@ class LessonScreen(Screen):
         Binding("f", "forward_end", "End fwd", show=False, tooltip="Go to the end of the forward pass"),
         Binding("end", "end", "End", show=False, priority=True, tooltip="Go to the last step"),
         Binding("r", "reset", "Reset", show=False, tooltip="Back to step 0 with the file's values"),
-        Binding("g", "toggle_groups", "Groups", tooltip="Collapse or expand named groups"),
+        Binding("g", "toggle_groups", "View", tooltip="Next view: neurons (nets), groups, expanded primitives"),
         Binding("tab,down,j", "select_next", "Select", show=False, priority=True, tooltip="Select the next node"),
         Binding("shift+tab,up,k", "select_previous", "Select prev", show=False, priority=True,
                 tooltip="Select the previous node"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected input's value"),
         Binding("v", "values", "Values", tooltip="Show or hide the values table"),
+        Binding("d", "pick_row", "Row", show=False, tooltip="Pick the data row to step through (scenarios with data)"),
         *mode_bindings(),
         Binding("question_mark", "help", "Help", tooltip="List every key"),
         Binding("escape", "back", "Scenarios", show=False, tooltip="Back to the scenario list"),
@@ -194,6 +195,8 @@ class LessonScreen(Screen):
     def _sync_mode_widgets(self) -> None:
         """Show the current mode's widget (with fresh contents) and hide every other mode's."""
         mode = self.mode
+        # The training panel needs rows: the step panel shrinks to the status lines meanwhile.
+        self.set_class(mode.widget is not None and mode.widget.kind == "training", "training")
         for other in self.modes.values():
             if other.widget and other is not mode and self.has_widget(other.widget.id):
                 self._hide(self.widget_for(other.widget.id))
@@ -207,7 +210,7 @@ class LessonScreen(Screen):
         widget.display = True
         if self._filled.get(mode.widget.id) != mode.revision:
             self._filled[mode.widget.id] = mode.revision
-            fill_mode_widget(widget, mode, self.size.width)
+            fill_mode_widget(widget, mode, self.size.width, self.size.height)
             if isinstance(widget, Input):
                 self.call_after_refresh(widget.focus)
 
@@ -290,10 +293,23 @@ class LessonScreen(Screen):
         bar.display = True
         bar.update(total=repeat, progress=0)
         self.running = True
+        self._set_running(name, True)
         self._run_chunk(name, action, repeat)
+
+    def _set_running(self, name: str, running: bool) -> None:
+        """Tell a mode that keeps a run's state (training's pause) whether its run is under way."""
+        mode = self.modes[name]
+        if hasattr(mode, "running"):
+            mode.running = running
+            if not running:
+                mode.paused = False
 
     def _run_chunk(self, name: str, action: str, remaining: int) -> None:
         if not self.is_mounted:
+            return
+        if getattr(self.modes[name], "paused", False):
+            # Paused (training's p): wait without using up the run.
+            self.set_timer(0.1, lambda: self._run_chunk(name, action, remaining))
             return
         chunk = min(RUN_CHUNK, remaining)
         for _ in range(chunk):
@@ -305,7 +321,9 @@ class LessonScreen(Screen):
             self.set_timer(0.01, lambda: self._run_chunk(name, action, remaining))
         else:
             self.running = False
+            self._set_running(name, False)
             bar.display = False
+            self._show(Move.SHOW_IN_PLACE)
 
     def action_next(self) -> None:
         """Next step."""
@@ -356,14 +374,15 @@ class LessonScreen(Screen):
         """Back to step 0 with the file's values."""
         self.place.lesson = Lesson(self.scenario, view=self.lesson.view)
         self.place.edit_note = []
+        self.place.row = None
         for mode in self.modes.values():
             mode.reset()
         self.mode.interrupt()
         self._lesson_changed(0)
 
     def action_toggle_groups(self) -> None:
-        """Switch between one box per primitive and one box per named node."""
-        other = self.lesson.with_view(GROUPS if self.lesson.view == EXPANDED else EXPANDED)
+        """Next view, keeping the place: neurons (for nets), one box per named node, one per primitive."""
+        other = self.lesson.with_view(next_view(self.scenario, self.lesson.view))
         k = self.lesson.map_position(self.k, other)
         if self.selected and self.selected not in {n.key for n in other.nodes}:
             self.selected = self.lesson.graph.node(self.selected).group or None
@@ -430,6 +449,26 @@ class LessonScreen(Screen):
         table = self.widget_for("values")
         table.display = first or not table.display
         self._refresh_table()
+
+    def action_pick_row(self) -> None:
+        """Choose which row of the data set the lesson steps through."""
+        from tutor.teach.training import row_labels, row_note
+        from tutor.ui.screens.rows import RowScreen
+
+        data = self.scenario.data
+        if data is None:
+            self.notify("This scenario has no data: section (xor and curve have).", severity="warning")
+            return
+
+        def apply(k: int | None) -> None:
+            if k is None:
+                return
+            self.place.lesson = self.lesson.with_values(data.row(k))
+            self.place.row = k
+            self.place.edit_note = row_note(self.scenario, k)
+            self._lesson_changed(self.k)
+
+        self.app.push_screen(RowScreen(row_labels(self.scenario), getattr(self.place, "row", None)), apply)
 
     def action_help(self) -> None:
         """List every key."""

@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tutor.teach.lesson import Frame, Lesson, ViewEdge
+from tutor.draw.neurons import NeuronCanvas, draw_network, other_nodes
+from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
 from tutor.engine.numbers import fmt
 from tutor.draw.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, Rect, RenderState, layout, render
 from tutor.ui.theme import grad_text, graph_styles
@@ -118,9 +119,17 @@ class GraphView(ScrollView, can_focus=True):
         self._state: RenderState | None = None
         self._strips: dict[int, Strip] = {}
         self._styles: dict[str, Style] = {}
+        self._neurons: NeuronCanvas | None = None
+        """The neuron view's drawing (lessons in the neurons view), redrawn for each frame."""
+        self._shown: tuple | None = None
 
     def set_lesson(self, lesson: Lesson) -> None:
         """Lay out a new lesson (or view); call ``show`` next."""
+        if lesson.view == NEURONS:
+            self.lesson = lesson
+            self._canvas = None
+            return
+        self._neurons = None
         same_shape = (
             self.lesson is not None
             and self._canvas is not None
@@ -141,6 +150,9 @@ class GraphView(ScrollView, can_focus=True):
         scroll: bool = True,
     ) -> None:
         """Draw one frame; keep the current (or selected) node in view."""
+        if self.lesson is not None and self.lesson.view == NEURONS:
+            self._show_neurons(frame, selected, highlight_nodes, highlight_edges, scroll)
+            return
         assert self.lesson is not None and self._canvas is not None
         state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
         self._update_styles()
@@ -154,11 +166,41 @@ class GraphView(ScrollView, can_focus=True):
         if scroll and focus:
             self.bring_into_view(focus)
 
+    def _show_neurons(
+        self, frame: Frame, selected: str | None, highlight_nodes: frozenset[str],
+        highlight_edges: frozenset[ViewEdge], scroll: bool,
+    ) -> None:
+        """The neuron view: drawn whole for each frame, sized to the space the widget has."""
+        lesson = self.lesson
+        self._shown = (frame, selected, highlight_nodes, highlight_edges)
+        width, height = self.scrollable_content_region.size
+        others = other_nodes(lesson.network, [n.key for n in lesson.nodes])
+        self._neurons = draw_network(
+            lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width
+        )
+        self._update_styles()
+        self.virtual_size = Size(self._neurons.width, self._neurons.height)
+        self._state = None
+        self._rows = dict(enumerate(self._neurons.rows))
+        self._strips.clear()
+        self.refresh()
+        focus = frame.current or selected
+        if scroll and focus:
+            self.bring_into_view(focus)
+
+    def _box(self, key: str):
+        """Where a node is drawn, in either view (None if it is not drawn)."""
+        if self._neurons is not None:
+            return self._neurons.blocks.get(key)
+        if self._canvas is None:
+            return None
+        return self._canvas.boxes.get(key)
+
     def bring_into_view(self, key: str) -> None:
         """Centre a node's box if it is not already wholly visible."""
-        if self._canvas is None or key not in self._canvas.boxes:
+        box = self._box(key)
+        if box is None:
             return
-        box = self._canvas.boxes[key]
         region = Region(box.x, box.y, box.w, box.h)
         visible = Region(int(self.scroll_x), int(self.scroll_y), *self.scrollable_content_region.size)
         if visible.contains_region(region):
@@ -180,6 +222,9 @@ class GraphView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._strips.clear()
+        if self._neurons is not None and self._shown is not None:
+            # The neuron view picks its form (full or compact) for the space it has.
+            self._show_neurons(*self._shown, scroll=False)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -190,6 +235,8 @@ class GraphView(ScrollView, can_focus=True):
         self.refresh()
 
     def _row(self, y: int) -> list[tuple[str, str]] | None:
+        if self._neurons is not None:
+            return self._rows.get(y)
         if self._canvas is None or not 0 <= y < self._canvas.height or self._state is None:
             return None
         if y not in self._rows:
@@ -201,6 +248,8 @@ class GraphView(ScrollView, can_focus=True):
 
     def rows(self) -> list[list[tuple[str, str]]]:
         """Every canvas row of the current frame (for tests and screenshots)."""
+        if self._neurons is not None:
+            return list(self._neurons.rows)
         if self._canvas is None:
             return []
         return [self._row(y) or [] for y in range(self._canvas.height)]
@@ -227,12 +276,13 @@ class GraphView(ScrollView, can_focus=True):
 
     def boxes(self) -> dict[str, Rect]:
         """Every node's box on the canvas, by key."""
+        if self._neurons is not None:
+            return {k: Rect(b.x, b.y, b.w, b.h) for k, b in self._neurons.blocks.items()}
         return dict(self._canvas.boxes) if self._canvas is not None else {}
 
     def box_of(self, key: str) -> Rect:
         """One node's box on the canvas."""
-        assert self._canvas is not None
-        return self._canvas.boxes[key]
+        return self.boxes()[key]
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
         # event.x/y count from the border; the canvas starts inside it.
@@ -240,6 +290,7 @@ class GraphView(ScrollView, can_focus=True):
         if offset is None:
             return
         scroll_x, scroll_y = self.scroll_offset
-        key = self._canvas.node_at(offset.x + scroll_x, offset.y + scroll_y) if self._canvas else None
+        canvas = self._neurons or self._canvas
+        key = canvas.node_at(offset.x + scroll_x, offset.y + scroll_y) if canvas else None
         if key is not None:
             self.post_message(self.NodeSelected(key))

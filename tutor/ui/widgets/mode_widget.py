@@ -28,11 +28,20 @@ def build_mode_widget(mode: Mode) -> Widget:
         return DataTable(id=spec.id, cursor_type="row", zebra_stripes=True)
     if spec.kind == "plot":
         return Static(id=spec.id)
+    if spec.kind == "training":
+        from tutor.ui.widgets.training_panel import TrainingPanel
+
+        return TrainingPanel(id=spec.id)
     raise ValueError(f"unknown widget kind {spec.kind!r}")
 
 
-def fill_mode_widget(widget: Widget, mode: Mode, width: int) -> None:
-    """Put the mode's current data in its widget (``width``: the screen's)."""
+def training_height(screen_height: int) -> int:
+    """Rows for the training panel's drawing: 5 at 24 rows (so the net stays in view), up to 12."""
+    return max(5, min(12, screen_height - 19))
+
+
+def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 24) -> None:
+    """Put the mode's current data in its widget (``width``, ``height``: the screen's)."""
     spec = mode.widget
     assert spec is not None
     if spec.kind == "input":
@@ -44,6 +53,12 @@ def fill_mode_widget(widget: Widget, mode: Mode, width: int) -> None:
         widget.add_columns(*columns)
         for row in rows:
             widget.add_row(*row)
+    elif spec.kind == "training":
+        from tutor.draw.training import training_panel
+        from tutor.ui.widgets.training_panel import TrainingPanel
+
+        assert isinstance(widget, TrainingPanel)
+        widget.show([], training_panel(mode.training_session(), max(40, width - 4), training_height(height)))
     elif spec.kind == "plot":
         assert isinstance(widget, Static)
         from tutor.draw.plot import plot
