@@ -26,8 +26,10 @@ DELTA = "δ"
 SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "identity": "="}
 GAP = 2
 """Columns between layers."""
-FULL, COMPACT, INLINE = "full", "compact", "inline"
-"""The forms, largest first: an edge per row; weights in rows under the neuron; all on one row."""
+FULL, COMPACT, INLINE, SUMMARY = "full", "compact", "inline", "summary"
+"""The forms, largest first: an edge per row; weights in rows under the neuron; all on one row; one row
+per neuron with only the current neuron's weights (for nets too big for the window otherwise)."""
+SUMMARY_PER_ROW = 3
 INLINE_TEXT = 30
 """Cells for a neuron's name, value and δ before its weights in the one-row form."""
 
@@ -157,7 +159,7 @@ def draw_network(
     """Draw the net at one frame; the compact form when the full one is taller than ``height``."""
     others = others or []
     args = (network, frame, others, selected, highlight_nodes, highlight_edges)
-    for form in (FULL, COMPACT, INLINE):
+    for form in (FULL, COMPACT, INLINE, SUMMARY):
         for spaced in (True, False):
             size = _layout(network, others, form, spaced, height)
             if (not height or size[1] <= height) and (not width or size[0] <= width):
@@ -190,6 +192,11 @@ def _column(layer: tuple[Neuron, ...], form: str, gap: int, height: int) -> tupl
     most = max(len(n.synapses) + (1 if n.bias else 0) for n in layer)
     if form == FULL:
         choices = [(1, FULL)]
+    elif form == SUMMARY:
+        # One row per neuron, plus the rows of weights of the one neuron that is current.
+        width = max(max(_neuron_size(n, COMPACT, SUMMARY_PER_ROW)[0] for n in layer), 0)
+        extra = -(-most // SUMMARY_PER_ROW)
+        return width, len(layer) + extra + gap * (len(layer) - 1), (SUMMARY_PER_ROW, SUMMARY)
     else:
         # INLINE: a column that does not fit in the compact form puts each neuron on one row.
         choices = [(p, COMPACT) for p in range(min(3, most), most + 1)] + ([(most, INLINE)] if form == INLINE else [])
@@ -251,7 +258,13 @@ def _draw(
     x = input_width + GAP
     for k, layer in enumerate(network.layers):
         per_row, column_form = per_rows[k]
-        sizes = [_neuron_size(n, column_form, per_row) for n in layer]
+        if column_form == SUMMARY:
+            sizes = [
+                _neuron_size(n, COMPACT, per_row) if frame.current in (n.name, n.z) else
+                (_neuron_size(n, COMPACT, per_row)[0], 1) for n in layer
+            ]
+        else:
+            sizes = [_neuron_size(n, column_form, per_row) for n in layer]
         column_w = max(w for w, _ in sizes)
         heights = [h for _, h in sizes]
         last = k == len(network.layers) - 1
@@ -259,7 +272,10 @@ def _draw(
             column_w = max(column_w, *(len(o) + 20 for o in others))
         y = column_top(heights + ([1 + len(others)] if last and others else []))
         for neuron, (w, h) in zip(layer, sizes):
-            if column_form != FULL:
+            if column_form == SUMMARY and h == 1:
+                state = _state(neuron.name, neuron.z, frame, selected, highlight_nodes)
+                _neuron_text(grid, x, y, neuron, frame, state, one_line=True)
+            elif column_form != FULL:
                 _compact_neuron(grid, x, y, neuron, frame, selected, highlight_nodes, per_row, column_form == INLINE)
             else:
                 _full_neuron(grid, x, y, neuron, frame, selected, highlight_nodes, highlight_edges)

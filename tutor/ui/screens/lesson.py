@@ -60,7 +60,7 @@ class LessonScreen(Screen):
         Binding("f", "forward_end", "End fwd", show=False, tooltip="Go to the end of the forward pass"),
         Binding("end", "end", "End", show=False, priority=True, tooltip="Go to the last step"),
         Binding("r", "reset", "Reset", show=False, tooltip="Back to step 0 with the file's values"),
-        Binding("g", "toggle_groups", "View", tooltip="Next view: neurons (nets), groups, expanded primitives"),
+        Binding("g", "toggle_groups", "Groups", tooltip="Next view: neurons (nets), groups, expanded primitives"),
         Binding("tab,down,j", "select_next", "Select", show=False, priority=True, tooltip="Select the next node"),
         Binding("shift+tab,up,k", "select_previous", "Select prev", show=False, priority=True,
                 tooltip="Select the previous node"),
