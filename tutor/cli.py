@@ -327,6 +327,12 @@ def run_app(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    if driver_set and not sys.stdin.isatty():
+        # Served to a browser: the server ends this lesson when it stops, so a Ctrl+C
+        # meant for the server (it reaches the whole process group) must not kill it first.
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     from tutor.ui.app import run
 
     run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)

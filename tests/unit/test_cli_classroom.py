@@ -113,7 +113,7 @@ def test_serve_command_runs_this_python_on_the_scenario(tmp_path):
         assert app_command(None).endswith("-m tutor")
         assert app_command("shopping").endswith("-m tutor shopping")
         assert app_command("my lesson.yaml").endswith(f"-m tutor '{tmp_path / 'my lesson.yaml'}'")
-        assert app_command(None).startswith(sys.executable)
+        assert app_command(None).startswith(f"exec {sys.executable} ")
     finally:
         os.chdir(ROOT)
     assert public_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"

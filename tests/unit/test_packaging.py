@@ -99,3 +99,52 @@ def test_sdist_carries_what_its_own_tests_read(tmp_path):
     needed = {".ci/run", "LICENSE", "README.md", "pyproject.toml", *re.findall(r"\((screenshots/[^)]+\.svg)\)", readme)}
     assert needed <= names, needed - names
     assert {p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")} <= names
+
+
+def test_built_wheel_installs_into_a_fresh_venv_and_runs_from_anywhere(wheel, tmp_path):
+    """The wheel in a new virtual environment: the `tutor` command works from an unrelated folder.
+
+    The new environment has no pip and no network: the wheel goes in with this
+    environment's pip (``--python`` points it at the new one, ``--no-deps``), and the
+    dependencies come from this environment's site-packages through a path file
+    (a plain path line: the editable install's own path files there are not read).
+    """
+    import os
+    import sysconfig
+    import venv
+
+    fresh = tmp_path / "fresh"
+    venv.EnvBuilder(with_pip=False).create(fresh)
+    python = fresh / "bin" / "python"
+    site = Path(subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip())
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    elsewhere = tmp_path / "a class folder"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{fresh / 'bin'}{os.pathsep}/usr/bin:/bin"
+
+    def tutor(*args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            ["tutor", *args], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        return result
+
+    assert tutor("--version").stdout.strip().startswith("tutor ")
+    assert "shopping" in tutor("list").stdout
+    tutor("export", "shopping", "-o", "x.svg")
+    assert (elsewhere / "x.svg").read_text(encoding="utf-8").lstrip().startswith("<svg")
+    where = subprocess.run(
+        [str(python), "-c", "import tutor; print(tutor.__file__)"], cwd=elsewhere, env=env,
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert where.startswith(str(site)), where  # the installed copy, not the source tree

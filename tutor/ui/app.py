@@ -56,6 +56,15 @@ class TutorApp(App):
         if self.remember:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
 
+    def on_app_focus(self) -> None:
+        """Give the keyboard back to the screen when the window (or browser tab) gets focus.
+
+        A browser tab opens unfocused: Textual then blurs the picker's list before
+        anything remembers it, and Enter would do nothing after the first click.
+        """
+        if self.screen.focused is None:
+            self.screen.focus_next()
+
     def _remember_theme(self, theme: Theme) -> None:
         """Save the learner's theme choice for the next run."""
         if theme.name == self.settings.theme:

@@ -7,23 +7,26 @@ set in that process's environment; the command here is this Python running
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import shlex
 import socket
 import sys
 
+import textual_serve.server
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 
 def app_command(scenario: str | None) -> str:
-    """The shell command each browser tab runs."""
+    """The shell command each browser tab runs (``exec``: the lesson replaces the shell, one process per tab)."""
     argv = [sys.executable, "-m", "tutor"]
     if scenario:
         argv.append(os.path.abspath(scenario) if os.path.isfile(scenario) else scenario)
-    return shlex.join(argv)
+    return "exec " + shlex.join(argv)
 
 
 def public_url(host: str, port: int) -> str:
@@ -38,8 +41,43 @@ def public_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+STOP_TIMEOUT = 5.0
+"""Seconds each lesson gets to quit when the server stops, before it is killed."""
+
+
+class _Session(AppService):
+    """One tab's lesson process, kept in ``LIVE`` while it runs so that shutdown can end it."""
+
+    LIVE: set["_Session"] = set()
+
+    async def start(self, width: int, height: int) -> None:
+        _Session.LIVE.add(self)
+        await super().start(width, height)
+
+    async def stop(self) -> None:
+        try:
+            await super().stop()
+        finally:
+            _Session.LIVE.discard(self)
+
+    async def end(self) -> None:
+        """Ask the lesson to quit; kill it if it does not, and wait until it is gone."""
+        try:
+            await asyncio.wait_for(self.stop(), STOP_TIMEOUT)
+        except (asyncio.TimeoutError, ConnectionError, OSError):
+            pass
+        process = self._process
+        if process is not None and process.returncode is None:
+            try:
+                process.kill()
+            except ProcessLookupError:
+                pass
+            await process.wait()
+        _Session.LIVE.discard(self)
+
+
 class TutorServer(Server):
-    """textual-serve's server, announcing itself in one line."""
+    """textual-serve's server, announcing itself in one line and ending every lesson when it stops."""
 
     def __init__(self, command: str, host: str, port: int, title: str, url: str | None = None) -> None:
         super().__init__(command, host=host, port=port, title=title, public_url=url or public_url(host, port))
@@ -49,9 +87,15 @@ class TutorServer(Server):
             f"Serving {self.title} on {self.public_url}  (one lesson per browser tab; Ctrl+C stops)",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
+
+    async def on_shutdown(self, app) -> None:  # noqa: ANN001 - aiohttp's Application
+        """Ctrl+C: end every lesson and wait for its process, so none outlives the server or is left unreaped."""
+        await asyncio.gather(*(session.end() for session in list(_Session.LIVE)), return_exceptions=True)
 
 
 def serve(scenario: str | None, host: str, port: int, title: str, url: str | None = None) -> None:
     """Run the web server until Ctrl+C."""
+    textual_serve.server.AppService = _Session  # the server makes one per tab; ours can be ended on shutdown
     TutorServer(app_command(scenario), host, port, title=title, url=url).serve()
