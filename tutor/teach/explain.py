@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 
 from tutor.engine.numbers import fmt, operand
-from tutor.teach.lesson import GROUPS, Frame, Lesson, Line
+from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line
 
 
 def selected_lines(lesson: Lesson, key: str, frame: Frame) -> list[Line]:
     """The selected node: its kind, value and gradient so far, formula, note."""
     out = lesson.scenario.output
     node = lesson.graph.node(key)
-    kind = node.kind if node.kind != "op" else ("group" if lesson.view == GROUPS else node.op)
+    kind = node.kind if node.kind != "op" else ("group" if lesson.view in (GROUPS, NEURONS) else node.op)
     line: Line = [("Selected ", "title"), (lesson.title_of(key), "name"), (f" ({kind})", "dim")]
     if key in frame.values:
         line += [("  value ", ""), (fmt(frame.values[key]), "value")]

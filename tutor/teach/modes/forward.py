@@ -56,7 +56,7 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
             continue
         tangents[step.node] = step.tangent
         for edge in lesson.edges_into(step.node):
-            term = step.terms[edge.position] if lesson.view != "groups" else None
+            term = step.terms[edge.position] if lesson.view == "expanded" else None  # groups, neurons: named nodes
             if term is not None:
                 edge_tangents[edge] = term.product
         terms = [t for t in step.terms if not graph.is_constant(t.input)]

@@ -60,6 +60,8 @@ class TrainMode(Mode):
     key = "6"
     description = "Train"
     tooltip = "Training mode (scenarios with params)"
+    widget = Widget("plot", "loss-plot")
+    """The loss plot; on a data set, the training panel instead (set per object)."""
     keys = (
         ModeKey("t", "step", "Train step", "Training: one gradient-descent step (on a data set: one epoch)"),
         ModeKey("T", "run", f"Train {TRAIN_RUN_STEPS}",
@@ -81,13 +83,9 @@ class TrainMode(Mode):
         self.paused = False
         self.running = False
         """True while a run of epochs (T) is under way; the screen sets it."""
-
-    @property
-    def widget(self) -> Widget:  # type: ignore[override]
-        """The loss plot; on a data set, the training panel (loss curve and what the net learned)."""
         if self.scenario.data is not None:
-            return Widget("training", "training-panel")
-        return Widget("plot", "loss-plot")
+            # The loss curve beside what the net learned: a decision map or the fitted curve.
+            self.widget = Widget("training", "training-panel")
 
     def _session(self):
         from tutor.teach.training import TrainingSession
@@ -138,9 +136,9 @@ class TrainMode(Mode):
         return self.step()
 
     def pause(self) -> Move:
-        """Pause or resume a run of epochs."""
+        """Pause or resume a run of epochs (nothing to pause outside a run)."""
         if self.scenario.data is None or not self.running:
-            return Move.REFUSED
+            return Move.SHOW_IN_PLACE
         self.paused = not self.paused
         self.revision += 1
         return Move.SHOW_IN_PLACE
@@ -201,3 +199,6 @@ class TrainMode(Mode):
     def training_session(self):
         """The run on the data set that the training panel draws (a ``TrainingSession``)."""
         return self._session()
+
+    def curve(self) -> tuple[str, list[float]]:
+        return "loss per step", list(self.losses)
