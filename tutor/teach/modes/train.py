@@ -130,8 +130,8 @@ class TrainMode(Mode):
     def run(self) -> Move:
         """One repeat of T: a step, or a chunk of epochs on a data set."""
         if self.scenario.data is not None:
-            if self.paused:
-                return Move.SHOW_IN_PLACE
+            if self.paused or self._session().trainer.stopped:
+                return Move.SHOW_IN_PLACE  # paused, or stopped by an overflow: the warning is on screen
             return self._epochs(EPOCHS_PER_RUN_STEP)
         return self.step()
 
