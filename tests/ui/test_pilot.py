@@ -10,10 +10,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList
 
 from tutor.scenario import builtin_names
-from tutor.ui.screens.edit import EditScreen
+from tutor.ui.dialogs.edit import EditScreen
 from tutor.ui.screens.error import ErrorScreen
-from tutor.ui.screens.help import HelpScreen
-from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.dialogs.help import HelpScreen
+from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
 from tutor.ui.widgets.graph_view import GraphView
 

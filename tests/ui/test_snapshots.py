@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tutor.scenario import builtin_names
-from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.screens.lesson_screen import LessonScreen
 
 POINTS = {
     "start": (),

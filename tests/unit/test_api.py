@@ -66,3 +66,18 @@ def test_import_tutor_loads_nothing_else() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Python API") :]
+    code = section[section.index("```python\n") + 10 : section.index("```\n", section.index("```python"))]
+    worked = readme[readme.index("title: Area of a rectangle") :]
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "rectangle.yaml").write_text(worked[: worked.index("```")], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    lines = [line for line in code.splitlines() if "TutorApp" not in line]  # the app needs a terminal
+    assert len(lines) >= 10
+    scope: dict = {}
+    exec("\n".join(lines), scope)  # noqa: S102 - our own README
+    assert scope["trace"].grad("w") == pytest.approx(2 * (4 * 5 - 12) * 5)  # loss = (w·h − target)², h = 5

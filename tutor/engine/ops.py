@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Callable
+
+from tutor.engine.array_ops import ARRAYS, ArrayDerivative, ArrayForward
 
 INF = math.inf
 NAN = math.nan
@@ -24,10 +26,6 @@ NAN = math.nan
 # and the op's constant parameter (only `powc` uses it).
 Derivative = Callable[[tuple[float, ...], float, float], float]
 Formula = Callable[[tuple[str, ...], str, float], str]
-# The array versions take the same arguments as numpy arrays (one entry per
-# data row) and return arrays; used by the batch engine (tutor.engine.batch).
-ArrayForward = Callable[[tuple[Any, ...], float], Any]
-ArrayDerivative = Callable[[tuple[Any, ...], Any, float], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,68 +412,9 @@ _register(
 )
 
 
-# --- array versions, for the batch engine -----------------------------------
-#
-# The same forward functions and local derivatives over numpy arrays: one
-# entry per data row. They follow the scalar versions exactly (the tests
-# compare them row by row); numpy gives inf or nan where the scalar helpers
-# do, and the batch engine silences numpy's warnings and reports non-finite
-# results itself.
+# --- array versions, for the batch engine (kept in array_ops) -----------------
 
-
-class _LazyNumpy:
-    """numpy, imported on first use: the app starts without paying for it."""
-
-    def __getattr__(self, name: str) -> Any:
-        import numpy
-
-        globals()["np"] = numpy
-        return getattr(numpy, name)
-
-
-np: Any = _LazyNumpy()
-
-
-def _array_sigmoid(x: Any) -> Any:
-    # exp(-|x|) never overflows; the two branches match the scalar _sigmoid.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _array_pow(a: Any, b: Any) -> Any:
-    # A negative base to a fractional power is nan, as in the scalar _pow.
-    return np.power(np.asarray(a, dtype=float), b)
-
-
-def _gate(condition: Any, nan_from: Any) -> Any:
-    """1.0 where ``condition`` holds, else 0.0; nan where ``nan_from`` is nan."""
-    return np.where(np.isnan(nan_from), np.nan, np.where(condition, 1.0, 0.0))
-
-
-_ARRAYS: dict[str, tuple[ArrayForward, tuple[ArrayDerivative, ...]]] = {
-    "add": (lambda v, n: v[0] + v[1], (lambda v, o, n: 1.0, lambda v, o, n: 1.0)),
-    "sub": (lambda v, n: v[0] - v[1], (lambda v, o, n: 1.0, lambda v, o, n: -1.0)),
-    "mul": (lambda v, n: v[0] * v[1], (lambda v, o, n: v[1], lambda v, o, n: v[0])),
-    "div": (lambda v, n: np.divide(v[0], v[1]),
-            (lambda v, o, n: np.divide(1.0, v[1]), lambda v, o, n: -np.divide(v[0], v[1] * v[1]))),
-    "neg": (lambda v, n: -v[0], (lambda v, o, n: -1.0,)),
-    "reciprocal": (lambda v, n: np.divide(1.0, v[0]), (lambda v, o, n: -(o * o),)),
-    "exp": (lambda v, n: np.exp(v[0]), (lambda v, o, n: o,)),
-    "log": (lambda v, n: np.log(v[0]), (lambda v, o, n: np.divide(1.0, v[0]),)),
-    "powc": (lambda v, n: _array_pow(v[0], n), (lambda v, o, n: n * _array_pow(v[0], n - 1),)),
-    "pow": (lambda v, n: _array_pow(v[0], v[1]),
-            (lambda v, o, n: v[1] * _array_pow(v[0], v[1] - 1), lambda v, o, n: o * np.log(v[0]))),
-    "sigmoid": (lambda v, n: _array_sigmoid(v[0]), (lambda v, o, n: o * (1.0 - o),)),
-    "tanh": (lambda v, n: np.tanh(v[0]), (lambda v, o, n: 1.0 - o * o,)),
-    "relu": (lambda v, n: np.where((v[0] > 0) | np.isnan(v[0]), v[0], 0.0),
-             (lambda v, o, n: _gate(v[0] > 0, v[0]),)),
-    "max": (lambda v, n: np.where((v[0] >= v[1]) | np.isnan(v[0]), v[0], v[1]),
-            (lambda v, o, n: np.where(v[0] >= v[1], 1.0, 0.0), lambda v, o, n: np.where(v[0] >= v[1], 0.0, 1.0))),
-    "min": (lambda v, n: np.where((v[0] <= v[1]) | np.isnan(v[0]), v[0], v[1]),
-            (lambda v, o, n: np.where(v[0] <= v[1], 1.0, 0.0), lambda v, o, n: np.where(v[0] <= v[1], 0.0, 1.0))),
-    "identity": (lambda v, n: v[0], (lambda v, o, n: 1.0,)),
-}
-for _name, (_forward, _derivatives) in _ARRAYS.items():
+for _name, (_forward, _derivatives) in ARRAYS.items():
     OPS[_name] = replace(OPS[_name], array_forward=_forward, array_derivatives=_derivatives)
 
 

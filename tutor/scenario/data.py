@@ -26,7 +26,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import normalize_name
 from tutor.scenario.visible import quoted, visible
-from tutor.scenario.loader import ScenarioError, _at, _number
+from tutor.scenario.errors import ScenarioError, error_at
+from tutor.scenario.values import read_number
 
 MAX_ROWS = 1_000_000
 """Largest data set read, in rows."""
@@ -55,11 +56,11 @@ class DataSet:
 
 def _columns(node: Node, path: str, inputs: dict[str, float]) -> tuple[str, ...]:
     if not isinstance(node, SequenceNode) or not node.value:
-        raise _at(path, node, "data columns must be a list of input names", "e.g. columns: [x1, x2, t]")
+        raise error_at(path, node, "data columns must be a list of input names", "e.g. columns: [x1, x2, t]")
     names: list[str] = []
     for item in node.value:
         if not isinstance(item, ScalarNode):
-            raise _at(path, item, "a data column must be an input name")
+            raise error_at(path, item, "a data column must be an input name")
         name = normalize_name(item.value.strip())
         _check_column(name, path, item, inputs, names)
         names.append(name)
@@ -68,12 +69,12 @@ def _columns(node: Node, path: str, inputs: dict[str, float]) -> tuple[str, ...]
 
 def _check_column(name: str, path: str, node: Node, inputs: dict[str, float], seen: list[str]) -> None:
     if name not in inputs:
-        raise _at(
+        raise error_at(
             path, node, f"data column {quoted(name)} is not an input",
             "declare every data column under inputs:, e.g. inputs: {" + f"{visible(name)}: 0" + "}",
         )
     if name in seen:
-        raise _at(path, node, f"data column {quoted(name)} appears twice")
+        raise error_at(path, node, f"data column {quoted(name)} appears twice")
 
 
 def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
@@ -81,32 +82,31 @@ def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
     for key, _ in node.value:
         if not isinstance(key, ScalarNode) or key.value not in ("columns", "rows"):
             shown = key.value if isinstance(key, ScalarNode) else "?"
-            raise _at(path, key, f"unknown key {quoted(shown)} in data", "data has columns: and rows:")
+            raise error_at(path, key, f"unknown key {quoted(shown)} in data", "data has columns: and rows:")
     if "columns" not in fields:
-        raise _at(path, node, "data needs columns: (the input names, in order)", "e.g. columns: [x1, x2, t]")
+        raise error_at(path, node, "data needs columns: (the input names, in order)", "e.g. columns: [x1, x2, t]")
     if "rows" not in fields:
-        raise _at(path, node, "data needs rows: (one list of numbers per row)", "e.g. rows: [[0, 0, 0], [0, 1, 1]]")
+        raise error_at(path, node, "data needs rows: (one list of numbers per row)", "e.g. rows: [[0, 0, 0], [0, 1, 1]]")
     columns = _columns(fields["columns"][1], path, inputs)
     rows_node = fields["rows"][1]
     if isinstance(rows_node, ScalarNode) and rows_node.tag.endswith(":null"):
-        raise _at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
+        raise error_at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
     if not isinstance(rows_node, SequenceNode):
-        raise _at(path, rows_node, "data rows must be a list of rows", "one '- [numbers]' line per row")
+        raise error_at(path, rows_node, "data rows must be a list of rows", "one '- [numbers]' line per row")
     if not rows_node.value:
-        raise _at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
+        raise error_at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
     if len(rows_node.value) > MAX_ROWS:
-        raise _at(path, rows_node, f"data has more than {MAX_ROWS:,} rows")
+        raise error_at(path, rows_node, f"data has more than {MAX_ROWS:,} rows")
     rows: list[tuple[float, ...]] = []
     for k, row in enumerate(rows_node.value, 1):
         if not isinstance(row, SequenceNode):
-            raise _at(path, row, f"data row {k} must be a list of {len(columns)} numbers", "e.g. - [0, 1, 1]")
+            raise error_at(path, row, f"data row {k} must be a list of {len(columns)} numbers", "e.g. - [0, 1, 1]")
         if len(row.value) != len(columns):
-            raise _at(
+            raise error_at(
                 path, row, f"data row {k} has {len(row.value)} number{'s' * (len(row.value) != 1)}, but there are {len(columns)} columns",
                 "columns: " + ", ".join(columns),
             )
-        what = [f"data row {k}, column {quoted(c)}" for c in columns]
-        rows.append(tuple(_number(cell, path, label) for cell, label in zip(row.value, what)))
+        rows.append(tuple(read_number(cell, path, f"data row {k}, column {quoted(c)}") for cell, c in zip(row.value, columns)))
     return DataSet(columns, tuple(rows))
 
 
@@ -127,20 +127,20 @@ def _csv_cells(line: str) -> list[tuple[str, int]]:
 def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
     given = node.value.strip()
     if not given:
-        raise _at(path, node, "data needs a CSV file name or columns: and rows:")
+        raise error_at(path, node, "data needs a CSV file name or columns: and rows:")
     base = Path(path).parent if path and not path.startswith("<") else Path(".")
     file = base / given
     shown = str(file)
     try:
         if file.stat().st_size > MAX_CSV_BYTES:
-            raise _at(path, node, f"data file {visible(given)} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB")
+            raise error_at(path, node, f"data file {visible(given)} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB")
         raw = file.read_bytes()
     except ScenarioError:
         raise
     except IsADirectoryError:
-        raise _at(path, node, f"data file {visible(given)} is a directory") from None
+        raise error_at(path, node, f"data file {visible(given)} is a directory") from None
     except OSError as exc:
-        raise _at(
+        raise error_at(
             path, node, f"cannot read data file {visible(given)}: {exc.strerror or exc}",
             "the path is relative to the scenario file",
         ) from None
@@ -209,24 +209,24 @@ def parse_data(node: Node, path: str, inputs: dict[str, float]) -> DataSet:
     """The ``data:`` section: inline columns and rows, or a CSV path relative to the scenario."""
     if isinstance(node, ScalarNode):
         if node.tag.endswith(":null"):
-            raise _at(path, node, "data is empty", "write columns: and rows:, or the name of a CSV file")
+            raise error_at(path, node, "data is empty", "write columns: and rows:, or the name of a CSV file")
         return _csv(node, path, inputs)
     if isinstance(node, MappingNode):
         return _inline(node, path, inputs)
-    raise _at(path, node, "data must be columns: and rows:, or the name of a CSV file")
+    raise error_at(path, node, "data must be columns: and rows:, or the name of a CSV file")
 
 
 def parse_batch_size(node: Node, path: str) -> int:
     """``batch_size:``: a whole number of rows, at least 1."""
-    value = _number(node, path, "batch_size")
+    value = read_number(node, path, "batch_size")
     if value < 1 or not float(value).is_integer():
-        raise _at(path, node, f"batch_size must be a whole number of at least 1, not {node.value}", "e.g. batch_size: 4")
+        raise error_at(path, node, f"batch_size must be a whole number of at least 1, not {node.value}", "e.g. batch_size: 4")
     return int(value)
 
 
 def parse_shuffle(node: Node, path: str) -> int:
     """``shuffle:``: the seed for shuffling the rows before each epoch."""
-    value = _number(node, path, "shuffle")
+    value = read_number(node, path, "shuffle")
     if value < 0 or not float(value).is_integer():
-        raise _at(path, node, f"shuffle must be a seed (a whole number, 0 or more), not {node.value}", "e.g. shuffle: 1")
+        raise error_at(path, node, f"shuffle must be a seed (a whole number, 0 or more), not {node.value}", "e.g. shuffle: 1")
     return int(value)

@@ -40,7 +40,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from tutor.engine.expr import build, normalize_name, parse
 from tutor.engine.graph import Graph
 from tutor.scenario.visible import quoted, visible
-from tutor.scenario.loader import _at, _number, _text
+from tutor.scenario.errors import error_at
+from tutor.scenario.values import read_number, read_text
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 NETWORK_KEYS = ("inputs", "layers", "seed")
@@ -79,26 +80,26 @@ def _count(n: int, one: str, many: str = "") -> str:
 
 def _fields(node: Node, path: str, allowed: tuple[str, ...], what: str) -> dict[str, tuple[Node, Node]]:
     if not isinstance(node, MappingNode):
-        raise _at(path, node, f"{what} must be a mapping", "keys: " + ", ".join(allowed))
+        raise error_at(path, node, f"{what} must be a mapping", "keys: " + ", ".join(allowed))
     out: dict[str, tuple[Node, Node]] = {}
     for key, value in node.value:
         name = key.value if isinstance(key, ScalarNode) else "?"
         if name not in allowed:
-            raise _at(path, key, f"unknown key {quoted(name)} in {what}", "keys: " + ", ".join(allowed))
+            raise error_at(path, key, f"unknown key {quoted(name)} in {what}", "keys: " + ", ".join(allowed))
         out[name] = (key, value)
     return out
 
 
 def _numbers(node: Node, path: str, what: str) -> list[float]:
     if not isinstance(node, SequenceNode):
-        raise _at(path, node, f"{what} must be a list of numbers", "e.g. [0.1, -0.2]")
-    return [_number(item, path, what) for item in node.value]
+        raise error_at(path, node, f"{what} must be a list of numbers", "e.g. [0.1, -0.2]")
+    return [read_number(item, path, what) for item in node.value]
 
 
 def _whole(node: Node, path: str, what: str, low: int, high: int) -> int:
-    value = _number(node, path, what)
+    value = read_number(node, path, what)
     if not float(value).is_integer() or not low <= value <= high:
-        raise _at(path, node, f"{what} must be a whole number from {low} to {high}, not {node.value}")
+        raise error_at(path, node, f"{what} must be a whole number from {low} to {high}, not {node.value}")
     return int(value)
 
 
@@ -106,23 +107,23 @@ def _layer(node: Node, path: str, k: int, fan_in: int) -> _Layer:
     what = f"layer {k}"
     fields = _fields(node, path, LAYER_KEYS, what)
     if "size" not in fields:
-        raise _at(path, node, f"{what} needs size: (its number of neurons)", "e.g. - {size: 3, activation: sigmoid}")
+        raise error_at(path, node, f"{what} needs size: (its number of neurons)", "e.g. - {size: 3, activation: sigmoid}")
     size = _whole(fields["size"][1], path, f"{what} size", 1, MAX_LAYER_SIZE)
     activation = "sigmoid"
     if "activation" in fields:
         act_node = fields["activation"][1]
-        activation = _text(act_node, path, f"{what} activation").strip()
+        activation = read_text(act_node, path, f"{what} activation").strip()
         if activation not in ACTIVATIONS:
-            raise _at(
+            raise error_at(
                 path, act_node, f"unknown activation {quoted(activation)}", "activations: " + ", ".join(ACTIVATIONS)
             )
     weights = None
     if "weights" in fields:
         rows_node = fields["weights"][1]
         if not isinstance(rows_node, SequenceNode):
-            raise _at(path, rows_node, f"{what} weights must be a list of rows, one per neuron", "e.g. [[0.1, 0.2]]")
+            raise error_at(path, rows_node, f"{what} weights must be a list of rows, one per neuron", "e.g. [[0.1, 0.2]]")
         if len(rows_node.value) != size:
-            raise _at(
+            raise error_at(
                 path, rows_node, f"{what} has {_count(size, 'neuron')} but {_count(len(rows_node.value), 'row')} of weights",
                 "write one row of weights per neuron",
             )
@@ -130,7 +131,7 @@ def _layer(node: Node, path: str, k: int, fan_in: int) -> _Layer:
         for j, row in enumerate(rows_node.value, 1):
             values = _numbers(row, path, f"{what} weight")
             if len(values) != fan_in:
-                raise _at(
+                raise error_at(
                     path, row, f"{what}, neuron {j} has {_count(len(values), 'weight')} but {_count(fan_in, 'input')}",
                     "one weight per input of the layer (the layer before's neurons, or the network inputs)",
                 )
@@ -140,7 +141,7 @@ def _layer(node: Node, path: str, k: int, fan_in: int) -> _Layer:
         bias_node = fields["biases"][1]
         biases = _numbers(bias_node, path, f"{what} bias")
         if len(biases) != size:
-            raise _at(path, bias_node, f"{what} has {_count(size, 'neuron')} but {_count(len(biases), 'bias', 'biases')}", "one bias per neuron")
+            raise error_at(path, bias_node, f"{what} has {_count(size, 'neuron')} but {_count(len(biases), 'bias', 'biases')}", "one bias per neuron")
     return _Layer(size, activation, weights, biases, node)
 
 
@@ -166,23 +167,23 @@ def build_network(
     """
     fields = _fields(node, path, NETWORK_KEYS, "network")
     if "inputs" not in fields:
-        raise _at(path, node, "network needs inputs: (the input names it reads)", "e.g. inputs: [x1, x2]")
+        raise error_at(path, node, "network needs inputs: (the input names it reads)", "e.g. inputs: [x1, x2]")
     if "layers" not in fields:
-        raise _at(path, node, "network needs layers: (a list of layers)", "e.g. - {size: 3, activation: sigmoid}")
+        raise error_at(path, node, "network needs layers: (a list of layers)", "e.g. - {size: 3, activation: sigmoid}")
     inputs_node = fields["inputs"][1]
     if not isinstance(inputs_node, SequenceNode) or not inputs_node.value:
-        raise _at(path, inputs_node, "network inputs must be a list of input names", "e.g. inputs: [x1, x2]")
+        raise error_at(path, inputs_node, "network inputs must be a list of input names", "e.g. inputs: [x1, x2]")
     sources: list[str] = []
     for item in inputs_node.value:
-        name = normalize_name(_text(item, path, "a network input").strip())
+        name = normalize_name(read_text(item, path, "a network input").strip())
         if name not in inputs:
-            raise _at(path, item, f"network input {quoted(name)} is not an input", "declare it under inputs: first")
+            raise error_at(path, item, f"network input {quoted(name)} is not an input", "declare it under inputs: first")
         if name in sources:
-            raise _at(path, item, f"network input {quoted(name)} is listed twice")
+            raise error_at(path, item, f"network input {quoted(name)} is listed twice")
         sources.append(name)
     layers_node = fields["layers"][1]
     if not isinstance(layers_node, SequenceNode) or not layers_node.value:
-        raise _at(path, layers_node, "network layers must be a list of layers", "e.g. - {size: 3, activation: sigmoid}")
+        raise error_at(path, layers_node, "network layers must be a list of layers", "e.g. - {size: 3, activation: sigmoid}")
     seed = None
     if "seed" in fields:
         seed = _whole(fields["seed"][1], path, "network seed", 0, 2**32 - 1)
@@ -192,7 +193,7 @@ def build_network(
     for k, item in enumerate(layers_node.value, 1):
         layer = _layer(item, path, k, fan_in)
         if layer.weights is None and seed is None:
-            raise _at(
+            raise error_at(
                 path, item, f"layer {k} has no weights: and the network has no seed:",
                 "write weights (one row per neuron) or add seed: 1 to the network",
             )
@@ -202,7 +203,7 @@ def build_network(
         (len(sources) if k == 0 else layers[k - 1].size) * layer.size * 3 for k, layer in enumerate(layers)
     )
     if len(graph) + total > max_nodes:
-        raise _at(path, node, f"network has more than {max_nodes:,} primitive nodes", "make the network smaller")
+        raise error_at(path, node, f"network has more than {max_nodes:,} primitive nodes", "make the network smaller")
 
     rng = random.Random(seed)
     expressions: dict[str, str] = {}
@@ -245,7 +246,7 @@ def build_network(
 def parse_layers(node: Node, path: str, positions: dict[str, tuple[int, int]]) -> tuple[tuple[str, ...], ...]:
     """A hand-written net's ``layers:``: the input names, then each layer's neuron nodes."""
     if not isinstance(node, SequenceNode) or len(node.value) < 2:
-        raise _at(
+        raise error_at(
             path, node, "layers must be a list of at least two lists of names: the inputs, then each layer",
             "e.g. layers: [[x1, x2], [h1, h2, h3], [y]]",
         )
@@ -253,14 +254,14 @@ def parse_layers(node: Node, path: str, positions: dict[str, tuple[int, int]]) -
     seen: set[str] = set()
     for row in node.value:
         if not isinstance(row, SequenceNode) or not row.value:
-            raise _at(path, row, "each layer must be a list of names", "e.g. [h1, h2, h3]")
+            raise error_at(path, row, "each layer must be a list of names", "e.g. [h1, h2, h3]")
         names = []
         for item in row.value:
-            name = normalize_name(_text(item, path, "a layer name").strip())
+            name = normalize_name(read_text(item, path, "a layer name").strip())
             if name not in positions:
-                raise _at(path, item, f"{quoted(name)} in layers is not defined", "layers name inputs and nodes")
+                raise error_at(path, item, f"{quoted(name)} in layers is not defined", "layers name inputs and nodes")
             if name in seen:
-                raise _at(path, item, f"{quoted(name)} appears twice in layers")
+                raise error_at(path, item, f"{quoted(name)} appears twice in layers")
             seen.add(name)
             names.append(name)
         out.append(tuple(names))

@@ -1,5 +1,5 @@
-"""Sentences about the lesson that belong to no single step: the selected
-node's details and what an edit of an input did.
+"""Sentences about the lesson that belong to no single step: the method in
+brief, the selected node's details and what an edit of an input did.
 
 Plain data (lines of styled fragments, see ``lesson.Line``); no UI imports.
 """
@@ -10,6 +10,13 @@ import math
 
 from tutor.engine.numbers import fmt, operand
 from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line
+
+BACKPROP_IN_BRIEF = (
+    "Forward goes left to right computing values; backward goes right to left, "
+    "multiplying each upstream gradient by the local derivative of every edge. "
+    "Gradients are marked ∂."
+)
+"""The whole method in two sentences (under the keys on the help page)."""
 
 
 def selected_lines(lesson: Lesson, key: str, frame: Frame) -> list[Line]:

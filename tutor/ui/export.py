@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tutor.teach import modes
 from tutor.ui.app import TutorApp
-from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.screens.lesson_screen import LessonScreen
 
 MODE_CLASSES = {m.name: m for m in modes.MODES if m.pictured}
 """Modes a picture can show; the quiz waits for answers, so it has no picture of its own."""

@@ -102,6 +102,14 @@ class Place:
     def scenario(self) -> Scenario:
         return self.lesson.scenario
 
+    def use_row(self, k: int) -> None:
+        """Step through data row k (from 1): its values go into the lesson, a note says which row."""
+        from tutor.teach.training import row_note
+
+        self.lesson = self.lesson.with_values(self.scenario.data.row(k))
+        self.row = k
+        self.edit_note = row_note(self.scenario, k)
+
     def go(self, k: int) -> None:
         """Move to position k, clamped to the lesson."""
         self.k = max(0, min(k, self.lesson.last))
@@ -138,6 +146,9 @@ class Mode:
     widget: ClassVar[Widget | None] = None
     keys: ClassVar[tuple[ModeKey, ...]] = ()
 
+    paused = False
+    """True while the mode holds its repeated action (training's p); the screen waits meanwhile."""
+
     def __init__(self, place: Place) -> None:
         self.place = place
         self.revision = 0
@@ -171,6 +182,9 @@ class Mode:
 
     def reset(self) -> None:
         """Forget what the mode accumulated (scores, losses): back to the file's values."""
+
+    def run_state(self, running: bool) -> None:
+        """The screen started (True) or finished (False) repeating one of the mode's keys (T)."""
 
     def widget_shown(self) -> bool:
         """Whether the mode's widget is on screen now."""

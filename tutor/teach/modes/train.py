@@ -135,6 +135,11 @@ class TrainMode(Mode):
             return self._epochs(EPOCHS_PER_RUN_STEP)
         return self.step()
 
+    def run_state(self, running: bool) -> None:
+        self.running = running
+        if not running:
+            self.paused = False
+
     def pause(self) -> Move:
         """Pause or resume a run of epochs (nothing to pause outside a run)."""
         if self.scenario.data is None or not self.running:

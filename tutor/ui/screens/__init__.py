@@ -1,1 +1,1 @@
-"""Screens of the tutor app: picker, lesson, error, help, edit."""
+"""Full screens of the tutor app: the scenario picker, the lesson and the load error."""

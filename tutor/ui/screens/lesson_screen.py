@@ -24,8 +24,8 @@ from tutor.teach.explain import edit_lines
 from tutor.teach.lesson import Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
-from tutor.ui.screens.edit import EditScreen
-from tutor.ui.screens.help import HelpScreen
+from tutor.ui.dialogs.edit import EditScreen
+from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
@@ -293,22 +293,13 @@ class LessonScreen(Screen):
         bar.display = True
         bar.update(total=repeat, progress=0)
         self.running = True
-        self._set_running(name, True)
+        self.modes[name].run_state(True)
         self._run_chunk(name, action, repeat)
-
-    def _set_running(self, name: str, running: bool) -> None:
-        """Tell a mode that keeps a run's state (training's pause) whether its run is under way."""
-        mode = self.modes[name]
-        if hasattr(mode, "running"):
-            mode.running = running
-            if not running:
-                mode.paused = False
 
     def _run_chunk(self, name: str, action: str, remaining: int) -> None:
         if not self.is_mounted:
             return
-        if getattr(self.modes[name], "paused", False):
-            # Paused (training's p): wait without using up the run.
+        if self.modes[name].paused:  # training's p: wait without using up the run
             self.set_timer(0.1, lambda: self._run_chunk(name, action, remaining))
             return
         chunk = min(RUN_CHUNK, remaining)
@@ -321,7 +312,7 @@ class LessonScreen(Screen):
             self.set_timer(0.01, lambda: self._run_chunk(name, action, remaining))
         else:
             self.running = False
-            self._set_running(name, False)
+            self.modes[name].run_state(False)
             bar.display = False
             self._show(Move.SHOW_IN_PLACE)
 
@@ -452,23 +443,19 @@ class LessonScreen(Screen):
 
     def action_pick_row(self) -> None:
         """Choose which row of the data set the lesson steps through."""
-        from tutor.teach.training import row_labels, row_note
+        from tutor.teach.training import row_labels
         from tutor.ui.screens.rows import RowScreen
 
-        data = self.scenario.data
-        if data is None:
+        if self.scenario.data is None:
             self.notify("This scenario has no data: section (xor and curve have).", severity="warning")
             return
 
         def apply(k: int | None) -> None:
-            if k is None:
-                return
-            self.place.lesson = self.lesson.with_values(data.row(k))
-            self.place.row = k
-            self.place.edit_note = row_note(self.scenario, k)
-            self._lesson_changed(self.k)
+            if k is not None:
+                self.place.use_row(k)
+                self._lesson_changed(self.k)
 
-        self.app.push_screen(RowScreen(row_labels(self.scenario), getattr(self.place, "row", None)), apply)
+        self.app.push_screen(RowScreen(row_labels(self.scenario), self.place.row), apply)
 
     def action_help(self) -> None:
         """List every key."""

@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tutor.teach.explain import BACKPROP_IN_BRIEF
+
 KEY_NAMES = {
     "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "home": "Home", "end": "End",
     "tab": "Tab", "shift+tab": "Shift+Tab", "question_mark": "?", "escape": "Esc", "ctrl+p": "Ctrl+P",
@@ -38,9 +40,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_row("Ctrl+P", "Command palette: every action by name, and the theme switcher")
         with VerticalScroll(id="help"):
             yield Static(table)
-            yield Static("Forward goes left to right computing values; backward goes right to left, "
-                         "multiplying each upstream gradient by the local derivative of every edge. "
-                         "Gradients are marked ∂.  Esc closes this help.", id="help-footer")
+            yield Static(BACKPROP_IN_BRIEF + "  Esc closes this help.", id="help-footer")
 
     def action_close(self) -> None:
         """Close help."""

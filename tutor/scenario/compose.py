@@ -1,0 +1,244 @@
+"""YAML composition with the safety checks: nodes only, never objects.
+
+YAML is composed (not constructed) with PyYAML's safe machinery, so no
+object can be built from a file; anchors and aliases are refused (they allow
+alias bombs), so is deep nesting, duplicate keys (PyYAML would silently keep
+the last) and characters that would hide what a file says. Every refusal is
+a ``ScenarioError`` at the offending line and column.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.resolver import Resolver
+
+try:  # libyaml's C parser: several times faster; the composer and every check stay in Python
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+from tutor.scenario.errors import ScenarioError, error_at
+from tutor.scenario.visible import quoted, visible
+
+MAX_YAML_DEPTH = 20
+"""Deepest YAML nesting accepted; a scenario needs three levels."""
+
+
+class _Loader(Composer, _Parser, Resolver):
+    """Composes nodes only, refusing anchors, aliases and deep nesting.
+
+    Events come from libyaml when it is installed (PyYAML's own parser
+    otherwise); composing them into nodes, with the checks below, is done
+    here in Python either way, so the rules and positions are the same.
+    """
+
+    def __init__(self, stream: str, path: str) -> None:
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+        self._path = path
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        mark = event.start_mark
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise ScenarioError(
+                self._path,
+                mark.line + 1,
+                mark.column + 1,
+                "YAML anchors and aliases (& and *) are not allowed",
+                "write each value out in full",
+            )
+        self._depth += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise ScenarioError(
+                self._path,
+                mark.line + 1,
+                mark.column + 1,
+                f"YAML is nested too deeply (more than {MAX_YAML_DEPTH} levels)",
+                "a scenario needs only a mapping of mappings",
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+
+def scalar_position(source: str, node: ScalarNode, offset: int) -> tuple[int, int]:
+    """The (line, col) in ``source`` of character ``offset`` of a scalar's value.
+
+    Follows YAML line folding, where a line break and the spaces around it
+    read as one space, so a plain or quoted expression written over several
+    lines still points at the right token. Falls back to where the value
+    starts when it cannot be lined up with the source (block scalars, escapes).
+    """
+    start = node.start_mark
+    if node.style in ("|", ">"):
+        return start.line + 1, start.column + 1
+    i = start.index + (1 if node.style in ("'", '"') else 0)
+    for char in node.value[:offset]:
+        if i >= len(source):
+            return start.line + 1, start.column + 1
+        run = i
+        while run < len(source) and source[run] in " \r\n":
+            run += 1
+        if char == " " and "\n" in source[i:run]:
+            i = run
+        elif char == source[i]:
+            i += 1
+        else:
+            return start.line + 1, start.column + 1
+    line = source.count("\n", 0, i) + 1
+    return line, i - (source.rfind("\n", 0, i) + 1) + 1
+
+
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff"
+    "\ud800-\udfff]|\r(?!\n)"
+)
+"""Characters refused anywhere in a file: controls (tab aside), YAML's extra
+line breaks (they would shift every line number), bidi overrides, a byte
+order mark past the start, non-characters."""
+
+_UNPRINTABLE_VALUE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+"""Characters refused in a value, where double-quoted escapes (``"\\x1b"``) can put them."""
+
+
+def _describe_char(char: str) -> str:
+    code = ord(char)
+    if char == "\ufeff":
+        return "a byte order mark (U+FEFF) in the middle of the file"
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return f"a bidirectional control character {visible(char)} (U+{code:04X})"
+    if char in "\ufffe\uffff":
+        return f"a non-character {visible(char)} (U+{code:04X})"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate {visible(char)} (U+{code:04X})"
+    if char in "\u2028\u2029\x85\r":
+        return f"an unusual line break {visible(char)} (U+{code:04X})"
+    return f"a control character {visible(char)} (U+{code:04X})"
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _check_characters(text: str, path: str) -> None:
+    """Refuse tabs and invisible characters before YAML sees the text."""
+    tab = text.find("\t")
+    bad = _UNPRINTABLE.search(text)
+    if tab >= 0 and (bad is None or tab < bad.start()):
+        line, col = _line_col(text, tab)
+        raise ScenarioError(path, line, col, "tab character", "indent YAML with spaces, not tabs")
+    if bad is not None:
+        line, col = _line_col(text, bad.start())
+        raise ScenarioError(
+            path, line, col, f"{_describe_char(bad.group()[0])} is not allowed",
+            "delete it (retype the line if you cannot see it)",
+        )
+
+
+def check_scalars(root: Node, path: str) -> None:
+    """Refuse values whose escapes (``"\\x1b[2J"``, ``"\\ud800"``) make invisible characters."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            bad = _UNPRINTABLE_VALUE.search(node.value)
+            if bad is not None:
+                raise error_at(
+                    path, node, f"{_describe_char(bad.group())} is not allowed in {quoted(node.value, 30)}",
+                    "remove the escape that writes it",
+                )
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append(value)
+                stack.append(key)
+        else:
+            stack.extend(node.value)
+
+
+def compose(text: str, data: bytes, path: str) -> Node | None:
+    _check_characters(text, path)
+    loader = None
+    try:
+        loader = _Loader(text, path)
+        return loader.get_single_node()
+    except ScenarioError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and problem.startswith("but "):
+            problem = f"{exc.context}, {problem}"
+        at_end = mark is not None and mark.index >= len(text.rstrip())
+        if at_end and exc.context and exc.context_mark and exc.context_mark.index < mark.index:
+            # An error at the very end of the file ("unexpected end of stream")
+            # is about something left unfinished: point at where it starts
+            # (the unclosed quote or bracket, the key missing its colon).
+            mark = exc.context_mark
+            if "end of stream" in problem or "<stream end>" in problem:
+                problem = f"{exc.context}, the file ends before it is closed"
+            else:
+                problem = f"{exc.context}: {problem}"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ScenarioError(
+            path, line, col, f"YAML syntax error: {problem}", "check indentation, colons and quotes"
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, min(max(exc.position, 0), len(text)))
+        raise ScenarioError(path, line, col, f"YAML error: {exc.reason}", "delete the character") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(path, 1, 1, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(path, 1, 1, "YAML is nested too deeply") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def check_duplicates(root: Node, path: str) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            seen: dict[str, Node] = {}
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in seen:
+                        first = seen[key.value].start_mark.line + 1
+                        raise error_at(
+                            path,
+                            key,
+                            f"duplicate key {quoted(key.value)} (first defined on line {first})",
+                            "each key may appear only once; remove or rename one",
+                        )
+                    seen[key.value] = key
+                stack.append(value)
+        elif isinstance(node.value, list):
+            stack.extend(node.value)

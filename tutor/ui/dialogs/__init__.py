@@ -1,0 +1,1 @@
+"""Modal dialogs over the lesson screen: editing a value, the help page."""
