@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList
 from tests.ui.test_pilot import graph_text, lesson_screen, panel_text
 from tutor.engine.trace import run
 from tutor.scenario import resolve
-from tutor.ui.screens.rows import RowScreen
+from tutor.ui.dialogs.rows import RowScreen
 from tutor.ui.widgets.graph_view import GraphView
 
 SMALL = (80, 24)

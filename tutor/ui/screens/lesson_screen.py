@@ -444,7 +444,7 @@ class LessonScreen(Screen):
     def action_pick_row(self) -> None:
         """Choose which row of the data set the lesson steps through."""
         from tutor.teach.training import row_labels
-        from tutor.ui.screens.rows import RowScreen
+        from tutor.ui.dialogs.rows import RowScreen
 
         if self.scenario.data is None:
             self.notify("This scenario has no data: section (xor and curve have).", severity="warning")
