@@ -171,3 +171,11 @@ def test_too_small_a_window_still_draws_everything() -> None:
     canvas = _draw(lesson, 0, 5, 40)
     assert canvas.compact and len(canvas.rows) == canvas.height
     assert all(sum(len(t) for t, _ in row) == canvas.width for row in canvas.rows)
+
+
+def test_the_neuron_view_of_a_graph_without_a_net_falls_back_to_groups() -> None:
+    lesson = Lesson(resolve("shopping"), {}, NEURONS)
+    assert not isinstance(lesson, NeuronLesson) and lesson.view == GROUPS
+    tiny = Lesson(resolve("tiny_net"), {}, NEURONS)
+    reloaded, k = tiny.reloaded(resolve("two_paths"), 3)
+    assert reloaded.view == GROUPS and 0 <= k <= reloaded.last

@@ -100,14 +100,17 @@ class Lesson:
     view: str = EXPANDED
 
     def __new__(cls, scenario: Scenario | None = None, overrides: dict | None = None, view: str = EXPANDED):
-        # The neuron view is a lesson of its own kind; every Lesson(...) call gives it.
-        if cls is Lesson and view == NEURONS:
+        # The neuron view is a lesson of its own kind; every Lesson(...) call gives it
+        # (a file reloaded without a net falls back to the groups view in __post_init__).
+        if cls is Lesson and view == NEURONS and NEURONS in views_of(scenario):
             from tutor.teach.neurons import NeuronLesson
 
             cls = NeuronLesson
         return super().__new__(cls)
 
     def __post_init__(self) -> None:
+        if self.view == NEURONS:
+            self.view = GROUPS
         self.trace: Trace = run(self.scenario.graph, self.overrides)
         self.groups: GroupTrace | None = None
         if self.view == GROUPS:
