@@ -3,7 +3,7 @@
 Each neuron is drawn with its incoming edges: one short line per edge, named
 by its source and labelled with its weight (forward) or the weight's gradient
 (backward, once known), joined by a bracket to the neuron's name, value and
-δ. When the full form does not fit the height given, a compact form lists
+δ (before δ, the error that has arrived, marked ∂). When the full form does not fit the height given, a compact form lists
 the weights of a neuron in rows (in the order of the layer before). Inputs
 are the first column; the nodes after the net (the loss) sit under the last.
 
@@ -170,7 +170,7 @@ def draw_network(
 
 def _neuron_size(neuron: Neuron, form: str, per_row: int) -> tuple[int, int]:
     """(width, height) of a neuron's block."""
-    name = max(len(neuron.name) + 1 + len(SYMBOLS[neuron.activation]), 9)
+    name = max(len(neuron.name) + 1 + len(SYMBOLS[neuron.activation]), 10)  # δ-0.008991
     labels = len(neuron.synapses) + (1 if neuron.bias else 0)
     if form == INLINE:
         return INLINE_TEXT + labels * 8, 1
@@ -306,6 +306,9 @@ def _neuron_text(grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, stat
     delta_x = value_x + 1 if one_line else x
     if neuron.z in frame.grads:
         grid.put(delta_x, delta_y, DELTA + _num(frame.grads[neuron.z], 4), f"grad.{state}")
+    elif neuron.name in frame.grads:
+        # The error has arrived (backward stage 1); δ follows once the activation's derivative is applied.
+        grid.put(delta_x, delta_y, GRAD + _num(frame.grads[neuron.name], 4), f"grad.{state}")
 
 
 def _full_neuron(

@@ -179,9 +179,11 @@ class GraphView(ScrollView, can_focus=True):
             lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width
         )
         self._update_styles()
-        self.virtual_size = Size(self._neurons.width, self._neurons.height)
+        # Blank rows below the drawing fill the pane with the widget's own background.
+        rows = self._neurons.rows + [[(" " * self._neurons.width, "")]] * max(0, height - self._neurons.height)
+        self.virtual_size = Size(self._neurons.width, len(rows))
         self._state = None
-        self._rows = dict(enumerate(self._neurons.rows))
+        self._rows = dict(enumerate(rows))
         self._strips.clear()
         self.refresh()
         focus = frame.current or selected
