@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from tutor import report
 from tutor.engine import analysis
+from tutor.engine.bulk import paused_gc
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
 
@@ -181,7 +182,7 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
                 raise UsageError(str(exc)) from None
     if args.json:
         data = report.extra_json(report.trace_json(scenario, trace), tangents, routes)
-        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        print(report.dumps(data))
         return 0
     console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
@@ -327,12 +328,14 @@ def run_app(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    if driver_set and not sys.stdin.isatty():
-        # Served to a browser: the server ends this lesson when it stops, so a Ctrl+C
-        # meant for the server (it reaches the whole process group) must not kill it first.
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if driver_set and not sys.stdin.isatty() and hasattr(os, "setsid"):
+        # Served to a browser: the server ends this lesson when it stops. Leave the
+        # terminal's process group, so a Ctrl+C meant for the server does not reach
+        # (and race) every lesson at once.
+        try:
+            os.setsid()
+        except OSError:
+            pass
     from tutor.ui.app import run
 
     run(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)
@@ -447,6 +450,9 @@ def main(argv: list[str] | None = None) -> int:
         "export": cmd_export,
     }[args.command]
     try:
+        if args.command in ("trace", "check"):
+            with paused_gc():  # loading, tracing and writing a big file make no cycles
+                return handler(args, console)
         return handler(args, console)
     except ScenarioError as exc:
         print(exc.report(), file=sys.stderr)

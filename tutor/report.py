@@ -7,17 +7,21 @@ since JSON has no such numbers).
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict
-from typing import Any
+from json.encoder import encode_basestring as _encode_str
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from tutor.engine.batch import Trainer
 from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
 from tutor.engine.trace import Trace
+
+if TYPE_CHECKING:  # numpy is imported only by the commands that train on data
+    from tutor.engine.batch import Trainer
 
 
 def number(x: float) -> float | str:
@@ -37,29 +41,149 @@ def _clean(data: Any) -> Any:
     return data
 
 
+def dumps(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)``, character for character, faster.
+
+    The standard library writes indented JSON with its pure-Python encoder;
+    a big trace is tens of megabytes of it. This writer handles the types the
+    reports hold (dicts with string keys, lists and tuples, strings, floats,
+    ints, bools, None) and hands anything else to ``json.dumps``.
+    """
+    parts: list[str] = []
+    _write(data, 0, parts.append)
+    return "".join(parts)
+
+
+def _scalar(o: Any) -> str | None:
+    """A string, float, int, bool or None as JSON; None for anything else."""
+    t = type(o)
+    if t is str:
+        return _encode_str(o)
+    if t is float:
+        if o - o != 0.0:  # inf or nan
+            raise ValueError("Out of range float values are not JSON compliant")
+        return float.__repr__(o)
+    if t is int:
+        return int.__repr__(o)
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if o is None:
+        return "null"
+    return None
+
+
+def _write(o: Any, level: int, put) -> None:  # noqa: ANN001 - list.append
+    text = _scalar(o)
+    if text is not None:
+        put(text)
+        return
+    t = type(o)
+    encode = _encode_str
+    if t is dict and all(type(key) is str for key in o):
+        if not o:
+            put("{}")
+            return
+        inner = "\n" + "  " * (level + 1)
+        sep = "{" + inner
+        for key, value in o.items():
+            vt = type(value)
+            if vt is str:
+                put(sep + encode(key) + ": " + encode(value))
+            elif vt is float and value - value == 0.0:
+                put(sep + encode(key) + ": " + float.__repr__(value))
+            elif vt is int:
+                put(sep + encode(key) + ": " + int.__repr__(value))
+            else:
+                put(sep + encode(key) + ": ")
+                _write(value, level + 1, put)
+            sep = "," + inner
+        put("\n" + "  " * level + "}")
+    elif t is list or t is tuple:
+        if not o:
+            put("[]")
+            return
+        inner = "\n" + "  " * (level + 1)
+        sep = "[" + inner
+        for value in o:
+            vt = type(value)
+            if vt is str:
+                put(sep + encode(value))
+            elif vt is float and value - value == 0.0:
+                put(sep + float.__repr__(value))
+            else:
+                put(sep)
+                _write(value, level + 1, put)
+            sep = "," + inner
+        put("\n" + "  " * level + "]")
+    else:
+        # subclasses and other types: the standard library's own rules, indented to this level
+        text = json.dumps(o, ensure_ascii=False, indent=2, allow_nan=False)
+        put(text.replace("\n", "\n" + "  " * level))
+
+
 def named_values(scenario: Scenario, numbers: tuple[float, ...]) -> dict[str, float]:
     """Every input, param and named node mapped to its entry in ``numbers``."""
     return {name: numbers[scenario.graph.index[name]] for name in scenario.named}
 
 
+def _forward_json(fields: tuple) -> dict[str, Any]:
+    """A forward step as ``asdict`` gives it, numbers cleaned, from the step's fields (a trace has many)."""
+    node, op, inputs, input_values, value, expression, warning = fields
+    return {
+        "phase": "forward",
+        "node": node,
+        "op": op,
+        "inputs": list(inputs),
+        "input_values": [number(v) for v in input_values],
+        "value": number(value),
+        "expression": expression,
+        "warning": warning,
+    }
+
+
+def _backward_json(fields: tuple) -> dict[str, Any]:
+    node, op, upstream, edges, warning = fields
+    return {
+        "phase": "backward",
+        "node": node,
+        "op": op,
+        "upstream": number(upstream),
+        "edges": [
+            {
+                "input": name,
+                "position": position,
+                "local_formula": formula,
+                "local": number(local),
+                "contribution": number(contribution),
+                "grad_before": number(before),
+                "grad_after": number(after),
+            }
+            for name, position, formula, local, contribution, before, after in edges
+        ],
+        "warning": warning,
+    }
+
+
 def trace_json(scenario: Scenario, trace: Trace) -> dict[str, Any]:
-    steps: list[dict[str, Any]] = []
-    for step in trace.forward:
-        steps.append({"phase": "forward", **asdict(step)})
-    for step in trace.backward:
-        steps.append({"phase": "backward", **asdict(step)})
-    return _clean(
-        {
-            "scenario": scenario.name,
-            "title": scenario.title,
-            "output": scenario.output,
-            "output_value": trace.output_value,
-            "values": named_values(scenario, trace.values),
-            "grads": named_values(scenario, trace.grads),
-            "steps": steps,
-            "warnings": trace.warnings,
-        }
-    )
+    forward, backward = trace.forward, trace.backward
+    steps = [_forward_json(forward.fields(k)) for k in range(len(forward))]
+    steps += [_backward_json(backward.fields(k)) for k in range(len(backward))]
+    return {
+        **_clean(
+            {
+                "scenario": scenario.name,
+                "title": scenario.title,
+                "output": scenario.output,
+                "output_value": trace.output_value,
+                "values": named_values(scenario, trace.values),
+                "grads": named_values(scenario, trace.grads),
+            }
+        ),
+        "steps": steps,
+        "warnings": list(trace.warnings),
+    }
 
 
 def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Route] | None) -> dict[str, Any]:

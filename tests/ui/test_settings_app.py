@@ -68,3 +68,19 @@ def test_an_unknown_saved_theme_is_ignored_with_a_warning(monkeypatch):
     app = TutorApp("shopping")
     assert app.theme != "no-such-theme"
     assert any("no-such-theme" in w for w in app.settings.warnings)
+
+
+def test_a_browser_tab_does_not_save_its_theme_for_everyone(monkeypatch):
+    # Tabs served by `tutor serve` share the server's settings folder: one student's theme stays theirs.
+    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+    monkeypatch.setattr(TutorApp, "is_web", property(lambda self: True))
+
+    async def pick() -> None:
+        app = TutorApp("shopping")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            app.theme = "nord"
+            await pilot.pause()
+
+    asyncio.run(pick())
+    assert not settings.config_path().exists()

@@ -119,3 +119,17 @@ def test_serve_command_runs_this_python_on_the_scenario(tmp_path):
     assert public_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
     assert public_url("::1", 8000) == "http://[::1]:8000"
     assert public_url("0.0.0.0", 80).endswith(":80") and "0.0.0.0" not in public_url("0.0.0.0", 80)
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_without_announcing_an_address():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run([sys.executable, "-m", "tutor", "serve", "--port", str(port)])
+    assert result.returncode == 2
+    assert "Serving" not in result.stdout
+    assert result.stderr.strip().startswith(f"tutor: error: cannot serve on 127.0.0.1:{port}")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -503,3 +503,45 @@ def test_500_nodes_are_fast() -> None:
     # generous bounds for slow CI machines; typical figures are far lower
     assert t1 - t0 < 3.0
     assert t2 - t1 < 1.0
+
+
+def styled_state(spec: GraphSpec, seed: int) -> RenderState:
+    """Labels plus a random mix of node and edge styles."""
+    rng = random.Random(seed)
+    state = full_state(spec)
+    state.node_style = {n.key: rng.choice(("current", "selected", "done", "pending", "highlight")) for n in spec.nodes}
+    state.edge_style = {e: rng.choice(("active", "done", "pending", "highlight")) for e in spec.edges}
+    return state
+
+
+@pytest.mark.parametrize("name", ["shopping_ja", "tiny_net", "random200", "random200_local"])
+def test_a_window_is_the_same_cells_as_the_full_canvas(name: str) -> None:
+    """Rendering a window (as a scrolled view does) gives exactly that part of the full drawing;
+    a wide character cut by the window's edge shows as a blank."""
+    spec = GRAPHS[name]()
+    lay = layout(spec)
+    rng = random.Random(5)
+    for k in range(12):
+        state = styled_state(spec, k)
+        full = cells(render(lay, state))
+        top, left = rng.randrange(lay.height), rng.randrange(lay.width)
+        bottom, right = top + rng.randrange(1, 70), left + rng.randrange(1, 300)
+        part = cells(render(lay, state, top, bottom, left, right))
+        assert len(part) == min(bottom, lay.height) - top
+        for y, row in enumerate(part):
+            expected = full[top + y][left:right]
+            if expected and expected[0][0] == "":
+                expected[0] = (" ", expected[0][1])
+            if right < lay.width and expected and cell_len(expected[-1][0]) == 2:
+                expected[-1] = (" ", expected[-1][1])
+            assert row == expected, (name, k, top + y, left, right)
+
+
+def test_rows_below_a_line_take_no_style_from_it() -> None:
+    """Rendering rows below a vertical line leaves those rows unstyled by it."""
+    spec = random_dag(200, seed=7)
+    lay = layout(spec)
+    state = styled_state(spec, 1)
+    full = render(lay, state)
+    for top in range(0, lay.height, 17):
+        assert render(lay, state, top, top + 17) == full[top : top + 17]

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.web import browser
+from . import browser
 
 REASON = browser.missing()
 if REASON and os.environ.get("CI", "").lower() == "true":

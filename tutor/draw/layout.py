@@ -28,6 +28,7 @@ that affects the output depends on set or hash order.
 
 from __future__ import annotations
 
+from tutor.engine.bulk import paused_gc
 from tutor.draw.canvas import draw_static, plain, render, render_text
 from tutor.draw.order import Items, longest_path_layers, order_layers
 from tutor.draw.place import box_size, in_offsets, place_rows
@@ -45,6 +46,11 @@ __all__ = [
 
 def layout(spec: GraphSpec, value_width: int = 9) -> Layout:
     """Place every box and route every edge of ``spec``; see the module docstring."""
+    with paused_gc():
+        return _layout(spec, value_width)
+
+
+def _layout(spec: GraphSpec, value_width: int) -> Layout:
     value_width = max(1, value_width)
     index: dict[str, int] = {}
     for i, node in enumerate(spec.nodes):

@@ -71,6 +71,15 @@ def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[in
             return 2.0
         return 1.0
 
+    # Each item's neighbours with their weights and fixed offsets, worked out once for every sweep:
+    # a predecessor u pulls item it towards y[u] + out_off[u] - in_offs[it][p], a successor likewise.
+    pulls_down = [
+        [(u, weight(u, it), out_off[u] - in_offs[it][p]) for u, p in items.preds[it]] for it in range(len(y))
+    ]
+    pulls_up = [
+        [(v, weight(it, v), in_offs[v][p] - out_off[it]) for v, p in items.succs[it]] for it in range(len(y))
+    ]
+
     def place(i: int, down: bool, up: bool) -> None:
         row = order[i]
         targets = []
@@ -79,14 +88,12 @@ def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[in
             total = 0.0
             wsum = 0.0
             if down:
-                for u, p in items.preds[it]:
-                    w = weight(u, it)
-                    total += w * (y[u] + out_off[u] - in_offs[it][p])
+                for u, w, shift in pulls_down[it]:
+                    total += w * (y[u] + shift)
                     wsum += w
             if up:
-                for v, p in items.succs[it]:
-                    w = weight(it, v)
-                    total += w * (y[v] + in_offs[v][p] - out_off[it])
+                for v, w, shift in pulls_up[it]:
+                    total += w * (y[v] + shift)
                     wsum += w
             if wsum == 0:
                 targets.append(y[it] - off)

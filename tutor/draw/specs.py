@@ -120,6 +120,23 @@ class Slot:
 
 Point = tuple[int, int]
 
+TILE_W = 128
+"""Canvas columns per tile: drawing work is done per tile, only for tiles in view."""
+TILE_H = 32
+"""Canvas rows per tile."""
+
+
+@dataclass
+class Tile:
+    """Everything drawn in one tile, in drawing order (each list in the layout's own order)."""
+
+    lines: list[tuple[Point, Point]] = field(default_factory=list)
+    arrows: list[Point] = field(default_factory=list)
+    boxes: list[str] = field(default_factory=list)
+    ports: list[Point] = field(default_factory=list)
+    edges: list[EdgeSpec] = field(default_factory=list)
+    """Edges with a line cell or a label slot here, in route order."""
+
 
 @dataclass
 class Layout:
@@ -144,16 +161,18 @@ class Layout:
     """The arrow-head cell, just left of the target's in port."""
     value_slots: dict[EdgeSpec, Slot]
     grad_slots: dict[EdgeSpec, Slot]
-    _base: list[list[str]] = field(repr=False, default_factory=list)
-    """Static characters (lines, borders, titles); "" marks the right half of a wide char."""
-    _base_str: list[str | None] = field(repr=False, default_factory=list)
-    """Each base row joined, where no wide char makes cells and characters differ."""
     _titles: dict[str, tuple[int, int]] = field(repr=False, default_factory=dict)
     """Key -> (first column, cells) of the title text."""
     _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
         repr=False, default_factory=dict
     )
     """Cells of each edge's line to colour: (x0, y0, x1, y1) inclusive, axis-aligned."""
+    _tiles: dict[tuple[int, int], Tile] = field(repr=False, default_factory=dict)
+    """What touches each tile of the canvas (``TILE_W`` x ``TILE_H`` cells), by tile column and row."""
+    _static: dict[tuple[int, int], list[list[str]]] = field(repr=False, default_factory=dict)
+    """Static characters of each tile drawn so far; "" marks the right half of a wide char."""
+    _edge_order: dict[EdgeSpec, int] = field(repr=False, default_factory=dict)
+    _box_order: dict[str, int] = field(repr=False, default_factory=dict)
 
     def node_at(self, x: int, y: int) -> str | None:
         """The node whose box covers cell (x, y), if any."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -215,6 +216,11 @@ _DESCRIBED = {
 }
 
 
+_QUIET = re.compile(r"(?:[A-Za-z_][A-Za-z_0-9]*|[0-9]+(?:\.[0-9]*)?(?![A-Za-z_0-9.])|[ +\-*/(),]|(?<![0-9])\.)*")
+"""Text the parser cannot warn about: names, plain numbers not run into a letter, operators.
+Anything else is parsed with warnings silenced (setting that up costs more than the parse)."""
+
+
 def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_name: str = ""):
     """Parse ``text`` into an op tree over ``scope`` (name -> node index)."""
     stripped = text.strip()
@@ -222,11 +228,14 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
         raise ExprError("expression is empty", 0, "write an expression such as a * b")
     lead = len(text) - len(text.lstrip())
     try:
-        with warnings.catch_warnings():
-            # ``1if x else 2`` warns "invalid decimal literal" on stderr; the
-            # expression gets its own error below, so the warning is noise.
-            warnings.simplefilter("ignore")
+        if _QUIET.fullmatch(stripped):
             tree = ast.parse(stripped, mode="eval")
+        else:
+            with warnings.catch_warnings():
+                # ``1if x else 2`` warns "invalid decimal literal" on stderr; the
+                # expression gets its own error below, so the warning is noise.
+                warnings.simplefilter("ignore")
+                tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         offset = max(0, (exc.offset or 1) - 1) if (exc.lineno or 1) == 1 else 0
         offset = min(offset, len(stripped))
@@ -267,6 +276,9 @@ def build(graph: Graph, name: str, tree, kind_counts: dict[str, int] | None = No
     if not isinstance(tree, _Op):
         # A bare name or number: an identity node gives it the author's name.
         tree = _Op("identity", [tree])
+    if all(type(arg) is _Leaf for arg in tree.args):
+        # The common case, one op over names: no walk needed.
+        return (graph.add_op(name, tree.op, tuple(arg.index for arg in tree.args), group=name, param=tree.param),)
 
     # Post-order without recursion: (node, is_root, children_done)
     stack: list[tuple[object, bool, bool]] = [(tree, True, False)]
@@ -294,6 +306,8 @@ def build(graph: Graph, name: str, tree, kind_counts: dict[str, int] | None = No
 
 def count_ops(tree) -> int:
     """How many primitive nodes a parsed tree will emit (for size limits)."""
+    if type(tree) is _Op and all(type(arg) is _Leaf for arg in tree.args):
+        return 1
     total = 0
     stack = [tree]
     while stack:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable
 
 from tutor.engine.array_ops import ARRAYS, ArrayDerivative, ArrayForward
@@ -146,6 +147,7 @@ def _is_atom(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)  # a big trace writes each name into several formulas
 def _wrap(name: str) -> str:
     """Parenthesise a name that is not a single token, for formula text."""
     return name if _is_atom(name) else f"({name})"

@@ -174,6 +174,16 @@ class _Steps(Sequence):
         """The graph index of step k's node (no record built)."""
         return self._nodes[k]
 
+    def fields(self, k: int) -> tuple:
+        """Step k's record as a plain tuple of its fields, in order, without making the record
+        (edges, in a backward step, as tuples too): for writing many steps out at once."""
+        if k < 0:
+            k += len(self._nodes)
+        return self._fields(k)
+
+    def _fields(self, k: int) -> tuple:
+        raise NotImplementedError
+
     def _build(self, k: int):
         raise NotImplementedError
 
@@ -183,22 +193,26 @@ class ForwardSteps(_Steps):
 
     __slots__ = ()
 
-    def _build(self, k: int) -> ForwardStep:
+    def _fields(self, k: int) -> tuple:
         graph_nodes = self._graph.nodes
         node = graph_nodes[self._nodes[k]]
         values = self._values
         op = OPS[node.op]
-        inputs = tuple(values[i] for i in node.inputs)
+        ins = node.inputs
+        inputs = tuple([values[i] for i in ins])
         value = values[node.index]
-        return ForwardStep(
-            node=node.name,
-            op=node.op,
-            inputs=tuple(graph_nodes[i].name for i in node.inputs),
-            input_values=inputs,
-            value=value,
-            expression=op.expression(tuple(graph_nodes[i].label for i in node.inputs), node.param),
-            warning=_trouble(op, value, inputs),
+        return (
+            node.name,
+            node.op,
+            tuple([graph_nodes[i].name for i in ins]),
+            inputs,
+            value,
+            op.expression(tuple([graph_nodes[i].label for i in ins]), node.param),
+            _trouble(op, value, inputs),
         )
+
+    def _build(self, k: int) -> ForwardStep:
+        return ForwardStep(*self._fields(k))
 
 
 class BackwardSteps(_Steps):
@@ -206,38 +220,45 @@ class BackwardSteps(_Steps):
 
     __slots__ = ()
 
-    def _build(self, k: int) -> BackwardStep:
+    def _fields(self, k: int) -> tuple:
         graph_nodes = self._graph.nodes
         node = graph_nodes[self._nodes[k]]
         values = self._values
         op = OPS[node.op]
         # A node's gradient is complete when it is visited and never changes after.
         upstream = self._grads[node.index]
-        inputs = tuple(values[i] for i in node.inputs)
+        ins = node.inputs
+        inputs = tuple([values[i] for i in ins])
         out = values[node.index]
-        labels = tuple(graph_nodes[i].label for i in node.inputs)
+        labels = tuple([graph_nodes[i].label for i in ins])
         befores = self._before
         start = self._edge_start[k]
         edges = []
-        for position, i in enumerate(node.inputs):
+        finite = True
+        for position, i in enumerate(ins):
             local = local_derivative(op, inputs, out, node.param, position)
             contribution = upstream * local
+            finite = finite and math.isfinite(contribution)
             before = befores[start + position]
             edges.append(
-                Edge(
-                    input=graph_nodes[i].name,
-                    position=position,
-                    local_formula=op.formulas[position](labels, node.name, node.param),
-                    local=local,
-                    contribution=contribution,
-                    grad_before=before,
-                    grad_after=before + contribution,
+                (
+                    graph_nodes[i].name,
+                    position,
+                    op.formulas[position](labels, node.name, node.param),
+                    local,
+                    contribution,
+                    before,
+                    before + contribution,
                 )
             )
         warning = ""
-        if math.isfinite(upstream) and not all(math.isfinite(e.contribution) for e in edges):
+        if math.isfinite(upstream) and not finite:
             warning = "a local derivative is not finite here"
-        return BackwardStep(node.name, node.op, upstream, tuple(edges), warning)
+        return (node.name, node.op, upstream, tuple(edges), warning)
+
+    def _build(self, k: int) -> BackwardStep:
+        node, op, upstream, edges, warning = self._fields(k)
+        return BackwardStep(node, op, upstream, tuple([Edge(*edge) for edge in edges]), warning)
 
 
 @dataclass(frozen=True, slots=True)

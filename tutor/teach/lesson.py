@@ -25,6 +25,8 @@ NEURONS = "neurons"
 """Neurons in layer columns (scenarios whose nodes form a net; see ``tutor.teach.neurons``)."""
 GROUPS_BY_DEFAULT_ABOVE = 24
 """Scenarios with more primitive nodes than this open in the collapsed view."""
+FRAMES_KEPT = 64
+"""Frames cached per lesson: stepping reuses the previous one; a big graph's frames are large."""
 
 Fragment = tuple[str, str]
 """A piece of explanation text and its style name ("", name, value, grad, formula, note, warn, dim)."""
@@ -226,9 +228,45 @@ class Lesson:
     def frame(self, k: int) -> Frame:
         """What is known at position k (cached; built from step records only)."""
         k = max(0, min(k, self.last))
-        if k not in self._frames:
-            self._frames[k] = self._build_frame(k)
-        return self._frames[k]
+        frame = self._frames.get(k)
+        if frame is None:
+            frame = self._next_frame(k) or self._build_frame(k)
+            if len(self._frames) >= FRAMES_KEPT:
+                del self._frames[next(iter(self._frames))]
+            self._frames[k] = frame
+        return frame
+
+    def _next_frame(self, k: int) -> Frame | None:
+        """Frame k from a cached frame k - 1 plus step k alone (None when k - 1 is not cached).
+
+        Gives exactly what ``_build_frame`` gives, in time independent of k and
+        of the graph's size apart from copying the previous frame's dicts.
+        """
+        prev = self._frames.get(k - 1) if k > 0 else None
+        if prev is None:
+            return None
+        pos = self.position(k)
+        if pos.phase == "forward":
+            step = self.forward[pos.index]
+            values = {**prev.values, step.node: step.value}
+            computed = prev.computed | {step.node}
+            edge_values = dict(prev.edge_values)
+            for edge in self.edges_into(step.node):
+                if edge.source in computed:
+                    edge_values[edge] = values[edge.source]
+            frame = Frame(values, {}, edge_values, {}, None, frozenset(), computed, frozenset())
+            return self.focus(frame, step.node)
+        step = self.backward[pos.index]
+        grads = dict(prev.grads) if pos.index > 0 else {self.scenario.output: 1.0}  # dL/dL = 1
+        edge_grads = dict(prev.edge_grads)
+        for edge in step.edges:
+            grads[edge.input] = edge.grad_after
+            edge_grads[ViewEdge(edge.input, step.node, edge.position)] = edge.contribution
+        frame = Frame(
+            prev.values, grads, prev.edge_values, edge_grads, None, frozenset(), prev.computed,
+            prev.finished | {step.node},
+        )
+        return self.focus(frame, step.node)
 
     def _build_frame(self, k: int) -> Frame:
         pos = self.position(k)
@@ -272,12 +310,36 @@ class Lesson:
         pos = self.position(k)
         if pos.phase != "backward":
             return []
+        # Only the steps of the nodes that read ``name`` are looked at, in backward order.
+        sent = sorted(
+            (j, position)
+            for j, position in self._readers.get(name, ())
+            if j <= pos.index
+        )
         out = []
-        for step in self.backward[: pos.index + 1]:
-            for edge in step.edges:
-                if edge.input == name:
-                    out.append((step.node, edge.contribution))
+        for j, position in sent:
+            step = self.backward[j]
+            edge = step.edges[position]
+            out.append((step.node, edge.contribution))
         return out
+
+    @cached_property
+    def _readers(self) -> dict[str, list[tuple[int, int]]]:
+        """Input name -> (backward step index, edge position) of every edge that sends it gradient."""
+        backward = self.backward
+        if hasattr(backward, "node_index"):  # the engine's own steps: no record built
+            nodes = self.graph.nodes
+            readers: dict[str, list[tuple[int, int]]] = {}
+            for j in range(len(backward)):
+                node = nodes[backward.node_index(j)]
+                for position, i in enumerate(node.inputs):
+                    readers.setdefault(nodes[i].name, []).append((j, position))
+            return readers
+        readers = {}
+        for j, step in enumerate(backward):
+            for position, edge in enumerate(step.edges):
+                readers.setdefault(edge.input, []).append((j, position))
+        return readers
 
     def explain(self, k: int) -> list[Line]:
         """The step at k in words and numbers, as styled fragments."""

@@ -160,6 +160,9 @@ class NeuronLesson(Lesson):
 
     # -- frames ----------------------------------------------------------------
 
+    def _next_frame(self, k: int) -> Frame | None:
+        return None  # every frame is one of the groups view's, refocused: nothing to build incrementally
+
     def _build_frame(self, k: int) -> Frame:
         step = self.step(k)
         if step is None:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tutor import settings
+from tutor.engine.bulk import paused_gc
 from tutor.scenario import Scenario, ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson_screen import LessonScreen
@@ -66,8 +67,8 @@ class TutorApp(App):
             self.screen.focus_next()
 
     def _remember_theme(self, theme: Theme) -> None:
-        """Save the learner's theme choice for the next run."""
-        if theme.name == self.settings.theme:
+        """Save the learner's theme choice for the next run (not from a browser tab: tabs share the server's folder)."""
+        if theme.name == self.settings.theme or self.is_web:
             return
         self.settings.theme = theme.name
         problem = settings.save(self.settings)
@@ -106,11 +107,12 @@ class TutorApp(App):
     def scenario_screen(self, spec: str) -> Screen:
         """A lesson for ``spec``, or an error screen saying why it did not load."""
         watch = spec if self.watch and os.path.isfile(spec) else None
-        try:
-            scenario = resolve(spec)
-        except ScenarioError as error:
-            return ErrorScreen(error, watch=watch)
-        return self.lesson_screen(scenario, watch=watch)
+        with paused_gc():  # a big scenario is many small objects and no cycles
+            try:
+                scenario = resolve(spec)
+            except ScenarioError as error:
+                return ErrorScreen(error, watch=watch)
+            return self.lesson_screen(scenario, watch=watch)
 
     def lesson_screen(self, scenario: Scenario, watch: str | None = None) -> Screen:
         """The lesson screen for a loaded scenario (``watch``: the file to reload when it changes)."""

@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import os
 import shlex
+import signal
 import socket
 import sys
 
@@ -68,8 +69,10 @@ class _Session(AppService):
             pass
         process = self._process
         if process is not None and process.returncode is None:
+            # os.kill, not process.kill(): the latter polls first and may reap the process
+            # behind asyncio's back, which then warns about an unknown child.
             try:
-                process.kill()
+                os.kill(process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             await process.wait()
@@ -95,7 +98,16 @@ class TutorServer(Server):
         await asyncio.gather(*(session.end() for session in list(_Session.LIVE)), return_exceptions=True)
 
 
+def check_address(host: str, port: int) -> None:
+    """Raise OSError now if ``host:port`` cannot be listened on, before announcing an address that will not work."""
+    for family, kind, proto, _, address in socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM):
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+
+
 def serve(scenario: str | None, host: str, port: int, title: str, url: str | None = None) -> None:
     """Run the web server until Ctrl+C."""
+    check_address(host, port)
     textual_serve.server.AppService = _Session  # the server makes one per tab; ours can be ended on shutdown
     TutorServer(app_command(scenario), host, port, title=title, url=url).serve()

@@ -1,11 +1,14 @@
 """The computational graph, drawn left to right with box-drawing characters.
 
 The layout is computed once per lesson and view; each step only re-renders
-the canvas with new labels and styles. Only the visible rows are turned into
-strips, so large graphs scroll smoothly.
+the part of the canvas in view (blocks of rows and columns around the
+window), with labels and styles looked up for what is there, so a step costs
+the same on a graph of ten nodes or ten thousand.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 
 from rich.segment import Segment
 from rich.style import Style
@@ -27,6 +30,8 @@ GRAPH_DIGITS = 4
 VALUE_WIDTH = 10
 ROW_BLOCK = 48
 """Canvas rows rendered together when they come into view."""
+COL_BLOCK = 128
+"""Canvas columns rendered together: a window is drawn from whole column blocks."""
 
 
 def _edge(e: ViewEdge) -> EdgeSpec:
@@ -39,6 +44,36 @@ def graph_spec(lesson: Lesson) -> GraphSpec:
     return GraphSpec(nodes, tuple(_edge(e) for e in lesson.edges))
 
 
+class _Lookup(Mapping):
+    """A read-only mapping whose entries are computed when looked up.
+
+    Rendering looks up only the nodes and edges in view, so a step on a big
+    graph formats a few dozen labels, not one per node.
+    """
+
+    __slots__ = ("_get", "_keys")
+
+    def __init__(self, get: Callable[[Hashable], str | None], keys: Callable[[], Iterable[Hashable]]) -> None:
+        self._get = get
+        self._keys = keys
+
+    def __getitem__(self, key: Hashable) -> str:
+        value = self._get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: Hashable, default: str | None = None) -> str | None:
+        value = self._get(key)
+        return default if value is None else value
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return (key for key in self._keys() if self._get(key) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def render_state(
     lesson: Lesson,
     frame: Frame,
@@ -46,45 +81,65 @@ def render_state(
     highlight_nodes: frozenset[str] = frozenset(),
     highlight_edges: frozenset[ViewEdge] = frozenset(),
 ) -> RenderState:
-    """Labels and styles for one frame: values, gradients, current and selected."""
-    values = {key: fmt(v, GRAPH_DIGITS) for key, v in frame.values.items()}
+    """Labels and styles for one frame: values, gradients, current and selected.
+
+    Each entry is computed when the drawing looks it up (see ``_Lookup``).
+    """
     # A constant's gradient is real but teaches nothing: nobody can change it.
     is_constant = lesson.graph.is_constant
-    grads = {key: grad_text(g) for key, g in frame.grads.items() if not is_constant(key)}
-    node_style: dict[str, str] = {}
     backward = bool(frame.grads)
-    for node in lesson.nodes:
-        key = node.key
-        if key not in frame.computed:
-            node_style[key] = "pending"
-        elif backward and key not in frame.grads:
-            node_style[key] = "pending"
-        else:
-            node_style[key] = "done"
+    values, grads = frame.values, frame.grads
+    computed = frame.computed
+
+    def view_edge(e: EdgeSpec) -> ViewEdge:
+        return ViewEdge(e.source, e.target, e.position)
+
+    def value(key: str) -> str | None:
+        v = values.get(key)
+        return None if v is None else fmt(v, GRAPH_DIGITS)
+
+    def grad(key: str) -> str | None:
+        g = grads.get(key)
+        return None if g is None or is_constant(key) else grad_text(g)
+
+    def node_style(key: str) -> str | None:
+        if key == frame.current:
+            return "current"
+        if key == selected:
+            return "selected"
         if key in highlight_nodes:
-            node_style[key] = "highlight"
-    if selected in node_style:
-        node_style[selected] = "selected"
-    if frame.current:
-        node_style[frame.current] = "current"
-    edge_style: dict[EdgeSpec, str] = {}
-    for e in lesson.edges:
-        spec = _edge(e)
+            return "highlight"
+        if key not in computed or (backward and key not in grads):
+            return "pending"
+        return "done"
+
+    def edge_style(spec: EdgeSpec) -> str | None:
+        e = view_edge(spec)
         if e in frame.active_edges:
-            edge_style[spec] = "active"
-        elif e in highlight_edges:
-            edge_style[spec] = "highlight"
-        elif e.target not in frame.computed or (backward and e not in frame.edge_grads):
-            edge_style[spec] = "pending"
-        else:
-            edge_style[spec] = "done"
+            return "active"
+        if e in highlight_edges:
+            return "highlight"
+        if e.target not in computed or (backward and e not in frame.edge_grads):
+            return "pending"
+        return "done"
+
+    def edge_value(spec: EdgeSpec) -> str | None:
+        v = frame.edge_values.get(view_edge(spec))
+        return None if v is None else fmt(v, GRAPH_DIGITS)
+
+    def edge_grad(spec: EdgeSpec) -> str | None:
+        g = frame.edge_grads.get(view_edge(spec))
+        return None if g is None or is_constant(spec.source) else grad_text(g)
+
+    node_keys = lambda: (n.key for n in lesson.nodes)  # noqa: E731
+    edge_keys = lambda: (_edge(e) for e in lesson.edges)  # noqa: E731
     return RenderState(
-        values=values,
-        grads=grads,
-        edge_value={_edge(e): fmt(v, GRAPH_DIGITS) for e, v in frame.edge_values.items()},
-        edge_grad={_edge(e): grad_text(g) for e, g in frame.edge_grads.items() if not is_constant(e.source)},
-        node_style=node_style,
-        edge_style=edge_style,
+        values=_Lookup(value, node_keys),
+        grads=_Lookup(grad, node_keys),
+        edge_value=_Lookup(edge_value, edge_keys),
+        edge_grad=_Lookup(edge_grad, edge_keys),
+        node_style=_Lookup(node_style, node_keys),
+        edge_style=_Lookup(edge_style, edge_keys),
     )
 
 
@@ -115,12 +170,13 @@ class GraphView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.lesson: Lesson | None = None
         self._canvas: Layout | None = None
-        self._rows: dict[int, list[tuple[str, str]]] = {}
         self._state: RenderState | None = None
-        self._strips: dict[int, Strip] = {}
+        self._strips: dict[tuple[int, int, int], list[Strip]] = {}
+        """Rendered blocks of the current frame, by (row block, first and last column block)."""
         self._styles: dict[str, Style] = {}
         self._neurons: NeuronCanvas | None = None
-        """The neuron view's drawing (lessons in the neurons view), redrawn for each frame."""
+        """The neuron view's drawing (lessons in the neurons view), redrawn whole for each frame."""
+        self._neuron_strips: list[Strip] = []
         self._shown: tuple | None = None
 
     def set_lesson(self, lesson: Lesson) -> None:
@@ -156,10 +212,9 @@ class GraphView(ScrollView, can_focus=True):
         assert self.lesson is not None and self._canvas is not None
         state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
         self._update_styles()
-        # Rows are rendered in blocks as they scroll into view: a big graph
-        # costs a few milliseconds per step, not a full-canvas render.
+        # Blocks are rendered as they come into view: a big graph costs a few
+        # milliseconds per step, not a full-canvas render.
         self._state = state
-        self._rows = {}
         self._strips.clear()
         self.refresh()
         focus = frame.current or selected
@@ -170,7 +225,7 @@ class GraphView(ScrollView, can_focus=True):
         self, frame: Frame, selected: str | None, highlight_nodes: frozenset[str],
         highlight_edges: frozenset[ViewEdge], scroll: bool,
     ) -> None:
-        """The neuron view: drawn whole for each frame, sized to the space the widget has."""
+        """The neuron view: drawn whole for each frame (a net is small), in the form that fits the pane."""
         lesson = self.lesson
         self._shown = (frame, selected, highlight_nodes, highlight_edges)
         width, height = self.scrollable_content_region.size
@@ -179,24 +234,24 @@ class GraphView(ScrollView, can_focus=True):
             lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width
         )
         self._update_styles()
-        # Blank rows below the drawing fill the pane with the widget's own background.
-        rows = self._neurons.rows + [[(" " * self._neurons.width, "")]] * max(0, height - self._neurons.height)
-        self.virtual_size = Size(self._neurons.width, len(rows))
-        self._state = None
-        self._rows = dict(enumerate(rows))
-        self._strips.clear()
+        styles = self._styles
+        default = styles[""]
+        self._neuron_strips = [
+            Strip([Segment(text, styles.get(style, default)) for text, style in row]) for row in self._neurons.rows
+        ]
+        # The pane is at least as tall as the drawing, so blank rows take the widget's background.
+        self.virtual_size = Size(self._neurons.width, max(self._neurons.height, height))
         self.refresh()
         focus = frame.current or selected
         if scroll and focus:
             self.bring_into_view(focus)
 
-    def _box(self, key: str):
-        """Where a node is drawn, in either view (None if it is not drawn)."""
+    def _box(self, key: str) -> Rect | None:
+        """Where a node is drawn, in either kind of drawing (None if it is not drawn)."""
         if self._neurons is not None:
-            return self._neurons.blocks.get(key)
-        if self._canvas is None:
-            return None
-        return self._canvas.boxes.get(key)
+            block = self._neurons.blocks.get(key)
+            return Rect(block.x, block.y, block.w, block.h) if block else None
+        return self._canvas.boxes.get(key) if self._canvas is not None else None
 
     def bring_into_view(self, key: str) -> None:
         """Centre a node's box if it is not already wholly visible."""
@@ -225,7 +280,7 @@ class GraphView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._strips.clear()
         if self._neurons is not None and self._shown is not None:
-            # The neuron view picks its form (full or compact) for the space it has.
+            # The neuron view picks its form (full, compact, ...) for the space it has.
             self._show_neurons(*self._shown, scroll=False)
 
     def on_mount(self) -> None:
@@ -234,57 +289,60 @@ class GraphView(ScrollView, can_focus=True):
     def _theme_changed(self, theme: object) -> None:
         """New theme: restyle the canvas (its layout and labels stay)."""
         self._update_styles()
+        if self._neurons is not None and self._shown is not None:
+            self._show_neurons(*self._shown, scroll=False)
         self.refresh()
-
-    def _row(self, y: int) -> list[tuple[str, str]] | None:
-        if self._neurons is not None:
-            return self._rows.get(y)
-        if self._canvas is None or not 0 <= y < self._canvas.height or self._state is None:
-            return None
-        if y not in self._rows:
-            top = y - y % ROW_BLOCK
-            bottom = min(self._canvas.height, top + ROW_BLOCK)
-            for offset, row in enumerate(render(self._canvas, self._state, top, bottom)):
-                self._rows[top + offset] = row
-        return self._rows[y]
 
     def rows(self) -> list[list[tuple[str, str]]]:
         """Every canvas row of the current frame (for tests and screenshots)."""
         if self._neurons is not None:
             return list(self._neurons.rows)
-        if self._canvas is None:
+        if self._canvas is None or self._state is None:
             return []
-        return [self._row(y) or [] for y in range(self._canvas.height)]
+        return render(self._canvas, self._state)
 
-    def _strip(self, y: int) -> Strip:
-        strip = self._strips.get(y)
-        if strip is None:
-            row = self._row(y)
-            if row is not None:
-                styles = self._styles
-                default = styles[""]
-                segments = [Segment(text, styles.get(style, default)) for text, style in row]
-                strip = Strip(segments)
-            else:
-                strip = Strip.blank(self.virtual_size.width)
-            self._strips[y] = strip
-        return strip
+    def _block(self, by: int, cx0: int, cx1: int) -> list[Strip]:
+        """Strips of row block ``by``, columns from block ``cx0`` through ``cx1``."""
+        key = (by, cx0, cx1)
+        strips = self._strips.get(key)
+        if strips is None:
+            assert self._canvas is not None and self._state is not None
+            top = by * ROW_BLOCK
+            rows = render(
+                self._canvas, self._state, top, top + ROW_BLOCK, cx0 * COL_BLOCK, (cx1 + 1) * COL_BLOCK
+            )
+            styles = self._styles
+            default = styles[""]
+            strips = [Strip([Segment(text, styles.get(style, default)) for text, style in row]) for row in rows]
+            self._strips[key] = strips
+        return strips
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        strip = self._strip(scroll_y + y)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        y += scroll_y
+        if self._neurons is not None:
+            strip = self._neuron_strips[y] if 0 <= y < len(self._neuron_strips) else Strip.blank(0)
+            return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        if self._canvas is None or self._state is None or not 0 <= y < self._canvas.height or width <= 0:
+            return Strip.blank(self.virtual_size.width).crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        cx0 = scroll_x // COL_BLOCK
+        cx1 = (scroll_x + width - 1) // COL_BLOCK
+        strip = self._block(y // ROW_BLOCK, cx0, cx1)[y % ROW_BLOCK]
+        start = scroll_x - cx0 * COL_BLOCK
+        return strip.crop_extend(start, start + width, self.rich_style)
 
     def boxes(self) -> dict[str, Rect]:
         """Every node's box on the canvas, by key."""
         if self._neurons is not None:
-            return {k: Rect(b.x, b.y, b.w, b.h) for k, b in self._neurons.blocks.items()}
+            return {key: self._box(key) for key in self._neurons.blocks}
         return dict(self._canvas.boxes) if self._canvas is not None else {}
 
     def box_of(self, key: str) -> Rect:
         """One node's box on the canvas."""
-        return self.boxes()[key]
+        box = self._box(key)
+        assert box is not None, key
+        return box
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
         # event.x/y count from the border; the canvas starts inside it.
