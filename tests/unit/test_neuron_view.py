@@ -71,7 +71,9 @@ def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
     assert "∂w11 = δ·x1 = (-0.0619658) × 0.05 = -0.00309829" in four
     assert "→ x1: δ·w11 = (-0.0619658) × 0.15 = -0.00929487" in four
     # x1 feeds three neurons: the running sum ends at x1's gradient
-    assert "∂loss/∂x1 so far 0.0275724 + 0.0175368 − 0.00929487 = 0.0358143  (3 of 3 neurons" in four
+    assert "∂loss/∂x1 = 0.0275724 + 0.0175368 − 0.00929487 = 0.0358143  (fan-out: all 3 add up)" in four
+    two = text(tiny.explain(_at(tiny, "h2", 4)))
+    assert "∂loss/∂x1 so far 0.0275724 + 0.0175368 = 0.0451092  (2 of 3 neurons)" in two
     assert f"{trace.grad('x1'):.6g}" == "0.0358143"
 
 

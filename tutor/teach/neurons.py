@@ -256,8 +256,7 @@ class NeuronLesson(Lesson):
         a_value = values[index[neuron.name]]
         lines: list[Line] = [
             [("Backward ", "title"), (f"{pos.index + 1} of {len(self.backward)}", "dim"), ("  ", ""),
-             (neuron.name, "name"), (f" · {self._where(neuron)} · ", "dim"),
-             (f"stage {stage} of 4: {STAGES[stage]}", "title")],
+             (neuron.name, "name"), (" · ", "dim"), (f"stage {stage} of 4: {STAGES[stage]}", "title")],
         ]
         if stage == 1:
             lines += self._error_lines(neuron, error)
@@ -296,9 +295,9 @@ class NeuronLesson(Lesson):
             lines.append(inputs)
         else:
             derivative = self._activation_derivative(neuron)
+            lines[0].append((f"  (δ = ∂{out}/∂{'z' if neuron.z == neuron.name else neuron.z})", "dim"))
             lines.append([("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
-                          (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad"),
-                          (f"  (∂{out}/∂{'z' if neuron.z == neuron.name else neuron.z})", "dim")])
+                          (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad")])
             if neuron.bias:
                 lines.append([(f"∂{neuron.bias}", "grad"), (" = δ = ", ""), (fmt(grads[index[neuron.bias]]), "grad")])
             for synapse, grad_w, sent in self._synapse_edges(neuron):
@@ -387,10 +386,13 @@ class NeuronLesson(Lesson):
                         done.append((neuron.name, sent))
         amounts = [amount for _, amount in done]
         total = amounts[0] if len(amounts) == 1 else sum(amounts)
-        line: Line = [("    ", ""), (f"∂{self.scenario.output}/∂{source}", "grad"), (" so far ", "dim")]
+        complete = len(done) == len(feeds)
+        line: Line = [("    ", ""), (f"∂{self.scenario.output}/∂{source}", "grad"),
+                      (" = " if complete else " so far ", "dim")]
         if len(amounts) > 1:
             line += [(signed_sum(amounts), "grad"), (" = ", "")]
-        line += [(fmt(total), "grad"), (f"  ({len(done)} of {len(feeds)} neurons: fan-out adds)", "note")]
+        note = f"  (fan-out: all {len(feeds)} add up)" if complete else f"  ({len(done)} of {len(feeds)} neurons)"
+        line += [(fmt(total), "grad"), (note, "note")]
         return line
 
     # -- quiz ---------------------------------------------------------------------
