@@ -18,12 +18,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from tutor import report
+from tutor.progress import ProgressBar
 from tutor.engine import analysis
 from tutor.engine.bulk import paused_gc
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
 
 COMMANDS = ("trace", "check", "train", "list", "new", "schema", "serve", "export")
+MAX_TRAIN_STEPS = 100_000
+"""Most steps ``train`` runs in one call (a tiny net takes about 20 s for that many)."""
+MAX_TRAIN_EPOCHS = 100_000
+"""Most epochs ``train --epochs`` runs in one call."""
 
 
 def prog_name() -> str:
@@ -64,10 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="run gradient-descent steps on a scenario's params")
     train.add_argument("scenario")
     train.add_argument(
-        "--steps", type=int, metavar="N", help="number of steps on the inputs' own values (default 1)"
+        "--steps", type=int, metavar="N",
+        help=f"number of steps on the inputs' own values, 0 to {MAX_TRAIN_STEPS:,} (default 1); "
+        "a progress bar shows on a terminal",
     )
     train.add_argument(
-        "--epochs", type=int, metavar="N", help="number of epochs over the scenario's data (one batch per step)"
+        "--epochs", type=int, metavar="N",
+        help=f"number of epochs over the scenario's data (one batch per step), 0 to {MAX_TRAIN_EPOCHS:,}"
     )
     train.add_argument("--lr", type=float, metavar="X", help="learning rate (default: the scenario's)")
     train.add_argument(
@@ -193,9 +201,17 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
     if tangents is not None:
         console.print(report.tangent_table(args.wrt, tangents))
     if routes is not None:
-        console.print(report.paths_table(args.wrt, routes))
-    for warning in trace.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        if sum(len(r.nodes) for r in routes) > report.PATHS_TABLE_LIMIT:
+            console.file.write(report.paths_text(args.wrt, routes))
+        else:
+            console.print(report.paths_table(args.wrt, routes))
+    warnings = list(trace.warnings)
+    if tangents is not None:
+        warnings += [f"d {t.node} / d {args.wrt}: {t.warning}" for t in tangents if t.warning]
+    if routes is not None and analysis.path_sum(routes)[1]:
+        warnings.append(f"sum over paths: {analysis.path_sum(routes)[1]}")
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     return 0
 
 
@@ -223,35 +239,28 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         return _train_epochs(args, scenario, lr, console)
     if args.steps is None:
         args.steps = 1
-    if args.steps < 0:
-        raise UsageError("--steps must be 0 or more")
+    if not 0 <= args.steps <= MAX_TRAIN_STEPS:
+        raise UsageError(f"--steps must be between 0 and {MAX_TRAIN_STEPS:,}, got {args.steps:,}")
     overrides = _overrides(scenario, args.set)
     start = run(scenario.graph, overrides)
     initial = {p.name: start.values[p.index] for p in scenario.graph.params}
-    history = analysis.train(scenario.graph, overrides, lr, args.steps)
+    # Only the losses and the last step are kept: memory does not grow with the params × steps.
+    losses: list[float] = []
+    last = None
+    bar = ProgressBar(args.steps, f"training {scenario.name}")
+    try:
+        for last in analysis.training(scenario.graph, overrides, lr, args.steps):
+            losses.append(last.loss_after)
+            bar.update(len(losses), last.loss_after)
+    finally:
+        bar.close()
+    final = last.params_after if last is not None else initial
     if args.json:
-        data = report.train_json(history, initial, start.output_value)
+        data = report.train_json_from(losses, final, initial, start.output_value)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
-    from rich.table import Table
-
-    from tutor.engine.numbers import fmt
-
-    losses = Table(title=f"Training {scenario.name}: learning rate {fmt(lr)}", title_justify="left")
-    losses.add_column("step", justify="right")
-    losses.add_column(scenario.output, justify="right", style="cyan")
-    losses.add_row("0", fmt(start.output_value))
-    for k, step in enumerate(history, 1):
-        losses.add_row(str(k), fmt(step.loss_after))
-    console.print(losses)
-    params = Table(title="Params", title_justify="left")
-    params.add_column("param")
-    params.add_column("start", justify="right")
-    params.add_column("final", justify="right", style="magenta")
-    final = history[-1].params_after if history else initial
-    for name, value in initial.items():
-        params.add_row(name, fmt(value), fmt(final[name]))
-    console.print(params)
+    for table in report.steps_tables(scenario.name, scenario.output, lr, start.output_value, losses, initial, final):
+        console.print(table)
     return 0
 
 
@@ -264,10 +273,19 @@ def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, conso
     epochs = 1 if args.epochs is None else args.epochs
     if epochs < 0:
         raise UsageError("--epochs must be 0 or more")
+    if epochs > MAX_TRAIN_EPOCHS:
+        raise UsageError(f"--epochs must be between 0 and {MAX_TRAIN_EPOCHS:,}, got {epochs:,}")
     if args.batch_size is not None and args.batch_size < 1:
         raise UsageError("--batch-size must be 1 or more")
     trainer = data_trainer(scenario, _overrides(scenario, args.set), lr, args.batch_size)
-    trainer.train(epochs)
+    bar = ProgressBar(epochs, f"training {scenario.name}")
+    try:
+        for done in range(1, epochs + 1):
+            if trainer.stopped:
+                break
+            bar.update(done, trainer.epoch())
+    finally:
+        bar.close()
     fit = fit_of(scenario)
     right = rows_right(trainer, scenario, fit) if fit is not None and fit.classes else None
     if args.json:
@@ -462,3 +480,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("tutor: interrupted", file=sys.stderr)
+        return 130

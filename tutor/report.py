@@ -14,8 +14,9 @@ from json.encoder import encode_basestring as _encode_str
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
+from rich.markup import escape
 
-from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep
+from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep, path_sum
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
 from tutor.engine.trace import Trace
@@ -191,20 +192,47 @@ def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes:
         data["forward_mode"] = _clean([asdict(t) for t in tangents])
     if routes is not None:
         data["paths"] = _clean([asdict(p) for p in routes])
-        data["paths_sum"] = number(math.fsum(p.product for p in routes))
+        data["paths_sum"] = number(path_sum(routes)[0])
     return data
 
 
 def train_json(history: list[TrainStep], initial: dict[str, float], initial_loss: float) -> dict[str, Any]:
     params = history[-1].params_after if history else initial
-    return _clean(
-        {
-            "initial_loss": initial_loss,
-            "losses": [s.loss_after for s in history],
-            "params": params,
-            "initial_params": initial,
-        }
-    )
+    return train_json_from([s.loss_after for s in history], params, initial, initial_loss)
+
+
+TRAIN_TABLE_ROWS = 1_000
+"""Past this many steps, the loss table shows every k-th step (and the last)."""
+
+
+def steps_tables(
+    name: str, output: str, lr: float, start_loss: float, losses: list[float],
+    initial: dict[str, float], final: dict[str, float],
+) -> list[Table]:
+    """``train --steps``: the loss after each step (every k-th past 1,000, and the last), each param's start and end."""
+    every = max(1, -(-len(losses) // TRAIN_TABLE_ROWS))
+    title = f"Training {escape(name)}: learning rate {fmt(lr)}" + (f" (every {every:,} steps)" if every > 1 else "")
+    table = Table(title=title, title_justify="left")
+    table.add_column("step", justify="right")
+    table.add_column(output, justify="right", style="cyan")
+    table.add_row("0", fmt(start_loss))
+    for k, loss in enumerate(losses, 1):
+        if k % every == 0 or k == len(losses):
+            table.add_row(f"{k:,}" if every > 1 else str(k), fmt(loss))
+    params = Table(title="Params", title_justify="left")
+    params.add_column("param")
+    params.add_column("start", justify="right")
+    params.add_column("final", justify="right", style="magenta")
+    for param, value in initial.items():
+        params.add_row(param, fmt(value), fmt(final[param]))
+    return [table, params]
+
+
+def train_json_from(
+    losses: list[float], params: dict[str, float], initial: dict[str, float], initial_loss: float
+) -> dict[str, Any]:
+    """The ``train --json`` object from the losses and the final params alone."""
+    return _clean({"initial_loss": initial_loss, "losses": losses, "params": params, "initial_params": initial})
 
 
 # --- Rich tables -----------------------------------------------------------
@@ -287,8 +315,22 @@ def paths_table(leaf: str, routes: list[Route]) -> Table:
     table.add_column("product", justify="right", style="magenta")
     for route in routes:
         table.add_row(" → ".join(route.nodes), " · ".join(fmt(x) for x in route.locals), fmt(route.product))
-    table.add_row("[bold]sum[/]", "", f"[bold]{fmt(math.fsum(r.product for r in routes))}[/]")
+    table.add_row("[bold]sum[/]", "", f"[bold]{fmt(path_sum(routes)[0])}[/]")
     return table
+
+
+PATHS_TABLE_LIMIT = 2_000
+"""Past this many nodes over all paths, paths print as plain lines (a wrapped table costs ~15 µs a node)."""
+
+
+def paths_text(leaf: str, routes: list[Route]) -> str:
+    """Paths as plain lines, for long listings: product and edge derivatives, then the route."""
+    out = [f"Paths from {leaf} to the output ({len(routes):,}): product = edge derivatives, then the path"]
+    for route in routes:
+        out.append(f"{fmt(route.product)} = {' · '.join(fmt(x) for x in route.locals) or '1'}")
+        out.append("    " + " → ".join(route.nodes))
+    out.append(f"sum = {fmt(path_sum(routes)[0])}")
+    return "\n".join(out) + "\n"
 
 
 def numeric_table(rows: list[NumericRow]) -> Table:
@@ -327,7 +369,7 @@ def epochs_tables(name: str, output: str, trainer: Trainer, right: int | None = 
     batch = min(trainer.batch_size or trainer.table.rows, trainer.table.rows)
     rows = trainer.table.rows
     heading = (
-        f"[bold]Training {name}[/]: {trainer.epochs} epochs over {rows} row{'s' * (rows != 1)} "
+        f"[bold]Training {escape(name)}[/]: {trainer.epochs} epochs over {rows} row{'s' * (rows != 1)} "
         f"in batches of {batch}, learning rate {fmt(trainer.learning_rate)}"
     )
     losses = Table(title="Mean loss", title_justify="left")

@@ -5,7 +5,8 @@
 Measures, in one run:
 1. launch to first full frame: `tutor shopping` against a bare Textual app
    that only shows a Footer, each started as a fresh process (headless),
-   median of N runs, and their ratio (target: at most 1.3x);
+   runs interleaved, medians of the processes' CPU time and their ratio
+   (target: at most 1.3x), the wall-clock ratio beside it;
 2. the median time per step key (→) on tiny_net and on generated 500- and
    3,000-node scenarios (target: every size under 16 ms). The time is the CPU
    time the app spends handling the key and repainting (process time around
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,14 +63,27 @@ TutorApp(sys.argv[1] if len(sys.argv) > 1 else "shopping").run(headless=True, si
 """
 
 
-def launch_time(code: str, *args: str) -> float:
+def launch_times(code: str, *args: str) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one headless launch to the first frame, as a fresh process.
+
+    CPU time (user + system of the child) is what the ratios use: on a busy
+    machine the wall clock also counts the time spent waiting for a core.
+    """
     # Bytecode caching on, as on a user's machine: with PYTHONDONTWRITEBYTECODE
     # set, every launch would recompile the tutor's modules (but not Textual's,
     # which pip compiled at install time), which is not what a user sees.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, *args], check=True, cwd=ROOT, capture_output=True, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def launch_time(code: str, *args: str) -> float:
+    """CPU seconds of one headless launch (see ``launch_times``)."""
+    return launch_times(code, *args)[0]
 
 
 def generated_scenario(nodes: int, seed: int = 7) -> str:
@@ -130,11 +145,12 @@ def rows(repeat: int = 5) -> list[tuple[str, str, str, float | None, str]]:
     launch_time(TUTOR)
     bare, tutor = [], []
     for _ in range(repeat):
-        bare.append(launch_time(BARE))
-        tutor.append(launch_time(TUTOR))
-    b, t = statistics.median(bare), statistics.median(tutor)
-    out.append(("launch to first frame, tutor shopping vs a bare app with a Footer", f"{b * 1000:.0f} ms",
-                f"{t * 1000:.0f} ms", t / b, "<= 1.3x"))
+        bare.append(launch_times(BARE))
+        tutor.append(launch_times(TUTOR))
+    b, t = statistics.median(c for c, _ in bare), statistics.median(c for c, _ in tutor)
+    wall = statistics.median(w for _, w in tutor) / statistics.median(w for _, w in bare)
+    out.append((f"launch to first frame (CPU; wall {wall:.2f}x), tutor shopping vs a bare app with a Footer",
+                f"{b * 1000:.0f} ms", f"{t * 1000:.0f} ms", t / b, "<= 1.3x"))
 
     from textual.app import App
     from textual.widgets import Footer
@@ -167,8 +183,10 @@ def rows(repeat: int = 5) -> list[tuple[str, str, str, float | None, str]]:
         path = Path(folder) / "generated_10000.yaml"
         path.write_text(generated_scenario(10_000), encoding="utf-8")
         launch_time(TUTOR, str(path))
-        opened = statistics.median(launch_time(TUTOR, str(path)) for _ in range(max(1, repeat // 2)))
-        out.append(("10,000 nodes: launch to first frame", "", f"{opened:.2f} s", None, "< 2 s"))
+        runs = [launch_times(TUTOR, str(path)) for _ in range(max(1, repeat // 2))]
+        cpu, wall = statistics.median(c for c, _ in runs), statistics.median(w for _, w in runs)
+        out.append((f"10,000 nodes: launch to first frame (CPU; wall {wall:.2f} s)", "", f"{cpu:.2f} s", None,
+                    "< 2 s"))
     return out
 
 

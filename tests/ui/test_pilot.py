@@ -710,7 +710,7 @@ def test_watch_keeps_the_last_good_graph_on_errors_and_reloads_on_fix(drive, tmp
 
         path.write_text(WATCHED.replace("  b: 1\n", "  b: [1\n"), encoding="utf-8")
         touch_later(path, 2)
-        screen.check_file()
+        await screen.check_file()
         await pilot.pause()
         banner = screen.query_one("#watch-error")
         assert banner.display

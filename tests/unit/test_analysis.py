@@ -262,3 +262,78 @@ def test_train_step_without_params_is_harmless():
     history = analysis.train(scenario.graph, values, 0.1, 3)
     assert [s.loss_after for s in history] == [step.loss_after] * 3
     assert analysis.train(scenario.graph, {}, 0.1, 0) == []
+
+
+# --- +inf meeting -inf, long paths, astronomical counts ------------------------
+
+INF_MEETS_MINUS_INF = "inputs: {x: 2}\nnodes:\n  z: x*1e308*10 - x*1e308*10\noutput: z\n"
+
+
+def test_forward_mode_gives_nan_with_a_warning_when_inf_meets_minus_inf():
+    s = loads(INF_MEETS_MINUS_INF)
+    steps = analysis.forward_mode(s.graph, run(s.graph), "x")
+    last = steps[-1]
+    assert last.node == "z" and math.isnan(last.tangent)
+    assert "+inf and -inf" in last.warning
+    assert sorted(t.product for t in last.terms) == [-math.inf, math.inf]
+    assert all(step.warning == "" for step in steps if math.isfinite(step.tangent))
+
+
+def test_paths_sum_gives_nan_with_a_warning_when_inf_meets_minus_inf():
+    s = loads(INF_MEETS_MINUS_INF)
+    routes = analysis.paths(s.graph, run(s.graph), "x")
+    assert sorted(r.product for r in routes) == [-math.inf, math.inf]
+    value, warning = analysis.path_sum(routes)
+    assert math.isnan(value) and "+inf and -inf" in warning
+    assert analysis.path_sum([]) == (0.0, "")
+    huge = [analysis.Route(("x", "y"), (1e308,), 1e308)] * 3
+    assert analysis.path_sum(huge) == (math.inf, "the result is not a finite number")
+
+
+def _reference_paths(graph, trace, leaf):
+    """Every path by plain recursion from the output, copying as it goes (small graphs only)."""
+    source = graph.index[leaf]
+    found = []
+
+    def walk(index, route, factors):
+        if index == source:
+            product = 1.0
+            for f in reversed(factors):
+                product *= f
+            found.append((tuple(graph.nodes[i].name for i in reversed(route)), tuple(reversed(factors)), product))
+            return
+        node = graph.nodes[index]
+        if node.kind != "op":
+            return
+        for i, d in zip(node.inputs, analysis._edge_locals(graph, trace, index)):
+            walk(i, route + [i], factors + [d])
+
+    walk(graph.output, [graph.output], [])
+    return found
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_paths_equal_a_plain_recursive_enumeration(name):
+    scenario, t = traced(name)
+    for leaf in scenario.leaves:
+        got = [(r.nodes, r.locals, r.product) for r in analysis.paths(scenario.graph, t, leaf)]
+        assert got == _reference_paths(scenario.graph, t, leaf)
+
+
+def test_paths_of_a_long_chain_are_listed_whole():
+    count = 20_000
+    text = "inputs:\n  x: 1\nnodes:\n  n0: x\n" + "".join(f"  n{k}: n{k - 1} * 1\n" for k in range(1, count))
+    s = loads(text + f"output: n{count - 1}\n")
+    (route,) = analysis.paths(s.graph, run(s.graph), "x")
+    assert route.nodes[0] == "x" and route.nodes[-1] == f"n{count - 1}"
+    assert route.nodes == ("x", *(f"n{k}" for k in range(count)))  # the constant leaves lie off the path
+    assert route.product == 1.0
+
+
+def test_too_many_paths_message_for_a_count_of_thousands_of_digits():
+    g = diamonds(15_000)
+    count = analysis.count_paths(g, "x")
+    assert count == 2**15_000
+    with pytest.raises(analysis.TooManyPaths) as info:
+        analysis.paths(g, run(g), "x")
+    assert "about 2.8e4515 paths lead to the output" in str(info.value)

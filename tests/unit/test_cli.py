@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -193,6 +194,145 @@ def test_unknown_scenario():
     assert "does_not_exist" in result.stderr
 
 
+# --- never a traceback, never a hang, whatever the file --------------------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_check_refuses_a_fifo_a_device_and_a_directory(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    result = tutor("check", str(fifo), "/dev/zero", str(tmp_path))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"{fifo}:1:1: error: is a FIFO (named pipe), not a regular file" in lines
+    assert "/dev/zero:1:1: error: is a device, not a regular file" in lines
+    assert f"{tmp_path}:1:1: error: is a directory, not a scenario file" in lines
+
+
+def test_messages_show_escapes_on_one_line(tmp_path):
+    bad = tmp_path / "keys.yaml"
+    bad.write_text('inputs:\n  a: 1\nnodes:\n  "a\\nb": 1\noutput: a\n', encoding="utf-8")
+    weird = tmp_path / "x\x1b[2J\u202e.yaml"
+    weird.write_text('nodes:\n  "\\x1b[2J": 1\noutput: y\n', encoding="utf-8")
+    result = tutor("check", str(bad), str(weird))
+    assert result.returncode == 1
+    assert f"{bad}:4:3: error: 'a\\nb' is not a valid name" in result.stdout
+    assert "x\\x1b[2J\\u202e.yaml:2:3: error:" in result.stdout
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert len([line for line in result.stdout.splitlines() if "error:" in line]) == 2
+
+
+def test_no_syntax_warning_on_stderr(tmp_path):
+    bad = tmp_path / "warn.yaml"
+    bad.write_text("inputs:\n  x: 1\nnodes:\n  y: 1if x else 2\noutput: y\n", encoding="utf-8")
+    result = tutor("check", str(bad))
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert "an if-expression is not allowed" in result.stdout
+
+
+def test_title_with_markup_characters_prints_as_written(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text('title: "[/x] [bold"\ndescription: "[/]"\ninputs:\n  a: 1\nnodes:\n  y: a * 2\noutput: y\n')
+    result = tutor("trace", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == ["[/x] [bold  (t)", "[/]"]
+
+
+@pytest.mark.parametrize("mode", ["paths", "forward"])
+def test_inf_meeting_minus_inf_gives_nan_and_a_warning(tmp_path, mode):
+    path = tmp_path / "inf.yaml"
+    path.write_text("inputs: {x: 2}\nnodes:\n  z: x*1e308*10 - x*1e308*10\noutput: z\n", encoding="utf-8")
+    table = tutor("trace", str(path), "--wrt", "x", "--mode", mode)
+    assert table.returncode == 0, table.stderr
+    assert "+inf and -inf meet in the sum: the result is nan" in table.stdout
+    data = json.loads(tutor("trace", str(path), "--wrt", "x", "--mode", mode, "--json").stdout)
+    if mode == "paths":
+        assert data["paths_sum"] == "nan"
+    else:
+        assert data["forward_mode"][-1]["tangent"] == "nan"
+        assert "+inf and -inf" in data["forward_mode"][-1]["warning"]
+
+
+def test_long_path_listings_print_as_plain_lines(tmp_path):
+    path = tmp_path / "chain.yaml"
+    lines = ["inputs:", "  x: 1", "nodes:", "  n0: x"] + [f"  n{i}: n{i - 1} + x" for i in range(1, 300)]
+    path.write_text("\n".join(lines) + "\noutput: n299\n", encoding="utf-8")
+    result = tutor("trace", str(path), "--wrt", "x", "--mode", "paths")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert "Paths from x to the output (300): product = edge derivatives, then the path" in out
+    assert "    x → n299" in out
+    assert "    " + " → ".join(["x"] + [f"n{i}" for i in range(300)]) in out
+    assert out[-1] == "sum = 300"
+
+
+def test_train_steps_have_a_documented_upper_bound():
+    from tutor.cli import MAX_TRAIN_STEPS
+
+    result = tutor("train", "tiny_net", "--steps", "1000000000")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"tutor: error: --steps must be between 0 and {MAX_TRAIN_STEPS:,}, got 1,000,000,000"
+    assert f"0 to {MAX_TRAIN_STEPS:,}" in tutor("train", "--help").stdout.replace("\n", " ").replace("  ", " ")
+    assert f"{MAX_TRAIN_STEPS:,}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_long_training_table_shows_every_kth_step_and_the_last():
+    result = tutor("train", "tiny_net", "--steps", "2500")
+    assert result.returncode == 0, result.stderr
+    assert "(every 3 steps)" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│") and "," in line.split("│")[1]]
+    steps = [int(line.split("│")[1].strip().replace(",", "")) for line in rows]
+    assert steps[-1] == 2_500
+    assert all(k % 3 == 0 for k in steps[:-1]) and len(steps) == 2500 // 3 - 333 + 1  # 1,002 … 2,499, 2,500
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+    data = json.loads(tutor("train", "tiny_net", "--steps", "2500", "--json").stdout)
+    assert len(data["losses"]) == 2500
+
+
+def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(monkeypatch):
+    import io
+
+    from tutor import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    now = [0.0]
+    fake = Terminal()
+    monkeypatch.setattr(progress.sys, "stderr", fake)
+    bar = progress.ProgressBar(1000, "training t", clock=lambda: now[0])
+    bar.update(10, 0.5)  # under half a second: nothing yet
+    assert fake.getvalue() == ""
+    now[0] = 1.0
+    bar.update(500, 0.25)
+    assert "training t [###############...............] 500/1,000  50%  loss 0.25" in fake.getvalue()
+    assert "1 s left" in fake.getvalue()
+    bar.close()
+    assert fake.getvalue().endswith("\r\x1b[K")
+    monkeypatch.setattr(progress.sys, "stderr", io.StringIO())
+    assert not progress.ProgressBar(1000, "x").enabled
+
+
+def test_ctrl_c_during_training_exits_quietly():
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "train", "tiny_net", "--steps", "100000", "--json"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip() == "tutor: interrupted"
+    assert "Traceback" not in err
+
+
 def test_train_epochs_on_xor_learns_every_row():
     result = tutor("train", "xor", "--epochs", "1000", "--json")
     assert result.returncode == 0, result.stderr
@@ -252,48 +392,16 @@ def test_trace_row_uses_that_rows_inputs():
     assert override["values"]["x1"] == 0.5 and override["values"]["x2"] == 1
 
 
-# --- never a traceback, never a hang, whatever the file --------------------
+def test_a_file_name_that_is_not_utf8_prints_escaped(tmp_path):
+    """argv holds lone surrogates for such bytes; the message shows them escaped instead of crashing."""
+    name = os.fsencode(tmp_path) + b"/\xff\x1b.yaml"
+    for command in (b"check", b"trace"):
+        result = subprocess.run(
+            [sys.executable, "-m", "tutor", command, name], cwd=ROOT, capture_output=True, timeout=60
+        )
+        out = (result.stdout + result.stderr).decode("utf-8")
+        assert result.returncode == 1, out
+        assert "Traceback" not in out
+        assert "\\udcff\\x1b.yaml:1:1: error:" in out
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
-def test_check_refuses_a_fifo_a_device_and_a_directory(tmp_path):
-    import os
-
-    fifo = tmp_path / "pipe.yaml"
-    os.mkfifo(fifo)
-    result = tutor("check", str(fifo), "/dev/zero", str(tmp_path))
-    assert result.returncode == 1
-    lines = result.stdout.splitlines()
-    assert f"{fifo}:1:1: error: is a FIFO (named pipe), not a regular file" in lines
-    assert "/dev/zero:1:1: error: is a device, not a regular file" in lines
-    assert f"{tmp_path}:1:1: error: is a directory, not a scenario file" in lines
-
-
-def test_messages_show_escapes_on_one_line(tmp_path):
-    bad = tmp_path / "keys.yaml"
-    bad.write_text('inputs:\n  a: 1\nnodes:\n  "a\\nb": 1\noutput: a\n', encoding="utf-8")
-    weird = tmp_path / "x\x1b[2J\u202e.yaml"
-    weird.write_text('nodes:\n  "\\x1b[2J": 1\noutput: y\n', encoding="utf-8")
-    result = tutor("check", str(bad), str(weird))
-    assert result.returncode == 1
-    assert f"{bad}:4:3: error: 'a\\nb' is not a valid name" in result.stdout
-    assert "x\\x1b[2J\\u202e.yaml:2:3: error:" in result.stdout
-    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
-    assert len([line for line in result.stdout.splitlines() if "error:" in line]) == 2
-
-
-def test_no_syntax_warning_on_stderr(tmp_path):
-    bad = tmp_path / "warn.yaml"
-    bad.write_text("inputs:\n  x: 1\nnodes:\n  y: 1if x else 2\noutput: y\n", encoding="utf-8")
-    result = tutor("check", str(bad))
-    assert result.returncode == 1
-    assert result.stderr == ""
-    assert "an if-expression is not allowed" in result.stdout
-
-
-def test_title_with_markup_characters_prints_as_written(tmp_path):
-    path = tmp_path / "t.yaml"
-    path.write_text('title: "[/x] [bold"\ndescription: "[/]"\ninputs:\n  a: 1\nnodes:\n  y: a * 2\noutput: y\n')
-    result = tutor("trace", str(path))
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[:2] == ["[/x] [bold  (t)", "[/]"]

@@ -22,8 +22,12 @@ POINTS: dict[str, list[tuple[tuple[float, ...], float]]] = {
     "reciprocal": [((1.5,), 0), ((-3.0,), 0), ((0.2,), 0)],
     "exp": [((1.5,), 0), ((-3.0,), 0), ((0.0,), 0)],
     "log": [((1.5,), 0), ((0.1,), 0), ((40.0,), 0)],
-    "powc": [((1.5,), 2.0), ((-3.0,), 3.0), ((0.7,), 0.5), ((2.0,), -1.0), ((-1.5,), 2.0)],
-    "pow": [((1.5, 2.0), 0), ((0.7, 0.5), 0), ((3.0, -1.25), 0)],
+    "powc": [((1.5,), 2.0), ((-3.0,), 3.0), ((0.7,), 0.5), ((2.0,), -1.0), ((-1.5,), 2.0),
+             # at x = 0: x⁰ is constant (slope 0, not 0 × inf), x¹ and x² have slopes 1 and 0
+             ((0.0,), 0.0), ((0.0,), 1.0), ((0.0,), 2.0), ((0.0,), 3.0)],
+    "pow": [((1.5, 2.0), 0), ((0.7, 0.5), 0), ((3.0, -1.25), 0),
+            # at x = 0 with k > 0: 0ᵏ stays 0 as k moves, so d/dk is 0 (not 0 × -inf)
+            ((0.0, 2.0), 0), ((0.0, 3.0), 0), ((0.0, 1.0), 0)],
     "sigmoid": [((0.5,), 0), ((-3.0,), 0), ((4.0,), 0)],
     "tanh": [((0.5,), 0), ((-1.5,), 0), ((2.0,), 0)],
     "relu": [((1.5,), 0), ((-2.0,), 0), ((0.3,), 0)],
@@ -234,3 +238,13 @@ def test_derivatives_at_trouble_points_do_not_raise():
             out = evaluate(op, inputs, 0.5)
             for i in range(op.arity):
                 local_derivative(op, inputs, out, 0.5, i)
+
+
+def test_zero_to_the_zero_has_slope_zero_in_x():
+    """x ** y at (0, 0): x⁰ = 1 whatever x, so d/dx is 0 (central differences agree)."""
+    op = OPS["pow"]
+    out = evaluate(op, (0.0, 0.0), 0)
+    assert out == 1.0
+    h = 1e-6
+    numeric = (evaluate(op, (h, 0.0), 0) - evaluate(op, (-h, 0.0), 0)) / (2 * h)
+    assert local_derivative(op, (0.0, 0.0), out, 0, 0) == numeric == 0.0

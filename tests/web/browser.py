@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("TUTOR_TEST_CHROMIUM", "/usr/bin/chromium")
+"""The browser to drive: Debian's chromium, or the one TUTOR_TEST_CHROMIUM names."""
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -40,13 +41,17 @@ def missing() -> str | None:
         import pyte  # noqa: F401
     except ImportError as exc:
         return f"{exc.name} is not installed (pip install -e '.[test]')"
-    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
-        return "no chromium browser (Debian: apt-get install chromium)"
+    if chromium_path() is None:
+        return f"no chromium browser at {CHROMIUM} (Debian: apt-get install chromium)"
     return None
 
 
-def chromium_path() -> str:
-    return CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium") or CHROMIUM
+def chromium_path() -> str | None:
+    if Path(CHROMIUM).is_file():
+        return CHROMIUM
+    if "TUTOR_TEST_CHROMIUM" in os.environ:
+        return None  # the one asked for, or none
+    return shutil.which("chromium")
 
 
 def free_port() -> int:

@@ -77,15 +77,26 @@ def draw_static(lay: Layout) -> None:
         lay._titles[key] = (box.x + 2 + (inner - tw) // 2, tw)
     lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
     value_slots, grad_slots = lay.value_slots, lay.grad_slots
+    tw, th = TILE_W, TILE_H
     for e, segs in lay._edge_segments.items():
         touched: dict[tuple[int, int], None] = {}
-        for x0, y0, x1, y1 in segs:
-            touched.update(dict.fromkeys(covering(x0, y0, x1, y1)))
+        spans = list(segs)  # each (x0, y0, x1, y1) with x0 <= x1 and y0 <= y1
         for slot in (value_slots.get(e), grad_slots.get(e)):
             if slot is not None:
-                touched.update(dict.fromkeys(covering(slot.x, slot.y, slot.x + slot.w - 1, slot.y)))
+                spans.append((slot.x, slot.y, slot.x + slot.w - 1, slot.y))
+        for x0, y0, x1, y1 in spans:
+            tx0, tx1, ty0, ty1 = x0 // tw, x1 // tw, y0 // th, y1 // th
+            if tx0 == tx1 and ty0 == ty1:
+                touched[(tx0, ty0)] = None
+            else:
+                for ty in range(ty0, ty1 + 1):
+                    for tx in range(tx0, tx1 + 1):
+                        touched[(tx, ty)] = None
         for key in touched:
-            tile(*key).edges.append(e)
+            t = tiles.get(key)
+            if t is None:
+                t = tiles[key] = Tile()
+            t.edges.append(e)
     lay._tiles = tiles
     lay._static = {}
     lay._edge_order = {e: k for k, e in enumerate(lay.routes)}

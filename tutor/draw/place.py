@@ -80,39 +80,51 @@ def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[in
         [(v, weight(it, v), in_offs[v][p] - out_off[it]) for v, p in items.succs[it]] for it in range(len(y))
     ]
 
-    def place(i: int, down: bool, up: bool) -> None:
-        row = order[i]
+    def rows_of(pulls: list[list[tuple[int, float, int]]]) -> list[list[tuple[int, int, list, float]]]:
+        """Per layer: (item, its offset in the layer, its pulls, the sum of their weights)."""
+        out = []
+        for row, offs in zip(order, offsets):
+            entries = []
+            for it, off in zip(row, offs):
+                wsum = 0.0
+                for _, w, _ in pulls[it]:
+                    wsum += w  # summed in the same order as the totals below
+                entries.append((it, off, pulls[it], wsum))
+            out.append(entries)
+        return out
+
+    down_rows = rows_of(pulls_down)
+    up_rows = rows_of(pulls_up)
+    both_rows = rows_of([d + u for d, u in zip(pulls_down, pulls_up)])
+    floor = math.floor
+
+    def place(i: int, rows: list[list[tuple[int, int, list, float]]]) -> None:
+        """Move layer i's items towards the mean of their pulls, keeping its order and gaps."""
+        entries = rows[i]
         targets = []
         weights = []
-        for it, off in zip(row, offsets[i]):
-            total = 0.0
-            wsum = 0.0
-            if down:
-                for u, w, shift in pulls_down[it]:
-                    total += w * (y[u] + shift)
-                    wsum += w
-            if up:
-                for v, w, shift in pulls_up[it]:
-                    total += w * (y[v] + shift)
-                    wsum += w
+        for it, off, pulls, wsum in entries:
             if wsum == 0:
                 targets.append(y[it] - off)
                 weights.append(1e-3)
             else:
+                total = 0.0
+                for u, w, shift in pulls:
+                    total += w * (y[u] + shift)
                 targets.append(total / wsum - off)
                 weights.append(wsum)
         fitted = _isotonic(targets, weights)
-        for it, off, z in zip(row, offsets[i], fitted):
-            y[it] = math.floor(z + 0.5) + off
+        for (it, off, _, _), z in zip(entries, fitted):
+            y[it] = floor(z + 0.5) + off
 
     nl = len(order)
     for _ in range(sweeps):
         for i in range(1, nl):
-            place(i, True, False)
+            place(i, down_rows)
         for i in range(nl - 2, -1, -1):
-            place(i, False, True)
+            place(i, up_rows)
     for _ in range(2):
         for i in range(nl):
-            place(i, True, True)
+            place(i, both_rows)
     top = min(y) if y else 0
     return [v - top + MARGIN for v in y]

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from tutor.engine.graph import Graph
+from tutor.engine.numbers import sum_trouble, total
 from tutor.engine.ops import OPS, local_derivative
 from tutor.engine.trace import BackwardStep, Edge, ForwardStep, Trace, forward_values, leaf_values, run
 
@@ -184,6 +185,8 @@ class TangentStep:
     node: str
     terms: tuple[TangentTerm, ...]
     tangent: float
+    warning: str = ""
+    """Why the tangent is not finite (e.g. +inf meets -inf), or empty."""
 
 
 def forward_mode(graph: Graph, trace: Trace, leaf: str) -> list[TangentStep]:
@@ -202,8 +205,10 @@ def forward_mode(graph: Graph, trace: Trace, leaf: str) -> list[TangentStep]:
             TangentTerm(graph.nodes[i].name, d, tangents[i], d * tangents[i] if tangents[i] else 0.0)
             for i, d in zip(node.inputs, locals_)
         )
-        tangents[node.index] = math.fsum(t.product for t in terms)
-        steps.append(TangentStep(node.name, terms, tangents[node.index]))
+        products = [t.product for t in terms]
+        tangents[node.index] = total(products)
+        warning = sum_trouble(products) if not math.isfinite(tangents[node.index]) else ""
+        steps.append(TangentStep(node.name, terms, tangents[node.index], warning))
     return steps
 
 
@@ -214,7 +219,10 @@ class TooManyPaths(Exception):
     """More paths than the limit: the count is known, the list is not built."""
 
     def __init__(self, count: int, limit: int) -> None:
-        super().__init__(f"{count:,} paths lead to the output, more than the limit of {limit:,}; pick a leaf nearer the output")
+        super().__init__(
+            f"{_count_text(count)} paths lead to the output, more than the limit of {limit:,}; "
+            "pick a leaf nearer the output"
+        )
         self.count = count
         self.limit = limit
 
@@ -226,6 +234,23 @@ class Route:
     nodes: tuple[str, ...]
     locals: tuple[float, ...]
     product: float
+
+
+def _count_text(count: int) -> str:
+    """``12,345`` or, past 15 digits, ``about 3.2e4515`` (Python will not print an int of 4,300+ digits)."""
+    if count < 10**15:
+        return f"{count:,}"
+    shift = max(0, count.bit_length() - 64)
+    log10 = math.log10(count >> shift) + shift * math.log10(2)
+    exponent = math.floor(log10)
+    return f"about {10 ** (log10 - exponent):.1f}e{exponent}"
+
+
+def path_sum(routes: list[Route] | tuple[Route, ...]) -> tuple[float, str]:
+    """The sum of the paths' products, and why it is not finite (or "")."""
+    products = [r.product for r in routes]
+    value = total(products)
+    return value, (sum_trouble(products) if not math.isfinite(value) else "")
 
 
 def count_paths(graph: Graph, leaf: str) -> int:
@@ -249,25 +274,36 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Rout
     for node in graph.nodes[source + 1 :]:
         reaches[node.index] = any(reaches[i] for i in node.inputs)
     found: list[Route] = []
-    # Walk backwards from the output, following only edges that reach the leaf.
-    stack: list[tuple[int, tuple[int, ...], tuple[float, ...]]] = [(graph.output, (graph.output,), ())]
+    # Walk backwards from the output, following only edges that reach the
+    # leaf. A stack entry is (node, link, local) where ``link`` is the entry
+    # it was reached from: a path is read off its links once, when the walk
+    # reaches the leaf, so the cost is linear in the total length of the
+    # paths listed (copying the route at every step was quadratic).
+    locals_of: dict[int, list[float]] = {}
+    # link: (next node towards the output, local derivative of the edge to it, its link) or None
+    stack: list[tuple[int, tuple | None]] = [(graph.output, None)]
     while stack:
-        index, route, factors = stack.pop()
+        index, link = stack.pop()
         if index == source:
-            names = tuple(graph.nodes[i].name for i in reversed(route))
-            locals_ = tuple(reversed(factors))
+            nodes = [index]
+            factors: list[float] = []
             product = 1.0
-            for f in locals_:
-                product *= f
-            found.append(Route(names, locals_, product))
+            while link is not None:
+                nxt, d, link = link
+                nodes.append(nxt)
+                factors.append(d)
+                product *= d
+            found.append(Route(tuple(graph.nodes[i].name for i in nodes), tuple(factors), product))
             continue
         node = graph.nodes[index]
         if node.kind != "op":
             continue
-        edge_locals = _edge_locals(graph, trace, index)
+        edge_locals = locals_of.get(index)
+        if edge_locals is None:
+            edge_locals = locals_of[index] = _edge_locals(graph, trace, index)
         for i, d in reversed(list(zip(node.inputs, edge_locals))):
             if reaches[i]:
-                stack.append((i, route + (i,), factors + (d,)))
+                stack.append((i, (index, d, link)))
     return found
 
 
@@ -340,12 +376,15 @@ def train_step(
     return TrainStep(trace.output_value, loss_after, before, grads, after)
 
 
-def train(graph: Graph, values: dict[str, float], learning_rate: float, steps: int) -> list[TrainStep]:
-    """``steps`` gradient-descent steps from ``values`` (leaf overrides)."""
-    history: list[TrainStep] = []
+def training(graph: Graph, values: dict[str, float], learning_rate: float, steps: int):
+    """Yield ``steps`` gradient-descent steps from ``values`` one at a time (nothing kept)."""
     current = dict(values)
     for _ in range(steps):
         step = train_step(graph, current, learning_rate)
-        history.append(step)
         current.update(step.params_after)
-    return history
+        yield step
+
+
+def train(graph: Graph, values: dict[str, float], learning_rate: float, steps: int) -> list[TrainStep]:
+    """``steps`` gradient-descent steps from ``values`` (leaf overrides)."""
+    return list(training(graph, values, learning_rate, steps))

@@ -41,6 +41,16 @@ def _array_pow(a: Any, b: Any) -> Any:
     return np.power(np.asarray(a, dtype=float), b)
 
 
+def _array_power_rule(x: Any, n: Any) -> Any:
+    """n·xⁿ⁻¹, 0 where n = 0 (as the scalar power rule: x⁰ is constant, even at x = 0)."""
+    return np.where(np.asarray(n) == 0, 0.0, n * _array_pow(x, n - 1))
+
+
+def _array_exponent_rule(x: Any, y: Any, out: Any) -> Any:
+    """xʸ·ln x, 0 where x = 0 and y > 0 (as the scalar exponent rule)."""
+    return np.where((np.asarray(x) == 0) & (np.asarray(y) > 0), 0.0, out * np.log(x))
+
+
 def _gate(condition: Any, nan_from: Any) -> Any:
     """1.0 where ``condition`` holds, else 0.0; nan where ``nan_from`` is nan."""
     return np.where(np.isnan(nan_from), np.nan, np.where(condition, 1.0, 0.0))
@@ -56,9 +66,9 @@ ARRAYS: dict[str, tuple[ArrayForward, tuple[ArrayDerivative, ...]]] = {
     "reciprocal": (lambda v, n: np.divide(1.0, v[0]), (lambda v, o, n: -(o * o),)),
     "exp": (lambda v, n: np.exp(v[0]), (lambda v, o, n: o,)),
     "log": (lambda v, n: np.log(v[0]), (lambda v, o, n: np.divide(1.0, v[0]),)),
-    "powc": (lambda v, n: _array_pow(v[0], n), (lambda v, o, n: n * _array_pow(v[0], n - 1),)),
+    "powc": (lambda v, n: _array_pow(v[0], n), (lambda v, o, n: _array_power_rule(v[0], n),)),
     "pow": (lambda v, n: _array_pow(v[0], v[1]),
-            (lambda v, o, n: v[1] * _array_pow(v[0], v[1] - 1), lambda v, o, n: o * np.log(v[0]))),
+            (lambda v, o, n: _array_power_rule(v[0], v[1]), lambda v, o, n: _array_exponent_rule(v[0], v[1], o))),
     "sigmoid": (lambda v, n: _array_sigmoid(v[0]), (lambda v, o, n: o * (1.0 - o),)),
     "tanh": (lambda v, n: np.tanh(v[0]), (lambda v, o, n: 1.0 - o * o,)),
     "relu": (lambda v, n: np.where((v[0] > 0) | np.isnan(v[0]), v[0], 0.0),

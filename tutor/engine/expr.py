@@ -38,6 +38,11 @@ def normalize_name(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
+def _cut(name: str, limit: int = 60) -> str:
+    """A name as quoted in a message: at most ``limit`` characters."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 @dataclass(slots=True)
 class _Leaf:
     index: int
@@ -167,9 +172,9 @@ class _Parser:
             )
         import difflib
 
-        close = difflib.get_close_matches(name, list(self.scope), n=1)
+        close = difflib.get_close_matches(name, list(self.scope), n=1) if len(name) < 100 else []
         hint = f"did you mean '{close[0]}'?" if close else "define it under inputs, params or nodes"
-        raise self.error(node, f"unknown name '{name}'", hint)
+        raise self.error(node, f"unknown name '{_cut(name)}'", hint)
 
     def call(self, node: ast.Call, depth: int):
         if not isinstance(node.func, ast.Name):
@@ -180,7 +185,7 @@ class _Parser:
         fname = node.func.id
         if fname not in FUNCTIONS:
             raise self.error(
-                node, f"unknown function '{fname}'", "available functions: " + ", ".join(FUNCTIONS)
+                node, f"unknown function '{_cut(fname)}'", "available functions: " + ", ".join(FUNCTIONS)
             )
         if node.keywords:
             raise self.error(
@@ -221,14 +226,19 @@ _QUIET = re.compile(r"(?:[A-Za-z_][A-Za-z_0-9]*|[0-9]+(?:\.[0-9]*)?(?![A-Za-z_0-
 Anything else is parsed with warnings silenced (setting that up costs more than the parse)."""
 
 
-def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_name: str = ""):
-    """Parse ``text`` into an op tree over ``scope`` (name -> node index)."""
+def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_name: str = "", quiet: bool = True):
+    """Parse ``text`` into an op tree over ``scope`` (name -> node index).
+
+    ``quiet`` silences Python's warnings (``1if x else 2`` warns "invalid
+    decimal literal") for this call; a caller that silences them once around
+    many calls (the loader) passes ``quiet=False``.
+    """
     stripped = text.strip()
     if not stripped:
         raise ExprError("expression is empty", 0, "write an expression such as a * b")
     lead = len(text) - len(text.lstrip())
     try:
-        if _QUIET.fullmatch(stripped):
+        if not quiet or _QUIET.fullmatch(stripped):
             tree = ast.parse(stripped, mode="eval")
         else:
             with warnings.catch_warnings():

@@ -57,3 +57,31 @@ def signed_sum(terms: list[float]) -> str:
         else:
             parts.append(f"+ {text}")
     return " ".join(parts)
+
+
+def total(terms) -> float:
+    """The exact sum of ``terms`` (``math.fsum``), never raising.
+
+    ``fsum`` raises when +inf meets -inf (the sum is nan) and when a sum of
+    finite terms overflows (the sum is ±inf); here those give nan and ±inf,
+    as the arithmetic of the trace does.
+    """
+    terms = list(terms)
+    try:
+        return math.fsum(terms)
+    except ValueError:
+        return math.nan
+    except OverflowError:
+        return sum(terms)
+
+
+def sum_trouble(terms) -> str:
+    """Why a sum of ``terms`` is not finite, or ``""`` when it is."""
+    terms = list(terms)
+    if any(math.isnan(t) for t in terms):
+        return "a term is nan, so the sum is nan"
+    if any(t == math.inf for t in terms) and any(t == -math.inf for t in terms):
+        return "+inf and -inf meet in the sum: the result is nan"
+    if not math.isfinite(total(terms)):
+        return "the result is not a finite number"
+    return ""

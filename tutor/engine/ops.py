@@ -97,6 +97,22 @@ def _pow(a: float, b: float) -> float:
     return float(result)
 
 
+def _power_rule(x: float, n: float) -> float:
+    """d(xⁿ)/dx = n·xⁿ⁻¹; for n = 0, x⁰ = 1 is constant and the slope is 0,
+    even at x = 0 (where n·xⁿ⁻¹ would read 0 × inf)."""
+    if n == 0:
+        return 0.0
+    return n * _pow(x, n - 1)
+
+
+def _exponent_rule(x: float, y: float, out: float) -> float:
+    """d(xʸ)/dy = xʸ·ln x; at x = 0 with y > 0, xʸ stays 0 around y and the
+    slope is 0 (where xʸ·ln x would read 0 × -inf)."""
+    if x == 0 and y > 0:
+        return 0.0
+    return _mul(out, _log(x))
+
+
 def _mul(a: float, b: float) -> float:
     return a * b
 
@@ -285,7 +301,7 @@ _register(
         arity=1,
         forward=lambda v, n: _pow(v[0], n),
         # d(x^n)/dx = n·x^(n-1)
-        derivatives=(lambda v, o, n: n * _pow(v[0], n - 1),),
+        derivatives=(lambda v, o, n: _power_rule(v[0], n),),
         formulas=(
             lambda a, o, n: f"{_num(n)}·{_wrap(a[0])}"
             if n == 2
@@ -304,8 +320,8 @@ _register(
         forward=lambda v, n: _pow(v[0], v[1]),
         # d(x^y)/dx = y·x^(y-1), d(x^y)/dy = x^y·ln x
         derivatives=(
-            lambda v, o, n: v[1] * _pow(v[0], v[1] - 1),
-            lambda v, o, n: _mul(o, _log(v[0])),
+            lambda v, o, n: _power_rule(v[0], v[1]),
+            lambda v, o, n: _exponent_rule(v[0], v[1], o),
         ),
         formulas=(
             lambda a, o, n: f"{_wrap(a[1])}·{_wrap(a[0])}^({a[1]} - 1)",

@@ -1,7 +1,7 @@
 """YAML composition with the safety checks: nodes only, never objects.
 
 YAML is composed (not constructed) with PyYAML's safe machinery, so no
-object can be built from a file; anchors and aliases are refused (they allow
+object can be built from a file; tags, anchors and aliases are refused (they allow
 alias bombs), so is deep nesting, duplicate keys (PyYAML would silently keep
 the last) and characters that would hide what a file says. Every refusal is
 a ``ScenarioError`` at the offending line and column.
@@ -37,8 +37,17 @@ MAX_YAML_DEPTH = 20
 """Deepest YAML nesting accepted; a scenario needs three levels."""
 
 
+_WILDCARD = tuple(Resolver.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {
+    first: tuple(resolvers) + _WILDCARD
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+    if first is not None
+}
+_STR = "tag:yaml.org,2002:str"
+
+
 class _Loader(Composer, _Parser, Resolver):
-    """Composes nodes only, refusing anchors, aliases and deep nesting.
+    """Composes nodes only, refusing anchors, aliases, tags and deep nesting.
 
     Events come from libyaml when it is installed (PyYAML's own parser
     otherwise); composing them into nodes, with the checks below, is done
@@ -52,6 +61,15 @@ class _Loader(Composer, _Parser, Resolver):
         self._path = path
         self._depth = 0
 
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        """PyYAML's implicit tag resolution for scalars, without rebuilding its lists for each one."""
+        if kind is ScalarNode and implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                if regexp.match(value):
+                    return tag
+            return _STR
+        return Resolver.resolve(self, kind, value, implicit)
+
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         event = self.peek_event()
         mark = event.start_mark
@@ -62,6 +80,15 @@ class _Loader(Composer, _Parser, Resolver):
                 mark.column + 1,
                 "YAML anchors and aliases (& and *) are not allowed",
                 "write each value out in full",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise ScenarioError(
+                self._path,
+                mark.line + 1,
+                mark.column + 1,
+                f"YAML tags ({visible(tag.replace('tag:yaml.org,2002:', '!!'), 60)}) are not allowed",
+                "write the value plainly; a scenario holds only numbers, names and text",
             )
         self._depth += 1
         if self._depth > MAX_YAML_DEPTH:

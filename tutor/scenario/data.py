@@ -25,9 +25,10 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import normalize_name
-from tutor.scenario.visible import quoted, visible
 from tutor.scenario.errors import ScenarioError, error_at
+from tutor.scenario.files import NotReadable, read_limited
 from tutor.scenario.values import read_number
+from tutor.scenario.visible import quoted, visible
 
 MAX_ROWS = 1_000_000
 """Largest data set read, in rows."""
@@ -132,18 +133,15 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
     file = base / given
     shown = str(file)
     try:
-        if file.stat().st_size > MAX_CSV_BYTES:
-            raise error_at(path, node, f"data file {visible(given)} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB")
-        raw = file.read_bytes()
-    except ScenarioError:
-        raise
-    except IsADirectoryError:
-        raise error_at(path, node, f"data file {visible(given)} is a directory") from None
-    except OSError as exc:
-        raise error_at(
-            path, node, f"cannot read data file {visible(given)}: {exc.strerror or exc}",
-            "the path is relative to the scenario file",
-        ) from None
+        raw = read_limited(str(file), MAX_CSV_BYTES)
+    except NotReadable as exc:
+        reason = str(exc)
+        message = (f"cannot read data file {visible(given, 60)}: {reason.removeprefix('cannot read file: ')}"
+                   if reason.startswith("cannot read") else f"data file {visible(given, 60)} {reason}")
+        raise error_at(path, node, message, "the path is relative to the scenario file") from None
+    if len(raw) > MAX_CSV_BYTES:
+        raise error_at(path, node, f"data file {visible(given, 60)} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB",
+                  "use fewer rows")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -151,7 +149,8 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ScenarioError(shown, line, 1, "file is not valid UTF-8") from None
-    lines = text.splitlines()
+    # Lines end at "\n" only (as editors count them; splitlines() would also split at \x0c or U+2028).
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
     if not numbered:
         raise ScenarioError(shown, 1, 1, "CSV file is empty", "the first line names the columns, e.g. x1,x2,t")

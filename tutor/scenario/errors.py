@@ -14,13 +14,13 @@ class ScenarioError(Exception):
         # Names and values quoted from the file are made visible here, so a
         # message is always one printable line (no newline, escape sequence,
         # bidi override or lone surrogate reaches the terminal).
-        message = visible(message)
+        message = visible(message, 400)
         super().__init__(message)
         self.path = str(path)
         self.line = line
         self.col = col
         self.message = message
-        self.hint = visible(hint)
+        self.hint = visible(hint, 400)
 
     def __str__(self) -> str:
         return f"{visible(self.path)}:{self.line}:{self.col}: error: {self.message}"

@@ -10,8 +10,7 @@ expressions go through the whitelist in ``tutor.engine.expr``.
 from __future__ import annotations
 
 import difflib
-import os
-import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
 from tutor.engine.graph import Graph
 from tutor.scenario.compose import byte_position, check_duplicates, check_scalars, compose, scalar_position
 from tutor.scenario.errors import ScenarioError, error_at
+from tutor.scenario.files import NotReadable, read_limited
 from tutor.scenario.values import BOOL_TAG, NULL_TAG, read_mapping, read_name, read_number, read_text
 from tutor.scenario.visible import quoted
 
@@ -90,7 +90,10 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
     # A str may hold lone surrogates: they reach the UTF-8 check below as bytes.
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     try:
-        return _loads(data, path)
+        with warnings.catch_warnings():
+            # Once for every expression of the file (see expr.parse's quiet=).
+            warnings.simplefilter("ignore")
+            return _loads(data, path)
     except ScenarioError as error:
         _clamp(error, data)
         raise
@@ -196,7 +199,7 @@ def _loads(data: bytes, path: str) -> Scenario:
             raise error_at(path, value, f"node {quoted(name)} needs an expression", "e.g. total: a + b")
         text = value.value
         try:
-            tree = parse(text, scope, later, own_name=name)
+            tree = parse(text, scope, later, own_name=name, quiet=False)
         except ExprError as exc:
             offset = 0 if "\n" in text else exc.offset
             line, col = scalar_position(decoded, value, offset)
@@ -213,7 +216,7 @@ def _loads(data: bytes, path: str) -> Scenario:
     out_key, out_node = sections["output"]
     output = read_text(out_node, path, "output").strip()
     if normalize_name(output) not in positions:
-        close = difflib.get_close_matches(output[:100], list(positions), n=1) if len(positions) < 2000 else []
+        close = difflib.get_close_matches(output[:100], list(positions), n=1)
         hint = f"did you mean {quoted(close[0])}?" if close else "output names one of the nodes"
         raise error_at(path, out_node, f"output {quoted(output)} is not defined", hint)
     output = normalize_name(output)
@@ -307,45 +310,14 @@ def load(path: str | Path) -> Scenario:
     ends), and never more than ``MAX_BYTES`` + 1 bytes.
     """
     name = str(path)
-    too_large = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
     try:
-        if not stat.S_ISREG(os.stat(name).st_mode):
-            raise ScenarioError(name, 1, 1, _not_a_file(os.stat(name).st_mode), "give the path of a .yaml file")
-        # O_NONBLOCK: should a FIFO be put in place between the stat and the
-        # open, the open returns at once and fstat refuses it.
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        try:
-            mode = os.fstat(fd).st_mode
-            if not stat.S_ISREG(mode):
-                raise ScenarioError(name, 1, 1, _not_a_file(mode), "give the path of a .yaml file")
-            chunks: list[bytes] = []
-            size = 0
-            while size <= MAX_BYTES:
-                chunk = os.read(fd, MAX_BYTES + 1 - size)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-        finally:
-            os.close(fd)
-    except ScenarioError:
-        raise
-    except OSError as exc:
-        raise ScenarioError(name, 1, 1, f"cannot read file: {exc.strerror or exc}", "check the path") from None
-    except ValueError as exc:  # a NUL in the path
-        raise ScenarioError(name, 1, 1, f"cannot read file: {exc}", "check the path") from None
-    if size > MAX_BYTES:
-        raise ScenarioError(name, 1, 1, too_large, "split the scenario")
-    return loads(b"".join(chunks), name)
-
-
-def _not_a_file(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "is a directory, not a scenario file"
-    if stat.S_ISFIFO(mode):
-        return "is a FIFO (named pipe), not a regular file"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device, not a regular file"
-    if stat.S_ISSOCK(mode):
-        return "is a socket, not a regular file"
-    return "is not a regular file"
+        data = read_limited(name, MAX_BYTES)
+    except NotReadable as exc:
+        message = str(exc)
+        if message == "is a directory":
+            message = "is a directory, not a scenario file"
+        hint = "check the path" if message.startswith("cannot read") else "give the path of a .yaml file"
+        raise ScenarioError(name, 1, 1, message, hint) from None
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(name, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "split the scenario")
+    return loads(data, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from tutor.engine.numbers import fmt, operand
+from tutor.teach.edit_check import edit_trouble
 from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line
 
 BACKPROP_IN_BRIEF = (
@@ -61,7 +62,10 @@ def edit_lines(old: Lesson, new: Lesson, name: str) -> list[Line]:
         [("  Actual change of ", ""), (out, "name"), (": ", ""), (fmt(old.trace.output_value), "value"),
          (" → ", ""), (fmt(new.trace.output_value), "value"), (" = ", ""), (fmt(actual), "value")],
     ]
-    if math.isfinite(predicted) and math.isfinite(actual):
+    trouble = edit_trouble(old.trace.output_value, new.trace.output_value, predicted, out)
+    if trouble:  # inf or nan: a warning instead of arithmetic such as "inf → 880 = -inf"
+        lines[1:] = [[("  " + trouble, "warn")]]
+    elif math.isfinite(predicted) and math.isfinite(actual):
         close = math.isclose(predicted, actual, rel_tol=1e-9, abs_tol=1e-12)
         words = (
             "Exact: the output is linear in this input." if close else

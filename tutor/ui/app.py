@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Iterable
@@ -16,6 +17,47 @@ from tutor.scenario import Scenario, ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
+
+
+def _guard_textual() -> None:
+    """Two crashes inside Textual's own widgets, found by random keys, made harmless.
+
+    - The command palette: typing and pressing Esc or Enter before its search
+      worker finishes makes the worker update a list already removed
+      (``NoMatches: CommandList``) and the app exits. The watcher that does it
+      now does nothing once the palette's widgets are gone.
+    - Page Up / Page Down in an option list squeezed to no height (the picker
+      or the palette in a 20x5 terminal) looks up a line never laid out
+      (``KeyError``). There it moves by one option instead.
+    """
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets import OptionList
+
+    watch = getattr(CommandPalette, "_watch__list_visible", None)
+    if watch is not None and not getattr(watch, "guarded", False):
+
+        def watch_list_visible(self: CommandPalette) -> None:
+            if self.query(CommandList) and self.query("#--input"):
+                watch(self)
+
+        watch_list_visible.guarded = True  # type: ignore[attr-defined]
+        CommandPalette._watch__list_visible = watch_list_visible  # type: ignore[method-assign]
+
+    move_page = getattr(OptionList, "_move_page", None)
+    if move_page is not None and not getattr(move_page, "guarded", False):
+
+        def safe_move_page(self: OptionList, direction: int) -> None:
+            lines = getattr(self, "_index_to_line", None)
+            if lines is not None and (self.highlighted or 0) not in lines:
+                (self.action_cursor_up if direction < 0 else self.action_cursor_down)()
+                return
+            move_page(self, direction)
+
+        safe_move_page.guarded = True  # type: ignore[attr-defined]
+        OptionList._move_page = safe_move_page  # type: ignore[method-assign]
+
+
+_guard_textual()
 
 
 class TutorApp(App):
@@ -51,11 +93,18 @@ class TutorApp(App):
         else:
             self.settings.warnings.append(f"ignored the saved theme {name!r}: no such theme")
 
+    freeze_after_start = False
+    """Set by :func:`run`: once the first lesson is drawn, move what exists then (the scenario, its
+    trace and layout, the widgets) out of the cyclic collector's way (``gc.freeze``), so its
+    passes while the learner steps scan only new objects, whatever the graph's size."""
+
     def on_mount(self) -> None:
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning")
         if self.remember:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.freeze_after_start:
+            self.call_after_refresh(gc.freeze)  # after the first screen's on_mount: its lesson is built
 
     def on_app_focus(self) -> None:
         """Give the keyboard back to the screen when the window (or browser tab) gets focus.
@@ -122,6 +171,17 @@ class TutorApp(App):
         """Load ``spec`` and show it, or show why it did not load."""
         self.push_screen(self.scenario_screen(spec))
 
+    def action_command_palette(self) -> None:
+        """Open the command palette, unless one is still open or still closing.
+
+        Textual only looks at the screen in front: with keys typed ahead, a
+        second Ctrl+P while the first palette was closing made two screens
+        with the same id (DuplicateIds) and the app exited.
+        """
+        if any(child.id == "--command-palette" for child in self._nodes):  # every screen, closing ones too
+            return
+        super().action_command_palette()
+
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
         stack = self.screen_stack
@@ -148,4 +208,6 @@ class TutorApp(App):
 
 
 def run(scenario: str | None = None, watch: bool = False, screenshot_dir: str | None = None) -> None:
-    TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir).run()
+    app = TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir)
+    app.freeze_after_start = True  # one app per process here (tests run many, and skip this)
+    app.run()

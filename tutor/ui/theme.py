@@ -7,7 +7,9 @@ a ``∂`` marker in their text, so they stay distinguishable with colour off.
 
 from __future__ import annotations
 
+from rich.color import Color
 from rich.style import Style
+from textual.color import Color as TextualColor
 from textual.theme import Theme
 
 from tutor.engine.numbers import fmt
@@ -20,8 +22,22 @@ def grad_text(x: float, digits: int = 4) -> str:
     return f"{GRAD_MARK}{fmt(x, digits)}"
 
 
-def _color(value: str | None, fallback: str) -> str:
-    return value or fallback
+def _color(value: str | None, fallback: str) -> Color | None:
+    """A theme colour as a Rich colour.
+
+    Textual themes write colours Rich cannot parse (the ANSI themes use
+    ``ansi_default``, ``ansi_bright_red``), so each goes through Textual's
+    own parser; an unreadable or missing colour falls back, and failing that
+    is the terminal's default colour.
+    """
+    for candidate in (value, fallback):
+        if not candidate:
+            continue
+        try:
+            return TextualColor.parse(candidate).rich_color
+        except Exception:  # noqa: BLE001 - any unreadable colour falls back
+            continue
+    return None
 
 
 def graph_styles(theme: Theme) -> dict[str, Style]:
@@ -30,8 +46,7 @@ def graph_styles(theme: Theme) -> dict[str, Style]:
     accent = _color(theme.accent, "yellow")
     primary = _color(theme.primary, "blue")
     value = _color(theme.success, "green")
-    grad = _color(theme.secondary, "magenta") if theme.secondary else "magenta"
-    grad = _color(theme.error, grad)
+    grad = _color(theme.error, theme.secondary or "magenta")
     select = _color(theme.warning, "cyan")
     dim = Style(color=fg, dim=True)
     styles: dict[str, Style] = {"": Style()}

@@ -67,6 +67,7 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
                 [(f"∂{step.node}/∂{leaf}", "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
                  (" = ", ""), (fmt(step.tangent), "grad")],
             )
+            + (([("Warning: ", "warn"), (step.warning, "warn")],) if step.warning else ())
         )
         frames.append(frame(step.node, dict(edge_tangents)))
     final = tangents.get(out, 0.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tutor.engine.analysis import Route, TooManyPaths, paths
+from tutor.engine.analysis import Route, TooManyPaths, path_sum, paths
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.teach.lesson import Lesson, Line, ViewEdge
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
@@ -46,10 +46,12 @@ def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: s
         mark = "▶ " if i == selected else "  "
         lines.append([(mark, "title"), (names, "name" if i == selected else ""), ("   ", ""), (factors, "value"),
                       (" = ", ""), (fmt(route.product), "grad")])
-    total = math.fsum(r.product for r in found)
+    total, trouble = path_sum(found)
     lines.append([("Sum over paths: ", ""), (signed_sum([r.product for r in found]) or "0", "grad"), (" = ", ""),
                   (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
                   (fmt(lesson.trace.grad(leaf)), "grad")])
+    if trouble:  # +inf meeting -inf: nan, said plainly
+        lines.append([("Warning: ", "warn"), (trouble, "warn")])
     return lines
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+from typing import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,17 +11,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tutor.engine.numbers import fmt
+from tutor.teach.quiz import AnswerError, parse_answer
 
 
 class EditScreen(ModalScreen[float | None]):
-    """Ask for a number; Enter accepts, Escape cancels."""
+    """Ask for a number or small arithmetic (``2*2``, ``1/3``), read by the quiz's safe parser.
+
+    Enter accepts, Escape cancels. ``check(value)`` may return a warning
+    (the output overflows at that value): it is shown, and a second Enter on
+    the same text applies the value anyway.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the old value")]
 
-    def __init__(self, name: str, value: float) -> None:
+    def __init__(self, name: str, value: float, check: Callable[[float], str] | None = None) -> None:
         super().__init__()
         self.leaf = name
         self.value = value
+        self.check = check
+        self._warned: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -29,14 +37,21 @@ class EditScreen(ModalScreen[float | None]):
             yield Input(value=fmt(self.value), id="value")
             yield Label("Enter to apply, Escape to cancel", id="dialog-hint")
 
+    def _hint(self, markup: str) -> None:
+        self.query_one("#dialog-hint", Label).update(markup)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
         try:
-            value = float(event.value.strip())
-        except ValueError:
-            self.query_one("#dialog-hint", Label).update("[b red]Not a number.[/] Type e.g. 150 or 0.5")
+            value = parse_answer(text)
+        except AnswerError as exc:
+            reason = str(exc).replace("[", "\\[")
+            self._hint(f"[b red]Not a number:[/] {reason}. Type e.g. 150, 0.5 or 2*2")
             return
-        if not math.isfinite(value):
-            self.query_one("#dialog-hint", Label).update("[b red]Use a finite number.[/]")
+        warning = self.check(value) if self.check is not None else ""
+        if warning and self._warned != text:
+            self._warned = text
+            self._hint(f"[b yellow]Warning:[/] {warning.replace('[', chr(92) + '[')}. Enter again to apply it anyway")
             return
         self.dismiss(value)
 

@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from tutor.scenario import ScenarioError, load
+from tutor.scenario import Scenario, ScenarioError
 from tutor.ui.file_watch import FileWatch
+from tutor.ui.widgets.footer import Footer
 
 
 class ErrorScreen(Screen):
@@ -43,21 +44,20 @@ class ErrorScreen(Screen):
     def on_mount(self) -> None:
         self.file_watch.start(self)
 
-    def check_file(self) -> None:
+    async def check_file(self) -> None:
         """Try the watched file again if it changed (the timer calls this too)."""
-        self.file_watch.check()
+        await self.file_watch.check()
 
-    def retry(self) -> None:
-        """Load the watched file; open its lesson once it loads."""
-        try:
-            scenario = load(self.file_watch.path)
-        except ScenarioError as error:
+    def retry(self, loaded: Scenario | ScenarioError) -> None:
+        """Show the new error, or open the lesson once the file loads."""
+        if isinstance(loaded, ScenarioError):
+            error = loaded
             self.error = error
             self.query_one("#error-location", Static).update(str(error))
             self.query_one("#error-hint", Static).update(f"hint: {error.hint}" if error.hint else "")
             return
         self.file_watch.stop()
-        self.app.push_screen(self.app.lesson_screen(scenario, watch=self.file_watch.path))
+        self.app.push_screen(self.app.lesson_screen(loaded, watch=self.file_watch.path))
 
     def action_back(self) -> None:
         """Back to the scenario list."""

@@ -16,20 +16,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tutor.engine.numbers import fmt
-from tutor.scenario import Scenario, ScenarioError, load
+from tutor.scenario import Scenario, ScenarioError
 from tutor.teach.explain import edit_lines
 from tutor.teach.lesson import Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
+from tutor.teach.edit_check import edit_warning
 from tutor.ui.dialogs.edit import EditScreen
 from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
 from tutor.ui.widgets.step_panel import StepPanel
+from tutor.ui.widgets.footer import Footer
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
@@ -237,6 +239,8 @@ class LessonScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys meant for the answer box go to it while it has focus."""
+        if not self.query(GraphView):  # keys typed ahead reach a screen still mounting or already leaving
+            return False
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
@@ -381,19 +385,19 @@ class LessonScreen(Screen):
         self.mode.interrupt()
         self._lesson_changed(k)
 
-    def check_file(self) -> None:
+    async def check_file(self) -> None:
         """Reload the watched file if it changed (the timer calls this too)."""
-        self.file_watch.check()
+        await self.file_watch.check()
 
-    def reload(self) -> None:
-        """Load the watched file again; keep the last good graph on errors."""
-        try:
-            scenario = load(self.file_watch.path)
-        except ScenarioError as error:
+    def reload(self, loaded: Scenario | ScenarioError) -> None:
+        """Show the watched file as loaded again; keep the last good graph on errors."""
+        if isinstance(loaded, ScenarioError):
+            error = loaded
             banner = self.widget_for("watch-error")
             banner.update(error.report() + "\n(showing the last version that loaded; fix the file and save)")
             banner.display = True
             return
+        scenario = loaded
         if self.has_widget("watch-error"):
             self.widget_for("watch-error").display = False
         lesson, k = self.lesson.reloaded(scenario, self.k)
@@ -480,7 +484,8 @@ class LessonScreen(Screen):
             if value is not None:
                 self.apply_edit(key, value)
 
-        self.app.push_screen(EditScreen(key, current), apply)
+        lesson = self.lesson
+        self.app.push_screen(EditScreen(key, current, lambda value: edit_warning(lesson, key, value)), apply)
 
     def apply_edit(self, name: str, value: float) -> None:
         """Recompute with ``name`` = value; explain what the old gradient predicted."""

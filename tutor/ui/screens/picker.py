@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.scenario import ScenarioError, builtin_dir, builtin_scenarios, load
+from tutor.ui.widgets.footer import Footer
 
 
 def entries(cwd: Path | None = None) -> list[tuple[str, str, str]]:
