@@ -75,24 +75,16 @@ def check_files(repeat: int) -> None:
 
 def yaml_parsers(repeat: int) -> None:
     import yaml
-    from yaml.composer import Composer
-    from yaml.resolver import Resolver
 
-    from tutor.scenario import loader
+    from tutor.scenario import compose
 
     text = sum_chain(49_998)
 
     class PureLoader(yaml.SafeLoader):
         pass
 
-    class CLoader(Composer, loader._Parser, Resolver):
-        def __init__(self, stream: str) -> None:
-            loader._Parser.__init__(self, stream)
-            Composer.__init__(self)
-            Resolver.__init__(self)
-
     pure = best(repeat, lambda: PureLoader(text).get_single_node())
-    fast = best(repeat, lambda: loader._Loader(text, "bench.yaml").get_single_node())
+    fast = best(repeat, lambda: compose._Loader(text, "bench.yaml").get_single_node())
     print("YAML composition of the 49,998-sum file")
     print(f"  pure-Python parser                 {pure:6.2f} s")
     print(f"  the loader (libyaml {'yes' if yaml.__with_libyaml__ else 'NO'})             {fast:6.2f} s"
