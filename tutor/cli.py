@@ -189,22 +189,23 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
             except analysis.TooManyPaths as exc:
                 raise UsageError(str(exc)) from None
     if args.json:
-        data = report.extra_json(report.trace_json(scenario, trace), tangents, routes)
+        data = report.extra_json(report.trace_json(scenario, trace, overrides), tangents, routes)
         print(report.dumps(data))
         return 0
     console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
         console.print(scenario.description, style="dim", markup=False)
-    console.print(report.forward_table(trace))
-    console.print(report.backward_table(trace))
-    console.print(report.summary_table(scenario, trace))
+    # crop=False: a table wider than the terminal wraps on screen rather than losing digits.
+    console.print(report.forward_table(trace), crop=False)
+    console.print(report.backward_table(trace), crop=False)
+    console.print(report.summary_table(scenario, trace), crop=False)
     if tangents is not None:
-        console.print(report.tangent_table(args.wrt, tangents))
+        console.print(report.tangent_table(args.wrt, tangents), crop=False)
     if routes is not None:
         if sum(len(r.nodes) for r in routes) > report.PATHS_TABLE_LIMIT:
             console.file.write(report.paths_text(args.wrt, routes))
         else:
-            console.print(report.paths_table(args.wrt, routes))
+            console.print(report.paths_table(args.wrt, routes), crop=False)
     warnings = list(trace.warnings)
     if tangents is not None:
         warnings += [f"d {t.node} / d {args.wrt}: {t.warning}" for t in tangents if t.warning]
@@ -237,7 +238,8 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--lr must be a positive number")
     if args.epochs is not None or args.batch_size is not None:
         return _train_epochs(args, scenario, lr, console)
-    if args.steps is None:
+    default_steps = args.steps is None
+    if default_steps:
         args.steps = 1
     if not 0 <= args.steps <= MAX_TRAIN_STEPS:
         raise UsageError(f"--steps must be between 0 and {MAX_TRAIN_STEPS:,}, got {args.steps:,}")
@@ -258,9 +260,11 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         data = report.train_json_from(losses, final, initial, start.output_value)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        report.train_warnings(scenario, start.output_value, losses, default_steps)
         return 0
     for table in report.steps_tables(scenario.name, scenario.output, lr, start.output_value, losses, initial, final):
         console.print(table)
+    report.train_warnings(scenario, start.output_value, losses, default_steps)
     return 0
 
 
@@ -291,11 +295,13 @@ def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, conso
     if args.json:
         data = report.epochs_json(trainer, right)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        report.epoch_warnings(scenario, trainer, args.epochs is None)
         return 0
     for table in report.epochs_tables(scenario.name, scenario.output, trainer, right):
         console.print(table)
     if trainer.warning:
         console.print(f"[yellow]warning:[/] {trainer.warning}")
+    report.epoch_warnings(scenario, trainer, args.epochs is None)
     return 0
 
 

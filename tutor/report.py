@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import asdict
 from json.encoder import encode_basestring as _encode_str
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from rich.markup import escape
 
 from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep, path_sum
 from tutor.engine.numbers import fmt
+from tutor.engine.ops import title as op_title
 from tutor.scenario import Scenario
 from tutor.engine.trace import Trace
 
@@ -167,10 +169,15 @@ def _backward_json(fields: tuple) -> dict[str, Any]:
     }
 
 
-def trace_json(scenario: Scenario, trace: Trace) -> dict[str, Any]:
+def trace_json(scenario: Scenario, trace: Trace, overrides: dict[str, float] | None = None) -> dict[str, Any]:
+    """The trace as JSON-ready data; each step carries the scenario's note shown there ("" for none)."""
     forward, backward = trace.forward, trace.backward
-    steps = [_forward_json(forward.fields(k)) for k in range(len(forward))]
-    steps += [_backward_json(backward.fields(k)) for k in range(len(backward))]
+    notes = _step_notes(scenario, overrides) if scenario.notes else {}
+    steps = [{**_forward_json(forward.fields(k)), "note": notes.get(1 + k, "")} for k in range(len(forward))]
+    offset = 1 + len(forward)
+    steps += [
+        {**_backward_json(backward.fields(k)), "note": notes.get(offset + k, "")} for k in range(len(backward))
+    ]
     return {
         **_clean(
             {
@@ -185,6 +192,14 @@ def trace_json(scenario: Scenario, trace: Trace) -> dict[str, Any]:
         "steps": steps,
         "warnings": list(trace.warnings),
     }
+
+
+def _step_notes(scenario: Scenario, overrides: dict[str, float] | None) -> dict[int, str]:
+    """Position k (1-based, forward then backward, as in the expanded lesson) -> the rendered notes there."""
+    from tutor.teach.lesson import EXPANDED, Lesson
+
+    lesson = Lesson(scenario, dict(overrides or {}), EXPANDED)
+    return {k: lesson.note_text(k) for k in range(1, len(lesson))}
 
 
 def extra_json(data: dict[str, Any], tangents: list[TangentStep] | None, routes: list[Route] | None) -> dict[str, Any]:
@@ -238,6 +253,19 @@ def train_json_from(
 # --- Rich tables -----------------------------------------------------------
 
 
+def keep_numbers_whole(table: Table) -> Table:
+    """No cell's word (a number, a name) is ever cut: each column is at least as wide
+    as its longest word, and text wraps only between words."""
+    for column in table.columns:
+        words: list[str] = str(column.header).split()
+        for cell in column.cells:
+            words.extend(str(cell).split())
+        longest = max((len(word) for word in words), default=0)
+        column.min_width = max(column.min_width or 0, longest)
+        column.overflow = "fold"
+    return table
+
+
 def local_text(formula: str, value: float) -> str:
     """``tax = 1.1``, or just ``1`` when the formula is the number itself."""
     shown = fmt(value)
@@ -256,8 +284,8 @@ def forward_table(trace: Trace) -> Table:
             f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not trace.graph.is_constant(n)
         )
         warning = f" [yellow]⚠ {step.warning}[/]" if step.warning else ""
-        table.add_row(str(k), step.node, step.op, f"{step.expression}  ({inputs})", fmt(step.value) + warning)
-    return table
+        table.add_row(str(k), step.node, op_title(step.op), f"{step.expression}  ({inputs})", fmt(step.value) + warning)
+    return keep_numbers_whole(table)
 
 
 def backward_table(trace: Trace) -> Table:
@@ -267,7 +295,7 @@ def backward_table(trace: Trace) -> Table:
     table.add_column("upstream", justify="right")
     table.add_column("to input")
     table.add_column("local derivative")
-    table.add_column("contribution", justify="right")
+    table.add_column("upstream × local", justify="right")
     table.add_column("input grad", justify="right", style="magenta")
     for k, step in enumerate(trace.backward, 1):
         edges = [e for e in step.edges if not trace.graph.is_constant(e.input)]
@@ -278,14 +306,14 @@ def backward_table(trace: Trace) -> Table:
                 fmt(step.upstream) if j == 0 else "",
                 edge.input,
                 local_text(edge.local_formula, edge.local),
-                f"{fmt(step.upstream)} × {fmt(edge.local)} = {fmt(edge.contribution)}",
+                fmt(edge.contribution),
                 f"{fmt(edge.grad_before)} → {fmt(edge.grad_after)}",
             )
-    return table
+    return keep_numbers_whole(table)
 
 
 def summary_table(scenario: Scenario, trace: Trace) -> Table:
-    table = Table(title=f"d {scenario.output} / d …", title_justify="left")
+    table = Table(title=f"Every value and its gradient ∂{scenario.output}/∂name", title_justify="left")
     table.add_column("name", style="bold")
     table.add_column("kind")
     table.add_column("value", justify="right", style="cyan")
@@ -294,7 +322,7 @@ def summary_table(scenario: Scenario, trace: Trace) -> Table:
         node = scenario.graph.node(name)
         kind = node.kind if node.kind != "op" else "node"
         table.add_row(name, kind, fmt(trace.value(name)), fmt(trace.grad(name)))
-    return table
+    return keep_numbers_whole(table)
 
 
 def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
@@ -305,7 +333,7 @@ def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
     for step in steps:
         terms = " + ".join(f"{fmt(t.local)}×{fmt(t.input_tangent)}" for t in step.terms)
         table.add_row(step.node, terms, fmt(step.tangent))
-    return table
+    return keep_numbers_whole(table)
 
 
 def paths_table(leaf: str, routes: list[Route]) -> Table:
@@ -316,7 +344,7 @@ def paths_table(leaf: str, routes: list[Route]) -> Table:
     for route in routes:
         table.add_row(" → ".join(route.nodes), " · ".join(fmt(x) for x in route.locals), fmt(route.product))
     table.add_row("[bold]sum[/]", "", f"[bold]{fmt(path_sum(routes)[0])}[/]")
-    return table
+    return keep_numbers_whole(table)
 
 
 PATHS_TABLE_LIMIT = 2_000
@@ -339,7 +367,7 @@ def numeric_table(rows: list[NumericRow]) -> Table:
         table.add_column(column, justify="left" if column == "leaf" else "right")
     for row in rows:
         table.add_row(row.leaf, fmt(row.backprop), fmt(row.numeric), f"{row.relative_error:.1e}", f"{row.step:.0e}")
-    return table
+    return keep_numbers_whole(table)
 
 
 # --- training on a data set ---------------------------------------------------
@@ -392,3 +420,34 @@ def epochs_tables(name: str, output: str, trainer: Trainer, right: int | None = 
         params.add_row(param, fmt(value), fmt(final[param]))
     tables.append(params)
     return tables
+
+
+# --- warnings after training (on stderr, so stdout stays clean for a pipe) -----------
+
+
+def train_warnings(scenario: Scenario, initial_loss: float, losses: list[float], default_steps: bool) -> None:
+    """On stderr, so stdout stays clean for a pipe: a rising loss, and how many steps ran by default."""
+    before = [initial_loss, *losses[:-1]]
+    rises = [k for k, (old, new) in enumerate(zip(before, losses), 1) if new > old]
+    if rises:
+        print(
+            f"tutor: warning: {scenario.output} rose at {len(rises)} of {len(losses)} steps "
+            f"(first at step {rises[0]}): diverging: try a smaller --lr",
+            file=sys.stderr,
+        )
+    if default_steps:
+        print("ran 1 step (the default); use --steps N for more, e.g. --steps 100", file=sys.stderr)
+
+
+def epoch_warnings(scenario: Scenario, trainer, default_epochs: bool) -> None:  # noqa: ANN001 - a Trainer
+    """On stderr: a mean loss that rose from one epoch to the next, and how many epochs ran by default."""
+    losses = [trainer.initial_loss, *trainer.losses]
+    rises = [k for k in range(1, len(losses)) if losses[k] > losses[k - 1]]
+    if rises:
+        print(
+            f"tutor: warning: mean {scenario.output} rose at {len(rises)} of {len(losses) - 1} epochs "
+            f"(first at epoch {rises[0]}): diverging: try a smaller --lr",
+            file=sys.stderr,
+        )
+    if default_epochs:
+        print("ran 1 epoch (the default); use --epochs N for more, e.g. --epochs 200", file=sys.stderr)

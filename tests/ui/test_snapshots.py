@@ -58,7 +58,9 @@ def go_to_fan_out(leaf: str, count: int):
         )
         while screen.k < target:
             await pilot.press("right")
-        assert f"fan-out: {leaf} feeds {count} nodes" in str(screen.query_one("#panel").render())
+        # Nodes in general; neurons (δⱼ·wⱼ) when every contribution comes from a neuron's weighted sum.
+        panel = str(screen.query_one("#panel").render())
+        assert f"fan-out: {leaf} feeds {count} nodes" in panel or f"fan-out: {leaf} feeds {count} neurons" in panel
 
     return run
 

@@ -53,6 +53,12 @@ CASES = [
     ("nodes_scalar.yaml", 3, 8, "'nodes' must be a mapping"),
     ("unknown_output.yaml", 5, 9, "output 'totl' is not defined"),
     ("note_unknown_name.yaml", 8, 3, "note for unknown name 'c'"),
+    ("note_grad_in_plain_note.yaml", 8, 18, "{grad(a)} in a note shown in both passes"),
+    ("note_grad_in_forward_note.yaml", 8, 48, "{grad(a)} in a forward note"),
+    ("note_placeholder_unknown.yaml", 8, 27, "{grad(c)} names nothing defined"),
+    ("note_placeholder_malformed.yaml", 7, 12, "'{a + 1}' is not a placeholder"),
+    ("note_unknown_phase.yaml", 8, 5, "unknown key 'sideways'"),
+    ("order_not_number.yaml", 2, 8, "order must be a number, not 'first'"),
     ("view_sideways.yaml", 6, 7, "not 'sideways'"),
     ("negative_learning_rate.yaml", 6, 16, "learning_rate must be positive"),
     # names and values

@@ -102,9 +102,13 @@ def test_reloaded_keeps_edits_and_the_node_at_k() -> None:
 def test_selected_lines_describe_the_node_so_far() -> None:
     lesson = shopping()
     at_start = text(selected_lines(lesson, "apple_price", lesson.frame(0)))
-    assert "Selected apple_price (mul)" in at_start and "value not computed yet" in at_start
+    assert "Selected apple_price (multiply)" in at_start and "value not computed yet" in at_start
     assert "apple_price: apple * apple_count" in at_start
-    assert "✎ A multiply node" in at_start
+    assert "✎" not in at_start  # no note before the lesson reaches the node, and never the backward one early
+    forward = text(selected_lines(lesson, "apple_price", lesson.frame(2), 2))
+    assert "✎ apple_price = apple × apple_count: the apples' cost before tax, 200." in forward
+    end = text(selected_lines(lesson, "apple_price", lesson.focus(lesson.frame(lesson.last), None), lesson.last))
+    assert "✎ A multiply node sends back the other input" in end
     middle = text(selected_lines(lesson, "apple_price", lesson.frame(3)))
     assert "value 200" in middle and "∂price/∂apple_price = 1.1 so far" in middle
     leaf = text(selected_lines(lesson, "apple", lesson.frame(0)))

@@ -90,8 +90,11 @@ def test_quiz_asks_before_showing_and_scores_the_answer() -> None:
     assert quiz.previous() is Move.REFUSED
     assert quiz.submit("150") is Move.SHOW and quiz.place.k == 0
     assert "Not quite (150)" in text(quiz.view().lines)
-    assert quiz.submit("200") is Move.SHOW and quiz.place.k == 1 and not quiz.asking
-    assert "✓ Right" in text(quiz.view().lines)
+    # Answered: the outcome shows and the box keeps the keyboard until Enter moves on.
+    assert quiz.submit("200") is Move.SHOW and quiz.place.k == 0 and quiz.asking and quiz.widget_shown()
+    assert "✓ Right" in text(quiz.view().lines) and "Not quite" not in text(quiz.view().lines)
+    assert quiz.submit("") is Move.SHOW and quiz.place.k == 1 and not quiz.asking
+    assert "✓ Right" not in text(quiz.view().lines)
     assert quiz.session.scores["forward"].right == 1
 
 
@@ -129,7 +132,7 @@ def test_forward_mode_pushes_the_tangent_of_the_selected_leaf() -> None:
     assert forward.index == len(forward.walk) - 1
     view = forward.view()
     assert view.frame.grads["e"] == pytest.approx(5)
-    assert "∂e/∂b = 5" in text(view.lines) and "reverse mode gave 5" in text(view.lines)
+    assert "de/db = 5" in text(view.lines) and "reverse mode gave ∂e/∂b = 5" in text(view.lines)
     progress = forward.progress()
     assert progress.label == "FORWARD MODE" and progress.done == progress.total == len(forward.walk) - 1
     assert forward.start() is Move.SHOW and forward.index == 0

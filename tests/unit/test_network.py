@@ -178,7 +178,7 @@ def test_builtin_curve_reads_its_csv() -> None:
 def test_starter_data_and_network_examples_load_when_uncommented(tmp_path) -> None:
     from tutor.scenario.starter import STARTER
 
-    text = STARTER.format(name="s.yaml")
+    text = STARTER.replace("@FILE@", "s.yaml")
     lines = text.splitlines()
     uncommented = []
     for line in lines:
@@ -193,4 +193,4 @@ def test_starter_data_and_network_examples_load_when_uncommented(tmp_path) -> No
     scenario = loads(text, str(tmp_path / "s.yaml"))
     assert scenario.data.rows == ((2, -3), (1, 0), (-1, 2)) and scenario.batch_size == 2
     assert scenario.layers == (("x", "y"), ("a1_1", "a1_2", "a1_3"), ("a2_1",))
-    assert loads(STARTER.format(name="s.yaml")).data is None  # as written, the examples are comments
+    assert loads(STARTER.replace("@FILE@", "s.yaml")).data is None  # as written, the examples are comments

@@ -1,4 +1,4 @@
-"""The neuron view: its steps and words (tutor.teach.neurons) and its drawing (tutor.draw.neurons)."""
+"""The neuron view: its steps and words (tutor.teach.neuron_view) and its drawing (tutor.draw.neurons)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from tutor.draw.neurons import draw_network, other_nodes, plain
 from tutor.engine.trace import run
 from tutor.scenario import loads, resolve
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
-from tutor.teach.neurons import NEURONS, NeuronLesson
+from tutor.teach.neuron_view import NEURONS, NeuronLesson
 
 BIG = """
 inputs: {x1: 0.1, x2: 0.2, x3: 0.3, x4: 0.4, t: 1}

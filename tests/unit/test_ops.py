@@ -157,9 +157,9 @@ def test_reciprocal_formula_mentions_minus_y_squared():
 
 
 def test_sigmoid_and_tanh_formulas_use_output_name():
-    assert formula("sigmoid", ("z1",), "h1") == "h1(1 - h1)"
-    assert formula("sigmoid", ("x",), "y") == "y(1 - y)"
-    assert formula("tanh", ("x",), "y") == "1 - y²"
+    assert formula("sigmoid", ("z1",), "h1") == "h1(1 − h1)"
+    assert formula("sigmoid", ("x",), "y") == "y(1 − y)"
+    assert formula("tanh", ("x",), "y") == "1 − y²"
 
 
 def test_other_formulas_use_input_names():

@@ -63,7 +63,7 @@ def test_session_two_tries_then_the_answer() -> None:
     outcome, message = session.answer("2")
     assert outcome == "reveal" and message.startswith("The answer is 200")
     assert (session.scores["forward"].right, session.scores["forward"].asked) == (1, 2)
-    assert session.summary() == ["forward: 1 of 2 right", "missed: step 1 apple_price (value)"]
+    assert session.summary() == ["forward: 0 of 2 right first time, 1 after the hint, 1 revealed", "missed: step 1 apple_price (value)"]
     assert session.answer("1") == ("invalid", "no question")
 
 
@@ -73,4 +73,4 @@ def test_summary_without_misses() -> None:
     (question,) = questions_at(Lesson(resolve("shopping")), 1)
     session.ask(question)
     session.answer("200")
-    assert session.summary() == ["forward: 1 of 1 right", "no misses"]
+    assert session.summary() == ["forward: 1 of 1 right first time, 0 after the hint, 0 revealed", "no misses"]

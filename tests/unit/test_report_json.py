@@ -10,13 +10,19 @@ import pytest
 from tutor import report
 from tutor.engine.trace import run
 from tutor.scenario import builtin_names, loads, resolve
+from tutor.teach.lesson import EXPANDED, Lesson
 
 from test_trace_records import TROUBLE
 
 
 def reference(scenario, trace):
-    steps = [{"phase": "forward", **asdict(s)} for s in trace.forward]
-    steps += [{"phase": "backward", **asdict(s)} for s in trace.backward]
+    # Each step also carries the note the expanded lesson shows at it ("" for none).
+    lesson = Lesson(scenario, view=EXPANDED)
+    steps = [{"phase": "forward", **asdict(s), "note": lesson.note_text(k)} for k, s in enumerate(trace.forward, 1)]
+    offset = 1 + len(trace.forward)
+    steps += [
+        {"phase": "backward", **asdict(s), "note": lesson.note_text(k)} for k, s in enumerate(trace.backward, offset)
+    ]
     return report._clean(
         {
             "scenario": scenario.name,

@@ -2,7 +2,8 @@
 
 - ``group_trace``: forward/backward with each named node as one box, its
   local derivatives computed from its primitives.
-- ``forward_mode``: the tangent d(node)/d(leaf) of every node, in order.
+- ``forward_mode``: the tangent d(node)/d(leaf) of every node, in order
+  (``tutor.engine.groups``: the same, and paths, over named nodes).
 - ``paths``: every path from a leaf to the output with its edge product.
 - ``numeric_check``: central differences beside the backprop gradient.
 - ``train``: gradient-descent steps on the params.
@@ -11,9 +12,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tutor.engine.graph import Graph
+from tutor.engine.group_factors import Factor, _inside_paths, _product_text
 from tutor.engine.numbers import sum_trouble, total
 from tutor.engine.ops import OPS, local_derivative
 from tutor.engine.trace import BackwardStep, Edge, ForwardStep, Trace, forward_values, leaf_values, run
@@ -29,6 +31,26 @@ class GroupTrace:
     backward: tuple[BackwardStep, ...]
     inputs: dict[str, tuple[str, ...]]
     """Named node -> the leaves and named nodes it reads, in first-use order."""
+    locals: dict[str, tuple[GroupLocal, ...]] = field(default_factory=dict)
+    """Named node -> its group-level local derivative for each input, in ``inputs`` order."""
+
+    def factors(self, node: str, input: str) -> tuple[tuple[Factor, ...], ...]:
+        """The paths inside ``node``'s group from ``input`` to its root, each a chain of local factors."""
+        for local in self.locals.get(node, ()):
+            if local.input == input:
+                return local.paths
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLocal:
+    """A named node's local derivative with respect to one of its inputs, seen as one box."""
+
+    input: str
+    value: float
+    formula: str
+    paths: tuple[tuple[Factor, ...], ...]
+    """The primitive paths inside the group, root first, whose products sum to ``value``."""
 
 
 def _edge_locals(graph: Graph, trace: Trace, index: int) -> list[float]:
@@ -73,7 +95,7 @@ def _group_formula(
             text = parts[-1] if index == root else parts[0]
             here = factors + ([] if text == "1" else [text])
             if i == source:
-                terms.append(" · ".join(here) if here else "1")
+                terms.append(_product_text(here))
             elif i in inside:
                 stack.append((i, here))
     return " + ".join(terms) if terms else "0"
@@ -87,6 +109,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
     inputs_of: dict[str, tuple[str, ...]] = {}
     local_of: dict[str, dict[int, float]] = {}
     folded_of: dict[str, dict[int, str]] = {}
+    group_locals: dict[str, tuple[GroupLocal, ...]] = {}
     for name, members in graph.groups.items():
         root = members[-1]
         external = _external_inputs(graph, members)
@@ -104,6 +127,13 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
                     inner[i] = inner.get(i, 0.0) + upstream * d
         local_of[name] = local
         folded = folded_of[name] = _folded(graph, members)
+        group_locals[name] = tuple(
+            GroupLocal(
+                graph.nodes[i].name, d, _group_formula(graph, labels, folded, members, i),
+                _inside_paths(graph, trace, folded, members, i),
+            )
+            for i, d in local.items()
+        )
         forward.append(
             ForwardStep(
                 node=name,
@@ -134,7 +164,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
                 Edge(
                     input=graph.nodes[i].name,
                     position=position,
-                    local_formula=_group_formula(graph, labels, folded_of[name], members, i),
+                    local_formula=group_locals[name][position].formula,
                     local=local,
                     contribution=contribution,
                     grad_before=before,
@@ -143,7 +173,7 @@ def group_trace(graph: Graph, trace: Trace) -> GroupTrace:
             )
         op = "group" if len(members) > 1 else graph.nodes[root].op
         backward.append(BackwardStep(name, op, upstream, tuple(edges)))
-    return GroupTrace(tuple(forward), tuple(backward), inputs_of)
+    return GroupTrace(tuple(forward), tuple(backward), inputs_of, group_locals)
 
 
 def _folded(graph: Graph, members: tuple[int, ...], leaf_text=None) -> dict[int, str]:
@@ -158,8 +188,18 @@ def _folded(graph: Graph, members: tuple[int, ...], leaf_text=None) -> dict[int,
         args = tuple(
             text[i] if i in text else (leaf_text(i) if leaf_text else graph.nodes[i].label) for i in node.inputs
         )
-        text[m] = OPS[node.op].expression(args, node.param)
+        constants = [graph.nodes[i].kind == "const" and graph.nodes[i].value == -1 for i in node.inputs]
+        if node.op == "mul" and any(constants) and not leaf_text:
+            # Multiplying by the constant -1 reads as a minus sign: exp(-x), not exp(-1 × x).
+            other = args[1] if constants[0] else args[0]
+            text[m] = f"-{other}" if _simple(other) else f"-({other})"
+        else:
+            text[m] = OPS[node.op].expression(args, node.param)
     return text
+
+
+def _simple(text: str) -> bool:
+    return text.replace("_", "a").replace(".", "a").isalnum()
 
 
 def group_expression(graph: Graph, members: tuple[int, ...], leaf_text=None) -> str:
@@ -234,6 +274,8 @@ class Route:
     nodes: tuple[str, ...]
     locals: tuple[float, ...]
     product: float
+    formulas: tuple[str, ...] = ()
+    """Each edge's local derivative as a formula, e.g. ``w11`` or ``h1(1 − h1)``."""
 
 
 def _count_text(count: int) -> str:

@@ -169,6 +169,13 @@ def _wrap(name: str) -> str:
     return name if _is_atom(name) else f"({name})"
 
 
+def _bare(text: str) -> str:
+    """A call's argument without one pair of enclosing parentheses: ``exp(-0.5)``, not ``exp((-0.5))``."""
+    if text.startswith("(") and _closes_at_end(text, 0):
+        return text[1:-1]
+    return text
+
+
 # --- the table -----------------------------------------------------------
 
 OPS: dict[str, Op] = {}
@@ -274,7 +281,7 @@ _register(
         # d(e^x)/dx = e^x = y
         derivatives=(lambda v, o, n: o,),
         formulas=(lambda a, o, n: f"exp({a[0]}) = {o}",),
-        expression=lambda a, n: f"exp({a[0]})",
+        expression=lambda a, n: f"exp({_bare(a[0])})",
         rule="An exp node sends back its own output: d(eˣ)/dx = eˣ.",
         symbol="exp",
         trouble="exp overflowed",
@@ -289,7 +296,7 @@ _register(
         # d(ln x)/dx = 1/x
         derivatives=(lambda v, o, n: _div(1.0, v[0]),),
         formulas=(lambda a, o, n: f"1/{_wrap(a[0])}",),
-        expression=lambda a, n: f"log({a[0]})",
+        expression=lambda a, n: f"log({_bare(a[0])})",
         rule="A log node sends back 1/x.",
         symbol="log",
         trouble="log of a number that is not positive",
@@ -341,8 +348,8 @@ _register(
         forward=lambda v, n: _sigmoid(v[0]),
         # dσ(x)/dx = σ(x)(1 - σ(x)) = y(1 - y)
         derivatives=(lambda v, o, n: o * (1.0 - o),),
-        formulas=(lambda a, o, n: f"{_wrap(o)}(1 - {_wrap(o)})",),
-        expression=lambda a, n: f"sigmoid({a[0]})",
+        formulas=(lambda a, o, n: f"{_wrap(o)}(1 − {_wrap(o)})",),
+        expression=lambda a, n: f"sigmoid({_bare(a[0])})",
         rule="A sigmoid node sends back y(1 - y), where y is its own output.",
         symbol="σ",
     )
@@ -355,8 +362,8 @@ _register(
         forward=lambda v, n: math.tanh(v[0]),
         # d tanh(x)/dx = 1 - tanh²(x) = 1 - y²
         derivatives=(lambda v, o, n: 1.0 - o * o,),
-        formulas=(lambda a, o, n: f"1 - {_wrap(o)}²",),
-        expression=lambda a, n: f"tanh({a[0]})",
+        formulas=(lambda a, o, n: f"1 − {_wrap(o)}²",),
+        expression=lambda a, n: f"tanh({_bare(a[0])})",
         rule="A tanh node sends back 1 - y², where y is its own output.",
         symbol="tanh",
     )
@@ -370,7 +377,7 @@ _register(
         # d max(0, x)/dx = 1 if x > 0 else 0: the gate is open or closed
         derivatives=(lambda v, o, n: 1.0 if v[0] > 0 else (NAN if math.isnan(v[0]) else 0.0),),
         formulas=(lambda a, o, n: f"1 if {a[0]} > 0 else 0",),
-        expression=lambda a, n: f"relu({a[0]})",
+        expression=lambda a, n: f"relu({_bare(a[0])})",
         rule="A ReLU node passes the gradient when its input is positive and blocks it (0) otherwise.",
         symbol="ReLU",
     )
@@ -390,7 +397,7 @@ _register(
             lambda a, o, n: f"1 if {a[0]} ≥ {a[1]} else 0",
             lambda a, o, n: f"1 if {a[1]} > {a[0]} else 0",
         ),
-        expression=lambda a, n: f"max({a[0]}, {a[1]})",
+        expression=lambda a, n: f"max({_bare(a[0])}, {_bare(a[1])})",
         rule="A max node routes the whole gradient to the larger input and 0 to the other.",
         symbol="max",
     )
@@ -410,7 +417,7 @@ _register(
             lambda a, o, n: f"1 if {a[0]} ≤ {a[1]} else 0",
             lambda a, o, n: f"1 if {a[1]} < {a[0]} else 0",
         ),
-        expression=lambda a, n: f"min({a[0]}, {a[1]})",
+        expression=lambda a, n: f"min({_bare(a[0])}, {_bare(a[1])})",
         rule="A min node routes the whole gradient to the smaller input and 0 to the other.",
         symbol="min",
     )
@@ -436,10 +443,10 @@ for _name, (_forward, _derivatives) in ARRAYS.items():
     OPS[_name] = replace(OPS[_name], array_forward=_forward, array_derivatives=_derivatives)
 
 
-def symbol(op: str, param: float = 0.0) -> str:
-    """The box label of an op; a square reads x², other powers x^n."""
+def symbol(op: str, param: float = 0.0, base: str = "x") -> str:
+    """The box label of an op; a square reads t² (with its input's name as ``base``), other powers t^n."""
     if op == "powc":
-        return "x²" if param == 2 else f"x^{_num(param)}"
+        return f"{base}²" if param == 2 else f"{base}^{_num(param)}"
     return OPS[op].symbol
 
 
@@ -461,3 +468,8 @@ def evaluate(op: Op, inputs: tuple[float, ...], param: float) -> float:
         return float(op.forward(inputs, param))
     except (ZeroDivisionError, OverflowError, ValueError):
         return NAN
+
+
+# Learner-facing op names and local derivatives with numbers (kept in their own module).
+from tutor.engine.op_words import TITLES, local_numbers, title  # noqa: E402
+

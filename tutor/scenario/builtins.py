@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from pathlib import Path
 
 from tutor.scenario.loader import Scenario, ScenarioError, load
@@ -22,8 +24,25 @@ def builtin_dir() -> Path:
     return package.parent / "scenarios"
 
 
+_ORDER = re.compile(r"^order:[ ]*([-+]?[0-9]+(?:\.[0-9]*)?)[ ]*(?:#.*)?$", re.MULTILINE)
+
+
+def lesson_order(path: Path) -> tuple[float, str]:
+    """Sort key: the file's ``order:`` (lesson order), then its name; files without one go last.
+
+    Read with a pattern rather than a full load so listing stays instant; the
+    loader validates the same key when the scenario is opened.
+    """
+    try:
+        found = _ORDER.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        found = None
+    return (float(found.group(1)) if found else math.inf, path.stem)
+
+
 def builtin_names() -> list[str]:
-    return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+    """The built-in scenarios' names in lesson order (``order:``), then by name."""
+    return [p.stem for p in sorted(builtin_dir().glob("*.yaml"), key=lesson_order)]
 
 
 def builtin_scenarios() -> list[tuple[str, Scenario | ScenarioError]]:

@@ -26,6 +26,7 @@ from tutor.scenario.values import BOOL_TAG, NULL_TAG, read_mapping, read_name, r
 from tutor.scenario.visible import quoted
 
 if TYPE_CHECKING:
+    from tutor.scenario.notes import Note
     from tutor.scenario.data import DataSet
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -35,7 +36,7 @@ MAX_NODES = 50_000
 
 KEYS = (
     "title", "description", "inputs", "params", "network", "nodes", "output", "learning_rate", "notes", "view",
-    "layers", "data", "batch_size", "shuffle",
+    "layers", "data", "batch_size", "shuffle", "order",
 )
 VIEWS = ("expanded", "groups", "neurons")
 
@@ -55,10 +56,13 @@ class Scenario:
     output: str
     graph: Graph
     learning_rate: float = 0.1
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
+    """Name -> its note's text for the forward and the backward pass (see ``notes``)."""
     view: str | None = None
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Where each name is defined: (line, col), 1-based."""
+    order: float | None = None
+    """The scenario's place in lesson order (lists sort by it, then by name)."""
     layers: tuple[tuple[str, ...], ...] | None = None
     """Declared network layers (``network:`` or ``layers:``): input names, then each layer's neuron nodes."""
     data: DataSet | None = None
@@ -229,13 +233,17 @@ def _loads(data: bytes, path: str) -> Scenario:
         if learning_rate <= 0:
             raise error_at(path, node, "learning_rate must be positive", "e.g. learning_rate: 0.1")
 
-    notes: dict[str, str] = {}
+    notes: dict[str, Note] = {}
     if "notes" in sections:
-        for key, value in read_mapping(sections["notes"][1], path, "notes"):
-            name = normalize_name(str(key.value))
-            if name not in positions:
-                raise error_at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
-            notes[name] = read_text(value, path, f"note for '{name}'").strip()
+        from tutor.scenario.notes import read_notes
+
+        notes = read_notes(
+            sections["notes"][1], path, positions, lambda node, offset: scalar_position(decoded, node, offset)
+        )
+
+    order = None
+    if "order" in sections:
+        order = read_number(sections["order"][1], path, "order")
 
     view = None
     if "view" in sections:
@@ -281,6 +289,7 @@ def _loads(data: bytes, path: str) -> Scenario:
         notes=notes,
         view=view,
         positions=positions,
+        order=order,
         layers=layers,
         data=data,
         batch_size=batch_size,

@@ -15,6 +15,10 @@ NAME_PATTERN = r"^(?![0-9])[^\s!-/:-@\[-\^`{-~]+$"
 """Identifiers in any script: no leading digit, no spaces or ASCII punctuation but _."""
 
 _number = {"type": "number", "description": "A finite number (no booleans, nan or inf)."}
+_NOTE = (
+    "A sentence; {name} shows a value and {grad(name)} the gradient of the output as of that step "
+    "(backward notes only); {{ and }} are literal braces."
+)
 
 
 def _network() -> dict:
@@ -81,9 +85,27 @@ def schema() -> dict:
             "learning_rate": {"type": "number", "exclusiveMinimum": 0, "description": "For training (default 0.1)."},
             "notes": {
                 "type": "object",
-                "additionalProperties": {"type": "string"},
-                "description": "name: a sentence shown when stepping on that node.",
+                "propertyNames": {"pattern": NAME_PATTERN},
+                "additionalProperties": {
+                    "oneOf": [
+                        {"type": "string", "description": _NOTE + " Shown in both passes, so no {grad(name)}."},
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "minProperties": 1,
+                            "properties": {
+                                "forward": {"type": "string", "description": _NOTE + " No {grad(name)} here."},
+                                "backward": {"type": "string", "description": _NOTE},
+                            },
+                        },
+                    ]
+                },
+                "description": (
+                    "name: a note, a sentence shown in both passes, or forward:/backward: sentences shown "
+                    "when that pass reaches the name."
+                ),
             },
+            "order": {"type": "number", "description": "The scenario's place in lesson order (lists sort by it)."},
             "view": {
                 "enum": list(VIEWS),
                 "description": "Open expanded (one box per primitive), as groups, or as neurons (nets only).",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 STARTER = """\
-# A tutor scenario. Check it with:  python -m tutor check {name}
-# Open it with:                      python -m tutor {name}
+# A tutor scenario. Check it with:  python -m tutor check @FILE@
+# Open it with:                      python -m tutor @FILE@
 title: My scenario
 description: >
   One or two sentences on what this graph teaches.
@@ -33,9 +33,16 @@ output: loss
 
 learning_rate: 0.1
 
-# Optional: a sentence shown when stepping on a node.
+# Optional: notes shown when stepping on a name. A plain sentence shows in
+# both passes; forward: and backward: sentences show only in that pass.
+# {name} quotes a value, {grad(name)} the gradient of the output as of that
+# step: only in backward notes, so the forward pass never gives it away.
 notes:
-  out: "A sigmoid node sends back out(1 - out)."
+  s:
+    forward: "s = x·w + y = {s}: a weighted sum."
+  out:
+    forward: "The sigmoid squashes s into (0, 1): out = {out}."
+    backward: "A sigmoid node sends back out(1 − out), so s receives {grad(s)}."
 
 # Optional: rows to train on (python -m tutor train FILE --epochs 100).
 # Every column is an input; the output is the loss of one row, and a
@@ -56,12 +63,12 @@ notes:
 #   inputs: [x, y]
 #   seed: 1               # initialises layers written without weights
 #   layers:
-#     - {{size: 3, activation: tanh}}
-#     - {{size: 1, activation: sigmoid, weights: [[0.5, -0.5, 0.2]]}}
+#     - {size: 3, activation: tanh}
+#     - {size: 1, activation: sigmoid, weights: [[0.5, -0.5, 0.2]]}
 """
 
 
 def write_starter(path: Path) -> None:
     """Write the starter file; refuse to overwrite anything."""
     with path.open("x", encoding="utf-8") as handle:
-        handle.write(STARTER.format(name=path.name))
+        handle.write(STARTER.replace("@FILE@", path.name))

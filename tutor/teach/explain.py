@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from tutor.engine.numbers import fmt, operand
+from tutor.engine.ops import title as op_title
 from tutor.teach.edit_check import edit_trouble
 from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line
 
@@ -20,11 +21,16 @@ BACKPROP_IN_BRIEF = (
 """The whole method in two sentences (under the keys on the help page)."""
 
 
-def selected_lines(lesson: Lesson, key: str, frame: Frame) -> list[Line]:
-    """The selected node: its kind, value and gradient so far, formula, note."""
+def selected_lines(lesson: Lesson, key: str, frame: Frame, k: int | None = None, note: bool = True) -> list[Line]:
+    """The selected node: its kind, value and gradient so far, formula, note.
+
+    The note is the one for the pass shown at position ``k`` (its backward note
+    once its backward step is shown), with its numbers; ``note=False`` hides
+    it (a quiz question is waiting).
+    """
     out = lesson.scenario.output
     node = lesson.graph.node(key)
-    kind = node.kind if node.kind != "op" else ("group" if lesson.view in (GROUPS, NEURONS) else node.op)
+    kind = node.kind if node.kind != "op" else ("group" if lesson.view in (GROUPS, NEURONS) else op_title(node.op))
     line: Line = [("Selected ", "title"), (lesson.title_of(key), "name"), (f" ({kind})", "dim")]
     if key in frame.values:
         line += [("  value ", ""), (fmt(frame.values[key]), "value")]
@@ -39,9 +45,11 @@ def selected_lines(lesson: Lesson, key: str, frame: Frame) -> list[Line]:
         lines.append([("  ", ""), (key, "name"), (": ", ""), (lesson.scenario.nodes[key], "formula")])
     if node.kind in ("input", "param"):
         lines.append([("  press e to change its value", "dim")])
-    note = lesson.scenario.notes.get(key)
-    if note and (not frame.current or frame.current != key):
-        lines.append([("  ✎ ", "note"), (note, "note")])
+    if k is None:  # no position given: the frame tells which pass it shows
+        k = lesson.last if frame.grads else (lesson.forward_end if len(frame.computed) > len(lesson.scenario.leaves) else 0)
+    text = lesson.selected_note(key, k) if note else ""
+    if text and (not frame.current or frame.current != key):
+        lines.append([("  ✎ ", "note"), (text, "note")])
     return lines
 
 

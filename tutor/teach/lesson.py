@@ -14,15 +14,18 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from tutor.engine.analysis import GroupTrace, group_expression, group_trace
-from tutor.engine.numbers import fmt, operand, signed_sum
+from tutor.engine.numbers import fmt, operand
 from tutor.engine.ops import OPS, symbol
+from tutor.engine.ops import title as op_title
+from tutor.teach.lesson_notes import LessonNotes
+from tutor.teach.lesson_words import LessonWords
 from tutor.scenario import Scenario
 from tutor.engine.trace import BackwardStep, ForwardStep, Trace, run
 
 EXPANDED = "expanded"
 GROUPS = "groups"
 NEURONS = "neurons"
-"""Neurons in layer columns (scenarios whose nodes form a net; see ``tutor.teach.neurons``)."""
+"""Neurons in layer columns (scenarios whose nodes form a net; see ``tutor.teach.neuron_view``)."""
 GROUPS_BY_DEFAULT_ABOVE = 24
 """Scenarios with more primitive nodes than this open in the collapsed view."""
 FRAMES_KEPT = 64
@@ -69,6 +72,10 @@ class Frame:
     computed: frozenset[str]
     finished: frozenset[str]
     """Nodes whose backward step is done (their gradients have been sent on)."""
+    grad_mark: str = "∂"
+    """How the graph marks the numbers in ``grads``: ∂ for gradients, d for forward mode's tangents."""
+    marks: dict[str, str] = field(default_factory=dict)
+    """Nodes whose number gets another mark: δ at a neuron's weighted sum (its gradient is the neuron's delta)."""
 
 
 def default_view(scenario: Scenario) -> str:
@@ -94,7 +101,7 @@ def next_view(scenario: Scenario, view: str) -> str:
 
 
 @dataclass
-class Lesson:
+class Lesson(LessonWords, LessonNotes):
     """One scenario, one set of leaf values, one view: the steps to walk."""
 
     scenario: Scenario
@@ -105,7 +112,7 @@ class Lesson:
         # The neuron view is a lesson of its own kind; every Lesson(...) call gives it
         # (a file reloaded without a net falls back to the groups view in __post_init__).
         if cls is Lesson and view == NEURONS and NEURONS in views_of(scenario):
-            from tutor.teach.neurons import NeuronLesson
+            from tutor.teach.neuron_view import NeuronLesson
 
             cls = NeuronLesson
         return super().__new__(cls)
@@ -174,16 +181,23 @@ class Lesson:
                     out.append(ViewNode(node.name, node.name, node.kind, node.kind))
                 elif node.kind == "op" and node.name in graph.groups:
                     members = graph.groups[node.name]
-                    subtitle = symbol(node.op, node.param) if len(members) == 1 else f"{len(members)} nodes"
+                    subtitle = self._symbol(node) if len(members) == 1 else f"{len(members)} nodes"
                     out.append(ViewNode(node.name, node.name, subtitle, "group" if len(members) > 1 else "op"))
             return out
         needed = graph.ancestors_of_output()
         for node in graph.nodes:
             if node.kind == "const" and not any(needed[c] for c, _ in self._consumers[node.index]):
                 continue
-            subtitle = node.kind if node.is_leaf else symbol(node.op, node.param)
+            subtitle = node.kind if node.is_leaf else self._symbol(node)
             out.append(ViewNode(node.name, node.label, subtitle, node.kind))
         return out
+
+    def _symbol(self, node) -> str:  # noqa: ANN001 - an engine Node
+        """A box's op label; a power names its own input (``t²``) when the name is short enough."""
+        if node.op == "powc" and node.inputs:
+            base = self.graph.nodes[node.inputs[0]].label
+            return symbol(node.op, node.param, base if len(base) <= 4 and "." not in base else "(·)")
+        return symbol(node.op, node.param)
 
     @cached_property
     def _consumers(self):
@@ -262,11 +276,18 @@ class Lesson:
         for edge in step.edges:
             grads[edge.input] = edge.grad_after
             edge_grads[ViewEdge(edge.input, step.node, edge.position)] = edge.contribution
+        marks = prev.marks
+        if any(edge.input in self.neurons for edge in step.edges):
+            marks = self._delta_marks(grads)
         frame = Frame(
             prev.values, grads, prev.edge_values, edge_grads, None, frozenset(), prev.computed,
-            prev.finished | {step.node},
+            prev.finished | {step.node}, marks=marks,
         )
         return self.focus(frame, step.node)
+
+    def _delta_marks(self, grads: dict[str, float]) -> dict[str, str]:
+        """δ marks the gradient at each neuron's weighted sum once it has arrived."""
+        return {key: "δ" for key in self.neurons if key in grads and key != self.scenario.output}
 
     def _build_frame(self, k: int) -> Frame:
         pos = self.position(k)
@@ -295,7 +316,11 @@ class Lesson:
                     grads[edge.input] = edge.grad_after
                     view_edge = ViewEdge(edge.input, step.node, edge.position)
                     edge_grads[view_edge] = edge.contribution
-        frame = Frame(values, grads, edge_values, edge_grads, None, frozenset(), frozenset(computed), frozenset(finished))
+        marks = self._delta_marks(grads)
+        frame = Frame(
+            values, grads, edge_values, edge_grads, None, frozenset(), frozenset(computed), frozenset(finished),
+            marks=marks,
+        )
         return self.focus(frame, self.step(k).node if k > 0 else None)
 
     def focus(self, frame: Frame, node: str | None) -> Frame:
@@ -352,7 +377,10 @@ class Lesson:
 
     def _explain_start(self) -> list[Line]:
         s = self.scenario
-        lines: list[Line] = [[("Start. ", "title"), ("Inputs are set; nothing is computed yet.", "")]]
+        lines: list[Line] = [[(s.title, "title")]]
+        if s.description:
+            lines.append([(s.description, "dim")])
+        lines.append([("Start. ", "title"), ("Inputs are set; nothing is computed yet.", "")])
         leaves = [(n, v) for n, v in s.leaves.items()]
         shown = [(n, self.trace.value(n)) for n, _ in leaves]
         line: Line = []
@@ -360,15 +388,28 @@ class Lesson:
             line += [(name, "name"), (" = ", ""), (fmt(value), "value")]
             if i < len(shown) - 1:
                 line.append((",  ", ""))
-        lines.append(line)
+        if line:
+            lines.append(line)
         lines.append(
             [
                 ("Press → to compute the nodes left to right, then walk back from ", "dim"),
                 (s.output, "name"),
-                (" to every input.", "dim"),
+                (f" to every {self._leaf_words()}.", "dim"),
             ]
         )
+        lines.extend(self._notes(0))
         return lines
+
+    def _leaf_words(self) -> str:
+        """What the backward pass ends at: inputs, params, or only the output's own inputs."""
+        s = self.scenario
+        if s.inputs and s.params:
+            return "input and param"
+        if s.inputs:
+            return "input"
+        if s.params:
+            return "param"
+        return "node"
 
     def _forward_expression(self, step: ForwardStep) -> tuple[str, str]:
         """(names form, numbers form) of the node's computation."""
@@ -391,66 +432,13 @@ class Lesson:
         ]
         if step.warning:
             lines.append([("⚠ ", "warn"), (step.warning, "warn")])
-        lines.extend(self._note(step.node))
+        lines.extend(self._notes(k))
         return lines
 
     def _op_words(self, step: ForwardStep | BackwardStep) -> str:
         if step.op == "group":
             return f"group of {len(self.graph.groups[step.node])} primitive nodes"
-        return f"{step.op} node"
-
-    def _explain_backward(self, step: BackwardStep, k: int) -> list[Line]:
-        out = self.scenario.output
-        j = k - len(self.forward)
-        lines: list[Line] = [
-            [("Backward ", "title"), (f"{j} of {len(self.backward)}", "dim"), ("  ", ""), (self._op_words(step), "dim")]
-        ]
-        if step.node == out:
-            lines.append([("Start at the output: ", ""), (f"∂{out}/∂{out} = 1", "grad")])
-        else:
-            lines.append(
-                [("upstream ", ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", ""), (fmt(step.upstream), "grad"),
-                 ("  (complete: every node that uses ", "dim"), (step.node, "name"), (" has sent its share)", "dim")]
-            )
-        for edge in step.edges:
-            if self.graph.is_constant(edge.input):
-                continue
-            local_name = f"∂{step.node}/∂{edge.input}"
-            shown = fmt(edge.local)
-            formula = edge.local_formula if edge.local_formula != shown else ""
-            line: Line = [("→ ", "dim"), (edge.input, "name"), (": local ", ""), (local_name, "formula"), (" = ", "")]
-            if formula:
-                line += [(formula, "formula"), (" = ", "")]
-            line += [
-                (shown, "value"),
-                (";  ", ""),
-                (operand(step.upstream), "grad"),
-                (" × ", ""),
-                (operand(edge.local), "value"),
-                (" = ", ""),
-                (fmt(edge.contribution), "grad"),
-            ]
-            lines.append(line)
-            sources = self.contributions(k, edge.input)
-            total: Line = [("   ", ""), (f"∂{out}/∂{edge.input}", "grad"), (": ", "")]
-            if len(sources) > 1:
-                total += [(signed_sum([amount for _, amount in sources]), "grad"), (" = ", "")]
-                total += [(fmt(edge.grad_after), "grad")]
-                via = ", ".join(f"via {node}" for node, _ in sources)
-                total += [(f"   fan-out: {edge.input} feeds {len(sources)} nodes ({via}); the contributions add", "note")]
-            else:
-                total += [(fmt(edge.grad_before), "grad"), (" → ", ""), (fmt(edge.grad_after), "grad")]
-            lines.append(total)
-        if step.warning:
-            lines.append([("⚠ ", "warn"), (step.warning, "warn")])
-        lines.extend(self._note(step.node))
-        if k == self.last:
-            lines.append([("Done: every input has its gradient. ", "title"), ("Press v for the table.", "dim")])
-        return lines
-
-    def _note(self, name: str) -> list[Line]:
-        note = self.scenario.notes.get(name)
-        return [[("✎ ", "note"), (note, "note")]] if note else []
+        return f"{op_title(step.op)} node"
 
     # -- edits ---------------------------------------------------------------
 

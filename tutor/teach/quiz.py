@@ -14,6 +14,7 @@ from tutor.engine.expr import ExprError, _Const, _Leaf, _Op, parse
 from tutor.teach.lesson import Lesson
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS, evaluate
+from tutor.engine.ops import title as op_title
 
 REL_TOL = 5e-3
 """Answers within 0.5% (or 1e-6 absolute) count as right: learners round."""
@@ -105,12 +106,21 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
     for edge in step.edges:
         if lesson.graph.is_constant(edge.input):
             continue
+        shown = fmt(edge.local)
+        working = f"∂{step.node}/∂{edge.input} = "
+        if edge.local_formula != shown:
+            working += f"{edge.local_formula} = "
+            numbers = lesson._local_numbers(step, edge)  # noqa: SLF001 - same package
+            if numbers and numbers != shown:
+                working += f"{numbers} = "
+        working += shown
+        node_words = "group" if step.op == "group" else f"{op_title(step.op)} node"
         questions.append(
             Question(
                 k, "backward", "local", step.node, edge.input,
-                f"Local derivative ∂{step.node}/∂{edge.input} at this {step.op} node?",
+                f"Local derivative ∂{step.node}/∂{edge.input} at this {node_words}?",
                 edge.local,
-                f"∂{step.node}/∂{edge.input} = {edge.local_formula} = {fmt(edge.local)}",
+                working,
                 _rule(lesson, step.op),
             )
         )
@@ -140,8 +150,20 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
 
 @dataclass
 class Score:
-    right: int = 0
-    asked: int = 0
+    """First tries count: right first time, right after the hint, or revealed after two misses."""
+
+    first_try: int = 0
+    after_hint: int = 0
+    revealed: int = 0
+
+    @property
+    def asked(self) -> int:
+        return self.first_try + self.after_hint + self.revealed
+
+    @property
+    def right(self) -> int:
+        """Answered right in the end (first time or after the hint)."""
+        return self.first_try + self.after_hint
 
 
 @dataclass
@@ -159,7 +181,11 @@ class QuizSession:
         self.tries = 0
 
     def answer(self, text: str) -> tuple[str, str]:
-        """Returns (outcome, message): outcome is right, retry, reveal or invalid."""
+        """Returns (outcome, message): outcome is right, retry, reveal or invalid.
+
+        A message may mark words for emphasis with ``*stars*``; ``styled`` turns
+        them into fragments.
+        """
         q = self.current
         if q is None:
             return "invalid", "no question"
@@ -170,25 +196,45 @@ class QuizSession:
         self.tries += 1
         score = self.scores[q.phase]
         if is_correct(given, q.answer):
-            score.asked += 1
-            score.right += 1
+            if self.tries == 1:
+                score.first_try += 1
+            else:
+                score.after_hint += 1
             self.current = None
             return "right", f"Right: {q.working}"
         if self.tries < self.tries_allowed:
             return "retry", f"Not quite ({fmt(given)}). Hint: {q.hint}"
-        score.asked += 1
+        score.revealed += 1
         self.missed.append(q)
         self.current = None
         return "reveal", f"The answer is {fmt(q.answer)}: {q.working}"
+
+    @property
+    def asked(self) -> int:
+        return sum(score.asked for score in self.scores.values())
 
     def summary(self) -> list[str]:
         lines = []
         for phase, score in self.scores.items():
             if score.asked:
-                lines.append(f"{phase}: {score.right} of {score.asked} right")
+                lines.append(
+                    f"{phase}: {score.first_try} of {score.asked} right first time, "
+                    f"{score.after_hint} after the hint, {score.revealed} revealed"
+                )
         if self.missed:
             lines.append("missed: " + "; ".join(f"step {q.k} {q.node}{' → ' + q.input if q.input else ''} "
                                                 f"({q.kind})" for q in self.missed))
         elif any(s.asked for s in self.scores.values()):
             lines.append("no misses")
         return lines
+
+
+def styled(message: str, style: str) -> list[tuple[str, str]]:
+    """A message as fragments in ``style``, with ``*marked*`` words in ``em`` (no stars shown)."""
+    fragments: list[tuple[str, str]] = []
+    for i, piece in enumerate(message.split("*")):
+        if piece:
+            fragments.append((piece, "em" if i % 2 else style))
+    if message.count("*") % 2:  # an unpaired star is just a star
+        return [(message, style)]
+    return fragments

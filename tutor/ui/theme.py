@@ -17,9 +17,10 @@ from tutor.engine.numbers import fmt
 GRAD_MARK = "∂"
 
 
-def grad_text(x: float, digits: int = 4) -> str:
-    """A gradient as drawn on the graph: marked so it reads without colour."""
-    return f"{GRAD_MARK}{fmt(x, digits)}"
+def grad_text(x: float, digits: int = 4, mark: str = GRAD_MARK) -> str:
+    """A gradient as drawn on the graph: marked so it reads without colour
+    (``d`` for a forward-mode tangent, ``δ`` for a neuron's delta)."""
+    return f"{mark}{fmt(x, digits)}" if mark != "δ" else f"{mark} {fmt(x, digits)}"
 
 
 def _color(value: str | None, fallback: str) -> Color | None:
@@ -104,6 +105,7 @@ def text_styles(theme: Theme) -> dict[str, Style]:
         "dim": Style(dim=True),
         "good": Style(color=_color(theme.success, "green"), bold=True),
         "bad": Style(color=_color(theme.error, "red"), bold=True),
+        "em": Style(bold=True, italic=True, underline=True),
     }
 
 

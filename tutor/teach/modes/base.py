@@ -97,6 +97,8 @@ class Place:
     edit_note: list[Line] = field(default_factory=list)
     row: int | None = None
     """The data row being stepped through (from 1), when the learner picked one."""
+    notice: list[Line] = field(default_factory=list)
+    """Words from a mode just left (the quiz's partial summary); shown until the next move."""
 
     @property
     def scenario(self) -> Scenario:
@@ -185,6 +187,9 @@ class Mode:
 
     def run_state(self, running: bool) -> None:
         """The screen started (True) or finished (False) repeating one of the mode's keys (T)."""
+    def leave(self) -> list[Line]:
+        """The learner is leaving this mode: words to show once afterwards (none by default)."""
+        return []
 
     def widget_shown(self) -> bool:
         """Whether the mode's widget is on screen now."""

@@ -1,10 +1,16 @@
-"""Forward mode: the tangent d(node)/d(leaf) pushed left to right, one node at a time."""
+"""Forward mode: the tangent d(node)/d(leaf) pushed left to right, one node at a time.
+
+Tangents are written with an upright d (and marked ṫ on the graph) so they are
+never mistaken for reverse mode's gradients ∂. In the groups view each named
+node is one box with its group-level local derivatives.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from tutor.engine.analysis import forward_mode
+from tutor.engine.groups import group_forward_mode
 from tutor.engine.numbers import fmt, operand
 from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
@@ -22,10 +28,26 @@ class TangentWalk:
         return len(self.frames)
 
 
+TANGENT_MARK = "ṫ"
+"""How the graph marks forward mode's tangents (reverse mode's gradients are marked ∂)."""
+
+
+def tangent(node: str, leaf: str) -> str:
+    """How a tangent reads in words: ``dz1/dx1``, with an upright d (gradients use ∂)."""
+    return f"d{node}/d{leaf}"
+
+
 def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
-    """Position 0 seeds d(leaf)/d(leaf) = 1; then one position per node of the view."""
+    """Position 0 seeds d(leaf)/d(leaf) = 1; then one position per node of the view.
+
+    In the groups view each named node is one box: its tangent uses the
+    group-level local derivatives, so every name on screen is a box on screen.
+    """
     graph = lesson.graph
-    steps = forward_mode(graph, lesson.trace, leaf)
+    if lesson.groups is not None:
+        steps = group_forward_mode(graph, lesson.groups, leaf)
+    else:
+        steps = forward_mode(graph, lesson.trace, leaf)
     keys = {n.key for n in lesson.nodes}
     values = {n.key: lesson.trace.values[graph.index[n.key]] for n in lesson.nodes}
     out = lesson.scenario.output
@@ -38,7 +60,8 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
 
     def frame(current: str | None, edge_values: dict[ViewEdge, float]) -> Frame:
         tangents_so_far = Frame(
-            values, dict(tangents), {}, edge_values, None, frozenset(), all_computed, frozenset(tangents)
+            values, dict(tangents), {}, edge_values, None, frozenset(), all_computed, frozenset(tangents),
+            grad_mark=TANGENT_MARK,
         )
         return lesson.focus(tangents_so_far, current)
 
@@ -46,8 +69,12 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     explanations.append(
         (
             [("Forward mode ", "title"), (f"with respect to {leaf}", "name")],
-            [("Seed: ", ""), (f"∂{leaf}/∂{leaf} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
-                                                             "sum over its inputs of local derivative × the input's tangent.", "")],
+            [("Seed: ", ""), (f"{tangent(leaf, leaf)} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
+                                                                     "sum over its inputs of local derivative × the input's tangent.", "")],
+            [("Notation: ", "dim"), (tangent("z", leaf), "grad"),
+             (f" (upright d; {TANGENT_MARK} on the graph) is a tangent: how fast z moves when only {leaf} moves, "
+              "pushed forward left to right. Reverse mode's gradients are written ∂ and pulled back from the "
+              "output.", "dim")],
         )
     )
     edge_tangents: dict[ViewEdge, float] = {}
@@ -56,15 +83,18 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
             continue
         tangents[step.node] = step.tangent
         for edge in lesson.edges_into(step.node):
-            term = step.terms[edge.position] if lesson.view == "expanded" else None  # groups, neurons: named nodes
-            if term is not None:
-                edge_tangents[edge] = term.product
+            if edge.position < len(step.terms):
+                edge_tangents[edge] = step.terms[edge.position].product
         terms = [t for t in step.terms if not graph.is_constant(t.input)]
-        working = " + ".join(f"{operand(t.local)}×{operand(t.input_tangent)}" for t in terms) or "0"
+        moving = [t for t in terms if t.input_tangent != 0]
+        # Inputs whose tangent is 0 add nothing: say so once rather than write "×0" for each.
+        working = " + ".join(f"{operand(t.local)}×{operand(t.input_tangent)}" for t in moving) or "0"
+        if moving and len(moving) < len(terms):
+            working += "  (other inputs: tangent 0)"
         explanations.append(
             (
                 [("Forward mode ", "title"), (f"{len(frames)} of {len([s for s in steps if s.node in keys])}", "dim")],
-                [(f"∂{step.node}/∂{leaf}", "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
+                [(tangent(step.node, leaf), "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
                  (" = ", ""), (fmt(step.tangent), "grad")],
             )
             + (([("Warning: ", "warn"), (step.warning, "warn")],) if step.warning else ())
@@ -73,8 +103,8 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     final = tangents.get(out, 0.0)
     reverse = lesson.trace.grad(leaf)
     explanations[-1] = explanations[-1] + (
-        [("Done: ", "title"), (f"∂{out}/∂{leaf} = {fmt(final)}", "grad"),
-         (f" (reverse mode gave {fmt(reverse)}).", "")],
+        [("Done: ", "title"), (f"{tangent(out, leaf)} = {fmt(final)}", "grad"),
+         (f" (reverse mode gave ∂{out}/∂{leaf} = {fmt(reverse)}: the same number, found the other way).", "")],
         [(f"Forward mode gave one input's derivative in this pass; reverse mode gave all {leaves_count} "
           f"in one backward pass. For every input, forward mode needs {leaves_count} passes here.", "note")],
     )

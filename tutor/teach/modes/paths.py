@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 
 from tutor.engine.analysis import Route, TooManyPaths, path_sum, paths
+from tutor.engine.groups import group_paths
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.teach.lesson import Lesson, Line, ViewEdge
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
@@ -44,8 +44,11 @@ def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: s
         names = " → ".join(lesson.title_of(n) for n in route.nodes)
         factors = " · ".join(operand(x) for x in route.locals) or "1"
         mark = "▶ " if i == selected else "  "
-        lines.append([(mark, "title"), (names, "name" if i == selected else ""), ("   ", ""), (factors, "value"),
-                      (" = ", ""), (fmt(route.product), "grad")])
+        line: Line = [(mark, "title"), (names, "name" if i == selected else ""), ("   ", "")]
+        if lesson.groups is not None and route.formulas:
+            # The groups view names each factor: w11 · h1(1 − h1) · v1 · 1 · err = numbers.
+            line += [(" · ".join(route.formulas), "formula"), (" = ", "")]
+        lines.append(line + [(factors, "value"), (" = ", ""), (fmt(route.product), "grad")])
     total, trouble = path_sum(found)
     lines.append([("Sum over paths: ", ""), (signed_sum([r.product for r in found]) or "0", "grad"), (" = ", ""),
                   (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
@@ -82,8 +85,13 @@ class PathsMode(Mode):
         if not leaf:
             return
         self.leaf, self.index = leaf, 0
+        lesson = self.lesson
         try:
-            self.routes, self.error = tuple(paths(self.lesson.graph, self.lesson.trace, leaf, ROUTE_LIMIT)), ""
+            if lesson.groups is not None:  # through the boxes on screen, with group-level local derivatives
+                found = group_paths(lesson.graph, lesson.groups, leaf, ROUTE_LIMIT)
+            else:
+                found = paths(lesson.graph, lesson.trace, leaf, ROUTE_LIMIT)
+            self.routes, self.error = tuple(found), ""
         except TooManyPaths as exc:
             self.routes, self.error = (), str(exc)
 

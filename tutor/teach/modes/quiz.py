@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from tutor.teach.explain import selected_lines
 from tutor.teach.lesson import Line
-from tutor.teach.modes.base import Move, Mode, View, Widget
-from tutor.teach.quiz import Question, QuizSession, questions_at
+from tutor.teach.modes.base import ModeProgress, Move, Mode, View, Widget
+from tutor.teach.quiz import Question, QuizSession, questions_at, styled
 
 OUTCOME_STYLES = {"right": "good", "retry": "bad", "reveal": "warn", "invalid": "warn"}
 
 
 class QuizMode(Mode):
-    """Steps pause on questions; answers go through ``submit``; scores are kept until reset."""
+    """Steps pause on questions; answers go through ``submit``; scores are kept until reset.
+
+    While a question is open nothing that gives its answer away is shown: the
+    graph is drawn as it was before the step, notes are hidden, and the
+    feedback of the previous question is gone. After an answer (right, or
+    revealed after the second miss) the answer box keeps the keyboard and
+    shows the outcome until the learner presses Enter to move on, so typing
+    never reaches the app's keys by surprise.
+    """
 
     name = "quiz"
     title = "quiz"
@@ -27,9 +35,14 @@ class QuizMode(Mode):
         super().__init__(place)
         self.session = QuizSession()
         self.pending: list[Question] = []
-        """Questions still to answer before step ``target`` is shown."""
+        """Questions still to answer before step ``target`` is shown (the first is on screen)."""
         self.target = 0
+        self.asked_here = 0
+        """How many questions step ``target`` has in all."""
         self.feedback: list[Line] = []
+        """About the question on screen only: cleared when the next question appears."""
+        self.answered = False
+        """The question on screen is answered; Enter moves on."""
 
     @property
     def asking(self) -> bool:
@@ -38,28 +51,32 @@ class QuizMode(Mode):
     def enter(self) -> None:
         super().enter()
         self.feedback = [[("Quiz: ", "title"), ("press → and answer before each value and gradient is "
-                                                "shown. Esc in the answer box leaves the quiz.", "")]]
+                                                "shown. Esc in the answer box ends the quiz.", "")]]
 
     def interrupt(self) -> None:
         if self.pending:
             self.pending = []
             self.session.current = None
+        self.answered = False
 
     def reset(self) -> None:
         self.session = QuizSession()
         self.interrupt()
 
+    def leave(self) -> list[Line]:
+        """Leaving the quiz (Esc, or another mode): the score so far."""
+        if not self.session.asked:
+            return []
+        return [[("Quiz ended. ", "title"), ("; ".join(self.session.summary()), "")]]
+
     def widget_shown(self) -> bool:
         return self.asking
 
     def placeholder(self) -> str:
-        return "your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to leave the quiz"
+        return "your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to end the quiz"
 
-    def next(self) -> Move:
-        """Ask the next step's questions before revealing it."""
+    def _ask_next_step(self) -> Move:
         place = self.place
-        if self.pending:
-            return Move.FOCUS
         if place.k >= self.lesson.last:
             return Move.REFUSED
         target = place.k + 1
@@ -70,9 +87,31 @@ class QuizMode(Mode):
             return Move.SHOW
         self.target = target
         self.pending = list(questions)
+        self.asked_here = len(questions)
+        self.answered = False
         self.session.ask(self.pending[0])
         self.revision += 1
         return Move.SHOW
+
+    def _move_on(self) -> Move:
+        """After an answer: the next question of this step, or the step itself."""
+        self.answered = False
+        self.feedback = []
+        self.pending.pop(0)
+        self.revision += 1
+        if self.pending:
+            self.session.ask(self.pending[0])
+        else:
+            self.place.go(self.target)
+        return Move.SHOW
+
+    def next(self) -> Move:
+        """Ask the next step's questions before revealing it (or move on after an answer)."""
+        if self.answered:
+            return self._move_on()
+        if self.pending:
+            return Move.FOCUS
+        return self._ask_next_step()
 
     def previous(self) -> Move:
         if self.pending:
@@ -82,18 +121,34 @@ class QuizMode(Mode):
     def submit(self, text: str) -> Move:
         if not self.pending:
             return Move.REFUSED
+        if self.answered:
+            return self._move_on()
         outcome, message = self.session.answer(text)
         style = OUTCOME_STYLES[outcome]
         if outcome in ("right", "reveal"):
-            self.feedback.append([("✓ " if outcome == "right" else "✗ ", style), (message, style)])
-            self.pending.pop(0)
-            if self.pending:
-                self.session.ask(self.pending[0])
-            else:
-                self.place.go(self.target)
+            self.answered = True
+            more = "the next question" if len(self.pending) > 1 else f"step {self.target}"
+            self.feedback = [
+                [("✓ " if outcome == "right" else "✗ ", style), *styled(message, style)],
+                [(f"Enter: {more}.", "dim")],
+            ]
         else:
-            self.feedback = [[(message, style)]]
+            self.feedback = [styled(message, style)]
         return Move.SHOW
+
+    def progress(self) -> ModeProgress | None:
+        """While a question is open, the status bar shows the step asked about, not the one before it."""
+        if not self.pending:
+            return None
+        lesson = self.lesson
+        phase = lesson.position(self.target).phase
+        number = self.asked_here - len(self.pending) + 1
+        return ModeProgress(
+            "QUIZ",
+            f"{'FORWARD →' if phase == 'forward' else '← BACKWARD'}  step {self.target} of {lesson.last}, "
+            f"question {number} of {self.asked_here}",
+            self.target, lesson.last,
+        )
 
     def view(self) -> View:
         lesson = self.lesson
@@ -103,15 +158,21 @@ class QuizMode(Mode):
             step = lesson.step(self.target)
             frame = lesson.focus(lesson.frame(self.target - 1), step.node if step else None)
             question = self.pending[0]
-            lines: list[Line] = [[("Quiz ", "title"), (f"step {self.target} of {lesson.last}", "dim")],
-                                 [("? ", "title"), (question.prompt, "")]]
+            number = self.asked_here - len(self.pending) + 1
+            lines: list[Line] = [
+                [("Quiz ", "title"), (f"step {self.target} of {lesson.last}, question {number} of "
+                                      f"{self.asked_here}", "dim")],
+                [("? ", "title"), (question.prompt, "")],
+            ]
             lines = lines + self.feedback
-        else:
-            frame = lesson.frame(place.k)
-            lines = lesson.explain(place.k) + self.feedback
-            if place.k >= lesson.last:
-                summary = "; ".join(self.session.summary()) or "no questions yet"
-                lines = lines + [[("Quiz summary: ", "title"), (summary, "")]]
+            if place.selected:
+                lines = lines + selected_lines(lesson, place.selected, frame, self.target - 1, note=False)
+            return View(frame, lines)
+        frame = lesson.frame(place.k)
+        lines = lesson.explain(place.k) + self.feedback
+        if place.k >= lesson.last:
+            summary = "; ".join(self.session.summary()) or "no questions yet"
+            lines = lines + [[("Quiz summary: ", "title"), (summary, "")]]
         if place.selected:
-            lines = lines + selected_lines(lesson, place.selected, frame)
+            lines = lines + selected_lines(lesson, place.selected, frame, place.k)
         return View(frame, lines)

@@ -20,5 +20,5 @@ class StepMode(Mode):
         frame = self.lesson.frame(place.k)
         lines = self.lesson.explain(place.k)
         if place.selected:
-            lines = lines + selected_lines(self.lesson, place.selected, frame)
+            lines = lines + selected_lines(self.lesson, place.selected, frame, place.k)
         return View(frame, lines)

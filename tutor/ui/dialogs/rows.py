@@ -14,9 +14,11 @@ class RowScreen(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the current row")]
 
-    def __init__(self, labels: list[str], current: int | None) -> None:
+    def __init__(self, scenario, current: int | None) -> None:  # noqa: ANN001 - a Scenario with data
+        from tutor.teach.training import row_labels
+
         super().__init__()
-        self.labels = labels
+        self.labels = row_labels(scenario)
         self.current = current
 
     def compose(self) -> ComposeResult:

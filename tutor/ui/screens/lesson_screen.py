@@ -191,7 +191,7 @@ class LessonScreen(Screen):
         view = self.mode.view()
         graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges, scroll=scroll)
         self._refresh_progress()
-        self.query_one(StepPanel).show(view.lines + self.place.edit_note)
+        self.query_one(StepPanel).show(view.lines + self.place.notice + self.place.edit_note)
         self._refresh_table()
 
     def _sync_mode_widgets(self) -> None:
@@ -266,6 +266,8 @@ class LessonScreen(Screen):
         if reason:
             self.notify(reason, severity="warning")
             return
+        # Leaving a mode may leave words behind (the quiz's score so far), shown until the next move.
+        self.place.notice = self.mode.leave() if mode is not self.mode else []
         self.mode.interrupt()
         self.mode = mode
         if not mode.keys and self.has_widget("run-progress"):
@@ -322,22 +324,27 @@ class LessonScreen(Screen):
 
     def action_next(self) -> None:
         """Next step."""
+        self.place.notice = []
         self._show(self.mode.next())
 
     def action_previous(self) -> None:
         """Previous step."""
+        self.place.notice = []
         self._show(self.mode.previous())
 
     def action_start(self) -> None:
         """To the first step."""
+        self.place.notice = []
         self._show(self.mode.start())
 
     def action_forward_end(self) -> None:
         """To the end of the forward pass."""
+        self.place.notice = []
         self._show(self.mode.forward_end())
 
     def action_end(self) -> None:
         """To the last step."""
+        self.place.notice = []
         self._show(self.mode.end())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -447,19 +454,17 @@ class LessonScreen(Screen):
 
     def action_pick_row(self) -> None:
         """Choose which row of the data set the lesson steps through."""
-        from tutor.teach.training import row_labels
         from tutor.ui.dialogs.rows import RowScreen
 
         if self.scenario.data is None:
             self.notify("This scenario has no data: section (xor and curve have).", severity="warning")
-            return
+        else:
+            self.app.push_screen(RowScreen(self.scenario, self.place.row), self._use_row)
 
-        def apply(k: int | None) -> None:
-            if k is not None:
-                self.place.use_row(k)
-                self._lesson_changed(self.k)
-
-        self.app.push_screen(RowScreen(row_labels(self.scenario), self.place.row), apply)
+    def _use_row(self, k: int | None) -> None:
+        if k is not None:
+            self.place.use_row(k)
+            self._lesson_changed(self.k)
 
     def action_help(self) -> None:
         """List every key."""

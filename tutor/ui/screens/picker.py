@@ -13,6 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.scenario import ScenarioError, builtin_dir, builtin_scenarios, load
+from tutor.scenario.builtins import lesson_order
 from tutor.ui.widgets.footer import Footer
 
 
@@ -26,7 +27,7 @@ def entries(cwd: Path | None = None) -> list[tuple[str, str, str]]:
             out.append((name, s.title, s.description))
     local = (cwd or Path.cwd()) / "scenarios"
     if local.is_dir() and local.resolve() != builtin_dir().resolve():
-        for path in sorted(local.glob("*.yaml")):
+        for path in sorted(local.glob("*.yaml"), key=lesson_order):
             try:
                 s = load(path)
                 out.append((str(path), f"{s.title}  ({path.name})", s.description))

@@ -100,7 +100,8 @@ def render_state(
 
     def grad(key: str) -> str | None:
         g = grads.get(key)
-        return None if g is None or is_constant(key) else grad_text(g)
+        # ∂ for a gradient, ṫ for a forward-mode tangent, δ at a neuron's weighted sum.
+        return None if g is None or is_constant(key) else grad_text(g, mark=frame.marks.get(key, frame.grad_mark))
 
     def node_style(key: str) -> str | None:
         if key == frame.current:
@@ -129,7 +130,7 @@ def render_state(
 
     def edge_grad(spec: EdgeSpec) -> str | None:
         g = frame.edge_grads.get(view_edge(spec))
-        return None if g is None or is_constant(spec.source) else grad_text(g)
+        return None if g is None or is_constant(spec.source) else grad_text(g, mark=frame.grad_mark)
 
     node_keys = lambda: (n.key for n in lesson.nodes)  # noqa: E731
     edge_keys = lambda: (_edge(e) for e in lesson.edges)  # noqa: E731

@@ -1,0 +1,206 @@
+"""Notes: a sentence per name, for the forward pass, the backward pass or both.
+
+A note in a scenario file is either a string (shown in both passes) or a
+mapping with ``forward:`` and/or ``backward:`` keys. Its text may quote live
+numbers: ``{name}`` is the named value now, ``{grad(name)}`` the gradient of
+the output with respect to it as of the end of the step shown. Numbers are
+formatted by ``tutor.engine.numbers.fmt``, as everywhere else; ``{{`` and
+``}}`` stand for literal braces.
+
+Gradients exist only in the backward pass, so a ``{grad(...)}`` in a note the
+forward pass shows (a plain string or a ``forward:`` note) is an error: it
+would either show nothing or give the backward pass's answer away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from tutor.engine.expr import normalize_name
+from tutor.engine.numbers import fmt
+from tutor.scenario.errors import ScenarioError, error_at
+from tutor.scenario.values import read_mapping, read_text
+from tutor.scenario.visible import quoted
+
+PHASES = ("forward", "backward")
+
+_INSIDE = re.compile(r"^\s*(?:(grad)\s*\(\s*([^(){}\s]+)\s*\)|([^(){}\s]+))\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """One ``{name}`` or ``{grad(name)}`` in a note's text."""
+
+    name: str
+    grad: bool
+    offset: int
+    """Where the ``{`` is in the text, 0-based."""
+
+
+class Note(str):
+    """A note's text for each pass; an empty string shows nothing in that pass.
+
+    A ``str`` itself, so code that reads notes as text keeps working: a plain
+    note is its sentence, a phased note its forward and backward sentences on
+    two lines.
+    """
+
+    forward: str
+    backward: str
+
+    def __new__(cls, forward: str = "", backward: str = "") -> Note:
+        joined = forward if forward == backward else "\n".join(t for t in (forward, backward) if t)
+        note = super().__new__(cls, joined)
+        note.forward = forward
+        note.backward = backward
+        return note
+
+    def __repr__(self) -> str:
+        return f"Note(forward={self.forward!r}, backward={self.backward!r})"
+
+    def text(self, phase: str) -> str:
+        return self.backward if phase == "backward" else self.forward
+
+
+class NoteError(ValueError):
+    """A malformed placeholder, at ``offset`` in the text."""
+
+    def __init__(self, offset: int, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
+        self.hint = hint
+
+
+def _parts(text: str) -> list[str | Placeholder]:
+    """The text split into literal pieces and placeholders."""
+    out: list[str | Placeholder] = []
+    literal: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if text.startswith("{{", i) or text.startswith("}}", i):
+            literal.append(char)
+            i += 2
+            continue
+        if char == "}":
+            raise NoteError(i, "'}' without a matching '{'", "write }} for a literal brace")
+        if char != "{":
+            literal.append(char)
+            i += 1
+            continue
+        end = text.find("}", i + 1)
+        opening = text.find("{", i + 1)
+        if end < 0 or 0 <= opening < end:
+            raise NoteError(i, "'{' is not closed", "write {name} or {grad(name)}, or {{ for a literal brace")
+        inside = text[i + 1 : end]
+        match = _INSIDE.match(inside)
+        if not match:
+            raise NoteError(
+                i, f"{quoted('{' + inside + '}')} is not a placeholder",
+                "write {name} for a value or {grad(name)} for a gradient",
+            )
+        if literal:
+            out.append("".join(literal))
+            literal = []
+        if match.group(1):
+            out.append(Placeholder(normalize_name(match.group(2)), True, i))
+        else:
+            out.append(Placeholder(normalize_name(match.group(3)), False, i))
+        i = end + 1
+    if literal:
+        out.append("".join(literal))
+    return out
+
+
+def placeholders(text: str) -> list[Placeholder]:
+    """Every placeholder in ``text``; raises NoteError for a malformed one."""
+    return [part for part in _parts(text) if isinstance(part, Placeholder)]
+
+
+def render(text: str, value: Callable[[str], float | None], grad: Callable[[str], float | None]) -> str:
+    """The note with its placeholders filled in; ``?`` for a number not known yet."""
+    pieces: list[str] = []
+    for part in _parts(text):
+        if isinstance(part, str):
+            pieces.append(part)
+        else:
+            number = grad(part.name) if part.grad else value(part.name)
+            pieces.append("?" if number is None else fmt(number))
+    return "".join(pieces)
+
+
+# --- reading notes from a scenario file ---------------------------------------
+
+
+def read_notes(
+    section: Node,
+    path: str,
+    names: dict[str, tuple[int, int]],
+    position: Callable[[ScalarNode, int], tuple[int, int]],
+) -> dict[str, Note]:
+    """The ``notes:`` section, checked: known keys, well-formed placeholders naming
+    defined values, and no gradient in a note the forward pass shows.
+
+    ``position(node, offset)`` gives the (line, col) of a character of a scalar.
+    """
+    notes: dict[str, Note] = {}
+    for key, value in read_mapping(section, path, "notes"):
+        name = normalize_name(str(key.value))
+        if name not in names:
+            raise error_at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
+        if isinstance(value, MappingNode):
+            texts: dict[str, str] = {}
+            for phase_key, phase_value in value.value:
+                phase = str(phase_key.value) if isinstance(phase_key, ScalarNode) else "?"
+                if phase not in PHASES:
+                    raise error_at(
+                        path, phase_key, f"note for '{name}': unknown key {quoted(phase)}",
+                        "a note is a sentence, or a mapping with forward: and/or backward:",
+                    )
+                texts[phase] = _checked(phase_value, path, name, phase, names, position)
+            if not texts:
+                raise error_at(path, value, f"note for '{name}' is empty", "write forward: and/or backward: sentences")
+            notes[name] = Note(texts.get("forward", ""), texts.get("backward", ""))
+        else:
+            text = _checked(value, path, name, "both", names, position)
+            notes[name] = Note(text, text)
+    return notes
+
+
+def _checked(
+    node: Node,
+    path: str,
+    name: str,
+    phase: str,
+    names: dict[str, tuple[int, int]],
+    position: Callable[[ScalarNode, int], tuple[int, int]],
+) -> str:
+    what = f"note for '{name}'" if phase == "both" else f"{phase} note for '{name}'"
+    raw = read_text(node, path, what)
+    # Offsets are taken in the raw scalar so they line up with the source.
+    try:
+        found = placeholders(raw)
+    except NoteError as exc:
+        line, col = position(node, exc.offset)
+        raise ScenarioError(path, line, col, f"in the {what}: {exc.message}", exc.hint) from None
+    for placeholder in found:
+        line, col = position(node, placeholder.offset)
+        shown = f"{{grad({placeholder.name})}}" if placeholder.grad else f"{{{placeholder.name}}}"
+        if placeholder.name not in names:
+            raise ScenarioError(
+                path, line, col, f"in the {what}: {shown} names nothing defined",
+                "placeholders name an input, param or node: {name} or {grad(name)}",
+            )
+        if placeholder.grad and phase != "backward":
+            where = "a note shown in both passes" if phase == "both" else "a forward note"
+            raise ScenarioError(
+                path, line, col,
+                f"in the {what}: {shown} in {where}; gradients are known only in the backward pass",
+                f"move it under backward:, e.g. {name}: {{forward: ..., backward: ...}}",
+            )
+    return raw.strip()
