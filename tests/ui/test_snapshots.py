@@ -60,7 +60,9 @@ def go_to_fan_out(leaf: str, count: int):
             await pilot.press("right")
         # Nodes in general; neurons (δⱼ·wⱼ) when every contribution comes from a neuron's weighted sum.
         panel = str(screen.query_one("#panel").render())
-        assert f"fan-out: {leaf} feeds {count} nodes" in panel or f"fan-out: {leaf} feeds {count} neurons" in panel
+        compact = any(line.startswith(f"→ {leaf}:") and line.endswith(f"(sum of {count})") for line in panel.splitlines())
+        assert f"fan-out: {leaf} feeds {count} nodes" in panel or f"fan-out: {leaf} feeds {count} neurons" in panel or (
+            compact)  # the compact form, when the full one does not fit the panel
 
     return run
 
@@ -204,3 +206,11 @@ def test_80x24(snap) -> None:
 
 def test_too_small(snap) -> None:
     assert snap("shopping_oranges", size=(50, 15))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("point", ["start", "last"])
+@pytest.mark.parametrize("name", builtin_names())
+def test_every_lesson_fits(snap, name: str, point: str, size: tuple[int, int]) -> None:
+    """The whole graph and the whole explanation, at step 0 and at the last step, in common windows."""
+    assert snap(name, press=POINTS[point], size=size)

@@ -505,6 +505,16 @@ def test_500_nodes_are_fast() -> None:
     assert t2 - t1 < 1.0
 
 
+def test_any_window_renders_like_the_same_rows_of_the_whole() -> None:
+    # A vertical line wholly above the window once styled rows inside it.
+    spec = GRAPHS["random200"]()
+    lay = layout(spec)
+    state = full_state(spec)
+    whole = render(lay, state)
+    for top in range(0, lay.height - 10, 7):
+        assert render(lay, state, top, top + 10) == whole[top : top + 10], top
+
+
 def styled_state(spec: GraphSpec, seed: int) -> RenderState:
     """Labels plus a random mix of node and edge styles."""
     rng = random.Random(seed)

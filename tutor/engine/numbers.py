@@ -39,9 +39,9 @@ def fmt(x: float, digits: int = 6) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def operand(x: float) -> str:
+def operand(x: float, digits: int = 6) -> str:
     """A number as an operand in arithmetic text: negatives in parentheses."""
-    text = fmt(x)
+    text = fmt(x, digits)
     return f"({text})" if text.startswith("-") else text
 
 
@@ -57,6 +57,28 @@ def signed_sum(terms: list[float]) -> str:
         else:
             parts.append(f"+ {text}")
     return " ".join(parts)
+
+
+def fmt_short(x: float, cells: int = 7) -> str:
+    """``x`` in at most ``cells`` characters where possible: fewer digits, then exponent form.
+
+    For dense drawings: ``-0.0003512`` reads ``-3.5e-4`` in 7 cells; a number
+    that fits as :func:`fmt` gives it with 4 digits is left alone.
+    """
+    for digits in (4, 3, 2):
+        text = fmt(x, digits)
+        if len(text) <= cells:
+            return text
+    if not math.isfinite(x) or x == 0:
+        return fmt(x)
+    for decimals in (2, 1, 0):
+        mantissa, exponent = f"{x:.{decimals}e}".split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        text = f"{mantissa}e{int(exponent)}"
+        if len(text) <= cells:
+            return text
+    return text
 
 
 def total(terms) -> float:

@@ -205,6 +205,10 @@ class NeuronLesson(Lesson):
             out.append((synapse, by_input[synapse.weight].contribution, by_input[synapse.source].contribution))
         return out
 
+    def explain_compact(self, k: int) -> list[Line]:
+        """The compact form: a neuron's stage is already a few short lines, so it is the full form."""
+        return self.explain(k)
+
     def explain(self, k: int) -> list[Line]:
         step = self.step(k)
         if step is None:

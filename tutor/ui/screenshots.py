@@ -15,7 +15,9 @@ from pathlib import Path
 
 from tutor.ui.app import TutorApp
 
-SIZE = (120, 36)
+SIZE = (120, 40)
+SMALL = (80, 24)
+"""Shots whose name ends in ``_80x24`` are taken at this size: the classic terminal."""
 THEME = "textual-dark"
 
 # (file name, scenario or None for the picker, keys to press)
@@ -34,13 +36,23 @@ SHOTS: list[tuple[str, str | None, tuple[str, ...]]] = [
     ("paths", "two_paths", ("tab", "tab", "4")),
     ("numeric_check", "tiny_net", ("5",)),
     ("training", "tiny_net", ("6", "t", "T")),
+    ("tiny_net_80x24", "tiny_net", ()),
+    ("tiny_net_end_80x24", "tiny_net", ("end",)),
+    ("shopping_oranges_80x24", "shopping_oranges", ()),
+    ("shopping_oranges_end_80x24", "shopping_oranges", ("end",)),
+    ("training_80x24", "tiny_net", ("6", "t", "T")),
 ]
+
+
+def size_of(name: str) -> tuple[int, int]:
+    """The terminal size a shot is taken at."""
+    return SMALL if name.endswith("_80x24") else SIZE
 
 
 async def _shoot(directory: Path, name: str, scenario: str | None, keys: tuple[str, ...]) -> Path:
     app = TutorApp(scenario, remember=False)
     app.theme = THEME
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size_of(name)) as pilot:
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
@@ -52,7 +64,8 @@ async def _shoot(directory: Path, name: str, scenario: str | None, keys: tuple[s
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tutor.ui.screenshots",
-        description=f"Write the README's screenshots ({len(SHOTS)} SVG files at {SIZE[0]}x{SIZE[1]}, "
+        description=f"Write the README's screenshots ({len(SHOTS)} SVG files at {SIZE[0]}x{SIZE[1]}, those "
+        f"named *_80x24 at {SMALL[0]}x{SMALL[1]}; "
         f"theme {THEME}), each made by the app itself. For one lesson at any step, see `tutor export`.",
     )
     parser.add_argument("directory", nargs="?", default="screenshots", metavar="DIR",

@@ -71,6 +71,8 @@ def graph_styles(theme: Theme) -> dict[str, Style]:
             title = Style(color=fg, bold=True)
             text = Style(color=fg)
         styles[f"box.{state}"] = box
+        # Dense drawings have no border: the name itself carries the state.
+        styles[f"chip.{state}"] = title + Style(reverse=True) if state in ("current", "selected") else title
         styles[f"title.{state}"] = title
         styles[f"text.{state}"] = text
         styles[f"value.{state}"] = Style(color=value, dim=state == "pending")

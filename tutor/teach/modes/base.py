@@ -44,6 +44,8 @@ class View:
     lines: list[Line]
     highlight_nodes: frozenset[str] = frozenset()
     highlight_edges: frozenset[ViewEdge] = frozenset()
+    compact: list[Line] | None = None
+    """The same words in fewer lines, for a panel too short for ``lines`` (None: scroll instead)."""
 
 
 @dataclass(frozen=True, slots=True)

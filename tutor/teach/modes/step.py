@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tutor.teach.compact import explain_compact
 from tutor.teach.explain import selected_lines
 from tutor.teach.modes.base import Mode, View
 
@@ -19,6 +20,8 @@ class StepMode(Mode):
         place = self.place
         frame = self.lesson.frame(place.k)
         lines = self.lesson.explain(place.k)
+        compact = explain_compact(self.lesson, place.k)
         if place.selected:
-            lines = lines + selected_lines(self.lesson, place.selected, frame, place.k)
-        return View(frame, lines)
+            selected = selected_lines(self.lesson, place.selected, frame, place.k)
+            lines, compact = lines + selected, compact + selected
+        return View(frame, lines, compact=compact)

@@ -14,6 +14,8 @@ from tutor.teach.explain import BACKPROP_IN_BRIEF
 KEY_NAMES = {
     "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "home": "Home", "end": "End",
     "tab": "Tab", "shift+tab": "Shift+Tab", "question_mark": "?", "escape": "Esc", "ctrl+p": "Ctrl+P",
+    "pageup": "PgUp", "pagedown": "PgDn", "shift+left": "Shift+←", "shift+right": "Shift+→",
+    "shift+up": "Shift+↑", "shift+down": "Shift+↓", "plus": "+", "minus": "-", "equals_sign": "=",
 }
 
 
@@ -31,7 +33,8 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        table = Table(title="Keys", title_justify="left", expand=True, show_edge=False)
+        table = Table(title="Keys  (↑ ↓ PgUp PgDn scroll this list, Esc closes it)", title_justify="left",
+                      expand=True, show_edge=False)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what it does")
         for binding in self.bindings:
@@ -40,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_row("Ctrl+P", "Command palette: every action by name, and the theme switcher")
         with VerticalScroll(id="help"):
             yield Static(table)
-            yield Static(BACKPROP_IN_BRIEF + "  Esc closes this help.", id="help-footer")
+            yield Static(BACKPROP_IN_BRIEF + "  ↑ ↓ PgUp PgDn scroll this list; Esc closes it.", id="help-footer")
 
     def action_close(self) -> None:
         """Close help."""

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario, ScenarioError
 from tutor.teach.explain import edit_lines
-from tutor.teach.lesson import Lesson, default_view, next_view
+from tutor.teach.lesson import NEURONS, Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
 from tutor.teach.edit_check import edit_warning
@@ -30,15 +30,15 @@ from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
 from tutor.ui.widgets.progress import Progress
-from tutor.ui.widgets.step_panel import StepPanel
+from tutor.ui.screens.fitting import IN_GRAPHS_PLACE, Fitting
 from tutor.ui.widgets.footer import Footer
+from tutor.ui.widgets.stage import Stage
+from tutor.ui.widgets.step_panel import PanelBox, StepPanel
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
 RUN_CHUNK = 5
 """Repeated mode actions (T) run this many per frame, so the bar moves and keys stay live."""
-
-
 def mode_bindings() -> list[Binding]:
     """A key per mode, then each mode's own keys, in the registry's order."""
     bindings = [
@@ -70,6 +70,9 @@ class LessonScreen(Screen):
         Binding("v", "values", "Values", tooltip="Show or hide the values table"),
         Binding("d", "pick_row", "Row", show=False, tooltip="Pick the data row to step through (scenarios with data)"),
         *mode_bindings(),
+        Binding("pagedown", "panel(1)", "More", key_display="PgDn",
+                tooltip="Scroll the step panel down (its frame says when more lies below)"),
+        Binding("pageup", "panel(-1)", "Up", key_display="PgUp", show=False, tooltip="Scroll the step panel up"),
         Binding("question_mark", "help", "Help", tooltip="List every key"),
         Binding("escape", "back", "Scenarios", show=False, tooltip="Back to the scenario list"),
         Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
@@ -85,6 +88,7 @@ class LessonScreen(Screen):
         self.file_watch = FileWatch(watch, self.reload)
         self._filled: dict[str, int] = {}
         """Mode widget id -> the mode revision last copied into it."""
+        self.fitting = Fitting(self)
 
     # -- what the tests and the other screens read ------------------------------
 
@@ -114,15 +118,16 @@ class LessonScreen(Screen):
         with Vertical(id="main"):
             yield Static(self._title(), id="title")
             yield Progress(id="progress")
-            with Horizontal(id="body"):
-                yield GraphView(id="graph")
-            with VerticalScroll(id="panel-box"):
-                yield StepPanel(id="panel")
+            with Stage(id="stage"):
+                with Horizontal(id="body"):
+                    yield GraphView(id="graph")
+                with PanelBox(id="panel-box"):
+                    yield StepPanel(id="panel")
         yield Static(
             f"Window too small.\nThe tutor needs at least {MIN_WIDTH}×{MIN_HEIGHT} cells.\nEnlarge the terminal.",
             id="too-small",
         )
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # at 80 columns every key shown fits
 
     def widget_for(self, widget_id: str) -> Widget:
         """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed.
@@ -151,6 +156,9 @@ class LessonScreen(Screen):
         else:
             owner = next(m for m in self.modes.values() if m.widget and m.widget.id == widget_id)
             widget = build_mode_widget(owner)
+            if owner.widget.kind in IN_GRAPHS_PLACE:
+                self.query_one("#body").mount(widget)
+                return widget
         self.query_one("#main").mount(widget)
         return widget
 
@@ -178,21 +186,35 @@ class LessonScreen(Screen):
         progress = self.query_one(Progress)
         own = self.mode.progress()
         if own is None:
-            progress.show(self.lesson, self.k, self.mode.label)
+            # The neuron view has one form per window size, not the graph's density levels.
+            density = "" if self.lesson.view == NEURONS else self.query_one(GraphView).level
+            progress.show(self.lesson, self.k, self.mode.label, density)
         else:
             progress.show_mode(own.label, own.detail, own.done, own.total)
 
     def refresh_view(self, scroll: bool = True) -> None:
-        """Redraw graph, progress and panel for the current mode and position."""
+        """Redraw graph, progress and panel for the current mode and position; coming back
+        to a place restores its scroll positions, so stepping back shows the earlier screen."""
         graph = self.query_one(GraphView)
         if graph.lesson is not self.lesson:
             # New values, view or file; the graph re-lays out only if its shape changed.
             graph.set_lesson(self.lesson)
+        own = self.mode.progress()  # where the learner is: scroll positions are kept per place
+        place = (self.mode.name, self.lesson.view, graph.level, (own.detail, own.done) if own else self.k)
+        memory = self.query_one(Stage).arrive(place)
         view = self.mode.view()
-        graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges, scroll=scroll)
+        graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges,
+                   scroll=scroll and memory is None)
         self._refresh_progress()
-        self.query_one(StepPanel).show(view.lines + self.place.notice + self.place.edit_note)
+        note = self.place.notice + self.place.edit_note
         self._refresh_table()
+        compact = view.compact + note if view.compact is not None else None
+        self.fitting.show(view.lines + note, compact, place, memory, view)
+
+    def action_panel(self, pages: int) -> None:
+        """Scroll the step panel a page down (1) or up (-1)."""
+        box = self.query_one(PanelBox)
+        (box.scroll_page_down if pages > 0 else box.scroll_page_up)(animate=False)
 
     def _sync_mode_widgets(self) -> None:
         """Show the current mode's widget (with fresh contents) and hide every other mode's."""
@@ -212,7 +234,8 @@ class LessonScreen(Screen):
         widget.display = True
         if self._filled.get(mode.widget.id) != mode.revision:
             self._filled[mode.widget.id] = mode.revision
-            fill_mode_widget(widget, mode, self.size.width, self.size.height)
+            body = self.query_one("#body").size
+            fill_mode_widget(widget, mode, body.width or self.size.width, body.height)
             if isinstance(widget, Input):
                 self.call_after_refresh(widget.focus)
 
@@ -238,12 +261,14 @@ class LessonScreen(Screen):
             table.add_row(name, kind, value, grad, key=name)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys meant for the answer box go to it while it has focus."""
+        """Keys meant for the answer box go to it while it has focus; PgDn/PgUp show when the panel scrolls."""
         if not self.query(GraphView):  # keys typed ahead reach a screen still mounting or already leaving
             return False
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
+        if action == "panel" and self.is_mounted:
+            return self.query_one(PanelBox).max_scroll_y > 0
         return True
 
     # -- the current mode ----------------------------------------------------------
@@ -450,7 +475,7 @@ class LessonScreen(Screen):
         first = not self.has_widget("values")
         table = self.widget_for("values")
         table.display = first or not table.display
-        self._refresh_table()
+        self.refresh_view(scroll=False)
 
     def action_pick_row(self) -> None:
         """Choose which row of the data set the lesson steps through."""
@@ -468,7 +493,7 @@ class LessonScreen(Screen):
 
     def action_help(self) -> None:
         """List every key."""
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen(self.BINDINGS + GraphView.BINDINGS))
 
     def action_back(self) -> None:
         """Back to the scenario list."""

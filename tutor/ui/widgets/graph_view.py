@@ -3,7 +3,9 @@
 The layout is computed once per lesson and view; each step only re-renders
 the part of the canvas in view (blocks of rows and columns around the
 window), with labels and styles looked up for what is there, so a step costs
-the same on a graph of ten nodes or ten thousand.
+the same on a graph of ten nodes or ten thousand. The drawing has four
+densities (``tutor.draw.density``); the one that fits is chosen on open and
+on resize, and + - 0 zoom and fit.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from textual.strip import Strip
 
 from tutor.draw.neurons import NeuronCanvas, draw_network, other_nodes
 from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
-from tutor.engine.numbers import fmt
-from tutor.draw.layout import EdgeSpec, GraphSpec, Layout, NodeSpec, Rect, RenderState, layout, render
-from tutor.ui.theme import grad_text, graph_styles
+from tutor.engine.numbers import fmt, fmt_short
+from tutor.draw.density import BOXES, LEVELS, Drawing, Numbers, draw, fit_level, render_drawing
+from tutor.draw.layout import EdgeSpec, GraphSpec, NodeSpec, Rect, RenderState
+from tutor.ui.theme import GRAD_MARK, grad_text, graph_styles
 
 
 GRAPH_DIGITS = 4
@@ -80,11 +83,14 @@ def render_state(
     selected: str | None = None,
     highlight_nodes: frozenset[str] = frozenset(),
     highlight_edges: frozenset[ViewEdge] = frozenset(),
+    short: bool = False,
 ) -> RenderState:
     """Labels and styles for one frame: values, gradients, current and selected.
 
     Each entry is computed when the drawing looks it up (see ``_Lookup``).
+    ``short``: numbers in at most 7 cells, for the dense drawings.
     """
+    number = fmt_short if short else (lambda x: fmt(x, GRAPH_DIGITS))
     # A constant's gradient is real but teaches nothing: nobody can change it.
     is_constant = lesson.graph.is_constant
     backward = bool(frame.grads)
@@ -96,12 +102,15 @@ def render_state(
 
     def value(key: str) -> str | None:
         v = values.get(key)
-        return None if v is None else fmt(v, GRAPH_DIGITS)
+        return None if v is None else number(v)
 
     def grad(key: str) -> str | None:
         g = grads.get(key)
         # ∂ for a gradient, ṫ for a forward-mode tangent, δ at a neuron's weighted sum.
-        return None if g is None or is_constant(key) else grad_text(g, mark=frame.marks.get(key, frame.grad_mark))
+        if g is None or is_constant(key):
+            return None
+        mark = frame.marks.get(key, frame.grad_mark)
+        return (mark if mark != "δ" else "δ ") + number(g) if short else grad_text(g, mark=mark)
 
     def node_style(key: str) -> str | None:
         if key == frame.current:
@@ -144,20 +153,44 @@ def render_state(
     )
 
 
-class GraphView(ScrollView, can_focus=True):
-    """Scrollable drawing of the lesson's graph at one step."""
+def number_cells(lesson: Lesson) -> Numbers:
+    """Cells each node's value and gradient take in the dense drawings, at any step."""
+    is_constant = lesson.graph.is_constant
+    grads: dict[str, int] = {}
+    for step in lesson.backward:
+        for edge in step.edges:
+            if not is_constant(edge.input):
+                cells = len(GRAD_MARK + fmt_short(edge.grad_after))
+                grads[edge.input] = max(grads.get(edge.input, 0), cells)
+    grads[lesson.scenario.output] = max(grads.get(lesson.scenario.output, 0), 2)
+    last = lesson.frame(lesson.last)
+    return {
+        node.key: (len(fmt_short(last.values[node.key])) if node.key in last.values else 1, grads.get(node.key, 0))
+        for node in lesson.nodes
+    }
+
+
+class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Scrollable drawing of the lesson's graph at one step, at one of four densities.
+
+    The density (boxes, compact, line, names) that fits the room given by
+    :meth:`fit_into` is chosen on open and on resize; ``+`` and ``-`` zoom in
+    and out from there, ``0`` fits again.
+    """
 
     BINDINGS = [
-        Binding("shift+left", "scroll_left", "Pan left", show=False, tooltip="Scroll the graph left"),
-        Binding("shift+right", "scroll_right", "Pan right", show=False, tooltip="Scroll the graph right"),
-        Binding("shift+up", "scroll_up", "Pan up", show=False, tooltip="Scroll the graph up"),
-        Binding("shift+down", "scroll_down", "Pan down", show=False, tooltip="Scroll the graph down"),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("shift+left", "scroll_left", "Pan left", show=False, tooltip="Pan the graph left"),
+        Binding("shift+right", "scroll_right", "Pan right", show=False, tooltip="Pan the graph right"),
+        Binding("shift+up", "scroll_up", "Pan up", show=False, tooltip="Pan the graph up"),
+        Binding("shift+down", "scroll_down", "Pan down", show=False, tooltip="Pan the graph down"),
+        Binding("plus,equals_sign", "zoom(-1)", "Zoom in", show=False,
+                tooltip="Zoom in: boxes, compact nodes, one line a node, names only"),
+        Binding("minus", "zoom(1)", "Zoom out", show=False, tooltip="Zoom out: a denser drawing of the graph"),
+        Binding("0", "zoom_fit", "Fit", show=False, tooltip="Fit the whole graph in its pane"),
     ]
 
     DEFAULT_CSS = """
-    GraphView { background: $surface; }
+    GraphView { background: $surface; scrollbar-size: 1 1; }
     """
 
     class NodeSelected(Message):
@@ -167,10 +200,23 @@ class GraphView(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
+    class LevelChanged(Message):
+        """The drawing's density changed (fit, zoom or resize): its height may have changed."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lesson: Lesson | None = None
-        self._canvas: Layout | None = None
+        self._canvas: Drawing | None = None
+        self.level: str = BOXES
+        self.zoomed: str | None = None
+        """The level chosen with + and -, or None to fit."""
+        self.room: tuple[int, int] | None = None
+        """Cells the whole drawing should fit in (set by the screen), or None for the widget's size."""
+        self._spec: GraphSpec | None = None
+        self._drawings: dict[str, Drawing] = {}
+        """Drawings made for the current spec, by density: zooming back or resizing reuses them."""
+        self._numbers: Numbers | None = None
+        self._frame_args: tuple | None = None
         self._state: RenderState | None = None
         self._strips: dict[tuple[int, int, int], list[Strip]] = {}
         """Rendered blocks of the current frame, by (row block, first and last column block)."""
@@ -185,18 +231,80 @@ class GraphView(ScrollView, can_focus=True):
         if lesson.view == NEURONS:
             self.lesson = lesson
             self._canvas = None
+            self._spec = None  # no box layout behind the neuron view: a resize must not lay one out
+            self._frame_args = None
             return
         self._neurons = None
         same_shape = (
             self.lesson is not None
-            and self._canvas is not None
+            and self._spec is not None
             and self.lesson.scenario is lesson.scenario
             and self.lesson.view == lesson.view
         )
         self.lesson = lesson
-        if not same_shape:
-            self._canvas = layout(graph_spec(lesson), value_width=VALUE_WIDTH)
-            self.virtual_size = Size(self._canvas.width, self._canvas.height)
+        numbers = number_cells(lesson)
+        if not same_shape or numbers != self._numbers:
+            self._spec = graph_spec(lesson)
+            self._numbers = numbers
+            self._drawings: dict[str, Drawing] = {}
+            self._relayout()
+
+    def fit_into(self, room: tuple[int, int] | None) -> None:
+        """Fit the drawing into ``room`` (width, height) cells from now on."""
+        if room != self.room:
+            self.room = room
+            if self._neurons is not None and self._shown is not None:
+                self._show_neurons(*self._shown, scroll=False)  # the net's form depends on the room too
+            elif self.zoomed is None:
+                self._relayout()
+
+    def _room(self) -> tuple[int, int]:
+        if self.room is not None:
+            return self.room
+        return self.size.width, self.size.height
+
+    def _relayout(self) -> None:
+        if self._spec is None:
+            return
+        width, height = self._room()
+        if width <= 0 or height <= 0:
+            self._canvas = None
+            return
+        before = self.level
+        if self.zoomed is None:
+            self.level, self._canvas = fit_level(
+                self._spec, width, height, VALUE_WIDTH, self._numbers, cache=self._drawings
+            )
+        else:
+            self.level = self.zoomed
+            if self.level not in self._drawings:
+                self._drawings[self.level] = draw(self._spec, self.level, VALUE_WIDTH, self._numbers)
+            self._canvas = self._drawings[self.level]
+        self.virtual_size = Size(self._canvas.width, self._canvas.height)
+        if self._frame_args is not None:
+            self._paint(*self._frame_args)
+        if self.level != before or self.is_mounted:
+            self.post_message(self.LevelChanged())
+
+    def action_zoom(self, delta: int) -> None:
+        """Zoom in (-1: more detail) or out (+1: denser)."""
+        index = max(0, min(len(LEVELS) - 1, LEVELS.index(self.level) + delta))
+        if LEVELS[index] == self.level:
+            self.app.bell()
+            return
+        self.zoomed = LEVELS[index]
+        self._relayout()
+
+    def action_zoom_fit(self) -> None:
+        """Back to the level that fits."""
+        self.zoomed = None
+        self._relayout()
+
+    @property
+    def drawing_height(self) -> int:
+        if self._neurons is not None:
+            return self._neurons.height
+        return self._canvas.height if self._canvas is not None else 0
 
     def show(
         self,
@@ -207,20 +315,29 @@ class GraphView(ScrollView, can_focus=True):
         scroll: bool = True,
     ) -> None:
         """Draw one frame; keep the current (or selected) node in view."""
-        if self.lesson is not None and self.lesson.view == NEURONS:
+        assert self.lesson is not None
+        if self.lesson.view == NEURONS:
             self._show_neurons(frame, selected, highlight_nodes, highlight_edges, scroll)
             return
-        assert self.lesson is not None and self._canvas is not None
-        state = render_state(self.lesson, frame, selected, highlight_nodes, highlight_edges)
+        self._frame_args = (frame, selected, highlight_nodes, highlight_edges, scroll)
+        if self._canvas is None:
+            self._relayout()
+        if self._canvas is not None:
+            self._paint(*self._frame_args)
+
+    def _paint(self, frame, selected, highlight_nodes, highlight_edges, scroll) -> None:  # noqa: ANN001
+        state = render_state(
+            self.lesson, frame, selected, highlight_nodes, highlight_edges, short=self.level != BOXES
+        )
         self._update_styles()
-        # Blocks are rendered as they come into view: a big graph costs a few
-        # milliseconds per step, not a full-canvas render.
+        # Rows are rendered in blocks as they scroll into view: a big graph
+        # costs a few milliseconds per step, not a full-canvas render.
         self._state = state
         self._strips.clear()
         self.refresh()
         focus = frame.current or selected
         if scroll and focus:
-            self.bring_into_view(focus)
+            self.bring_into_view(focus, frame)
 
     def _show_neurons(
         self, frame: Frame, selected: str | None, highlight_nodes: frozenset[str],
@@ -229,7 +346,7 @@ class GraphView(ScrollView, can_focus=True):
         """The neuron view: drawn whole for each frame (a net is small), in the form that fits the pane."""
         lesson = self.lesson
         self._shown = (frame, selected, highlight_nodes, highlight_edges)
-        width, height = self.scrollable_content_region.size
+        width, height = self._room()
         others = other_nodes(lesson.network, [n.key for n in lesson.nodes])
         self._neurons = draw_network(
             lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width
@@ -240,8 +357,8 @@ class GraphView(ScrollView, can_focus=True):
         self._neuron_strips = [
             Strip([Segment(text, styles.get(style, default)) for text, style in row]) for row in self._neurons.rows
         ]
-        # The pane is at least as tall as the drawing, so blank rows take the widget's background.
-        self.virtual_size = Size(self._neurons.width, max(self._neurons.height, height))
+        # Rows below the drawing are drawn as styled blanks (render_line), so no taller canvas is needed.
+        self.virtual_size = Size(self._neurons.width, self._neurons.height)
         self.refresh()
         focus = frame.current or selected
         if scroll and focus:
@@ -254,20 +371,47 @@ class GraphView(ScrollView, can_focus=True):
             return Rect(block.x, block.y, block.w, block.h) if block else None
         return self._canvas.boxes.get(key) if self._canvas is not None else None
 
-    def bring_into_view(self, key: str) -> None:
-        """Centre a node's box if it is not already wholly visible."""
+    def bring_into_view(self, key: str, frame: Frame | None = None) -> None:
+        """Centre a node (with its incoming edges when they fit) if it is not already wholly visible."""
         box = self._box(key)
         if box is None:
             return
         region = Region(box.x, box.y, box.w, box.h)
+        if frame is not None and frame.current == key and self.lesson is not None and self._neurons is None:
+            for edge in self.lesson.edges_into(key):
+                source = self._canvas.boxes.get(edge.source)
+                if source is not None:
+                    wider = region.union(Region(source.x, source.y, source.w, source.h))
+                    if wider.width <= self.scrollable_content_region.width and (
+                        wider.height <= self.scrollable_content_region.height
+                    ):
+                        region = wider
+        self.bring_region_into_view(region)
+
+    def bring_region_into_view(self, region: Region) -> None:
+        """Scroll so ``region`` (canvas cells) is in view: centred if it fits, its top-left corner if not."""
         visible = Region(int(self.scroll_x), int(self.scroll_y), *self.scrollable_content_region.size)
         if visible.contains_region(region):
             return
         width, height = self.scrollable_content_region.size
-        # A box that fits (even exactly) is centred; a larger one shows its top-left corner.
-        x = box.x + box.w // 2 - width // 2 if box.w <= width else box.x - 1
-        y = box.y + box.h // 2 - height // 2 if box.h <= height else box.y - 1
+        x = region.x + region.width // 2 - width // 2 if region.width <= width else region.x - 1
+        y = region.y + region.height // 2 - height // 2 if region.height <= height else region.y - 1
         self.scroll_to(x=max(0, x), y=max(0, y), animate=False, immediate=True)
+
+    def bring_nodes_into_view(self, keys: frozenset[str], start: str | None = None) -> None:
+        """Bring nodes (a highlighted path) into view; when they do not fit, where they start (``start``)."""
+        if self._canvas is None:
+            return
+        boxes = self._canvas.boxes
+        rects = [boxes[key] for key in keys if key in boxes]
+        if not rects:
+            return
+        region = Region.from_union([Region(b.x, b.y, b.w, b.h) for b in rects])
+        room = self.scrollable_content_region
+        if (region.width > room.width or region.height > room.height) and start in boxes:
+            box = boxes[start]
+            region = Region(box.x, box.y, min(region.right - box.x, room.width), box.h)
+        self.bring_region_into_view(region)
 
     def _update_styles(self) -> None:
         """Theme styles, each already combined with the widget's base style (cached per theme)."""
@@ -283,6 +427,8 @@ class GraphView(ScrollView, can_focus=True):
         if self._neurons is not None and self._shown is not None:
             # The neuron view picks its form (full, compact, ...) for the space it has.
             self._show_neurons(*self._shown, scroll=False)
+        elif self.room is None and self.zoomed is None:
+            self._relayout()
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -300,7 +446,7 @@ class GraphView(ScrollView, can_focus=True):
             return list(self._neurons.rows)
         if self._canvas is None or self._state is None:
             return []
-        return render(self._canvas, self._state)
+        return render_drawing(self._canvas, self._state)
 
     def _block(self, by: int, cx0: int, cx1: int) -> list[Strip]:
         """Strips of row block ``by``, columns from block ``cx0`` through ``cx1``."""
@@ -309,7 +455,7 @@ class GraphView(ScrollView, can_focus=True):
         if strips is None:
             assert self._canvas is not None and self._state is not None
             top = by * ROW_BLOCK
-            rows = render(
+            rows = render_drawing(
                 self._canvas, self._state, top, top + ROW_BLOCK, cx0 * COL_BLOCK, (cx1 + 1) * COL_BLOCK
             )
             styles = self._styles
@@ -326,7 +472,8 @@ class GraphView(ScrollView, can_focus=True):
             strip = self._neuron_strips[y] if 0 <= y < len(self._neuron_strips) else Strip.blank(0)
             return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
         if self._canvas is None or self._state is None or not 0 <= y < self._canvas.height or width <= 0:
-            return Strip.blank(self.virtual_size.width).crop_extend(scroll_x, scroll_x + width, self.rich_style)
+            # Blank rows carry the background: unstyled cells export as a dark block.
+            return Strip.blank(width, self.rich_style)
         cx0 = scroll_x // COL_BLOCK
         cx1 = (scroll_x + width - 1) // COL_BLOCK
         strip = self._block(y // ROW_BLOCK, cx0, cx1)[y % ROW_BLOCK]

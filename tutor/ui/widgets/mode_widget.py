@@ -12,7 +12,10 @@ from textual.widgets import Input, Static
 
 from tutor.teach.modes import Mode
 
-PLOT_HEIGHT = 5
+PLOT_HEIGHT = 6
+"""Rows of the curve at least; it grows with the pane it fills."""
+PLOT_LABELS = 3
+"""Rows around the curve: its title, the axis and the step labels."""
 
 
 def build_mode_widget(mode: Mode) -> Widget:
@@ -35,13 +38,13 @@ def build_mode_widget(mode: Mode) -> Widget:
     raise ValueError(f"unknown widget kind {spec.kind!r}")
 
 
-def training_height(screen_height: int) -> int:
-    """Rows for the training panel's drawing: 5 at 24 rows (so the net stays in view), up to 12."""
-    return max(5, min(12, screen_height - 19))
+def training_height(pane_height: int) -> int:
+    """Rows for the training panel's drawing in the pane it fills: at least 5, at most 12."""
+    return max(5, min(12, pane_height - 2)) if pane_height else 5
 
 
-def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 24) -> None:
-    """Put the mode's current data in its widget (``width``, ``height``: the screen's)."""
+def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 0) -> None:
+    """Put the mode's current data in its widget (``width`` and ``height``: the pane it fills)."""
     spec = mode.widget
     assert spec is not None
     if spec.kind == "input":
@@ -64,5 +67,5 @@ def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 24) -
         from tutor.draw.plot import plot
 
         title, numbers = mode.curve()
-        lines = plot(numbers, width=max(30, width - 4), height=PLOT_HEIGHT)
+        lines = plot(numbers, width=max(30, width - 4), height=max(PLOT_HEIGHT, height - PLOT_LABELS))
         widget.update(title + "\n" + "\n".join(lines))

@@ -47,7 +47,8 @@ class Progress(Static):
             text.append("░" * (room - filled), "dim")
         self.update(text, layout=False)
 
-    def show(self, lesson: Lesson, k: int, mode: str = "") -> None:
+    def show(self, lesson: Lesson, k: int, mode: str = "", density: str = "") -> None:
+        """Phase, step k of N, mode, view (and the graph's density), then the timeline."""
         pos = lesson.position(k)
         phase = {"start": "START", "forward": "FORWARD →", "backward": "← BACKWARD"}[pos.phase]
         text = Text()
@@ -55,7 +56,7 @@ class Progress(Static):
         text.append(f"  step {k} of {lesson.last}  ")
         if mode:
             text.append(f"[{mode}]  ", "bold")
-        text.append(f"{lesson.view} view  ", "dim")
+        text.append(f"{lesson.view} view{' · ' + density if density else ''}  ", "dim")
         room = max(10, (self.size.width or 80) - text.cell_len - 2)
         text.append_text(timeline(lesson, k, room))
         self.update(text, layout=False)

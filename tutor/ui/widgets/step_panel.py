@@ -1,12 +1,22 @@
-"""The step panel: the current step in words and numbers."""
+"""The step panel: the current step in words and numbers, whole or in its compact form.
+
+The panel shows the full explanation when it fits the rows it may take, the
+compact one (one line per edge) when not, and scrolls only when even that is
+too tall: its frame then says "more below" and which keys scroll.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tutor.teach.lesson import Line
 from tutor.ui.theme import text_styles
+
+MORE_BELOW = "▼ more below: PgDn"
+MORE_ABOVE = "▲ PgUp"
 
 
 def to_text(lines: list[Line], styles: dict) -> Text:
@@ -24,26 +34,66 @@ class StepPanel(Static):
     """Explains the current step; below it, the selected node and any edit."""
 
     _lines: list[Line] | None = None
+    _compact: list[Line] | None = None
     _height: int = -1
+    compact_shown = False
+    """Whether the compact form is on screen."""
 
-    def show(self, lines: list[Line]) -> None:
+    def show(self, lines: list[Line], compact: list[Line] | None = None, rows: int | None = None) -> int:
+        """Show ``lines`` (or ``compact`` when ``lines`` need more than ``rows``); return the rows used."""
         self._lines = lines
-        self._paint()
+        self._compact = compact
+        return self.paint(rows)
 
-    def _paint(self) -> None:
-        text = to_text(self._lines or [], text_styles(self.app.current_theme))
-        # Re-layout the screen only when the panel's height changes: a layout
-        # pass costs more than everything else a step does.
-        # Heights go in buckets of 6 lines so most steps need no re-layout.
-        width = max(1, self.content_region.width or self.app.size.width - 6)
-        needed = len(text.wrap(self.app.console, width))
-        height = max(6, -(-needed // 6) * 6)
-        if height != self._height:
-            self._height = height
-            self.styles.height = height
+    def measure(self, lines: list[Line], width: int) -> tuple[Text, int]:
+        text = to_text(lines, text_styles(self.app.current_theme))
+        return text, len(text.wrap(self.app.console, max(1, width)))
+
+    def paint(self, rows: int | None = None) -> int:
+        width = self.content_region.width or self.app.size.width - 6
+        text, needed = self.measure(self._lines or [], width)
+        self.compact_shown = False
+        if rows is not None and needed > rows and self._compact:
+            text, needed = self.measure(self._compact, width)
+            self.compact_shown = True
+        # Re-layout only when the height changes: a layout pass costs more
+        # than everything else a step does.
+        if needed != self._height:
+            self._height = needed
+            self.styles.height = needed
         self.update(text, layout=False)
+        return needed
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self._lines is not None and self.is_mounted:
-            self._paint()
+            self.paint(None if self._height < 0 else self._height if self.compact_shown else None)
+
+
+class PanelBox(VerticalScroll):
+    """The panel's frame: scrolls with PgUp/PgDn and marks what lies below."""
+
+    BINDINGS = [
+        Binding("pagedown", "page_down", "More", show=False),
+        Binding("pageup", "page_up", "Back up", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    PanelBox { scrollbar-size-vertical: 1; }
+    """
+
+    def mark(self) -> None:
+        """Say in the frame whether more lies below (or above) the visible rows."""
+        if self.max_scroll_y <= 0:
+            self.border_subtitle = ""
+        elif self.scroll_y < self.max_scroll_y:
+            self.border_subtitle = MORE_BELOW
+        else:
+            self.border_subtitle = MORE_ABOVE
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.mark()
+
+    def watch_virtual_size(self, size) -> None:  # noqa: ANN001 - textual.geometry.Size
+        self.call_after_refresh(self.mark)

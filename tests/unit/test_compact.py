@@ -1,0 +1,81 @@
+"""The compact form of the step explanation (tutor.teach.compact) and short numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.engine.numbers import fmt, fmt_short
+from tutor.scenario import builtin_names, resolve
+from tutor.teach.compact import explain_compact
+from tutor.teach.lesson import GROUPS, NEURONS, Lesson, default_view
+
+
+def text(lines) -> list[str]:
+    return ["".join(fragment for fragment, _ in line) for line in lines]
+
+
+def lesson(name: str) -> Lesson:
+    """The scenario in the graph view it opens with (the groups view for nets that open as neurons)."""
+    scenario = resolve(name)
+    view = default_view(scenario)
+    return Lesson(scenario, view=GROUPS if view == NEURONS else view)
+
+
+@pytest.mark.parametrize("name", ["tiny_net", "xor"])
+def test_the_neuron_view_is_its_own_compact_form(name: str) -> None:
+    from tutor.teach.neuron_view import NeuronLesson
+
+    scenario = resolve(name)
+    assert default_view(scenario) == NEURONS
+    neurons = NeuronLesson(scenario, view=NEURONS)
+    for k in range(len(neurons)):
+        assert explain_compact(neurons, k) == neurons.explain(k)
+
+
+def test_one_line_per_edge_with_local_upstream_contribution_and_before_after() -> None:
+    shop = lesson("shopping_oranges")
+    rows = text(explain_compact(shop, shop.last))
+    assert rows[0] == "Backward 4/4 apple_price  upstream ∂price/∂apple_price = 1.1"
+    assert "→ apple: apple_count = 2 × 1.1 = 2.2  ∂ 0 → 2.2" in rows
+    assert "→ apple_count: apple = 100 × 1.1 = 110  ∂ 0 → 110" in rows
+
+
+def test_fan_out_shows_the_running_sum() -> None:
+    paths = lesson("two_paths")
+    rows = "\n".join(text(explain_compact(paths, paths.last)))
+    assert "∂ 3 → 5 (sum of 2)" in rows  # b: 1·3 from c, then + 1·2 from d
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_compact_is_never_longer_than_the_full_form_and_keeps_every_edge(name: str) -> None:
+    les = lesson(name)
+    for k in range(len(les)):
+        full, compact = les.explain(k), explain_compact(les, k)
+        assert len(compact) <= len(full), k
+        step = les.step(k)
+        if k > les.forward_end:
+            shown = [e for e in step.edges if not les.graph.is_constant(e.input)]
+            assert sum(row.startswith("→ ") for row in text(compact)) == len(shown), k
+
+
+HAND_NAMED = [name for name in builtin_names() if name not in ("curve", "xor")]
+"""Built-ins with hand-chosen names; nets from the ``network:`` shorthand have longer ones (w1_7_1), whose
+compact lines may wrap once."""
+
+
+@pytest.mark.parametrize("name", HAND_NAMED)
+def test_compact_edge_lines_fit_80_columns(name: str) -> None:
+    les = lesson(name)
+    for k in range(les.forward_end + 1, len(les)):
+        for row in text(explain_compact(les, k)):
+            if row.startswith("→ "):
+                assert len(row) <= 76, row  # a panel at 80 columns: frame, padding and scrollbar aside
+
+
+@pytest.mark.parametrize("x", [-0.0003512, 0.0358143, 2.2, 650, 123456789.0, -1.5e-12, 1 / 3, 0.0, 1e300])
+def test_short_numbers_fit_and_stay_close(x: float) -> None:
+    short = fmt_short(x)
+    assert len(short) <= 7
+    assert float(short) == pytest.approx(x, rel=0.05)
+    if len(fmt(x, 4)) <= 7:
+        assert short == fmt(x, 4)

@@ -1,0 +1,159 @@
+"""Density levels of the graph drawing and the choice of the level that fits (tutor.draw.density)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from rich.cells import cell_len
+
+from tutor.draw.density import (
+    BOXES,
+    COMPACT,
+    LEVELS,
+    LINE,
+    NAMES,
+    DenseLayout,
+    draw,
+    fit_level,
+    lower_bound,
+    render_drawing,
+)
+from tutor.draw.layout import ARROW, EdgeSpec, GraphSpec, Layout, NodeSpec, RenderState, plain
+from test_layout import GRAPHS, full_state, random_dag
+
+DENSE = (COMPACT, LINE, NAMES)
+
+
+def rows_text(drawing, state: RenderState) -> list[str]:
+    return ["".join(text for text, _ in row) for row in render_drawing(drawing, state)]
+
+
+def check_dense(spec: GraphSpec, lay: DenseLayout) -> None:
+    """Every node on the canvas without overlap, every route axis-aligned and ending at an arrow."""
+    cells: dict[tuple[int, int], str] = {}
+    for key, box in lay.boxes.items():
+        assert 0 <= box.x and box.x + box.w <= lay.width, key
+        assert 0 <= box.y and box.y + box.h <= lay.height, key
+        for y in range(box.y, box.y + box.h):
+            for x in range(box.x, box.x + box.w):
+                assert cells.setdefault((x, y), key) == key, (key, cells[(x, y)])
+    base = lay._base
+    for e in spec.edges:
+        route = lay.routes[e]
+        for (x0, y0), (x1, y1) in zip(route, route[1:]):
+            assert x0 == x1 or y0 == y1, (e, route)
+            assert 0 <= x0 < lay.width and 0 <= y0 < lay.height
+        source, target = lay.boxes[e.source], lay.boxes[e.target]
+        assert route[0] == (source.right, source.y)
+        x, y = route[-1]
+        assert x == target.x and target.y <= y < target.y + target.h
+        assert base[y][x] == ARROW
+        # between the nodes the line never runs through another node's text
+        for (x0, y0), (x1, y1) in zip(route[1:-1], route[2:-1]):
+            for cx in range(min(x0, x1), max(x0, x1) + 1):
+                for cy in range(min(y0, y1), max(y0, y1) + 1):
+                    assert (cx, cy) not in cells, (e, cx, cy, cells.get((cx, cy)))
+
+
+@pytest.mark.parametrize("level", DENSE)
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_dense_layouts_are_well_formed(name: str, level: str) -> None:
+    spec = GRAPHS[name]()
+    lay = draw(spec, level)
+    assert isinstance(lay, DenseLayout)
+    check_dense(spec, lay)
+    rows = rows_text(lay, full_state(spec))
+    assert len(rows) == lay.height
+    assert all(cell_len(row) == lay.width for row in rows)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_graphs_are_well_formed_at_every_dense_level(seed: int) -> None:
+    rng = random.Random(seed)
+    spec = random_dag(rng.randrange(5, 60), seed, fan_in=rng.choice([1, 2, 3]), window=rng.choice([None, 4, 10]))
+    for level in DENSE:
+        check_dense(spec, draw(spec, level))
+
+
+def test_levels_get_smaller() -> None:
+    spec = GRAPHS["tiny_net"]()
+    sizes = [(d.width, d.height) for d in (draw(spec, level) for level in LEVELS)]
+    areas = [w * h for w, h in sizes]
+    assert areas == sorted(areas, reverse=True), sizes
+    assert sizes[-1][1] < sizes[0][1] / 3
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_lower_bound_is_a_bound(name: str, level: str) -> None:
+    spec = GRAPHS[name]()
+    w, h = lower_bound(spec, level)
+    drawing = draw(spec, level)
+    assert w <= drawing.width and h <= drawing.height
+
+
+def test_each_level_shows_what_it_promises() -> None:
+    spec = GraphSpec(
+        (NodeSpec("a", "a", "", "input"), NodeSpec("b", "b", "", "input"), NodeSpec("c", "c", "×", "op")),
+        (EdgeSpec("a", "c", 0), EdgeSpec("b", "c", 1)),
+    )
+    state = RenderState(values={"a": "2", "b": "3", "c": "6"}, grads={"a": "∂3", "c": "∂1"})
+    compact = [row.replace(ARROW, " ").split() for row in rows_text(draw(spec, COMPACT), state)]
+    assert any(row[-2:] == ["c", "×"] for row in compact), compact
+    assert any(row[-2:] == ["6", "∂1"] for row in compact), compact
+    assert any(row[:2] == ["2", "∂3"] for row in compact), compact
+    line = "\n".join(rows_text(draw(spec, LINE), state))
+    assert "a ∂3" in line and "b 3" in line and "c ∂1" in line  # the gradient once it has arrived
+    names = "\n".join(rows_text(draw(spec, NAMES), state))
+    assert "a" in names and "6" not in names and "∂" not in names
+    assert isinstance(draw(spec, BOXES), Layout)
+
+
+def test_fit_picks_the_most_detailed_level_that_fits() -> None:
+    spec = GRAPHS["two_paths"]()
+    sizes = {level: (d.width, d.height) for level in LEVELS for d in [draw(spec, level)]}
+    for level in LEVELS:
+        w, h = sizes[level]
+        chosen, drawing = fit_level(spec, w, h)
+        assert LEVELS.index(chosen) <= LEVELS.index(level)
+        assert drawing.width <= w and drawing.height <= h
+    assert fit_level(spec, 1000, 1000)[0] == BOXES
+    assert fit_level(spec, 3, 3)[0] == NAMES  # nothing fits: the smallest, scrolled
+
+
+def test_current_node_is_marked_without_a_border() -> None:
+    spec = GRAPHS["shopping"]()
+    lay = draw(spec, NAMES)
+    state = RenderState(node_style={"price": "current"})
+    styled = {style for row in render_drawing(lay, state) for text, style in row if "price" in text}
+    assert "chip.current" in styled
+
+
+def test_render_of_a_window_equals_the_same_rows_of_the_whole() -> None:
+    spec = GRAPHS["random200"]()
+    lay = draw(spec, LINE)
+    state = full_state(spec)
+    whole = render_drawing(lay, state)
+    assert render_drawing(lay, state, 5, 17) == whole[5:17]
+    assert plain(whole).count(ARROW) >= 1
+
+
+@pytest.mark.parametrize("level", DENSE)
+@pytest.mark.parametrize("name", ["shopping_ja", "random200"])
+def test_a_window_of_columns_is_the_same_cells_as_the_whole(name: str, level: str) -> None:
+    spec = GRAPHS[name]()
+    lay = draw(spec, level)
+    state = full_state(spec)
+    whole = rows_text(lay, state)
+    rng = random.Random(3)
+    for _ in range(10):
+        top, left = rng.randrange(lay.height), rng.randrange(lay.width)
+        bottom, right = top + rng.randrange(1, 30), left + rng.randrange(1, 200)
+        part = ["".join(text for text, _ in row) for row in render_drawing(lay, state, top, bottom, left, right)]
+        assert len(part) == min(bottom, lay.height) - top
+        for y, row in enumerate(part, start=top):
+            assert cell_len(row) == right - left
+            expected = whole[y][left:right] if "" not in lay._base[y] else None
+            if expected is not None and name != "shopping_ja":
+                assert row == expected.ljust(right - left), (y, left, right)

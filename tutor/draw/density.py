@@ -1,0 +1,364 @@
+"""Density levels of the graph drawing, and the choice of the level that fits.
+
+A learner's window is often 80×24, where the boxes of :mod:`tutor.draw.layout`
+(six rows each) show three nodes at most. The same graph can be drawn denser:
+
+* ``boxes``: today's bordered boxes, edge labels above and below each line;
+* ``compact``: two rows a node, no border: ``name op`` over ``value ∂gradient``;
+* ``line``: one row a node: ``name`` and one number (the gradient once it
+  has arrived, the value before);
+* ``names``: one row a node, the name only: the smallest form, for big graphs.
+
+Every level is laid out by the same layering, ordering and routing as the
+boxes (so the picture keeps its shape when zooming), and every drawing has
+the same interface: ``width``, ``height``, ``boxes`` (where each node is, for
+scrolling and clicks) and :func:`render_drawing` for one step's rows. The
+graph view, and any other view that lays out nodes and edges (a network view),
+uses :func:`fit_level` to pick the level that fits its window.
+
+Pure Python (no Textual).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Union
+
+from rich.cells import cell_len
+
+from tutor.draw.canvas import render
+from tutor.draw.layout import layout
+from tutor.draw.order import Items, longest_path_layers, order_layers
+from tutor.draw.place import box_size, place_rows
+from tutor.draw.route import route_gap, simplify
+from tutor.draw.specs import (
+    MARGIN,
+    ROW_GAP,
+    EdgeSpec,
+    GraphSpec,
+    Layout,
+    NodeSpec,
+    Point,
+    Rect,
+    RenderState,
+    fit,
+)
+
+__all__ = [
+    "BOXES",
+    "COMPACT",
+    "LEVELS",
+    "LINE",
+    "NAMES",
+    "DenseLayout",
+    "Drawing",
+    "dense_layout",
+    "draw",
+    "fit_level",
+    "render_drawing",
+]
+
+BOXES = "boxes"
+COMPACT = "compact"
+LINE = "line"
+NAMES = "names"
+LEVELS = (BOXES, COMPACT, LINE, NAMES)
+"""From the most detailed to the smallest."""
+
+NUMBER_WIDTH = 8
+"""Cells for one number in the dense levels (``∂`` included for a gradient)."""
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    rows: int
+    """Rows a node takes."""
+    gap: int
+    """Blank rows between two nodes of a layer."""
+    track_step: int
+    margin: int
+
+
+_GEOMETRY = {
+    COMPACT: _Geometry(rows=2, gap=1, track_step=2, margin=1),
+    LINE: _Geometry(rows=1, gap=0, track_step=1, margin=0),
+    NAMES: _Geometry(rows=1, gap=0, track_step=1, margin=0),
+}
+
+
+@dataclass
+class DenseLayout:
+    """Where every node, line and arrow goes at one of the dense levels."""
+
+    level: str
+    width: int
+    height: int
+    nodes: dict[str, NodeSpec]
+    boxes: dict[str, Rect]
+    """Each node's cells: the arrow cell, the text, the out-port cell."""
+    routes: dict[EdgeSpec, tuple[Point, ...]]
+    numbers: dict[str, tuple[int, int]]
+    """Cells for each node's value and gradient."""
+    _base: list[list[str]] = field(repr=False, default_factory=list)
+    _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
+        repr=False, default_factory=dict
+    )
+    _route_rows: dict[EdgeSpec, tuple[int, int]] = field(repr=False, default_factory=dict)
+    """First and last row of each line: a window renders only the lines that cross it."""
+
+    def node_at(self, x: int, y: int) -> str | None:
+        for key, box in self.boxes.items():
+            if box.contains(x, y):
+                return key
+        return None
+
+
+Drawing = Union[Layout, DenseLayout]
+
+
+def _title_row(node: NodeSpec, level: str) -> str:
+    """The first row of a dense node: the name, and the op symbol when there is room."""
+    if level == COMPACT and node.kind in ("op",) and node.subtitle:
+        return f"{node.title} {node.subtitle}"
+    return node.title
+
+
+Numbers = Mapping[str, tuple[int, int]]
+"""Cells each node's value and gradient text needs (at most); others get ``NUMBER_WIDTH``."""
+
+
+def _text_width(node: NodeSpec, level: str, cells: tuple[int, int]) -> int:
+    title = cell_len(_title_row(node, level))
+    value, grad = cells
+    if level == COMPACT:
+        return max(title, value + 1 + grad)
+    if level == LINE:
+        return title + 1 + max(value, grad)
+    return title
+
+
+def _cells(numbers: Numbers | None, key: str) -> tuple[int, int]:
+    if numbers is None or key not in numbers:
+        return NUMBER_WIDTH - 1, NUMBER_WIDTH
+    return numbers[key]
+
+
+def _sizes(spec: GraphSpec, level: str, numbers: Numbers | None, value_width: int) -> list[tuple[int, int]]:
+    ports = [0] * len(spec.nodes)
+    index = {node.key: i for i, node in enumerate(spec.nodes)}
+    for e in spec.edges:
+        t = index[e.target]
+        ports[t] = max(ports[t], e.position + 1)
+    if level == BOXES:
+        return [box_size(node, ports[i], value_width) for i, node in enumerate(spec.nodes)]
+    rows = _GEOMETRY[level].rows
+    # One cell for the arrow head, the text, one cell for the out port.
+    return [(_text_width(node, level, _cells(numbers, node.key)) + 2, rows) for node in spec.nodes]
+
+
+def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, value_width: int = 10) -> tuple[int, int]:
+    """A quick (width, height) that the level's drawing cannot be smaller than.
+
+    Lets :func:`fit_level` skip levels that cannot fit without laying them out.
+    """
+    if not spec.nodes:
+        return 0, 0
+    index = {node.key: i for i, node in enumerate(spec.nodes)}
+    layer = longest_path_layers(spec, index)
+    sizes = _sizes(spec, level, numbers, value_width)
+    nl = max(layer) + 1
+    col_w = [0] * nl
+    col_h = [0] * nl
+    gap = ROW_GAP if level == BOXES else _GEOMETRY[level].gap
+    for i, (w, h) in enumerate(sizes):
+        col_w[layer[i]] = max(col_w[layer[i]], w)
+        col_h[layer[i]] += h + gap
+    between = (value_width + 4) if level == BOXES else 1
+    return sum(col_w) + between * (nl - 1), max(col_h) - gap
+
+
+def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) -> DenseLayout:
+    """Place and route ``spec`` at a dense level (compact, line or names)."""
+    geometry = _GEOMETRY[level]
+    index: dict[str, int] = {}
+    for i, node in enumerate(spec.nodes):
+        if node.key in index:
+            raise ValueError(f"node {node.key!r} is listed twice")
+        index[node.key] = i
+    for e in spec.edges:
+        if e.source not in index or e.target not in index or index[e.source] >= index[e.target]:
+            raise ValueError(f"edge {e} does not go from an earlier node to a later one")
+    n = len(spec.nodes)
+    layer = longest_path_layers(spec, index)
+    nports = [0] * n
+    has_out = [False] * n
+    for e in spec.edges:
+        nports[index[e.target]] = max(nports[index[e.target]], e.position + 1)
+        has_out[index[e.source]] = True
+    sizes = _sizes(spec, level, numbers, 0)
+    rows = geometry.rows
+    # Placement spaces items by their height plus one blank row; a gapless
+    # level counts each item one row shorter to pack the rows together.
+    shrink = ROW_GAP - geometry.gap
+
+    items = Items()
+    for i in range(n):
+        # Inputs beyond the node's rows share its last row (a bus into one arrow).
+        in_offs = [min(p, rows - 1) for p in range(max(1, nports[i]))]
+        if nports[i] <= 1:
+            in_offs = [0]
+        items.add(layer[i], rows - shrink, 0, in_offs, float(i), False)
+    dummies: dict[tuple[int, int], int] = {}
+    conns: dict[tuple[int, int, int], None] = {}
+    chains: dict[EdgeSpec, list[tuple[int, int, int]]] = {}
+    for e in spec.edges:
+        s, t = index[e.source], index[e.target]
+        hops = []
+        prev = s
+        for mid in range(layer[s] + 1, layer[t]):
+            d = dummies.get((s, mid))
+            if d is None:
+                d = items.add(mid, 1 - shrink, 0, [0], s + 0.5, True)
+                dummies[(s, mid)] = d
+            hops.append((prev, d, 0))
+            prev = d
+        hops.append((prev, t, e.position))
+        chains[e] = hops
+        for hop in hops:
+            if hop not in conns:
+                conns[hop] = None
+                u, v, p = hop
+                items.succs[u].append((v, p))
+                items.preds[v].append((u, p))
+
+    nl = (max(layer) + 1) if n else 0
+    order: list[list[int]] = [[] for _ in range(nl)]
+    for it in sorted(range(len(items.layer)), key=lambda it: items.rank[it]):
+        order[items.layer[it]].append(it)
+    order = order_layers(items, order)
+    y = [v - MARGIN + geometry.margin for v in place_rows(items, order)]
+
+    def out_row(it: int) -> int:
+        return y[it] + items.out_off[it]
+
+    def in_row(it: int, p: int) -> int:
+        return y[it] + items.in_offs[it][p]
+
+    gaps = []
+    for i in range(nl - 1):
+        sources = []
+        for u in order[i]:
+            if items.succs[u]:
+                sources.append((u, out_row(u), [(w, p, in_row(w, p)) for w, p in items.succs[u]]))
+        gaps.append(route_gap(sources, items.rank))
+
+    col_w = [0] * nl
+    for i in range(n):
+        col_w[layer[i]] = max(col_w[layer[i]], sizes[i][0])
+    col_x = [0] * nl
+    x = geometry.margin
+    step = geometry.track_step
+    for i in range(nl):
+        if i > 0:
+            x += 1 + step * gaps[i - 1].tracks
+        col_x[i] = x
+        x += col_w[i]
+    width = x + geometry.margin if nl else 2 * geometry.margin
+
+    def track_x(i: int, t: int) -> int:
+        return col_x[i] + col_w[i] + step * t
+
+    keys = [node.key for node in spec.nodes]
+    boxes = {keys[i]: Rect(col_x[layer[i]], y[i], sizes[i][0], rows) for i in range(n)}
+    bottom = max((y[it] + (rows if it < n else 1) for it in range(len(y))), default=0)
+    height = max(bottom + geometry.margin, 1)
+
+    routes: dict[EdgeSpec, tuple[Point, ...]] = {}
+    for e, hops in chains.items():
+        s = index[e.source]
+        pts: list[Point] = [(boxes[e.source].right, out_row(s))]
+        for u, v, p in hops:
+            i = items.layer[u]
+            sr, tr = out_row(u), in_row(v, p)
+            jog = gaps[i].detour.get((u, v, p))
+            if jog is not None:
+                f, jt = jog
+                tx, jx = track_x(i, gaps[i].track[u]), track_x(i, jt)
+                pts += [(tx, sr), (tx, f), (jx, f), (jx, tr)]
+            elif sr != tr:
+                tx = track_x(i, gaps[i].track[u])
+                pts += [(tx, sr), (tx, tr)]
+        pts.append((boxes[e.target].x, in_row(index[e.target], e.position)))
+        routes[e] = simplify(pts)
+    # A line that dodges through a free row may use a row below every node.
+    lowest = max((y for route in routes.values() for _, y in route), default=0)
+    height = max(height, lowest + 1 + geometry.margin)
+
+    result = DenseLayout(
+        level=level,
+        width=width,
+        height=height,
+        nodes={node.key: node for node in spec.nodes},
+        boxes=boxes,
+        routes=routes,
+        numbers={key: _cells(numbers, key) for key in keys},
+    )
+    from tutor.draw.dense_canvas import draw_lines  # the canvas module reads this one's classes
+
+    draw_lines(result, [keys[i] for i in range(n) if has_out[i]])
+    return result
+
+
+def draw(spec: GraphSpec, level: str, value_width: int = 10, numbers: Numbers | None = None) -> Drawing:
+    """``spec`` laid out at ``level``; ``numbers``: see :data:`Numbers`."""
+    if level == BOXES:
+        return layout(spec, value_width=value_width)
+    return dense_layout(spec, level, numbers)
+
+
+def render_drawing(
+    drawing: Drawing, state: RenderState, top: int = 0, bottom: int | None = None,
+    left: int = 0, right: int | None = None,
+) -> list[list[tuple[str, str]]]:
+    """One step's rows of any level's drawing: runs of (text, style name) per row, ``left`` to ``right``."""
+    if isinstance(drawing, DenseLayout):
+        from tutor.draw.dense_canvas import render_dense
+
+        return render_dense(drawing, state, top, bottom, left, right)
+    return render(drawing, state, top, bottom, left, right)
+
+
+def fit_level(
+    spec: GraphSpec,
+    width: int,
+    height: int,
+    value_width: int = 10,
+    numbers: Numbers | None = None,
+    levels: tuple[str, ...] = LEVELS,
+    cache: dict[str, Drawing] | None = None,
+) -> tuple[str, Drawing]:
+    """The most detailed level whose drawing fits ``width`` × ``height`` cells.
+
+    The smallest level is used (and scrolled) when none fits. Levels that
+    cannot fit by a quick bound are never laid out, so a big graph costs one
+    layout, not four; ``cache`` (level -> drawing, for one spec) keeps them
+    for the next fit (a resize).
+    """
+    for level in levels[:-1]:
+        w, h = lower_bound(spec, level, numbers, value_width)
+        if w > width or h > height:
+            continue
+        drawing = _cached(cache, level, lambda: draw(spec, level, value_width, numbers))
+        if drawing.width <= width and drawing.height <= height:
+            return level, drawing
+    level = levels[-1]
+    return level, _cached(cache, level, lambda: draw(spec, level, value_width, numbers))
+
+
+def _cached(cache: dict[str, Drawing] | None, level: str, make) -> Drawing:  # noqa: ANN001 - () -> Drawing
+    """A level's drawing from ``cache`` (same spec and numbers), made once."""
+    if cache is None:
+        return make()
+    if level not in cache:
+        cache[level] = make()
+    return cache[level]

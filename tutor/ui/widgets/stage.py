@@ -1,0 +1,95 @@
+"""The stage: the graph's pane and the step panel, sharing the window.
+
+Stacked (graph above, panel below) in ordinary windows, side by side from
+``WIDE`` columns. The graph is fitted first, at the density that shows it
+whole with room left for the panel; the panel then takes the rows the graph
+does not need, and shows the full explanation, or its compact form, or
+scrolls with a "more below" mark. The stage also remembers the scroll
+positions of every place the learner has been, so stepping back restores
+the earlier screen exactly.
+"""
+
+from __future__ import annotations
+
+from textual.containers import Container
+
+from tutor.teach.lesson import Line
+from tutor.ui.widgets.graph_view import GraphView
+from tutor.ui.widgets.step_panel import PanelBox, StepPanel
+
+WIDE = 140
+"""From this many columns on, the panel stands beside the graph instead of under it."""
+PANEL_WIDTH = 64
+"""The panel's width beside the graph."""
+PANEL_MIN = 8
+"""Rows the panel keeps under the graph (frame included): six lines of words."""
+PANEL_FLOOR = 4
+"""Rows the panel never goes below (two lines), for a graph that does not fit even at its smallest."""
+BODY_MIN = 10
+"""Rows a table or plot in the graph's place keeps: a loss curve of 6 rows with its labels."""
+
+
+class Stage(Container):
+    """Graph (or a table or plot in its place) and the step panel."""
+
+    def __init__(self, *children, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(*children, id=id)
+        self._scrolls: dict[tuple, tuple[float, float, float]] = {}
+        self._shown: tuple | None = None
+
+    def on_resize(self) -> None:
+        self.screen.fitting.fit()
+
+    def on_graph_view_level_changed(self) -> None:
+        """A zoom or a refit: share the rows again, and say the new density on the progress line."""
+        screen = self.screen
+        self.call_after_refresh(lambda: (screen.fitting.fit(), screen._refresh_progress()))
+
+    @property
+    def wide(self) -> bool:
+        return self.size.width >= WIDE
+
+    def fit(self, lines: list[Line], compact: list[Line] | None, body_need) -> bool:  # noqa: ANN001 - () -> int
+        """Fit the graph, then give the panel its rows; False while the stage has no size yet.
+
+        ``body_need()`` is the rows the graph's pane needs for what it shows
+        (asked after the graph is fitted: a drawing's height depends on its density).
+        """
+        width, height = self.size
+        if width <= 0 or height <= 0:
+            return False
+        self.set_class(self.wide, "wide")
+        graph = self.query_one(GraphView)
+        if self.wide:
+            graph.fit_into((width - PANEL_WIDTH, height))
+            rows = height - 2
+        else:
+            graph.fit_into((width, height - PANEL_MIN))
+            need = body_need()
+            # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
+            rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
+            rows = max(rows, min(PANEL_MIN, height - need) - 2)
+        used = self.query_one(StepPanel).show(lines, compact, rows)
+        box = self.query_one(PanelBox)
+        if self.wide:
+            box.styles.height = None
+        else:
+            box_height = max(min(PANEL_MIN, rows + 2), min(used, rows) + 2)
+            if box.styles.height is None or box.styles.height.value != box_height:
+                box.styles.height = box_height
+        return True
+
+    def arrive(self, place: tuple) -> tuple[float, float, float] | None:
+        """Keep the scroll positions of the place being left; those kept for ``place``, if it was seen."""
+        graph, box = self.query_one(GraphView), self.query_one(PanelBox)
+        if self._shown is not None:
+            self._scrolls[self._shown] = (graph.scroll_x, graph.scroll_y, box.scroll_y)
+        memory = self._scrolls.get(place) if place != self._shown else None
+        self._shown = place
+        return memory
+
+    def restore(self, memory: tuple[float, float, float]) -> None:
+        """Scroll graph and panel back to where they were."""
+        self.query_one(GraphView).scroll_to(memory[0], memory[1], animate=False, immediate=True)
+        box = self.query_one(PanelBox)
+        self.call_after_refresh(lambda: box.scroll_to(y=memory[2], animate=False, immediate=True))
