@@ -28,9 +28,10 @@ from tutor.teach.edit_check import edit_warning
 from tutor.ui.dialogs.edit import EditScreen
 from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
-from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
+from tutor.ui.widgets.mode_widget import fill_mode_widget
 from tutor.ui.widgets.progress import Progress
-from tutor.ui.screens.fitting import IN_GRAPHS_PLACE, Fitting
+from tutor.ui.screens.fitting import Fitting
+from tutor.ui.screens.on_demand import mount_on_demand
 from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.stage import Stage
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
@@ -130,37 +131,9 @@ class LessonScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)  # at 80 columns every key shown fits
 
     def widget_for(self, widget_id: str) -> Widget:
-        """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed.
-
-        Startup stays as fast as a bare app: hidden widgets still cost
-        styling and layout, so they are not built until asked for.
-        """
+        """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed."""
         found = self.query(f"#{widget_id}")
-        if found:
-            return found.first()
-        if widget_id == "values":
-            from textual.widgets import DataTable
-
-            widget = DataTable(id="values", cursor_type="row", zebra_stripes=True)
-            widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
-            self.query_one("#body").mount(widget)
-            return widget
-        if widget_id == "watch-error":
-            widget = Static(id="watch-error", markup=False)
-            self.query_one("#main").mount(widget, after="#title")
-            return widget
-        if widget_id == "run-progress":
-            from textual.widgets import ProgressBar
-
-            widget = ProgressBar(id="run-progress", show_eta=False)
-        else:
-            owner = next(m for m in self.modes.values() if m.widget and m.widget.id == widget_id)
-            widget = build_mode_widget(owner)
-            if owner.widget.kind in IN_GRAPHS_PLACE:
-                self.query_one("#body").mount(widget)
-                return widget
-        self.query_one("#main").mount(widget)
-        return widget
+        return found.first() if found else mount_on_demand(self, widget_id)
 
     def has_widget(self, widget_id: str) -> bool:
         return bool(self.query(f"#{widget_id}"))
