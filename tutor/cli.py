@@ -21,6 +21,7 @@ from tutor import report
 from tutor.progress import ProgressBar
 from tutor.engine import analysis
 from tutor.engine.bulk import paused_gc
+from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
 
@@ -151,11 +152,11 @@ def _overrides(scenario: Scenario, pairs: list[str]) -> dict[str, float]:
         if name not in scenario.leaves:
             raise UsageError(f"--set: {name!r} is not an input or param of {scenario.name}")
         try:
-            value = float(text)
-        except ValueError:
-            raise UsageError(f"--set: {text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise UsageError(f"--set: {name} must be finite")
+            value = parse_decimal(text)
+        except NumberTextError as problem:
+            if problem.problem in ("is not a number", "must be a finite number"):
+                raise UsageError(f"--set: {text!r} is not a finite number") from None
+            raise UsageError(f"--set: {name}={text}: {problem.problem}; {problem.hint}") from None
         values[name] = value
     return values
 
@@ -367,13 +368,12 @@ def run_app(argv: list[str]) -> int:
 
 
 def cmd_new(args: argparse.Namespace, console: Console) -> int:
-    from pathlib import Path
+    from tutor.scenario.starter import starter_path, write_starter
 
-    from tutor.scenario.starter import write_starter
-
-    path = Path(args.path)
-    if path.suffix not in (".yaml", ".yml"):
-        path = path.with_suffix(path.suffix + ".yaml") if path.suffix else path.with_suffix(".yaml")
+    try:
+        path = starter_path(args.path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     try:
         write_starter(path)
     except FileExistsError:
@@ -414,6 +414,13 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
     if kind not in (".svg", ".html", ".htm", ".md"):
         raise UsageError(f"-o {out}: the file name must end in .svg, .html or .md")
     scenario = resolve(args.scenario)
+    if args.theme != "textual-dark":  # the same check for every format, before any work
+        from tutor.ui.export import ExportError, check_theme
+
+        try:
+            check_theme(args.theme)
+        except ExportError as exc:
+            raise UsageError(str(exc)) from None
     if kind == ".md":
         from tutor.teach.worksheet import worksheet
 

@@ -27,6 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from tutor.engine.expr import normalize_name
 from tutor.scenario.errors import ScenarioError, error_at
 from tutor.scenario.files import NotReadable, read_limited
+from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.scenario.values import read_number
 from tutor.scenario.visible import visible
 
@@ -188,13 +189,13 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
         row: list[float] = []
         for (cell, col), name in zip(cells, columns):
             try:
-                value = float(cell)
-            except ValueError:
-                raise ScenarioError(
-                    shown, number, col, f"'{cell}' in column '{name}' is not a number", "write a plain number"
-                ) from None
-            if not math.isfinite(value):
-                raise ScenarioError(shown, number, col, f"'{cell}' in column '{name}' is not a finite number")
+                value = parse_decimal(cell)
+            except NumberTextError as problem:
+                if problem.problem == "must be a finite number":
+                    raise ScenarioError(shown, number, col, f"'{cell}' in column '{name}' is not a finite number", problem.hint) from None
+                if problem.problem == "is not a number":
+                    raise ScenarioError(shown, number, col, f"'{cell}' in column '{name}' is not a number", "write a plain number") from None
+                raise ScenarioError(shown, number, col, f"'{cell}' in column '{name}': {problem.problem}", problem.hint) from None
             row.append(value)
         rows.append(tuple(row))
         if len(rows) > MAX_ROWS:

@@ -51,12 +51,22 @@ def parse_size(text: str) -> tuple[int, int]:
     return size
 
 
+def check_theme(name: str) -> None:
+    """An ExportError naming the themes there are, unless ``name`` is one of them."""
+    from textual.theme import BUILTIN_THEMES
+
+    if name not in BUILTIN_THEMES:
+        shown = repr(name) if name else "(empty)"
+        raise ExportError(f"--theme {shown} is not a theme; choose one of: {', '.join(sorted(BUILTIN_THEMES))}")
+
+
 async def _steps(pilot, count: int) -> None:  # noqa: ANN001 - a textual Pilot
     for _ in range(count):
         await pilot.press("right")
 
 
 async def _draw(shot: Shot) -> str:
+    check_theme(shot.theme)
     app = TutorApp(shot.scenario, remember=False)
     app.theme = shot.theme
     async with app.run_test(size=shot.size) as pilot:

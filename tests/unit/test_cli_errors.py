@@ -1,0 +1,38 @@
+"""Bad command-line values give one line ``tutor: error: ...``, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from test_cli import tutor
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".html", ".md"])
+@pytest.mark.parametrize("theme", ["nope", ""])
+def test_unknown_theme_is_one_line_listing_the_themes(tmp_path, suffix, theme):
+    out = tmp_path / f"x{suffix}"
+    result = tutor("export", "two_paths", "-o", str(out), "--theme", theme)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tutor: error: --theme")
+    assert "textual-light" in lines[0]
+    assert not out.exists()
+
+
+def test_new_without_a_name_is_refused():
+    result = tutor("new", "")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0] == "tutor: error: new needs a file name, e.g. my_lesson"
+
+
+def test_new_refuses_a_path_that_is_not_a_regular_file(tmp_path):
+    result = tutor("new", str(tmp_path))
+    assert result.returncode == 2
+    assert "is not a scenario file" in result.stderr
+    assert not (tmp_path.parent / (tmp_path.name + ".yaml")).exists()
+
+
+def test_new_refuses_a_missing_folder(tmp_path):
+    result = tutor("new", str(tmp_path / "nope" / "lesson"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and len(result.stderr.strip().splitlines()) == 1
