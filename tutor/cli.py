@@ -249,22 +249,26 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     initial = {p.name: start.values[p.index] for p in scenario.graph.params}
     # Only the losses and the last step are kept: memory does not grow with the params × steps.
     losses: list[float] = []
-    last = None
+    last, stopped = None, ""
     bar = ProgressBar(args.steps, f"training {scenario.name}")
     try:
         for last in analysis.training(scenario.graph, overrides, lr, args.steps):
             losses.append(last.loss_after)
             bar.update(len(losses), last.loss_after)
+            if stopped := report.stopped_warning(len(losses), last.loss_after, last.params_after):
+                break
     finally:
         bar.close()
     final = last.params_after if last is not None else initial
     if args.json:
-        data = report.train_json_from(losses, final, initial, start.output_value)
+        data = report.train_json_from(losses, final, initial, start.output_value, [stopped] if stopped else [])
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         report.train_warnings(scenario, start.output_value, losses, default_steps)
         return 0
     for table in report.steps_tables(scenario.name, scenario.output, lr, start.output_value, losses, initial, final):
         console.print(table)
+    if stopped:
+        console.print(f"[yellow]warning:[/] {stopped}")
     report.train_warnings(scenario, start.output_value, losses, default_steps)
     return 0
 
@@ -415,12 +419,10 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(f"-o {out}: the file name must end in .svg, .html or .md")
     scenario = resolve(args.scenario)
     if args.theme != "textual-dark":  # the same check for every format, before any work
-        from tutor.ui.export import ExportError, check_theme
+        from tutor.ui.export import theme_problem
 
-        try:
-            check_theme(args.theme)
-        except ExportError as exc:
-            raise UsageError(str(exc)) from None
+        if problem := theme_problem(args.theme):
+            raise UsageError(problem)
     if kind == ".md":
         from tutor.teach.worksheet import worksheet
 

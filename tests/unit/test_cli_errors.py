@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from test_cli import tutor
 
@@ -36,3 +38,16 @@ def test_new_refuses_a_missing_folder(tmp_path):
     result = tutor("new", str(tmp_path / "nope" / "lesson"))
     assert result.returncode == 2
     assert "does not exist" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_train_steps_stops_when_the_loss_is_no_longer_finite():
+    result = tutor("train", "tiny_net", "--steps", "50", "--lr", "1e10", "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert len(data["losses"]) < 50
+    assert len(data["warnings"]) == 1 and "training stopped" in data["warnings"][0]
+
+
+def test_train_steps_json_has_no_warnings_when_all_is_well():
+    data = json.loads(tutor("train", "tiny_net", "--steps", "3", "--json").stdout)
+    assert data["warnings"] == [] and len(data["losses"]) == 3

@@ -51,13 +51,14 @@ def parse_size(text: str) -> tuple[int, int]:
     return size
 
 
-def check_theme(name: str) -> None:
-    """An ExportError naming the themes there are, unless ``name`` is one of them."""
+def theme_problem(name: str) -> str:
+    """What is wrong with ``--theme name`` (naming the themes there are), or ""."""
     from textual.theme import BUILTIN_THEMES
 
-    if name not in BUILTIN_THEMES:
-        shown = repr(name) if name else "(empty)"
-        raise ExportError(f"--theme {shown} is not a theme; choose one of: {', '.join(sorted(BUILTIN_THEMES))}")
+    if name in BUILTIN_THEMES:
+        return ""
+    shown = repr(name) if name else "(empty)"
+    return f"--theme {shown} is not a theme; choose one of: {', '.join(sorted(BUILTIN_THEMES))}"
 
 
 async def _steps(pilot, count: int) -> None:  # noqa: ANN001 - a textual Pilot
@@ -66,7 +67,8 @@ async def _steps(pilot, count: int) -> None:  # noqa: ANN001 - a textual Pilot
 
 
 async def _draw(shot: Shot) -> str:
-    check_theme(shot.theme)
+    if problem := theme_problem(shot.theme):
+        raise ExportError(problem)
     app = TutorApp(shot.scenario, remember=False)
     app.theme = shot.theme
     async with app.run_test(size=shot.size) as pilot:
