@@ -239,9 +239,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--lr must be a positive number")
     if args.epochs is not None or args.batch_size is not None:
         return _train_epochs(args, scenario, lr, console)
-    default_steps = args.steps is None
-    if default_steps:
-        args.steps = 1
+    default_steps, args.steps = args.steps is None, 1 if args.steps is None else args.steps
     if not 0 <= args.steps <= MAX_TRAIN_STEPS:
         raise UsageError(f"--steps must be between 0 and {MAX_TRAIN_STEPS:,}, got {args.steps:,}")
     overrides = _overrides(scenario, args.set)
@@ -286,7 +284,10 @@ def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, conso
         raise UsageError(f"--epochs must be between 0 and {MAX_TRAIN_EPOCHS:,}, got {epochs:,}")
     if args.batch_size is not None and args.batch_size < 1:
         raise UsageError("--batch-size must be 1 or more")
-    trainer = data_trainer(scenario, _overrides(scenario, args.set), lr, args.batch_size)
+    overrides = _overrides(scenario, args.set)
+    if columns := [n for n in overrides if scenario.data is not None and n in scenario.data.columns]:
+        raise UsageError(f"--set {columns[0]}: a data column; --epochs takes its values from the data rows")
+    trainer = data_trainer(scenario, overrides, lr, args.batch_size)
     bar = ProgressBar(epochs, f"training {scenario.name}")
     try:
         for done in range(1, epochs + 1):
@@ -376,10 +377,9 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
 
     try:
         path = starter_path(args.path)
+        write_starter(path)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        write_starter(path)
     except FileExistsError:
         raise UsageError(f"{path} already exists; not overwriting it") from None
     except OSError as exc:

@@ -298,7 +298,7 @@ def forward_table(trace: Trace) -> Table:
             f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not trace.graph.is_constant(n)
         )
         warning = f" [yellow]⚠ {step.warning}[/]" if step.warning else ""
-        table.add_row(str(k), step.node, op_title(step.op), f"{step.expression}  ({inputs})", fmt(step.value) + warning)
+        table.add_row(str(k), step.node, op_title(step.op), f"{step.expression}  ({inputs})" if inputs else step.expression, fmt(step.value) + warning)
     return keep_numbers_whole(table)
 
 

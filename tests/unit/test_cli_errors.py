@@ -51,3 +51,35 @@ def test_train_steps_stops_when_the_loss_is_no_longer_finite():
 def test_train_steps_json_has_no_warnings_when_all_is_well():
     data = json.loads(tutor("train", "tiny_net", "--steps", "3", "--json").stdout)
     assert data["warnings"] == [] and len(data["losses"]) == 3
+
+
+def test_export_step_past_the_paths_is_refused_like_the_lesson_steps(tmp_path):
+    out = tmp_path / "p.svg"
+    result = tutor("export", "two_paths", "--mode", "paths", "--wrt", "a", "--step", "99", "-o", str(out))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "tutor: error: --step 99: paths from a has steps 0 to 0 (or 'end')"
+    assert not out.exists()
+
+
+def test_export_forward_without_wrt_starts_from_the_first_leaf(tmp_path):
+    out = tmp_path / "f.svg"
+    refused = tutor("export", "two_paths", "--mode", "forward", "--step", "99", "-o", str(out))
+    assert "forward mode from a has steps 0 to" in refused.stderr
+    assert tutor("export", "two_paths", "--mode", "forward", "--step", "1", "-o", str(out)).returncode == 0
+    assert "a" in out.read_text(encoding="utf-8")
+
+
+def test_train_epochs_refuses_set_on_a_data_column():
+    result = tutor("train", "xor", "--epochs", "1", "--set", "x1=5")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "tutor: error: --set x1: a data column; --epochs takes its values from the data rows"
+    assert tutor("train", "xor", "--epochs", "1", "--set", "w1_1_1=0.5").returncode == 0
+
+
+def test_trace_table_shows_no_empty_brackets_for_a_step_on_constants(tmp_path):
+    scenario = tmp_path / "power.yaml"
+    scenario.write_text('inputs: {x: 1}\nnodes:\n  y: "-(0.5) ** (-2) + x"\noutput: y\n', encoding="utf-8")
+    result = tutor("trace", str(scenario))
+    assert result.returncode == 0
+    assert "0.5^-2" in result.stdout
+    assert "()" not in result.stdout
