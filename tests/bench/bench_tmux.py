@@ -59,9 +59,10 @@ def one_session(path: Path, presses: int) -> tuple[float, list[float]]:
         ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command], check=True, cwd=ROOT, env=env
     )
     try:
-        # The graph and the step panel are drawn in the same frame (a big graph's
-        # top-left corner may be blank: its boxes sit lower down).
-        wait_for(session, lambda s: "step 0 of" in s and "Start. Inputs are set" in s)
+        # The graph and the step panel (full, or compact when the graph takes the
+        # room) are drawn in the same frame (a big graph's top-left corner may be
+        # blank: its boxes sit lower down).
+        wait_for(session, lambda s: "step 0 of" in s and ("Start. Inputs are set" in s or "Start: " in s))
         launch = time.perf_counter() - start
         time.sleep(0.3)  # let the first frame settle before the first press
         steps = []

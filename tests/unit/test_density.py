@@ -157,3 +157,63 @@ def test_a_window_of_columns_is_the_same_cells_as_the_whole(name: str, level: st
             expected = whole[y][left:right] if "" not in lay._base[y] else None
             if expected is not None and name != "shopping_ja":
                 assert row == expected.ljust(right - left), (y, left, right)
+
+
+def cells(rows: list[list[tuple[str, str]]]) -> list[list[tuple[str, str]]]:
+    """Each row as one (character, style) pair a cell (a wide character's right half: "")."""
+    out = []
+    for row in rows:
+        line = []
+        for text, style in row:
+            for ch in text:
+                line.append((ch, style))
+                if cell_len(ch) == 2:
+                    line.append(("", style))
+        out.append(line)
+    return out
+
+
+@pytest.mark.parametrize("level", DENSE)
+def test_a_window_has_the_same_styles_as_the_whole(level: str) -> None:
+    spec = GRAPHS["random200"]()
+    lay = draw(spec, level)
+    keys = [n.key for n in spec.nodes]
+    state = full_state(spec)
+    state.node_style = {k: ("current", "pending", "done", "highlight")[i % 4] for i, k in enumerate(keys)}
+    state.edge_style = {e: ("active", "pending", "done", "highlight")[i % 4] for i, e in enumerate(spec.edges)}
+    whole = cells(render_drawing(lay, state))
+    rng = random.Random(5)
+    for _ in range(20):
+        top, left = rng.randrange(lay.height), rng.randrange(lay.width)
+        bottom, right = top + rng.randrange(1, 40), left + rng.randrange(1, 150)
+        part = cells(render_drawing(lay, state, top, bottom, left, right))
+        for y, row in enumerate(part, start=top):
+            expected = whole[y][left:right]
+            expected += [(" ", "")] * (right - left - len(expected))
+            # A wide character cut by the window's edge shows as a blank.
+            same = [a == b for a, b in zip(row, expected)]
+            assert all(ok or a[0] == " " for ok, a in zip(same, row)), (y, left, right)
+
+
+class CountingStyles(dict):
+    """A node-style mapping that records which keys were looked up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def get(self, key, default=None):  # noqa: ANN001, ANN201
+        self.asked.add(key)
+        return super().get(key, default)
+
+
+@pytest.mark.parametrize("level", DENSE)
+def test_a_window_looks_only_at_the_nodes_near_it(level: str) -> None:
+    spec = random_dag(600, 11)
+    lay = draw(spec, level)
+    state = full_state(spec)
+    state.node_style = CountingStyles()
+    render_drawing(lay, state, 0, 24, 0, 80)
+    near = {k for k, b in lay.boxes.items() if b.y < 32 + 32 and b.x < 256 + 128}
+    assert state.node_style.asked <= near
+    assert len(state.node_style.asked) < len(lay.boxes) // 2

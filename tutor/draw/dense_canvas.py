@@ -1,8 +1,10 @@
 """Characters and styles of the dense drawings (compact, line, names): see ``tutor.draw.density``.
 
-``draw_lines`` makes a dense layout's static canvas (lines, joins, arrow
-heads) once; ``render_dense`` fills in one step's node text and styles for a
-window of rows and columns. Pure Python, no Textual.
+``draw_lines`` records, once per layout, the directions lines leave each cell
+in (a byte a cell); ``render_dense`` makes the characters (joins, arrow heads,
+node text) and styles of one step for a window of rows and columns only,
+visiting the lines and nodes indexed on the tiles the window touches. Pure
+Python, no Textual.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit
 def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
     """The static canvas: every line with its joins, and an arrow head at each input."""
     width = lay.width
-    masks = [0] * (width * lay.height)
+    masks = bytearray(width * lay.height)
     for route in lay.routes.values():
         for k in range(len(route) - 1):
             (x0, y0), (x1, y1) = route[k], route[k + 1]
@@ -34,22 +36,89 @@ def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
                     masks[i] |= S
                 for i in range((lo + 1) * width + x0, (hi + 1) * width + x0, width):
                     masks[i] |= N
-    join = [JOIN[m] for m in range(16)]
-    grid = [list(map(join.__getitem__, masks[y * width : (y + 1) * width])) for y in range(lay.height)]
-    for key, box in lay.boxes.items():
-        for yy in range(box.y, box.y + box.h):
-            grid[yy][box.x : box.x + box.w] = [" "] * box.w
-    for route in lay.routes.values():
-        x, yy = route[-1]
-        grid[yy][x] = ARROW
-    for key in senders:
-        box = lay.boxes[key]
-        # A compact node's line leaves right after its name, not after the padding.
-        start = box.x + 1 + cell_len(_title_row(lay.nodes[key], lay.level)) if lay.level == COMPACT else box.right
-        grid[box.y][min(start, box.right) : box.right + 1] = ["─"] * (box.right + 1 - min(start, box.right))
-    lay._base = grid
+    lay._masks = masks
+    lay._senders = {key: _sender_start(lay, key) for key in senders}
+    lay._base = _Rows(lay)
     lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
     lay._route_rows = {e: (min(y for _, y in r), max(y for _, y in r)) for e, r in lay.routes.items()}
+
+
+def _sender_start(lay: DenseLayout, key: str) -> int:
+    """First cell of the line a sending node's row ends with (its out port: ``box.right``)."""
+    box = lay.boxes[key]
+    # A compact node's line leaves right after its name, not after the padding.
+    start = box.x + 1 + cell_len(_title_row(lay.nodes[key], lay.level)) if lay.level == COMPACT else box.right
+    return min(start, box.right)
+
+
+_JOIN = [JOIN[m] for m in range(16)]
+
+
+def _window(lay: DenseLayout, top: int, bottom: int, c0: int, c1: int,
+            edges: list, keys: list[str]) -> list[list[str]]:
+    """The static characters of rows ``top``..``bottom``, columns ``c0``..``c1`` (exclusive).
+
+    ``edges`` and ``keys``: the lines and nodes touching the window, in the layout's
+    order. Only the window's cells are made: the canvas is never drawn whole.
+    """
+    width, masks, join = lay.width, lay._masks, _JOIN.__getitem__
+    grid = [list(map(join, masks[y * width + c0 : y * width + c1])) for y in range(top, bottom)]
+    boxes = lay.boxes
+    for key in keys:
+        box = boxes[key]
+        a, b = max(box.x, c0), min(box.x + box.w, c1)
+        if a < b:
+            for yy in range(max(box.y, top), min(box.y + box.h, bottom)):
+                grid[yy - top][a - c0 : b - c0] = [" "] * (b - a)
+    routes = lay.routes
+    for e in edges:
+        x, yy = routes[e][-1]
+        if top <= yy < bottom and c0 <= x < c1:
+            grid[yy - top][x - c0] = ARROW
+    senders = lay._senders
+    for key in keys:
+        start = senders.get(key)
+        if start is None:
+            continue
+        box = boxes[key]
+        a, b = max(start, c0), min(box.right + 1, c1)
+        if top <= box.y < bottom and a < b:
+            grid[box.y - top][a - c0 : b - c0] = ["─"] * (b - a)
+    return grid
+
+
+class _Rows:
+    """Whole rows of the static canvas on demand (``lay._base[y][x]``), for inspection."""
+
+    def __init__(self, lay: DenseLayout) -> None:
+        self._lay = lay
+
+    def __len__(self) -> int:
+        return self._lay.height
+
+    def __getitem__(self, y: int) -> list[str]:
+        lay = self._lay
+        if not 0 <= y < lay.height:
+            raise IndexError(y)
+        edges, keys = _touching(lay, y, y + 1, 0, lay.width)
+        return _window(lay, y, y + 1, 0, lay.width, edges, keys)[0]
+
+
+def _touching(lay: DenseLayout, top: int, bottom: int, c0: int, c1: int) -> tuple[list, list[str]]:
+    """Lines and nodes whose tiles meet the window, each in the layout's order."""
+    tiles = _index(lay)
+    ranks: set[int] = set()
+    keys: set[str] = set()
+    if c1 > c0 and bottom > top:
+        tw, th = DENSE_TILE_W, DENSE_TILE_H
+        for ty in range(top // th, (bottom - 1) // th + 1):
+            for tx in range(c0 // tw, (c1 - 1) // tw + 1):
+                t = tiles.get((tx, ty))
+                if t is not None:
+                    ranks.update(t[0])
+                    keys.update(t[1])
+    edge_list = lay._edge_list
+    return [edge_list[r] for r in sorted(ranks)], sorted(keys, key=lay._box_rank.__getitem__)
 
 
 def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tuple[str, str]]]:
@@ -72,6 +141,47 @@ def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tupl
     return [[(node.title, "title")]]
 
 
+DENSE_TILE_W = 128
+DENSE_TILE_H = 32
+
+
+def _index(lay: DenseLayout) -> dict[tuple[int, int], tuple[list[int], list[str]]]:
+    """Lines (by their rank in ``lay.routes``) and nodes touching each tile, made once per layout.
+
+    A window then visits only what lies in it: the work per step does not grow with the graph.
+    """
+    tiles = lay._dense_tiles
+    if tiles is not None:
+        return tiles
+    tiles = {}
+    tw, th = DENSE_TILE_W, DENSE_TILE_H
+    for rank, route in enumerate(lay.routes.values()):
+        touched: dict[tuple[int, int], None] = {}
+        for k in range(len(route) - 1):
+            (x0, y0), (x1, y1) = route[k], route[k + 1]
+            tx0, tx1 = sorted((x0 // tw, x1 // tw))
+            ty0, ty1 = sorted((y0 // th, y1 // th))
+            for ty in range(ty0, ty1 + 1):
+                for tx in range(tx0, tx1 + 1):
+                    touched[(tx, ty)] = None
+        for cell in touched:
+            t = tiles.get(cell)
+            if t is None:
+                t = tiles[cell] = ([], [])
+            t[0].append(rank)
+    for key, box in lay.boxes.items():
+        for ty in range(box.y // th, (box.y + box.h - 1) // th + 1):
+            for tx in range(box.x // tw, box.right // tw + 1):
+                t = tiles.get((tx, ty))
+                if t is None:
+                    t = tiles[(tx, ty)] = ([], [])
+                t[1].append(key)
+    lay._dense_tiles = tiles
+    lay._edge_list = list(lay.routes)
+    lay._box_rank = {key: i for i, key in enumerate(lay.boxes)}
+    return tiles
+
+
 def render_dense(
     lay: DenseLayout, state: RenderState, top: int = 0, bottom: int | None = None,
     left: int = 0, right: int | None = None,
@@ -91,35 +201,42 @@ def render_dense(
         return i
 
     width = lay.width
-    chars = [lay._base[y][:] for y in range(top, bottom)]
-    styles = [bytearray(width) for _ in range(bottom - top)]
+    left = max(0, left)
+    right = width if right is None else right
+    # The columns of the canvas in the window (a window past the right edge is padded below).
+    c0, c1 = left, max(left, min(right, width))
+    cw = c1 - c0
+    shown, keys = _touching(lay, top, bottom, c0, c1)
+    chars = _window(lay, top, bottom, c0, c1, shown, keys)
+    styles = [bytearray(cw) for _ in range(bottom - top)]
     edge_style = state.edge_style
     order = {"pending": 0, "done": 1, "highlight": 2, "active": 3}
-    # Only lines that cross the window's rows, lowest style first so shared cells take the strongest.
-    spans = lay._route_rows
-    shown = [e for e in lay.routes if spans[e][0] < bottom and spans[e][1] >= top]
+    # Only lines that cross the window, lowest style first so shared cells take the strongest.
     for e in sorted(shown, key=lambda e: order.get(edge_style.get(e, "done"), 1)):
         code = sid("edge." + edge_style.get(e, "done"))
         for x0, y0, x1, y1 in lay._edge_segments[e]:
             if y0 == y1:
                 if top <= y0 < bottom:
-                    styles[y0 - top][x0 : x1 + 1] = bytes((code,)) * (x1 - x0 + 1)
-            else:
+                    a, b = max(x0, c0), min(x1 + 1, c1)
+                    if a < b:
+                        styles[y0 - top][a - c0 : b - c0] = bytes((code,)) * (b - a)
+            elif c0 <= x0 < c1:
                 for row in styles[max(y0, top) - top : max(0, min(y1 + 1, bottom) - top)]:
-                    row[x0] = code
+                    row[x0 - c0] = code
         x, yy = lay.routes[e][-1]
-        if top <= yy < bottom:
-            styles[yy - top][x] = code
-    for key, box in lay.boxes.items():
-        if box.y >= bottom or box.y + box.h <= top:
-            continue
+        if top <= yy < bottom and c0 <= x < c1:
+            styles[yy - top][x - c0] = code
+    senders = lay._senders
+    for key in keys:
+        box = lay.boxes[key]
         ns = state.node_style.get(key, "done")
-        if top <= box.y < bottom and chars[box.y - top][box.right] == "─":
-            row = chars[box.y - top]
-            start = box.right
-            while start - 1 > box.x and row[start - 1] == "─":
-                start -= 1
-            styles[box.y - top][start : box.right + 1] = bytes((sid("box." + ns),)) * (box.right + 1 - start)
+        start = senders.get(key)
+        if start is not None and top <= box.y < bottom:
+            # The cells of the node's row its line takes (its out port at least).
+            start = max(start, box.x + 1)
+            a, b = max(start, c0), min(box.right + 1, c1)
+            if a < b:
+                styles[box.y - top][a - c0 : b - c0] = bytes((sid("box." + ns),)) * (b - a)
         for dy, runs in enumerate(_node_rows(lay, key, state)):
             yy = box.y + dy
             if not top <= yy < bottom:
@@ -129,27 +246,32 @@ def render_dense(
             for text, role in runs:
                 start = x
                 for ch in text:
-                    cw = cell_len(ch)
-                    if cw <= 0:
+                    w = cell_len(ch)
+                    if w <= 0:
                         continue
-                    row[x] = ch
-                    if cw == 2:
-                        row[x + 1] = ""
-                    x += cw
-                name = ("chip." if role == "title" else role + ".") + ns
-                srow[start:x] = bytes((sid(name),)) * (x - start)
-            if dy == 0 and row[box.right] == "─" and x < box.right:
+                    if c0 <= x < c1:
+                        row[x - c0] = ch
+                    if w == 2 and c0 <= x + 1 < c1:
+                        row[x + 1 - c0] = ""
+                    x += w
+                a, b = max(start, c0), min(x, c1)
+                if a < b:
+                    name = ("chip." if role == "title" else role + ".") + ns
+                    srow[a - c0 : b - c0] = bytes((sid(name),)) * (b - a)
+            if dy == 0 and key in senders and x < box.right:
                 # The node's line leaves right after its text, not after the padding.
-                row[x : box.right] = ["─"] * (box.right - x)
-                srow[x : box.right] = bytes((sid("box." + ns),)) * (box.right - x)
+                a, b = max(x, c0), min(box.right, c1)
+                if a < b:
+                    row[a - c0 : b - c0] = ["─"] * (b - a)
+                    srow[a - c0 : b - c0] = bytes((sid("box." + ns),)) * (b - a)
     rows: list[list[tuple[str, str]]] = []
     finditer = _runs_pattern(len(names)).finditer
-    left = max(0, left)
-    right = width if right is None else right
+    pad = max(0, right - max(left, width))
     for crow, srow in zip(chars, styles):
-        # A window of columns (a scrolled view): cut, padding past the canvas's right edge.
-        crow = crow[left:right] + [" "] * max(0, right - max(left, width))
-        srow = srow[left:right] + bytearray(max(0, right - max(left, width)))
+        # A window of columns (a scrolled view), padded past the canvas's right edge.
+        if pad:
+            crow = crow + [" "] * pad
+            srow = srow + bytearray(pad)
         if crow and crow[0] == "":
             crow[0] = " "  # the right half of a wide character cut by the window's edge
         if crow and crow[-1] not in ("", " ") and cell_len(crow[-1]) == 2:

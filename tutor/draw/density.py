@@ -99,12 +99,21 @@ class DenseLayout:
     routes: dict[EdgeSpec, tuple[Point, ...]]
     numbers: dict[str, tuple[int, int]]
     """Cells for each node's value and gradient."""
-    _base: list[list[str]] = field(repr=False, default_factory=list)
+    _base: object = field(repr=False, default=None)
+    """The static canvas (lines, joins, arrow heads) by row: ``_base[y][x]``, made on demand."""
+    _masks: bytearray = field(repr=False, default_factory=bytearray)
+    """The directions lines leave each cell in, row by row (see ``specs.JOIN``)."""
+    _senders: dict[str, int] = field(repr=False, default_factory=dict)
+    """Nodes with an output line: the first cell of that line in the node's row."""
     _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
         repr=False, default_factory=dict
     )
     _route_rows: dict[EdgeSpec, tuple[int, int]] = field(repr=False, default_factory=dict)
-    """First and last row of each line: a window renders only the lines that cross it."""
+    """First and last row of each line."""
+    _dense_tiles: dict | None = field(repr=False, default=None)
+    """Lines and nodes by tile (made on first render): a window renders only what it touches."""
+    _edge_list: list[EdgeSpec] = field(repr=False, default_factory=list)
+    _box_rank: dict[str, int] = field(repr=False, default_factory=dict)
 
     def node_at(self, x: int, y: int) -> str | None:
         for key, box in self.boxes.items():
@@ -156,6 +165,18 @@ def _sizes(spec: GraphSpec, level: str, numbers: Numbers | None, value_width: in
     return [(_text_width(node, level, _cells(numbers, node.key)) + 2, rows) for node in spec.nodes]
 
 
+_LAST_LAYERS: list = [None, None]
+"""The last spec whose layers were computed, and its layers (fitting asks once per level)."""
+
+
+def _layers(spec: GraphSpec) -> list[int]:
+    """Each node's layer (see ``longest_path_layers``), kept for the last spec asked about."""
+    if _LAST_LAYERS[0] is not spec:
+        index = {node.key: i for i, node in enumerate(spec.nodes)}
+        _LAST_LAYERS[:] = [spec, longest_path_layers(spec, index)]
+    return _LAST_LAYERS[1]
+
+
 def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, value_width: int = 10) -> tuple[int, int]:
     """A quick (width, height) that the level's drawing cannot be smaller than.
 
@@ -163,8 +184,7 @@ def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, val
     """
     if not spec.nodes:
         return 0, 0
-    index = {node.key: i for i, node in enumerate(spec.nodes)}
-    layer = longest_path_layers(spec, index)
+    layer = _layers(spec)
     sizes = _sizes(spec, level, numbers, value_width)
     nl = max(layer) + 1
     col_w = [0] * nl
@@ -189,7 +209,7 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
         if e.source not in index or e.target not in index or index[e.source] >= index[e.target]:
             raise ValueError(f"edge {e} does not go from an earlier node to a later one")
     n = len(spec.nodes)
-    layer = longest_path_layers(spec, index)
+    layer = _layers(spec)
     nports = [0] * n
     has_out = [False] * n
     for e in spec.edges:
