@@ -115,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.svg, FILE.html or FILE.md")
     export.add_argument("--step", default="0", metavar="K", help="step to draw: 0 = start (default), end = last "
                         "step; in forward and paths modes, the position in the mode's walk")
-    export.add_argument("--view", choices=("expanded", "groups"), help="the graph's view (default: the "
+    export.add_argument("--view", choices=("expanded", "groups", "neurons"), help="the graph's view (default: the "
                         "scenario's own)")
     from tutor.teach.modes import PICTURED
 

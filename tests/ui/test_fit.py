@@ -60,6 +60,8 @@ def test_zoom_in_out_and_fit(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
         graph = screen.query_one(GraphView)
+        await pilot.press("g")  # from the neuron view tiny_net opens in to the groups view's graph
+        assert screen.lesson.view == "groups"
         fitted = graph.level
         assert fitted == NAMES  # tiny_net at 80×24
         await pilot.press("plus")
@@ -94,6 +96,7 @@ def test_resizing_refits(drive) -> None:
 def test_panel_scrolls_with_page_keys_and_says_more_below(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
+        await pilot.press("g")  # tiny_net opens as neurons: this is about the groups view's graph
         await pilot.press("end")
         await pilot.pause()
         box, panel = screen.query_one(PanelBox), screen.query_one(StepPanel)
@@ -115,6 +118,7 @@ def test_panel_scrolls_with_page_keys_and_says_more_below(drive) -> None:
 def test_stepping_back_restores_the_scroll_positions(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
+        await pilot.press("g")  # tiny_net opens as neurons: this is about the groups view's graph
         graph = screen.query_one(GraphView)
         await pilot.press("plus", "plus", "plus")  # boxes: far larger than the window
         assert graph.level == BOXES
@@ -161,6 +165,7 @@ def test_current_node_and_its_inputs_in_view_when_zoomed_in(drive) -> None:
 def test_paths_mode_scrolls_to_the_highlighted_path(drive) -> None:
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
+        await pilot.press("g")  # tiny_net opens as neurons: this is about the groups view's graph
         graph = screen.query_one(GraphView)
         await pilot.press("plus", "plus", "plus")
         while screen.selected != "w31":

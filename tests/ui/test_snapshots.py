@@ -71,8 +71,20 @@ def test_two_paths_fan_out(snap) -> None:
     assert snap("two_paths", run_before=go_to_fan_out("b", 2))
 
 
+def in_groups(then):
+    """A ``run_before`` that leaves the neuron view for the groups view (g), then runs ``then``."""
+
+    async def run(pilot: Pilot) -> None:
+        await pilot.pause()
+        await pilot.press("g")
+        assert pilot.app.screen.lesson.view == "groups"
+        await then(pilot)
+
+    return run
+
+
 def test_tiny_net_fan_out_over_three_neurons(snap) -> None:
-    assert snap("tiny_net", run_before=go_to_fan_out("x1", 3))
+    assert snap("tiny_net", run_before=in_groups(go_to_fan_out("x1", 3)))
 
 
 def test_picker(snap) -> None:
@@ -93,11 +105,71 @@ def test_sigmoid_expanded_collapsed_to_groups(snap) -> None:
 
 
 def test_tiny_net_groups_hidden_deltas(snap) -> None:
-    assert snap("tiny_net", press=("f", "right", "right", "right", "right", "right"))
+    assert snap("tiny_net", press=("g", "f", "right", "right", "right", "right", "right"))
 
 
 def test_tiny_net_expanded(snap) -> None:
-    assert snap("tiny_net", press=("g", "f", "right"))
+    assert snap("tiny_net", press=("g", "g", "f", "right"))
+
+
+# --- the neuron view and training on data, at 80x24 -------------------------------
+
+SMALL = (80, 24)
+
+
+def test_neuron_view_forward_80x24(snap) -> None:
+    # the whole 2-3-1 net with every weight; the second hidden neuron is being computed
+    assert snap("tiny_net", press=("right", "right"), size=SMALL)
+
+
+def test_neuron_view_stage_four_80x24(snap) -> None:
+    # the last step: h1's delta, its weights' gradients and x1's fan-out sum
+    assert snap("tiny_net", press=("end",), size=SMALL)
+
+
+def test_neuron_view_error_arriving_80x24(snap) -> None:
+    # backward stage 1 at a hidden neuron: the error arrives from the output neuron
+    assert snap("tiny_net", press=("f", "right", "right", "right", "right", "right", "right", "right"), size=SMALL)
+
+
+def test_neuron_view_4_8_8_3_at_120x40(snap) -> None:
+    Path("big.yaml").write_text(
+        "inputs: {x1: 0.1, x2: 0.2, x3: 0.3, x4: 0.4, t: 1}\n"
+        "network:\n  inputs: [x1, x2, x3, x4]\n  seed: 2\n  layers:\n"
+        "    - {size: 8, activation: relu}\n    - {size: 8, activation: tanh}\n    - {size: 3, activation: sigmoid}\n"
+        "nodes:\n  loss: (a3_1 - t) ** 2 + a3_2 ** 2 + a3_3 ** 2\noutput: loss\n",
+        encoding="utf-8",
+    )
+    assert snap("big.yaml", press=("end",), size=(120, 40))
+
+
+def run_epochs(pilot_keys: tuple[str, ...]):
+    """A ``run_before`` that presses keys in training mode and waits for a run (T) to finish."""
+
+    async def run(pilot: Pilot) -> None:
+        await pilot.pause()
+        await pilot.press("6", *pilot_keys)
+        screen = pilot.app.screen
+        for _ in range(600):
+            if not screen.running:
+                break
+            await pilot.pause(0.02)
+        assert not screen.running
+        await pilot.pause()
+
+    return run
+
+
+def test_xor_decision_map_after_training_80x24(snap) -> None:
+    assert snap("xor", run_before=run_epochs(("T",)), size=SMALL)
+
+
+def test_curve_fitted_after_training_80x24(snap) -> None:
+    assert snap("curve", run_before=run_epochs(("T",)), size=SMALL)
+
+
+def test_row_picker_80x24(snap) -> None:
+    assert snap("xor", press=("d", "down"), size=SMALL)
 
 
 def test_edit_dialog(snap) -> None:

@@ -131,6 +131,7 @@ CASES = [
     ("network_unknown_input.yaml", 3, 16, "network input 'x2' is not an input"),
     ("network_no_weights.yaml", 5, 7, "layer 1 has no weights: and the network has no seed:"),
     ("layers_not_a_neuron.yaml", 8, 21, "'err' is not a neuron"),
+    ("view_neurons_without_a_net.yaml", 6, 7, "view: neurons needs a net"),
 ]
 
 # Data errors found in a CSV file: reported at the CSV's own file, line and column.
@@ -219,6 +220,7 @@ TOKENS = {
     "network_unknown_input.yaml": "x2",
     "network_no_weights.yaml": "{size: 2",
     "layers_not_a_neuron.yaml": "err]",
+    "view_neurons_without_a_net.yaml": "neurons",
 }
 
 

@@ -331,6 +331,8 @@ def test_ctrl_c_during_training_exits_quietly():
     assert process.returncode == 130, err
     assert err.strip() == "tutor: interrupted"
     assert "Traceback" not in err
+
+
 def test_train_epochs_on_xor_learns_every_row():
     result = tutor("train", "xor", "--epochs", "1000", "--json")
     assert result.returncode == 0, result.stderr
@@ -401,3 +403,5 @@ def test_a_file_name_that_is_not_utf8_prints_escaped(tmp_path):
         assert result.returncode == 1, out
         assert "Traceback" not in out
         assert "\\udcff\\x1b.yaml:1:1: error:" in out
+
+

@@ -7,7 +7,7 @@ import pytest
 from tutor.engine.numbers import fmt, fmt_short
 from tutor.scenario import builtin_names, resolve
 from tutor.teach.compact import explain_compact
-from tutor.teach.lesson import Lesson, default_view
+from tutor.teach.lesson import GROUPS, NEURONS, Lesson, default_view
 
 
 def text(lines) -> list[str]:
@@ -15,8 +15,21 @@ def text(lines) -> list[str]:
 
 
 def lesson(name: str) -> Lesson:
+    """The scenario in the graph view it opens with (the groups view for nets that open as neurons)."""
     scenario = resolve(name)
-    return Lesson(scenario, view=default_view(scenario))
+    view = default_view(scenario)
+    return Lesson(scenario, view=GROUPS if view == NEURONS else view)
+
+
+@pytest.mark.parametrize("name", ["tiny_net", "xor"])
+def test_the_neuron_view_is_its_own_compact_form(name: str) -> None:
+    from tutor.teach.neuron_view import NeuronLesson
+
+    scenario = resolve(name)
+    assert default_view(scenario) == NEURONS
+    neurons = NeuronLesson(scenario, view=NEURONS)
+    for k in range(len(neurons)):
+        assert explain_compact(neurons, k) == neurons.explain(k)
 
 
 def test_one_line_per_edge_with_local_upstream_contribution_and_before_after() -> None:

@@ -68,7 +68,8 @@ def test_fan_out_is_explained_as_a_sum() -> None:
 
 def test_big_scenarios_open_collapsed_and_positions_map_between_views() -> None:
     tiny_net = resolve("tiny_net")
-    assert default_view(tiny_net) == GROUPS
+    assert default_view(tiny_net) == "neurons"  # the file asks for the neuron view
+    assert default_view(resolve("xor")) == "neurons"  # a network: opens as neurons
     assert default_view(resolve("shopping")) == EXPANDED
     groups = Lesson(tiny_net, view=GROUPS)
     expanded = groups.with_view(EXPANDED)

@@ -209,8 +209,29 @@ def test_a_training_step_lowers_the_loss_and_moves_every_param() -> None:
     assert train.progress().detail.startswith("1 step, learning rate")
     train.reset()
     assert train.losses == [] and not train.widget_shown()
-    (single, repeated) = train.keys
-    assert single.repeat == 1 and repeated.repeat == 50 and single.action == repeated.action == "step"
+    single, repeated = train.keys[:2]
+    assert single.repeat == 1 and repeated.repeat == 50 and (single.action, repeated.action) == ("step", "run")
+    assert {k.key for k in train.keys[2:]} == {"p", "left_square_bracket", "right_square_bracket"}
+
+
+def test_training_on_a_data_set_runs_epochs_and_changes_the_learning_rate() -> None:
+    train = mode("train", "xor")
+    assert train.widget.kind == "training" and train.widget_shown()
+    start = train.place.lesson.leaf_values()
+    assert train.step() is Move.SHOW_IN_PLACE  # one epoch
+    assert train.training_session().epochs == 1
+    assert train.place.lesson.leaf_values()["w1_1_1"] != start["w1_1_1"]  # the lesson shows the new params
+    assert train.run() is Move.SHOW_IN_PLACE and train.training_session().epochs == 11
+    assert train.faster() is Move.SHOW_IN_PLACE and train.training_session().trainer.learning_rate == 4
+    assert train.slower() is Move.SHOW_IN_PLACE and train.learning_rate == 2
+    train.running = True
+    assert train.pause() is Move.SHOW_IN_PLACE and train.paused
+    assert train.run() is Move.SHOW_IN_PLACE and train.training_session().epochs == 11  # paused: no epochs
+    words = text(train.view().lines)
+    assert "epoch 11" in words and "paused" in words and "T: 500 epochs" in words
+    assert train.progress().detail.startswith("epoch 11, mean loss")
+    train.reset()
+    assert train.training_session().epochs == 0 and not train.paused and train.learning_rate == 2
 
 
 # -- every mode, every built-in -----------------------------------------------------------------------

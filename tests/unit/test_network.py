@@ -173,3 +173,24 @@ def test_builtin_curve_reads_its_csv() -> None:
     curve = resolve("curve")
     assert curve.data.columns == ("x", "t") and len(curve.data) == 21
     assert curve.layers[1:] == (tuple(f"a1_{j}" for j in range(1, 9)), ("a2_1",))
+
+
+def test_starter_data_and_network_examples_load_when_uncommented(tmp_path) -> None:
+    from tutor.scenario.starter import STARTER
+
+    text = STARTER.replace("@FILE@", "s.yaml")
+    lines = text.splitlines()
+    uncommented = []
+    for line in lines:
+        body = line[2:] if line.startswith("# ") else None
+        if body and (body.startswith(("data:", "batch_size:", "network:")) or line.startswith("#   ")):
+            if body.startswith("data: points.csv"):
+                continue
+            uncommented.append(body.split("  #")[0].rstrip())
+        else:
+            uncommented.append(line)
+    text = "\n".join(uncommented).replace("  loss: (out - 1) ** 2", "  loss: (out - 1) ** 2 + a2_1 ** 2")
+    scenario = loads(text, str(tmp_path / "s.yaml"))
+    assert scenario.data.rows == ((2, -3), (1, 0), (-1, 2)) and scenario.batch_size == 2
+    assert scenario.layers == (("x", "y"), ("a1_1", "a1_2", "a1_3"), ("a2_1",))
+    assert loads(STARTER.replace("@FILE@", "s.yaml")).data is None  # as written, the examples are comments

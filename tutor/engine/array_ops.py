@@ -30,6 +30,10 @@ class _LazyNumpy:
 np: Any = _LazyNumpy()
 
 
+
+ONE = 1.0
+"""The local derivative 1 (add, identity): the batch engine passes the upstream gradient on without multiplying."""
+
 def _array_sigmoid(x: Any) -> Any:
     # exp(-|x|) never overflows; the two branches match the scalar _sigmoid.
     e = np.exp(-np.abs(x))
@@ -57,8 +61,8 @@ def _gate(condition: Any, nan_from: Any) -> Any:
 
 
 ARRAYS: dict[str, tuple[ArrayForward, tuple[ArrayDerivative, ...]]] = {
-    "add": (lambda v, n: v[0] + v[1], (lambda v, o, n: 1.0, lambda v, o, n: 1.0)),
-    "sub": (lambda v, n: v[0] - v[1], (lambda v, o, n: 1.0, lambda v, o, n: -1.0)),
+    "add": (lambda v, n: v[0] + v[1], (lambda v, o, n: ONE, lambda v, o, n: ONE)),
+    "sub": (lambda v, n: v[0] - v[1], (lambda v, o, n: ONE, lambda v, o, n: -1.0)),
     "mul": (lambda v, n: v[0] * v[1], (lambda v, o, n: v[1], lambda v, o, n: v[0])),
     "div": (lambda v, n: np.divide(v[0], v[1]),
             (lambda v, o, n: np.divide(1.0, v[1]), lambda v, o, n: -np.divide(v[0], v[1] * v[1]))),
@@ -77,6 +81,6 @@ ARRAYS: dict[str, tuple[ArrayForward, tuple[ArrayDerivative, ...]]] = {
             (lambda v, o, n: np.where(v[0] >= v[1], 1.0, 0.0), lambda v, o, n: np.where(v[0] >= v[1], 0.0, 1.0))),
     "min": (lambda v, n: np.where((v[0] <= v[1]) | np.isnan(v[0]), v[0], v[1]),
             (lambda v, o, n: np.where(v[0] <= v[1], 1.0, 0.0), lambda v, o, n: np.where(v[0] <= v[1], 0.0, 1.0))),
-    "identity": (lambda v, n: v[0], (lambda v, o, n: 1.0,)),
+    "identity": (lambda v, n: v[0], (lambda v, o, n: ONE,)),
 }
 """Op name -> (array forward, array local derivatives), matching ``OPS``."""

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from tutor.engine.graph import Graph
+from tutor.engine.array_ops import ONE as _ONE
 from tutor.engine.ops import OPS
 
 
@@ -72,6 +73,7 @@ class BatchEngine:
         self.graph = graph
         self._plan = _plan(graph)
         self._base = [n.value if n.is_leaf else 0.0 for n in graph.nodes]
+        self._not_params = frozenset(n.index for n in graph.nodes if n.kind in ("input", "const"))
 
     def forward(self, leaves: dict[int, Any], rows: int) -> list[Any]:
         """Every node's values; ``leaves`` maps a leaf's index to its value (array or scalar)."""
@@ -83,22 +85,36 @@ class BatchEngine:
                 values[index] = function(tuple(values[i] for i in inputs), param)
         return values
 
-    def run(self, leaves: dict[int, Any], rows: int) -> BatchResult:
-        """Forward, then backward from the output for every row at once."""
+    def run(self, leaves: dict[int, Any], rows: int, params_only: bool = False) -> BatchResult:
+        """Forward, then backward from the output for every row at once.
+
+        ``params_only`` skips the gradients of inputs and constants (training
+        needs only the params'); the values and every other gradient are the same.
+        """
         values = self.forward(leaves, rows)
-        grads: list[Any] = [0.0] * len(values)
+        grads: list[Any] = [None] * len(values)
+        """None: nothing has arrived yet (read as 0)."""
+        skip = self._not_params if params_only else frozenset()
         output = self.graph.output
         if output >= 0:
             grads[output] = np.ones(rows)  # dL/dL = 1 for every row
             with np.errstate(all="ignore"):
                 for index, derivatives, inputs, param in self._plan.backward:
                     upstream = grads[index]
+                    if upstream is None:
+                        continue
                     args = tuple(values[i] for i in inputs)
                     out = values[index]
                     for position, i in enumerate(inputs):
-                        # contribution = upstream × local; fan-out adds up
-                        grads[i] = grads[i] + upstream * derivatives[position](args, out, param)
-        return BatchResult(values, grads, rows)
+                        if i in skip:
+                            continue
+                        local = derivatives[position](args, out, param)
+                        # contribution = upstream × local (an add's 1 passes it on unchanged)
+                        contribution = upstream if local is _ONE else upstream * local
+                        before = grads[i]
+                        # fan-out adds up; the first contribution is taken as it is (never changed in place)
+                        grads[i] = contribution if before is None else before + contribution
+        return BatchResult(values, [0.0 if g is None else g for g in grads], rows)
 
     def param_grads(self, result: BatchResult) -> np.ndarray:
         """Each param's gradient averaged over the batch's rows, in param order."""
@@ -192,7 +208,7 @@ class Trainer:
     def step(self, order: np.ndarray | slice) -> None:
         """One batch: mean gradient over its rows, every param moved at once."""
         rows = len(range(*order.indices(self.table.rows))) if isinstance(order, slice) else len(order)
-        result = self.engine.run(self._leaves(order), rows)
+        result = self.engine.run(self._leaves(order), rows, params_only=True)
         grads = self.engine.param_grads(result)
         with np.errstate(all="ignore"):
             self.values = self.values - self.learning_rate * grads

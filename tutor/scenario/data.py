@@ -18,18 +18,17 @@ file (with the CSV's own name).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import normalize_name
+from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.scenario.errors import ScenarioError, error_at
 from tutor.scenario.files import NotReadable, read_limited
-from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.scenario.values import read_number
-from tutor.scenario.visible import visible
+from tutor.scenario.visible import quoted, visible
 
 MAX_ROWS = 1_000_000
 """Largest data set read, in rows."""
@@ -72,11 +71,11 @@ def _columns(node: Node, path: str, inputs: dict[str, float]) -> tuple[str, ...]
 def _check_column(name: str, path: str, node: Node, inputs: dict[str, float], seen: list[str]) -> None:
     if name not in inputs:
         raise error_at(
-            path, node, f"data column '{name}' is not an input",
-            "declare every data column under inputs:, e.g. inputs: {" + f"{name}: 0" + "}",
+            path, node, f"data column {quoted(name)} is not an input",
+            "declare every data column under inputs:, e.g. inputs: {" + f"{visible(name)}: 0" + "}",
         )
     if name in seen:
-        raise error_at(path, node, f"data column '{name}' appears twice")
+        raise error_at(path, node, f"data column {quoted(name)} appears twice")
 
 
 def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
@@ -84,7 +83,7 @@ def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
     for key, _ in node.value:
         if not isinstance(key, ScalarNode) or key.value not in ("columns", "rows"):
             shown = key.value if isinstance(key, ScalarNode) else "?"
-            raise error_at(path, key, f"unknown key '{shown}' in data", "data has columns: and rows:")
+            raise error_at(path, key, f"unknown key {quoted(shown)} in data", "data has columns: and rows:")
     if "columns" not in fields:
         raise error_at(path, node, "data needs columns: (the input names, in order)", "e.g. columns: [x1, x2, t]")
     if "rows" not in fields:
@@ -108,7 +107,7 @@ def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
                 path, row, f"data row {k} has {len(row.value)} number{'s' * (len(row.value) != 1)}, but there are {len(columns)} columns",
                 "columns: " + ", ".join(columns),
             )
-        rows.append(tuple(read_number(cell, path, f"data row {k}, column '{c}'") for cell, c in zip(row.value, columns)))
+        rows.append(tuple(read_number(cell, path, f"data row {k}, column {quoted(c)}") for cell, c in zip(row.value, columns)))
     return DataSet(columns, tuple(rows))
 
 
@@ -166,17 +165,17 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
             pass
         else:
             raise ScenarioError(
-                shown, header_line, col, f"the CSV header names the columns; '{name}' is a number",
+                shown, header_line, col, f"the CSV header names the columns; {quoted(name)} is a number",
                 "the first line names the columns, e.g. x1,x2,t",
             )
         name = normalize_name(name)
         if name not in inputs:
             raise ScenarioError(
-                shown, header_line, col, f"data column '{name}' is not an input",
+                shown, header_line, col, f"data column {quoted(name)} is not an input",
                 "declare every data column under inputs: in the scenario",
             )
         if name in columns:
-            raise ScenarioError(shown, header_line, col, f"data column '{name}' appears twice")
+            raise ScenarioError(shown, header_line, col, f"data column {quoted(name)} appears twice")
         columns.append(name)
     rows: list[tuple[float, ...]] = []
     for number, line in numbered[1:]:
@@ -191,11 +190,12 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
             try:
                 value = parse_decimal(cell)
             except NumberTextError as problem:
+                where = f"{quoted(cell)} in column {quoted(name)}"
                 if problem.problem == "must be a finite number":
-                    raise ScenarioError(shown, number, col, f"'{cell}' in column '{name}' is not a finite number", problem.hint) from None
+                    raise ScenarioError(shown, number, col, f"{where} is not a finite number", problem.hint) from None
                 if problem.problem == "is not a number":
-                    raise ScenarioError(shown, number, col, f"'{cell}' in column '{name}' is not a number", "write a plain number") from None
-                raise ScenarioError(shown, number, col, f"'{cell}' in column '{name}': {problem.problem}", problem.hint) from None
+                    raise ScenarioError(shown, number, col, f"{where} is not a number", "write a plain number") from None
+                raise ScenarioError(shown, number, col, f"{where}: {problem.problem}", problem.hint) from None
             row.append(value)
         rows.append(tuple(row))
         if len(rows) > MAX_ROWS:

@@ -38,7 +38,7 @@ KEYS = (
     "title", "description", "inputs", "params", "network", "nodes", "output", "learning_rate", "notes", "view",
     "layers", "data", "batch_size", "shuffle", "order",
 )
-VIEWS = ("expanded", "groups")
+VIEWS = ("expanded", "groups", "neurons")
 
 
 
@@ -256,6 +256,14 @@ def _loads(data: bytes, path: str) -> Scenario:
         if layers is not None:
             raise error_at(path, sections["layers"][0], "a network: already declares its layers", "remove layers:")
         layers = _declared_layers(sections["layers"][1], path, positions, graph)
+    if view == "neurons" and layers is None:
+        from tutor.engine.neurons import infer
+
+        if infer(graph) is None:
+            raise error_at(
+                path, sections["view"][1], "view: neurons needs a net: no nodes have the shape activation(Σ w·x + b)",
+                "write the net with network:, or list its layers with layers:",
+            )
     data = batch_size = shuffle = None
     if "data" in sections or "batch_size" in sections or "shuffle" in sections:
         from tutor.scenario.data import parse_batch_size, parse_data, parse_shuffle

@@ -39,6 +39,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import build, normalize_name, parse
 from tutor.engine.graph import Graph
+from tutor.scenario.visible import quoted, visible
 from tutor.scenario.errors import error_at
 from tutor.scenario.values import read_number, read_text
 
@@ -84,7 +85,7 @@ def _fields(node: Node, path: str, allowed: tuple[str, ...], what: str) -> dict[
     for key, value in node.value:
         name = key.value if isinstance(key, ScalarNode) else "?"
         if name not in allowed:
-            raise error_at(path, key, f"unknown key '{name}' in {what}", "keys: " + ", ".join(allowed))
+            raise error_at(path, key, f"unknown key {quoted(name)} in {what}", "keys: " + ", ".join(allowed))
         out[name] = (key, value)
     return out
 
@@ -114,7 +115,7 @@ def _layer(node: Node, path: str, k: int, fan_in: int) -> _Layer:
         activation = read_text(act_node, path, f"{what} activation").strip()
         if activation not in ACTIVATIONS:
             raise error_at(
-                path, act_node, f"unknown activation '{activation}'", "activations: " + ", ".join(ACTIVATIONS)
+                path, act_node, f"unknown activation {quoted(activation)}", "activations: " + ", ".join(ACTIVATIONS)
             )
     weights = None
     if "weights" in fields:
@@ -176,9 +177,9 @@ def build_network(
     for item in inputs_node.value:
         name = normalize_name(read_text(item, path, "a network input").strip())
         if name not in inputs:
-            raise error_at(path, item, f"network input '{name}' is not an input", "declare it under inputs: first")
+            raise error_at(path, item, f"network input {quoted(name)} is not an input", "declare it under inputs: first")
         if name in sources:
-            raise error_at(path, item, f"network input '{name}' is listed twice")
+            raise error_at(path, item, f"network input {quoted(name)} is listed twice")
         sources.append(name)
     layers_node = fields["layers"][1]
     if not isinstance(layers_node, SequenceNode) or not layers_node.value:
@@ -258,9 +259,9 @@ def parse_layers(node: Node, path: str, positions: dict[str, tuple[int, int]]) -
         for item in row.value:
             name = normalize_name(read_text(item, path, "a layer name").strip())
             if name not in positions:
-                raise error_at(path, item, f"'{name}' in layers is not defined", "layers name inputs and nodes")
+                raise error_at(path, item, f"{quoted(name)} in layers is not defined", "layers name inputs and nodes")
             if name in seen:
-                raise error_at(path, item, f"'{name}' appears twice in layers")
+                raise error_at(path, item, f"{quoted(name)} appears twice in layers")
             seen.add(name)
             names.append(name)
         out.append(tuple(names))

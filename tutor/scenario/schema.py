@@ -21,6 +21,37 @@ _NOTE = (
 )
 
 
+def _network() -> dict:
+    layer = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["size"],
+        "properties": {
+            "size": {"type": "integer", "minimum": 1, "description": "Number of neurons."},
+            "activation": {"enum": list(ACTIVATIONS), "description": "Default sigmoid."},
+            "weights": {
+                "type": "array", "items": {"type": "array", "items": _number},
+                "description": "One row per neuron, one weight per input of the layer.",
+            },
+            "biases": {"type": "array", "items": _number, "description": "One per neuron (default 0)."},
+        },
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["inputs", "layers"],
+        "description": (
+            "A layered net built into ordinary params and nodes: weights w{l}_{j}_{i} (into neuron j of layer l "
+            "from input i), biases b{l}_{j}, weighted sums z{l}_{j}, outputs a{l}_{j}. Write the loss under nodes."
+        ),
+        "properties": {
+            "inputs": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "seed": {"type": "integer", "minimum": 0, "description": "Initialises every layer written without weights."},
+            "layers": {"type": "array", "minItems": 1, "items": layer},
+        },
+    }
+
+
 def schema() -> dict:
     names = {"type": "object", "propertyNames": {"pattern": NAME_PATTERN}, "additionalProperties": _number}
     return {
@@ -30,7 +61,8 @@ def schema() -> dict:
         "description": "A computational graph for the backprop tutor.",
         "type": "object",
         "additionalProperties": False,
-        "required": ["nodes", "output"],
+        "required": ["output"],
+        "anyOf": [{"required": ["nodes"]}, {"required": ["network"]}],
         "properties": {
             "title": {"type": "string", "description": "Shown in the scenario list and the title bar."},
             "description": {"type": "string", "description": "One paragraph: what the scenario teaches."},
@@ -124,7 +156,46 @@ def schema() -> dict:
             "batch_size": {"type": "integer", "minimum": 1, "description": "Rows per training step (default: all)."},
             "shuffle": {"type": "integer", "minimum": 0, "description": "Seed for shuffling the rows each epoch."},
             "order": {"type": "number", "description": "The scenario's place in lesson order (lists sort by it)."},
-            "view": {"enum": list(VIEWS), "description": "Open expanded (one box per primitive) or as groups."},
+            "view": {
+                "enum": list(VIEWS),
+                "description": "Open expanded (one box per primitive), as groups, or as neurons (nets only).",
+            },
+            "network": _network(),
+            "layers": {
+                "type": "array",
+                "minItems": 2,
+                "items": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                "description": (
+                    "A hand-written net's layers for the neuron view: the input names, then each layer's "
+                    "neuron nodes, e.g. [[x1, x2], [h1, h2, h3], [y]]. Each neuron is activation(w1 * x1 + ... + b)."
+                ),
+            },
+            "data": {
+                "description": (
+                    "Rows to train on: columns (input names) and rows (lists of numbers), or the path of a CSV "
+                    "file relative to the scenario whose header names the columns."
+                ),
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["columns", "rows"],
+                        "properties": {
+                            "columns": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                            "rows": {"type": "array", "minItems": 1, "items": {"type": "array", "items": _number}},
+                        },
+                    },
+                ],
+            },
+            "batch_size": {
+                "type": "integer", "minimum": 1,
+                "description": "Rows per training step (default: every row in one batch).",
+            },
+            "shuffle": {
+                "type": "integer", "minimum": 0,
+                "description": "Seed for shuffling the rows before each epoch (default: file order, no shuffling).",
+            },
         },
         "propertyNames": {"enum": list(KEYS)},
     }

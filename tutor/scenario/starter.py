@@ -44,6 +44,28 @@ notes:
   out:
     forward: "The sigmoid squashes s into (0, 1): out = {out}."
     backward: "A sigmoid node sends back out(1 − out), so s receives {grad(s)}."
+
+# Optional: rows to train on (python -m tutor train FILE --epochs 100).
+# Every column is an input; the output is the loss of one row, and a
+# training step averages the gradient over a batch of rows.
+# data:
+#   columns: [x, y]
+#   rows:
+#     - [2, -3]
+#     - [1, 0]
+#     - [-1, 2]
+# batch_size: 2           # default: every row in one batch
+# data: points.csv        # or a CSV file next to this one, header x,y
+
+# Optional: a layered net instead of writing its nodes by hand. It makes
+# params w1_1_1 (layer 1, neuron 1, input 1), b1_1, and nodes z1_1 (the
+# weighted sum) and a1_1 (the neuron's output); write the loss under nodes:.
+# network:
+#   inputs: [x, y]
+#   seed: 1               # initialises layers written without weights
+#   layers:
+#     - {size: 3, activation: tanh}
+#     - {size: 1, activation: sigmoid, weights: [[0.5, -0.5, 0.2]]}
 """
 
 

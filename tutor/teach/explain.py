@@ -11,7 +11,7 @@ import math
 from tutor.engine.numbers import fmt, operand
 from tutor.engine.ops import title as op_title
 from tutor.teach.edit_check import edit_trouble
-from tutor.teach.lesson import GROUPS, Frame, Lesson, Line
+from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line
 
 BACKPROP_IN_BRIEF = (
     "Forward goes left to right computing values; backward goes right to left, "
@@ -30,7 +30,7 @@ def selected_lines(lesson: Lesson, key: str, frame: Frame, k: int | None = None,
     """
     out = lesson.scenario.output
     node = lesson.graph.node(key)
-    kind = node.kind if node.kind != "op" else ("group" if lesson.view == GROUPS else op_title(node.op))
+    kind = node.kind if node.kind != "op" else ("group" if lesson.view in (GROUPS, NEURONS) else op_title(node.op))
     line: Line = [("Selected ", "title"), (lesson.title_of(key), "name"), (f" ({kind})", "dim")]
     if key in frame.values:
         line += [("  value ", ""), (fmt(frame.values[key]), "value")]

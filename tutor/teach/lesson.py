@@ -24,6 +24,8 @@ from tutor.engine.trace import BackwardStep, ForwardStep, Trace, run
 
 EXPANDED = "expanded"
 GROUPS = "groups"
+NEURONS = "neurons"
+"""Neurons in layer columns (scenarios whose nodes form a net; see ``tutor.teach.neuron_view``)."""
 GROUPS_BY_DEFAULT_ABOVE = 24
 """Scenarios with more primitive nodes than this open in the collapsed view."""
 FRAMES_KEPT = 64
@@ -77,9 +79,25 @@ class Frame:
 
 
 def default_view(scenario: Scenario) -> str:
+    """The file's view; else a declared net's neurons; else groups for big graphs, expanded for small."""
     if scenario.view:
         return scenario.view
+    if scenario.layers:
+        return NEURONS
     return GROUPS if scenario.graph.op_count > GROUPS_BY_DEFAULT_ABOVE else EXPANDED
+
+
+def views_of(scenario: Scenario) -> tuple[str, ...]:
+    """The views a scenario can be shown in, in the order the view key cycles: neurons (nets only), groups, expanded."""
+    from tutor.teach.training import network_of
+
+    return (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else (GROUPS, EXPANDED)
+
+
+def next_view(scenario: Scenario, view: str) -> str:
+    """The view after ``view`` in the cycle of the views the scenario has."""
+    views = views_of(scenario)
+    return views[(views.index(view) + 1) % len(views)] if view in views else views[0]
 
 
 @dataclass
@@ -90,7 +108,18 @@ class Lesson(LessonWords, LessonNotes):
     overrides: dict[str, float] = field(default_factory=dict)
     view: str = EXPANDED
 
+    def __new__(cls, scenario: Scenario | None = None, overrides: dict | None = None, view: str = EXPANDED):
+        # The neuron view is a lesson of its own kind; every Lesson(...) call gives it
+        # (a file reloaded without a net falls back to the groups view in __post_init__).
+        if cls is Lesson and view == NEURONS and NEURONS in views_of(scenario):
+            from tutor.teach.neuron_view import NeuronLesson
+
+            cls = NeuronLesson
+        return super().__new__(cls)
+
     def __post_init__(self) -> None:
+        if self.view == NEURONS:
+            self.view = GROUPS
         self.trace: Trace = run(self.scenario.graph, self.overrides)
         self.groups: GroupTrace | None = None
         if self.view == GROUPS:

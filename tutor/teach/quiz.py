@@ -82,6 +82,9 @@ def _rule(lesson: Lesson, op: str) -> str:
 
 def questions_at(lesson: Lesson, k: int) -> list[Question]:
     """What to ask before revealing step k."""
+    neuron_questions = getattr(lesson, "neuron_questions", None)
+    if neuron_questions is not None:  # the neuron view asks about neurons and their four stages
+        return neuron_questions(k)
     pos = lesson.position(k)
     out = lesson.scenario.output
     if pos.phase == "forward":

@@ -14,7 +14,9 @@ import numpy as np
 
 from tutor.engine.batch import Trainer, data_table
 from tutor.engine.neurons import Network, from_layers, infer
+from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
+from tutor.teach.lesson import Line
 
 
 def network_of(scenario: Scenario) -> Network | None:
@@ -92,3 +94,156 @@ def rows_right(trainer: Trainer, scenario: Scenario, fit: Fit) -> int:
         predicted = predictions(trainer, fit, points)
         target = matrix[:, data.columns.index(fit.target)]
         return int(np.sum(np.abs(predicted - target) < 0.5))
+
+
+def _span(values: np.ndarray) -> tuple[float, float]:
+    """The data's range with a margin of 15% each side (never empty)."""
+    low, high = float(np.min(values)), float(np.max(values))
+    margin = (high - low) * 0.15 or 0.5
+    return low - margin, high + margin
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """What the net has learned, sampled for drawing."""
+
+    kind: str
+    """``map`` (two inputs) or ``curve`` (one input)."""
+    grid: list[list[float]]
+    """map: the output per pixel row (top first) and column; curve: one row, the output per column."""
+    xs: list[float]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    points: list[tuple[float, ...]]
+    """map: (x1, x2, target); curve: (x, target)."""
+    labels: tuple[str, str]
+    low: float
+    high: float
+    """The output range the colours (map) span: 0 to 1 for classes, the targets' range otherwise."""
+
+
+def picture(trainer: Trainer, scenario: Scenario, fit: Fit, cols: int, rows: int) -> Picture | None:
+    """The decision map (two inputs) or the fitted curve (one input) at the current params."""
+    data = scenario.data
+    matrix = np.asarray(data.rows, dtype=float)
+    target = matrix[:, data.columns.index(fit.target)]
+    low, high = (0.0, 1.0) if fit.classes else (float(np.min(target)), float(np.max(target)))
+    if len(fit.inputs) == 1:
+        name = fit.inputs[0]
+        x = matrix[:, data.columns.index(name)]
+        x_range = _span(x)
+        xs = np.linspace(*x_range, max(2, cols))
+        with np.errstate(all="ignore"):
+            ys = predictions(trainer, fit, {name: xs})
+        return Picture("curve", [ys.tolist()], xs.tolist(), x_range, (low, high),
+                       list(zip(x.tolist(), target.tolist())), (name, fit.target), low, high)
+    if len(fit.inputs) == 2:
+        first, second = fit.inputs
+        x = matrix[:, data.columns.index(first)]
+        y = matrix[:, data.columns.index(second)]
+        x_range, y_range = _span(x), _span(y)
+        xs = np.linspace(*x_range, max(2, cols))
+        ys = np.linspace(y_range[1], y_range[0], max(2, 2 * rows))  # top row first
+        gx, gy = np.meshgrid(xs, ys)
+        with np.errstate(all="ignore"):
+            out = predictions(trainer, fit, {first: gx.ravel(), second: gy.ravel()}).reshape(gx.shape)
+        return Picture("map", out.tolist(), xs.tolist(), x_range, y_range,
+                       list(zip(x.tolist(), y.tolist(), target.tolist())), (first, second), low, high)
+    return None
+
+
+# --- a training run in the app ------------------------------------------------------
+
+RUN_EPOCHS = 200
+"""Epochs run by one press of T (live, a few per frame; p pauses)."""
+
+
+class TrainingSession:
+    """Training on the scenario's data as the app shows it: epochs, losses, learning rate, what was learned.
+
+    The app runs epochs a few at a time so the loss curve and the picture
+    update live; stepping through the lesson shows one row at the current params.
+    """
+
+    def __init__(self, scenario: Scenario, overrides: dict[str, float] | None = None) -> None:
+        self.scenario = scenario
+        self.overrides = dict(overrides or {})
+        self.learning_rate = scenario.learning_rate
+        self.trainer = data_trainer(scenario, self.overrides, self.learning_rate)
+        self.fit = fit_of(scenario)
+        self.target = 0
+        """The epoch the current run stops at (0: no run yet)."""
+
+    def reset(self) -> None:
+        """Back to the file's params, no epochs, the file's learning rate."""
+        self.learning_rate = self.scenario.learning_rate
+        self.trainer.learning_rate = self.learning_rate
+        self.trainer.reset()
+        self.target = 0
+
+    def set_learning_rate(self, value: float) -> None:
+        self.learning_rate = value
+        self.trainer.learning_rate = value
+
+    def epoch(self) -> float:
+        return self.trainer.epoch()
+
+    @property
+    def epochs(self) -> int:
+        return self.trainer.epochs
+
+    @property
+    def losses(self) -> list[float]:
+        """The mean loss before training, then after each epoch."""
+        return [self.trainer.initial_loss, *self.trainer.losses]
+
+    def params(self) -> dict[str, float]:
+        return self.trainer.param_values()
+
+    def right(self) -> int | None:
+        if self.fit is None or not self.fit.classes:
+            return None
+        return rows_right(self.trainer, self.scenario, self.fit)
+
+    def picture(self, cols: int, rows: int) -> Picture | None:
+        if self.fit is None:
+            return None
+        return picture(self.trainer, self.scenario, self.fit, cols, rows)
+
+    def status(self, running: bool = False, paused: bool = False, run_epochs: int = RUN_EPOCHS) -> list[Line]:
+        """One line on the run: epoch, loss, rows right, learning rate, and what the keys do."""
+        rows = self.trainer.table.rows
+        batch = min(self.trainer.batch_size or rows, rows)
+        loss = self.losses[-1]
+        line: Line = [(f"epoch {self.epochs}", "value"), ("  mean loss ", ""), (fmt(loss, 4), "value")]
+        right = self.right()
+        if right is not None:
+            line += [("  ", ""), (f"{right}/{rows} right", "good" if right == rows else "value")]
+        line += [("  lr ", ""), (fmt(self.learning_rate), "value"),
+                 (f"  {rows} rows in batches of {batch}", "dim")]
+        if running:
+            line += [("  paused" if paused else "  running", "bad" if paused else "good")]
+        lines = [line]
+        if self.trainer.warning:
+            lines.append([("⚠ ", "warn"), (self.trainer.warning, "warn")])
+        lines.append([(f"t: 1 epoch  T: {run_epochs} epochs  p: pause  [ ]: lr ÷2 ×2  r: reset  d: row", "dim")])
+        return lines
+
+
+def row_labels(scenario: Scenario) -> list[str]:
+    """Each data row as the row picker lists it: ``2: x1 = 0, x2 = 1, t = 1``."""
+    if scenario.data is None:
+        return []
+    data = scenario.data
+    return [
+        f"{k}: " + ", ".join(f"{c} = {fmt(v)}" for c, v in zip(data.columns, row))
+        for k, row in enumerate(data.rows, 1)
+    ]
+
+
+def row_note(scenario: Scenario, k: int) -> list[Line]:
+    """The line under every step while the lesson steps through data row k."""
+    data = scenario.data
+    values = ", ".join(f"{c} = {fmt(v)}" for c, v in zip(data.columns, data.rows[k - 1]))
+    return [[("Row ", "title"), (f"{k} of {len(data)}", "value"), (": ", ""), (values, ""),
+             ("   (d: another row; the loss shown is this row's)", "dim")]]

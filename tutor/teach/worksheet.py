@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
-from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
+from tutor.teach.lesson import EXPANDED, GROUPS, NEURONS, Lesson, default_view
 
 BLANK = "\\_\\_\\_\\_"
 """What a learner fills in (escaped so Markdown shows four underscores, not emphasis)."""
@@ -74,6 +74,8 @@ BACKWARD_HEADER = ["#", "node", "upstream", "input", "local derivative", "contri
 def worksheet(scenario: Scenario, view: str | None = None, blanks: bool = False) -> str:
     """The worksheet for ``scenario`` in ``view`` (default: the view the app opens with), as Markdown."""
     view = view or default_view(scenario)
+    if view == NEURONS:
+        view = GROUPS  # the neuron view's tables are those of its named nodes
     if view not in (EXPANDED, GROUPS):
         raise ValueError(f"unknown view {view!r}")
     lesson = Lesson(scenario, view=view)

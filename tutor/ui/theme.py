@@ -109,3 +109,48 @@ def text_styles(theme: Theme) -> dict[str, Style]:
         "bad": Style(color=_color(theme.error, "red"), bold=True),
         "em": Style(bold=True, italic=True, underline=True),
     }
+
+
+def fit_styles(theme: Theme) -> dict[str, Style]:
+    """Style names of the training panel (``tutor.draw.fit``) -> Rich styles.
+
+    The decision map shades from class 0's colour through the background to
+    class 1's, as TensorFlow Playground does (orange for 0, blue for 1).
+    """
+    from rich.color import Color as RichColor
+    from textual.color import Color
+
+    from tutor.draw.fit import LEVELS
+
+    def parse(value: str | None, fallback: str) -> Color:
+        try:
+            return Color.parse(value or fallback)
+        except Exception:  # noqa: BLE001 - a theme colour Textual cannot parse: use the fallback
+            return Color.parse(fallback)
+
+    zero = parse(theme.warning, "#ffa62b")
+    one = parse(theme.primary, "#0178d4")
+    middle = parse(theme.background, "#1e1e1e" if theme.dark else "#ffffff")
+    palette = []
+    for k in range(LEVELS):
+        share = k / (LEVELS - 1)
+        colour = zero.blend(middle, share * 2) if share <= 0.5 else middle.blend(one, share * 2 - 1)
+        palette.append(RichColor.from_rgb(colour.r, colour.g, colour.b))
+    fg = _color(theme.foreground, "white" if theme.dark else "black")
+    styles: dict[str, Style] = {
+        "": Style(),
+        "axis": Style(color=fg, dim=True),
+        "curve": Style(color=_color(theme.accent, "yellow")),
+        "dot": Style(color=_color(theme.error, "red"), bold=True),
+    }
+    for top in range(LEVELS):
+        for bottom in range(LEVELS):
+            styles[f"map.{top}.{bottom}"] = Style(color=palette[top], bgcolor=palette[bottom])
+    for cls, colour in ((0, zero), (1, one)):
+        for lvl in range(LEVELS):
+            edge = "black" if theme.dark is False else "white"
+            styles[f"point.{cls}.{lvl}"] = Style(
+                color=RichColor.from_rgb(colour.r, colour.g, colour.b) if abs(lvl - cls * (LEVELS - 1)) > 3 else edge,
+                bgcolor=palette[lvl], bold=True,
+            )
+    return styles

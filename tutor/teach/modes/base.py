@@ -97,12 +97,22 @@ class Place:
     k: int = 0
     selected: str | None = None
     edit_note: list[Line] = field(default_factory=list)
+    row: int | None = None
+    """The data row being stepped through (from 1), when the learner picked one."""
     notice: list[Line] = field(default_factory=list)
     """Words from a mode just left (the quiz's partial summary); shown until the next move."""
 
     @property
     def scenario(self) -> Scenario:
         return self.lesson.scenario
+
+    def use_row(self, k: int) -> None:
+        """Step through data row k (from 1): its values go into the lesson, a note says which row."""
+        from tutor.teach.training import row_note
+
+        self.lesson = self.lesson.with_values(self.scenario.data.row(k))
+        self.row = k
+        self.edit_note = row_note(self.scenario, k)
 
     def go(self, k: int) -> None:
         """Move to position k, clamped to the lesson."""
@@ -140,6 +150,9 @@ class Mode:
     widget: ClassVar[Widget | None] = None
     keys: ClassVar[tuple[ModeKey, ...]] = ()
 
+    paused = False
+    """True while the mode holds its repeated action (training's p); the screen waits meanwhile."""
+
     def __init__(self, place: Place) -> None:
         self.place = place
         self.revision = 0
@@ -174,6 +187,8 @@ class Mode:
     def reset(self) -> None:
         """Forget what the mode accumulated (scores, losses): back to the file's values."""
 
+    def run_state(self, running: bool) -> None:
+        """The screen started (True) or finished (False) repeating one of the mode's keys (T)."""
     def leave(self) -> list[Line]:
         """The learner is leaving this mode: words to show once afterwards (none by default)."""
         return []

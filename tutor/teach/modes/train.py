@@ -1,4 +1,12 @@
-"""Training: gradient-descent steps on the scenario's params, with the loss plotted."""
+"""Training: gradient-descent steps on the scenario's params, with the loss plotted.
+
+A scenario with a data set trains on it instead: ``t`` runs one epoch, ``T``
+runs epochs live (``p`` pauses and resumes, ``[`` and ``]`` halve and double
+the learning rate, ``r`` resets), and the panel shows the loss curve beside
+what the net learned (a decision map for two inputs, the fitted curve for
+one). The lesson's params follow the training, so stepping shows the net as
+it is now.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,9 @@ from tutor.teach.lesson import Line
 from tutor.teach.modes.base import Mode, ModeKey, ModeProgress, Move, View, Widget
 
 TRAIN_RUN_STEPS = 50
-"""Steps taken by one press of T."""
+"""Steps taken by one press of T (on a data set: chunks of EPOCHS_PER_RUN_STEP epochs)."""
+EPOCHS_PER_RUN_STEP = 10
+"""Epochs per repeated step of T on a data set: 500 epochs a press."""
 
 
 def explain_train(step: TrainStep, learning_rate: float, number: int) -> list[Line]:
@@ -51,10 +61,15 @@ class TrainMode(Mode):
     description = "Train"
     tooltip = "Training mode (scenarios with params)"
     widget = Widget("plot", "loss-plot")
+    """The loss plot; on a data set, the training panel instead (set per object)."""
     keys = (
-        ModeKey("t", "step", "Train step", "Training: one gradient-descent step"),
-        ModeKey("T", "step", f"Train {TRAIN_RUN_STEPS}", f"Training: run {TRAIN_RUN_STEPS} steps and plot the loss",
-                repeat=TRAIN_RUN_STEPS),
+        ModeKey("t", "step", "Train step", "Training: one gradient-descent step (on a data set: one epoch)"),
+        ModeKey("T", "run", f"Train {TRAIN_RUN_STEPS}",
+                f"Training: run {TRAIN_RUN_STEPS} steps and plot the loss (on a data set: "
+                f"{TRAIN_RUN_STEPS * EPOCHS_PER_RUN_STEP} epochs, live)", repeat=TRAIN_RUN_STEPS),
+        ModeKey("p", "pause", "Pause", "Training: pause or resume a run of epochs"),
+        ModeKey("left_square_bracket", "slower", "lr ÷2", "Training: halve the learning rate"),
+        ModeKey("right_square_bracket", "faster", "lr ×2", "Training: double the learning rate"),
     )
 
     def __init__(self, place) -> None:  # noqa: ANN001 - Place
@@ -62,6 +77,23 @@ class TrainMode(Mode):
         self.losses: list[float] = []
         """The loss before the first step, then after each step."""
         self.last_step: list[Line] = []
+        self.learning_rate = self.scenario.learning_rate
+        self.session = None
+        """Training on the scenario's data set (a ``TrainingSession``), made when first used."""
+        self.paused = False
+        self.running = False
+        """True while a run of epochs (T) is under way; the screen sets it."""
+        if self.scenario.data is not None:
+            # The loss curve beside what the net learned: a decision map or the fitted curve.
+            self.widget = Widget("training", "training-panel")
+
+    def _session(self):
+        from tutor.teach.training import TrainingSession
+
+        if self.session is None or self.session.scenario is not self.scenario:
+            self.session = TrainingSession(self.scenario, self.lesson.overrides)
+            self.session.set_learning_rate(self.learning_rate)
+        return self.session
 
     def unavailable(self) -> str | None:
         if not self.scenario.params:
@@ -71,15 +103,74 @@ class TrainMode(Mode):
     def reset(self) -> None:
         self.losses = []
         self.last_step = []
+        self.learning_rate = self.scenario.learning_rate
+        if self.session is not None:
+            self.session.reset()
+        self.paused = False
         self.revision += 1
 
     def widget_shown(self) -> bool:
+        if self.scenario.data is not None:
+            return True
         return bool(self.losses)
+
+    def _epochs(self, count: int) -> Move:
+        """``count`` epochs on the data set; the lesson takes the new params."""
+        session = self._session()
+        if session.trainer.stopped:
+            return Move.REFUSED
+        for _ in range(count):
+            session.epoch()
+            if session.trainer.stopped:
+                break
+        self.place.lesson = self.lesson.with_values(session.params())
+        self.revision += 1
+        return Move.SHOW_IN_PLACE
+
+    def run(self) -> Move:
+        """One repeat of T: a step, or a chunk of epochs on a data set."""
+        if self.scenario.data is not None:
+            if self.paused or self._session().trainer.stopped:
+                return Move.SHOW_IN_PLACE  # paused, or stopped by an overflow: the warning is on screen
+            return self._epochs(EPOCHS_PER_RUN_STEP)
+        return self.step()
+
+    def run_state(self, running: bool) -> None:
+        self.running = running
+        if not running:
+            self.paused = False
+
+    def pause(self) -> Move:
+        """Pause or resume a run of epochs (nothing to pause outside a run)."""
+        if self.scenario.data is None or not self.running:
+            return Move.SHOW_IN_PLACE
+        self.paused = not self.paused
+        self.revision += 1
+        return Move.SHOW_IN_PLACE
+
+    def _set_rate(self, rate: float) -> Move:
+        if not 1e-8 <= rate <= 1e4:
+            return Move.REFUSED
+        self.learning_rate = rate
+        if self.session is not None:
+            self.session.set_learning_rate(rate)
+        self.revision += 1
+        return Move.SHOW_IN_PLACE
+
+    def slower(self) -> Move:
+        """Halve the learning rate."""
+        return self._set_rate(self.learning_rate / 2)
+
+    def faster(self) -> Move:
+        """Double the learning rate."""
+        return self._set_rate(self.learning_rate * 2)
 
     def step(self) -> Move:
         """One gradient-descent step on every param, from the lesson's current values."""
+        if self.scenario.data is not None:
+            return self._epochs(1)
         lesson = self.lesson
-        learning_rate = self.scenario.learning_rate
+        learning_rate = self.learning_rate
         step = train_step(lesson.graph, lesson.leaf_values(), learning_rate, lesson.trace)
         if not self.losses:
             self.losses.append(step.loss_before)
@@ -94,13 +185,25 @@ class TrainMode(Mode):
         return max(0, len(self.losses) - 1)
 
     def view(self) -> View:
-        lines = self.last_step or train_intro(self.scenario.learning_rate, self.lesson.trace.output_value)
+        if self.scenario.data is not None:
+            session = self._session()
+            lines = session.status(self.running, self.paused, TRAIN_RUN_STEPS * EPOCHS_PER_RUN_STEP)
+            return View(self.final_frame(), lines)
+        lines = self.last_step or train_intro(self.learning_rate, self.lesson.trace.output_value)
         return View(self.final_frame(), lines)
 
     def progress(self) -> ModeProgress:
+        if self.scenario.data is not None:
+            session = self._session()
+            return ModeProgress("TRAINING", f"epoch {session.epochs}, mean loss {fmt(session.losses[-1], 4)}, "
+                                f"learning rate {fmt(self.learning_rate)}")
         steps = self.steps_taken
         return ModeProgress("TRAINING", f"{steps} step{'s' if steps != 1 else ''}, learning rate "
-                            f"{fmt(self.scenario.learning_rate)}")
+                            f"{fmt(self.learning_rate)}")
+
+    def training_session(self):
+        """The run on the data set that the training panel draws (a ``TrainingSession``)."""
+        return self._session()
 
     def curve(self) -> tuple[str, list[float]]:
         return "loss per step", list(self.losses)

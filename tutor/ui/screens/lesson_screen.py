@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario, ScenarioError
 from tutor.teach.explain import edit_lines
-from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
+from tutor.teach.lesson import NEURONS, Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
 from tutor.teach.edit_check import edit_warning
@@ -62,12 +62,13 @@ class LessonScreen(Screen):
         Binding("f", "forward_end", "End fwd", show=False, tooltip="Go to the end of the forward pass"),
         Binding("end", "end", "End", show=False, priority=True, tooltip="Go to the last step"),
         Binding("r", "reset", "Reset", show=False, tooltip="Back to step 0 with the file's values"),
-        Binding("g", "toggle_groups", "Groups", tooltip="Collapse or expand named groups"),
+        Binding("g", "toggle_groups", "Groups", tooltip="Next view: neurons (nets), groups, expanded primitives"),
         Binding("tab,down,j", "select_next", "Select", show=False, priority=True, tooltip="Select the next node"),
         Binding("shift+tab,up,k", "select_previous", "Select prev", show=False, priority=True,
                 tooltip="Select the previous node"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected input's value"),
         Binding("v", "values", "Values", tooltip="Show or hide the values table"),
+        Binding("d", "pick_row", "Row", show=False, tooltip="Pick the data row to step through (scenarios with data)"),
         *mode_bindings(),
         Binding("pagedown", "panel(1)", "More", key_display="PgDn",
                 tooltip="Scroll the step panel down (its frame says when more lies below)"),
@@ -185,7 +186,9 @@ class LessonScreen(Screen):
         progress = self.query_one(Progress)
         own = self.mode.progress()
         if own is None:
-            progress.show(self.lesson, self.k, self.mode.label, self.query_one(GraphView).level)
+            # The neuron view has one form per window size, not the graph's density levels.
+            density = "" if self.lesson.view == NEURONS else self.query_one(GraphView).level
+            progress.show(self.lesson, self.k, self.mode.label, density)
         else:
             progress.show_mode(own.label, own.detail, own.done, own.total)
 
@@ -216,6 +219,8 @@ class LessonScreen(Screen):
     def _sync_mode_widgets(self) -> None:
         """Show the current mode's widget (with fresh contents) and hide every other mode's."""
         mode = self.mode
+        # The training panel needs rows: the step panel shrinks to the status lines meanwhile.
+        self.set_class(mode.widget is not None and mode.widget.kind == "training", "training")
         for other in self.modes.values():
             if other.widget and other is not mode and self.has_widget(other.widget.id):
                 self._hide(self.widget_for(other.widget.id))
@@ -319,10 +324,14 @@ class LessonScreen(Screen):
         bar.display = True
         bar.update(total=repeat, progress=0)
         self.running = True
+        self.modes[name].run_state(True)
         self._run_chunk(name, action, repeat)
 
     def _run_chunk(self, name: str, action: str, remaining: int) -> None:
         if not self.is_mounted:
+            return
+        if self.modes[name].paused:  # training's p: wait without using up the run
+            self.set_timer(0.1, lambda: self._run_chunk(name, action, remaining))
             return
         chunk = min(RUN_CHUNK, remaining)
         for _ in range(chunk):
@@ -334,7 +343,9 @@ class LessonScreen(Screen):
             self.set_timer(0.01, lambda: self._run_chunk(name, action, remaining))
         else:
             self.running = False
+            self.modes[name].run_state(False)
             bar.display = False
+            self._show(Move.SHOW_IN_PLACE)
 
     def action_next(self) -> None:
         """Next step."""
@@ -390,14 +401,15 @@ class LessonScreen(Screen):
         """Back to step 0 with the file's values."""
         self.place.lesson = Lesson(self.scenario, view=self.lesson.view)
         self.place.edit_note = []
+        self.place.row = None
         for mode in self.modes.values():
             mode.reset()
         self.mode.interrupt()
         self._lesson_changed(0)
 
     def action_toggle_groups(self) -> None:
-        """Switch between one box per primitive and one box per named node."""
-        other = self.lesson.with_view(GROUPS if self.lesson.view == EXPANDED else EXPANDED)
+        """Next view, keeping the place: neurons (for nets), one box per named node, one per primitive."""
+        other = self.lesson.with_view(next_view(self.scenario, self.lesson.view))
         k = self.lesson.map_position(self.k, other)
         if self.selected and self.selected not in {n.key for n in other.nodes}:
             self.selected = self.lesson.graph.node(self.selected).group or None
@@ -464,6 +476,20 @@ class LessonScreen(Screen):
         table = self.widget_for("values")
         table.display = first or not table.display
         self.refresh_view(scroll=False)
+
+    def action_pick_row(self) -> None:
+        """Choose which row of the data set the lesson steps through."""
+        from tutor.ui.dialogs.rows import RowScreen
+
+        if self.scenario.data is None:
+            self.notify("This scenario has no data: section (xor and curve have).", severity="warning")
+        else:
+            self.app.push_screen(RowScreen(self.scenario, self.place.row), self._use_row)
+
+    def _use_row(self, k: int | None) -> None:
+        if k is not None:
+            self.place.use_row(k)
+            self._lesson_changed(self.k)
 
     def action_help(self) -> None:
         """List every key."""

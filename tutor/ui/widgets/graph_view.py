@@ -20,7 +20,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tutor.teach.lesson import Frame, Lesson, ViewEdge
+from tutor.draw.neurons import NeuronCanvas, draw_network, other_nodes
+from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
 from tutor.engine.numbers import fmt, fmt_short
 from tutor.draw.density import BOXES, LEVELS, Drawing, Numbers, draw, fit_level, render_drawing
 from tutor.draw.layout import EdgeSpec, GraphSpec, NodeSpec, Rect, RenderState
@@ -220,9 +221,20 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: dict[tuple[int, int, int], list[Strip]] = {}
         """Rendered blocks of the current frame, by (row block, first and last column block)."""
         self._styles: dict[str, Style] = {}
+        self._neurons: NeuronCanvas | None = None
+        """The neuron view's drawing (lessons in the neurons view), redrawn whole for each frame."""
+        self._neuron_strips: list[Strip] = []
+        self._shown: tuple | None = None
 
     def set_lesson(self, lesson: Lesson) -> None:
         """Lay out a new lesson (or view); call ``show`` next."""
+        if lesson.view == NEURONS:
+            self.lesson = lesson
+            self._canvas = None
+            self._spec = None  # no box layout behind the neuron view: a resize must not lay one out
+            self._frame_args = None
+            return
+        self._neurons = None
         same_shape = (
             self.lesson is not None
             and self._spec is not None
@@ -241,7 +253,9 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         """Fit the drawing into ``room`` (width, height) cells from now on."""
         if room != self.room:
             self.room = room
-            if self.zoomed is None:
+            if self._neurons is not None and self._shown is not None:
+                self._show_neurons(*self._shown, scroll=False)  # the net's form depends on the room too
+            elif self.zoomed is None:
                 self._relayout()
 
     def _room(self) -> tuple[int, int]:
@@ -288,6 +302,8 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def drawing_height(self) -> int:
+        if self._neurons is not None:
+            return self._neurons.height
         return self._canvas.height if self._canvas is not None else 0
 
     def show(
@@ -300,6 +316,9 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         """Draw one frame; keep the current (or selected) node in view."""
         assert self.lesson is not None
+        if self.lesson.view == NEURONS:
+            self._show_neurons(frame, selected, highlight_nodes, highlight_edges, scroll)
+            return
         self._frame_args = (frame, selected, highlight_nodes, highlight_edges, scroll)
         if self._canvas is None:
             self._relayout()
@@ -320,13 +339,45 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         if scroll and focus:
             self.bring_into_view(focus, frame)
 
+    def _show_neurons(
+        self, frame: Frame, selected: str | None, highlight_nodes: frozenset[str],
+        highlight_edges: frozenset[ViewEdge], scroll: bool,
+    ) -> None:
+        """The neuron view: drawn whole for each frame (a net is small), in the form that fits the pane."""
+        lesson = self.lesson
+        self._shown = (frame, selected, highlight_nodes, highlight_edges)
+        width, height = self._room()
+        others = other_nodes(lesson.network, [n.key for n in lesson.nodes])
+        self._neurons = draw_network(
+            lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width
+        )
+        self._update_styles()
+        styles = self._styles
+        default = styles[""]
+        self._neuron_strips = [
+            Strip([Segment(text, styles.get(style, default)) for text, style in row]) for row in self._neurons.rows
+        ]
+        # Rows below the drawing are drawn as styled blanks (render_line), so no taller canvas is needed.
+        self.virtual_size = Size(self._neurons.width, self._neurons.height)
+        self.refresh()
+        focus = frame.current or selected
+        if scroll and focus:
+            self.bring_into_view(focus)
+
+    def _box(self, key: str) -> Rect | None:
+        """Where a node is drawn, in either kind of drawing (None if it is not drawn)."""
+        if self._neurons is not None:
+            block = self._neurons.blocks.get(key)
+            return Rect(block.x, block.y, block.w, block.h) if block else None
+        return self._canvas.boxes.get(key) if self._canvas is not None else None
+
     def bring_into_view(self, key: str, frame: Frame | None = None) -> None:
         """Centre a node (with its incoming edges when they fit) if it is not already wholly visible."""
-        if self._canvas is None or key not in self._canvas.boxes:
+        box = self._box(key)
+        if box is None:
             return
-        box = self._canvas.boxes[key]
         region = Region(box.x, box.y, box.w, box.h)
-        if frame is not None and frame.current == key and self.lesson is not None:
+        if frame is not None and frame.current == key and self.lesson is not None and self._neurons is None:
             for edge in self.lesson.edges_into(key):
                 source = self._canvas.boxes.get(edge.source)
                 if source is not None:
@@ -373,7 +424,10 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self) -> None:
         self._strips.clear()
-        if self.room is None and self.zoomed is None:
+        if self._neurons is not None and self._shown is not None:
+            # The neuron view picks its form (full, compact, ...) for the space it has.
+            self._show_neurons(*self._shown, scroll=False)
+        elif self.room is None and self.zoomed is None:
             self._relayout()
 
     def on_mount(self) -> None:
@@ -382,10 +436,14 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
     def _theme_changed(self, theme: object) -> None:
         """New theme: restyle the canvas (its layout and labels stay)."""
         self._update_styles()
+        if self._neurons is not None and self._shown is not None:
+            self._show_neurons(*self._shown, scroll=False)
         self.refresh()
 
     def rows(self) -> list[list[tuple[str, str]]]:
         """Every canvas row of the current frame (for tests and screenshots)."""
+        if self._neurons is not None:
+            return list(self._neurons.rows)
         if self._canvas is None or self._state is None:
             return []
         return render_drawing(self._canvas, self._state)
@@ -410,6 +468,9 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         y += scroll_y
+        if self._neurons is not None:
+            strip = self._neuron_strips[y] if 0 <= y < len(self._neuron_strips) else Strip.blank(0)
+            return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
         if self._canvas is None or self._state is None or not 0 <= y < self._canvas.height or width <= 0:
             # Blank rows carry the background: unstyled cells export as a dark block.
             return Strip.blank(width, self.rich_style)
@@ -421,12 +482,15 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def boxes(self) -> dict[str, Rect]:
         """Every node's box on the canvas, by key."""
+        if self._neurons is not None:
+            return {key: self._box(key) for key in self._neurons.blocks}
         return dict(self._canvas.boxes) if self._canvas is not None else {}
 
     def box_of(self, key: str) -> Rect:
         """One node's box on the canvas."""
-        assert self._canvas is not None
-        return self._canvas.boxes[key]
+        box = self._box(key)
+        assert box is not None, key
+        return box
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
         # event.x/y count from the border; the canvas starts inside it.
@@ -434,6 +498,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None:
             return
         scroll_x, scroll_y = self.scroll_offset
-        key = self._canvas.node_at(offset.x + scroll_x, offset.y + scroll_y) if self._canvas else None
+        canvas = self._neurons or self._canvas
+        key = canvas.node_at(offset.x + scroll_x, offset.y + scroll_y) if canvas else None
         if key is not None:
             self.post_message(self.NodeSelected(key))

@@ -31,7 +31,16 @@ def build_mode_widget(mode: Mode) -> Widget:
         return DataTable(id=spec.id, cursor_type="row", zebra_stripes=True)
     if spec.kind == "plot":
         return Static(id=spec.id)
+    if spec.kind == "training":
+        from tutor.ui.widgets.training_panel import TrainingPanel
+
+        return TrainingPanel(id=spec.id)
     raise ValueError(f"unknown widget kind {spec.kind!r}")
+
+
+def training_height(pane_height: int) -> int:
+    """Rows for the training panel's drawing in the pane it fills: at least 5, at most 12."""
+    return max(5, min(12, pane_height - 2)) if pane_height else 5
 
 
 def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 0) -> None:
@@ -47,6 +56,12 @@ def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 0) ->
         widget.add_columns(*columns)
         for row in rows:
             widget.add_row(*row)
+    elif spec.kind == "training":
+        from tutor.draw.training import training_panel
+        from tutor.ui.widgets.training_panel import TrainingPanel
+
+        assert isinstance(widget, TrainingPanel)
+        widget.show([], training_panel(mode.training_session(), max(40, width - 4), training_height(height)))
     elif spec.kind == "plot":
         assert isinstance(widget, Static)
         from tutor.draw.plot import plot

@@ -1,0 +1,183 @@
+"""The neuron view: its steps and words (tutor.teach.neuron_view) and its drawing (tutor.draw.neurons)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.draw.neurons import draw_network, other_nodes, plain
+from tutor.engine.trace import run
+from tutor.scenario import loads, resolve
+from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
+from tutor.teach.neuron_view import NEURONS, NeuronLesson
+
+BIG = """
+inputs: {x1: 0.1, x2: 0.2, x3: 0.3, x4: 0.4, t: 1}
+network:
+  inputs: [x1, x2, x3, x4]
+  seed: 2
+  layers:
+    - {size: 8, activation: relu}
+    - {size: 8, activation: tanh}
+    - {size: 3, activation: sigmoid}
+nodes:
+  loss: (a3_1 - t) ** 2 + a3_2 ** 2 + a3_3 ** 2
+output: loss
+"""
+
+
+def text(lines) -> str:
+    return "\n".join("".join(fragment for fragment, _ in line) for line in lines)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> NeuronLesson:
+    return NeuronLesson(resolve("tiny_net"), {}, NEURONS)
+
+
+def test_forward_is_one_neuron_per_step(tiny: NeuronLesson) -> None:
+    assert [(s.node, s.op) for s in tiny.forward] == [
+        ("h1", "neuron"), ("h2", "neuron"), ("h3", "neuron"), ("y", "neuron"), ("err", "sub"), ("loss", "group"),
+    ]
+    words = text(tiny.explain(1))
+    assert "weighted sum z1 = w11·x1 + w12·x2 + b1" in words
+    assert "0.15×0.05 + 0.2×0.1 + 0.35 = 0.3775" in words
+    assert "h1 = sigmoid(z1) = sigmoid(0.3775) = 0.59327" in words
+
+
+def test_backward_has_four_stages_per_neuron(tiny: NeuronLesson) -> None:
+    stages = [(s.neuron, s.stage) for s in tiny.backward if s.neuron]
+    assert stages == [(n, k) for n in ("y", "h3", "h2", "h1") for k in (1, 2, 3, 4)]
+    assert [s.node for s in tiny.backward if s.neuron is None] == ["loss", "err"]
+    assert len(tiny) == 1 + 6 + 2 + 16
+
+
+def _at(lesson: NeuronLesson, neuron: str, stage: int) -> int:
+    for i, step in enumerate(lesson.backward):
+        if step.neuron == neuron and step.stage == stage:
+            return lesson.forward_end + 1 + i
+    raise AssertionError
+
+
+def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
+    trace = run(resolve("tiny_net").graph)
+    one = text(tiny.explain(_at(tiny, "h2", 1)))
+    assert "error ∂loss/∂h2 = 0.288899" in one and "from y: δ × v2 = (-0.641998) × (-0.45) = 0.288899" in one
+    two = text(tiny.explain(_at(tiny, "h2", 2)))
+    assert "σ(z)(1 − σ(z)) = 0.584798(1 − 0.584798) = 0.242809" in two
+    three = text(tiny.explain(_at(tiny, "h2", 3)))
+    assert "∂z/∂w21 = x1 = 0.05" in three and "∂z/∂b2 = 1" in three and "∂z/∂x2 = w22 = 0.3" in three
+    four = text(tiny.explain(_at(tiny, "h1", 4)))
+    assert f"= {trace.grad('z1'):.6g}" in four.replace("-0.0619658", f"{trace.grad('z1'):.6g}")
+    assert "∂w11 = δ·x1 = (-0.0619658) × 0.05 = -0.00309829" in four
+    assert "→ x1: δ·w11 = (-0.0619658) × 0.15 = -0.00929487" in four
+    # x1 feeds three neurons: the running sum ends at x1's gradient
+    assert "∂loss/∂x1 = 0.0275724 + 0.0175368 − 0.00929487 = 0.0358143  (fan-out: all 3 add up)" in four
+    two = text(tiny.explain(_at(tiny, "h2", 4)))
+    assert "∂loss/∂x1 so far 0.0275724 + 0.0175368 = 0.0451092  (2 of 3 neurons)" in two
+    assert f"{trace.grad('x1'):.6g}" == "0.0358143"
+
+
+def test_output_neuron_error_comes_from_the_loss(tiny: NeuronLesson) -> None:
+    words = text(tiny.explain(_at(tiny, "y", 1)))
+    assert "error arriving from the loss: ∂loss/∂y = -0.641998" in words
+    assert "1 (identity: y = z)" in text(tiny.explain(_at(tiny, "y", 2)))
+
+
+def test_frames_reveal_delta_and_weight_gradients_at_stage_four(tiny: NeuronLesson) -> None:
+    before = tiny.frame(_at(tiny, "h2", 3))
+    after = tiny.frame(_at(tiny, "h2", 4))
+    assert before.current == after.current == "h2"
+    assert "z2" not in before.grads and "w21" not in before.grads
+    assert after.grads["z2"] == pytest.approx(0.0701474, rel=1e-5)
+    assert "w21" in after.grads and "b2" in after.grads
+    last = tiny.frame(tiny.last)
+    trace = run(resolve("tiny_net").graph)
+    for name in resolve("tiny_net").params:
+        assert last.grads[name] == trace.grad(name)
+
+
+@pytest.mark.parametrize("view", [GROUPS, EXPANDED])
+def test_switching_views_keeps_the_place(tiny: NeuronLesson, view: str) -> None:
+    other = Lesson(tiny.scenario, {}, view)
+    for k in range(len(tiny)):
+        step = tiny.step(k)
+        there = tiny.map_position(k, other)
+        back = other.map_position(there, tiny)
+        if step is None:
+            assert there == 0 and back == 0
+            continue
+        other_step = other.step(there)
+        group = other.graph.node(other_step.node).group
+        assert group in (step.node, step.neuron) or step.node == other_step.node, (k, step, other_step)
+        assert tiny.step(back).neuron == step.neuron or tiny.step(back).node == step.node
+
+
+def test_lesson_built_with_the_neurons_view_is_a_neuron_lesson() -> None:
+    lesson = Lesson(resolve("xor"), {}, NEURONS)
+    assert isinstance(lesson, NeuronLesson)
+    assert isinstance(lesson.with_values({"x1": 1.0}), NeuronLesson)
+    assert lesson.with_view(GROUPS).view == GROUPS
+
+
+def test_quiz_questions_in_the_neuron_view(tiny: NeuronLesson) -> None:
+    trace = run(resolve("tiny_net").graph)
+    forward = tiny.neuron_questions(2)
+    assert forward[0].answer == trace.value("h2")
+    four = tiny.neuron_questions(_at(tiny, "h1", 4))
+    assert four[0].answer == trace.grad("z1")
+    assert {q.input for q in four[1:]} == {"w11", "w12"}
+    loss = tiny.neuron_questions(tiny.forward_end + 1)
+    assert loss and all(q.k == tiny.forward_end + 1 for q in loss)
+
+
+# --- drawing --------------------------------------------------------------------
+
+
+def _draw(lesson: NeuronLesson, k: int, height: int, width: int):
+    others = other_nodes(lesson.network, [n.key for n in lesson.nodes])
+    return draw_network(lesson.network, lesson.frame(k), others, height=height, width=width)
+
+
+def test_tiny_net_fits_80_columns_with_every_weight(tiny: NeuronLesson) -> None:
+    forward = _draw(tiny, tiny.forward_end, 9, 78)
+    assert not forward.compact and forward.width <= 78 and forward.height <= 9
+    drawing = plain(forward)
+    for weight in ("0.15", "0.2", "0.25", "0.3", "-0.35", "0.4", "-0.45", "0.5"):
+        assert weight in drawing
+    for neuron in ("h1 σ", "h2 σ", "h3 σ", "y ="):
+        assert neuron in drawing
+    assert "0.5933" in drawing and "loss 0.2061" in drawing
+    backward = plain(_draw(tiny, tiny.last, 9, 78))
+    assert "∂-0.0031" in backward and "δ-0.06197" in backward and "∂0.03581" in backward
+
+
+def test_current_neuron_and_its_edges_are_highlighted(tiny: NeuronLesson) -> None:
+    canvas = _draw(tiny, 2, 9, 78)
+    styled = [(t, s) for row in canvas.rows for t, s in row if t.strip()]
+    assert ("h2", "title.current") in styled
+    assert any(s == "edge.active" for _, s in styled)
+    assert ("h1", "title.done") in styled
+
+
+def test_a_4_8_8_3_net_fits_120_by_40() -> None:
+    lesson = NeuronLesson(loads(BIG), {}, NEURONS)
+    canvas = _draw(lesson, lesson.last, 26, 118)
+    assert canvas.width <= 118 and canvas.height <= 26
+    drawing = plain(canvas)
+    assert all(f"a2_{j} tanh" in drawing for j in range(1, 9)) and "a3_3 σ" in drawing
+    assert set(canvas.blocks) >= {n.name for n in lesson.network.neurons}
+
+
+def test_too_small_a_window_still_draws_everything() -> None:
+    lesson = NeuronLesson(loads(BIG), {}, NEURONS)
+    canvas = _draw(lesson, 0, 5, 40)
+    assert canvas.compact and len(canvas.rows) == canvas.height
+    assert all(sum(len(t) for t, _ in row) == canvas.width for row in canvas.rows)
+
+
+def test_the_neuron_view_of_a_graph_without_a_net_falls_back_to_groups() -> None:
+    lesson = Lesson(resolve("shopping"), {}, NEURONS)
+    assert not isinstance(lesson, NeuronLesson) and lesson.view == GROUPS
+    tiny = Lesson(resolve("tiny_net"), {}, NEURONS)
+    reloaded, k = tiny.reloaded(resolve("two_paths"), 3)
+    assert reloaded.view == GROUPS and 0 <= k <= reloaded.last

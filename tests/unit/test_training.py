@@ -1,0 +1,99 @@
+"""Training on data for the app and the CLI: rows right, and the pictures of what the net learned."""
+
+from __future__ import annotations
+
+from tutor.draw.fit import LEVELS, decision_map, fitted_curve, level, plain
+from tutor.scenario import resolve
+from tutor.teach.training import data_trainer, fit_of, picture, rows_right
+
+
+def test_xor_learns_every_row_and_the_map_shows_it():
+    xor = resolve("xor")
+    fit = fit_of(xor)
+    assert (fit.inputs, fit.prediction, fit.target, fit.classes) == (("x1", "x2"), "a2_1", "t", True)
+    trainer = data_trainer(xor)
+    assert rows_right(trainer, xor, fit) < 4
+    trainer.train(1000)
+    assert rows_right(trainer, xor, fit) == 4
+    pic = picture(trainer, xor, fit, 20, 6)
+    assert pic.kind == "map" and len(pic.grid) == 12 and len(pic.grid[0]) == 20
+    rows = decision_map(pic.grid, pic.points, pic.x_range, pic.y_range, pic.labels, pic.low, pic.high)
+    text = plain(rows)
+    assert text.count("●") == 2 and text.count("○") == 2  # two rows of each class, marked where they lie
+    styles = {style for row in rows for _, style in row}
+    # corners (0,0) and (1,1) are class 0, the others class 1: both colours appear
+    assert any(s.startswith("map.0.") or s.startswith("map.1.") for s in styles)
+    assert any(s.startswith(f"map.{LEVELS - 1}.") for s in styles)
+    assert {"point.1.", "point.0."} <= {s[:8] for s in styles if s.startswith("point")}
+    assert len(rows) == 6 + 1 and all(sum(len(t) for t, _ in r) <= 80 for r in rows)
+
+
+def test_curve_picture_follows_the_points():
+    curve = resolve("curve")
+    fit = fit_of(curve)
+    assert fit.inputs == ("x",) and not fit.classes
+    trainer = data_trainer(curve)
+    trainer.train(300)
+    pic = picture(trainer, curve, fit, 40, 8)
+    assert pic.kind == "curve" and len(pic.xs) == 40 and len(pic.points) == 21
+    rows = fitted_curve(pic.xs, pic.grid[0], pic.points, 8, pic.labels)
+    assert len(rows) == 9 and "●" in plain(rows)
+
+
+def test_level_clips_and_handles_nan():
+    assert level(-5) == 0 and level(5) == LEVELS - 1 and level(float("nan")) == LEVELS // 2
+    assert level(0.5) == LEVELS // 2
+
+
+def test_scenarios_without_a_fit_have_no_picture():
+    assert fit_of(resolve("tiny_net")) is None  # no data set
+    assert fit_of(resolve("shopping")) is None
+
+
+def test_readme_worked_example_trains_as_written(tmp_path):
+    import re
+    from pathlib import Path
+
+    from tutor.engine.numbers import fmt
+    from tutor.scenario import load
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Worked example: training on a small data set", 1)[1]
+    yaml_text = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    path = tmp_path / "or.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    scenario = load(path)
+    first = data_trainer(scenario)
+    first.step(slice(0, 2))
+    assert f"{first.param_values()['w1_1_2']:.7f}".replace("-", "−") in section
+    trainer = data_trainer(scenario)
+    trainer.train(200)
+    assert f"mean loss {fmt(trainer.initial_loss)} → {fmt(trainer.losses[-1])}" in section
+    assert rows_right(trainer, scenario, fit_of(scenario)) == 4 and "4 of 4 rows right" in section
+
+
+def test_training_session_reset_learning_rate_and_panel():
+    from tutor.draw.fit import plain as plain_rows
+    from tutor.draw.training import training_panel
+    from tutor.teach.training import TrainingSession, row_labels
+
+    session = TrainingSession(resolve("xor"))
+    start = session.params()
+    session.set_learning_rate(4.0)
+    for _ in range(3):
+        session.epoch()
+    assert session.epochs == 3 and len(session.losses) == 4 and session.params() != start
+    words = text_of(session.status(running=True, paused=True))
+    assert "epoch 3" in words and "lr 4" in words and "paused" in words and "/4 right" in words
+    rows = training_panel(session, 76, 8)
+    assert len(rows) == 8 and all(sum(len(t) for t, _ in row) <= 76 for row in rows)
+    drawn = plain_rows(rows)
+    assert "epoch 0" in drawn and "●" in drawn and "○" in drawn
+    session.reset()
+    assert session.epochs == 0 and session.params() == start and session.learning_rate == 2
+    assert row_labels(resolve("xor"))[1] == "2: x1 = 0, x2 = 1, t = 1"
+    assert row_labels(resolve("tiny_net")) == []
+
+
+def text_of(lines) -> str:
+    return "\n".join("".join(t for t, _ in line) for line in lines)

@@ -1,0 +1,54 @@
+"""The training panel drawn as text: the loss curve beside what the net learned.
+
+Pure: a ``TrainingSession`` in, rows of ``(text, style name)`` runs out. The
+loss curve is the block-character plot of ``tutor.draw.plot``; the picture
+is the decision map (two inputs) or the fitted curve (one input) of
+``tutor.draw.fit``.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from tutor.draw.fit import Row, decision_map, fitted_curve
+from tutor.draw.plot import plot
+from tutor.teach.training import TrainingSession
+
+GAP = 2
+
+
+def _width(row: Row) -> int:
+    return sum(cell_len(text) for text, _ in row)
+
+
+def _pad(row: Row, width: int) -> Row:
+    missing = width - _width(row)
+    return row + [(" " * missing, "")] if missing > 0 else row
+
+
+def training_panel(session: TrainingSession, width: int, height: int) -> list[Row]:
+    """``height`` rows at most ``width`` cells wide: the loss curve, and the picture on the right."""
+    height = max(4, height)
+    picture_rows: list[Row] = []
+    picture = None
+    if session.fit is not None and len(session.fit.inputs) in (1, 2):
+        map_cols = max(8, min(2 * (height - 1) * 2, width // 2 - 8))
+        picture = session.picture(map_cols, height - 1)
+    if picture is not None and picture.kind == "map":
+        picture_rows = decision_map(picture.grid, picture.points, picture.x_range, picture.y_range,
+                                    picture.labels, picture.low, picture.high)
+    elif picture is not None:
+        picture_rows = fitted_curve(picture.xs, picture.grid[0], picture.points, height - 1, picture.labels)
+    right = max((_width(r) for r in picture_rows), default=0)
+    left_width = max(20, width - right - GAP) if picture_rows else width
+    losses = session.losses
+    curve = plot(losses, width=left_width, height=max(1, height - 2))
+    curve[-1] = curve[-1].replace("step 0", "epoch 0")
+    left: list[Row] = [[(line, "curve")] for line in curve]
+    out: list[Row] = []
+    for i in range(height):
+        row = _pad(left[i] if i < len(left) else [], left_width)
+        if picture_rows:
+            row = row + [(" " * GAP, "")] + (picture_rows[i] if i < len(picture_rows) else [])
+        out.append(row)
+    return out
