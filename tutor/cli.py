@@ -21,6 +21,7 @@ from tutor import report
 from tutor.progress import ProgressBar
 from tutor.engine import analysis
 from tutor.engine.bulk import paused_gc
+from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
 from tutor.engine.trace import run
 
@@ -151,11 +152,11 @@ def _overrides(scenario: Scenario, pairs: list[str]) -> dict[str, float]:
         if name not in scenario.leaves:
             raise UsageError(f"--set: {name!r} is not an input or param of {scenario.name}")
         try:
-            value = float(text)
-        except ValueError:
-            raise UsageError(f"--set: {text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise UsageError(f"--set: {name} must be finite")
+            value = parse_decimal(text)
+        except NumberTextError as problem:
+            if problem.problem in ("is not a number", "must be a finite number"):
+                raise UsageError(f"--set: {text!r} is not a finite number") from None
+            raise UsageError(f"--set: {name}={text}: {problem.problem}; {problem.hint}") from None
         values[name] = value
     return values
 
@@ -238,9 +239,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--lr must be a positive number")
     if args.epochs is not None or args.batch_size is not None:
         return _train_epochs(args, scenario, lr, console)
-    default_steps = args.steps is None
-    if default_steps:
-        args.steps = 1
+    default_steps, args.steps = args.steps is None, 1 if args.steps is None else args.steps
     if not 0 <= args.steps <= MAX_TRAIN_STEPS:
         raise UsageError(f"--steps must be between 0 and {MAX_TRAIN_STEPS:,}, got {args.steps:,}")
     overrides = _overrides(scenario, args.set)
@@ -248,22 +247,26 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     initial = {p.name: start.values[p.index] for p in scenario.graph.params}
     # Only the losses and the last step are kept: memory does not grow with the params × steps.
     losses: list[float] = []
-    last = None
+    last, stopped = None, ""
     bar = ProgressBar(args.steps, f"training {scenario.name}")
     try:
         for last in analysis.training(scenario.graph, overrides, lr, args.steps):
             losses.append(last.loss_after)
             bar.update(len(losses), last.loss_after)
+            if stopped := report.stopped_warning(len(losses), last.loss_after, last.params_after):
+                break
     finally:
         bar.close()
     final = last.params_after if last is not None else initial
     if args.json:
-        data = report.train_json_from(losses, final, initial, start.output_value)
+        data = report.train_json_from(losses, final, initial, start.output_value, [stopped] if stopped else [])
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         report.train_warnings(scenario, start.output_value, losses, default_steps)
         return 0
     for table in report.steps_tables(scenario.name, scenario.output, lr, start.output_value, losses, initial, final):
         console.print(table)
+    if stopped:
+        console.print(f"[yellow]warning:[/] {stopped}")
     report.train_warnings(scenario, start.output_value, losses, default_steps)
     return 0
 
@@ -281,7 +284,10 @@ def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, conso
         raise UsageError(f"--epochs must be between 0 and {MAX_TRAIN_EPOCHS:,}, got {epochs:,}")
     if args.batch_size is not None and args.batch_size < 1:
         raise UsageError("--batch-size must be 1 or more")
-    trainer = data_trainer(scenario, _overrides(scenario, args.set), lr, args.batch_size)
+    overrides = _overrides(scenario, args.set)
+    if columns := [n for n in overrides if scenario.data is not None and n in scenario.data.columns]:
+        raise UsageError(f"--set {columns[0]}: a data column; --epochs takes its values from the data rows")
+    trainer = data_trainer(scenario, overrides, lr, args.batch_size)
     bar = ProgressBar(epochs, f"training {scenario.name}")
     try:
         for done in range(1, epochs + 1):
@@ -367,15 +373,13 @@ def run_app(argv: list[str]) -> int:
 
 
 def cmd_new(args: argparse.Namespace, console: Console) -> int:
-    from pathlib import Path
+    from tutor.scenario.starter import starter_path, write_starter
 
-    from tutor.scenario.starter import write_starter
-
-    path = Path(args.path)
-    if path.suffix not in (".yaml", ".yml"):
-        path = path.with_suffix(path.suffix + ".yaml") if path.suffix else path.with_suffix(".yaml")
     try:
+        path = starter_path(args.path)
         write_starter(path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     except FileExistsError:
         raise UsageError(f"{path} already exists; not overwriting it") from None
     except OSError as exc:
@@ -414,6 +418,11 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
     if kind not in (".svg", ".html", ".htm", ".md"):
         raise UsageError(f"-o {out}: the file name must end in .svg, .html or .md")
     scenario = resolve(args.scenario)
+    if args.theme != "textual-dark":  # the same check for every format, before any work
+        from tutor.ui.export import theme_problem
+
+        if problem := theme_problem(args.theme):
+            raise UsageError(problem)
     if kind == ".md":
         from tutor.teach.worksheet import worksheet
 

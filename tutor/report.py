@@ -244,10 +244,24 @@ def steps_tables(
 
 
 def train_json_from(
-    losses: list[float], params: dict[str, float], initial: dict[str, float], initial_loss: float
+    losses: list[float], params: dict[str, float], initial: dict[str, float], initial_loss: float,
+    warnings: list[str] | None = None,
 ) -> dict[str, Any]:
     """The ``train --json`` object from the losses and the final params alone."""
-    return _clean({"initial_loss": initial_loss, "losses": losses, "params": params, "initial_params": initial})
+    data = _clean({"initial_loss": initial_loss, "losses": losses, "params": params, "initial_params": initial})
+    data["warnings"] = list(warnings or [])
+    return data
+
+
+def stopped_warning(step: int, loss: float, params: dict[str, float]) -> str:
+    """Why ``train --steps`` stops early (the words ``--epochs`` uses), or "" to go on."""
+    bad = [name for name, value in params.items() if not math.isfinite(value)]
+    if bad:
+        return (f"a param is no longer a finite number ({', '.join(bad[:3])}) after step {step}: "
+                "training stopped; try a smaller learning rate")
+    if not math.isfinite(loss):
+        return f"the loss is {loss} after step {step}: training stopped; try a smaller learning rate"
+    return ""
 
 
 # --- Rich tables -----------------------------------------------------------
@@ -284,7 +298,7 @@ def forward_table(trace: Trace) -> Table:
             f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not trace.graph.is_constant(n)
         )
         warning = f" [yellow]⚠ {step.warning}[/]" if step.warning else ""
-        table.add_row(str(k), step.node, op_title(step.op), f"{step.expression}  ({inputs})", fmt(step.value) + warning)
+        table.add_row(str(k), step.node, op_title(step.op), f"{step.expression}  ({inputs})" if inputs else step.expression, fmt(step.value) + warning)
     return keep_numbers_whole(table)
 
 

@@ -8,7 +8,9 @@ process (as a user runs them), runs interleaved, medians reported:
 - the floor: a bare libyaml parse of the file (PyYAML's C loader) plus
   ``ast.parse`` of every node's expression, and nothing else;
 - ``tutor check FILE`` (target: at most 2.0x the floor);
-- ``tutor trace FILE --json`` (target: at most 6.0x the floor).
+- ``tutor trace FILE --json`` (target: at most 6.0x the floor);
+- ``tutor export FILE -o lesson.md`` (target: at most 10.0x the floor; the
+  lesson must grow linearly with the number of named nodes).
 
 Ratios are of CPU time (user + system) of each process; the wall-clock
 ratio is printed beside them.
@@ -72,6 +74,7 @@ def rows(repeat: int = 7, nodes: int = 45_000) -> list[tuple[str, float, float, 
             "floor": [sys.executable, "-c", FLOOR, str(path)],
             "check": [sys.executable, "-m", "tutor", "check", str(path)],
             "trace": [sys.executable, "-m", "tutor", "trace", str(path), "--json"],
+            "export": [sys.executable, "-m", "tutor", "export", str(path), "-o", str(Path(folder) / "lesson.md")],
         }
         for argv in commands.values():  # warm the file cache and the bytecode
             timed(argv)
@@ -86,6 +89,8 @@ def rows(repeat: int = 7, nodes: int = 45_000) -> list[tuple[str, float, float, 
          cpu["check"] / cpu["floor"], "<= 2.0x", wall["check"] / wall["floor"]),
         (f"trace --json, {nodes:,}-node file vs the same floor", cpu["floor"], cpu["trace"],
          cpu["trace"] / cpu["floor"], "<= 6.0x", wall["trace"] / wall["floor"]),
+        (f"export -o lesson.md, {nodes:,}-node file vs the same floor", cpu["floor"], cpu["export"],
+         cpu["export"] / cpu["floor"], "<= 10.0x", wall["export"] / wall["floor"]),
     ]
 
 

@@ -27,6 +27,17 @@ BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 CASES = [
     # YAML itself
     ("yaml_syntax.yaml", 6, 7, "mapping values are not allowed"),
+    ("number_hex.yaml", 2, 6, "hexadecimal numbers are not allowed"),
+    ("expr_list_comprehension.yaml", 3, 7, "a list comprehension is not allowed"),
+    ("expr_ellipsis.yaml", 3, 11, "'...' is not a number"),
+    ("expr_hash_comment.yaml", 3, 9, "# is not allowed in an expression"),
+    ("expr_5000_digits.yaml", 3, 6, "number is too large"),
+    ("learning_rate_underflow.yaml", 3, 16, "learning_rate must be positive"),
+    ("number_binary.yaml", 2, 6, "binary numbers are not allowed"),
+    ("number_sexagesimal.yaml", 2, 6, "base-60 numbers such as 1:30 are not allowed"),
+    ("number_underscore.yaml", 4, 6, "underscores inside numbers are not allowed"),
+    ("number_arabic_digit.yaml", 2, 6, "numbers must use the digits 0-9"),
+    ("number_5000_digits.yaml", 2, 6, "is too large"),
     ("unclosed_quote.yaml", 5, 6, "quoted scalar, the file ends before it is closed"),
     ("tab_indent.yaml", 4, 1, "tab character"),
     ("tab_after_value.yaml", 2, 7, "tab character"),

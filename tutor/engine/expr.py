@@ -121,7 +121,8 @@ class _Parser:
         if isinstance(node, ast.Constant):
             value = node.value
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.error(node, f"{value!r} is not a number", f"expressions may use {_ALLOWED}")
+                shown = "'...'" if value is Ellipsis else repr(value)
+                raise self.error(node, f"{shown} is not a number", f"expressions may use {_ALLOWED}")
             try:
                 value = float(value)
             except OverflowError:  # an integer literal of hundreds of digits
@@ -201,7 +202,7 @@ class _Parser:
 
     @staticmethod
     def describe(node: ast.AST) -> str:
-        what = _DESCRIBED.get(type(node), type(node).__name__)
+        what = _DESCRIBED.get(type(node), "this kind of expression")
         return f"{what} is not allowed in an expression"
 
 
@@ -218,6 +219,16 @@ _DESCRIBED = {
     ast.Dict: "a dict",
     ast.Set: "a set",
     ast.NamedExpr: ":=",
+    ast.ListComp: "a list comprehension",
+    ast.SetComp: "a set comprehension",
+    ast.DictComp: "a dict comprehension",
+    ast.GeneratorExp: "a generator expression",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield from",
+    ast.Await: "await",
+    ast.Starred: "a starred expression (*a)",
+    ast.FormattedValue: "a string",
+    ast.Slice: "a slice (a:b)",
 }
 
 
@@ -237,6 +248,11 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
     if not stripped:
         raise ExprError("expression is empty", 0, "write an expression such as a * b")
     lead = len(text) - len(text.lstrip())
+    if "#" in stripped:
+        raise ExprError(
+            "# is not allowed in an expression", lead + stripped.index("#"),
+            'a comment goes after the closing quote, e.g. y: "a * b"  # comment',
+        )
     try:
         if not quiet or _QUIET.fullmatch(stripped):
             tree = ast.parse(stripped, mode="eval")
@@ -250,6 +266,8 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
         offset = max(0, (exc.offset or 1) - 1) if (exc.lineno or 1) == 1 else 0
         offset = min(offset, len(stripped))
         message = (exc.msg or "invalid syntax").splitlines()[0] if exc.msg else "invalid syntax"
+        if "Exceeds the limit" in message:  # an integer literal of thousands of digits
+            raise ExprError("number is too large", lead + offset, "use a number below 1e308") from None
         if "nested" in message:
             raise ExprError(
                 "expression is nested too deeply", lead, "split it into several named nodes"
@@ -257,7 +275,9 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
         raise ExprError(f"invalid expression: {message}", lead + offset, f"expressions may use {_ALLOWED}") from None
     except (RecursionError, MemoryError):
         raise ExprError("expression is nested too deeply", lead, "split it into several named nodes") from None
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError) as exc:
+        if "Exceeds the limit" in str(exc):  # an integer literal of thousands of digits
+            raise ExprError("number is too large", lead, "use a number below 1e308") from None
         raise ExprError("invalid expression", lead, f"expressions may use {_ALLOWED}") from None
     parser = _Parser(stripped, scope, later, own_name)
     try:

@@ -64,13 +64,25 @@ def _product_text(factors: list[str]) -> str:
     return " · ".join(shown) if shown else "1"
 
 
+class _Labels:
+    """A node's label by index, looked up on demand (a group touches few nodes)."""
+
+    __slots__ = ("_nodes",)
+
+    def __init__(self, graph: Graph) -> None:
+        self._nodes = graph.nodes
+
+    def __getitem__(self, index: int) -> str:
+        return self._nodes[index].label
+
+
 def _inside_paths(
     graph: Graph, trace: Trace, folded: dict[int, str], members: tuple[int, ...], source: int
 ) -> tuple[tuple[Factor, ...], ...]:
     """Every path inside the group from its root down to ``source``, as factors with numbers."""
     root = members[-1]
     inside = set(members)
-    labels = [n.label for n in graph.nodes]
+    labels = _Labels(graph)
     found: list[tuple[Factor, ...]] = []
     stack: list[tuple[int, tuple[Factor, ...]]] = [(root, ())]
     while stack and len(found) <= 8:

@@ -7,6 +7,7 @@ same in the step panel, in the Rich tables of ``trace`` and in test output.
 from __future__ import annotations
 
 import math
+import re
 
 
 def fmt(x: float, digits: int = 6) -> str:
@@ -107,3 +108,61 @@ def sum_trouble(terms) -> str:
     if not math.isfinite(total(terms)):
         return "the result is not a finite number"
     return ""
+
+
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_PREFIXED = re.compile(r"([-+]?)0([xXoObB])([0-9a-fA-F_]+)")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+
+class NumberTextError(ValueError):
+    """Text that is not a plain decimal number: ``problem`` says why, ``hint`` what to write."""
+
+    def __init__(self, problem: str, hint: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.hint = hint
+
+
+def parse_decimal(text: str) -> float:
+    """The one rule every number in a scenario, a data row or ``--set`` follows.
+
+    Plain ASCII decimal notation, as Python's ``float()`` reads it: ``3``,
+    ``-0.5``, ``+.5``, ``08`` (eight), ``1e3``, ``1.5E-3``. Hexadecimal, octal and
+    binary prefixes, ``1:30``, ``1_000`` and non-ASCII digits are refused with a
+    NumberTextError that says what to write instead. A number too large for a
+    float (``1e400``, five thousand digits) is refused as too large; one too small
+    (``1e-400``) reads 0. nan and inf are refused.
+    """
+    stripped = text.strip()
+    if _DECIMAL.fullmatch(stripped):
+        value = float(stripped)
+        if math.isinf(value):
+            raise NumberTextError("number is too large", "use a number below 1e308")
+        return value
+    prefixed = _PREFIXED.fullmatch(stripped)
+    if prefixed:
+        kind = {"x": "hexadecimal", "o": "octal", "b": "binary"}[prefixed.group(2).lower()]
+        try:
+            decimal = int(stripped.replace("_", ""), 0)
+            hint = f"write it in decimal: {decimal}"
+        except ValueError:
+            hint = "write it in decimal, e.g. 16"
+        raise NumberTextError(f"{kind} numbers are not allowed", hint)
+    if _SEXAGESIMAL.fullmatch(stripped):
+        raise NumberTextError(
+            "base-60 numbers such as 1:30 are not allowed",
+            "write a plain decimal number such as 90",
+        )
+    if "_" in stripped and _DECIMAL.fullmatch(stripped.replace("_", "")):
+        raise NumberTextError("underscores inside numbers are not allowed", f"write {stripped.replace('_', '')}")
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in stripped):
+        try:
+            hint = f"write it with the digits 0-9: {float(stripped.replace('_', '')):g}"
+        except ValueError:
+            hint = "write it with the digits 0-9"
+        raise NumberTextError("numbers must use the digits 0-9", hint)
+    low = stripped.lower().lstrip("+-")
+    if low in ("nan", "inf", "infinity", ".nan", ".inf"):
+        raise NumberTextError("must be a finite number", "nan and inf are not allowed")
+    raise NumberTextError("is not a number", "write a plain number such as 1.5 or 1e-3")

@@ -18,13 +18,13 @@ file (with the CSV's own name).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import normalize_name
+from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.scenario.errors import ScenarioError, error_at
 from tutor.scenario.files import NotReadable, read_limited
 from tutor.scenario.values import read_number
@@ -188,13 +188,14 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
         row: list[float] = []
         for (cell, col), name in zip(cells, columns):
             try:
-                value = float(cell)
-            except ValueError:
-                raise ScenarioError(
-                    shown, number, col, f"{quoted(cell)} in column {quoted(name)} is not a number", "write a plain number"
-                ) from None
-            if not math.isfinite(value):
-                raise ScenarioError(shown, number, col, f"{quoted(cell)} in column {quoted(name)} is not a finite number")
+                value = parse_decimal(cell)
+            except NumberTextError as problem:
+                where = f"{quoted(cell)} in column {quoted(name)}"
+                if problem.problem == "must be a finite number":
+                    raise ScenarioError(shown, number, col, f"{where} is not a finite number", problem.hint) from None
+                if problem.problem == "is not a number":
+                    raise ScenarioError(shown, number, col, f"{where} is not a number", "write a plain number") from None
+                raise ScenarioError(shown, number, col, f"{where}: {problem.problem}", problem.hint) from None
             row.append(value)
         rows.append(tuple(row))
         if len(rows) > MAX_ROWS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 STARTER = """\
@@ -72,3 +73,26 @@ def write_starter(path: Path) -> None:
     """Write the starter file; refuse to overwrite anything."""
     with path.open("x", encoding="utf-8") as handle:
         handle.write(STARTER.replace("@FILE@", path.name))
+
+
+def starter_path(given: str) -> Path:
+    """The file ``tutor new GIVEN`` writes (``.yaml`` added), or a ValueError saying why not.
+
+    Refuses an empty name, a path that exists (a file, a folder, a device such
+    as /dev/null) and a folder that does not exist or cannot be written.
+    """
+    if not given.strip():
+        raise ValueError("new needs a file name, e.g. my_lesson")
+    path = Path(given)
+    if path.exists() and not path.is_file():
+        raise ValueError(f"{path} already exists and is not a scenario file; choose a new file name")
+    if path.suffix not in (".yaml", ".yml"):
+        path = path.with_suffix(path.suffix + ".yaml") if path.suffix else path.with_suffix(".yaml")
+    if path.exists() or path.is_symlink():
+        raise ValueError(f"{path} already exists; not overwriting it")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ValueError(f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"cannot write {path}: the folder {folder} is not writable")
+    return path

@@ -6,18 +6,15 @@ Shared by the loader and the ``network:`` and ``data:`` sections.
 from __future__ import annotations
 
 import keyword
-import math
-import re
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.engine.expr import normalize_name
+from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.engine.ops import FUNCTIONS
 from tutor.scenario.errors import error_at
 from tutor.scenario.visible import quoted, visible
 
-_NUMBER = re.compile(r"^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
@@ -35,27 +32,20 @@ def read_number(node: Node, path: str, what: str) -> float:
     if node.tag == NULL_TAG:
         raise error_at(path, node, f"{what} has no value", "write a number after the colon")
     text = node.value.strip()
-    if node.tag in (INT_TAG, FLOAT_TAG) or (node.tag == STR_TAG and node.style is None and _NUMBER.match(text)):
+    plain = not node.style and node.tag in (INT_TAG, FLOAT_TAG, STR_TAG)
+    if plain and node.tag == FLOAT_TAG and text.lower().lstrip("+-") in (".nan", ".inf"):
+        raise error_at(path, node, f"{what} must be a finite number, not {visible(node.value, 60)}", "nan and inf are not allowed")
+    if plain:
         try:
-            if node.tag in (INT_TAG, FLOAT_TAG):
-                value = float(yaml.constructor.SafeConstructor().construct_object(node))
-            else:
-                value = float(text.replace("_", ""))
-        except OverflowError:  # an integer too large for a float
-            value = math.inf
-        except (ValueError, TypeError):
-            try:  # Python refuses int() of thousands of digits; float() reads them as inf
-                value = float(text.replace("_", ""))
-            except ValueError:
-                raise error_at(path, node, f"{what}: {quoted(node.value)} is not a number", "write a plain number such as 1.5") from None
-        if not math.isfinite(value):
-            too_large = not ("nan" in text.lower() or "inf" in text.lower())
-            raise error_at(
-                path, node,
-                f"{what} is too large: {quoted(node.value, 30)}" if too_large else f"{what} must be a finite number, not {visible(node.value, 60)}",
-                "use a number below 1e308" if too_large else "nan and inf are not allowed",
-            )
-        return value
+            return parse_decimal(text)
+        except NumberTextError as problem:
+            if problem.problem == "number is too large":
+                raise error_at(path, node, f"{what} is too large: {quoted(node.value, 30)}", problem.hint) from None
+            if problem.problem == "is not a number":
+                raise error_at(path, node, f"{what} must be a number, not {quoted(node.value)}", problem.hint) from None
+            if problem.problem == "must be a finite number":
+                raise error_at(path, node, f"{what} must be a finite number, not {visible(node.value, 60)}", problem.hint) from None
+            raise error_at(path, node, f"{what}: {quoted(node.value, 30)}: {problem.problem}", problem.hint) from None
     raise error_at(path, node, f"{what} must be a number, not {quoted(node.value)}", "write a plain number such as 1.5")
 
 

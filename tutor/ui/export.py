@@ -51,12 +51,24 @@ def parse_size(text: str) -> tuple[int, int]:
     return size
 
 
+def theme_problem(name: str) -> str:
+    """What is wrong with ``--theme name`` (naming the themes there are), or ""."""
+    from textual.theme import BUILTIN_THEMES
+
+    if name in BUILTIN_THEMES:
+        return ""
+    shown = repr(name) if name else "(empty)"
+    return f"--theme {shown} is not a theme; choose one of: {', '.join(sorted(BUILTIN_THEMES))}"
+
+
 async def _steps(pilot, count: int) -> None:  # noqa: ANN001 - a textual Pilot
     for _ in range(count):
         await pilot.press("right")
 
 
 async def _draw(shot: Shot) -> str:
+    if problem := theme_problem(shot.theme):
+        raise ExportError(problem)
     app = TutorApp(shot.scenario, remember=False)
     app.theme = shot.theme
     async with app.run_test(size=shot.size) as pilot:
@@ -81,15 +93,24 @@ async def _draw(shot: Shot) -> str:
             reason = screen.modes[shot.mode].unavailable()
             if reason:
                 raise ExportError(f"no {MODE_CLASSES[shot.mode].title} for {shot.scenario}: {reason}")
-            if moves_in_mode and shot.wrt:
-                if shot.wrt not in screen.scenario.leaves:
-                    raise ExportError(f"--wrt: {shot.wrt!r} is not an input or param of {shot.scenario}")
+            # Without --wrt the mode starts from the first leaf, as --help says.
+            wrt = shot.wrt or next(iter(screen.scenario.leaves), None)
+            if moves_in_mode and wrt:
+                if wrt not in screen.scenario.leaves:
+                    raise ExportError(f"--wrt: {wrt!r} is not an input or param of {shot.scenario}")
                 for _ in range(len(screen.lesson.nodes)):
-                    if screen.selected == shot.wrt:
+                    if screen.selected == wrt:
                         break
                     await pilot.press("tab")
             await pilot.press(MODE_KEYS[shot.mode])
             if moves_in_mode:
+                if shot.step != "end":
+                    progress = screen.modes[shot.mode].progress()
+                    own_last = progress.total - progress.done if progress is not None else 0
+                    if not 0 <= int(shot.step) <= own_last:
+                        raise ExportError(
+                            f"--step {shot.step}: {MODE_CLASSES[shot.mode].title} from {wrt} has steps 0 to {own_last} (or 'end')"
+                        )
                 await (pilot.press("end") if shot.step == "end" else _steps(pilot, int(shot.step)))
         await pilot.pause()
         return app.export_screenshot(title=screen.scenario.title)
