@@ -143,6 +143,8 @@ class LessonScreen(Screen):
         return Text(f" {s.title}  ·  {s.name}  ·  output: {s.output}")  # plain text: a title may hold "[/]"
 
     def on_mount(self) -> None:
+        if not self.query(GraphView):
+            return  # the app quit while this screen was being set up: its widgets are gone
         self.file_watch.start(self)
         self.query_one(GraphView).set_lesson(self.lesson)
         self.refresh_view()
@@ -156,6 +158,8 @@ class LessonScreen(Screen):
     # -- drawing -------------------------------------------------------------
 
     def _refresh_progress(self) -> None:
+        if not self.query(Progress):
+            return  # called after a refresh that came after the app started to quit
         progress = self.query_one(Progress)
         own = self.mode.progress()
         if own is None:
