@@ -35,6 +35,7 @@ from tutor.ui.screens.on_demand import mount_on_demand
 from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.stage import Stage
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
+from tutor.teach.screen_words import NO_DATA, WATCH_KEEPS_LAST, too_small
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
@@ -91,7 +92,7 @@ class LessonScreen(Screen):
                 with PanelBox(id="panel-box"):
                     yield StepPanel(id="panel")
         yield Static(
-            f"Window too small.\nThe tutor needs at least {MIN_WIDTH}×{MIN_HEIGHT} cells.\nEnlarge the terminal.",
+            too_small(MIN_WIDTH, MIN_HEIGHT),
             id="too-small",
         )
         yield Footer(compact=True, show_command_palette=False)  # at 80 columns every key shown fits
@@ -376,7 +377,7 @@ class LessonScreen(Screen):
         if isinstance(loaded, ScenarioError):
             error = loaded
             banner = self.widget_for("watch-error")
-            banner.update(error.report() + "\n(showing the last version that loaded; fix the file and save)")
+            banner.update(error.report() + "\n" + WATCH_KEEPS_LAST)
             banner.display = True
             return
         scenario = loaded
@@ -432,7 +433,7 @@ class LessonScreen(Screen):
         from tutor.ui.dialogs.rows import RowScreen
 
         if self.scenario.data is None:
-            self.notify("This scenario has no data: section (xor and curve have).", severity="warning")
+            self.notify(NO_DATA, severity="warning")
         else:
             self.app.push_screen(RowScreen(self.scenario, self.place.row), self._use_row)
 
