@@ -15,33 +15,49 @@ all at once; an epoch is every batch in order (shuffled only with a seed).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from tutor.engine.graph import Graph
 from tutor.engine.array_ops import ONE as _ONE
+from tutor.engine.batch_layers import (
+    LATER, Columns, Layer, Run, find_layers, grad_filler, grad_rules, one_thread, schedule, value_filler,
+)
+from tutor.engine.batch_layers import backward as layer_backward
+from tutor.engine.batch_layers import forward as layer_forward
+from tutor.engine.graph import Graph
 from tutor.engine.ops import OPS
+
+_NO_LIMIT = contextlib.nullcontext()
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The graph flattened for tight loops: one tuple per op node."""
+    """The graph flattened for tight loops: one tuple per op node run on its own, or a fused layer."""
 
-    forward: tuple[tuple[int, Any, tuple[int, ...], float], ...]
-    backward: tuple[tuple[int, tuple[Any, ...], tuple[int, ...], float], ...]
+    forward: tuple[Any, ...]
+    """(index, array forward, inputs, param) per op node, or a ``Layer``."""
+    backward: tuple[Any, ...]
+    """(index, array derivatives, inputs, param) per op node the output depends on, or a ``Layer``; output first."""
     params: tuple[int, ...]
 
 
-def _plan(graph: Graph) -> _Plan:
+def _plan(graph: Graph, steps: list[int | Layer] | None = None) -> _Plan:
     needed = graph.ancestors_of_output()
-    forward = []
-    backward = []
-    for node in graph.nodes:
-        if node.kind != "op":
+    if steps is None:
+        steps = [node.index for node in graph.nodes if node.kind == "op"]
+    forward: list[Any] = []
+    backward: list[Any] = []
+    for step in steps:
+        if isinstance(step, Layer):
+            forward.append(step)
+            backward.append(step)
             continue
+        node = graph.nodes[step]
         op = OPS[node.op]
         forward.append((node.index, op.array_forward, node.inputs, node.param))
         if needed[node.index]:
@@ -54,11 +70,13 @@ def _plan(graph: Graph) -> _Plan:
 class BatchResult:
     """Every node's value and gradient for each row of one batch."""
 
-    values: list[Any]
+    values: Sequence[Any]
     """Per node: an array with one entry per row, or a scalar shared by all rows."""
-    grads: list[Any]
+    grads: Sequence[Any]
     """Per node: d(output of the row)/d(node) for each row (0.0 when none flows)."""
     rows: int
+    sums: tuple[tuple[Any, Any], ...] | None = None
+    """Fused layers' param gradients summed over the rows: (param positions, sums); None when none ran."""
 
     def column(self, index: int, which: str = "values") -> np.ndarray:
         """One node's numbers as an array of one entry per row."""
@@ -67,23 +85,51 @@ class BatchResult:
 
 
 class BatchEngine:
-    """Runs one graph over batches of rows; leaves not given by rows keep their value."""
+    """Runs one graph over batches of rows; leaves not given by rows keep their value.
 
-    def __init__(self, graph: Graph) -> None:
+    Layers of neurons found in the graph run as matrix steps
+    (``tutor.engine.batch_layers``) unless ``layers`` is False; every other
+    node runs on its own. Both give the same numbers for every node.
+    """
+
+    def __init__(self, graph: Graph, layers: bool = True) -> None:
         self.graph = graph
         self._plan = _plan(graph)
         self._base = [n.value if n.is_leaf else 0.0 for n in graph.nodes]
         self._not_params = frozenset(n.index for n in graph.nodes if n.kind in ("input", "const"))
+        found = find_layers(graph) if layers else []
+        self.layers, steps = schedule(graph, found) if found else ([], [])
+        """The fused layers, in the order they run."""
+        self._fast = _plan(graph, steps) if self.layers else None
+        self._fused_params = frozenset(i for lay in self.layers for i in (*lay.weights, *lay.biases) if i >= 0)
+        self._unfused = tuple((k, i) for k, i in enumerate(self._plan.params) if i not in self._fused_params)
+        self._rules = grad_rules(graph, self.layers)
+        self._fill = value_filler(graph, self.layers)
 
-    def forward(self, leaves: dict[int, Any], rows: int) -> list[Any]:
-        """Every node's values; ``leaves`` maps a leaf's index to its value (array or scalar)."""
+    def _forward(self, leaves: dict[int, Any], rows: int) -> tuple[list[Any], Run | None]:
         values: list[Any] = list(self._base)
         for index, value in leaves.items():
             values[index] = value
+        plan, run = self._plan, None
+        if self._fast is not None:
+            fused = self._fused_params
+            # a weight given one value per row cannot go into a matrix
+            if not any(i in fused and type(v) is not float and np.ndim(v) for i, v in leaves.items()):
+                plan, run = self._fast, Run(len(self.layers))
         with np.errstate(all="ignore"):
-            for index, function, inputs, param in self._plan.forward:
+            for step in plan.forward:
+                if step.__class__ is Layer:
+                    layer_forward(step, values, run, rows)
+                    continue
+                index, function, inputs, param = step
                 values[index] = function(tuple(values[i] for i in inputs), param)
-        return values
+        return values, run
+
+    def forward(self, leaves: dict[int, Any], rows: int) -> Sequence[Any]:
+        """Every node's values; ``leaves`` maps a leaf's index to its value (array or scalar)."""
+        with one_thread() if self.layers else _NO_LIMIT:
+            values, run = self._forward(leaves, rows)
+        return values if run is None else Columns(values, self._fill)
 
     def run(self, leaves: dict[int, Any], rows: int, params_only: bool = False) -> BatchResult:
         """Forward, then backward from the output for every row at once.
@@ -91,7 +137,12 @@ class BatchEngine:
         ``params_only`` skips the gradients of inputs and constants (training
         needs only the params'); the values and every other gradient are the same.
         """
-        values = self.forward(leaves, rows)
+        with one_thread() if self.layers else _NO_LIMIT:
+            return self._run(leaves, rows, params_only)
+
+    def _run(self, leaves: dict[int, Any], rows: int, params_only: bool) -> BatchResult:
+        values, run = self._forward(leaves, rows)
+        plan = self._plan if run is None else self._fast
         grads: list[Any] = [None] * len(values)
         """None: nothing has arrived yet (read as 0)."""
         skip = self._not_params if params_only else frozenset()
@@ -99,7 +150,11 @@ class BatchEngine:
         if output >= 0:
             grads[output] = np.ones(rows)  # dL/dL = 1 for every row
             with np.errstate(all="ignore"):
-                for index, derivatives, inputs, param in self._plan.backward:
+                for step in plan.backward:
+                    if step.__class__ is Layer:
+                        layer_backward(step, values, grads, run, rows, skip)
+                        continue
+                    index, derivatives, inputs, param = step
                     upstream = grads[index]
                     if upstream is None:
                         continue
@@ -114,12 +169,25 @@ class BatchEngine:
                         before = grads[i]
                         # fan-out adds up; the first contribution is taken as it is (never changed in place)
                         grads[i] = contribution if before is None else before + contribution
-        return BatchResult(values, [0.0 if g is None else g for g in grads], rows)
+        final = [0.0 if g is None else g for g in grads]
+        if run is None:
+            return BatchResult(values, final, rows)
+        for i in self._rules:
+            final[i] = LATER
+        columns = Columns(values, self._fill)
+        return BatchResult(columns, Columns(final, grad_filler(self._rules, run, columns)), rows, tuple(run.sums))
 
     def param_grads(self, result: BatchResult) -> np.ndarray:
         """Each param's gradient averaged over the batch's rows, in param order."""
-        out = np.empty(len(self._plan.params))
-        for k, index in enumerate(self._plan.params):
+        if result.sums is None:
+            chosen: Any = enumerate(self._plan.params)
+            out = np.empty(len(self._plan.params))
+        else:
+            chosen = self._unfused
+            out = np.zeros(len(self._plan.params))  # a fused layer no gradient reached stays at 0
+            for positions, sums in result.sums:
+                out[positions] = sums / result.rows
+        for k, index in chosen:
             grad = result.grads[index]
             out[k] = float(np.sum(grad)) / result.rows if isinstance(grad, np.ndarray) else float(grad)
         return out
@@ -161,9 +229,11 @@ class Trainer:
     """A seed: shuffle the rows before each epoch. None keeps file order."""
     start: dict[str, float] = field(default_factory=dict)
     """Leaf values to start from (params and inputs not in the data)."""
+    layers: bool = True
+    """Run layers of neurons as matrices (False: every node on its own; the numbers are the same)."""
 
     def __post_init__(self) -> None:
-        self.engine = BatchEngine(self.graph)
+        self.engine = BatchEngine(self.graph, self.layers)
         self.params = [p.index for p in self.graph.params]
         self.param_names = [p.name for p in self.graph.params]
         for name, value in self.start.items():
