@@ -188,6 +188,8 @@ output: loss
     (SAME_SOURCE_TWICE, {"h1"}, {"h2", "y"}),  # h1 reads x1 twice
     (INTERLEAVED, set(), {"h1", "h2", "y"}),  # g reads h1 before h2 is made: not one step
     (TWO_HEADS, set(), {"h1", "h2", "y1", "y2"}),  # two layers read the same layer's matrix
+    (TWO_HEADS.replace("+ y2 * h1", ""), set(), {"h1", "h2", "y1", "y2"}),  # no gradient reaches y2
+    (TWO_HEADS.replace("output: loss", "output: y1"), set(), {"h1", "h2", "y1", "y2"}),  # a neuron is the output
 ])
 def test_detection_refuses_what_matrices_would_get_wrong(text: str, refused: set[str], fused: set[str]) -> None:
     scenario = loads(text)
@@ -196,7 +198,7 @@ def test_detection_refuses_what_matrices_would_get_wrong(text: str, refused: set
     assert fused_names(engine) == fused and not refused & fused_names(engine)
     if text is INTERLEAVED:
         assert sorted(len(layer.outputs) for layer in engine.layers) == [1, 1, 1]
-    if text is TWO_HEADS:
+    if "y2:" in text:
         assert [layer.chain for layer in engine.layers] == [-1, 0, 0]
 
 
