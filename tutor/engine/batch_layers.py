@@ -364,8 +364,11 @@ def grad_filler(rules: dict[int, tuple[int, int, int]], run: Run, values: Sequen
         delta = run.delta[key]
         if delta is None:
             grad: Any = 0.0
+        elif source < 0:
+            grad = delta[:, j]
         else:
-            grad = delta[:, j] if source < 0 else delta[:, j] * values[source]
+            with np.errstate(all="ignore"):
+                grad = delta[:, j] * values[source]
         items[index] = grad
         return grad
 
