@@ -267,3 +267,28 @@ def test_overflow_on_the_matrix_path_stops_with_a_warning() -> None:
     losses = trainer.train(300)
     assert trainer.stopped and "training stopped" in trainer.warning
     assert len(losses) < 300
+
+
+def test_training_passes_reuse_arrays_without_touching_results_or_each_other() -> None:
+    scenario = loads(network_text(2, [6, 4, 2], ["sigmoid", "tanh", "identity"], 11,
+                                  "(a3_1 - t) ** 2 + (a3_2 - t2) ** 2 + a1_2 * a2_1"))
+    graph = scenario.graph
+    rng = np.random.default_rng(6)
+    fast, slow = BatchEngine(graph), BatchEngine(graph, layers=False)
+
+    def leaves(rows: int) -> dict[int, np.ndarray]:
+        return {graph.index[c]: rng.normal(0, 1, rows) for c in ("x1", "x2", "t", "t2")}
+
+    kept_leaves = leaves(8)
+    kept = fast.run(kept_leaves, 8)  # read only after the training passes below
+    for rows in (8, 3, 8, 1, 3):  # batches of several sizes, as an epoch's last batch is
+        given = leaves(rows)
+        expected = slow.param_grads(slow.run(given, rows, params_only=True))
+        assert _close(fast.mean_grads(given, rows), expected)
+        assert _close(slow.mean_grads(given, rows), expected)
+        mean = float(np.mean(slow.run(given, rows).column(graph.output)))
+        assert math.isclose(fast.output_mean(given, rows), mean, rel_tol=1e-12)
+    again = slow.run(kept_leaves, 8)
+    for node in graph.nodes:  # the first result still holds its own numbers, inner nodes included
+        assert _close(kept.column(node.index), again.column(node.index)), node.name
+        assert _close(kept.column(node.index, "grads"), again.column(node.index, "grads")), node.name

@@ -105,8 +105,10 @@ class BatchEngine:
         self._unfused = tuple((k, i) for k, i in enumerate(self._plan.params) if i not in self._fused_params)
         self._rules = grad_rules(graph, self.layers)
         self._fill = value_filler(graph, self.layers)
+        self._work: dict = {}
+        """Arrays the matrix steps of training passes write into, kept from one step to the next."""
 
-    def _forward(self, leaves: dict[int, Any], rows: int) -> tuple[list[Any], Run | None]:
+    def _forward(self, leaves: dict[int, Any], rows: int, work: dict | None = None) -> tuple[list[Any], Run | None]:
         values: list[Any] = list(self._base)
         for index, value in leaves.items():
             values[index] = value
@@ -115,7 +117,7 @@ class BatchEngine:
             fused = self._fused_params
             # a weight given one value per row cannot go into a matrix
             if not any(i in fused and type(v) is not float and np.ndim(v) for i, v in leaves.items()):
-                plan, run = self._fast, Run(len(self.layers))
+                plan, run = self._fast, Run(len(self.layers), work)
         with np.errstate(all="ignore"):
             for step in plan.forward:
                 if step.__class__ is Layer:
@@ -142,34 +144,7 @@ class BatchEngine:
 
     def _run(self, leaves: dict[int, Any], rows: int, params_only: bool) -> BatchResult:
         values, run = self._forward(leaves, rows)
-        plan = self._plan if run is None else self._fast
-        grads: list[Any] = [None] * len(values)
-        """None: nothing has arrived yet (read as 0)."""
-        skip = self._not_params if params_only else frozenset()
-        output = self.graph.output
-        if output >= 0:
-            grads[output] = np.ones(rows)  # dL/dL = 1 for every row
-            with np.errstate(all="ignore"):
-                for step in plan.backward:
-                    if step.__class__ is Layer:
-                        layer_backward(step, values, grads, run, rows, skip)
-                        continue
-                    index, derivatives, inputs, param = step
-                    upstream = grads[index]
-                    if upstream is None:
-                        continue
-                    args = tuple(values[i] for i in inputs)
-                    out = values[index]
-                    for position, i in enumerate(inputs):
-                        if i in skip:
-                            continue
-                        local = derivatives[position](args, out, param)
-                        # contribution = upstream × local (an add's 1 passes it on unchanged)
-                        contribution = upstream if local is _ONE else upstream * local
-                        before = grads[i]
-                        # fan-out adds up; the first contribution is taken as it is (never changed in place)
-                        grads[i] = contribution if before is None else before + contribution
-        final = [0.0 if g is None else g for g in grads]
+        final = [0.0 if g is None else g for g in self._backward(values, run, rows, params_only)]
         if run is None:
             return BatchResult(values, final, rows)
         for i in self._rules:
@@ -177,19 +152,93 @@ class BatchEngine:
         columns = Columns(values, self._fill)
         return BatchResult(columns, Columns(final, grad_filler(self._rules, run, columns)), rows, tuple(run.sums))
 
+    def _backward(
+        self, values: list[Any], run: Run | None, rows: int, params_only: bool, release: bool = False
+    ) -> list[Any]:
+        """Every node's gradient (None where none arrived). ``release`` drops each op node's value and
+        gradient once its step is done (every reader of them has had its step): a training pass keeps
+        only the leaves', and memory stays small."""
+        plan = self._plan if run is None else self._fast
+        grads: list[Any] = [None] * len(values)
+        """None: nothing has arrived yet (read as 0)."""
+        skip = self._not_params if params_only else frozenset()
+        output = self.graph.output
+        if output < 0:
+            return grads
+        grads[output] = np.ones(rows)  # dL/dL = 1 for every row
+        mine = bytearray(len(values))
+        full = (rows,)
+        with np.errstate(all="ignore"):
+            for step in plan.backward:
+                if step.__class__ is Layer:
+                    layer_backward(step, values, grads, run, rows, skip)
+                    continue
+                index, derivatives, inputs, param = step
+                upstream = grads[index]
+                if upstream is None:
+                    continue
+                args = tuple(values[i] for i in inputs)
+                out = values[index]
+                for position, i in enumerate(inputs):
+                    if i in skip:
+                        continue
+                    local = derivatives[position](args, out, param)
+                    # contribution = upstream × local (an add's 1 passes it on unchanged)
+                    contribution = upstream if local is _ONE else upstream * local
+                    before = grads[i]
+                    # Fan-out adds up. A gradient this loop made itself (one full row array) is added to in
+                    # place; anything else (another node's gradient passed on, a matrix column) never is.
+                    if before is None:
+                        grads[i] = contribution
+                        mine[i] = contribution is not upstream and getattr(contribution, "shape", None) == full
+                    elif mine[i]:
+                        before += contribution
+                    else:
+                        grads[i] = before = before + contribution
+                        mine[i] = getattr(before, "shape", None) == full
+                if release:
+                    values[index] = grads[index] = None
+        return grads
+
+    def mean_grads(self, leaves: dict[int, Any], rows: int) -> np.ndarray:
+        """What ``param_grads(run(leaves, rows, params_only=True))`` gives, for a training step.
+
+        Nothing of the pass outlives it: the matrix steps write into arrays
+        kept from the previous step instead of asking for new ones each time,
+        and the backward pass lets go of each node's numbers once used.
+        """
+        with one_thread() if self.layers else _NO_LIMIT:
+            values, run = self._forward(leaves, rows, self._work)
+            grads = self._backward(values, run, rows, params_only=True, release=True)
+        return self._means(grads, run.sums if run is not None else None, rows)
+
+    def output_mean(self, leaves: dict[int, Any], rows: int) -> float:
+        """The output's mean over the rows (the data set's loss), from a pass nothing else keeps."""
+        with one_thread() if self.layers else _NO_LIMIT:
+            values, _ = self._forward(leaves, rows, self._work)
+            out = np.broadcast_to(np.asarray(values[self.graph.output], dtype=float), (rows,))
+            with np.errstate(all="ignore"):
+                return float(np.mean(out))
+
     def param_grads(self, result: BatchResult) -> np.ndarray:
         """Each param's gradient averaged over the batch's rows, in param order."""
-        if result.sums is None:
+        return self._means(result.grads, result.sums, result.rows)
+
+    def _means(self, grads: Sequence[Any], sums: Any, rows: int) -> np.ndarray:
+        if sums is None:
             chosen: Any = enumerate(self._plan.params)
             out = np.empty(len(self._plan.params))
         else:
             chosen = self._unfused
             out = np.zeros(len(self._plan.params))  # a fused layer no gradient reached stays at 0
-            for positions, sums in result.sums:
-                out[positions] = sums / result.rows
+            for positions, summed in sums:
+                out[positions] = summed / rows
         for k, index in chosen:
-            grad = result.grads[index]
-            out[k] = float(np.sum(grad)) / result.rows if isinstance(grad, np.ndarray) else float(grad)
+            grad = grads[index]
+            if grad is None:
+                out[k] = 0.0
+            else:
+                out[k] = float(np.sum(grad)) / rows if isinstance(grad, np.ndarray) else float(grad)
         return out
 
 
@@ -263,10 +312,7 @@ class Trainer:
 
     def mean_loss(self) -> float:
         """The data set's loss: the mean over every row of the output."""
-        values = self.engine.forward(self._leaves(slice(None)), self.table.rows)
-        out = np.broadcast_to(np.asarray(values[self.graph.output], dtype=float), (self.table.rows,))
-        with np.errstate(all="ignore"):
-            return float(np.mean(out))
+        return self.engine.output_mean(self._leaves(slice(None)), self.table.rows)
 
     def outputs(self, index: int, leaves: dict[int, Any], rows: int) -> np.ndarray:
         """Node ``index``'s value for each of ``rows`` rows given by ``leaves``, at the current params."""
@@ -278,8 +324,7 @@ class Trainer:
     def step(self, order: np.ndarray | slice) -> None:
         """One batch: mean gradient over its rows, every param moved at once."""
         rows = len(range(*order.indices(self.table.rows))) if isinstance(order, slice) else len(order)
-        result = self.engine.run(self._leaves(order), rows, params_only=True)
-        grads = self.engine.param_grads(result)
+        grads = self.engine.mean_grads(self._leaves(order), rows)
         with np.errstate(all="ignore"):
             self.values = self.values - self.learning_rate * grads
         self.steps += 1

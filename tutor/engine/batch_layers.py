@@ -217,35 +217,49 @@ def schedule(graph: Graph, layers: list[Layer]) -> tuple[list[Layer], list[int |
 
 
 class Run:
-    """One pass's matrices, per layer: sources X, sums Z, outputs A, δ, and the error waiting for it."""
+    """One pass's matrices, per layer: sources X, weights W, sums Z, outputs A, δ, and the error waiting for it."""
 
-    __slots__ = ("x", "z", "a", "delta", "pending", "sums")
+    __slots__ = ("x", "w", "z", "a", "delta", "pending", "sums", "work")
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, work: dict[tuple[int, str, tuple[int, int]], Any] | None = None) -> None:
         self.x: list[Any] = [None] * count
+        self.w: list[Any] = [None] * count
         self.z: list[Any] = [None] * count
         self.a: list[Any] = [None] * count
         self.delta: list[Any] = [None] * count
         self.pending: list[Any] = [None] * count
         self.sums: list[tuple[Any, Any]] = []
         """(param positions, gradients summed over the rows), per fused layer reached by the backward pass."""
+        self.work = work
+        """Arrays kept from earlier passes to write into, when nothing of this pass outlives it (training steps)."""
+
+    def buffer(self, key: int, name: str, shape: tuple[int, int]) -> Any:
+        """A kept array to write into, or None (numpy makes a new one)."""
+        if self.work is None:
+            return None
+        found = self.work.get((key, name, shape))
+        if found is None:
+            found = self.work[(key, name, shape)] = np.empty(shape)
+        return found
 
 
 def forward(layer: Layer, values: list[Any], run: Run, rows: int) -> None:
     """Z = X·Wᵀ + b, A = activation(Z); every output and weighted sum gets its column."""
+    key, n, k = layer.key, len(layer.outputs), len(layer.sources)
     if layer.chain >= 0:
         x = run.a[layer.chain]
     else:
-        x = np.empty((rows, len(layer.sources)))
+        x = run.buffer(key, "x", (rows, k))
+        if x is None:
+            x = np.empty((rows, k))
         for c, s in enumerate(layer.sources):
             x[:, c] = values[s]
-    n = len(layer.outputs)
-    w = np.array([values[i] for i in layer.weights], dtype=float).reshape(n, len(layer.sources))
-    z = x @ w.T
+    w = np.array([values[i] for i in layer.weights], dtype=float).reshape(n, k)
+    z = np.matmul(x, w.T, out=run.buffer(key, "z", (rows, n)))
     if layer.bias_mask.any():
         z += np.array([values[b] if b >= 0 else 0.0 for b in layer.biases], dtype=float)
     a = layer.forward((z,), 0.0)
-    run.x[layer.key], run.z[layer.key], run.a[layer.key] = x, z, a
+    run.x[key], run.w[key], run.z[key], run.a[key] = x, w, z, a
     for j, (out, zj) in enumerate(zip(layer.outputs, layer.zs)):
         values[out] = a[:, j]
         values[zj] = z[:, j]
@@ -262,14 +276,18 @@ def backward(layer: Layer, values: list[Any], grads: list[Any], run: Run, rows: 
         g = grads[out]
         if g is not None:
             if error is None:
-                error = np.zeros((rows, len(layer.outputs)))
+                error = run.buffer(key, "error", (rows, len(layer.outputs)))
+                if error is None:
+                    error = np.zeros((rows, len(layer.outputs)))
+                else:
+                    error.fill(0.0)
             error[:, j] += g
     if error is None:
         return  # no gradient reaches this layer
     for j, out in enumerate(layer.outputs):
         grads[out] = error[:, j]
     local = layer.derivative((run.z[key],), run.a[key], 0.0)
-    delta = error if local is ONE else error * local
+    delta = error if local is ONE else np.multiply(error, local, out=run.buffer(key, "delta", error.shape))
     run.delta[key] = delta
     x = run.x[key]
     run.sums.append((layer.weight_slots, (delta.T @ x).ravel()))
@@ -277,9 +295,7 @@ def backward(layer: Layer, values: list[Any], grads: list[Any], run: Run, rows: 
         run.sums.append((layer.bias_slots, delta.sum(axis=0)[layer.bias_mask]))
     if all(s in skip for s in layer.sources):
         return
-    n = len(layer.outputs)
-    w = np.array([values[i] for i in layer.weights], dtype=float).reshape(n, len(layer.sources))
-    back = delta @ w
+    back = np.matmul(delta, run.w[key], out=run.buffer(key, "back", (rows, len(layer.sources))))
     if layer.chain >= 0:
         before = run.pending[layer.chain]
         run.pending[layer.chain] = back if before is None else before + back
