@@ -2,9 +2,11 @@
 
 The scalar engine (``tutor.engine.trace``) records every step of one row for
 teaching; this module computes the same numbers for a whole batch of rows at
-once, one numpy call per node, for training on a data set. It reads the same
-op table (each op's ``array_forward`` and ``array_derivatives``), so the two
-engines cannot drift apart: the tests compare them row by row.
+once, for training on a data set: layers of neurons as matrix products
+(``tutor.engine.batch_layers``), every other node one numpy call each. It
+reads the same op table (each op's ``array_forward`` and
+``array_derivatives``), so the engines cannot drift apart: the tests compare
+them row by row.
 
 Semantics, as the scenario format promises: the graph's output is the loss
 of one row; the loss of a data set is the mean of its rows' losses; a
@@ -89,7 +91,9 @@ class BatchEngine:
 
     Layers of neurons found in the graph run as matrix steps
     (``tutor.engine.batch_layers``) unless ``layers`` is False; every other
-    node runs on its own. Both give the same numbers for every node.
+    node runs on its own. Both give the same numbers for every node. Training
+    passes (``mean_grads``, ``output_mean``) write into arrays the engine keeps,
+    so one engine runs one pass at a time (the app trains on its event loop).
     """
 
     def __init__(self, graph: Graph, layers: bool = True) -> None:
