@@ -5,6 +5,7 @@ refused wherever the matrices would not compute what the nodes do."""
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pytest
@@ -292,3 +293,61 @@ def test_training_passes_reuse_arrays_without_touching_results_or_each_other() -
     for node in graph.nodes:  # the first result still holds its own numbers, inner nodes included
         assert _close(kept.column(node.index), again.column(node.index)), node.name
         assert _close(kept.column(node.index, "grads"), again.column(node.index, "grads")), node.name
+
+
+def hand_written(seed: int) -> str:
+    """A random hand-written net: shared weights, skip connections, mixed activations, terms in any
+    order, named and unnamed sums, sums and weights read again by the loss."""
+    rng = random.Random(seed)
+    inputs = [f"x{i}" for i in range(1, rng.randint(1, 3) + 1)]
+    params: dict[str, float] = {}
+    lines: list[str] = []
+    layers: list[list[str]] = [inputs]
+    sums: list[str] = []
+
+    def param(prefix: str) -> str:
+        if params and rng.random() < 0.08:
+            return rng.choice(sorted(params))  # a param used twice
+        name = f"{prefix}{len(params)}"
+        params[name] = round(rng.uniform(-1.5, 1.5), 3)
+        return name
+
+    for l in range(1, rng.randint(1, 3) + 1):
+        earlier = [n for layer in layers for n in layer]
+        names = []
+        for j in range(1, rng.randint(1, 4) + 1):
+            pool = layers[-1] + ([rng.choice(earlier)] if rng.random() < 0.3 else [])
+            sources = sorted(set(rng.sample(pool, rng.randint(1, len(pool)))))
+            if rng.random() < 0.05:
+                sources.append(sources[0])  # one source read twice
+            terms = [(f"{param('w')} * {s}" if rng.random() < 0.5 else f"{s} * {param('w')}") for s in sources]
+            if rng.random() < 0.8:
+                terms.insert(rng.randint(0, len(terms)), param("b"))
+            total = " + ".join(terms)
+            act = rng.choice(ACTIVATIONS)
+            name = f"h{l}_{j}"
+            if rng.random() < 0.5 and act != "identity":
+                lines.append(f"  s{l}_{j}: {total}")
+                sums.append(f"s{l}_{j}")
+                lines.append(f"  {name}: {act}(s{l}_{j})")
+            else:
+                lines.append(f"  {name}: {total if act == 'identity' else f'{act}({total})'}")
+            names.append(name)
+        layers.append(names)
+    loss = " + ".join(f"({n} - t) ** 2" for n in layers[-1])
+    extras = [f"0.1 * {s}" for s in sums] + [f"0.01 * {p} ** 2" for p in params] + [
+        f"0.2 * {n}" for layer in layers[1:-1] for n in layer]
+    for extra in rng.sample(extras, min(len(extras), rng.randint(0, 2))):
+        loss += f" + {extra}"
+    declared = ", ".join(f"{n}: 0" for n in [*inputs, "t"])
+    values = ", ".join(f"{k}: {v}" for k, v in params.items())
+    return f"inputs: {{{declared}}}\nparams: {{{values}}}\nnodes:\n" + "\n".join(lines) + f"\n  loss: {loss}\noutput: loss\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), rows=st.integers(1, 6))
+def test_random_hand_written_nets_match_whatever_is_fused(seed: int, rows: int) -> None:
+    text = hand_written(seed)
+    scenario = loads(text)
+    columns = tuple(scenario.inputs)
+    compare(scenario.graph, columns, np.random.default_rng(seed).normal(0, 1.2, (rows, len(columns))))
