@@ -292,7 +292,8 @@ def backward(layer: Layer, values: list[Any], grads: list[Any], run: Run, rows: 
     x = run.x[key]
     run.sums.append((layer.weight_slots, (delta.T @ x).ravel()))
     if layer.bias_slots.size:
-        run.sums.append((layer.bias_slots, delta.sum(axis=0)[layer.bias_mask]))
+        # Σ over the rows as a product with ones: one BLAS call, far quicker than a sum down each column
+        run.sums.append((layer.bias_slots, (np.ones(rows) @ delta)[layer.bias_mask]))
     if all(s in skip for s in layer.sources):
         return
     back = np.matmul(delta, run.w[key], out=run.buffer(key, "back", (rows, len(layer.sources))))
