@@ -144,7 +144,7 @@ def test_tiny_net_fits_80_columns_with_every_weight(tiny: NeuronLesson) -> None:
     drawing = plain(forward)
     for weight in ("0.15", "0.2", "0.25", "0.3", "-0.35", "0.4", "-0.45", "0.5"):
         assert weight in drawing
-    for neuron in ("h1 σ", "h2 σ", "h3 σ", "y ="):
+    for neuron in ("h1 σ", "h2 σ", "h3 σ", "y identity"):
         assert neuron in drawing
     assert "0.5933" in drawing and "loss 0.2061" in drawing
     backward = plain(_draw(tiny, tiny.last, 9, 78))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tutor.draw.fit import LEVELS, decision_map, fitted_curve, level, plain
 from tutor.scenario import resolve
 from tutor.teach.training import data_trainer, fit_of, picture, rows_right
@@ -97,3 +99,26 @@ def test_training_session_reset_learning_rate_and_panel():
 
 def text_of(lines) -> str:
     return "\n".join("".join(t for t, _ in line) for line in lines)
+
+
+def test_a_training_steps_updates_never_break_across_lines_at_80_columns():
+    from tutor.engine.analysis import TrainStep, train_step
+    from tutor.teach.lesson import Lesson
+    from tutor.teach.modes.train import UPDATES_WIDTH, explain_train
+
+    lesson = Lesson(resolve("tiny_net"))
+    step = train_step(lesson.graph, lesson.leaf_values(), 0.1, lesson.trace)
+    odd = TrainStep(1.0, 0.5, {"w": 1e-7, "a_much_longer_name": -123456.789, "b": -0.000123456},
+                    {"w": -9.87654e-12, "a_much_longer_name": 1e300, "b": float("nan")},
+                    {"w": 2e-7, "a_much_longer_name": -1.23456789, "b": -0.5})
+    assert UPDATES_WIDTH <= 76  # the step panel's text at 80 columns, less its frame and padding
+    for case in (step, odd):
+        lines = ["".join(t for t, _ in line) for line in explain_train(case, 0.1, 1)[2:]]
+        assert all(len(line) <= UPDATES_WIDTH for line in lines), lines
+        for name in case.params_before:
+            # each update whole on one line: name, before → after, gradient
+            holding = [line for line in lines if re.search(rf"(^|\s){name} +\S+ → +\S+ +∂\S+", line)]
+            assert len(holding) == 1, (name, lines)
+        starts = [[m.start() for m in re.finditer(r"→", line)] for line in lines]
+        assert all(s == starts[0][: len(s)] for s in starts), "the updates stand in aligned columns"
+    assert max(len(re.findall("→", "".join(t for t, _ in line))) for line in explain_train(step, 0.1, 1)[2:]) == 2

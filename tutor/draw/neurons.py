@@ -3,9 +3,14 @@
 Each neuron is drawn with its incoming edges: one short line per edge, named
 by its source and labelled with its weight (forward) or the weight's gradient
 (backward, once known), joined by a bracket to the neuron's name, value and
-δ (before δ, the error that has arrived, marked ∂). When the full form does not fit the height given, a compact form lists
-the weights of a neuron in rows (in the order of the layer before). Inputs
-are the first column; the nodes after the net (the loss) sit under the last.
+δ (before δ, the error that has arrived, marked ∂). The bias row carries the
+bias's own name (``b`` in the whole drawing when the names do not fit). When
+the full form does not fit, smaller forms put a neuron on one row with its
+weights in rows under it, each still named by its source (``x1 0.15  b1
+0.35``), and the smallest shows only the current neuron's weights. Inputs are
+the first column; the nodes after the net (the loss) sit under the last.
+Every column is as wide as the widest label it can hold (numbers in a fixed
+number of cells), so labels never run into each other.
 
 Pure: a network and a frame in, rows of ``(text, style name)`` runs out,
 with the same style names as the graph canvas.
@@ -18,20 +23,24 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 from tutor.engine.neurons import Network, Neuron
-from tutor.engine.numbers import fmt
+from tutor.engine.numbers import fmt_short
 from tutor.teach.lesson import Frame, ViewEdge
 
 GRAD = "∂"
 DELTA = "δ"
-SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "identity": "="}
+SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "identity": "identity"}
+"""How a neuron's activation is written after its name (the identity by the word the step panel uses)."""
 GAP = 2
 """Columns between layers."""
+LABEL_GAP = 2
+"""Columns between two named numbers on one row."""
 FULL, COMPACT, INLINE, SUMMARY = "full", "compact", "inline", "summary"
 """The forms, largest first: an edge per row; weights in rows under the neuron; all on one row; one row
 per neuron with only the current neuron's weights (for nets too big for the window otherwise)."""
-SUMMARY_PER_ROW = 3
-INLINE_TEXT = 30
-"""Cells for a neuron's name, value and δ before its weights in the one-row form."""
+FULL_CELLS = 8
+"""Cells for a number in the full form (``fmt_short`` never writes more)."""
+SMALL_CELLS = 7
+"""Cells for a number in the other forms."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,8 @@ class NeuronCanvas:
     rows: list[list[tuple[str, str]]]
     blocks: dict[str, Block] = field(default_factory=dict)
     compact: bool = False
+    labels: list[tuple[int, int, int]] = field(default_factory=list)
+    """Every text written, as (row, first column, column after its last non-blank character)."""
 
     def node_at(self, x: int, y: int) -> str | None:
         for key, b in self.blocks.items():
@@ -59,17 +70,37 @@ class NeuronCanvas:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """How a drawing is laid out: its form, blank rows between neurons, bias names, SUMMARY's labels per row."""
+
+    form: str
+    spaced: bool = True
+    named: bool = True
+    """Bias rows labelled with the bias's own name (else ``b``, in the whole drawing)."""
+    per_row: int = 3
+
+    @property
+    def cells(self) -> int:
+        """Every number of one drawing is written by one rule in this many cells."""
+        return FULL_CELLS if self.form == FULL else SMALL_CELLS
+
+
 class _Grid:
     def __init__(self, width: int, height: int) -> None:
         self.width = width
         self.height = height
         self.chars = [[" "] * width for _ in range(height)]
         self.styles = [[""] * width for _ in range(height)]
+        self.labels: list[tuple[int, int, int]] = []
 
     def put(self, x: int, y: int, text: str, style: str) -> int:
         """Write text from column x (one char per cell; wide chars are not used); returns the end column."""
         if not 0 <= y < self.height:
             return x
+        if text.strip():
+            left = x + len(text) - len(text.lstrip())
+            self.labels.append((y, left, x + len(text.rstrip())))
         for ch in text:
             if 0 <= x < self.width:
                 self.chars[y][x] = ch
@@ -90,18 +121,9 @@ class _Grid:
         return rows
 
 
-def _num(x: float, digits: int) -> str:
-    return fmt(x, digits)
-
-
-def short(x: float, width: int, prefix: str = "") -> str:
-    """``prefix`` and ``x`` in at most ``width`` characters: fewer digits first, then exponent form."""
-    for digits in (3, 2, 1):
-        text = prefix + fmt(x, digits)
-        if len(text) <= width:
-            return text
-    text = prefix + f"{x:.0e}".replace("e-0", "e-").replace("e+0", "e")
-    return text if len(text) <= width else text[:width]
+def number(x: float, cells: int) -> str:
+    """A number of the drawing: fewer digits, then exponent form, to fit ``cells`` (7 or more)."""
+    return fmt_short(x, cells)
 
 
 def _state(key: str, alias: str, frame: Frame, selected: str | None, highlight: frozenset[str]) -> str:
@@ -139,11 +161,33 @@ def other_nodes(network: Network, keys: list[str]) -> list[str]:
     return [k for k in keys if k not in drawn]
 
 
-def _weight_label(weight: str, frame: Frame, width: int, prefix: str = "") -> tuple[str, bool]:
-    """The weight's gradient in the backward pass once known, else its value, in ``width`` characters."""
+def _weight_label(weight: str, frame: Frame, cells: int) -> tuple[str, bool]:
+    """The weight's gradient in the backward pass once known, else its value."""
     if frame.grads and weight in frame.grads:
-        return short(frame.grads[weight], width, prefix + GRAD), True
-    return short(frame.values.get(weight, 0.0), width, prefix), False
+        return GRAD + number(frame.grads[weight], cells), True
+    return number(frame.values.get(weight, 0.0), cells), False
+
+
+def _terms(neuron: Neuron, named: bool) -> list[tuple[str, str, bool]]:
+    """(label, param, is the bias) for each number drawn with a neuron: its weights by source, then its bias."""
+    out = [(s.source, s.weight, False) for s in neuron.synapses]
+    if neuron.bias:
+        out.append((neuron.bias if named else "b", neuron.bias, True))
+    return out
+
+
+def _label_width(neuron: Neuron, named: bool) -> int:
+    return max(len(label) for label, _, _ in _terms(neuron, named))
+
+
+def _header_width(neuron: Neuron, cells: int) -> int:
+    """A neuron on one row: ``name symbol value δvalue``."""
+    return len(neuron.name) + 1 + len(SYMBOLS[neuron.activation]) + 1 + cells + 2 + cells
+
+
+def _cell_width(neuron: Neuron, look: _Look) -> int:
+    """One named number: ``source ∂value``."""
+    return _label_width(neuron, look.named) + 2 + look.cells
 
 
 def draw_network(
@@ -156,73 +200,90 @@ def draw_network(
     height: int = 0,
     width: int = 0,
 ) -> NeuronCanvas:
-    """Draw the net at one frame; the compact form when the full one is taller than ``height``."""
+    """Draw the net at one frame in the largest form that fits ``width`` × ``height`` (0: any)."""
     others = others or []
     args = (network, frame, others, selected, highlight_nodes, highlight_edges)
-    for form in (FULL, COMPACT, INLINE, SUMMARY):
-        for spaced in (True, False):
-            size = _layout(network, others, form, spaced, height)
-            if (not height or size[1] <= height) and (not width or size[0] <= width):
-                return _draw(*args, form, spaced, size)
-    # Nothing fits: the compact form, scrolled.
-    return _draw(*args, COMPACT, False, _layout(network, others, COMPACT, False, height))
+    long_bias = any(n.bias and len(n.bias) > 1 for n in network.neurons)
+    tried = []
+    for form, per_row in ((FULL, 3), (COMPACT, 3), (INLINE, 3), (SUMMARY, 3), (SUMMARY, 2), (SUMMARY, 1)):
+        for named in (True, False) if long_bias else (True,):
+            for spaced in (True, False):
+                look = _Look(form, spaced, named, per_row)
+                size = _layout(network, others, look, height)
+                if (not height or size[1] <= height) and (not width or size[0] <= width):
+                    return _draw(*args, look, size)
+                tried.append((look, size))
+    # Nothing fits: the shortest drawing that fits the width (scrolled down), else the narrowest.
+    wide_enough = [t for t in tried if t[1][0] <= width]
+    look, size = min(wide_enough, key=lambda t: t[1][1]) if wide_enough else min(tried, key=lambda t: t[1][0])
+    return _draw(*args, look, size)
 
 
-def _neuron_size(neuron: Neuron, form: str, per_row: int) -> tuple[int, int]:
+def _neuron_size(neuron: Neuron, form: str, per_row: int, look: _Look) -> tuple[int, int]:
     """(width, height) of a neuron's block."""
-    name = max(len(neuron.name) + 1 + len(SYMBOLS[neuron.activation]), 10)  # δ-0.008991
-    labels = len(neuron.synapses) + (1 if neuron.bias else 0)
+    cells = look.cells
+    count = len(_terms(neuron, look.named))
+    if form == FULL:
+        text = max(len(neuron.name) + 1 + len(SYMBOLS[neuron.activation]), 1 + cells)
+        return _label_width(neuron, look.named) + 1 + (1 + cells) + 4 + text, max(count, 3)
+    cell = _cell_width(neuron, look)
+    header = _header_width(neuron, cells)
     if form == INLINE:
-        return INLINE_TEXT + labels * 8, 1
-    if form == COMPACT:
-        labels = len(neuron.synapses) + (1 if neuron.bias else 0)
-        rows = -(-labels // per_row)
-        return max(name + 19, per_row * 8 + 1), 1 + rows
-    source = max(len(s.source) for s in neuron.synapses)
-    rows = len(neuron.synapses) + (1 if neuron.bias else 0)
-    return source + 1 + 9 + 3 + name, max(rows, 3)
+        return header + LABEL_GAP + count * (cell + LABEL_GAP) - LABEL_GAP, 1
+    columns = min(per_row, count)
+    return max(header, 1 + columns * (cell + LABEL_GAP) - LABEL_GAP), 1 + -(-count // per_row)
 
 
-def _column(layer: tuple[Neuron, ...], form: str, gap: int, height: int) -> tuple[int, int, tuple[int, str]]:
-    """(width, height, weights per row) of one layer's column.
+def _column(layer: tuple[Neuron, ...], look: _Look, gap: int, height: int) -> tuple[int, int, tuple[int, str]]:
+    """(width, height, (weights per row, form)) of one layer's column.
 
     The compact form puts as few weights on a row as the height allows
-    (narrow columns), from 3 up to every weight of a neuron on one row.
+    (narrow columns), from 2 up to every weight of a neuron on one row.
     """
-    most = max(len(n.synapses) + (1 if n.bias else 0) for n in layer)
-    if form == FULL:
+    most = max(len(_terms(n, look.named)) for n in layer)
+    if look.form == FULL:
         choices = [(1, FULL)]
-    elif form == SUMMARY:
+    elif look.form == SUMMARY:
         # One row per neuron, plus the rows of weights of the one neuron that is current.
-        width = max(max(_neuron_size(n, COMPACT, SUMMARY_PER_ROW)[0] for n in layer), 0)
-        extra = -(-most // SUMMARY_PER_ROW)
-        return width, len(layer) + extra + gap * (len(layer) - 1), (SUMMARY_PER_ROW, SUMMARY)
+        width = max(_neuron_size(n, COMPACT, look.per_row, look)[0] for n in layer)
+        extra = -(-most // look.per_row)
+        return width, len(layer) + extra + gap * (len(layer) - 1), (look.per_row, SUMMARY)
     else:
         # INLINE: a column that does not fit in the compact form puts each neuron on one row.
-        choices = [(p, COMPACT) for p in range(min(3, most), most + 1)] + ([(most, INLINE)] if form == INLINE else [])
+        choices = [(p, COMPACT) for p in range(min(2, most), most + 1)]
+        choices += [(most, INLINE)] if look.form == INLINE else []
     for per_row, chosen in choices:
-        sizes = [_neuron_size(n, chosen, per_row) for n in layer]
+        sizes = [_neuron_size(n, chosen, per_row, look) for n in layer]
         column_h = sum(h for _, h in sizes) + gap * (len(sizes) - 1)
         if not height or column_h <= height:
             break
     return max(w for w, _ in sizes), column_h, (per_row, chosen)
 
 
+def _input_width(network: Network, cells: int) -> int:
+    """``name value`` over `` ∂grad``."""
+    return max(2 + cells, *(len(n) + 1 + cells for n in network.inputs))
+
+
+def _other_width(others: list[str], cells: int) -> int:
+    """``name value ∂grad``."""
+    return max(len(o) + 3 + 2 * cells for o in others)
+
+
 def _layout(
-    network: Network, others: list[str], form: str, spaced: bool = True, height: int = 0
+    network: Network, others: list[str], look: _Look, height: int = 0
 ) -> tuple[int, int, list[tuple[int, str]]]:
     """(width, height, weights per row of each layer) of the whole drawing."""
-    gap = 1 if spaced else 0
-    input_width = max(9, *(len(n) + 8 for n in network.inputs))
-    total_w = input_width
+    gap = 1 if look.spaced else 0
+    total_w = _input_width(network, look.cells)
     total_h = 2 * len(network.inputs) + gap * (len(network.inputs) - 1)
     per_rows: list[tuple[int, str]] = []
     for k, layer in enumerate(network.layers):
         last = k == len(network.layers) - 1
         extra = gap + len(others) if last and others else 0
-        column_w, column_h, per_row = _column(layer, form, gap, max(0, height - extra) if height else 0)
+        column_w, column_h, per_row = _column(layer, look, gap, max(0, height - extra) if height else 0)
         if last and others:
-            column_w = max(column_w, *(len(o) + 20 for o in others))
+            column_w = max(column_w, _other_width(others, look.cells))
             column_h += extra
         per_rows.append(per_row)
         total_w += GAP + column_w
@@ -232,26 +293,27 @@ def _layout(
 
 def _draw(
     network: Network, frame: Frame, others: list[str], selected: str | None, highlight_nodes: frozenset[str],
-    highlight_edges: frozenset[ViewEdge], form: str, spaced: bool, size: tuple[int, int, list[tuple[int, str]]],
+    highlight_edges: frozenset[ViewEdge], look: _Look, size: tuple[int, int, list[tuple[int, str]]],
 ) -> NeuronCanvas:
     total_w, total_h, per_rows = size
     grid = _Grid(total_w, total_h)
     blocks: dict[str, Block] = {}
+    spaced, cells = look.spaced, look.cells
 
     def column_top(block_heights: list[int]) -> int:
         used = sum(block_heights) + (len(block_heights) - 1 if spaced else 0)
         return max(0, (total_h - used) // 2)
 
     # inputs
-    input_width = max(9, *(len(n) + 8 for n in network.inputs))
+    input_width = _input_width(network, cells)
     y = column_top([2] * len(network.inputs))
     for name in network.inputs:
         state = _state(name, name, frame, selected, highlight_nodes)
         end = grid.put(0, y, name, f"title.{state}")
         if name in frame.values:
-            grid.put(end + 1, y, _num(frame.values[name], 4), f"value.{state}")
+            grid.put(end + 1, y, number(frame.values[name], cells), f"value.{state}")
         if name in frame.grads:
-            grid.put(1, y + 1, GRAD + _num(frame.grads[name], 4), f"grad.{state}")
+            grid.put(1, y + 1, GRAD + number(frame.grads[name], cells), f"grad.{state}")
         blocks[name] = Block(0, y, input_width, 2)
         y += 2 + (1 if spaced else 0)
 
@@ -260,25 +322,25 @@ def _draw(
         per_row, column_form = per_rows[k]
         if column_form == SUMMARY:
             sizes = [
-                _neuron_size(n, COMPACT, per_row) if frame.current in (n.name, n.z) else
-                (_neuron_size(n, COMPACT, per_row)[0], 1) for n in layer
+                _neuron_size(n, COMPACT, per_row, look) if frame.current in (n.name, n.z) else
+                (_neuron_size(n, COMPACT, per_row, look)[0], 1) for n in layer
             ]
         else:
-            sizes = [_neuron_size(n, column_form, per_row) for n in layer]
+            sizes = [_neuron_size(n, column_form, per_row, look) for n in layer]
         column_w = max(w for w, _ in sizes)
         heights = [h for _, h in sizes]
         last = k == len(network.layers) - 1
         if last and others:
-            column_w = max(column_w, *(len(o) + 20 for o in others))
+            column_w = max(column_w, _other_width(others, cells))
         y = column_top(heights + ([1 + len(others)] if last and others else []))
         for neuron, (w, h) in zip(layer, sizes):
+            state = _state(neuron.name, neuron.z, frame, selected, highlight_nodes)
             if column_form == SUMMARY and h == 1:
-                state = _state(neuron.name, neuron.z, frame, selected, highlight_nodes)
-                _neuron_text(grid, x, y, neuron, frame, state, one_line=True)
+                _neuron_text(grid, x, y, neuron, frame, state, cells, one_line=True)
             elif column_form != FULL:
-                _compact_neuron(grid, x, y, neuron, frame, selected, highlight_nodes, per_row, column_form == INLINE)
+                _compact_neuron(grid, x, y, neuron, frame, state, look, per_row, column_form == INLINE)
             else:
-                _full_neuron(grid, x, y, neuron, frame, selected, highlight_nodes, highlight_edges)
+                _full_neuron(grid, x, y, neuron, frame, state, look, highlight_edges)
             blocks[neuron.name] = Block(x, y, w, h)
             y += h + (1 if spaced else 0)
         if last and others:
@@ -286,67 +348,72 @@ def _draw(
                 state = _state(name, name, frame, selected, highlight_nodes)
                 end = grid.put(x, y, name, f"title.{state}")
                 if name in frame.values:
-                    end = grid.put(end + 1, y, _num(frame.values[name], 4), f"value.{state}")
+                    end = grid.put(end + 1, y, number(frame.values[name], cells), f"value.{state}")
                 if name in frame.grads:
-                    grid.put(end + 1, y, GRAD + _num(frame.grads[name], 4), f"grad.{state}")
+                    grid.put(end + 1, y, GRAD + number(frame.grads[name], cells), f"grad.{state}")
                 blocks[name] = Block(x, y, column_w, 1)
                 y += 1
         x += column_w + GAP
-    return NeuronCanvas(total_w, total_h, grid.runs(), blocks, form != FULL)
+    return NeuronCanvas(total_w, total_h, grid.runs(), blocks, look.form != FULL, grid.labels)
 
 
-def _neuron_text(grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, state: str, one_line: bool) -> None:
+def _neuron_text(
+    grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, state: str, cells: int, one_line: bool
+) -> None:
     end = grid.put(x, y, neuron.name, f"title.{state}")
     end = grid.put(end + 1, y, SYMBOLS[neuron.activation], f"text.{state}")
     value_y = y if one_line else y + 1
     value_x = end + 1 if one_line else x
     if neuron.name in frame.computed and neuron.name in frame.values:
-        value_x = grid.put(value_x, value_y, _num(frame.values[neuron.name], 4), f"value.{state}")
+        value_x = grid.put(value_x, value_y, number(frame.values[neuron.name], cells), f"value.{state}")
     delta_y = y if one_line else y + 2
     delta_x = value_x + 1 if one_line else x
     if neuron.z in frame.grads:
-        grid.put(delta_x, delta_y, DELTA + _num(frame.grads[neuron.z], 4), f"grad.{state}")
+        grid.put(delta_x, delta_y, DELTA + number(frame.grads[neuron.z], cells), f"grad.{state}")
     elif neuron.name in frame.grads:
         # The error has arrived (backward stage 1); δ follows once the activation's derivative is applied.
-        grid.put(delta_x, delta_y, GRAD + _num(frame.grads[neuron.name], 4), f"grad.{state}")
+        grid.put(delta_x, delta_y, GRAD + number(frame.grads[neuron.name], cells), f"grad.{state}")
 
 
 def _full_neuron(
-    grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, selected: str | None,
-    highlight_nodes: frozenset[str], highlight_edges: frozenset[ViewEdge],
+    grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, state: str, look: _Look,
+    highlight_edges: frozenset[ViewEdge],
 ) -> None:
-    state = _state(neuron.name, neuron.z, frame, selected, highlight_nodes)
-    source_w = max(len(s.source) for s in neuron.synapses)
-    lines = [(s.source, s.weight) for s in neuron.synapses]
-    if neuron.bias:
-        lines.append(("b", neuron.bias))
-    count = len(lines)
-    for i, (source, weight) in enumerate(lines):
-        edge = _edge_state(neuron, source, frame, highlight_edges) if source != "b" else (
+    cells = look.cells
+    source_w = _label_width(neuron, look.named)
+    terms = _terms(neuron, look.named)
+    count = len(terms)
+    for i, (source, weight, is_bias) in enumerate(terms):
+        edge = _edge_state(neuron, source, frame, highlight_edges) if not is_bias else (
             "active" if frame.current in (neuron.name, neuron.z) else "done")
-        label, is_grad = _weight_label(weight, frame, 9)
+        label, is_grad = _weight_label(weight, frame, cells)
         grid.put(x, y + i, source.rjust(source_w), f"title.{'pending' if edge == 'pending' else 'done'}")
         kind = "grad" if is_grad else "value"
-        grid.put(x + source_w + 1, y + i, label.rjust(9), f"{kind}.{edge}")
+        grid.put(x + source_w + 1, y + i, label.rjust(1 + cells), f"{kind}.{edge}")
         bracket = "─" if count == 1 else ("┐" if i == 0 else "┘" if i == count - 1 else "┤")
-        grid.put(x + source_w + 10, y + i, " ─" + bracket, f"edge.{edge}")
-    _neuron_text(grid, x + source_w + 14, y, neuron, frame, state, one_line=False)
+        grid.put(x + source_w + 2 + cells, y + i, " ─" + bracket, f"edge.{edge}")
+    _neuron_text(grid, x + source_w + cells + 6, y, neuron, frame, state, cells, one_line=False)
 
 
 def _compact_neuron(
-    grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, selected: str | None,
-    highlight_nodes: frozenset[str], per_row: int, inline: bool = False,
+    grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, state: str, look: _Look, per_row: int,
+    inline: bool = False,
 ) -> None:
-    state = _state(neuron.name, neuron.z, frame, selected, highlight_nodes)
-    _neuron_text(grid, x, y, neuron, frame, state, one_line=True)
+    """The neuron on one row, then each weight (and the bias) named by its source: ``x1 0.15  b1 0.35``."""
+    cells = look.cells
+    _neuron_text(grid, x, y, neuron, frame, state, cells, one_line=True)
     edge = "active" if state == "current" else ("pending" if neuron.name not in frame.computed else "done")
-    labels = [_weight_label(s.weight, frame, 7) for s in neuron.synapses]
-    if neuron.bias:
-        labels.append(_weight_label(neuron.bias, frame, 7, "b"))
-    for i, (text, is_grad) in enumerate(labels):
-        row, col = divmod(i, per_row)
-        left, top = (x + INLINE_TEXT, y) if inline else (x + 1, y + 1 + row)
-        grid.put(left + col * 8, top, text.rjust(7), f"{'grad' if is_grad else 'value'}.{edge}")
+    source_w = _label_width(neuron, look.named)
+    step = _cell_width(neuron, look) + LABEL_GAP
+    for i, (source, weight, _) in enumerate(_terms(neuron, look.named)):
+        text, is_grad = _weight_label(weight, frame, cells)
+        if inline:
+            left, top = x + _header_width(neuron, cells) + LABEL_GAP + i * step, y
+        else:
+            row, col = divmod(i, per_row)
+            left, top = x + 1 + col * step, y + 1 + row
+        grid.put(left, top, source.rjust(source_w), f"title.{'pending' if edge == 'pending' else 'done'}")
+        grid.put(left + source_w + 1, top, text, f"{'grad' if is_grad else 'value'}.{edge}")
 
 
 def plain(canvas: NeuronCanvas) -> str:

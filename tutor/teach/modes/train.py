@@ -21,8 +21,18 @@ EPOCHS_PER_RUN_STEP = 10
 """Epochs per repeated step of T on a data set: 500 epochs a press."""
 
 
+UPDATES_WIDTH = 74
+"""Cells a line of param updates may take: the step panel's text at 80 columns, with room for its scroll bar."""
+UPDATE_GAP = 3
+"""Blanks between two updates on one line."""
+
+
 def explain_train(step: TrainStep, learning_rate: float, number: int) -> list[Line]:
-    """One step: the loss before → after, and every param before → after with its gradient."""
+    """One step: the loss before → after, and every param before → after with its gradient.
+
+    The updates stand in aligned cells, as many to a line as fit ``UPDATES_WIDTH``,
+    so a narrow panel never breaks one update across two lines.
+    """
     lines: list[Line] = [
         [("Training step ", "title"), (str(number), "value"), ("  loss ", ""), (fmt(step.loss_before), "value"),
          (" → ", ""), (fmt(step.loss_after), "value"),
@@ -30,14 +40,21 @@ def explain_train(step: TrainStep, learning_rate: float, number: int) -> list[Li
           "good" if step.loss_after < step.loss_before else "bad")],
         [(f"Every param at once: p ← p − {fmt(learning_rate)} × ∂loss/∂p", "dim")],
     ]
-    row: Line = []
-    for i, (name, before) in enumerate(step.params_before.items()):
-        row += [(name, "name"), (" ", ""), (fmt(before, 4), "value"), (" → ", "dim"),
-                (fmt(step.params_after[name], 4), "value"), (f" ∂{fmt(step.grads[name], 3)}", "grad"), ("   ", "")]
-        if i % 3 == 2:
-            lines.append(row)
-            row = []
-    if row:
+    cells = [(name, fmt(before, 4), fmt(step.params_after[name], 4), f"∂{fmt(step.grads[name], 3)}")
+             for name, before in step.params_before.items()]
+    if not cells:
+        return lines
+    widths = [max(len(cell[i]) for cell in cells) for i in range(4)]
+    cell_width = widths[0] + 1 + widths[1] + 3 + widths[2] + 1 + widths[3]
+    per_line = max(1, min(3, (UPDATES_WIDTH + UPDATE_GAP) // (cell_width + UPDATE_GAP)))
+    for start in range(0, len(cells), per_line):
+        row: Line = []
+        for i, (name, before, after, grad) in enumerate(cells[start:start + per_line]):
+            if i:
+                row.append((" " * UPDATE_GAP, ""))
+            row += [(name.ljust(widths[0]), "name"), (" ", ""), (before.rjust(widths[1]), "value"), (" → ", "dim"),
+                    (after.rjust(widths[2]), "value"), (" ", ""), (grad.ljust(widths[3]), "grad")]
+        row[-1] = (row[-1][0].rstrip(), row[-1][1])
         lines.append(row)
     return lines
 
