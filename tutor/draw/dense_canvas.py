@@ -40,7 +40,6 @@ def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
     lay._senders = {key: _sender_start(lay, key) for key in senders}
     lay._base = _Rows(lay)
     lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
-    lay._route_rows = {e: (min(y for _, y in r), max(y for _, y in r)) for e, r in lay.routes.items()}
 
 
 def _sender_start(lay: DenseLayout, key: str) -> int:

@@ -28,7 +28,7 @@ from rich.cells import cell_len
 
 from tutor.draw.canvas import render
 from tutor.draw.layout import layout
-from tutor.draw.order import Items, longest_path_layers, order_layers
+from tutor.draw.order import Items, chain_and_order, longest_path_layers
 from tutor.draw.place import box_size, place_rows
 from tutor.draw.route import route_gap, simplify
 from tutor.draw.specs import (
@@ -108,8 +108,6 @@ class DenseLayout:
     _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
         repr=False, default_factory=dict
     )
-    _route_rows: dict[EdgeSpec, tuple[int, int]] = field(repr=False, default_factory=dict)
-    """First and last row of each line."""
     _dense_tiles: dict | None = field(repr=False, default=None)
     """Lines and nodes by tile (made on first render): a window renders only what it touches."""
     _edge_list: list[EdgeSpec] = field(repr=False, default_factory=list)
@@ -228,34 +226,8 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
         if nports[i] <= 1:
             in_offs = [0]
         items.add(layer[i], rows - shrink, 0, in_offs, float(i), False)
-    dummies: dict[tuple[int, int], int] = {}
-    conns: dict[tuple[int, int, int], None] = {}
-    chains: dict[EdgeSpec, list[tuple[int, int, int]]] = {}
-    for e in spec.edges:
-        s, t = index[e.source], index[e.target]
-        hops = []
-        prev = s
-        for mid in range(layer[s] + 1, layer[t]):
-            d = dummies.get((s, mid))
-            if d is None:
-                d = items.add(mid, 1 - shrink, 0, [0], s + 0.5, True)
-                dummies[(s, mid)] = d
-            hops.append((prev, d, 0))
-            prev = d
-        hops.append((prev, t, e.position))
-        chains[e] = hops
-        for hop in hops:
-            if hop not in conns:
-                conns[hop] = None
-                u, v, p = hop
-                items.succs[u].append((v, p))
-                items.preds[v].append((u, p))
-
-    nl = (max(layer) + 1) if n else 0
-    order: list[list[int]] = [[] for _ in range(nl)]
-    for it in sorted(range(len(items.layer)), key=lambda it: items.rank[it]):
-        order[items.layer[it]].append(it)
-    order = order_layers(items, order)
+    chains, order = chain_and_order(items, spec.edges, index, layer, 1 - shrink)
+    nl = len(order)
     y = [v - MARGIN + geometry.margin for v in place_rows(items, order)]
 
     def out_row(it: int) -> int:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from tutor.engine.bulk import paused_gc
 from tutor.draw.canvas import draw_static, plain, render, render_text
-from tutor.draw.order import Items, longest_path_layers, order_layers
+from tutor.draw.order import Items, chain_and_order, longest_path_layers
 from tutor.draw.place import box_size, in_offsets, place_rows
 from tutor.draw.route import Gap, route_gap, simplify
 from tutor.draw.specs import (
@@ -85,34 +85,8 @@ def _layout(spec: GraphSpec, value_width: int) -> Layout:
         out_off = (h - 1) // 2
         items.add(layer[i], h, out_off, in_offsets(nports[i], h, out_off), float(i), False)
 
-    dummies: dict[tuple[int, int], int] = {}
-    conns: dict[tuple[int, int, int], None] = {}
-    chains: dict[EdgeSpec, list[tuple[int, int, int]]] = {}
-    for e in spec.edges:
-        s, t = index[e.source], index[e.target]
-        hops = []
-        prev = s
-        for mid in range(layer[s] + 1, layer[t]):
-            d = dummies.get((s, mid))
-            if d is None:
-                d = items.add(mid, 1, 0, [0], s + 0.5, True)
-                dummies[(s, mid)] = d
-            hops.append((prev, d, 0))
-            prev = d
-        hops.append((prev, t, e.position))
-        chains[e] = hops
-        for hop in hops:
-            if hop not in conns:
-                conns[hop] = None
-                u, v, p = hop
-                items.succs[u].append((v, p))
-                items.preds[v].append((u, p))
-
-    nl = (max(layer) + 1) if n else 0
-    order: list[list[int]] = [[] for _ in range(nl)]
-    for it in sorted(range(len(items.layer)), key=lambda it: items.rank[it]):
-        order[items.layer[it]].append(it)
-    order = order_layers(items, order)
+    chains, order = chain_and_order(items, spec.edges, index, layer, 1)
+    nl = len(order)
     y = place_rows(items, order)
 
     def out_row(it: int) -> int:

@@ -8,7 +8,11 @@ crossings. Nothing depends on set or hash order.
 
 from __future__ import annotations
 
-from tutor.draw.specs import GraphSpec
+from tutor.draw.specs import EdgeSpec, GraphSpec
+
+Hop = tuple[int, int, int]
+"""One connection between items of adjacent layers: (source item, target item, target's input port)."""
+
 
 class Items:
     """Real nodes and dummy waypoints, as parallel lists indexed by item id."""
@@ -52,6 +56,48 @@ def longest_path_layers(spec: GraphSpec, index: dict[str, int]) -> list[int]:
         if not inputs[i] and consumers[i]:
             layer[i] = min(layer[c] for c in consumers[i]) - 1
     return layer
+
+
+def chain_and_order(
+    items: Items, edges: tuple[EdgeSpec, ...], index: dict[str, int], layer: list[int], dummy_height: int
+) -> tuple[dict[EdgeSpec, list[Hop]], list[list[int]]]:
+    """Connect the items along every edge and order the layers.
+
+    An edge spanning several layers gets a dummy waypoint (``dummy_height``
+    rows) in each layer between; the edges of one source share its
+    waypoints. Returns each edge's hops, source to target, and the items of
+    each layer in order (see ``order_layers``). ``items`` holds the real
+    nodes, item ``i`` being node ``i``; the waypoints are added to it.
+    """
+    dummies: dict[tuple[int, int], int] = {}
+    conns: set[Hop] = set()
+    chains: dict[EdgeSpec, list[Hop]] = {}
+    add = items.add
+    succs, preds = items.succs, items.preds
+    for e in edges:
+        s, t = index[e.source], index[e.target]
+        hops = []
+        prev = s
+        for mid in range(layer[s] + 1, layer[t]):
+            d = dummies.get((s, mid))
+            if d is None:
+                d = dummies[(s, mid)] = add(mid, dummy_height, 0, [0], s + 0.5, True)
+            hops.append((prev, d, 0))
+            prev = d
+        hops.append((prev, t, e.position))
+        chains[e] = hops
+        for hop in hops:
+            if hop not in conns:
+                conns.add(hop)
+                u, v, p = hop
+                succs[u].append((v, p))
+                preds[v].append((u, p))
+    nl = (max(layer) + 1) if layer else 0
+    order: list[list[int]] = [[] for _ in range(nl)]
+    rank = items.rank
+    for it in sorted(range(len(items.layer)), key=rank.__getitem__):
+        order[items.layer[it]].append(it)
+    return chains, order_layers(items, order)
 
 
 def _count_crossings(pairs: list[tuple[int, tuple[int, int]]]) -> int:
