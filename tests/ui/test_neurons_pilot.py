@@ -198,3 +198,27 @@ def test_row_picker_without_data_says_so(drive) -> None:
         assert not isinstance(pilot.app.screen, RowScreen)
 
     drive("tiny_net", body, size=SMALL)
+
+
+def footer_label(screen, key: str) -> str:
+    """The description the footer shows for ``key`` now."""
+    return screen.active_bindings[key].binding.description
+
+
+@pytest.mark.parametrize("scenario, cycle", [
+    ("tiny_net", [("neurons", "Groups"), ("groups", "Expand"), ("expanded", "Neurons")]),
+    ("shopping", [("groups", "Expand"), ("expanded", "Groups")]),
+])
+def test_the_view_key_is_labelled_with_the_view_it_shows_next(drive, scenario, cycle) -> None:
+    async def body(pilot: Pilot) -> None:
+        screen = lesson_screen(pilot)
+        start = [view for view, _ in cycle].index(screen.lesson.view)
+        for view, label in cycle[start:] + cycle[:start] + cycle[start:start + 1]:
+            assert screen.lesson.view == view
+            assert footer_label(screen, "g") == label
+            await pilot.press("g")
+        await pilot.press("question_mark")
+        help_rows = [row for row in pilot.app.screen.bindings if row.key == "g"]
+        assert len(help_rows) == 1
+
+    drive(scenario, body, size=SMALL)

@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario, ScenarioError
 from tutor.teach.explain import edit_lines
-from tutor.teach.lesson import NEURONS, Lesson, default_view, next_view
+from tutor.teach.lesson import NEURONS, VIEW_KEY_LABELS, Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
 from tutor.teach.edit_check import edit_warning
@@ -53,6 +53,12 @@ def mode_bindings() -> list[Binding]:
     return bindings
 
 
+def view_bindings() -> list[Binding]:
+    """The view key, once per view it can lead to: the footer shows the one that applies (see check_action)."""
+    tooltip = "Next view: neurons (nets), groups, expanded primitives"
+    return [Binding("g", f"view({view!r})", label, tooltip=tooltip) for view, label in VIEW_KEY_LABELS.items()]
+
+
 class LessonScreen(Screen):
     """Step forward and backward through one scenario's graph."""
 
@@ -63,7 +69,7 @@ class LessonScreen(Screen):
         Binding("f", "forward_end", "End fwd", show=False, tooltip="Go to the end of the forward pass"),
         Binding("end", "end", "End", show=False, priority=True, tooltip="Go to the last step"),
         Binding("r", "reset", "Reset", show=False, tooltip="Back to step 0 with the file's values"),
-        Binding("g", "toggle_groups", "Groups", tooltip="Next view: neurons (nets), groups, expanded primitives"),
+        *view_bindings(),
         Binding("tab,down,j", "select_next", "Select", show=False, priority=True, tooltip="Select the next node"),
         Binding("shift+tab,up,k", "select_previous", "Select prev", show=False, priority=True,
                 tooltip="Select the previous node"),
@@ -244,6 +250,8 @@ class LessonScreen(Screen):
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
+        if action == "view":
+            return parameters[0] == next_view(self.scenario, self.lesson.view)
         if action == "panel" and self.is_mounted:
             return self.query_one(PanelBox).max_scroll_y > 0
         return True
@@ -373,6 +381,7 @@ class LessonScreen(Screen):
         self.mode.rebuild()
         self.place.go(k)
         self._show(Move.SHOW)
+        self.refresh_bindings()  # the view key's label names the view after this one
 
     def action_reset(self) -> None:
         """Back to step 0 with the file's values."""
@@ -383,6 +392,10 @@ class LessonScreen(Screen):
             mode.reset()
         self.mode.interrupt()
         self._lesson_changed(0)
+
+    def action_view(self, view: str) -> None:
+        """The view key: show ``view`` (the next one in the cycle; see ``check_action``)."""
+        self.action_toggle_groups()
 
     def action_toggle_groups(self) -> None:
         """Next view, keeping the place: neurons (for nets), one box per named node, one per primitive."""
@@ -470,7 +483,9 @@ class LessonScreen(Screen):
 
     def action_help(self) -> None:
         """List every key."""
-        self.app.push_screen(HelpScreen(self.BINDINGS + GraphView.BINDINGS))
+        views = [b for b in self.BINDINGS if b.action.startswith("view(")]
+        bindings = [b for b in self.BINDINGS + GraphView.BINDINGS if b not in views[1:]]  # the view key once
+        self.app.push_screen(HelpScreen(bindings))
 
     def action_back(self) -> None:
         """Back to the scenario list."""
