@@ -26,6 +26,7 @@ from typing import Mapping, Union
 
 from rich.cells import cell_len
 
+from tutor.engine.bulk import paused_gc
 from tutor.draw.canvas import render
 from tutor.draw.layout import layout
 from tutor.draw.order import Items, chain_and_order, longest_path_layers
@@ -101,8 +102,8 @@ class DenseLayout:
     """Cells for each node's value and gradient."""
     _base: object = field(repr=False, default=None)
     """The static canvas (lines, joins, arrow heads) by row: ``_base[y][x]``, made on demand."""
-    _masks: bytearray = field(repr=False, default_factory=bytearray)
-    """The directions lines leave each cell in, row by row (see ``specs.JOIN``)."""
+    _masks: dict[tuple[int, int], bytearray] = field(repr=False, default_factory=dict)
+    """By tile, made when first shown: the directions lines leave each cell in (see ``specs.JOIN``)."""
     _senders: dict[str, int] = field(repr=False, default_factory=dict)
     """Nodes with an output line: the first cell of that line in the node's row."""
     _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
@@ -111,6 +112,7 @@ class DenseLayout:
     _dense_tiles: dict | None = field(repr=False, default=None)
     """Lines and nodes by tile (made on first render): a window renders only what it touches."""
     _edge_list: list[EdgeSpec] = field(repr=False, default_factory=list)
+    _route_list: list[tuple[Point, ...]] = field(repr=False, default_factory=list)
     _box_rank: dict[str, int] = field(repr=False, default_factory=dict)
 
     def node_at(self, x: int, y: int) -> str | None:
@@ -197,6 +199,11 @@ def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, val
 
 def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) -> DenseLayout:
     """Place and route ``spec`` at a dense level (compact, line or names)."""
+    with paused_gc():  # many small objects, none of them garbage: the collector would only walk them
+        return _dense_layout(spec, level, numbers)
+
+
+def _dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None) -> DenseLayout:
     geometry = _GEOMETRY[level]
     index: dict[str, int] = {}
     for i, node in enumerate(spec.nodes):

@@ -105,6 +105,16 @@ def _count_crossings(pairs: list[tuple[int, tuple[int, int]]]) -> int:
     if len(pairs) < 2:
         return 0
     pairs.sort()
+    if len(pairs) <= 16:
+        # Few connections (most channels): count the inversions directly.
+        lows = [b for _, b in pairs]
+        crossings = 0
+        for j in range(1, len(lows)):
+            b = lows[j]
+            for k in range(j):
+                if lows[k] > b:
+                    crossings += 1
+        return crossings
     ranks = {b: r for r, b in enumerate(sorted({b for _, b in pairs}), start=1)}
     size = len(ranks)
     tree = [0] * (size + 1)
@@ -130,54 +140,73 @@ def order_layers(items: Items, order: list[list[int]], iterations: int = 8) -> l
     """Barycenter sweeps (down and up) keeping the order with the fewest crossings."""
     nl = len(order)
     pos = [0] * len(items.layer)
+    rank = items.rank
+    preds = items.preds
+    # Each item's successors with the fraction of the target's height its port sits at.
     nports = [max(1, len(offs)) for offs in items.in_offs]
+    below = [[(w, (q + 1) / (nports[w] + 1)) for w, q in ss] for ss in items.succs]
+    # Per layer, its items' connections to the next layer (their targets and ports).
+    succs = items.succs
 
-    def index(layers: list[list[int]]) -> None:
-        for row in layers:
-            for p, it in enumerate(row):
-                pos[it] = p
+    for row in order:
+        for p, it in enumerate(row):
+            pos[it] = p
 
-    def crossings(layers: list[list[int]]) -> int:
+    def crossings() -> int:
         total = 0
         for i in range(nl - 1):
-            pairs = [(pos[u], (pos[w], p)) for u in layers[i] for w, p in items.succs[u]]
-            total += _count_crossings(pairs)
+            pairs = [(pos[u], (pos[w], p)) for u in order[i] for w, p in succs[u]]
+            if len(pairs) > 1:
+                total += _count_crossings(pairs)
         return total
 
-    index(order)
     best = [row[:] for row in order]
-    best_count = crossings(order)
+    best_count = crossings()
     if best_count == 0:
         return best
     stale = 0
-    rank = items.rank
-    def from_above(it: int, size_prev: int) -> float | None:
-        ps = items.preds[it]
-        return sum(pos[u] + 0.5 for u, _ in ps) / (len(ps) * size_prev) if ps else None
 
-    def from_below(it: int, size_next: int) -> float | None:
-        ss = items.succs[it]
-        return sum(pos[w] + (q + 1) / (nports[w] + 1) for w, q in ss) / (len(ss) * size_next) if ss else None
-
-    def resort(i: int, neighbour: int, barycenter) -> None:  # noqa: ANN001 - one of the two above
-        """Reorder layer i by barycenter against layer ``neighbour``; items without
-        neighbours there keep their relative place."""
-        size, size_other = len(order[i]), len(order[neighbour])
-        keyed = []
-        for p, it in enumerate(order[i]):
-            b = barycenter(it, size_other)
-            keyed.append(((p + 0.5) / size if b is None else b, rank[it], it))
+    def resort(i: int, keyed: list[tuple[float, float, int]]) -> None:
         keyed.sort()
-        order[i] = [it for _, _, it in keyed]
-        for p, it in enumerate(order[i]):
+        row = order[i] = [it for _, _, it in keyed]
+        for p, it in enumerate(row):
             pos[it] = p
 
+    # Each layer is reordered by the barycenter of its items' neighbours in the
+    # layer above (a down sweep), then below (an up sweep); items without
+    # neighbours there keep their relative place.
     for _ in range(iterations):
         for i in range(1, nl):
-            resort(i, i - 1, from_above)
+            row = order[i]
+            size, scale = len(row), 0.5 * len(order[i - 1])
+            keyed = []
+            for p, it in enumerate(row):
+                ps = preds[it]
+                if not ps:
+                    keyed.append(((p + 0.5) / size, rank[it], it))
+                elif len(ps) == 1:
+                    keyed.append(((pos[ps[0][0]] + 0.5) / (2 * scale), rank[it], it))
+                else:
+                    total = 0.0
+                    for u, _ in ps:
+                        total += pos[u] + 0.5
+                    keyed.append((total / (len(ps) * 2 * scale), rank[it], it))
+            resort(i, keyed)
         for i in range(nl - 2, -1, -1):
-            resort(i, i + 1, from_below)
-        count = crossings(order)
+            row = order[i]
+            size, size_next = len(row), len(order[i + 1])
+            keyed = []
+            for p, it in enumerate(row):
+                ss = below[it]
+                if not ss:
+                    keyed.append(((p + 0.5) / size, rank[it], it))
+                else:
+                    total = 0
+                    for w, f in ss:
+                        total += pos[w] + f
+                    keyed.append((total / (len(ss) * size_next), rank[it], it))
+            resort(i, keyed)
+        count = crossings()
         if count < best_count:
             best_count = count
             best = [row[:] for row in order]

@@ -48,7 +48,11 @@ def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
 
 
 def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[int]:
-    """Top row of every item: keep each layer's order and gaps, straighten edges."""
+    """Top row of every item: keep each layer's order and gaps, straighten edges.
+
+    Up to ``sweeps`` sweeps down and up the layers, fewer once a sweep moves
+    nothing, then two passes pulling both ways.
+    """
     y = [0] * len(items.layer)
     offsets: list[list[int]] = []
     for row in order:
@@ -119,10 +123,13 @@ def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[in
 
     nl = len(order)
     for _ in range(sweeps):
+        before = y[:]
         for i in range(1, nl):
             place(i, down_rows)
         for i in range(nl - 2, -1, -1):
             place(i, up_rows)
+        if y == before:
+            break  # settled: every further sweep would leave every row where it is
     for _ in range(2):
         for i in range(nl):
             place(i, both_rows)
