@@ -152,29 +152,68 @@ def _cells(numbers: Numbers | None, key: str) -> tuple[int, int]:
     return numbers[key]
 
 
-def _sizes(spec: GraphSpec, level: str, numbers: Numbers | None, value_width: int) -> list[tuple[int, int]]:
-    ports = [0] * len(spec.nodes)
-    index = {node.key: i for i, node in enumerate(spec.nodes)}
+@dataclass(frozen=True)
+class _Shape:
+    """What every level's drawing of one spec starts from: node indices, layers, ports, senders."""
+
+    index: dict[str, int]
+    layer: list[int]
+    ports: list[int]
+    """Inputs of each node (one past its highest input position)."""
+    has_out: list[bool]
+
+
+_LAST_SHAPE: list = [None, None]
+"""The last spec whose shape was worked out, and its shape (fitting asks once per level)."""
+
+
+def _shape(spec: GraphSpec) -> _Shape:
+    """The spec's :class:`_Shape`, kept for the last spec asked about; checks the spec on the way."""
+    if _LAST_SHAPE[0] is spec:
+        return _LAST_SHAPE[1]
+    index: dict[str, int] = {}
+    for i, node in enumerate(spec.nodes):
+        if node.key in index:
+            raise ValueError(f"node {node.key!r} is listed twice")
+        index[node.key] = i
+    n = len(spec.nodes)
+    ports = [0] * n
+    has_out = [False] * n
     for e in spec.edges:
-        t = index[e.target]
-        ports[t] = max(ports[t], e.position + 1)
+        s, t = index.get(e.source), index.get(e.target)
+        if s is None or t is None or s >= t:
+            raise ValueError(f"edge {e} does not go from an earlier node to a later one")
+        if e.position >= ports[t]:
+            ports[t] = e.position + 1
+        has_out[s] = True
+    shape = _Shape(index, longest_path_layers(spec, index), ports, has_out)
+    _LAST_SHAPE[:] = [spec, shape]
+    return shape
+
+
+def _sizes(spec: GraphSpec, level: str, numbers: Numbers | None, value_width: int) -> list[tuple[int, int]]:
     if level == BOXES:
+        ports = _shape(spec).ports
         return [box_size(node, ports[i], value_width) for i, node in enumerate(spec.nodes)]
     rows = _GEOMETRY[level].rows
     # One cell for the arrow head, the text, one cell for the out port.
     return [(_text_width(node, level, _cells(numbers, node.key)) + 2, rows) for node in spec.nodes]
 
 
-_LAST_LAYERS: list = [None, None]
-"""The last spec whose layers were computed, and its layers (fitting asks once per level)."""
-
-
 def _layers(spec: GraphSpec) -> list[int]:
     """Each node's layer (see ``longest_path_layers``), kept for the last spec asked about."""
-    if _LAST_LAYERS[0] is not spec:
-        index = {node.key: i for i, node in enumerate(spec.nodes)}
-        _LAST_LAYERS[:] = [spec, longest_path_layers(spec, index)]
-    return _LAST_LAYERS[1]
+    return _shape(spec).layer
+
+
+def _narrowest(spec: GraphSpec, level: str, value_width: int) -> int:
+    """A width no drawing of ``spec`` at ``level`` is narrower than, from the number of layers alone."""
+    if not spec.nodes:
+        return 0
+    nl = max(_layers(spec)) + 1
+    # A box is at least its value wide plus borders and padding, a channel at least its labels;
+    # a dense node at least its arrow and out-port cells, a channel at least one column.
+    node, between = (value_width + 4, value_width + 4) if level == BOXES else (2, 1)
+    return node * nl + between * (nl - 1)
 
 
 def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, value_width: int = 10) -> tuple[int, int]:
@@ -205,21 +244,9 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
 
 def _dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None) -> DenseLayout:
     geometry = _GEOMETRY[level]
-    index: dict[str, int] = {}
-    for i, node in enumerate(spec.nodes):
-        if node.key in index:
-            raise ValueError(f"node {node.key!r} is listed twice")
-        index[node.key] = i
-    for e in spec.edges:
-        if e.source not in index or e.target not in index or index[e.source] >= index[e.target]:
-            raise ValueError(f"edge {e} does not go from an earlier node to a later one")
+    shape = _shape(spec)
+    index, layer, nports, has_out = shape.index, shape.layer, shape.ports, shape.has_out
     n = len(spec.nodes)
-    layer = _layers(spec)
-    nports = [0] * n
-    has_out = [False] * n
-    for e in spec.edges:
-        nports[index[e.target]] = max(nports[index[e.target]], e.position + 1)
-        has_out[index[e.source]] = True
     sizes = _sizes(spec, level, numbers, 0)
     rows = geometry.rows
     # Placement spaces items by their height plus one blank row; a gapless
@@ -344,6 +371,8 @@ def fit_level(
     for the next fit (a resize).
     """
     for level in levels[:-1]:
+        if _narrowest(spec, level, value_width) > width:
+            continue  # too many layers side by side, whatever their nodes
         w, h = lower_bound(spec, level, numbers, value_width)
         if w > width or h > height:
             continue
