@@ -159,8 +159,8 @@ def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tupl
     """The text of one node, as (text, role) runs per row; roles: title, value, grad."""
     node = lay.nodes[key]
     inner = lay.boxes[key].w - 2
-    vw, gw = lay.numbers[key]
     if lay.level == COMPACT:
+        vw = lay.numbers[key][0]
         value = fit(state.values.get(key, ""), vw)
         grad = fit(state.grads.get(key, ""), inner - vw - 1)
         return [

@@ -99,7 +99,7 @@ class DenseLayout:
     """Each node's cells: the arrow cell, the text, the out-port cell."""
     routes: dict[EdgeSpec, tuple[Point, ...]]
     numbers: dict[str, tuple[int, int]]
-    """Cells for each node's value and gradient."""
+    """Cells for each node's value and gradient (none at the names level, which shows no numbers)."""
     _base: object = field(repr=False, default=None)
     """The static canvas (lines, joins, arrow heads) by row: ``_base[y][x]``, made on demand."""
     _masks: dict[tuple[int, int], bytearray] = field(repr=False, default_factory=dict)
@@ -196,6 +196,8 @@ def _sizes(spec: GraphSpec, level: str, numbers: Numbers | None, value_width: in
         ports = _shape(spec).ports
         return [box_size(node, ports[i], value_width) for i, node in enumerate(spec.nodes)]
     rows = _GEOMETRY[level].rows
+    if level == NAMES:  # no numbers: the names level never reads them
+        return [(cell_len(node.title) + 2, rows) for node in spec.nodes]
     # One cell for the arrow head, the text, one cell for the out port.
     return [(_text_width(node, level, _cells(numbers, node.key)) + 2, rows) for node in spec.nodes]
 
@@ -327,7 +329,7 @@ def _dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None) -> Dense
         nodes={node.key: node for node in spec.nodes},
         boxes=boxes,
         routes=routes,
-        numbers={key: _cells(numbers, key) for key in keys},
+        numbers={} if level == NAMES else {key: _cells(numbers, key) for key in keys},
     )
     from tutor.draw.dense_canvas import draw_lines  # the canvas module reads this one's classes
 
