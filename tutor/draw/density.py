@@ -31,7 +31,7 @@ from tutor.draw.canvas import render
 from tutor.draw.layout import layout
 from tutor.draw.order import Items, chain_and_order, longest_path_layers
 from tutor.draw.place import box_size, place_rows
-from tutor.draw.route import route_gap, simplify
+from tutor.draw.route import chain_routes, route_channels
 from tutor.draw.specs import (
     MARGIN,
     ROW_GAP,
@@ -266,19 +266,7 @@ def _dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None) -> Dense
     nl = len(order)
     y = [v - MARGIN + geometry.margin for v in place_rows(items, order)]
 
-    def out_row(it: int) -> int:
-        return y[it] + items.out_off[it]
-
-    def in_row(it: int, p: int) -> int:
-        return y[it] + items.in_offs[it][p]
-
-    gaps = []
-    for i in range(nl - 1):
-        sources = []
-        for u in order[i]:
-            if items.succs[u]:
-                sources.append((u, out_row(u), [(w, p, in_row(w, p)) for w, p in items.succs[u]]))
-        gaps.append(route_gap(sources, items.rank))
+    gaps = route_channels(items, order, y)
 
     col_w = [0] * nl
     for i in range(n):
@@ -293,31 +281,12 @@ def _dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None) -> Dense
         x += col_w[i]
     width = x + geometry.margin if nl else 2 * geometry.margin
 
-    def track_x(i: int, t: int) -> int:
-        return col_x[i] + col_w[i] + step * t
-
     keys = [node.key for node in spec.nodes]
     boxes = {keys[i]: Rect(col_x[layer[i]], y[i], sizes[i][0], rows) for i in range(n)}
     bottom = max((y[it] + (rows if it < n else 1) for it in range(len(y))), default=0)
     height = max(bottom + geometry.margin, 1)
 
-    routes: dict[EdgeSpec, tuple[Point, ...]] = {}
-    for e, hops in chains.items():
-        s = index[e.source]
-        pts: list[Point] = [(boxes[e.source].right, out_row(s))]
-        for u, v, p in hops:
-            i = items.layer[u]
-            sr, tr = out_row(u), in_row(v, p)
-            jog = gaps[i].detour.get((u, v, p))
-            if jog is not None:
-                f, jt = jog
-                tx, jx = track_x(i, gaps[i].track[u]), track_x(i, jt)
-                pts += [(tx, sr), (tx, f), (jx, f), (jx, tr)]
-            elif sr != tr:
-                tx = track_x(i, gaps[i].track[u])
-                pts += [(tx, sr), (tx, tr)]
-        pts.append((boxes[e.target].x, in_row(index[e.target], e.position)))
-        routes[e] = simplify(pts)
+    routes = chain_routes(chains, items, y, gaps, [col_x[i] + col_w[i] for i in range(nl)], step, boxes)
     # A line that dodges through a free row may use a row below every node.
     lowest = max((y for route in routes.values() for _, y in route), default=0)
     height = max(height, lowest + 1 + geometry.margin)

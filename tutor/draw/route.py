@@ -11,7 +11,8 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
-from tutor.draw.specs import MARGIN, Point
+from tutor.draw.order import Hop, Items
+from tutor.draw.specs import MARGIN, EdgeSpec, Point, Rect
 
 
 @dataclass
@@ -138,6 +139,55 @@ def _free_row(t: int, s: int, used: set[int]) -> int:
             if f >= MARGIN and f not in used:
                 return f
     raise AssertionError("no free row")  # pragma: no cover
+
+
+def route_channels(items: Items, order: list[list[int]], y: list[int]) -> list[Gap]:
+    """The routing of every channel between two adjacent layers (``y``: each item's top row)."""
+    out_off, in_offs, succs, rank = items.out_off, items.in_offs, items.succs, items.rank
+    gaps = []
+    for row in order[:-1]:
+        sources = [
+            (u, y[u] + out_off[u], [(w, p, y[w] + in_offs[w][p]) for w, p in succs[u]]) for u in row if succs[u]
+        ]
+        gaps.append(route_gap(sources, rank))
+    return gaps
+
+
+def chain_routes(
+    chains: dict[EdgeSpec, list[Hop]],
+    items: Items,
+    y: list[int],
+    gaps: list[Gap],
+    track_x: list[int],
+    track_step: int,
+    boxes: dict[str, Rect],
+) -> dict[EdgeSpec, tuple[Point, ...]]:
+    """Each edge's line as corner points: out of its source's right side, along its hops, into its target's port.
+
+    A hop through channel i that changes row turns on its source's track,
+    ``track_x[i] + track_step * track``; a line that must dodge jogs through
+    its free row on its own track.
+    """
+    layer_of, out_off, in_offs = items.layer, items.out_off, items.in_offs
+    routes: dict[EdgeSpec, tuple[Point, ...]] = {}
+    for e, hops in chains.items():
+        u = hops[0][0]
+        pts: list[Point] = [(boxes[e.source].right, y[u] + out_off[u])]
+        for u, v, p in hops:
+            i = layer_of[u]
+            sr, tr = y[u] + out_off[u], y[v] + in_offs[v][p]
+            gap = gaps[i]
+            jog = gap.detour.get((u, v, p)) if gap.detour else None
+            if jog is not None:
+                f, jt = jog
+                tx, jx = track_x[i] + track_step * gap.track[u], track_x[i] + track_step * jt
+                pts += [(tx, sr), (tx, f), (jx, f), (jx, tr)]
+            elif sr != tr:
+                tx = track_x[i] + track_step * gap.track[u]
+                pts += [(tx, sr), (tx, tr)]
+        pts.append((boxes[e.target].x, tr))
+        routes[e] = simplify(pts)
+    return routes
 
 
 def simplify(points: list[Point]) -> tuple[Point, ...]:
