@@ -190,6 +190,15 @@ def _index(lay: DenseLayout) -> dict[tuple[int, int], tuple[list[int], list[str]
     tiles = {}
     tw, th = DENSE_TILE_W, DENSE_TILE_H
     for rank, route in enumerate(lay.routes.values()):
+        tiles_x = {x // tw for x, _ in route}
+        tiles_y = {y // th for _, y in route}
+        if len(tiles_x) == 1 and len(tiles_y) == 1:  # most lines: within one tile
+            cell = (tiles_x.pop(), tiles_y.pop())
+            t = tiles.get(cell)
+            if t is None:
+                t = tiles[cell] = ([], [])
+            t[0].append(rank)
+            continue
         touched: dict[tuple[int, int], None] = {}
         for k in range(len(route) - 1):
             (x0, y0), (x1, y1) = route[k], route[k + 1]
