@@ -39,67 +39,34 @@ def route_gap(sources: list[tuple[int, int, list[tuple[int, int, int]]]], rank: 
     need = [(u, s, ts) for u, s, ts in sources if any(t != s for _, _, t in ts)]
     if not need:
         return gap
-    used_rows: set[int] = set()
-    for _, s, ts in sources:
-        used_rows.add(s)
-        for _, _, t in ts:
-            used_rows.add(t)
     row_source = {s: u for u, s, _ in need}
     src_row = {u: s for u, s, _ in need}
     targets = {u: ts for u, _, ts in need}
-
-    def key(u: int) -> tuple[int, int, float]:
-        s = src_row[u]
-        rows = [t for _, _, t in targets[u]]
-        if all(t >= s for t in rows):
-            return (0, -s, rank[u])  # going down: lower sources further left
-        if all(t <= s for t in rows):
-            return (2, s, rank[u])  # going up: higher sources further left
-        return (1, s, rank[u])
+    keys: dict[int, tuple[int, int, float]] = {}
+    for u, s, ts in need:
+        if all(t >= s for _, _, t in ts):
+            keys[u] = (0, -s, rank[u])  # going down: lower sources further left
+        elif all(t <= s for _, _, t in ts):
+            keys[u] = (2, s, rank[u])  # going up: higher sources further left
+        else:
+            keys[u] = (1, s, rank[u])
 
     # constraints: a -> b means a's track must be left of b's
     incoming: dict[int, list[int]] = {u: [] for u, _, _ in need}
     outgoing: dict[int, list[int]] = {u: [] for u, _, _ in need}
+    constrained = False
     for b, _, ts in need:
         for _, _, t in ts:
             a = row_source.get(t)
             if a is not None and a != b:
                 incoming[b].append(a)
                 outgoing[a].append(b)
-    indeg = {u: len(incoming[u]) for u in incoming}
-    removed: set[tuple[int, int]] = set()
-    heap = [(key(u), u) for u in incoming if indeg[u] == 0]
-    heapq.heapify(heap)
-    done: set[int] = set()
-    topo: list[int] = []
+                constrained = True
     jogs: list[tuple[int, int, int, int]] = []  # (source, target, port, free row)
-    while len(topo) < len(need):
-        if not heap:
-            # a cycle: free the first remaining source by detouring its blocked lines
-            b = min((u for u in incoming if u not in done), key=key)
-            for a in incoming[b]:
-                if a in done or (a, b) in removed:
-                    continue
-                removed.add((a, b))
-                indeg[b] -= 1
-                blocked = src_row[a]
-                for w, p, t in targets[b]:
-                    if t == blocked:
-                        f = _free_row(t, src_row[b], used_rows)
-                        used_rows.add(f)
-                        jogs.append((b, w, p, f))
-            heapq.heappush(heap, (key(b), b))
-        _, u = heapq.heappop(heap)
-        if u in done:
-            continue
-        done.add(u)
-        topo.append(u)
-        for b in outgoing[u]:
-            if (u, b) in removed:
-                continue
-            indeg[b] -= 1
-            if indeg[b] == 0:
-                heapq.heappush(heap, (key(b), b))
+    if constrained:
+        topo = _left_to_right(sources, need, keys, incoming, outgoing, src_row, targets, jogs)
+    else:  # no rules between the sources: their own order
+        topo = sorted(keys, key=lambda u: (keys[u], u))
 
     jogged = {(b, w, p): f for b, w, p, f in jogs}
     placed: list[tuple[int, int, int]] = []
@@ -129,6 +96,62 @@ def route_gap(sources: list[tuple[int, int, list[tuple[int, int, int]]]], rank: 
         gap.detour[(b, w, p)] = (f, track)
     gap.tracks = max([normal] + [t + 1 for _, _, t in placed])
     return gap
+
+
+def _left_to_right(
+    sources: list[tuple[int, int, list[tuple[int, int, int]]]],
+    need: list[tuple[int, int, list[tuple[int, int, int]]]],
+    keys: dict[int, tuple[int, int, float]],
+    incoming: dict[int, list[int]],
+    outgoing: dict[int, list[int]],
+    src_row: dict[int, int],
+    targets: dict[int, list[tuple[int, int, int]]],
+    jogs: list[tuple[int, int, int, int]],
+) -> list[int]:
+    """The sources in track order, left to right, keeping the left-of rules (first by key when free to).
+
+    A cycle of rules is broken by jogging the lines that cause it (added to ``jogs``).
+    """
+    used_rows: set[int] = set()
+    for _, s, ts in sources:
+        used_rows.add(s)
+        for _, _, t in ts:
+            used_rows.add(t)
+    key = keys.__getitem__
+    indeg = {u: len(incoming[u]) for u in incoming}
+    removed: set[tuple[int, int]] = set()
+    heap = [(key(u), u) for u in incoming if indeg[u] == 0]
+    heapq.heapify(heap)
+    done: set[int] = set()
+    topo: list[int] = []
+    while len(topo) < len(need):
+        if not heap:
+            # a cycle: free the first remaining source by detouring its blocked lines
+            b = min((u for u in incoming if u not in done), key=key)
+            for a in incoming[b]:
+                if a in done or (a, b) in removed:
+                    continue
+                removed.add((a, b))
+                indeg[b] -= 1
+                blocked = src_row[a]
+                for w, p, t in targets[b]:
+                    if t == blocked:
+                        f = _free_row(t, src_row[b], used_rows)
+                        used_rows.add(f)
+                        jogs.append((b, w, p, f))
+            heapq.heappush(heap, (key(b), b))
+        _, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        topo.append(u)
+        for b in outgoing[u]:
+            if (u, b) in removed:
+                continue
+            indeg[b] -= 1
+            if indeg[b] == 0:
+                heapq.heappush(heap, (key(b), b))
+    return topo
 
 
 def _free_row(t: int, s: int, used: set[int]) -> int:
