@@ -156,12 +156,21 @@ def order_layers(items: Items, order: list[list[int]], iterations: int = 8) -> l
         for p, it in enumerate(row):
             pos[it] = p
 
+    counted: list[tuple[list[int], list[int], int] | None] = [None] * nl
+    """Per layer i: the orders of layers i and i + 1 when their crossings were last counted, and the count."""
+
     def crossings() -> int:
         total = 0
         for i in range(nl - 1):
-            pairs = [(pos[u], (pos[w], p)) for u in order[i] for w, p in succs[u]]
-            if len(pairs) > 1:
-                total += _count_crossings(pairs)
+            upper, lower = order[i], order[i + 1]
+            known = counted[i]
+            if known is not None and known[0] == upper and known[1] == lower:
+                total += known[2]  # neither layer moved since (rows are replaced, never changed in place)
+                continue
+            pairs = [(pos[u], (pos[w], p)) for u in upper for w, p in succs[u]]
+            count = _count_crossings(pairs) if len(pairs) > 1 else 0
+            counted[i] = (upper, lower, count)
+            total += count
         return total
 
     best = [row[:] for row in order]
