@@ -17,6 +17,7 @@ from tutor.scenario import Scenario, ScenarioError, resolve
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
+from tutor.teach.screen_words import screenshot_failed, screenshot_saved
 
 
 def _guard_textual() -> None:
@@ -138,9 +139,9 @@ class TutorApp(App):
             folder.mkdir(parents=True, exist_ok=True)
             saved = Path(self.save_screenshot(filename, str(folder), time_format)).resolve()
         except OSError as exc:
-            self.notify(f"Could not save the screenshot in {folder}: {exc.strerror or exc}", severity="error")
+            self.notify(screenshot_failed(str(folder), str(exc.strerror or exc)), severity="error")
             return None
-        self.notify(f"Saved screenshot to {saved}", title="Screenshot")
+        self.notify(screenshot_saved(str(saved)), title="Screenshot")
         return str(saved)
 
     def get_default_screen(self) -> Screen:
