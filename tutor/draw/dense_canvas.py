@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from tutor.engine.bulk import paused_gc
 from tutor.draw.canvas import _runs_pattern, _segments
 from tutor.draw.density import COMPACT, LINE, DenseLayout, _title_row
 from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit
@@ -187,7 +188,12 @@ def _index(lay: DenseLayout) -> dict[tuple[int, int], tuple[list[int], list[str]
     tiles = lay._dense_tiles
     if tiles is not None:
         return tiles
-    tiles = {}
+    with paused_gc():  # a list for every tile: no garbage for the collector to look for
+        return _make_index(lay)
+
+
+def _make_index(lay: DenseLayout) -> dict[tuple[int, int], tuple[list[int], list[str]]]:
+    tiles: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
     tw, th = DENSE_TILE_W, DENSE_TILE_H
     for rank, route in enumerate(lay.routes.values()):
         tiles_x = {x // tw for x, _ in route}

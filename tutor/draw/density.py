@@ -341,6 +341,14 @@ def fit_level(
     layout, not four; ``cache`` (level -> drawing, for one spec) keeps them
     for the next fit (a resize).
     """
+    with paused_gc():  # sizing and laying out make many objects and no garbage
+        return _fit_level(spec, width, height, value_width, numbers, levels, cache)
+
+
+def _fit_level(
+    spec: GraphSpec, width: int, height: int, value_width: int, numbers: Numbers | None,
+    levels: tuple[str, ...], cache: dict[str, Drawing] | None,
+) -> tuple[str, Drawing]:
     for level in levels[:-1]:
         if _narrowest(spec, level, value_width) > width:
             continue  # too many layers side by side, whatever their nodes
