@@ -136,13 +136,20 @@ def _count_crossings(pairs: list[tuple[int, tuple[int, int]]]) -> int:
     return crossings
 
 
+SWEEP_BUDGET = 8_000
+"""Items times sweeps (down and up) the ordering makes at most: up to 8 sweeps for a
+graph of up to 1,000 items (nodes and waypoints), fewer beyond, one from 4,000 on."""
+
+
 def order_layers(items: Items, order: list[list[int]], iterations: int = 8) -> list[list[int]]:
     """Barycenter sweeps (down and up) keeping the order with the fewest crossings.
 
     Sweeps stop after two that bring no fewer crossings, or one that brings
-    fewer by less than one in a hundred (which needs a hundred crossings or more).
+    fewer by less than one in a hundred (which needs a hundred crossings or
+    more), and a big graph makes fewer (``SWEEP_BUDGET``).
     """
     nl = len(order)
+    iterations = max(1, min(iterations, SWEEP_BUDGET // max(1, len(items.layer))))
     pos = [0] * len(items.layer)
     rank = items.rank
     preds = items.preds

@@ -11,7 +11,7 @@ import math
 
 from rich.cells import cell_len
 
-from tutor.draw.order import Items
+from tutor.draw.order import SWEEP_BUDGET, Items
 from tutor.draw.specs import MARGIN, MIN_HEIGHT, PORT_STEP, ROW_GAP, NodeSpec
 
 def box_size(node: NodeSpec, ports: int, value_width: int) -> tuple[int, int]:
@@ -30,8 +30,9 @@ def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[in
     """Top row of every item: keep each layer's order and gaps, straighten edges.
 
     Up to ``sweeps`` sweeps down and up the layers, fewer once a sweep moves
-    nothing, then two passes pulling both ways.
+    nothing or for a big graph (``SWEEP_BUDGET``), then two passes pulling both ways.
     """
+    sweeps = max(1, min(sweeps, SWEEP_BUDGET // max(1, len(items.layer))))
     y = [0] * len(items.layer)
     offsets: list[list[int]] = []
     for row in order:
