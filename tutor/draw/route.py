@@ -36,20 +36,34 @@ def route_gap(sources: list[tuple[int, int, list[tuple[int, int, int]]]], rank: 
     the offending line jogs through a free row to an extra track on the right.
     """
     gap = Gap()
-    need = [(u, s, ts) for u, s, ts in sources if any(t != s for _, _, t in ts)]
-    if not need:
-        return gap
-    row_source = {s: u for u, s, _ in need}
-    src_row = {u: s for u, s, _ in need}
-    targets = {u: ts for u, _, ts in need}
+    need = []
+    row_source: dict[int, int] = {}
+    src_row: dict[int, int] = {}
+    targets: dict[int, list[tuple[int, int, int]]] = {}
     keys: dict[int, tuple[int, int, float]] = {}
-    for u, s, ts in need:
-        if all(t >= s for _, _, t in ts):
+    spans: dict[int, tuple[int, int]] = {}
+    for u, s, ts in sources:
+        lo = hi = s
+        for _, _, t in ts:
+            if t < lo:
+                lo = t
+            elif t > hi:
+                hi = t
+        if lo == hi:
+            continue  # every line stays on the source's row: no track
+        need.append((u, s, ts))
+        row_source[s] = u
+        src_row[u] = s
+        targets[u] = ts
+        spans[u] = (lo, hi)
+        if lo == s:
             keys[u] = (0, -s, rank[u])  # going down: lower sources further left
-        elif all(t <= s for _, _, t in ts):
+        elif hi == s:
             keys[u] = (2, s, rank[u])  # going up: higher sources further left
         else:
             keys[u] = (1, s, rank[u])
+    if not need:
+        return gap
 
     # constraints: a -> b means a's track must be left of b's
     incoming: dict[int, list[int]] = {u: [] for u, _, _ in need}
@@ -69,14 +83,17 @@ def route_gap(sources: list[tuple[int, int, list[tuple[int, int, int]]]], rank: 
         topo = sorted(keys, key=lambda u: (keys[u], u))
 
     jogged = {(b, w, p): f for b, w, p, f in jogs}
+    jogging = {b for b, _, _, _ in jogs}
     placed: list[tuple[int, int, int]] = []
     for u in topo:
-        s = src_row[u]
-        rows = [s]
-        for w, p, t in targets[u]:
-            f = jogged.get((u, w, p))
-            rows.append(t if f is None else f)
-        lo, hi = min(rows), max(rows)
+        if u in jogging:
+            rows = [src_row[u]]
+            for w, p, t in targets[u]:
+                f = jogged.get((u, w, p))
+                rows.append(t if f is None else f)
+            lo, hi = min(rows), max(rows)
+        else:
+            lo, hi = spans[u]
         track = 0
         for plo, phi, ptrack in placed:
             if plo <= hi and lo <= phi and ptrack >= track:
