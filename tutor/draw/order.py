@@ -100,14 +100,10 @@ def chain_and_order(
     return chains, order_layers(items, order)
 
 
-def _count_crossings(pairs: list[tuple[int, tuple[int, int]]]) -> int:
-    """Pairs of connections (upper position, lower position) that cross."""
-    if len(pairs) < 2:
-        return 0
-    pairs.sort()
-    if len(pairs) <= 16:
+def _inversions(lows: list[tuple[int, int]]) -> int:
+    """Pairs of connections that cross, given their lower ends (position, port) in the order of their upper ends."""
+    if len(lows) <= 16:
         # Few connections (most channels): count the inversions directly.
-        lows = [b for _, b in pairs]
         crossings = 0
         for j in range(1, len(lows)):
             b = lows[j]
@@ -115,12 +111,12 @@ def _count_crossings(pairs: list[tuple[int, tuple[int, int]]]) -> int:
                 if lows[k] > b:
                     crossings += 1
         return crossings
-    ranks = {b: r for r, b in enumerate(sorted({b for _, b in pairs}), start=1)}
+    ranks = {b: r for r, b in enumerate(sorted(set(lows)), start=1)}
     size = len(ranks)
     tree = [0] * (size + 1)
     crossings = 0
     seen = 0
-    for _, b in pairs:
+    for b in lows:
         r = ranks[b]
         # count earlier entries with rank > r
         i, le = r, 0
@@ -174,8 +170,16 @@ def order_layers(items: Items, order: list[list[int]], iterations: int = 8) -> l
             if known is not None and known[0] == upper and known[1] == lower:
                 total += known[2]  # neither layer moved since (rows are replaced, never changed in place)
                 continue
-            pairs = [(pos[u], (pos[w], p)) for u in upper for w, p in succs[u]]
-            count = _count_crossings(pairs) if len(pairs) > 1 else 0
+            # The connections' lower ends, in the order of their upper ends (one item's by their own).
+            lows: list[tuple[int, int]] = []
+            for u in upper:
+                ss = succs[u]
+                if len(ss) == 1:
+                    w, p = ss[0]
+                    lows.append((pos[w], p))
+                elif ss:
+                    lows += sorted([(pos[w], p) for w, p in ss])
+            count = _inversions(lows) if len(lows) > 1 else 0
             counted[i] = (upper, lower, count)
             total += count
         return total
