@@ -287,8 +287,9 @@ def _dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None) -> Dense
     height = max(bottom + geometry.margin, 1)
 
     routes = chain_routes(chains, items, y, gaps, [col_x[i] + col_w[i] for i in range(nl)], step, boxes)
-    # A line that dodges through a free row may use a row below every node.
-    lowest = max((y for route in routes.values() for _, y in route), default=0)
+    # A line that dodges through a free row may use a row below every node (every other
+    # corner of a line is on a node's or a waypoint's row).
+    lowest = max((row for gap in gaps for row, _ in gap.detour.values()), default=0)
     height = max(height, lowest + 1 + geometry.margin)
 
     result = DenseLayout(
