@@ -89,11 +89,20 @@ def default_view(scenario: Scenario) -> str:
     return GROUPS if scenario.graph.op_count > GROUPS_BY_DEFAULT_ABOVE else EXPANDED
 
 
+_LAST_VIEWS: list = [None, None, None, ()]
+"""The last scenario asked about, its graph and layers, and its views (the footer asks for every key it shows)."""
+
+
 def views_of(scenario: Scenario) -> tuple[str, ...]:
     """The views a scenario can be shown in, in the order the view key cycles: neurons (nets only), groups, expanded."""
+    last = _LAST_VIEWS
+    if last[0] is scenario and last[1] is scenario.graph and last[2] is scenario.layers:
+        return last[3]
     from tutor.teach.training import network_of
 
-    return (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else (GROUPS, EXPANDED)
+    views = (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else (GROUPS, EXPANDED)
+    last[:] = [scenario, scenario.graph, scenario.layers, views]
+    return views
 
 
 def next_view(scenario: Scenario, view: str) -> str:

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tutor.engine.bulk import paused_gc
 from tutor.draw.neurons import NeuronCanvas, draw_network, other_nodes
 from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
 from tutor.draw.density import BOXES, LEVELS, Drawing, Numbers, draw, fit_level, render_drawing
@@ -107,7 +108,8 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         self.lesson = lesson
         numbers = number_cells(lesson)
         if not same_shape or numbers != self._numbers:
-            self._spec = graph_spec(lesson)
+            with paused_gc():  # a box and an edge record for every node and edge: no garbage to find
+                self._spec = graph_spec(lesson)
             self._numbers = numbers
             self._drawings: dict[str, Drawing] = {}
             self._relayout()
