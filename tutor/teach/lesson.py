@@ -91,7 +91,7 @@ def default_view(scenario: Scenario) -> str:
 
 def views_of(scenario: Scenario) -> tuple[str, ...]:
     """The views a scenario can be shown in, in the order the view key cycles: neurons (nets only), groups, expanded."""
-    from tutor.teach.training import network_of
+    from tutor.teach.neurons import network_of
 
     return (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else (GROUPS, EXPANDED)
 

@@ -96,6 +96,7 @@ class LessonScreen(Screen):
         self._filled: dict[str, int] = {}
         """Mode widget id -> the mode revision last copied into it."""
         self.fitting = Fitting(self)
+        self._graph: GraphView | None = None  # once composed (a query walks the DOM: too slow per key check)
 
     # -- what the tests and the other screens read ------------------------------
 
@@ -127,7 +128,8 @@ class LessonScreen(Screen):
             yield Progress(id="progress")
             with Stage(id="stage"):
                 with Horizontal(id="body"):
-                    yield GraphView(id="graph")
+                    self._graph = GraphView(id="graph")
+                    yield self._graph
                 with PanelBox(id="panel-box"):
                     yield StepPanel(id="panel")
         yield Static(
@@ -245,8 +247,8 @@ class LessonScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys meant for the answer box go to it while it has focus; PgDn/PgUp show when the panel scrolls."""
-        if not self.query(GraphView):  # keys typed ahead reach a screen still mounting or already leaving
-            return False
+        if self._graph is None or self not in self._graph.ancestors:  # keys typed ahead reach a screen
+            return False  # still mounting or already leaving
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
