@@ -254,8 +254,8 @@ class LessonScreen(Screen):
             return False
         if action == "view":
             return parameters[0] == next_view(self.scenario, self.lesson.view)
-        if action == "panel" and self.is_mounted:
-            return self.query_one(PanelBox).max_scroll_y > 0
+        if action == "panel":  # not before the panel is laid out: the footer's first keys come earlier
+            return self.is_mounted and self.query_one(PanelBox).max_scroll_y > 0
         return True
 
     # -- the current mode ----------------------------------------------------------

@@ -27,15 +27,17 @@ class Footer(TextualFooter):
     def _shown(self) -> tuple:
         """Everything Textual's ``compose`` reads to build the keys, as one comparable value."""
         app = self.app
-        return (
-            self.show_command_palette,
-            app.ENABLE_COMMAND_PALETTE,
-            app.COMMAND_PALETTE_BINDING,
-            tuple(
-                (key, binding.key, binding.action, binding.description, app.get_key_display(binding),
-                 binding.show, binding.group, enabled, tooltip, binding.tooltip)
-                for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
-            ),
+        active = self.screen.active_bindings
+        palette = None
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = (binding.key, app.get_key_display(binding), binding.description, binding.action, enabled,
+                       binding.tooltip)
+        return palette, tuple(
+            (binding.key, app.get_key_display(binding), binding.description, binding.action, binding.group,
+             enabled, tooltip)
+            for _node, binding, enabled, tooltip in active.values()
+            if binding.show
         )
 
     def compose(self) -> ComposeResult:
@@ -48,7 +50,10 @@ class Footer(TextualFooter):
             return
         if self.is_attached and screen is self.screen and not self._rebuild_pending:
             self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild)
+            if self._composed is None:
+                self.call_next(self._rebuild)  # the first keys: in time for the first frame
+            else:
+                self.call_after_refresh(self._rebuild)
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
