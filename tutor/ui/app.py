@@ -14,9 +14,7 @@ from textual.theme import Theme
 from tutor import settings
 from tutor.engine.bulk import paused_gc
 from tutor.scenario import Scenario, ScenarioError, resolve
-from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson_screen import LessonScreen
-from tutor.ui.screens.picker import PickerScreen
 
 
 def _guard_textual() -> None:
@@ -165,6 +163,8 @@ class TutorApp(App):
         """
         if self.start_spec:
             return self.scenario_screen(self.start_spec)
+        from tutor.ui.screens.picker import PickerScreen  # here: opening a scenario shows no picker
+
         return PickerScreen()
 
     def scenario_screen(self, spec: str) -> Screen:
@@ -174,6 +174,8 @@ class TutorApp(App):
             try:
                 scenario = resolve(spec)
             except ScenarioError as error:
+                from tutor.ui.screens.error import ErrorScreen  # here: most launches load their scenario
+
                 return ErrorScreen(error, watch=watch)
             return self.lesson_screen(scenario, watch=watch)
 
@@ -198,6 +200,8 @@ class TutorApp(App):
 
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
+        from tutor.ui.screens.picker import PickerScreen
+
         stack = self.screen_stack
         if any(isinstance(screen, PickerScreen) for screen in stack):
             while not isinstance(self.screen, PickerScreen):
