@@ -12,9 +12,14 @@ graph itself.
 
 from __future__ import annotations
 
+import sys
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+
+FooterKey = getattr(sys.modules[TextualFooter.__module__], "FooterKey", ())
+"""Textual's key widget (not exported by ``textual.widgets``; an empty tuple matches nothing if it moves)."""
 
 
 class Footer(TextualFooter):
@@ -42,7 +47,11 @@ class Footer(TextualFooter):
 
     def compose(self) -> ComposeResult:
         self._composed = self._shown() if self._bindings_ready else None
-        yield from super().compose()
+        for widget in super().compose():
+            if self.compact and isinstance(widget, FooterKey):
+                # The class its ``compact`` watcher adds on mount: given now, each key is styled once, not twice.
+                widget.set_class(True, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
