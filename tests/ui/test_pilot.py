@@ -182,7 +182,7 @@ def test_apples_and_oranges_show_the_published_gradients(drive) -> None:
         assert "1.1 × 2 = 2.2" in text
         assert "∂price/∂apple: 0 → 2.2" in text
         assert "∂price/∂apple_count: 0 → 110" in text
-        assert "rises by 2.2 × 100" in text  # the scenario's note: what the gradient predicts
+        assert "adds 2.2 yen to the total" in text  # the scenario's note: what the gradient predicts
 
     drive("shopping_oranges", body)
 

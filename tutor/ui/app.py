@@ -21,6 +21,7 @@ from textual.theme import Theme  # noqa: E402
 from tutor import settings  # noqa: E402
 from tutor.engine.bulk import paused_gc  # noqa: E402
 from tutor.scenario import Scenario, ScenarioError, resolve  # noqa: E402
+from tutor.teach.screen_words import screenshot_failed, screenshot_saved  # noqa: E402
 from tutor.ui.screens.lesson_screen import LessonScreen  # noqa: E402
 
 
@@ -160,9 +161,9 @@ class TutorApp(App):
             folder.mkdir(parents=True, exist_ok=True)
             saved = Path(self.save_screenshot(filename, str(folder), time_format)).resolve()
         except OSError as exc:
-            self.notify(f"Could not save the screenshot in {folder}: {exc.strerror or exc}", severity="error")
+            self.notify(screenshot_failed(str(folder), str(exc.strerror or exc)), severity="error")
             return None
-        self.notify(f"Saved screenshot to {saved}", title="Screenshot")
+        self.notify(screenshot_saved(str(saved)), title="Screenshot")
         return str(saved)
 
     def get_default_screen(self) -> Screen:

@@ -56,27 +56,44 @@ class _Session(AppService):
         await super().start(width, height)
 
     async def stop(self) -> None:
+        """Quit the lesson (a tab closed), then wait for its process to be gone."""
         try:
             await super().stop()
         finally:
             _Session.LIVE.discard(self)
+            await self._reap()
 
     async def end(self) -> None:
         """Ask the lesson to quit; kill it if it does not, and wait until it is gone."""
         try:
-            await asyncio.wait_for(self.stop(), STOP_TIMEOUT)
+            await asyncio.wait_for(super().stop(), STOP_TIMEOUT)
         except (asyncio.TimeoutError, ConnectionError, OSError):
             pass
-        process = self._process
-        if process is not None and process.returncode is None:
-            # os.kill, not process.kill(): the latter polls first and may reap the process
-            # behind asyncio's back, which then warns about an unknown child.
-            try:
-                os.kill(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            await process.wait()
         _Session.LIVE.discard(self)
+        await self._reap()
+
+    async def _reap(self) -> None:
+        """Wait for the lesson's process to exit (killing it after ``STOP_TIMEOUT``).
+
+        The exit must be collected by asyncio's child watcher before the process
+        object is dropped: dropping it while the process runs makes the transport
+        poll (and so reap) it behind the watcher's back, which then logs a warning
+        about an unknown child.
+        """
+        process = self._process
+        if process is None or process.returncode is not None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(process.wait()), STOP_TIMEOUT)
+            return
+        except asyncio.TimeoutError:
+            pass
+        # os.kill, not process.kill(): the latter polls first and may reap the process itself.
+        try:
+            os.kill(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        await process.wait()
 
 
 class TutorServer(Server):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +13,7 @@ from textual.widgets import Input, Label
 
 from tutor.engine.numbers import fmt
 from tutor.teach.quiz import AnswerError, parse_answer
+from tutor.teach.screen_words import EDIT_HINT, edit_prompt
 
 
 class EditScreen(ModalScreen[float | None]):
@@ -33,9 +35,11 @@ class EditScreen(ModalScreen[float | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"New value for [b]{self.leaf}[/b] (now {fmt(self.value)}):")
+            prompt = Text(edit_prompt(self.leaf, fmt(self.value)))
+            prompt.highlight_words([self.leaf], "bold")
+            yield Label(prompt)
             yield Input(value=fmt(self.value), id="value")
-            yield Label("Enter to apply, Escape to cancel", id="dialog-hint")
+            yield Label(EDIT_HINT, id="dialog-hint")
 
     def _hint(self, markup: str) -> None:
         self.query_one("#dialog-hint", Label).update(markup)

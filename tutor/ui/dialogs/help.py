@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tutor.teach.explain import BACKPROP_IN_BRIEF
+from tutor.teach.screen_words import HELP_EXTRA_ROWS, HELP_SCROLL, HELP_TITLE
 
 KEY_NAMES = {
     "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "home": "Home", "end": "End",
@@ -33,17 +34,17 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        table = Table(title="Keys  (↑ ↓ PgUp PgDn scroll this list, Esc closes it)", title_justify="left",
+        table = Table(title=HELP_TITLE, title_justify="left",
                       expand=True, show_edge=False)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what it does")
         for binding in self.bindings:
             table.add_row(key_text(binding.key), binding.tooltip or binding.description)
-        table.add_row("click", "Select a node on the graph")
-        table.add_row("Ctrl+P", "Command palette: every action by name, and the theme switcher")
+        for key, what in HELP_EXTRA_ROWS:
+            table.add_row(key, what)
         with VerticalScroll(id="help"):
             yield Static(table)
-            yield Static(BACKPROP_IN_BRIEF + "  ↑ ↓ PgUp PgDn scroll this list; Esc closes it.", id="help-footer")
+            yield Static(BACKPROP_IN_BRIEF + "  " + HELP_SCROLL, id="help-footer")
 
     def action_close(self) -> None:
         """Close help."""

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
+from tutor.teach.screen_words import ROW_PROMPT
 
 
 class RowScreen(ModalScreen[int | None]):
@@ -23,7 +24,7 @@ class RowScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rows-dialog"):
-            yield Label("Step through which row of the data? (Enter picks, Escape cancels)")
+            yield Label(ROW_PROMPT)
             yield OptionList(*self.labels, id="rows")
 
     def on_mount(self) -> None:

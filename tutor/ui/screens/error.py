@@ -11,6 +11,7 @@ from textual.widgets import Static
 from tutor.scenario import Scenario, ScenarioError
 from tutor.ui.file_watch import FileWatch
 from tutor.ui.widgets.footer import Footer
+from tutor.teach.screen_words import error_help
 
 
 class ErrorScreen(Screen):
@@ -35,10 +36,7 @@ class ErrorScreen(Screen):
             yield Static("[b]This scenario could not be loaded[/b]", id="error-title")
             yield Static(str(self.error), id="error-location", markup=False)
             yield Static(f"hint: {self.error.hint}" if self.error.hint else "", id="error-hint", markup=False)
-            waiting = "Watching the file: it opens as soon as it loads. " if self.file_watch.path else ""
-            yield Static(
-                waiting + "Fix the file and open it again, or press Esc to pick another scenario.", id="error-help"
-            )
+            yield Static(error_help(bool(self.file_watch.path)), id="error-help")
         yield Footer()
 
     def on_mount(self) -> None:

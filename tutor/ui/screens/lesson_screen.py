@@ -12,7 +12,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
@@ -21,7 +20,7 @@ from textual.widgets import Input, Static
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario, ScenarioError
 from tutor.teach.explain import edit_lines
-from tutor.teach.lesson import NEURONS, VIEW_KEY_LABELS, Lesson, default_view, next_view
+from tutor.teach.lesson import NEURONS, Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
 from tutor.teach.edit_check import edit_warning
@@ -31,59 +30,21 @@ from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import fill_mode_widget
 from tutor.ui.widgets.progress import Progress
 from tutor.ui.screens.fitting import Fitting
+from tutor.ui.screens.lesson_keys import LESSON_BINDINGS
 from tutor.ui.screens.on_demand import mount_on_demand
 from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.stage import Stage
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
+from tutor.teach.screen_words import NO_DATA, WATCH_KEEPS_LAST, too_small
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
 RUN_CHUNK = 5
 """Repeated mode actions (T) run this many per frame, so the bar moves and keys stay live."""
-def mode_bindings() -> list[Binding]:
-    """A key per mode, then each mode's own keys, in the registry's order."""
-    bindings = [
-        Binding(mode.key, f"mode({mode.name!r})", mode.description, show=mode.show_key, tooltip=mode.tooltip)
-        for mode in MODES
-    ]
-    for mode in MODES:
-        for key in mode.keys:
-            action = f"mode_key({mode.name!r}, {key.action!r}, {key.repeat})"
-            bindings.append(Binding(key.key, action, key.description, show=False, tooltip=key.tooltip))
-    return bindings
-
-
-def view_bindings() -> list[Binding]:
-    """The view key, once per view it can lead to: the footer shows the one that applies (see check_action)."""
-    tooltip = "Next view: neurons (nets), groups, expanded primitives"
-    return [Binding("g", f"view({view!r})", label, tooltip=tooltip) for view, label in VIEW_KEY_LABELS.items()]
-
-
 class LessonScreen(Screen):
     """Step forward and backward through one scenario's graph."""
 
-    BINDINGS = [
-        Binding("right,l,space", "next", "Next", key_display="→", priority=True, tooltip="Next step"),
-        Binding("left,h", "previous", "Back", key_display="←", priority=True, tooltip="Previous step"),
-        Binding("home", "start", "Start", show=False, priority=True, tooltip="Go to the first step"),
-        Binding("f", "forward_end", "End fwd", show=False, tooltip="Go to the end of the forward pass"),
-        Binding("end", "end", "End", show=False, priority=True, tooltip="Go to the last step"),
-        Binding("r", "reset", "Reset", show=False, tooltip="Back to step 0 with the file's values"),
-        *view_bindings(),
-        Binding("tab,down,j", "select_next", "Select", show=False, priority=True, tooltip="Select the next node"),
-        Binding("shift+tab,up,k", "select_previous", "Select prev", show=False, priority=True,
-                tooltip="Select the previous node"),
-        Binding("e", "edit", "Edit", tooltip="Edit the selected input's value"),
-        Binding("v", "values", "Values", tooltip="Show or hide the values table"),
-        Binding("d", "pick_row", "Row", show=False, tooltip="Pick the data row to step through (scenarios with data)"),
-        *mode_bindings(),
-        Binding("pagedown", "panel(1)", "More", key_display="PgDn",
-                tooltip="Scroll the step panel down (its frame says when more lies below)"),
-        Binding("pageup", "panel(-1)", "Up", key_display="PgUp", show=False, tooltip="Scroll the step panel up"),
-        Binding("question_mark", "help", "Help", tooltip="List every key"),
-        Binding("escape", "back", "Scenarios", show=False, tooltip="Back to the scenario list"),
-        Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
-    ]
+    BINDINGS = LESSON_BINDINGS
 
     def __init__(self, scenario: Scenario, watch: str | None = None) -> None:
         super().__init__()
@@ -133,7 +94,7 @@ class LessonScreen(Screen):
                 with PanelBox(id="panel-box"):
                     yield StepPanel(id="panel")
         yield Static(
-            f"Window too small.\nThe tutor needs at least {MIN_WIDTH}×{MIN_HEIGHT} cells.\nEnlarge the terminal.",
+            too_small(MIN_WIDTH, MIN_HEIGHT),
             id="too-small",
         )
         yield Footer(compact=True, show_command_palette=False)  # at 80 columns every key shown fits
@@ -418,7 +379,7 @@ class LessonScreen(Screen):
         if isinstance(loaded, ScenarioError):
             error = loaded
             banner = self.widget_for("watch-error")
-            banner.update(error.report() + "\n(showing the last version that loaded; fix the file and save)")
+            banner.update(error.report() + "\n" + WATCH_KEEPS_LAST)
             banner.display = True
             return
         scenario = loaded
@@ -474,7 +435,7 @@ class LessonScreen(Screen):
         from tutor.ui.dialogs.rows import RowScreen
 
         if self.scenario.data is None:
-            self.notify("This scenario has no data: section (xor and curve have).", severity="warning")
+            self.notify(NO_DATA, severity="warning")
         else:
             self.app.push_screen(RowScreen(self.scenario, self.place.row), self._use_row)
 

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from tutor.scenario import ScenarioError, builtin_dir, builtin_scenarios, load
 from tutor.scenario.builtins import lesson_order
 from tutor.ui.widgets.footer import Footer
+from tutor.teach.screen_words import PICKER_TITLE
 
 
 def entries(cwd: Path | None = None) -> list[tuple[str, str, str]]:
@@ -43,8 +44,9 @@ class PickerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static("[b]tutor[/b] — step through backpropagation. Pick a scenario and press Enter.",
-                         id="picker-title")
+            title = Text(PICKER_TITLE)
+            title.highlight_words(["tutor"], "bold")
+            yield Static(title, id="picker-title")
             options = []
             for spec, title, description in entries():
                 text = Text()

@@ -91,7 +91,7 @@ def render_state(
         if g is None or is_constant(key):
             return None
         mark = frame.marks.get(key, frame.grad_mark)
-        return (mark if mark != "δ" else "δ ") + number(g) if short else grad_text(g, mark=mark)
+        return mark + number(g) if short else grad_text(g, mark=mark)
 
     def node_style(key: str) -> str | None:
         if key == frame.current:

@@ -1,0 +1,43 @@
+"""The sentences of the app's screens and dialogs that are not about a step.
+
+Built here, as plain text, like every other sentence a learner reads, so they
+can be tested and translated in one place; the UI only places and styles them.
+"""
+
+from __future__ import annotations
+
+PICKER_TITLE = "tutor — step through backpropagation. Pick a scenario and press Enter."
+ROW_PROMPT = "Step through which row of the data? (Enter picks, Escape cancels)"
+NO_DATA = "This scenario has no data: section (xor and curve have)."
+EDIT_HINT = "Enter to apply, Escape to cancel"
+WATCH_KEEPS_LAST = "(showing the last version that loaded; fix the file and save)"
+HELP_TITLE = "Keys  (↑ ↓ PgUp PgDn scroll this list, Esc closes it)"
+HELP_SCROLL = "↑ ↓ PgUp PgDn scroll this list; Esc closes it."
+HELP_EXTRA_ROWS = (
+    ("click", "Select a node on the graph"),
+    ("Ctrl+P", "Command palette: every action by name, and the theme switcher"),
+)
+
+
+def too_small(width: int, height: int) -> str:
+    """Shown instead of the lesson in a window below ``width``×``height`` cells."""
+    return f"Window too small.\nThe tutor needs at least {width}×{height} cells.\nEnlarge the terminal."
+
+
+def edit_prompt(name: str, now: str) -> str:
+    """The edit dialog's question for the leaf ``name`` whose value reads ``now``."""
+    return f"New value for {name} (now {now}):"
+
+
+def error_help(watching: bool) -> str:
+    """Under a file's error: what the learner can do next."""
+    waiting = "Watching the file: it opens as soon as it loads. " if watching else ""
+    return waiting + "Fix the file and open it again, or press Esc to pick another scenario."
+
+
+def screenshot_saved(path: str) -> str:
+    return f"Saved screenshot to {path}"
+
+
+def screenshot_failed(folder: str, reason: str) -> str:
+    return f"Could not save the screenshot in {folder}: {reason}"
