@@ -31,11 +31,16 @@ def _guard_textual() -> None:
     - The command palette: typing and pressing Esc or Enter before its search
       worker finishes makes the worker update a list already removed
       (``NoMatches: CommandList``) and the app exits. The watcher that does it
-      now does nothing once the palette's widgets are gone.
+      now does nothing once the palette's widgets are gone. And an Enter typed
+      ahead could reach a palette already closed (by the Enter before it, whose
+      command then unwound the screens): it closed the screen in front instead,
+      or, with one screen left, raised ``ScreenStackError``. A palette no longer
+      in front now closes nothing.
     - Page Up / Page Down in an option list squeezed to no height (the picker
       or the palette in a 20x5 terminal) looks up a line never laid out
       (``KeyError``). There it moves by one option instead.
     """
+    from textual.await_complete import AwaitComplete
     from textual.command import CommandList, CommandPalette
     from textual.widgets import OptionList
 
@@ -48,6 +53,17 @@ def _guard_textual() -> None:
 
         watch_list_visible.guarded = True  # type: ignore[attr-defined]
         CommandPalette._watch__list_visible = watch_list_visible  # type: ignore[method-assign]
+
+    dismiss = CommandPalette.dismiss
+    if not getattr(dismiss, "guarded", False):
+
+        def dismiss_if_in_front(self: CommandPalette, result: object = None) -> AwaitComplete:
+            if self.app.screen is not self:
+                return AwaitComplete.nothing()
+            return dismiss(self, result)
+
+        dismiss_if_in_front.guarded = True  # type: ignore[attr-defined]
+        CommandPalette.dismiss = dismiss_if_in_front  # type: ignore[method-assign]
 
     move_page = getattr(OptionList, "_move_page", None)
     if move_page is not None and not getattr(move_page, "guarded", False):

@@ -24,8 +24,6 @@ from tutor.teach.lesson import NEURONS, Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
 from tutor.teach.edit_check import edit_warning
-from tutor.ui.dialogs.edit import EditScreen
-from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import fill_mode_widget
 from tutor.ui.widgets.progress import Progress
@@ -446,6 +444,8 @@ class LessonScreen(Screen):
 
     def action_help(self) -> None:
         """List every key."""
+        from tutor.ui.dialogs.help import HelpScreen  # here, as the other dialogs: not needed to open a lesson
+
         views = [b for b in self.BINDINGS if b.action.startswith("view(")]
         bindings = [b for b in self.BINDINGS + GraphView.BINDINGS if b not in views[1:]]  # the view key once
         self.app.push_screen(HelpScreen(bindings))
@@ -456,6 +456,8 @@ class LessonScreen(Screen):
 
     def action_edit(self) -> None:
         """Change the selected input's value; the whole trace recomputes."""
+        from tutor.ui.dialogs.edit import EditScreen
+
         key = self.selected
         leaves = self.scenario.leaves
         if key not in leaves:
