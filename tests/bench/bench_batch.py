@@ -8,9 +8,12 @@ Not a test (pytest does not collect ``bench_*.py``). Run it by hand:
 It reports, measured in this one run:
 
 1. one full-batch epoch over 10,000 rows of a 2-16-16-1 tanh net: the batch
-   engine (one numpy pass over all rows, then one update) against looping
-   the scalar engine (``trace.run``, the teaching trace) over every row and
-   averaging the gradients by hand (target: at least 100× faster);
+   engine (one numpy pass over all rows, then one update; the net's layers
+   run as matrix products, the loss node by node) against looping the scalar
+   engine (``trace.run``, the teaching trace) over every row and averaging
+   the gradients by hand (target: at least 100× faster); also the batch
+   engine with the matrix path off (one numpy call per primitive node), for
+   comparison;
 2. 1,000 full-batch epochs of the built-in ``xor`` (target: under 1 s of CPU).
 """
 
@@ -53,10 +56,14 @@ def rows(count: int) -> np.ndarray:
     return np.column_stack([points, labels])
 
 
-def batch_epoch(scenario, matrix: np.ndarray, with_loss: bool = False) -> tuple[float, dict[str, float]]:
+def batch_epoch(
+    scenario, matrix: np.ndarray, with_loss: bool = False, layers: bool = True
+) -> tuple[float, dict[str, float]]:
     """One full-batch epoch: forward and backward over every row, one update; ``with_loss`` adds the
-    epoch's report (the mean loss over all rows after the update, one more forward pass)."""
-    trainer = Trainer(scenario.graph, data_table(scenario.graph, ("x1", "x2", "t"), matrix), 0.1)
+    epoch's report (the mean loss over all rows after the update, one more forward pass); ``layers``
+    False runs every node on its own."""
+    table = data_table(scenario.graph, ("x1", "x2", "t"), matrix)
+    trainer = Trainer(scenario.graph, table, 0.1, layers=layers)
     start = time.process_time()
     if with_loss:
         trainer.epoch()
@@ -90,6 +97,7 @@ def main() -> None:
     print(f"2-16-16-1 tanh net: {scenario.graph.op_count} primitive op nodes, {len(scenario.params)} params")
     batch_time = float(np.median([batch_epoch(scenario, matrix)[0] for _ in range(5)]))
     reported_time = float(np.median([batch_epoch(scenario, matrix, with_loss=True)[0] for _ in range(5)]))
+    by_node_time = float(np.median([batch_epoch(scenario, matrix, layers=False)[0] for _ in range(5)]))
     subset = matrix[: args.rows]
     scalar_time, scalar_params = scalar_epoch(scenario, subset)
     scalar_per_10k = scalar_time * 10_000 / len(subset)
@@ -102,6 +110,8 @@ def main() -> None:
           f"params after one epoch agree within {agree:.1e}")
     print(f"  with the epoch's mean-loss report (one more forward pass): {reported_time * 1000:.1f} ms, "
           f"{scalar_per_10k / reported_time:.0f}x")
+    print(f"  the batch engine node by node (matrix path off): {by_node_time * 1000:.1f} ms, "
+          f"{scalar_per_10k / by_node_time:.0f}x")
 
     xor = resolve("xor")
     trainer = data_trainer(xor)

@@ -2,9 +2,11 @@
 
 The scalar engine (``tutor.engine.trace``) records every step of one row for
 teaching; this module computes the same numbers for a whole batch of rows at
-once, one numpy call per node, for training on a data set. It reads the same
-op table (each op's ``array_forward`` and ``array_derivatives``), so the two
-engines cannot drift apart: the tests compare them row by row.
+once, for training on a data set: layers of neurons as matrix products
+(``tutor.engine.batch_layers``), every other node one numpy call each. It
+reads the same op table (each op's ``array_forward`` and
+``array_derivatives``), so the engines cannot drift apart: the tests compare
+them row by row.
 
 Semantics, as the scenario format promises: the graph's output is the loss
 of one row; the loss of a data set is the mean of its rows' losses; a
@@ -15,33 +17,49 @@ all at once; an epoch is every batch in order (shuffled only with a seed).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from tutor.engine.graph import Graph
 from tutor.engine.array_ops import ONE as _ONE
+from tutor.engine.batch_layers import (
+    LATER, Columns, Layer, Run, find_layers, grad_filler, grad_rules, one_thread, schedule, value_filler,
+)
+from tutor.engine.batch_layers import backward as layer_backward
+from tutor.engine.batch_layers import forward as layer_forward
+from tutor.engine.graph import Graph
 from tutor.engine.ops import OPS
+
+_NO_LIMIT = contextlib.nullcontext()
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The graph flattened for tight loops: one tuple per op node."""
+    """The graph flattened for tight loops: one tuple per op node run on its own, or a fused layer."""
 
-    forward: tuple[tuple[int, Any, tuple[int, ...], float], ...]
-    backward: tuple[tuple[int, tuple[Any, ...], tuple[int, ...], float], ...]
+    forward: tuple[Any, ...]
+    """(index, array forward, inputs, param) per op node, or a ``Layer``."""
+    backward: tuple[Any, ...]
+    """(index, array derivatives, inputs, param) per op node the output depends on, or a ``Layer``; output first."""
     params: tuple[int, ...]
 
 
-def _plan(graph: Graph) -> _Plan:
+def _plan(graph: Graph, steps: list[int | Layer] | None = None) -> _Plan:
     needed = graph.ancestors_of_output()
-    forward = []
-    backward = []
-    for node in graph.nodes:
-        if node.kind != "op":
+    if steps is None:
+        steps = [node.index for node in graph.nodes if node.kind == "op"]
+    forward: list[Any] = []
+    backward: list[Any] = []
+    for step in steps:
+        if isinstance(step, Layer):
+            forward.append(step)
+            backward.append(step)
             continue
+        node = graph.nodes[step]
         op = OPS[node.op]
         forward.append((node.index, op.array_forward, node.inputs, node.param))
         if needed[node.index]:
@@ -54,11 +72,13 @@ def _plan(graph: Graph) -> _Plan:
 class BatchResult:
     """Every node's value and gradient for each row of one batch."""
 
-    values: list[Any]
+    values: Sequence[Any]
     """Per node: an array with one entry per row, or a scalar shared by all rows."""
-    grads: list[Any]
+    grads: Sequence[Any]
     """Per node: d(output of the row)/d(node) for each row (0.0 when none flows)."""
     rows: int
+    sums: tuple[tuple[Any, Any], ...] | None = None
+    """Fused layers' param gradients summed over the rows: (param positions, sums); None when none ran."""
 
     def column(self, index: int, which: str = "values") -> np.ndarray:
         """One node's numbers as an array of one entry per row."""
@@ -67,23 +87,55 @@ class BatchResult:
 
 
 class BatchEngine:
-    """Runs one graph over batches of rows; leaves not given by rows keep their value."""
+    """Runs one graph over batches of rows; leaves not given by rows keep their value.
 
-    def __init__(self, graph: Graph) -> None:
+    Layers of neurons found in the graph run as matrix steps
+    (``tutor.engine.batch_layers``) unless ``layers`` is False; every other
+    node runs on its own. Both give the same numbers for every node. Training
+    passes (``mean_grads``, ``output_mean``) write into arrays the engine keeps,
+    so one engine runs one pass at a time (the app trains on its event loop).
+    """
+
+    def __init__(self, graph: Graph, layers: bool = True) -> None:
         self.graph = graph
         self._plan = _plan(graph)
         self._base = [n.value if n.is_leaf else 0.0 for n in graph.nodes]
         self._not_params = frozenset(n.index for n in graph.nodes if n.kind in ("input", "const"))
+        found = find_layers(graph) if layers else []
+        self.layers, steps = schedule(graph, found) if found else ([], [])
+        """The fused layers, in the order they run."""
+        self._fast = _plan(graph, steps) if self.layers else None
+        self._fused_params = frozenset(i for lay in self.layers for i in (*lay.weights, *lay.biases) if i >= 0)
+        self._unfused = tuple((k, i) for k, i in enumerate(self._plan.params) if i not in self._fused_params)
+        self._rules = grad_rules(graph, self.layers)
+        self._fill = value_filler(graph, self.layers)
+        self._work: dict = {}
+        """Arrays the matrix steps of training passes write into, kept from one step to the next."""
 
-    def forward(self, leaves: dict[int, Any], rows: int) -> list[Any]:
-        """Every node's values; ``leaves`` maps a leaf's index to its value (array or scalar)."""
+    def _forward(self, leaves: dict[int, Any], rows: int, work: dict | None = None) -> tuple[list[Any], Run | None]:
         values: list[Any] = list(self._base)
         for index, value in leaves.items():
             values[index] = value
+        plan, run = self._plan, None
+        if self._fast is not None:
+            fused = self._fused_params
+            # a weight given one value per row cannot go into a matrix
+            if not any(i in fused and type(v) is not float and np.ndim(v) for i, v in leaves.items()):
+                plan, run = self._fast, Run(len(self.layers), work)
         with np.errstate(all="ignore"):
-            for index, function, inputs, param in self._plan.forward:
+            for step in plan.forward:
+                if step.__class__ is Layer:
+                    layer_forward(step, values, run, rows)
+                    continue
+                index, function, inputs, param = step
                 values[index] = function(tuple(values[i] for i in inputs), param)
-        return values
+        return values, run
+
+    def forward(self, leaves: dict[int, Any], rows: int) -> Sequence[Any]:
+        """Every node's values; ``leaves`` maps a leaf's index to its value (array or scalar)."""
+        with one_thread() if self.layers else _NO_LIMIT:
+            values, run = self._forward(leaves, rows)
+        return values if run is None else Columns(values, self._fill)
 
     def run(self, leaves: dict[int, Any], rows: int, params_only: bool = False) -> BatchResult:
         """Forward, then backward from the output for every row at once.
@@ -91,37 +143,106 @@ class BatchEngine:
         ``params_only`` skips the gradients of inputs and constants (training
         needs only the params'); the values and every other gradient are the same.
         """
-        values = self.forward(leaves, rows)
+        with one_thread() if self.layers else _NO_LIMIT:
+            return self._run(leaves, rows, params_only)
+
+    def _run(self, leaves: dict[int, Any], rows: int, params_only: bool) -> BatchResult:
+        values, run = self._forward(leaves, rows)
+        final = [0.0 if g is None else g for g in self._backward(values, run, rows, params_only)]
+        if run is None:
+            return BatchResult(values, final, rows)
+        for i in self._rules:
+            final[i] = LATER
+        columns = Columns(values, self._fill)
+        return BatchResult(columns, Columns(final, grad_filler(self._rules, run, columns)), rows, tuple(run.sums))
+
+    def _backward(
+        self, values: list[Any], run: Run | None, rows: int, params_only: bool, release: bool = False
+    ) -> list[Any]:
+        """Every node's gradient (None where none arrived). ``release`` drops each op node's value and
+        gradient once its step is done (every reader of them has had its step): a training pass keeps
+        only the leaves', and memory stays small."""
+        plan = self._plan if run is None else self._fast
         grads: list[Any] = [None] * len(values)
         """None: nothing has arrived yet (read as 0)."""
         skip = self._not_params if params_only else frozenset()
         output = self.graph.output
-        if output >= 0:
-            grads[output] = np.ones(rows)  # dL/dL = 1 for every row
-            with np.errstate(all="ignore"):
-                for index, derivatives, inputs, param in self._plan.backward:
-                    upstream = grads[index]
-                    if upstream is None:
+        if output < 0:
+            return grads
+        grads[output] = np.ones(rows)  # dL/dL = 1 for every row
+        mine = bytearray(len(values))
+        full = (rows,)
+        with np.errstate(all="ignore"):
+            for step in plan.backward:
+                if step.__class__ is Layer:
+                    layer_backward(step, values, grads, run, rows, skip)
+                    continue
+                index, derivatives, inputs, param = step
+                upstream = grads[index]
+                if upstream is None:
+                    continue
+                args = tuple(values[i] for i in inputs)
+                out = values[index]
+                for position, i in enumerate(inputs):
+                    if i in skip:
                         continue
-                    args = tuple(values[i] for i in inputs)
-                    out = values[index]
-                    for position, i in enumerate(inputs):
-                        if i in skip:
-                            continue
-                        local = derivatives[position](args, out, param)
-                        # contribution = upstream × local (an add's 1 passes it on unchanged)
-                        contribution = upstream if local is _ONE else upstream * local
-                        before = grads[i]
-                        # fan-out adds up; the first contribution is taken as it is (never changed in place)
-                        grads[i] = contribution if before is None else before + contribution
-        return BatchResult(values, [0.0 if g is None else g for g in grads], rows)
+                    local = derivatives[position](args, out, param)
+                    # contribution = upstream × local (an add's 1 passes it on unchanged)
+                    contribution = upstream if local is _ONE else upstream * local
+                    before = grads[i]
+                    # Fan-out adds up. A gradient this loop made itself (one full row array) is added to in
+                    # place; anything else (another node's gradient passed on, a matrix column) never is.
+                    if before is None:
+                        grads[i] = contribution
+                        mine[i] = contribution is not upstream and getattr(contribution, "shape", None) == full
+                    elif mine[i]:
+                        before += contribution
+                    else:
+                        grads[i] = before = before + contribution
+                        mine[i] = getattr(before, "shape", None) == full
+                if release:
+                    values[index] = grads[index] = None
+        return grads
+
+    def mean_grads(self, leaves: dict[int, Any], rows: int) -> np.ndarray:
+        """What ``param_grads(run(leaves, rows, params_only=True))`` gives, for a training step.
+
+        Nothing of the pass outlives it: the matrix steps write into arrays
+        kept from the previous step instead of asking for new ones each time,
+        and the backward pass lets go of each node's numbers once used.
+        """
+        with one_thread() if self.layers else _NO_LIMIT:
+            values, run = self._forward(leaves, rows, self._work)
+            grads = self._backward(values, run, rows, params_only=True, release=True)
+        return self._means(grads, run.sums if run is not None else None, rows)
+
+    def output_mean(self, leaves: dict[int, Any], rows: int) -> float:
+        """The output's mean over the rows (the data set's loss), from a pass nothing else keeps."""
+        with one_thread() if self.layers else _NO_LIMIT:
+            values, _ = self._forward(leaves, rows, self._work)
+            out = np.broadcast_to(np.asarray(values[self.graph.output], dtype=float), (rows,))
+            with np.errstate(all="ignore"):
+                return float(np.mean(out))
 
     def param_grads(self, result: BatchResult) -> np.ndarray:
         """Each param's gradient averaged over the batch's rows, in param order."""
-        out = np.empty(len(self._plan.params))
-        for k, index in enumerate(self._plan.params):
-            grad = result.grads[index]
-            out[k] = float(np.sum(grad)) / result.rows if isinstance(grad, np.ndarray) else float(grad)
+        return self._means(result.grads, result.sums, result.rows)
+
+    def _means(self, grads: Sequence[Any], sums: Any, rows: int) -> np.ndarray:
+        if sums is None:
+            chosen: Any = enumerate(self._plan.params)
+            out = np.empty(len(self._plan.params))
+        else:
+            chosen = self._unfused
+            out = np.zeros(len(self._plan.params))  # a fused layer no gradient reached stays at 0
+            for positions, summed in sums:
+                out[positions] = summed / rows
+        for k, index in chosen:
+            grad = grads[index]
+            if grad is None:
+                out[k] = 0.0
+            else:
+                out[k] = float(np.sum(grad)) / rows if isinstance(grad, np.ndarray) else float(grad)
         return out
 
 
@@ -161,9 +282,11 @@ class Trainer:
     """A seed: shuffle the rows before each epoch. None keeps file order."""
     start: dict[str, float] = field(default_factory=dict)
     """Leaf values to start from (params and inputs not in the data)."""
+    layers: bool = True
+    """Run layers of neurons as matrices (False: every node on its own; the numbers are the same)."""
 
     def __post_init__(self) -> None:
-        self.engine = BatchEngine(self.graph)
+        self.engine = BatchEngine(self.graph, self.layers)
         self.params = [p.index for p in self.graph.params]
         self.param_names = [p.name for p in self.graph.params]
         for name, value in self.start.items():
@@ -193,10 +316,7 @@ class Trainer:
 
     def mean_loss(self) -> float:
         """The data set's loss: the mean over every row of the output."""
-        values = self.engine.forward(self._leaves(slice(None)), self.table.rows)
-        out = np.broadcast_to(np.asarray(values[self.graph.output], dtype=float), (self.table.rows,))
-        with np.errstate(all="ignore"):
-            return float(np.mean(out))
+        return self.engine.output_mean(self._leaves(slice(None)), self.table.rows)
 
     def outputs(self, index: int, leaves: dict[int, Any], rows: int) -> np.ndarray:
         """Node ``index``'s value for each of ``rows`` rows given by ``leaves``, at the current params."""
@@ -208,8 +328,7 @@ class Trainer:
     def step(self, order: np.ndarray | slice) -> None:
         """One batch: mean gradient over its rows, every param moved at once."""
         rows = len(range(*order.indices(self.table.rows))) if isinstance(order, slice) else len(order)
-        result = self.engine.run(self._leaves(order), rows, params_only=True)
-        grads = self.engine.param_grads(result)
+        grads = self.engine.mean_grads(self._leaves(order), rows)
         with np.errstate(all="ignore"):
             self.values = self.values - self.learning_rate * grads
         self.steps += 1
