@@ -14,7 +14,9 @@ from dataclasses import replace
 
 import pytest
 
-from tutor.draw.neurons import COMPACT, FULL, INLINE, SUMMARY, SYMBOLS, _Look, _draw, _layout, draw_network, other_nodes, plain
+from tutor.draw.neurons import (
+    COMPACT, FULL, INLINE, SUMMARY, SYMBOLS, _draw, _layout, _Look, draw_network, other_nodes, plain,
+)
 from tutor.engine.numbers import fmt_short
 from tutor.scenario import loads, resolve
 from tutor.teach.neuron_view import NEURONS, NeuronLesson

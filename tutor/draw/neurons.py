@@ -214,7 +214,7 @@ def draw_network(
                     return _draw(*args, look, size)
                 tried.append((look, size))
     # Nothing fits: the shortest drawing that fits the width (scrolled down), else the narrowest.
-    wide_enough = [t for t in tried if t[1][0] <= width]
+    wide_enough = [t for t in tried if not width or t[1][0] <= width]
     look, size = min(wide_enough, key=lambda t: t[1][1]) if wide_enough else min(tried, key=lambda t: t[1][0])
     return _draw(*args, look, size)
 
