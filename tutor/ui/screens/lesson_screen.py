@@ -151,10 +151,12 @@ class LessonScreen(Screen):
         graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges,
                    scroll=scroll and memory is None)
         self._refresh_progress()
+        # What the learner just did (an edit's predicted and actual change, a quiz's score) comes first:
+        # at 80x24 it would otherwise sit below the fold, under the step it follows.
         note = self.place.notice + self.place.edit_note
         self._refresh_table()
-        compact = view.compact + note if view.compact is not None else None
-        self.fitting.show(view.lines + note, compact, place, memory, view)
+        compact = note + view.compact if view.compact is not None else None
+        self.fitting.show(note + view.lines, compact, place, memory, view)
 
     def action_panel(self, pages: int) -> None:
         """Scroll the step panel a page down (1) or up (-1)."""
