@@ -139,7 +139,10 @@ def schema() -> dict:
                 "description": "A hand-written net's layers: the inputs, then each layer's neuron nodes.",
             },
             "data": {
-                "description": "Training rows: a CSV file name next to the scenario, or columns: and rows:.",
+                "description": (
+                    "Training rows: a CSV file name next to the scenario, or columns: and rows:. Every input "
+                    "the output depends on needs a column."
+                ),
                 "oneOf": [
                     {"type": "string", "minLength": 1},
                     {
@@ -173,7 +176,8 @@ def schema() -> dict:
             "data": {
                 "description": (
                     "Rows to train on: columns (input names) and rows (lists of numbers), or the path of a CSV "
-                    "file relative to the scenario whose header names the columns."
+                    "file relative to the scenario whose header names the columns. Every input the output "
+                    "depends on needs a column; an input it does not use may be left out."
                 ),
                 "oneOf": [
                     {"type": "string"},
