@@ -17,9 +17,7 @@ import sys
 from rich.console import Console
 from rich.markup import escape
 
-from tutor import report
 from tutor.progress import ProgressBar
-from tutor.engine import analysis
 from tutor.engine.bulk import paused_gc
 from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
@@ -173,6 +171,9 @@ def _row(scenario: Scenario, k: int | None) -> dict[str, float]:
 
 
 def cmd_trace(args: argparse.Namespace, console: Console) -> int:
+    from tutor import report  # here, as in the other commands: the app's launch needs neither
+    from tutor.engine import analysis
+
     scenario = resolve(args.scenario)
     overrides = {**_row(scenario, args.row), **_overrides(scenario, args.set)}
     trace = run(scenario.graph, overrides)
@@ -231,6 +232,9 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
+    from tutor import report
+    from tutor.engine import analysis
+
     scenario = resolve(args.scenario)
     if not scenario.params:
         raise UsageError(f"{scenario.name} has no params to train (add a 'params:' section)")
@@ -273,6 +277,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
 
 def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, console: Console) -> int:
     """``train --epochs N``: batch gradient descent on the data set, with numpy."""
+    from tutor import report
     from tutor.teach.training import data_trainer, fit_of, rows_right
 
     if args.steps is not None:
@@ -472,16 +477,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args = parser.parse_args(argv)
     console = Console()
-    handler = {
-        "trace": cmd_trace,
-        "check": cmd_check,
-        "train": cmd_train,
-        "list": cmd_list,
-        "new": cmd_new,
-        "schema": cmd_schema,
-        "serve": cmd_serve,
-        "export": cmd_export,
-    }[args.command]
+    handler = {"trace": cmd_trace, "check": cmd_check, "train": cmd_train, "list": cmd_list,
+               "new": cmd_new, "schema": cmd_schema, "serve": cmd_serve, "export": cmd_export}[args.command]
     try:
         if args.command in ("trace", "check"):
             with paused_gc():  # loading, tracing and writing a big file make no cycles

@@ -9,7 +9,6 @@ never a reason to fail.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,8 @@ def load() -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError) as exc:
         return Settings(warnings=[f"ignored the settings file {path}: {exc}"])
+    import json  # here: most launches have no settings file to read
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -66,6 +67,8 @@ def load() -> Settings:
 
 def save(settings: Settings) -> str | None:
     """Write ``settings``; returns a warning instead of raising when the file cannot be written."""
+    import json
+
     path = config_path()
     data = {"theme": settings.theme} if settings.theme else {}
     try:

@@ -200,7 +200,7 @@ def test_two_paths_fan_out_adds_at_the_second_edge(drive) -> None:
         assert "∂2" in box_lines(screen, "a")
         text = panel_text(screen)
         # the full form, or the compact one (one line per edge) when the full one does not fit
-        assert ("∂e/∂b: 3 + 2 = 5" in text and "fan-out: b feeds 2 nodes" in text) or "∂ 3 → 5 (sum of 2)" in text
+        assert ("∂e/∂b: 3 + 2 = 5" in text and "fan-out: b feeds 2 nodes" in text) or "∂ 3 → 5 (Σ 2 uses)" in text
 
     drive("two_paths", body)
 

@@ -60,7 +60,7 @@ def go_to_fan_out(leaf: str, count: int):
             await pilot.press("right")
         # Nodes in general; neurons (δⱼ·wⱼ) when every contribution comes from a neuron's weighted sum.
         panel = str(screen.query_one("#panel").render())
-        compact = any(line.startswith(f"→ {leaf}:") and line.endswith(f"(sum of {count})") for line in panel.splitlines())
+        compact = any(line.startswith(f"→ {leaf}:") and line.endswith(f"(Σ {count} uses)") for line in panel.splitlines())
         assert f"fan-out: {leaf} feeds {count} nodes" in panel or f"fan-out: {leaf} feeds {count} neurons" in panel or (
             compact)  # the compact form, when the full one does not fit the panel
 

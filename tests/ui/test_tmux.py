@@ -52,12 +52,12 @@ def test_step_resize_and_quit_in_a_real_terminal(session: str) -> None:
     _wait_for(session, "Start. Inputs are set")
     _tmux("send-keys", "-t", session, "End")
     screen = _wait_for(session, "step 6 of 6")
-    assert "BACKWARD" in screen and ("3 + 2 = 5" in screen or "3 → 5 (sum of 2)" in screen)
+    assert "BACKWARD" in screen and ("3 + 2 = 5" in screen or "3 → 5 (Σ 2 uses)" in screen)
     _tmux("resize-window", "-t", session, "-x", "50", "-y", "15")
     _wait_for(session, "Window too small")
     _tmux("resize-window", "-t", session, "-x", "100", "-y", "30")
     screen = _wait_for(session, "step 6 of 6")
-    assert "3 + 2 = 5" in screen or "3 → 5 (sum of 2)" in screen
+    assert "3 + 2 = 5" in screen or "3 → 5 (Σ 2 uses)" in screen
     _tmux("send-keys", "-t", session, "Home")
     _wait_for(session, "step 0 of 6")
     _tmux("send-keys", "-t", session, "q")

@@ -36,14 +36,14 @@ def test_one_line_per_edge_with_local_upstream_contribution_and_before_after() -
     shop = lesson("shopping_oranges")
     rows = text(explain_compact(shop, shop.last))
     assert rows[0] == "Backward 4/4 apple_price  upstream ∂price/∂apple_price = 1.1"
-    assert "→ apple: apple_count = 2 × 1.1 = 2.2  ∂ 0 → 2.2" in rows
-    assert "→ apple_count: apple = 100 × 1.1 = 110  ∂ 0 → 110" in rows
+    assert "→ apple: (apple_count = 2) × 1.1 = 2.2  ∂ 0 → 2.2" in rows
+    assert "→ apple_count: (apple = 100) × 1.1 = 110  ∂ 0 → 110" in rows
 
 
 def test_fan_out_shows_the_running_sum() -> None:
     paths = lesson("two_paths")
     rows = "\n".join(text(explain_compact(paths, paths.last)))
-    assert "∂ 3 → 5 (sum of 2)" in rows  # b: 1·3 from c, then + 1·2 from d
+    assert "∂ 3 → 5 (Σ 2 uses)" in rows  # b: 1·3 from c, then + 1·2 from d
 
 
 @pytest.mark.parametrize("name", builtin_names())
@@ -79,3 +79,14 @@ def test_short_numbers_fit_and_stay_close(x: float) -> None:
     assert float(short) == pytest.approx(x, rel=0.05)
     if len(fmt(x, 4)) <= 7:
         assert short == fmt(x, 4)
+
+
+def test_a_local_formula_is_never_written_as_equal_to_the_product() -> None:
+    """``apple_count = 2 × 1.1`` reads as a false equation; the formula and its number stay in parentheses."""
+    for name in builtin_names():
+        les = lesson(name)
+        for k in range(les.forward_end + 1, les.last + 1):
+            for row in text(explain_compact(les, k)):
+                if row.startswith("→ ") and " = " in row.split(" × ")[0]:
+                    head = row.split(": ", 1)[1]
+                    assert head.startswith("("), (name, k, row)

@@ -217,3 +217,45 @@ def test_a_window_looks_only_at_the_nodes_near_it(level: str) -> None:
     near = {k for k, b in lay.boxes.items() if b.y < 32 + 32 and b.x < 256 + 128}
     assert state.node_style.asked <= near
     assert len(state.node_style.asked) < len(lay.boxes) // 2
+
+
+class _Unread(dict):
+    """Number widths that fail the test if anything reads them."""
+
+    def __contains__(self, key: object) -> bool:
+        raise AssertionError("the names level read the number widths")
+
+    def __getitem__(self, key: object):  # noqa: ANN204
+        raise AssertionError("the names level read the number widths")
+
+
+def test_the_names_level_never_reads_the_number_widths() -> None:
+    spec = GRAPHS["random200"]()
+    drawing = draw(spec, NAMES, numbers=_Unread())
+    check_dense(spec, drawing)
+    assert rows_text(drawing, full_state(spec)) == rows_text(draw(spec, NAMES), full_state(spec))
+    # Too many layers for the room at any level: fitting reads no widths either.
+    assert fit_level(spec, 5, 10, numbers=_Unread())[0] == NAMES
+
+
+@pytest.mark.parametrize("name", ["tiny_net", "random200", "random200_local"])
+def test_every_level_orders_each_layer_as_the_boxes_do(name: str) -> None:
+    """One layering and ordering serves every level: zooming keeps the picture's shape."""
+    spec = GRAPHS[name]()
+    boxes = draw(spec, BOXES)
+    for level in DENSE:
+        lay = draw(spec, level)
+        for layer in boxes.layers:
+            assert len({lay.boxes[key].x for key in layer}) == 1, (level, layer)
+            assert sorted(layer, key=lambda key: lay.boxes[key].y) == list(layer), (level, layer)
+
+
+def test_a_graph_past_the_sweep_budget_is_well_formed() -> None:
+    spec = random_dag(700, seed=5, window=30)  # about 1,500 nodes and waypoints: 5 sweeps, not 6 or 8
+    for level in DENSE:
+        check_dense(spec, draw(spec, level))
+    lay = draw(spec, BOXES)  # (the full check of a boxes layout this size takes seconds)
+    for e in spec.edges:
+        route = lay.routes[e]
+        assert route[0] == lay.out_ports[e.source] and route[-1] == lay.in_ports[(e.target, e.position)]
+        assert all(x0 == x1 or y0 == y1 for (x0, y0), (x1, y1) in zip(route, route[1:]))

@@ -54,34 +54,38 @@ def draw_static(lay: Layout) -> None:
             return [(tx0, ty0)]
         return [(tx, ty) for ty in range(ty0, ty1 + 1) for tx in range(tx0, tx1 + 1)]
 
-    seen: set[tuple[Point, Point]] = set()
-    for route in lay.routes.values():
-        for k in range(len(route) - 1):
-            a, b = route[k], route[k + 1]
-            if (a, b) in seen:
-                continue
-            seen.add((a, b))
-            for key in covering(a[0], a[1], b[0], b[1]):
-                tile(*key).lines.append((a, b))
-    for x, yy in lay.arrows.values():
-        tile(x // TILE_W, yy // TILE_H).arrows.append((x, yy))
-    for key, box in lay.boxes.items():
-        for cell in covering(box.x, box.y, box.right, box.bottom):
-            tile(*cell).boxes.append(key)
-    for x, yy in lay.out_ports.values():
-        tile(x // TILE_W, yy // TILE_H).ports.append((x, yy))
-    lay._titles = {}
-    for key, box in lay.boxes.items():
-        inner = box.w - 4
-        tw = cell_len(fit(lay.nodes[key].title, inner))
-        lay._titles[key] = (box.x + 2 + (inner - tw) // 2, tw)
-    lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
-    value_slots, grad_slots = lay.value_slots, lay.grad_slots
     tw, th = TILE_W, TILE_H
-    for e, segs in lay._edge_segments.items():
-        touched: dict[tuple[int, int], None] = {}
-        spans = list(segs)  # each (x0, y0, x1, y1) with x0 <= x1 and y0 <= y1
-        for slot in (value_slots.get(e), grad_slots.get(e)):
+    value_slots, grad_slots = lay.value_slots, lay.grad_slots
+    seen: set[tuple[Point, Point]] = set()
+    lay._edge_segments = {}
+    for e, route in lay.routes.items():
+        tiles_x = {x // tw for x, _ in route}
+        tiles_y = {y // th for _, y in route}
+        value, grad = value_slots.get(e), grad_slots.get(e)
+        if len(tiles_x) == 1 and len(tiles_y) == 1:
+            # Most lines lie in one tile: file them there without walking their segments.
+            cell = (next(iter(tiles_x)), next(iter(tiles_y)))
+            t = tile(*cell)
+            lines = t.lines
+            for k in range(len(route) - 1):
+                a, b = route[k], route[k + 1]
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    lines.append((a, b))
+            touched: dict[tuple[int, int], None] = {cell: None}
+            spans = []
+        else:
+            for k in range(len(route) - 1):
+                a, b = route[k], route[k + 1]
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                for key in covering(a[0], a[1], b[0], b[1]):
+                    tile(*key).lines.append((a, b))
+            touched = {}
+            # each (x0, y0, x1, y1) with x0 <= x1 and y0 <= y1
+            spans = list(lay._edge_segments.setdefault(e, tuple(_segments(route))))
+        for slot in (value, grad):
             if slot is not None:
                 spans.append((slot.x, slot.y, slot.x + slot.w - 1, slot.y))
         for x0, y0, x1, y1 in spans:
@@ -93,10 +97,15 @@ def draw_static(lay: Layout) -> None:
                     for tx in range(tx0, tx1 + 1):
                         touched[(tx, ty)] = None
         for key in touched:
-            t = tiles.get(key)
-            if t is None:
-                t = tiles[key] = Tile()
-            t.edges.append(e)
+            tile(*key).edges.append(e)
+    for x, yy in lay.arrows.values():
+        tile(x // TILE_W, yy // TILE_H).arrows.append((x, yy))
+    for key, box in lay.boxes.items():
+        for cell in covering(box.x, box.y, box.right, box.bottom):
+            tile(*cell).boxes.append(key)
+    for x, yy in lay.out_ports.values():
+        tile(x // TILE_W, yy // TILE_H).ports.append((x, yy))
+    lay._titles = {}
     lay._tiles = tiles
     lay._static = {}
     lay._edge_order = {e: k for k, e in enumerate(lay.routes)}
@@ -288,7 +297,10 @@ def render(
         one = bytes((code,))
         painted: set[tuple[int, int, int, int]] = set()
         for e in by_style[style]:
-            for seg in lay._edge_segments[e]:
+            segments = lay._edge_segments.get(e)
+            if segments is None:  # worked out the first time the line is in view
+                segments = lay._edge_segments[e] = tuple(_segments(lay.routes[e]))
+            for seg in segments:
                 if seg in painted:
                     continue
                 painted.add(seg)
@@ -338,7 +350,12 @@ def render(
                 paint(yy, x0, x1, text_code)
                 paint(yy, x0, x0 + 1, border)
                 paint(yy, x1 - 1, x1, border)
-        tx, tw = lay._titles[key]
+        title = lay._titles.get(key)
+        if title is None:  # worked out the first time the box is in view
+            inner = box.w - 4
+            width = cell_len(fit(lay.nodes[key].title, inner))
+            title = lay._titles[key] = (box.x + 2 + (inner - width) // 2, width)
+        tx, tw = title
         if top <= box.y + 1 < bottom:
             paint(box.y + 1, tx, tx + tw, sid("title." + ns))
         inner = box.w - 4

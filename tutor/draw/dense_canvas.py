@@ -11,36 +11,61 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from tutor.engine.bulk import paused_gc
 from tutor.draw.canvas import _runs_pattern, _segments
 from tutor.draw.density import COMPACT, LINE, DenseLayout, _title_row
 from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit
 
 
 def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
-    """The static canvas: every line with its joins, and an arrow head at each input."""
-    width = lay.width
-    masks = bytearray(width * lay.height)
-    for route in lay.routes.values():
+    """Get the static canvas ready: which nodes send a line; the lines' cells are drawn tile by tile.
+
+    A tile's line masks (the directions lines leave each cell in) are made the
+    first time a window shows it (``_tile_masks``): opening a big graph draws
+    only the lines in view.
+    """
+    lay._masks = {}
+    lay._senders = {key: _sender_start(lay, key) for key in senders}
+    lay._base = _Rows(lay)
+
+
+def _tile_masks(lay: DenseLayout, tx: int, ty: int) -> bytearray:
+    """The line masks of one tile, row by row (``DENSE_TILE_W`` cells a row), made once."""
+    masks = lay._masks.get((tx, ty))
+    if masks is not None:
+        return masks
+    tw, th = DENSE_TILE_W, DENSE_TILE_H
+    masks = bytearray(tw * th)
+    lay._masks[(tx, ty)] = masks
+    tile = _index(lay).get((tx, ty))
+    if tile is None:
+        return masks
+    left, top = tx * tw, ty * th
+    right, bottom = left + tw, top + th
+    routes = lay._route_list
+    for rank in tile[0]:
+        route = routes[rank]
         for k in range(len(route) - 1):
             (x0, y0), (x1, y1) = route[k], route[k + 1]
             if y0 == y1:
+                if not top <= y0 < bottom:
+                    continue
                 lo, hi = min(x0, x1), max(x0, x1)
-                base = y0 * width
-                for i in range(base + lo, base + hi):
-                    masks[i] |= E
-                for i in range(base + lo + 1, base + hi + 1):
-                    masks[i] |= W
+                base = (y0 - top) * tw - left
+                for x in range(max(lo, left), min(hi, right)):  # cells with a line leaving east
+                    masks[base + x] |= E
+                for x in range(max(lo + 1, left), min(hi + 1, right)):  # and west
+                    masks[base + x] |= W
             else:
+                if not left <= x0 < right:
+                    continue
                 lo, hi = min(y0, y1), max(y0, y1)
-                for i in range(lo * width + x0, hi * width + x0, width):
-                    masks[i] |= S
-                for i in range((lo + 1) * width + x0, (hi + 1) * width + x0, width):
-                    masks[i] |= N
-    lay._masks = masks
-    lay._senders = {key: _sender_start(lay, key) for key in senders}
-    lay._base = _Rows(lay)
-    lay._edge_segments = {e: tuple(_segments(r)) for e, r in lay.routes.items()}
-    lay._route_rows = {e: (min(y for _, y in r), max(y for _, y in r)) for e, r in lay.routes.items()}
+                col = x0 - left - top * tw
+                for y in range(max(lo, top), min(hi, bottom)):
+                    masks[col + y * tw] |= S
+                for y in range(max(lo + 1, top), min(hi + 1, bottom)):
+                    masks[col + y * tw] |= N
+    return masks
 
 
 def _sender_start(lay: DenseLayout, key: str) -> int:
@@ -61,8 +86,18 @@ def _window(lay: DenseLayout, top: int, bottom: int, c0: int, c1: int,
     ``edges`` and ``keys``: the lines and nodes touching the window, in the layout's
     order. Only the window's cells are made: the canvas is never drawn whole.
     """
-    width, masks, join = lay.width, lay._masks, _JOIN.__getitem__
-    grid = [list(map(join, masks[y * width + c0 : y * width + c1])) for y in range(top, bottom)]
+    join = _JOIN.__getitem__
+    tw, th = DENSE_TILE_W, DENSE_TILE_H
+    grid = []
+    for y in range(top, bottom):
+        ty, row = divmod(y, th)
+        start = row * tw
+        cells = []
+        for tx in range(c0 // tw, (c1 - 1) // tw + 1):
+            masks = _tile_masks(lay, tx, ty)
+            a, b = max(c0 - tx * tw, 0), min(c1 - tx * tw, tw)
+            cells += map(join, masks[start + a : start + b])
+        grid.append(cells)
     boxes = lay.boxes
     for key in keys:
         box = boxes[key]
@@ -125,8 +160,8 @@ def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tupl
     """The text of one node, as (text, role) runs per row; roles: title, value, grad."""
     node = lay.nodes[key]
     inner = lay.boxes[key].w - 2
-    vw, gw = lay.numbers[key]
     if lay.level == COMPACT:
+        vw = lay.numbers[key][0]
         value = fit(state.values.get(key, ""), vw)
         grad = fit(state.grads.get(key, ""), inner - vw - 1)
         return [
@@ -153,9 +188,23 @@ def _index(lay: DenseLayout) -> dict[tuple[int, int], tuple[list[int], list[str]
     tiles = lay._dense_tiles
     if tiles is not None:
         return tiles
-    tiles = {}
+    with paused_gc():  # a list for every tile: no garbage for the collector to look for
+        return _make_index(lay)
+
+
+def _make_index(lay: DenseLayout) -> dict[tuple[int, int], tuple[list[int], list[str]]]:
+    tiles: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
     tw, th = DENSE_TILE_W, DENSE_TILE_H
     for rank, route in enumerate(lay.routes.values()):
+        tiles_x = {x // tw for x, _ in route}
+        tiles_y = {y // th for _, y in route}
+        if len(tiles_x) == 1 and len(tiles_y) == 1:  # most lines: within one tile
+            cell = (tiles_x.pop(), tiles_y.pop())
+            t = tiles.get(cell)
+            if t is None:
+                t = tiles[cell] = ([], [])
+            t[0].append(rank)
+            continue
         touched: dict[tuple[int, int], None] = {}
         for k in range(len(route) - 1):
             (x0, y0), (x1, y1) = route[k], route[k + 1]
@@ -178,6 +227,7 @@ def _index(lay: DenseLayout) -> dict[tuple[int, int], tuple[list[int], list[str]
                 t[1].append(key)
     lay._dense_tiles = tiles
     lay._edge_list = list(lay.routes)
+    lay._route_list = list(lay.routes.values())
     lay._box_rank = {key: i for i, key in enumerate(lay.boxes)}
     return tiles
 
@@ -214,7 +264,10 @@ def render_dense(
     # Only lines that cross the window, lowest style first so shared cells take the strongest.
     for e in sorted(shown, key=lambda e: order.get(edge_style.get(e, "done"), 1)):
         code = sid("edge." + edge_style.get(e, "done"))
-        for x0, y0, x1, y1 in lay._edge_segments[e]:
+        segments = lay._edge_segments.get(e)
+        if segments is None:  # worked out the first time the line is in view
+            segments = lay._edge_segments[e] = tuple(_segments(lay.routes[e]))
+        for x0, y0, x1, y1 in segments:
             if y0 == y1:
                 if top <= y0 < bottom:
                     a, b = max(x0, c0), min(x1 + 1, c1)

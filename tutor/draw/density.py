@@ -26,11 +26,12 @@ from typing import Mapping, Union
 
 from rich.cells import cell_len
 
+from tutor.engine.bulk import paused_gc
 from tutor.draw.canvas import render
 from tutor.draw.layout import layout
-from tutor.draw.order import Items, longest_path_layers, order_layers
+from tutor.draw.order import Items, chain_and_order, longest_path_layers
 from tutor.draw.place import box_size, place_rows
-from tutor.draw.route import route_gap, simplify
+from tutor.draw.route import chain_routes, route_channels
 from tutor.draw.specs import (
     MARGIN,
     ROW_GAP,
@@ -98,21 +99,20 @@ class DenseLayout:
     """Each node's cells: the arrow cell, the text, the out-port cell."""
     routes: dict[EdgeSpec, tuple[Point, ...]]
     numbers: dict[str, tuple[int, int]]
-    """Cells for each node's value and gradient."""
+    """Cells for each node's value and gradient (none at the names level, which shows no numbers)."""
     _base: object = field(repr=False, default=None)
     """The static canvas (lines, joins, arrow heads) by row: ``_base[y][x]``, made on demand."""
-    _masks: bytearray = field(repr=False, default_factory=bytearray)
-    """The directions lines leave each cell in, row by row (see ``specs.JOIN``)."""
+    _masks: dict[tuple[int, int], bytearray] = field(repr=False, default_factory=dict)
+    """By tile, made when first shown: the directions lines leave each cell in (see ``specs.JOIN``)."""
     _senders: dict[str, int] = field(repr=False, default_factory=dict)
     """Nodes with an output line: the first cell of that line in the node's row."""
     _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
         repr=False, default_factory=dict
     )
-    _route_rows: dict[EdgeSpec, tuple[int, int]] = field(repr=False, default_factory=dict)
-    """First and last row of each line."""
     _dense_tiles: dict | None = field(repr=False, default=None)
     """Lines and nodes by tile (made on first render): a window renders only what it touches."""
     _edge_list: list[EdgeSpec] = field(repr=False, default_factory=list)
+    _route_list: list[tuple[Point, ...]] = field(repr=False, default_factory=list)
     _box_rank: dict[str, int] = field(repr=False, default_factory=dict)
 
     def node_at(self, x: int, y: int) -> str | None:
@@ -152,29 +152,70 @@ def _cells(numbers: Numbers | None, key: str) -> tuple[int, int]:
     return numbers[key]
 
 
-def _sizes(spec: GraphSpec, level: str, numbers: Numbers | None, value_width: int) -> list[tuple[int, int]]:
-    ports = [0] * len(spec.nodes)
-    index = {node.key: i for i, node in enumerate(spec.nodes)}
+@dataclass(frozen=True)
+class _Shape:
+    """What every level's drawing of one spec starts from: node indices, layers, ports, senders."""
+
+    index: dict[str, int]
+    layer: list[int]
+    ports: list[int]
+    """Inputs of each node (one past its highest input position)."""
+    has_out: list[bool]
+
+
+_LAST_SHAPE: list = [None, None]
+"""The last spec whose shape was worked out, and its shape (fitting asks once per level)."""
+
+
+def _shape(spec: GraphSpec) -> _Shape:
+    """The spec's :class:`_Shape`, kept for the last spec asked about; checks the spec on the way."""
+    if _LAST_SHAPE[0] is spec:
+        return _LAST_SHAPE[1]
+    index: dict[str, int] = {}
+    for i, node in enumerate(spec.nodes):
+        if node.key in index:
+            raise ValueError(f"node {node.key!r} is listed twice")
+        index[node.key] = i
+    n = len(spec.nodes)
+    ports = [0] * n
+    has_out = [False] * n
     for e in spec.edges:
-        t = index[e.target]
-        ports[t] = max(ports[t], e.position + 1)
+        s, t = index.get(e.source), index.get(e.target)
+        if s is None or t is None or s >= t:
+            raise ValueError(f"edge {e} does not go from an earlier node to a later one")
+        if e.position >= ports[t]:
+            ports[t] = e.position + 1
+        has_out[s] = True
+    shape = _Shape(index, longest_path_layers(spec, index), ports, has_out)
+    _LAST_SHAPE[:] = [spec, shape]
+    return shape
+
+
+def _sizes(spec: GraphSpec, level: str, numbers: Numbers | None, value_width: int) -> list[tuple[int, int]]:
     if level == BOXES:
+        ports = _shape(spec).ports
         return [box_size(node, ports[i], value_width) for i, node in enumerate(spec.nodes)]
     rows = _GEOMETRY[level].rows
+    if level == NAMES:  # no numbers: the names level never reads them
+        return [(cell_len(node.title) + 2, rows) for node in spec.nodes]
     # One cell for the arrow head, the text, one cell for the out port.
     return [(_text_width(node, level, _cells(numbers, node.key)) + 2, rows) for node in spec.nodes]
 
 
-_LAST_LAYERS: list = [None, None]
-"""The last spec whose layers were computed, and its layers (fitting asks once per level)."""
-
-
 def _layers(spec: GraphSpec) -> list[int]:
     """Each node's layer (see ``longest_path_layers``), kept for the last spec asked about."""
-    if _LAST_LAYERS[0] is not spec:
-        index = {node.key: i for i, node in enumerate(spec.nodes)}
-        _LAST_LAYERS[:] = [spec, longest_path_layers(spec, index)]
-    return _LAST_LAYERS[1]
+    return _shape(spec).layer
+
+
+def _narrowest(spec: GraphSpec, level: str, value_width: int) -> int:
+    """A width no drawing of ``spec`` at ``level`` is narrower than, from the number of layers alone."""
+    if not spec.nodes:
+        return 0
+    nl = max(_layers(spec)) + 1
+    # A box is at least its value wide plus borders and padding, a channel at least its labels;
+    # a dense node at least its arrow and out-port cells, a channel at least one column.
+    node, between = (value_width + 4, value_width + 4) if level == BOXES else (2, 1)
+    return node * nl + between * (nl - 1)
 
 
 def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, value_width: int = 10) -> tuple[int, int]:
@@ -199,22 +240,15 @@ def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, val
 
 def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) -> DenseLayout:
     """Place and route ``spec`` at a dense level (compact, line or names)."""
+    with paused_gc():  # many small objects, none of them garbage: the collector would only walk them
+        return _dense_layout(spec, level, numbers)
+
+
+def _dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None) -> DenseLayout:
     geometry = _GEOMETRY[level]
-    index: dict[str, int] = {}
-    for i, node in enumerate(spec.nodes):
-        if node.key in index:
-            raise ValueError(f"node {node.key!r} is listed twice")
-        index[node.key] = i
-    for e in spec.edges:
-        if e.source not in index or e.target not in index or index[e.source] >= index[e.target]:
-            raise ValueError(f"edge {e} does not go from an earlier node to a later one")
+    shape = _shape(spec)
+    index, layer, nports, has_out = shape.index, shape.layer, shape.ports, shape.has_out
     n = len(spec.nodes)
-    layer = _layers(spec)
-    nports = [0] * n
-    has_out = [False] * n
-    for e in spec.edges:
-        nports[index[e.target]] = max(nports[index[e.target]], e.position + 1)
-        has_out[index[e.source]] = True
     sizes = _sizes(spec, level, numbers, 0)
     rows = geometry.rows
     # Placement spaces items by their height plus one blank row; a gapless
@@ -228,49 +262,11 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
         if nports[i] <= 1:
             in_offs = [0]
         items.add(layer[i], rows - shrink, 0, in_offs, float(i), False)
-    dummies: dict[tuple[int, int], int] = {}
-    conns: dict[tuple[int, int, int], None] = {}
-    chains: dict[EdgeSpec, list[tuple[int, int, int]]] = {}
-    for e in spec.edges:
-        s, t = index[e.source], index[e.target]
-        hops = []
-        prev = s
-        for mid in range(layer[s] + 1, layer[t]):
-            d = dummies.get((s, mid))
-            if d is None:
-                d = items.add(mid, 1 - shrink, 0, [0], s + 0.5, True)
-                dummies[(s, mid)] = d
-            hops.append((prev, d, 0))
-            prev = d
-        hops.append((prev, t, e.position))
-        chains[e] = hops
-        for hop in hops:
-            if hop not in conns:
-                conns[hop] = None
-                u, v, p = hop
-                items.succs[u].append((v, p))
-                items.preds[v].append((u, p))
-
-    nl = (max(layer) + 1) if n else 0
-    order: list[list[int]] = [[] for _ in range(nl)]
-    for it in sorted(range(len(items.layer)), key=lambda it: items.rank[it]):
-        order[items.layer[it]].append(it)
-    order = order_layers(items, order)
+    chains, order = chain_and_order(items, spec.edges, index, layer, 1 - shrink)
+    nl = len(order)
     y = [v - MARGIN + geometry.margin for v in place_rows(items, order)]
 
-    def out_row(it: int) -> int:
-        return y[it] + items.out_off[it]
-
-    def in_row(it: int, p: int) -> int:
-        return y[it] + items.in_offs[it][p]
-
-    gaps = []
-    for i in range(nl - 1):
-        sources = []
-        for u in order[i]:
-            if items.succs[u]:
-                sources.append((u, out_row(u), [(w, p, in_row(w, p)) for w, p in items.succs[u]]))
-        gaps.append(route_gap(sources, items.rank))
+    gaps = route_channels(items, order, y)
 
     col_w = [0] * nl
     for i in range(n):
@@ -285,33 +281,15 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
         x += col_w[i]
     width = x + geometry.margin if nl else 2 * geometry.margin
 
-    def track_x(i: int, t: int) -> int:
-        return col_x[i] + col_w[i] + step * t
-
     keys = [node.key for node in spec.nodes]
     boxes = {keys[i]: Rect(col_x[layer[i]], y[i], sizes[i][0], rows) for i in range(n)}
     bottom = max((y[it] + (rows if it < n else 1) for it in range(len(y))), default=0)
     height = max(bottom + geometry.margin, 1)
 
-    routes: dict[EdgeSpec, tuple[Point, ...]] = {}
-    for e, hops in chains.items():
-        s = index[e.source]
-        pts: list[Point] = [(boxes[e.source].right, out_row(s))]
-        for u, v, p in hops:
-            i = items.layer[u]
-            sr, tr = out_row(u), in_row(v, p)
-            jog = gaps[i].detour.get((u, v, p))
-            if jog is not None:
-                f, jt = jog
-                tx, jx = track_x(i, gaps[i].track[u]), track_x(i, jt)
-                pts += [(tx, sr), (tx, f), (jx, f), (jx, tr)]
-            elif sr != tr:
-                tx = track_x(i, gaps[i].track[u])
-                pts += [(tx, sr), (tx, tr)]
-        pts.append((boxes[e.target].x, in_row(index[e.target], e.position)))
-        routes[e] = simplify(pts)
-    # A line that dodges through a free row may use a row below every node.
-    lowest = max((y for route in routes.values() for _, y in route), default=0)
+    routes = chain_routes(chains, items, y, gaps, [col_x[i] + col_w[i] for i in range(nl)], step, boxes)
+    # A line that dodges through a free row may use a row below every node (every other
+    # corner of a line is on a node's or a waypoint's row).
+    lowest = max((row for gap in gaps for row, _ in gap.detour.values()), default=0)
     height = max(height, lowest + 1 + geometry.margin)
 
     result = DenseLayout(
@@ -321,7 +299,7 @@ def dense_layout(spec: GraphSpec, level: str, numbers: Numbers | None = None) ->
         nodes={node.key: node for node in spec.nodes},
         boxes=boxes,
         routes=routes,
-        numbers={key: _cells(numbers, key) for key in keys},
+        numbers={} if level == NAMES else {key: _cells(numbers, key) for key in keys},
     )
     from tutor.draw.dense_canvas import draw_lines  # the canvas module reads this one's classes
 
@@ -364,7 +342,17 @@ def fit_level(
     layout, not four; ``cache`` (level -> drawing, for one spec) keeps them
     for the next fit (a resize).
     """
+    with paused_gc():  # sizing and laying out make many objects and no garbage
+        return _fit_level(spec, width, height, value_width, numbers, levels, cache)
+
+
+def _fit_level(
+    spec: GraphSpec, width: int, height: int, value_width: int, numbers: Numbers | None,
+    levels: tuple[str, ...], cache: dict[str, Drawing] | None,
+) -> tuple[str, Drawing]:
     for level in levels[:-1]:
+        if _narrowest(spec, level, value_width) > width:
+            continue  # too many layers side by side, whatever their nodes
         w, h = lower_bound(spec, level, numbers, value_width)
         if w > width or h > height:
             continue

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from tutor.engine.bulk import paused_gc
 from tutor.draw.canvas import draw_static, plain, render, render_text
-from tutor.draw.order import Items, longest_path_layers, order_layers
+from tutor.draw.order import Items, chain_and_order, longest_path_layers
 from tutor.draw.place import box_size, in_offsets, place_rows
-from tutor.draw.route import Gap, route_gap, simplify
+from tutor.draw.route import chain_routes, route_channels
 from tutor.draw.specs import (
     ARROW, EDGE_STYLES, JOIN, MARGIN, NODE_STYLES, OUT_PORT, TRACK_STEP, E, EdgeSpec, GraphSpec, Layout, N,
     NodeSpec, Point, Rect, RenderState, S, Slot, W, fit,
@@ -85,50 +85,11 @@ def _layout(spec: GraphSpec, value_width: int) -> Layout:
         out_off = (h - 1) // 2
         items.add(layer[i], h, out_off, in_offsets(nports[i], h, out_off), float(i), False)
 
-    dummies: dict[tuple[int, int], int] = {}
-    conns: dict[tuple[int, int, int], None] = {}
-    chains: dict[EdgeSpec, list[tuple[int, int, int]]] = {}
-    for e in spec.edges:
-        s, t = index[e.source], index[e.target]
-        hops = []
-        prev = s
-        for mid in range(layer[s] + 1, layer[t]):
-            d = dummies.get((s, mid))
-            if d is None:
-                d = items.add(mid, 1, 0, [0], s + 0.5, True)
-                dummies[(s, mid)] = d
-            hops.append((prev, d, 0))
-            prev = d
-        hops.append((prev, t, e.position))
-        chains[e] = hops
-        for hop in hops:
-            if hop not in conns:
-                conns[hop] = None
-                u, v, p = hop
-                items.succs[u].append((v, p))
-                items.preds[v].append((u, p))
-
-    nl = (max(layer) + 1) if n else 0
-    order: list[list[int]] = [[] for _ in range(nl)]
-    for it in sorted(range(len(items.layer)), key=lambda it: items.rank[it]):
-        order[items.layer[it]].append(it)
-    order = order_layers(items, order)
+    chains, order = chain_and_order(items, spec.edges, index, layer, 1)
+    nl = len(order)
     y = place_rows(items, order)
 
-    def out_row(it: int) -> int:
-        return y[it] + items.out_off[it]
-
-    def in_row(it: int, p: int) -> int:
-        return y[it] + items.in_offs[it][p]
-
-    # channels between layers
-    gaps: list[Gap] = []
-    for i in range(nl - 1):
-        sources = []
-        for u in order[i]:
-            if items.succs[u]:
-                sources.append((u, out_row(u), [(w, p, in_row(w, p)) for w, p in items.succs[u]]))
-        gaps.append(route_gap(sources, items.rank))
+    gaps = route_channels(items, order, y)
 
     # columns
     label_w = value_width + 2
@@ -145,9 +106,6 @@ def _layout(spec: GraphSpec, value_width: int) -> Layout:
         x += col_w[i]
     width = x + MARGIN if nl else 2 * MARGIN
 
-    def track_x(i: int, t: int) -> int:
-        return col_x[i] + col_w[i] + 1 + TRACK_STEP * t
-
     keys = [node.key for node in spec.nodes]
     boxes: dict[str, Rect] = {}
     for i in range(n):
@@ -155,35 +113,23 @@ def _layout(spec: GraphSpec, value_width: int) -> Layout:
     height = max((y[it] + items.height[it] for it in range(len(y))), default=0) + MARGIN
     height = max(height, 2 * MARGIN)
 
-    out_ports = {keys[i]: (boxes[keys[i]].right, out_row(i)) for i in range(n) if has_out[i]}
+    out_ports = {keys[i]: (boxes[keys[i]].right, y[i] + items.out_off[i]) for i in range(n) if has_out[i]}
+    in_offs = items.in_offs
     in_ports = {
-        (keys[i], p): (boxes[keys[i]].x, in_row(i, p)) for i in range(n) for p in range(nports[i])
+        (keys[i], p): (boxes[keys[i]].x, y[i] + in_offs[i][p]) for i in range(n) for p in range(nports[i])
     }
 
-    routes: dict[EdgeSpec, tuple[Point, ...]] = {}
+    track_x = [col_x[i] + col_w[i] + 1 for i in range(nl)]
+    routes = chain_routes(chains, items, y, gaps, track_x, TRACK_STEP, boxes)
     arrows: dict[EdgeSpec, Point] = {}
     value_slots: dict[EdgeSpec, Slot] = {}
     grad_slots: dict[EdgeSpec, Slot] = {}
-    for e, hops in chains.items():
-        pts: list[Point] = [out_ports[e.source]]
-        for u, v, p in hops:
-            i = items.layer[u]
-            sr, tr = out_row(u), in_row(v, p)
-            jog = gaps[i].detour.get((u, v, p))
-            if jog is not None:
-                f, jt = jog
-                tx, jx = track_x(i, gaps[i].track[u]), track_x(i, jt)
-                pts += [(tx, sr), (tx, f), (jx, f), (jx, tr)]
-            elif sr != tr:
-                tx = track_x(i, gaps[i].track[u])
-                pts += [(tx, sr), (tx, tr)]
-        end = in_ports[(e.target, e.position)]
-        pts.append(end)
-        routes[e] = simplify(pts)
-        arrows[e] = (end[0] - 1, end[1])
-        lx = end[0] - 1 - label_w
-        value_slots[e] = Slot(lx, end[1] - 1, label_w)
-        grad_slots[e] = Slot(lx, end[1] + 1, label_w)
+    for e, route in routes.items():
+        x, row = route[-1]
+        arrows[e] = (x - 1, row)
+        lx = x - 1 - label_w
+        value_slots[e] = Slot(lx, row - 1, label_w)
+        grad_slots[e] = Slot(lx, row + 1, label_w)
 
     result = Layout(
         width=width,

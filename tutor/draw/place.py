@@ -11,7 +11,7 @@ import math
 
 from rich.cells import cell_len
 
-from tutor.draw.order import Items
+from tutor.draw.order import SWEEP_BUDGET, Items
 from tutor.draw.specs import MARGIN, MIN_HEIGHT, PORT_STEP, ROW_GAP, NodeSpec
 
 def box_size(node: NodeSpec, ports: int, value_width: int) -> tuple[int, int]:
@@ -26,29 +26,13 @@ def in_offsets(ports: int, h: int, out_off: int) -> list[int]:
     return [1 + PORT_STEP * p for p in range(ports)]
 
 
-def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
-    """Weighted least-squares non-decreasing fit (pool adjacent violators)."""
-    vals: list[float] = []
-    wts: list[float] = []
-    counts: list[int] = []
-    for t, w in zip(targets, weights):
-        v, ww, c = t, w, 1
-        while vals and vals[-1] > v:
-            pv, pw, pc = vals.pop(), wts.pop(), counts.pop()
-            v = (pv * pw + v * ww) / (pw + ww)
-            ww += pw
-            c += pc
-        vals.append(v)
-        wts.append(ww)
-        counts.append(c)
-    out: list[float] = []
-    for v, c in zip(vals, counts):
-        out.extend([v] * c)
-    return out
-
-
 def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[int]:
-    """Top row of every item: keep each layer's order and gaps, straighten edges."""
+    """Top row of every item: keep each layer's order and gaps, straighten edges.
+
+    Up to ``sweeps`` sweeps down and up the layers, fewer once a sweep moves
+    nothing or for a big graph (``SWEEP_BUDGET``), then two passes pulling both ways.
+    """
+    sweeps = max(1, min(sweeps, SWEEP_BUDGET // max(1, len(items.layer))))
     y = [0] * len(items.layer)
     offsets: list[list[int]] = []
     for row in order:
@@ -63,21 +47,17 @@ def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[in
     dummy = items.dummy
     out_off = items.out_off
     in_offs = items.in_offs
-
-    def weight(a: int, b: int) -> float:
-        if dummy[a] and dummy[b]:
-            return 8.0
-        if dummy[a] or dummy[b]:
-            return 2.0
-        return 1.0
+    weights = (1.0, 2.0, 8.0)  # between two boxes, a box and a waypoint, two waypoints
 
     # Each item's neighbours with their weights and fixed offsets, worked out once for every sweep:
     # a predecessor u pulls item it towards y[u] + out_off[u] - in_offs[it][p], a successor likewise.
     pulls_down = [
-        [(u, weight(u, it), out_off[u] - in_offs[it][p]) for u, p in items.preds[it]] for it in range(len(y))
+        [(u, weights[dummy[u] + dummy[it]], out_off[u] - in_offs[it][p]) for u, p in items.preds[it]]
+        for it in range(len(y))
     ]
     pulls_up = [
-        [(v, weight(it, v), in_offs[v][p] - out_off[it]) for v, p in items.succs[it]] for it in range(len(y))
+        [(v, weights[dummy[it] + dummy[v]], in_offs[v][p] - out_off[it]) for v, p in items.succs[it]]
+        for it in range(len(y))
     ]
 
     def rows_of(pulls: list[list[tuple[int, float, int]]]) -> list[list[tuple[int, int, list, float]]]:
@@ -98,33 +78,50 @@ def place_rows(items: Items, order: list[list[int]], sweeps: int = 6) -> list[in
     both_rows = rows_of([d + u for d, u in zip(pulls_down, pulls_up)])
     floor = math.floor
 
-    def place(i: int, rows: list[list[tuple[int, int, list, float]]]) -> None:
-        """Move layer i's items towards the mean of their pulls, keeping its order and gaps."""
-        entries = rows[i]
-        targets = []
-        weights = []
+    def place(entries: list[tuple[int, int, list, float]]) -> None:
+        """Move a layer's items towards the mean of their pulls, keeping its order and gaps.
+
+        The targets (each item's pull, less its offset in the layer) get their
+        weighted least-squares non-decreasing fit by pooling adjacent violators.
+        """
+        vals: list[float] = []
+        wts: list[float] = []
+        counts: list[int] = []
         for it, off, pulls, wsum in entries:
             if wsum == 0:
-                targets.append(y[it] - off)
-                weights.append(1e-3)
+                v, ww = y[it] - off, 1e-3
             else:
                 total = 0.0
                 for u, w, shift in pulls:
                     total += w * (y[u] + shift)
-                targets.append(total / wsum - off)
-                weights.append(wsum)
-        fitted = _isotonic(targets, weights)
-        for (it, off, _, _), z in zip(entries, fitted):
-            y[it] = floor(z + 0.5) + off
+                v, ww = total / wsum - off, wsum
+            c = 1
+            while vals and vals[-1] > v:
+                pv, pw = vals.pop(), wts.pop()
+                v = (pv * pw + v * ww) / (pw + ww)
+                ww += pw
+                c += counts.pop()
+            vals.append(v)
+            wts.append(ww)
+            counts.append(c)
+        k = 0
+        for v, c in zip(vals, counts):
+            row = floor(v + 0.5)
+            for it, off, _, _ in entries[k : k + c]:
+                y[it] = row + off
+            k += c
 
     nl = len(order)
     for _ in range(sweeps):
+        before = y[:]
         for i in range(1, nl):
-            place(i, down_rows)
+            place(down_rows[i])
         for i in range(nl - 2, -1, -1):
-            place(i, up_rows)
+            place(up_rows[i])
+        if y == before:
+            break  # settled: every further sweep would leave every row where it is
     for _ in range(2):
         for i in range(nl):
-            place(i, both_rows)
+            place(both_rows[i])
     top = min(y) if y else 0
     return [v - top + MARGIN for v in y]

@@ -2,10 +2,14 @@
 
 Same numbers as :meth:`Lesson.explain`, fewer words: one line for the step
 (what it is, and the upstream gradient going backward), then one line per
-edge: the input, its local derivative (formula = number) × the upstream
+edge: the input, (its local derivative: formula = number) × the upstream
 gradient = the contribution, and the input's gradient before → after::
 
-    → apple: apple_count = 2 × 1.1 = 2.2   ∂ 0 → 2.2
+    → apple: (apple_count = 2) × 1.1 = 2.2  ∂ 0 → 2.2
+    → b: 1 × 2 = 2  ∂ 3 → 5 (Σ 2 uses)
+
+The parentheses keep it a true equation: the local derivative is apple_count,
+which is 2; it is not apple_count that equals 2 × 1.1.
 
 Warnings and notes follow, as in the full form. Plain data (styled fragments),
 no UI.
@@ -80,16 +84,18 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
         shown = fmt(edge.local)
         line: Line = [("→ ", "dim"), (edge.input, "name"), (": ", "")]
         if edge.local_formula != shown:
-            line += [(edge.local_formula, "formula"), (" = ", "")]
+            line += [("(", ""), (edge.local_formula, "formula"), (" = ", ""), (fmt(edge.local, DIGITS), "value"), (")", "")]
+        else:
+            line.append((operand(edge.local, DIGITS), "value"))
         line += [
-            (shown, "value"), (" × ", ""), (operand(step.upstream, DIGITS), "grad"),
+            (" × ", ""), (operand(step.upstream, DIGITS), "grad"),
             (" = ", ""), (fmt(edge.contribution, DIGITS), "grad"),
             ("  ∂ ", "grad"),
             (fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""), (fmt(edge.grad_after, DIGITS), "grad"),
         ]
         count = len(lesson.contributions(k, edge.input))
         if count > 1:
-            line.append((f" (sum of {count})", "note"))
+            line.append((f" (Σ {count} uses)", "note"))
         lines.append(line)
     lines += _tail(lesson, k, step.warning)
     if k == lesson.last:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from tutor.engine.analysis import GroupTrace, group_expression, group_trace
 from tutor.engine.numbers import fmt, operand
 from tutor.engine.ops import OPS, symbol
 from tutor.engine.ops import title as op_title
@@ -21,6 +21,9 @@ from tutor.teach.lesson_notes import LessonNotes
 from tutor.teach.lesson_words import LessonWords
 from tutor.scenario import Scenario
 from tutor.engine.trace import BackwardStep, ForwardStep, Trace, run
+
+if TYPE_CHECKING:
+    from tutor.engine.analysis import GroupTrace
 
 EXPANDED = "expanded"
 GROUPS = "groups"
@@ -89,11 +92,20 @@ def default_view(scenario: Scenario) -> str:
     return GROUPS if scenario.graph.op_count > GROUPS_BY_DEFAULT_ABOVE else EXPANDED
 
 
+_LAST_VIEWS: list = [None, None, None, ()]
+"""The last scenario asked about, its graph and layers, and its views (the footer asks for every key it shows)."""
+
+
 def views_of(scenario: Scenario) -> tuple[str, ...]:
     """The views a scenario can be shown in, in the order the view key cycles: neurons (nets only), groups, expanded."""
-    from tutor.teach.training import network_of
+    last = _LAST_VIEWS
+    if last[0] is scenario and last[1] is scenario.graph and last[2] is scenario.layers:
+        return last[3]
+    from tutor.teach.neurons import network_of
 
-    return (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else (GROUPS, EXPANDED)
+    views = (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else (GROUPS, EXPANDED)
+    last[:] = [scenario, scenario.graph, scenario.layers, views]
+    return views
 
 
 def next_view(scenario: Scenario, view: str) -> str:
@@ -125,6 +137,8 @@ class Lesson(LessonWords, LessonNotes):
         self.trace: Trace = run(self.scenario.graph, self.overrides)
         self.groups: GroupTrace | None = None
         if self.view == GROUPS:
+            from tutor.engine.analysis import group_trace  # here: an expanded lesson needs none of it
+
             self.groups = group_trace(self.scenario.graph, self.trace)
         steps = self.groups if self.groups else self.trace
         self.forward: tuple[ForwardStep, ...] = steps.forward
@@ -419,6 +433,8 @@ class Lesson(LessonWords, LessonNotes):
         if step.op == "group" or self.view == GROUPS:
             members = graph.groups[step.node]
             values = self.trace.values
+            from tutor.engine.analysis import group_expression
+
             return step.expression, group_expression(graph, members, lambda i: operand(values[i]))
         op = OPS[step.op]
         node = graph.node(step.node)

@@ -11,8 +11,12 @@ neuron. Then ∂loss/∂w = δ·x, ∂loss/∂b = δ, and each input x receives 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tutor.scenario import Scenario
+
+if TYPE_CHECKING:
+    from tutor.engine.neurons import Network
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
@@ -96,3 +100,15 @@ def find_neurons(scenario: Scenario) -> dict[str, Neuron]:
         output, activation = activation_of.get(name, (name, "identity"))
         found[name] = Neuron(output, name, activation, tuple(weights), tuple(inputs), tuple(biases))
     return found
+
+
+def network_of(scenario: Scenario) -> Network | None:
+    """The scenario's net: its declared layers, else the neurons inferred from its nodes.
+
+    Without numpy (unlike the trainer): the view key's label asks this for every first frame.
+    """
+    from tutor.engine.neurons import from_layers, infer
+
+    if scenario.layers:
+        return from_layers(scenario.graph, scenario.layers)
+    return infer(scenario.graph)

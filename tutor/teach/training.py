@@ -13,17 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.engine.batch import Trainer, data_table
-from tutor.engine.neurons import Network, from_layers, infer
 from tutor.engine.numbers import fmt
 from tutor.scenario import Scenario
 from tutor.teach.lesson import Line
-
-
-def network_of(scenario: Scenario) -> Network | None:
-    """The scenario's net: its declared layers, else the neurons inferred from its nodes."""
-    if scenario.layers:
-        return from_layers(scenario.graph, scenario.layers)
-    return infer(scenario.graph)
+from tutor.teach.neurons import network_of  # noqa: F401 - also imported from here
 
 
 def data_trainer(

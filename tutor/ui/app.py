@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import gc
-import os
-from pathlib import Path
-from typing import Iterable
 
-from textual.app import App, SystemCommand
-from textual.screen import Screen
-from textual.theme import Theme
+# Importing Textual and the tutor makes a few hundred thousand objects that live until the process
+# ends, and no garbage: the cyclic collector, which would walk them again and again while they are
+# made, waits until this module is imported (``_settle_imports``, at its end).
+_COLLECTING = gc.isenabled()
+gc.disable()
 
-from tutor import settings
-from tutor.engine.bulk import paused_gc
-from tutor.scenario import Scenario, ScenarioError, resolve
-from tutor.ui.screens.error import ErrorScreen
-from tutor.ui.screens.lesson_screen import LessonScreen
-from tutor.ui.screens.picker import PickerScreen
-from tutor.teach.screen_words import screenshot_failed, screenshot_saved
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Iterable  # noqa: E402
+
+from textual.app import App, SystemCommand  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+from textual.theme import Theme  # noqa: E402
+
+from tutor import settings  # noqa: E402
+from tutor.engine.bulk import paused_gc  # noqa: E402
+from tutor.scenario import Scenario, ScenarioError, resolve  # noqa: E402
+from tutor.teach.screen_words import screenshot_failed, screenshot_saved  # noqa: E402
+from tutor.ui.screens.lesson_screen import LessonScreen  # noqa: E402
 
 
 def _guard_textual() -> None:
@@ -26,11 +31,16 @@ def _guard_textual() -> None:
     - The command palette: typing and pressing Esc or Enter before its search
       worker finishes makes the worker update a list already removed
       (``NoMatches: CommandList``) and the app exits. The watcher that does it
-      now does nothing once the palette's widgets are gone.
+      now does nothing once the palette's widgets are gone. And an Enter typed
+      ahead could reach a palette already closed (by the Enter before it, whose
+      command then unwound the screens): it closed the screen in front instead,
+      or, with one screen left, raised ``ScreenStackError``. A palette no longer
+      in front now closes nothing.
     - Page Up / Page Down in an option list squeezed to no height (the picker
       or the palette in a 20x5 terminal) looks up a line never laid out
       (``KeyError``). There it moves by one option instead.
     """
+    from textual.await_complete import AwaitComplete
     from textual.command import CommandList, CommandPalette
     from textual.widgets import OptionList
 
@@ -43,6 +53,17 @@ def _guard_textual() -> None:
 
         watch_list_visible.guarded = True  # type: ignore[attr-defined]
         CommandPalette._watch__list_visible = watch_list_visible  # type: ignore[method-assign]
+
+    dismiss = CommandPalette.dismiss
+    if not getattr(dismiss, "guarded", False):
+
+        def dismiss_if_in_front(self: CommandPalette, result: object = None) -> AwaitComplete:
+            if self.app.screen is not self:
+                return AwaitComplete.nothing()
+            return dismiss(self, result)
+
+        dismiss_if_in_front.guarded = True  # type: ignore[attr-defined]
+        CommandPalette.dismiss = dismiss_if_in_front  # type: ignore[method-assign]
 
     move_page = getattr(OptionList, "_move_page", None)
     if move_page is not None and not getattr(move_page, "guarded", False):
@@ -59,6 +80,23 @@ def _guard_textual() -> None:
 
 
 _guard_textual()
+
+
+def _settle_imports() -> None:
+    """Keep the cyclic collector from ever walking again what the imports made (modules, classes,
+    functions: alive until the process ends), then let it run again.
+
+    Collecting while importing cost about 14 ms of a launch; and opening a lesson makes enough
+    objects to start a full collection before the first frame, which walked all of Textual's and
+    Rich's objects too (about 10 ms). Frozen (``gc.freeze``), they are out of its way. Runs once,
+    when this module is first imported.
+    """
+    gc.freeze()
+    if _COLLECTING:
+        gc.enable()
+
+
+_settle_imports()
 
 
 class TutorApp(App):
@@ -152,6 +190,8 @@ class TutorApp(App):
         """
         if self.start_spec:
             return self.scenario_screen(self.start_spec)
+        from tutor.ui.screens.picker import PickerScreen  # here: opening a scenario shows no picker
+
         return PickerScreen()
 
     def scenario_screen(self, spec: str) -> Screen:
@@ -161,6 +201,8 @@ class TutorApp(App):
             try:
                 scenario = resolve(spec)
             except ScenarioError as error:
+                from tutor.ui.screens.error import ErrorScreen  # here: most launches load their scenario
+
                 return ErrorScreen(error, watch=watch)
             return self.lesson_screen(scenario, watch=watch)
 
@@ -185,6 +227,8 @@ class TutorApp(App):
 
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
+        from tutor.ui.screens.picker import PickerScreen
+
         stack = self.screen_stack
         if any(isinstance(screen, PickerScreen) for screen in stack):
             while not isinstance(self.screen, PickerScreen):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from tutor.engine.analysis import NumericRow, numeric_check
+from typing import TYPE_CHECKING
+
 from tutor.engine.numbers import fmt
 from tutor.teach.lesson import Line
 from tutor.teach.modes.base import Mode, ModeProgress, View, Widget
+
+if TYPE_CHECKING:
+    from tutor.engine.analysis import NumericRow
 
 CHECK_COLUMNS = ("leaf", "backprop", "central difference", "relative error", "step h")
 
@@ -38,6 +42,8 @@ class CheckMode(Mode):
     def rebuild(self) -> None:
         # Central differences cost two forward passes per leaf: once per
         # mode or value change, shared by the table and the panel.
+        from tutor.engine.analysis import numeric_check  # here: opening a lesson needs no mode's arithmetic
+
         lesson = self.lesson
         self.rows = numeric_check(lesson.graph, lesson.trace, lesson.overrides)
         self.revision += 1

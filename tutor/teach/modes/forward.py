@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tutor.engine.analysis import forward_mode
-from tutor.engine.groups import group_forward_mode
 from tutor.engine.numbers import fmt, operand
 from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
@@ -43,6 +41,9 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     In the groups view each named node is one box: its tangent uses the
     group-level local derivatives, so every name on screen is a box on screen.
     """
+    from tutor.engine.analysis import forward_mode  # here: opening a lesson needs no mode's arithmetic
+    from tutor.engine.groups import group_forward_mode
+
     graph = lesson.graph
     if lesson.groups is not None:
         steps = group_forward_mode(graph, lesson.groups, leaf)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 
-from tutor.engine.analysis import Route, TooManyPaths, path_sum, paths
-from tutor.engine.groups import group_paths
+from typing import TYPE_CHECKING
+
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.teach.lesson import Lesson, Line, ViewEdge
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
+
+if TYPE_CHECKING:
+    from tutor.engine.analysis import Route
 
 ROUTE_LIMIT = 200
 """More routes than this are counted, not listed."""
@@ -32,6 +35,8 @@ def route_highlight(lesson: Lesson, route: Route) -> tuple[frozenset[str], froze
 
 def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: str, selected: int) -> list[Line]:
     """Each route with its edge derivatives and product; their sum beside backprop's gradient."""
+    from tutor.engine.analysis import path_sum
+
     out = lesson.scenario.output
     if error:
         return [[("Paths ", "title"), (f"from {leaf}", "name")], [(error, "warn")]]
@@ -84,6 +89,9 @@ class PathsMode(Mode):
         leaf = self.place.leaf()
         if not leaf:
             return
+        from tutor.engine.analysis import TooManyPaths, paths  # here: opening a lesson needs no mode's arithmetic
+        from tutor.engine.groups import group_paths
+
         self.leaf, self.index = leaf, 0
         lesson = self.lesson
         try:

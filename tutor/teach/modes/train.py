@@ -10,10 +10,14 @@ it is now.
 
 from __future__ import annotations
 
-from tutor.engine.analysis import TrainStep, train_step
+from typing import TYPE_CHECKING
+
 from tutor.engine.numbers import fmt
 from tutor.teach.lesson import Line
 from tutor.teach.modes.base import Mode, ModeKey, ModeProgress, Move, View, Widget
+
+if TYPE_CHECKING:
+    from tutor.engine.analysis import TrainStep
 
 TRAIN_RUN_STEPS = 50
 """Steps taken by one press of T (on a data set: chunks of EPOCHS_PER_RUN_STEP epochs)."""
@@ -167,6 +171,8 @@ class TrainMode(Mode):
 
     def step(self) -> Move:
         """One gradient-descent step on every param, from the lesson's current values."""
+        from tutor.engine.analysis import train_step  # here: opening a lesson needs no mode's arithmetic
+
         if self.scenario.data is not None:
             return self._epochs(1)
         lesson = self.lesson

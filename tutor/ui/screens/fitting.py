@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.geometry import Size
+
 from tutor.teach.lesson import Line
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import fill_mode_widget
@@ -76,10 +78,10 @@ class Fitting:
                 screen.query_one(PanelBox).scroll_home(animate=False, immediate=True)
         self.panel_place = place
 
-    def fit(self) -> None:
-        """Share the stage between graph and panel (see ``Stage.fit``)."""
+    def fit(self, size: Size | None = None) -> None:
+        """Share the stage between graph and panel (see ``Stage.fit``; ``size``: the stage's, while arranged)."""
         screen = self.screen
-        if self.panel_lines is None or not screen.query_one(Stage).fit(*self.panel_lines, self.body_need):
+        if self.panel_lines is None or not screen.query_one(Stage).fit(*self.panel_lines, self.body_need, size):
             return
         screen.call_after_refresh(self.panel_keys)
         if self.body_part() not in ("graph", "values"):

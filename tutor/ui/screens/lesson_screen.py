@@ -24,8 +24,6 @@ from tutor.teach.lesson import NEURONS, Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
 from tutor.ui.file_watch import FileWatch
 from tutor.teach.edit_check import edit_warning
-from tutor.ui.dialogs.edit import EditScreen
-from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.mode_widget import fill_mode_widget
 from tutor.ui.widgets.progress import Progress
@@ -57,6 +55,7 @@ class LessonScreen(Screen):
         self._filled: dict[str, int] = {}
         """Mode widget id -> the mode revision last copied into it."""
         self.fitting = Fitting(self)
+        self._graph: GraphView | None = None  # once composed (a query walks the DOM: too slow per key check)
 
     # -- what the tests and the other screens read ------------------------------
 
@@ -88,7 +87,8 @@ class LessonScreen(Screen):
             yield Progress(id="progress")
             with Stage(id="stage"):
                 with Horizontal(id="body"):
-                    yield GraphView(id="graph")
+                    self._graph = GraphView(id="graph")
+                    yield self._graph
                 with PanelBox(id="panel-box"):
                     yield StepPanel(id="panel")
         yield Static(
@@ -206,15 +206,15 @@ class LessonScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys meant for the answer box go to it while it has focus; PgDn/PgUp show when the panel scrolls."""
-        if not self.query(GraphView):  # keys typed ahead reach a screen still mounting or already leaving
-            return False
+        if self._graph is None or self not in self._graph.ancestors:  # keys typed ahead reach a screen
+            return False  # still mounting or already leaving
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
         if action == "view":
             return parameters[0] == next_view(self.scenario, self.lesson.view)
-        if action == "panel" and self.is_mounted:
-            return self.query_one(PanelBox).max_scroll_y > 0
+        if action == "panel":  # not before the panel is laid out: the footer's first keys come earlier
+            return self.is_mounted and self.query_one(PanelBox).max_scroll_y > 0
         return True
 
     # -- the current mode ----------------------------------------------------------
@@ -443,6 +443,8 @@ class LessonScreen(Screen):
 
     def action_help(self) -> None:
         """List every key."""
+        from tutor.ui.dialogs.help import HelpScreen  # here, as the other dialogs: not needed to open a lesson
+
         views = [b for b in self.BINDINGS if b.action.startswith("view(")]
         bindings = [b for b in self.BINDINGS + GraphView.BINDINGS if b not in views[1:]]  # the view key once
         self.app.push_screen(HelpScreen(bindings))
@@ -453,6 +455,8 @@ class LessonScreen(Screen):
 
     def action_edit(self) -> None:
         """Change the selected input's value; the whole trace recomputes."""
+        from tutor.ui.dialogs.edit import EditScreen
+
         key = self.selected
         leaves = self.scenario.leaves
         if key not in leaves:

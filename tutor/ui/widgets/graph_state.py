@@ -135,7 +135,43 @@ def render_state(
 
 
 def number_cells(lesson: Lesson) -> Numbers:
-    """Cells each node's value and gradient take in the dense drawings, at any step."""
+    """Cells each node's value and gradient take in the dense drawings, at any step.
+
+    Worked out on the first look-up: the names-only drawing (a big graph's, on
+    open) never looks, and a graph's every step need not be gone through for it.
+    """
+    return _NumberCells(lesson)
+
+
+class _NumberCells(Mapping):
+    """The table of ``number_cells``, made when first read."""
+
+    __slots__ = ("_lesson", "_table")
+
+    def __init__(self, lesson: Lesson) -> None:
+        self._lesson: Lesson | None = lesson
+        self._table: dict[str, tuple[int, int]] | None = None
+
+    def _cells(self) -> dict[str, tuple[int, int]]:
+        if self._table is None:
+            self._table = _number_table(self._lesson)
+            self._lesson = None
+        return self._table
+
+    def __getitem__(self, key: str) -> tuple[int, int]:
+        return self._cells()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._cells()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cells())
+
+    def __len__(self) -> int:
+        return len(self._cells())
+
+
+def _number_table(lesson: Lesson) -> dict[str, tuple[int, int]]:
     is_constant = lesson.graph.is_constant
     grads: dict[str, int] = {}
     for step in lesson.backward:

@@ -10,6 +10,8 @@ on resize, and + - 0 zoom and fit.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -18,12 +20,15 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tutor.draw.neurons import NeuronCanvas, draw_network, other_nodes
+from tutor.engine.bulk import paused_gc
 from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
 from tutor.draw.density import BOXES, LEVELS, Drawing, Numbers, draw, fit_level, render_drawing
 from tutor.draw.layout import GraphSpec, Rect, RenderState
 from tutor.ui.theme import graph_styles
 from tutor.ui.widgets.graph_state import graph_spec, number_cells, render_state  # noqa: F401 - also imported from here
+
+if TYPE_CHECKING:
+    from tutor.draw.neurons import NeuronCanvas
 
 
 VALUE_WIDTH = 10
@@ -107,7 +112,8 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         self.lesson = lesson
         numbers = number_cells(lesson)
         if not same_shape or numbers != self._numbers:
-            self._spec = graph_spec(lesson)
+            with paused_gc():  # a box and an edge record for every node and edge: no garbage to find
+                self._spec = graph_spec(lesson)
             self._numbers = numbers
             self._drawings: dict[str, Drawing] = {}
             self._relayout()
@@ -207,6 +213,8 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         highlight_edges: frozenset[ViewEdge], scroll: bool,
     ) -> None:
         """The neuron view: drawn whole for each frame (a net is small), in the form that fits the pane."""
+        from tutor.draw.neurons import draw_network, other_nodes  # here: most lessons draw no neurons
+
         lesson = self.lesson
         self._shown = (frame, selected, highlight_nodes, highlight_edges)
         width, height = self._room()

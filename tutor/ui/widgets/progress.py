@@ -35,6 +35,14 @@ def timeline(lesson: Lesson, k: int, width: int) -> Text:
 class Progress(Static):
     """Which phase, which step, and where that is in the whole walk."""
 
+    _text: Text | None = None
+
+    def _update(self, text: Text) -> None:
+        """Show ``text`` unless it is what is shown (the line is asked again after each refit)."""
+        if text != self._text:
+            self._text = text
+            self.update(text, layout=False)
+
     def show_mode(self, label: str, detail: str, done: int = 0, total: int = 0) -> None:
         """A mode's own progress: its name, where it is, and a bar if it has steps."""
         text = Text()
@@ -45,7 +53,7 @@ class Progress(Static):
             filled = round(room * done / total)
             text.append("█" * filled, "bold")
             text.append("░" * (room - filled), "dim")
-        self.update(text, layout=False)
+        self._update(text)
 
     def show(self, lesson: Lesson, k: int, mode: str = "", density: str = "") -> None:
         """Phase, step k of N, mode, view (and the graph's density), then the timeline."""
@@ -59,4 +67,4 @@ class Progress(Static):
         text.append(f"{lesson.view} view{' · ' + density if density else ''}  ", "dim")
         room = max(10, (self.size.width or 80) - text.cell_len - 2)
         text.append_text(timeline(lesson, k, room))
-        self.update(text, layout=False)
+        self._update(text)

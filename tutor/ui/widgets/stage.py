@@ -12,6 +12,7 @@ the earlier screen exactly.
 from __future__ import annotations
 
 from textual.containers import Container
+from textual.geometry import Size
 
 from tutor.teach.lesson import Line
 from tutor.ui.widgets.graph_view import GraphView
@@ -36,9 +37,28 @@ class Stage(Container):
         super().__init__(*children, id=id)
         self._scrolls: dict[tuple, tuple[float, float, float]] = {}
         self._shown: tuple | None = None
+        self._arranged: Size | None = None
+
+    def arrange(self, size: Size, optimal: bool = False):  # noqa: ANN201 - Textual's DockArrangeResult
+        """Share the stage for a new size before the graph and panel are placed in it.
+
+        Textual arranges the stage, draws the frame, and only then tells the stage
+        its size (``on_resize``): fitted there, the first frame of a lesson (and of
+        each window size) was drawn unfitted, then laid out and drawn again.
+        """
+        if size != self._arranged and size.width > 0 and size.height > 0:
+            self._arranged = size
+            self.screen.fitting.fit(size)
+            # Fitting asks sizes, which arranges the screen again at the sizes before the fit: forget those.
+            for widget in self.walk_children(with_self=True):
+                forget = getattr(widget, "_clear_arrangement_cache", None)
+                if forget is not None:
+                    forget()
+        return super().arrange(size, optimal=optimal)
 
     def on_resize(self) -> None:
-        self.screen.fitting.fit()
+        if self.size != self._arranged:  # else fitted already, while being arranged at this size
+            self.screen.fitting.fit()
 
     def on_graph_view_level_changed(self) -> None:
         """A zoom or a refit: share the rows again, and say the new density on the progress line."""
@@ -49,18 +69,20 @@ class Stage(Container):
     def wide(self) -> bool:
         return self.size.width >= WIDE
 
-    def fit(self, lines: list[Line], compact: list[Line] | None, body_need) -> bool:  # noqa: ANN001 - () -> int
+    def fit(self, lines: list[Line], compact: list[Line] | None, body_need, size: Size | None = None) -> bool:  # noqa: ANN001
         """Fit the graph, then give the panel its rows; False while the stage has no size yet.
 
         ``body_need()`` is the rows the graph's pane needs for what it shows
         (asked after the graph is fitted: a drawing's height depends on its density).
+        ``size``: the stage's size while it is being arranged (default: its size now).
         """
-        width, height = self.size
+        width, height = size or self.size
         if width <= 0 or height <= 0:
             return False
-        self.set_class(self.wide, "wide")
+        wide = width >= WIDE
+        self.set_class(wide, "wide")
         graph = self.query_one(GraphView)
-        if self.wide:
+        if wide:
             graph.fit_into((width - PANEL_WIDTH, height))
             rows = height - 2
         else:
@@ -69,9 +91,13 @@ class Stage(Container):
             # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
             rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
             rows = max(rows, min(PANEL_MIN, height - need) - 2)
-        used = self.query_one(StepPanel).show(lines, compact, rows)
         box = self.query_one(PanelBox)
-        if self.wide:
+        panel = self.query_one(StepPanel)
+        # While arranging, the panel's width is its frame's less the frame and the panel's padding
+        # (asking the panel for its region now would arrange the whole screen at the old sizes).
+        known = (PANEL_WIDTH if wide else width) - box.styles.gutter.width - panel.styles.gutter.width
+        used = panel.show(lines, compact, rows, known if size else None)
+        if wide:
             box.styles.height = None
         else:
             box_height = max(min(PANEL_MIN, rows + 2), min(used, rows) + 2)

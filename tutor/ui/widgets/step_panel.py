@@ -36,21 +36,27 @@ class StepPanel(Static):
     _lines: list[Line] | None = None
     _compact: list[Line] | None = None
     _height: int = -1
+    _text: Text | None = None
     compact_shown = False
     """Whether the compact form is on screen."""
 
-    def show(self, lines: list[Line], compact: list[Line] | None = None, rows: int | None = None) -> int:
-        """Show ``lines`` (or ``compact`` when ``lines`` need more than ``rows``); return the rows used."""
+    def show(
+        self, lines: list[Line], compact: list[Line] | None = None, rows: int | None = None, width: int | None = None
+    ) -> int:
+        """Show ``lines`` (or ``compact`` when ``lines`` need more than ``rows``); return the rows used.
+
+        ``width``: the width to wrap at (default: the panel's own, as last laid out).
+        """
         self._lines = lines
         self._compact = compact
-        return self.paint(rows)
+        return self.paint(rows, width)
 
     def measure(self, lines: list[Line], width: int) -> tuple[Text, int]:
         text = to_text(lines, text_styles(self.app.current_theme))
         return text, len(text.wrap(self.app.console, max(1, width)))
 
-    def paint(self, rows: int | None = None) -> int:
-        width = self.content_region.width or self.app.size.width - 6
+    def paint(self, rows: int | None = None, width: int | None = None) -> int:
+        width = width or self.content_region.width or self.app.size.width - 6
         text, needed = self.measure(self._lines or [], width)
         self.compact_shown = False
         if rows is not None and needed > rows and self._compact:
@@ -61,7 +67,9 @@ class StepPanel(Static):
         if needed != self._height:
             self._height = needed
             self.styles.height = needed
-        self.update(text, layout=False)
+        if text != self._text:  # refitting the same words (a resize, a refit) repaints nothing
+            self._text = text
+            self.update(text, layout=False)
         return needed
 
     def notify_style_update(self) -> None:
