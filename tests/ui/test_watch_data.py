@@ -80,6 +80,7 @@ def test_lesson_follows_its_csv_through_every_fault(drive, tmp_path: Path) -> No
         await wait_for(pilot, lambda: screen.scenario.data.rows == ((3, 0),), "the atomic replacement")
         assert banner(screen) == ""
         assert screen.place.row is None and screen.lesson.trace.value("x") == 0
+        assert "Row 2 is no longer in the data (it has 1 row)" in str(screen.query_one("#panel").render())
 
     drive(str(path), body, watch=True)
 

@@ -28,7 +28,7 @@ def test_inline_data_missing_inputs_names_each_one_at_the_data_key() -> None:
     with pytest.raises(ScenarioError) as info:
         loads(text, "fit.yaml")
     err = info.value
-    assert "no columns for inputs 't', 'scale', which the output depends on" in err.message
+    assert "no columns for inputs 't', 'scale', which the output uses" in err.message
     assert text.split("\n")[err.line - 1][err.col - 1:].startswith("data:")
     assert "columns: [x, t, scale]" in err.hint
 

@@ -85,7 +85,7 @@ def _missing(columns: list[str] | tuple[str, ...], needed: set[str], inputs: dic
         return None
     plural = "s" * (len(missing) != 1)
     message = (f"data has no column{plural} for input{plural} {', '.join(quoted(name) for name in missing)}, "
-               "which the output depends on")
+               "which the output uses")
     return message, [visible(name) for name in inputs if name in needed or name in columns]
 
 

@@ -127,8 +127,11 @@ class Place:
             if scenario.data is not None and self.row <= len(scenario.data):
                 self.use_row(self.row)
             else:
+                from tutor.teach.training import row_gone
+
                 kept = {n: v for n, v in self.lesson.overrides.items() if n not in old_columns}
                 self.lesson = Lesson(scenario, kept, self.lesson.view)
+                self.notice = row_gone(self.row, len(scenario.data) if scenario.data is not None else 0)
                 self.row = None
                 self.edit_note = []
         return k
