@@ -108,9 +108,13 @@ def test_panel_scrolls_with_page_keys_and_says_more_below(drive) -> None:
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y
         assert box.border_subtitle != MORE_BELOW
+        shown = {key for key, active in screen.active_bindings.items() if active.binding.show and active.enabled}
+        assert "pagedown" not in shown  # nothing more below: the footer stops offering PgDn
         await pilot.press("pageup")
         await pilot.pause()
         assert box.scroll_y == 0
+        shown = {key for key, active in screen.active_bindings.items() if active.binding.show and active.enabled}
+        assert "pagedown" in shown
 
     drive("tiny_net", body, size=(80, 24))
 
@@ -213,3 +217,24 @@ def test_loss_curve_takes_the_graphs_place_and_is_tall(drive) -> None:
         assert len(rows) >= 6
 
     drive("tiny_net", body, size=(80, 24))
+
+
+@pytest.mark.parametrize("keys", [("plus",), ("plus", "plus", "plus"), ("plus", "plus", "0")])
+def test_zooming_keeps_the_current_node_in_view(drive, keys) -> None:
+    async def body(pilot: Pilot) -> None:
+        screen = lesson_screen(pilot)
+        await pilot.press("end", "left")  # stepping back restores the remembered scroll: then zoom
+        await pilot.pause()
+        graph = screen.query_one(GraphView)
+        current = screen.lesson.frame(screen.k).current
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+        box = graph._box(current)
+        visible_x, visible_y = int(graph.scroll_x), int(graph.scroll_y)
+        width, height = graph.scrollable_content_region.size
+        assert visible_x <= box.x and box.x + box.w <= visible_x + width, (box, graph.scroll_offset)
+        assert visible_y <= box.y and box.y + box.h <= visible_y + height, (box, graph.scroll_offset)
+
+    drive("shopping_oranges", body, size=(80, 24))

@@ -353,12 +353,31 @@ def test_escape_goes_back_to_the_picker(drive) -> None:
     drive("two_paths", body)
 
 
+@pytest.mark.parametrize("mode_key", ["2", "3", "4", "5"])
+def test_escape_leaves_a_mode_first_and_the_footer_offers_the_way_back(drive, mode_key: str) -> None:
+    async def body(pilot: Pilot) -> None:
+        screen = lesson_screen(pilot)
+        shown = lambda: {k for k, a in screen.active_bindings.items() if a.binding.show and a.enabled}  # noqa: E731
+        assert "1" not in shown()  # in step mode there is nowhere to go back to
+        await pilot.press(mode_key)
+        assert screen.mode.name != "step" and "1" in shown()
+        if isinstance(screen.focused, Input):
+            await pilot.press("escape")  # the answer box takes the first Esc
+        await pilot.press("escape")
+        assert pilot.app.screen is screen and screen.mode.name == "step"
+        assert "1" not in shown()
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, PickerScreen)
+
+    drive("two_paths", body)
+
+
 # -- help, picker, errors, size ------------------------------------------------------------------
 
 KEY_SHOWN = {"right": "→", "left": "←", "up": "↑", "down": "↓", "home": "Home", "end": "End", "tab": "Tab",
              "shift+tab": "Shift+Tab", "question_mark": "?", "escape": "Esc", "pageup": "PgUp", "pagedown": "PgDn",
              "shift+left": "Shift+←", "shift+right": "Shift+→", "shift+up": "Shift+↑", "shift+down": "Shift+↓",
-             "plus": "+", "minus": "-", "equals_sign": "="}
+             "plus": "+", "minus": "-", "equals_sign": "=", "left_square_bracket": "[", "right_square_bracket": "]"}
 
 
 def test_help_lists_every_lesson_key_and_escape_closes_it(drive) -> None:

@@ -119,7 +119,7 @@ def test_edit_lines_compare_the_prediction_with_the_change() -> None:
     old = shopping()
     linear = text(edit_lines(old, old.with_values({"apple": 200}), "apple"))
     assert "Edited apple: 100 → 200 (change +100)" in linear
-    assert "2.2 × 100 = 220" in linear and "Actual change of price: 220 → 440 = 220" in linear
+    assert "2.2 × 100 = 220" in linear and "Actually price went 220 → 440, a change of +220" in linear
     assert "Exact: the output is linear in this input." in linear
     sigmoid = Lesson(resolve("sigmoid"))
     leaf = next(iter(sigmoid.scenario.leaves))

@@ -42,7 +42,6 @@ from tutor.draw.specs import (
     Point,
     Rect,
     RenderState,
-    fit,
 )
 
 __all__ = [

@@ -24,7 +24,7 @@ from typing import overload
 
 from tutor.engine.graph import Graph
 from tutor.engine.numbers import fmt
-from tutor.engine.ops import NAN, OPS, Op, evaluate, local_derivative
+from tutor.engine.ops import NAN, OPS, Op, local_derivative
 
 
 @dataclass(frozen=True, slots=True)

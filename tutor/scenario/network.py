@@ -39,7 +39,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import build, normalize_name, parse
 from tutor.engine.graph import Graph
-from tutor.scenario.visible import quoted, visible
+from tutor.scenario.visible import quoted
 from tutor.scenario.errors import error_at
 from tutor.scenario.values import read_number, read_text
 

@@ -105,59 +105,6 @@ def schema() -> dict:
                     "when that pass reaches the name."
                 ),
             },
-            "network": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["inputs", "layers"],
-                "description": "A layered net built into ordinary params and nodes (w{l}_{j}_{i}, b{l}_{j}, z{l}_{j}, a{l}_{j}).",
-                "properties": {
-                    "inputs": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": NAME_PATTERN},
-                               "description": "The input names the first layer reads."},
-                    "seed": {"type": "integer", "minimum": 0, "description": "Seeds every layer written without weights."},
-                    "layers": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["size"],
-                            "properties": {
-                                "size": {"type": "integer", "minimum": 1, "description": "Neurons in the layer."},
-                                "activation": {"enum": list(ACTIVATIONS)},
-                                "weights": {"type": "array", "items": {"type": "array", "items": _number},
-                                            "description": "One row per neuron, one number per input."},
-                                "biases": {"type": "array", "items": _number, "description": "One per neuron."},
-                            },
-                        },
-                    },
-                },
-            },
-            "layers": {
-                "type": "array",
-                "minItems": 2,
-                "items": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": NAME_PATTERN}},
-                "description": "A hand-written net's layers: the inputs, then each layer's neuron nodes.",
-            },
-            "data": {
-                "description": (
-                    "Training rows: a CSV file name next to the scenario, or columns: and rows:. Every input "
-                    "the output depends on needs a column."
-                ),
-                "oneOf": [
-                    {"type": "string", "minLength": 1},
-                    {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["columns", "rows"],
-                        "properties": {
-                            "columns": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": NAME_PATTERN}},
-                            "rows": {"type": "array", "minItems": 1, "items": {"type": "array", "items": _number}},
-                        },
-                    },
-                ],
-            },
-            "batch_size": {"type": "integer", "minimum": 1, "description": "Rows per training step (default: all)."},
-            "shuffle": {"type": "integer", "minimum": 0, "description": "Seed for shuffling the rows each epoch."},
             "order": {"type": "number", "description": "The scenario's place in lesson order (lists sort by it)."},
             "view": {
                 "enum": list(VIEWS),
@@ -180,13 +127,13 @@ def schema() -> dict:
                     "depends on needs a column; an input it does not use may be left out."
                 ),
                 "oneOf": [
-                    {"type": "string"},
+                    {"type": "string", "minLength": 1},
                     {
                         "type": "object",
                         "additionalProperties": False,
                         "required": ["columns", "rows"],
                         "properties": {
-                            "columns": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                            "columns": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": NAME_PATTERN}},
                             "rows": {"type": "array", "minItems": 1, "items": {"type": "array", "items": _number}},
                         },
                     },

@@ -67,8 +67,9 @@ def edit_lines(old: Lesson, new: Lesson, name: str) -> list[Line]:
          (fmt(value), "value"), (f" (change {'+' if delta >= 0 else ''}{fmt(delta)})", "dim")],
         [("  The gradient predicted ", ""), (f"∂{out}/∂{name}", "grad"), (" × change = ", ""),
          (operand(grad), "grad"), (" × ", ""), (operand(delta), "value"), (" = ", ""), (fmt(predicted), "grad")],
-        [("  Actual change of ", ""), (out, "name"), (": ", ""), (fmt(old.trace.output_value), "value"),
-         (" → ", ""), (fmt(new.trace.output_value), "value"), (" = ", ""), (fmt(actual), "value")],
+        [("  Actually ", ""), (out, "name"), (" went ", ""), (fmt(old.trace.output_value), "value"),
+         (" → ", ""), (fmt(new.trace.output_value), "value"), (", a change of ", ""),
+         (("+" if actual >= 0 else "") + fmt(actual), "value")],
     ]
     trouble = edit_trouble(old.trace.output_value, new.trace.output_value, predicted, out)
     if trouble:  # inf or nan: a warning instead of arithmetic such as "inf → 880 = -inf"

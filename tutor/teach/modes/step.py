@@ -14,6 +14,8 @@ class StepMode(Mode):
     title = "step"
     key = "1"
     description = "Step"
+    show_key = True
+    """Shown in the footer while another mode runs: the way back (hidden in step mode itself)."""
     tooltip = "Step mode: walk forward then backward"
 
     def view(self) -> View:

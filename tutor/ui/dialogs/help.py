@@ -6,6 +6,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -21,7 +22,8 @@ KEY_NAMES = {
 
 
 def key_text(keys: str) -> str:
-    return ", ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
+    """Keys as a learner types them: ``left_square_bracket`` is ``[``."""
+    return ", ".join(KEY_NAMES.get(k) or format_key(k) for k in keys.split(","))
 
 
 class HelpScreen(ModalScreen[None]):

@@ -94,9 +94,18 @@ class Fitting:
             body = screen.query_one("#body").size
             fill_mode_widget(screen.widget_for(mode.widget.id), mode, body.width, body.height)
 
+    def refill_training(self) -> None:
+        """The training panel is drawn to the window's size: again after a resize."""
+        screen, mode = self.screen, self.screen.mode
+        if mode.widget is not None and mode.widget.kind == "training" and screen.has_widget(mode.widget.id):
+            widget = screen.widget_for(mode.widget.id)
+            if widget.display:
+                fill_mode_widget(widget, mode, screen.query_one("#body").size.width or screen.size.width)
+
     def panel_keys(self) -> None:
-        """Show PgDn in the footer while the panel scrolls (the footer rebuilds only on a change)."""
-        scrolls = self.screen.query_one(PanelBox).max_scroll_y > 0
+        """Show PgDn in the footer while more of the panel lies below (the footer rebuilds only on a change)."""
+        box = self.screen.query_one(PanelBox)
+        scrolls = box.scroll_y < box.max_scroll_y
         if scrolls != self.panel_scrolls:
             self.panel_scrolls = scrolls
             self.screen.refresh_bindings()

@@ -46,6 +46,7 @@ LESSON_BINDINGS = [
             tooltip="Scroll the step panel down (its frame says when more lies below)"),
     Binding("pageup", "panel(-1)", "Up", key_display="PgUp", show=False, tooltip="Scroll the step panel up"),
     Binding("question_mark", "help", "Help", tooltip="List every key"),
-    Binding("escape", "back", "Scenarios", show=False, tooltip="Back to the scenario list"),
+    Binding("escape", "back", "Scenarios", show=False,
+            tooltip="Leave the current mode (back to step); in step mode, back to the scenario list"),
     Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
 ]

@@ -121,6 +121,7 @@ class LessonScreen(Screen):
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
         self.set_class(small, "too-small")
         self.call_after_refresh(self._refresh_progress)
+        self.call_after_refresh(self.fitting.refill_training)
 
     # -- drawing -------------------------------------------------------------
 
@@ -150,10 +151,12 @@ class LessonScreen(Screen):
         graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges,
                    scroll=scroll and memory is None)
         self._refresh_progress()
+        # What the learner just did (an edit's predicted and actual change, a quiz's score) comes first:
+        # at 80x24 it would otherwise sit below the fold, under the step it follows.
         note = self.place.notice + self.place.edit_note
         self._refresh_table()
-        compact = view.compact + note if view.compact is not None else None
-        self.fitting.show(view.lines + note, compact, place, memory, view)
+        compact = note + view.compact if view.compact is not None else None
+        self.fitting.show(note + view.lines, compact, place, memory, view)
 
     def action_panel(self, pages: int) -> None:
         """Scroll the step panel a page down (1) or up (-1)."""
@@ -211,10 +214,15 @@ class LessonScreen(Screen):
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
+        if action == "mode" and parameters[0] == MODES[0].name:
+            return self.mode.name != MODES[0].name  # "1 Step" in the footer of every other mode
         if action == "view":
             return parameters[0] == next_view(self.scenario, self.lesson.view)
         if action == "panel":  # not before the panel is laid out: the footer's first keys come earlier
-            return self.is_mounted and self.query_one(PanelBox).max_scroll_y > 0
+            if not self.is_mounted:
+                return False
+            box = self.query_one(PanelBox)  # PgDn while more lies below, PgUp while more lies above
+            return box.scroll_y < box.max_scroll_y if parameters[0] > 0 else box.scroll_y > 0
         return True
 
     # -- the current mode ----------------------------------------------------------
@@ -245,6 +253,7 @@ class LessonScreen(Screen):
             self.widget_for("run-progress").display = False
         mode.enter()
         self._show(Move.SHOW)
+        self.refresh_bindings()  # the footer offers "1 Step" outside step mode
 
     def action_mode_key(self, name: str, action: str, repeat: int = 1) -> None:
         """A mode's own key (training's t and T): switch to the mode if needed, then act."""
@@ -450,7 +459,10 @@ class LessonScreen(Screen):
         self.app.push_screen(HelpScreen(bindings))
 
     def action_back(self) -> None:
-        """Back to the scenario list."""
+        """Esc: out of the current mode (a quiz ends with its score so far); in step mode, back to the scenario list."""
+        if self.mode.name != MODES[0].name:
+            self.action_mode(MODES[0].name)
+            return
         self.app.action_show_picker()
 
     def action_edit(self) -> None:

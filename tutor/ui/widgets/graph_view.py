@@ -163,11 +163,22 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self.zoomed = LEVELS[index]
         self._relayout()
+        self._keep_current_in_view()
 
     def action_zoom_fit(self) -> None:
         """Back to the level that fits."""
         self.zoomed = None
         self._relayout()
+        self._keep_current_in_view()
+
+    def _keep_current_in_view(self) -> None:
+        """After a zoom: the current (or selected) node and its inputs in view, once the stage has refitted."""
+        if self._frame_args is None:
+            return
+        frame, selected = self._frame_args[:2]
+        focus = frame.current or selected
+        if focus:
+            self.call_after_refresh(lambda: self.call_after_refresh(self.bring_into_view, focus, frame))
 
     @property
     def drawing_height(self) -> int:

@@ -38,9 +38,14 @@ def build_mode_widget(mode: Mode) -> Widget:
     raise ValueError(f"unknown widget kind {spec.kind!r}")
 
 
-def training_height(pane_height: int) -> int:
-    """Rows for the training panel's drawing in the pane it fills: at least 5, at most 12."""
-    return max(5, min(12, pane_height - 2)) if pane_height else 5
+def training_height(screen_height: int) -> int:
+    """Rows for the training panel's drawing: a third of the window, from 5 to 12 rows.
+
+    Measured on the window, not on the graph's pane, which the panel itself
+    shrinks: sized from the pane, each refill came out smaller than the last.
+    At 24 rows the loss curve gets 6 rows (plus its axis and labels).
+    """
+    return max(5, min(12, screen_height // 3)) if screen_height else 5
 
 
 def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 0) -> None:
@@ -61,7 +66,8 @@ def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 0) ->
         from tutor.ui.widgets.training_panel import TrainingPanel
 
         assert isinstance(widget, TrainingPanel)
-        widget.show([], training_panel(mode.training_session(), max(40, width - 4), training_height(height)))
+        widget.show([], training_panel(mode.training_session(), max(40, width - 4),
+                                       training_height(widget.screen.size.height)))
     elif spec.kind == "plot":
         assert isinstance(widget, Static)
         from tutor.draw.plot import plot

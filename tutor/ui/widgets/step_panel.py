@@ -98,6 +98,9 @@ class PanelBox(VerticalScroll):
             self.border_subtitle = MORE_BELOW
         else:
             self.border_subtitle = MORE_ABOVE
+        fitting = getattr(self.screen, "fitting", None) if self.is_attached else None
+        if fitting is not None:
+            fitting.panel_keys()  # the footer offers PgDn only while more lies below
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
