@@ -499,7 +499,7 @@ def test_quiz_right_answer_reveals_the_step(drive) -> None:
         # The status bar shows the step asked about, not the one before it.
         assert "step 1 of 4, question 1 of 1" in str(screen.query_one("#progress").render())
         await type_answer(pilot, "200")
-        assert "✓ Right" in panel_text(screen) and "Enter: step 1." in panel_text(screen)
+        assert "✓ Right" in panel_text(screen) and "Press Enter to show step 1." in panel_text(screen)
         assert screen.k == 0 and answer.display and pilot.app.focused is answer
         await pilot.press("enter")
         assert screen.k == 1

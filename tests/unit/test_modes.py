@@ -264,3 +264,23 @@ def test_pictures_show_every_mode_but_the_quiz_and_forward_and_paths_have_own_st
 
     assert PICTURED == ("step", "forward", "paths", "check", "train")
     assert [m.name for m in MODES if m.own_steps] == ["forward", "paths"]
+
+
+@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("view", ["groups", "expanded"])
+def test_paths_never_write_a_number_equal_to_itself(name: str, view: str) -> None:
+    """One factor or one path: the number is said once, not ``0.235004 = 0.235004``."""
+    from tutor.engine.analysis import paths
+    from tutor.engine.groups import group_paths
+
+    lesson = Lesson(resolve(name), view=view)
+    for leaf in lesson.scenario.leaves:
+        if lesson.groups is not None:
+            found = tuple(group_paths(lesson.graph, lesson.groups, leaf, 50))
+        else:
+            found = tuple(paths(lesson.graph, lesson.trace, leaf, 50))
+        for line in paths_module.explain_routes(lesson, leaf, found, "", 0):
+            text = "".join(fragment for fragment, _ in line)
+            for part in text.split("   "):  # the route's names, its arithmetic, backprop's number
+                sides = [side.split(": ")[-1].strip() for side in part.split(" = ")]
+                assert all(a != b for a, b in zip(sides, sides[1:])), text

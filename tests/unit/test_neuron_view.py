@@ -181,3 +181,22 @@ def test_the_neuron_view_of_a_graph_without_a_net_falls_back_to_groups() -> None
     tiny = Lesson(resolve("tiny_net"), {}, NEURONS)
     reloaded, k = tiny.reloaded(resolve("two_paths"), 3)
     assert reloaded.view == GROUPS and 0 <= k <= reloaded.last
+
+
+def test_the_quiz_does_not_ask_for_an_error_the_step_before_showed() -> None:
+    """tiny_net: each neuron's error arrives from one reader, whose step already sent it back."""
+    lesson = Lesson(resolve("tiny_net"), view=NEURONS)
+    asked = [q for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
+    assert asked and not any(q.prompt.startswith("Error arriving") for q in asked)
+    assert any(q.prompt.startswith("δ of h1") for q in asked)
+
+
+def test_the_quiz_asks_for_an_error_summed_over_several_readers() -> None:
+    text = (
+        "inputs: {x: 0.5, t: 1}\nnetwork:\n  inputs: [x]\n  seed: 3\n  layers:\n"
+        "    - {size: 2, activation: tanh}\n    - {size: 2, activation: sigmoid}\n"
+        "nodes:\n  loss: (a2_1 - t) ** 2 + a2_2 ** 2\noutput: loss\n"
+    )
+    lesson = Lesson(loads(text), view=NEURONS)
+    prompts = [q.prompt for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
+    assert any(p.startswith("Error arriving at a1_1") for p in prompts)  # a1_1 feeds both output neurons

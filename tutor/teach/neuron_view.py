@@ -433,6 +433,11 @@ class NeuronLesson(Lesson):
                              value, f"{neuron.name} = {fmt(value)}",
                              "Weighted sum first (each weight × its input, plus the bias), then the activation.")]
         if step.stage == 1:
+            # With one reader, the error arriving is the one product the step before sent back
+            # (δ × w from the next neuron, or the loss's own gradient): already on screen, so not asked.
+            readers = {consumer for consumer, _ in self.graph.consumers()[index[neuron.name]]}
+            if len(readers) < 2:
+                return []
             error = grads[index[neuron.name]]
             return [Question(k, "backward", "grad", neuron.name, None,
                              f"Error arriving at {neuron.name}: ∂{out}/∂{neuron.name}?", error,

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from tutor.scenario.visible import visible
 
-PICKER_TITLE = "tutor — step through backpropagation. Pick a scenario and press Enter."
 ROW_PROMPT = "Step through which row of the data? (Enter picks, Escape cancels)"
 NO_DATA = "This scenario has no data: section (xor and curve have)."
 EDIT_HINT = "Enter to apply, Escape to cancel"
@@ -22,6 +21,11 @@ HELP_EXTRA_ROWS = (
     ("click", "Select a node on the graph"),
     ("Ctrl+P", "Command palette: every action by name, and the theme switcher"),
 )
+
+
+def picker_title(count: int) -> str:
+    """Above the scenario list: what to do, and how many there are (the list may scroll)."""
+    return f"tutor — step through backpropagation. Pick a scenario ({count}; ↑ ↓, Enter)."
 
 
 def too_small(width: int, height: int) -> str:

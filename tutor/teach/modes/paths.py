@@ -53,9 +53,13 @@ def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: s
         if lesson.groups is not None and route.formulas:
             # The groups view names each factor: w11 · h1(1 − h1) · v1 · 1 · err = numbers.
             line += [(" · ".join(route.formulas), "formula"), (" = ", "")]
-        lines.append(line + [(factors, "value"), (" = ", ""), (fmt(route.product), "grad")])
+        if len(route.locals) == 1:  # one factor: its number is the product, said once
+            lines.append(line + [(fmt(route.product), "grad")])
+        else:
+            lines.append(line + [(factors, "value"), (" = ", ""), (fmt(route.product), "grad")])
     total, trouble = path_sum(found)
-    lines.append([("Sum over paths: ", ""), (signed_sum([r.product for r in found]) or "0", "grad"), (" = ", ""),
+    summed = signed_sum([r.product for r in found]) if len(found) > 1 else ""
+    lines.append([("Sum over paths: ", ""), (summed, "grad"), (" = " if summed else "", ""),
                   (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
                   (fmt(lesson.trace.grad(leaf)), "grad")])
     if trouble:  # +inf meeting -inf: nan, said plainly

@@ -127,10 +127,10 @@ class QuizMode(Mode):
         style = OUTCOME_STYLES[outcome]
         if outcome in ("right", "reveal"):
             self.answered = True
-            more = "the next question" if len(self.pending) > 1 else f"step {self.target}"
+            more = "for the next question" if len(self.pending) > 1 else f"to show step {self.target}"
             self.feedback = [
                 [("✓ " if outcome == "right" else "✗ ", style), *styled(message, style)],
-                [(f"Enter: {more}.", "dim")],
+                [(f"Press Enter {more}.", "dim")],
             ]
         else:
             self.feedback = [styled(message, style)]

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from tutor.scenario import ScenarioError, builtin_dir, builtin_scenarios, load
 from tutor.scenario.builtins import lesson_order
 from tutor.ui.widgets.footer import Footer
-from tutor.teach.screen_words import PICKER_TITLE
+from tutor.teach.screen_words import picker_title
 
 
 def entries(cwd: Path | None = None) -> list[tuple[str, str, str]]:
@@ -44,11 +44,12 @@ class PickerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            title = Text(PICKER_TITLE)
+            found = entries()
+            title = Text(picker_title(len(found)))
             title.highlight_words(["tutor"], "bold")
             yield Static(title, id="picker-title")
             options = []
-            for spec, title, description in entries():
+            for spec, title, description in found:
                 text = Text()
                 text.append(title, "bold")
                 text.append(f"  {spec if '/' not in spec else ''}\n", "dim")
