@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 
 from textual.app import ComposeResult
+from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 
@@ -66,6 +67,12 @@ class Footer(TextualFooter):
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
-        if self._composed is not None and self._shown() == self._composed:
+        if not self.is_attached:
+            return  # its screen was closed between the change and this rebuild
+        try:
+            shown = self._shown()
+        except NoScreen:
+            return
+        if self._composed is not None and shown == self._composed:
             return
         await self.recompose()
