@@ -120,6 +120,7 @@ CASES = [
     ("data_row_wrong_length.yaml", 10, 7, "data row 2 has 3 numbers, but there are 2 columns"),
     ("data_not_a_number.yaml", 9, 11, "data row 1, column 't' must be a number, not 'two'"),
     ("data_no_rows.yaml", 8, 9, "data has no rows"),
+    ("data_missing_input.yaml", 6, 1, "data has no column for input 't', which the output uses"),
     ("data_csv_missing.yaml", 6, 7, "cannot read data file no_such_file.csv"),
     ("data_csv_device.yaml", 6, 7, "data file /dev/zero is a device, not a regular file"),
     ("data_csv_directory.yaml", 6, 7, "data file ../bad is a directory"),
@@ -140,6 +141,9 @@ CSV_CASES = [
     ("csv_short_row.yaml", "short_row.csv", 3, 1, "row has 1 cell, but the header names 2 columns"),
     ("csv_unknown_column.yaml", "unknown_column.csv", 1, 3, "data column 'y' is not an input"),
     ("csv_empty.yaml", "empty.csv", 1, 1, "CSV file is empty"),
+    ("csv_missing_input.yaml", "missing_input.csv", 2, 1, "data has no column for input 't', which the output uses"),
+    # past the scenario file's last line: the CSV's own line and column, not moved into the scenario
+    ("csv_bad_number_late.yaml", "bad_number_late.csv", 40, 6, "'abc' in column 't' is not a number"),
 ]
 
 # The text found at the reported position, for the errors that blame one token.
@@ -211,6 +215,7 @@ TOKENS = {
     "data_not_a_number.yaml": "two",
     "data_no_rows.yaml": "[]",
     "data_csv_missing.yaml": "no_such_file.csv",
+    "data_missing_input.yaml": "data:",
     "data_csv_device.yaml": "/dev/zero",
     "data_csv_directory.yaml": "../bad",
     "batch_size_zero.yaml": "0",

@@ -78,7 +78,18 @@ def _check_column(name: str, path: str, node: Node, inputs: dict[str, float], se
         raise error_at(path, node, f"data column {quoted(name)} appears twice")
 
 
-def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
+def _missing(columns: list[str] | tuple[str, ...], needed: set[str], inputs: dict[str, float]) -> tuple[str, list[str]] | None:
+    """The message when the columns leave out an input the output depends on, and the columns wanted."""
+    missing = [name for name in inputs if name in needed and name not in columns]
+    if not missing:
+        return None
+    plural = "s" * (len(missing) != 1)
+    message = (f"data has no column{plural} for input{plural} {', '.join(quoted(name) for name in missing)}, "
+               "which the output uses")
+    return message, [visible(name) for name in inputs if name in needed or name in columns]
+
+
+def _inline(node: MappingNode, path: str, inputs: dict[str, float], data_key: Node | None, needed: set[str]) -> DataSet:
     fields = {key.value: (key, value) for key, value in node.value if isinstance(key, ScalarNode)}
     for key, _ in node.value:
         if not isinstance(key, ScalarNode) or key.value not in ("columns", "rows"):
@@ -89,6 +100,11 @@ def _inline(node: MappingNode, path: str, inputs: dict[str, float]) -> DataSet:
     if "rows" not in fields:
         raise error_at(path, node, "data needs rows: (one list of numbers per row)", "e.g. rows: [[0, 0, 0], [0, 1, 1]]")
     columns = _columns(fields["columns"][1], path, inputs)
+    problem = _missing(columns, needed, inputs)
+    if problem:
+        message, wanted = problem
+        raise error_at(path, data_key if data_key is not None else node, message,
+                       f"every input the output uses needs a column, e.g. columns: [{', '.join(wanted)}]")
     rows_node = fields["rows"][1]
     if isinstance(rows_node, ScalarNode) and rows_node.tag.endswith(":null"):
         raise error_at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
@@ -125,12 +141,17 @@ def _csv_cells(line: str) -> list[tuple[str, int]]:
     return cells
 
 
-def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
+def data_file(node: ScalarNode, path: str) -> Path:
+    """The CSV file ``data:`` names, relative to the scenario file."""
+    base = Path(path).parent if path and not path.startswith("<") else Path(".")
+    return base / node.value.strip()
+
+
+def _csv(node: ScalarNode, path: str, inputs: dict[str, float], needed: set[str]) -> DataSet:
     given = node.value.strip()
     if not given:
         raise error_at(path, node, "data needs a CSV file name or columns: and rows:")
-    base = Path(path).parent if path and not path.startswith("<") else Path(".")
-    file = base / given
+    file = data_file(node, path)
     shown = str(file)
     try:
         raw = read_limited(str(file), MAX_CSV_BYTES)
@@ -177,6 +198,11 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
         if name in columns:
             raise ScenarioError(shown, header_line, col, f"data column {quoted(name)} appears twice")
         columns.append(name)
+    problem = _missing(columns, needed, inputs)
+    if problem:
+        message, wanted = problem
+        raise ScenarioError(shown, header_line, 1, message,
+                            f"every input the output uses needs a column, e.g. the header {','.join(wanted)}")
     rows: list[tuple[float, ...]] = []
     for number, line in numbered[1:]:
         cells = _csv_cells(line)
@@ -205,14 +231,25 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float]) -> DataSet:
     return DataSet(tuple(columns), tuple(rows), source=shown)
 
 
-def parse_data(node: Node, path: str, inputs: dict[str, float]) -> DataSet:
-    """The ``data:`` section: inline columns and rows, or a CSV path relative to the scenario."""
+def parse_data(
+    node: Node, path: str, inputs: dict[str, float], key: Node | None = None, needed: set[str] = frozenset(),
+) -> DataSet:
+    """The ``data:`` section: inline columns and rows, or a CSV path relative to the scenario.
+
+    ``needed``: the inputs the output depends on; the data must give each a
+    column (an error at the CSV header, or at ``key``, the ``data:`` key).
+    """
     if isinstance(node, ScalarNode):
         if node.tag.endswith(":null"):
             raise error_at(path, node, "data is empty", "write columns: and rows:, or the name of a CSV file")
-        return _csv(node, path, inputs)
+        try:
+            return _csv(node, path, inputs, needed)
+        except ScenarioError as error:
+            if node.value.strip():
+                error.add_files(str(data_file(node, path)))
+            raise
     if isinstance(node, MappingNode):
-        return _inline(node, path, inputs)
+        return _inline(node, path, inputs, key, needed)
     raise error_at(path, node, "data must be columns: and rows:, or the name of a CSV file")
 
 

@@ -21,6 +21,14 @@ class ScenarioError(Exception):
         self.col = col
         self.message = message
         self.hint = visible(hint, 400)
+        self.files: tuple[str, ...] = ()
+        """Every file the load read or tried to read (the scenario file, its data CSV), so that
+        ``--watch`` can wait for any of them to change; empty for text loaded with ``loads``."""
+
+    def add_files(self, *paths: str) -> ScenarioError:
+        """Note that the load read (or tried to read) ``paths`` too; returns the error."""
+        self.files = tuple(dict.fromkeys((*self.files, *(str(p) for p in paths))))
+        return self
 
     def __str__(self) -> str:
         return f"{visible(self.path)}:{self.line}:{self.col}: error: {self.message}"

@@ -71,6 +71,8 @@ class Scenario:
     """Rows per training step; None means every row in one batch."""
     shuffle: int | None = None
     """Seed for shuffling the rows before each epoch; None keeps file order."""
+    files: tuple[str, ...] = ()
+    """Every file the scenario was read from: the scenario file (when read by ``load``), then its data CSV."""
 
     @property
     def leaves(self) -> dict[str, float]:
@@ -99,7 +101,8 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
             warnings.simplefilter("ignore")
             return _loads(data, path)
     except ScenarioError as error:
-        _clamp(error, data)
+        if error.path == str(path):  # not an error in the data CSV, which has lines of its own
+            _clamp(error, data)
         raise
 
 
@@ -269,7 +272,11 @@ def _loads(data: bytes, path: str) -> Scenario:
         from tutor.scenario.data import parse_batch_size, parse_data, parse_shuffle
 
         if "data" in sections:
-            data = parse_data(sections["data"][1], path, leaves["inputs"])
+            needed = graph.ancestors_of_output()
+            data = parse_data(
+                sections["data"][1], path, leaves["inputs"], key=sections["data"][0],
+                needed={n for n in leaves["inputs"] if n in graph.index and needed[graph.index[n]]},
+            )
         if "batch_size" in sections:
             batch_size = parse_batch_size(sections["batch_size"][1], path)
         if "shuffle" in sections:
@@ -294,6 +301,7 @@ def _loads(data: bytes, path: str) -> Scenario:
         data=data,
         batch_size=batch_size,
         shuffle=shuffle,
+        files=(data.source,) if data is not None and data.source else (),
     )
 
 
@@ -326,7 +334,13 @@ def load(path: str | Path) -> Scenario:
         if message == "is a directory":
             message = "is a directory, not a scenario file"
         hint = "check the path" if message.startswith("cannot read") else "give the path of a .yaml file"
-        raise ScenarioError(name, 1, 1, message, hint) from None
+        raise ScenarioError(name, 1, 1, message, hint).add_files(name) from None
     if len(data) > MAX_BYTES:
-        raise ScenarioError(name, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "split the scenario")
-    return loads(data, name)
+        raise ScenarioError(name, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "split the scenario").add_files(name)
+    try:
+        scenario = loads(data, name)
+    except ScenarioError as error:
+        error.files = (name, *(f for f in error.files if f != name))
+        raise
+    scenario.files = (name, *scenario.files)
+    return scenario

@@ -123,7 +123,8 @@ def schema() -> dict:
             "data": {
                 "description": (
                     "Rows to train on: columns (input names) and rows (lists of numbers), or the path of a CSV "
-                    "file relative to the scenario whose header names the columns."
+                    "file relative to the scenario whose header names the columns. Every input the output "
+                    "depends on needs a column; an input it does not use may be left out."
                 ),
                 "oneOf": [
                     {"type": "string", "minLength": 1},

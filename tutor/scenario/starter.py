@@ -46,8 +46,9 @@ notes:
     backward: "A sigmoid node sends back out(1 − out), so s receives {grad(s)}."
 
 # Optional: rows to train on (python -m tutor train FILE --epochs 100).
-# Every column is an input; the output is the loss of one row, and a
-# training step averages the gradient over a batch of rows.
+# Every column is an input, and every input the output uses needs a column;
+# the output is the loss of one row, and a training step averages the
+# gradient over a batch of rows.
 # data:
 #   columns: [x, y]
 #   rows:

@@ -6,6 +6,11 @@ can be tested and translated in one place; the UI only places and styles them.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
+from tutor.scenario.visible import visible
+
 ROW_PROMPT = "Step through which row of the data? (Enter picks, Escape cancels)"
 NO_DATA = "This scenario has no data: section (xor and curve have)."
 EDIT_HINT = "Enter to apply, Escape to cancel"
@@ -33,9 +38,13 @@ def edit_prompt(name: str, now: str) -> str:
     return f"New value for {name} (now {now}):"
 
 
-def error_help(watching: bool) -> str:
-    """Under a file's error: what the learner can do next."""
-    waiting = "Watching the file: it opens as soon as it loads. " if watching else ""
+def error_help(watching: bool | Sequence[str]) -> str:
+    """Under a file's error: what the learner can do next (``watching``: the files watched, or whether any is)."""
+    names = [visible(os.path.basename(f) or f, 60) for f in watching] if not isinstance(watching, bool) else []
+    if len(names) > 1:
+        waiting = f"Watching {', '.join(names[:-1])} and {names[-1]}: the lesson opens as soon as they load. "
+    else:
+        waiting = "Watching the file: it opens as soon as it loads. " if watching else ""
     return waiting + "Fix the file and open it again, or press Esc to pick another scenario."
 
 

@@ -234,6 +234,13 @@ def row_labels(scenario: Scenario) -> list[str]:
     ]
 
 
+def row_gone(k: int, rows: int) -> list[Line]:
+    """Said once when the data, reloaded, no longer has the row the lesson stepped through."""
+    left = f"it has {rows} row{'s' * (rows != 1)}" if rows else "it has no rows"
+    return [[(f"Row {k} is no longer in the data ({left}): ", "title"),
+             ("the inputs have the file's values again; d picks a row.", "")]]
+
+
 def row_note(scenario: Scenario, k: int) -> list[Line]:
     """The line under every step while the lesson steps through data row k."""
     data = scenario.data

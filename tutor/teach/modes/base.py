@@ -114,6 +114,28 @@ class Place:
         self.row = k
         self.edit_note = row_note(self.scenario, k)
 
+    def reload(self, scenario: Scenario) -> int:
+        """Take a new version of the file (or of its data CSV); returns the position nearest the old one.
+
+        A picked row stays picked by its number, with that row's new values;
+        if the data no longer has it, its values go and the file's come back.
+        """
+        data = self.scenario.data
+        old_columns = set(data.columns) if data is not None and self.row is not None else set()
+        self.lesson, k = self.lesson.reloaded(scenario, self.k)
+        if self.row is not None:
+            if scenario.data is not None and self.row <= len(scenario.data):
+                self.use_row(self.row)
+            else:
+                from tutor.teach.training import row_gone
+
+                kept = {n: v for n, v in self.lesson.overrides.items() if n not in old_columns}
+                self.lesson = Lesson(scenario, kept, self.lesson.view)
+                self.notice = row_gone(self.row, len(scenario.data) if scenario.data is not None else 0)
+                self.row = None
+                self.edit_note = []
+        return k
+
     def go(self, k: int) -> None:
         """Move to position k, clamped to the lesson."""
         self.k = max(0, min(k, self.lesson.last))

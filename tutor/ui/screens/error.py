@@ -29,14 +29,14 @@ class ErrorScreen(Screen):
     def __init__(self, error: ScenarioError, watch: str | None = None) -> None:
         super().__init__()
         self.error = error
-        self.file_watch = FileWatch(watch, self.retry)
+        self.file_watch = FileWatch(watch, self.retry, error)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error"):
             yield Static("[b]This scenario could not be loaded[/b]", id="error-title")
             yield Static(str(self.error), id="error-location", markup=False)
             yield Static(f"hint: {self.error.hint}" if self.error.hint else "", id="error-hint", markup=False)
-            yield Static(error_help(bool(self.file_watch.path)), id="error-help")
+            yield Static(error_help(self.file_watch.files), id="error-help", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -53,6 +53,7 @@ class ErrorScreen(Screen):
             self.error = error
             self.query_one("#error-location", Static).update(str(error))
             self.query_one("#error-hint", Static).update(f"hint: {error.hint}" if error.hint else "")
+            self.query_one("#error-help", Static).update(error_help(self.file_watch.files))
             return
         self.file_watch.stop()
         self.app.push_screen(self.app.lesson_screen(loaded, watch=self.file_watch.path))

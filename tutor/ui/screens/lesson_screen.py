@@ -51,7 +51,7 @@ class LessonScreen(Screen):
         self.mode: Mode = self.modes[MODES[0].name]
         self.running = False
         """True while a repeated mode action (T) is under way."""
-        self.file_watch = FileWatch(watch, self.reload)
+        self.file_watch = FileWatch(watch, self.reload, scenario)
         self._filled: dict[str, int] = {}
         """Mode widget id -> the mode revision last copied into it."""
         self.fitting = Fitting(self)
@@ -392,9 +392,8 @@ class LessonScreen(Screen):
         scenario = loaded
         if self.has_widget("watch-error"):
             self.widget_for("watch-error").display = False
-        lesson, k = self.lesson.reloaded(scenario, self.k)
-        self.place.lesson = lesson
-        if self.selected and self.selected not in {n.key for n in lesson.nodes}:
+        k = self.place.reload(scenario)
+        if self.selected and self.selected not in {n.key for n in self.lesson.nodes}:
             self.selected = None
         self.query_one("#title", Static).update(self._title())
         self._lesson_changed(k)
