@@ -31,7 +31,7 @@ class CheckMode(Mode):
     name = "check"
     title = "numeric check"
     key = "5"
-    description = "Check"
+    description = "Numeric check"
     tooltip = "Numeric check: backprop against central differences for every leaf"
     widget = Widget("table", "check-table")
 

@@ -121,7 +121,7 @@ class ForwardMode(Mode):
     name = "forward"
     title = "forward mode"
     key = "3"
-    description = "Fwd mode"
+    description = "Forward mode"
     tooltip = "Forward mode: push d(node)/d(selected leaf) left to right"
     label = "forward mode"
     own_steps = True
