@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 EXPANDED = "expanded"
 GROUPS = "groups"
 NEURONS = "neurons"
+"""Neurons in layer columns (scenarios whose nodes form a net; see ``tutor.teach.neuron_view``)."""
 VIEW_KEY_LABELS = {NEURONS: "Neurons", GROUPS: "Groups", EXPANDED: "Expand"}
 """What the view key's label says when pressing it shows that view next."""
-"""Neurons in layer columns (scenarios whose nodes form a net; see ``tutor.teach.neuron_view``)."""
 GROUPS_BY_DEFAULT_ABOVE = 24
 """Scenarios with more primitive nodes than this open in the collapsed view."""
 FRAMES_KEPT = 64

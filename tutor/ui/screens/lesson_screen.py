@@ -364,12 +364,8 @@ class LessonScreen(Screen):
         self._lesson_changed(0)
 
     def action_view(self, view: str) -> None:
-        """The view key: show ``view`` (the next one in the cycle; see ``check_action``)."""
-        self.action_toggle_groups()
-
-    def action_toggle_groups(self) -> None:
-        """Next view, keeping the place: neurons (for nets), one box per named node, one per primitive."""
-        other = self.lesson.with_view(next_view(self.scenario, self.lesson.view))
+        """The view key: show ``view``, keeping the place (only the next view's binding is active; see ``check_action``)."""
+        other = self.lesson.with_view(view)
         k = self.lesson.map_position(self.k, other)
         if self.selected and self.selected not in {n.key for n in other.nodes}:
             self.selected = self.lesson.graph.node(self.selected).group or None
