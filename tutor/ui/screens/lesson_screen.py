@@ -30,7 +30,7 @@ from tutor.ui.widgets.progress import Progress
 from tutor.ui.screens.fitting import Fitting
 from tutor.ui.screens.lesson_keys import LESSON_BINDINGS
 from tutor.ui.screens.on_demand import mount_on_demand
-from tutor.ui.widgets.footer import Footer
+from tutor.ui.widgets.footer import KeyBar
 from tutor.ui.widgets.stage import Stage
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
 from tutor.teach.screen_words import NO_DATA, WATCH_KEEPS_LAST, too_small
@@ -95,7 +95,7 @@ class LessonScreen(Screen):
             too_small(MIN_WIDTH, MIN_HEIGHT),
             id="too-small",
         )
-        yield Footer(compact=True, show_command_palette=False)  # at 80 columns every key shown fits
+        yield KeyBar()  # at 80 columns every key shown fits
 
     def widget_for(self, widget_id: str) -> Widget:
         """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed."""

@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import sys
 
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.dom import NoScreen
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
 
 FooterKey = getattr(sys.modules[TextualFooter.__module__], "FooterKey", ())
 """Textual's key widget (not exported by ``textual.widgets``; an empty tuple matches nothing if it moves)."""
+
+_DIM = Style(dim=True)
 
 
 class Footer(TextualFooter):
@@ -76,3 +82,123 @@ class Footer(TextualFooter):
         if self._composed is not None and shown == self._composed:
             return
         await self.recompose()
+
+
+class KeyBar(Widget, can_focus=False):
+    """The lesson screen's keys: Textual's compact Footer (no palette key), drawn as one widget.
+
+    It looks and works as that Footer does (each key bold in the key colour, its
+    label after it, a disabled key dim, the key under the mouse highlighted,
+    a click presses the key, the key's tooltip on hover), but it is one widget
+    instead of one per key: a lesson's first frame mounts, styles and lays out
+    a dozen fewer widgets, and a change of keys repaints one line instead of
+    rebuilding the keys.
+    """
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--item", "key-bar--key", "key-bar--description", "key-bar--hover"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        & > .key-bar--item { background: $footer-item-background; }
+        & > .key-bar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+        & > .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-bar--hover { color: $footer-key-foreground; background: $block-hover-background; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._keys: tuple[tuple[str, str, str, bool, str], ...] | None = None
+        """(key, as shown, label, enabled, tooltip) per key shown; None until read from the bindings."""
+        self._spans: list[tuple[int, int]] = []
+        """The cells each key covers, as drawn last."""
+        self._hover: int | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if self.is_attached and screen is self.screen:
+            self._keys = None  # read again at the next paint: many changes in one frame cost one read
+            self.refresh()
+
+    def keys(self) -> tuple[tuple[str, str, str, bool, str], ...]:
+        """(key, as shown, label, enabled, tooltip) of each key shown, in the bindings' order.
+
+        As Textual's Footer: bindings marked ``show``, the first binding of each action.
+        """
+        if self._keys is None:
+            app, seen, out = self.app, set(), []
+            try:
+                active = self.screen.active_bindings
+            except NoScreen:
+                return ()
+            for _node, binding, enabled, tooltip in active.values():
+                if binding.show and binding.action not in seen:
+                    seen.add(binding.action)
+                    out.append((binding.key, app.get_key_display(binding), binding.description, enabled,
+                                tooltip or binding.tooltip))
+            self._keys = tuple(out)
+        return self._keys
+
+    def render(self) -> Text:
+        item = self.get_component_rich_style("key-bar--item")
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        hover = self.get_component_rich_style("key-bar--hover")
+        base = self.rich_style
+        text = Text(no_wrap=True, overflow="crop", end="")
+        spans = []
+        for index, (_key, shown, description, enabled, _tooltip) in enumerate(self.keys()):
+            if index:
+                text.append(" ", base)  # the gap between keys
+            start = text.cell_len
+            own = item + _DIM if not enabled else item
+            part = Text.assemble((shown, key_style), (" " + description, description_style) if description else "")
+            part.stylize_before(base + own)
+            if index == self._hover:
+                part.stylize(Style(bgcolor=hover.bgcolor))  # as Footer's key:hover, whose parts show its background
+            text.append_text(part)
+            spans.append((start, text.cell_len))
+        self._spans = spans
+        return text
+
+    def _key_at(self, x: int) -> int | None:
+        return next((i for i, (start, end) in enumerate(self._spans) if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = self._key_at(event.x)
+        if index != self._hover:
+            self._hover = index
+            keys = self.keys()
+            self.tooltip = keys[index][4] or None if index is not None and index < len(keys) else None
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._key_at(event.x)
+        keys = self.keys()
+        if index is None or index >= len(keys):
+            return
+        key, _shown, _description, enabled, _tooltip = keys[index]
+        if enabled:
+            self.app.simulate_key(key)
+        else:
+            self.app.bell()
