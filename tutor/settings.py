@@ -10,8 +10,10 @@ never a reason to fail.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from tutor.records import record
 
 CONFIG_DIR_ENV = "TUTOR_CONFIG_DIR"
 FILE_NAME = "settings.json"
@@ -31,7 +33,7 @@ def config_path() -> Path:
     return config_dir() / FILE_NAME
 
 
-@dataclass
+@record(frozen=False)
 class Settings:
     """What the tutor remembers; ``warnings`` says what was ignored while reading it."""
 

@@ -21,7 +21,7 @@ Pure Python (no Textual).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Mapping, Union
 
 from rich.cells import cell_len
@@ -43,6 +43,7 @@ from tutor.draw.specs import (
     Rect,
     RenderState,
 )
+from tutor.records import record
 
 __all__ = [
     "BOXES",
@@ -69,7 +70,7 @@ NUMBER_WIDTH = 8
 """Cells for one number in the dense levels (``∂`` included for a gradient)."""
 
 
-@dataclass(frozen=True)
+@record
 class _Geometry:
     rows: int
     """Rows a node takes."""
@@ -86,7 +87,7 @@ _GEOMETRY = {
 }
 
 
-@dataclass
+@record(frozen=False)
 class DenseLayout:
     """Where every node, line and arrow goes at one of the dense levels."""
 
@@ -151,7 +152,7 @@ def _cells(numbers: Numbers | None, key: str) -> tuple[int, int]:
     return numbers[key]
 
 
-@dataclass(frozen=True)
+@record
 class _Shape:
     """What every level's drawing of one spec starts from: node indices, layers, ports, senders."""
 

@@ -18,12 +18,13 @@ with the same style names as the graph canvas.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from rich.cells import cell_len
 
 from tutor.engine.neurons import Network, Neuron
 from tutor.engine.numbers import fmt_short
+from tutor.records import record
 from tutor.teach.lesson import Frame, ViewEdge
 
 GRAD = "∂"
@@ -43,7 +44,7 @@ SMALL_CELLS = 7
 """Cells for a number in the other forms."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Block:
     """Where one neuron, input or other node is drawn."""
 
@@ -53,7 +54,7 @@ class Block:
     h: int
 
 
-@dataclass
+@record(frozen=False)
 class NeuronCanvas:
     width: int
     height: int
@@ -70,7 +71,7 @@ class NeuronCanvas:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Look:
     """How a drawing is laid out: its form, blank rows between neurons, bias names, SUMMARY's labels per row."""
 

@@ -9,13 +9,14 @@ an extra track. Finished routes are lists of corner points.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tutor.draw.order import Hop, Items
 from tutor.draw.specs import MARGIN, EdgeSpec, Point, Rect
+from tutor.records import record
 
 
-@dataclass
+@record(frozen=False)
 class Gap:
     """Routing of one channel between layer ``i`` and ``i + 1``."""
 

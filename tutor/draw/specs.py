@@ -8,9 +8,11 @@ character, keep the borders aligned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from rich.cells import cell_len
+
+from tutor.records import record
 
 # --- geometry constants -----------------------------------------------------
 
@@ -57,7 +59,7 @@ EDGE_PRIORITY = {"pending": 0, "done": 1, "highlight": 2, "active": 3}
 # --- the input: what to draw ------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class NodeSpec:
     """One box: ``title`` is the node's name, ``subtitle`` its op (``×``, ``sigmoid``)."""
 
@@ -68,7 +70,7 @@ class NodeSpec:
     """``input``, ``param``, ``const``, ``op`` or ``group``."""
 
 
-@dataclass(frozen=True)
+@record
 class EdgeSpec:
     """``source`` feeds input number ``position`` of ``target``."""
 
@@ -77,7 +79,7 @@ class EdgeSpec:
     position: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class GraphSpec:
     """Nodes in topological order (the author's order) and the edges between them."""
 
@@ -88,7 +90,7 @@ class GraphSpec:
 # --- the output: where things are ---------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Rect:
     x: int
     y: int
@@ -109,7 +111,7 @@ class Rect:
         return self.x <= x < self.x + self.w and self.y <= y < self.y + self.h
 
 
-@dataclass(frozen=True)
+@record
 class Slot:
     """Room for one label: ``w`` cells from column ``x`` on row ``y``."""
 
@@ -126,7 +128,7 @@ TILE_H = 32
 """Canvas rows per tile."""
 
 
-@dataclass
+@record(frozen=False)
 class Tile:
     """Everything drawn in one tile, in drawing order (each list in the layout's own order)."""
 
@@ -138,7 +140,7 @@ class Tile:
     """Edges with a line cell or a label slot here, in route order."""
 
 
-@dataclass
+@record(frozen=False)
 class Layout:
     """Where every box, line and label goes. Deterministic for a given spec."""
 
@@ -182,7 +184,7 @@ class Layout:
         return None
 
 
-@dataclass
+@record(frozen=False)
 class RenderState:
     """Everything that changes from one step to the next."""
 

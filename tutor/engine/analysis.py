@@ -12,18 +12,19 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tutor.engine.graph import Graph
 from tutor.engine.group_factors import Factor, _inside_paths, _product_text
 from tutor.engine.numbers import sum_trouble, total
 from tutor.engine.ops import OPS, local_derivative
 from tutor.engine.trace import BackwardStep, Edge, ForwardStep, Trace, forward_values, leaf_values, run
+from tutor.records import record
 
 # --- group level -----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class GroupTrace:
     """Forward and backward steps over named nodes as single boxes."""
 
@@ -42,7 +43,7 @@ class GroupTrace:
         return ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class GroupLocal:
     """A named node's local derivative with respect to one of its inputs, seen as one box."""
 
@@ -210,7 +211,7 @@ def group_expression(graph: Graph, members: tuple[int, ...], leaf_text=None) -> 
 # --- forward mode ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TangentTerm:
     input: str
     local: float
@@ -218,7 +219,7 @@ class TangentTerm:
     product: float
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TangentStep:
     """d(node)/d(leaf) = sum over inputs of local × the input's tangent."""
 
@@ -267,7 +268,7 @@ class TooManyPaths(Exception):
         self.limit = limit
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Route:
     """One route from a leaf to the output: its nodes, edge derivatives and their product."""
 
@@ -352,7 +353,7 @@ def paths(graph: Graph, trace: Trace, leaf: str, limit: int = 1000) -> list[Rout
 # --- numeric check ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class NumericRow:
     leaf: str
     backprop: float
@@ -389,7 +390,7 @@ def numeric_check(graph: Graph, trace: Trace, overrides: dict[str, float] | None
 # --- training --------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TrainStep:
     """One gradient-descent step: every param moves by -learning_rate × grad."""
 

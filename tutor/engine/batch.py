@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,11 +33,12 @@ from tutor.engine.batch_layers import backward as layer_backward
 from tutor.engine.batch_layers import forward as layer_forward
 from tutor.engine.graph import Graph
 from tutor.engine.ops import OPS
+from tutor.records import record
 
 _NO_LIMIT = contextlib.nullcontext()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Plan:
     """The graph flattened for tight loops: one tuple per op node run on its own, or a fused layer."""
 
@@ -68,7 +69,7 @@ def _plan(graph: Graph, steps: list[int | Layer] | None = None) -> _Plan:
     return _Plan(tuple(forward), tuple(backward), tuple(p.index for p in graph.params))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class BatchResult:
     """Every node's value and gradient for each row of one batch."""
 
@@ -246,7 +247,7 @@ class BatchEngine:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class DataTable:
     """Data rows as a matrix, with the leaf index of each column."""
 
@@ -269,7 +270,7 @@ def data_table(graph: Graph, columns: tuple[str, ...], rows: list[tuple[float, .
     return DataTable(tuple(graph.index[c] for c in columns), matrix)
 
 
-@dataclass
+@record(frozen=False)
 class Trainer:
     """Gradient descent on a data set, one batch per step, as the scenario format defines it."""
 

@@ -14,10 +14,11 @@ import math
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tutor.engine.graph import Graph
 from tutor.engine.ops import FUNCTIONS, OPS
+from tutor.records import record
 
 MAX_DEPTH = 200
 """Deepest expression nesting accepted; deeper ones should be split into nodes."""
@@ -43,17 +44,17 @@ def _cut(name: str, limit: int = 60) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class _Leaf:
     index: int
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class _Const:
     value: float
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class _Op:
     op: str
     args: list = field(default_factory=list)

@@ -8,14 +8,15 @@ position and every snapshot deterministic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tutor.engine.ops import OPS
+from tutor.records import record
 
 LEAF_KINDS = ("input", "param", "const")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Node:
     """One primitive node: a leaf (input, param, constant) or an op."""
 
@@ -47,7 +48,7 @@ class Node:
         return self.name
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class Graph:
     """Primitive nodes in creation order, plus the named groups over them."""
 

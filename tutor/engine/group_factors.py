@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from tutor.engine.graph import Graph
 from tutor.engine.ops import OPS, local_derivative, local_numbers
 from tutor.engine.trace import Trace
+from tutor.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Factor:
     """One primitive's local derivative on a path inside a group."""
 

@@ -12,14 +12,14 @@ from the ordinary trace of the graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from tutor.engine.graph import Graph
+from tutor.records import record
 
 ACTIVATION_OPS = ("sigmoid", "tanh", "relu", "identity")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Synapse:
     """One weighted input of a neuron: ``weight × source``."""
 
@@ -30,7 +30,7 @@ class Synapse:
     """The primitive multiply node computing weight × source."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Neuron:
     name: str
     """The node carrying the neuron's output (its activation)."""
@@ -45,7 +45,7 @@ class Neuron:
     """Its place in its layer, from 0 at the top."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Network:
     """Input names, then each layer of neurons."""
 

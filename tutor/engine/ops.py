@@ -14,11 +14,12 @@ the engine attaches a warning to the step.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
 from tutor.engine.array_ops import ARRAYS, ArrayDerivative, ArrayForward
+from tutor.records import record
 
 INF = math.inf
 NAN = math.nan
@@ -29,7 +30,7 @@ Derivative = Callable[[tuple[float, ...], float, float], float]
 Formula = Callable[[tuple[str, ...], str, float], str]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Op:
     """One primitive operation and everything a learner needs to know about it."""
 

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import overload
 
 from tutor.engine.graph import Graph
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import NAN, OPS, Op, local_derivative
+from tutor.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ForwardStep:
     """One primitive node computing its value from its inputs."""
 
@@ -41,7 +41,7 @@ class ForwardStep:
     warning: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Edge:
     """The gradient flowing back along one edge, from a node to one input."""
 
@@ -57,7 +57,7 @@ class Edge:
     grad_after: float
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class BackwardStep:
     """One node sending its upstream gradient back to each of its inputs."""
 
@@ -261,7 +261,7 @@ class BackwardSteps(_Steps):
         return BackwardStep(node, op, upstream, tuple([Edge(*edge) for edge in edges]), warning)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Trace:
     """Values, gradients and the steps that produced them."""
 

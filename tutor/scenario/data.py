@@ -18,13 +18,13 @@ file (with the CSV's own name).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import normalize_name
 from tutor.engine.numbers import NumberTextError, parse_decimal
+from tutor.records import record
 from tutor.scenario.errors import ScenarioError, error_at
 from tutor.scenario.files import NotReadable, read_limited
 from tutor.scenario.values import read_number
@@ -36,7 +36,7 @@ MAX_CSV_BYTES = 64 * 1024 * 1024
 """Largest CSV file read, in bytes."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class DataSet:
     """Rows of numbers, one column per input leaf, in file order."""
 

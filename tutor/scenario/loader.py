@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
 from tutor.engine.graph import Graph
+from tutor.records import record
 from tutor.scenario.compose import byte_position, check_duplicates, check_scalars, compose, scalar_position
 from tutor.scenario.errors import ScenarioError, error_at
 from tutor.scenario.files import NotReadable, read_limited
@@ -42,7 +43,7 @@ VIEWS = ("expanded", "groups", "neurons")
 
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class Scenario:
     """A loaded scenario: its settings, its source positions and its graph."""
 

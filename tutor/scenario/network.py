@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 from typing import Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import build, normalize_name, parse
 from tutor.engine.graph import Graph
+from tutor.records import record
 from tutor.scenario.visible import quoted
 from tutor.scenario.errors import error_at
 from tutor.scenario.values import read_number, read_text
@@ -65,7 +65,7 @@ def activation_name(layer: int, neuron: int) -> str:
     return f"a{layer}_{neuron}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Layer:
     size: int
     activation: str

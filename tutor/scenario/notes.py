@@ -15,13 +15,13 @@ would either show nothing or give the backward pass's answer away.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.engine.expr import normalize_name
 from tutor.engine.numbers import fmt
+from tutor.records import record
 from tutor.scenario.errors import ScenarioError, error_at
 from tutor.scenario.values import read_mapping, read_text
 from tutor.scenario.visible import quoted
@@ -31,7 +31,7 @@ PHASES = ("forward", "backward")
 _INSIDE = re.compile(r"^\s*(?:(grad)\s*\(\s*([^(){}\s]+)\s*\)|([^(){}\s]+))\s*$")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Placeholder:
     """One ``{name}`` or ``{grad(name)}`` in a note's text."""
 

@@ -4,19 +4,19 @@ The UI shows position *k* of a lesson. Everything it draws at *k* (which
 nodes have values, which gradients have arrived, which edges are active, the
 explanation in words) is read here from the engine's step records; nothing
 is recomputed, so stepping back to *k* always gives exactly the same screen.
-
 No UI imports: the tests drive lessons directly.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand
 from tutor.engine.ops import OPS, symbol
 from tutor.engine.ops import title as op_title
+from tutor.records import record
 from tutor.teach.lesson_notes import LessonNotes
 from tutor.teach.lesson_words import LessonWords
 from tutor.scenario import Scenario
@@ -41,7 +41,7 @@ Fragment = tuple[str, str]
 Line = list[Fragment]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ViewNode:
     key: str
     title: str
@@ -49,14 +49,14 @@ class ViewNode:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ViewEdge:
     source: str
     target: str
     position: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Position:
     """Where step *k* is: phase and index into that phase's step list."""
 
@@ -64,7 +64,7 @@ class Position:
     index: int  # -1 for start
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Frame:
     """Everything the graph needs to draw step *k*."""
 
@@ -92,8 +92,7 @@ def default_view(scenario: Scenario) -> str:
     return GROUPS if scenario.graph.op_count > GROUPS_BY_DEFAULT_ABOVE else EXPANDED
 
 
-_LAST_VIEWS: list = [None, None, None, ()]
-"""The last scenario asked about, its graph and layers, and its views (the footer asks for every key it shows)."""
+_LAST_VIEWS: list = [None, None, None, ()]  # the last scenario asked about, its graph, layers and views
 
 
 def views_of(scenario: Scenario) -> tuple[str, ...]:
@@ -101,9 +100,11 @@ def views_of(scenario: Scenario) -> tuple[str, ...]:
     last = _LAST_VIEWS
     if last[0] is scenario and last[1] is scenario.graph and last[2] is scenario.layers:
         return last[3]
-    from tutor.teach.neurons import network_of
+    views = (GROUPS, EXPANDED)
+    if scenario.layers or scenario.params:  # no params, no weights: no net (and no need to load what finds one)
+        from tutor.teach.neurons import network_of
 
-    views = (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else (GROUPS, EXPANDED)
+        views = (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else views
     last[:] = [scenario, scenario.graph, scenario.layers, views]
     return views
 
@@ -114,7 +115,7 @@ def next_view(scenario: Scenario, view: str) -> str:
     return views[(views.index(view) + 1) % len(views)] if view in views else views[0]
 
 
-@dataclass
+@record(frozen=False)
 class Lesson(LessonWords, LessonNotes):
     """One scenario, one set of leaf values, one view: the steps to walk."""
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import local_numbers
-from tutor.teach.neurons import Neuron, find_neurons
 
 if TYPE_CHECKING:
     from tutor.engine.trace import BackwardStep
+    from tutor.teach.neurons import Neuron
     from tutor.teach.lesson import Line
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -34,6 +34,10 @@ class LessonWords:
     @cached_property
     def neurons(self) -> dict[str, Neuron]:
         """Weighted-sum node -> neuron, for scenarios built of neurons (empty otherwise)."""
+        if not self.scenario.params:
+            return {}  # a neuron weighs its inputs by params
+        from tutor.teach.neurons import find_neurons  # here: most lessons are no net, and open without it
+
         return find_neurons(self.scenario)
 
     @cached_property

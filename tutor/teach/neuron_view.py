@@ -20,12 +20,13 @@ ordinary trace, never recomputed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 
 from tutor.engine.neurons import Network, Neuron
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.trace import BackwardStep
+from tutor.records import record
 from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line, ViewEdge, ViewNode
 
 STAGES = {
@@ -42,7 +43,7 @@ ACTIVATION_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class NeuronStep:
     """One step of the neuron view.
 

@@ -10,9 +10,9 @@ neuron. Then ∂loss/∂w = δ·x, ∂loss/∂b = δ, and each input x receives 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tutor.records import record
 from tutor.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Neuron:
     name: str
     """The neuron's output: its activation node, or the weighted sum for an identity neuron."""

@@ -8,9 +8,10 @@ expressions and evaluated with the op table, never with ``eval``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tutor.engine.expr import ExprError, _Const, _Leaf, _Op, parse
+from tutor.records import record
 from tutor.teach.lesson import Lesson
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS, evaluate
@@ -60,7 +61,7 @@ def is_correct(given: float, expected: float) -> bool:
     return math.isclose(given, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Question:
     k: int
     phase: str
@@ -148,7 +149,7 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
     return questions
 
 
-@dataclass
+@record(frozen=False)
 class Score:
     """First tries count: right first time, right after the hint, or revealed after two misses."""
 
@@ -166,7 +167,7 @@ class Score:
         return self.first_try + self.after_hint
 
 
-@dataclass
+@record(frozen=False)
 class QuizSession:
     """Tries and scores across one quiz run (two tries, then the answer)."""
 

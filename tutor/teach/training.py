@@ -8,12 +8,12 @@ for counting rows right, and the words that describe the run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 
 from tutor.engine.batch import Trainer, data_table
 from tutor.engine.numbers import fmt
+from tutor.records import record
 from tutor.scenario import Scenario
 from tutor.teach.lesson import Line
 from tutor.teach.neurons import network_of  # noqa: F401 - also imported from here
@@ -41,7 +41,7 @@ def data_trainer(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Fit:
     """What the net predicts and which data column it is compared to."""
 
@@ -96,7 +96,7 @@ def _span(values: np.ndarray) -> tuple[float, float]:
     return low - margin, high + margin
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Picture:
     """What the net has learned, sampled for drawing."""
 

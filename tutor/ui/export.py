@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import html
-from dataclasses import dataclass
 
+from tutor.records import record
 from tutor.teach import modes
 from tutor.ui.app import TutorApp
 from tutor.ui.screens.lesson_screen import LessonScreen
@@ -27,7 +27,7 @@ class ExportError(Exception):
     """A step, view, mode or leaf the scenario does not have."""
 
 
-@dataclass(frozen=True)
+@record
 class Shot:
     """What to draw: ``step`` is a number, or ``end`` for the last step."""
 

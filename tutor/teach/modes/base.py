@@ -16,9 +16,10 @@ in the mode, so switching modes loses nothing.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import ClassVar
 
+from tutor.records import record
 from tutor.scenario import Scenario
 from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
 
@@ -36,7 +37,7 @@ class Move(enum.Enum):
     """Nothing moved: the mode's widget (e.g. the answer box) takes the focus."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class View:
     """What the screen draws for a mode: a frame, the panel's lines, highlights."""
 
@@ -48,7 +49,7 @@ class View:
     """The same words in fewer lines, for a panel too short for ``lines`` (None: scroll instead)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ModeProgress:
     """A mode's own progress line: its name, where it is, and a bar if it has steps."""
 
@@ -58,7 +59,7 @@ class ModeProgress:
     total: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Widget:
     """The one extra widget a mode needs beside the graph and the panel.
 
@@ -70,7 +71,7 @@ class Widget:
     id: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ModeKey:
     """A key of its own that a mode offers (e.g. training's t and T).
 
@@ -85,7 +86,7 @@ class ModeKey:
     repeat: int = 1
 
 
-@dataclass
+@record(frozen=False)
 class Place:
     """What every mode shares: the lesson on screen, the position k, the selected node.
 

@@ -7,14 +7,14 @@ node is one box with its group-level local derivatives.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from tutor.engine.numbers import fmt, operand
+from tutor.records import record
 from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TangentWalk:
     """Forward mode for one leaf: a frame and an explanation per position."""
 

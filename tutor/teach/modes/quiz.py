@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tutor.teach.explain import selected_lines
 from tutor.teach.lesson import Line
 from tutor.teach.modes.base import ModeProgress, Move, Mode, View, Widget
-from tutor.teach.quiz import Question, QuizSession, questions_at, styled
+
+if TYPE_CHECKING:
+    from tutor.teach.quiz import Question, QuizSession
 
 OUTCOME_STYLES = {"right": "good", "retry": "bad", "reveal": "warn", "invalid": "warn"}
 
@@ -33,7 +37,7 @@ class QuizMode(Mode):
 
     def __init__(self, place) -> None:  # noqa: ANN001 - Place
         super().__init__(place)
-        self.session = QuizSession()
+        self._session: QuizSession | None = None
         self.pending: list[Question] = []
         """Questions still to answer before step ``target`` is shown (the first is on screen)."""
         self.target = 0
@@ -43,6 +47,15 @@ class QuizMode(Mode):
         """About the question on screen only: cleared when the next question appears."""
         self.answered = False
         """The question on screen is answered; Enter moves on."""
+
+    @property
+    def session(self) -> QuizSession:
+        """The score so far (made on first use: a lesson opens without loading the quiz)."""
+        if self._session is None:
+            from tutor.teach.quiz import QuizSession
+
+            self._session = QuizSession()
+        return self._session
 
     @property
     def asking(self) -> bool:
@@ -60,7 +73,7 @@ class QuizMode(Mode):
         self.answered = False
 
     def reset(self) -> None:
-        self.session = QuizSession()
+        self._session = None
         self.interrupt()
 
     def leave(self) -> list[Line]:
@@ -79,6 +92,8 @@ class QuizMode(Mode):
         place = self.place
         if place.k >= self.lesson.last:
             return Move.REFUSED
+        from tutor.teach.quiz import questions_at
+
         target = place.k + 1
         questions = questions_at(self.lesson, target)
         self.feedback = []
@@ -123,6 +138,8 @@ class QuizMode(Mode):
             return Move.REFUSED
         if self.answered:
             return self._move_on()
+        from tutor.teach.quiz import styled
+
         outcome, message = self.session.answer(text)
         style = OUTCOME_STYLES[outcome]
         if outcome in ("right", "reveal"):

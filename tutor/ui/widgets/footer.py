@@ -1,13 +1,10 @@
-"""Textual's Footer, rebuilt once per refresh however many times the bindings change before it,
-and not at all when the keys it would show are the ones it shows.
+"""The key bars at the bottom of the screens.
 
-Opening a lesson changes the bindings several times before the first frame
-(the screen resumes, the graph takes focus, ...). Textual's Footer schedules
-one rebuild of all its keys for each change; this one schedules at most one
-at a time, which rebuilds from the bindings as they are by then, and only if
-a key, its label or whether it is enabled differs from what is on screen.
-Rebuilding the keys is the dearest part of a lesson's first frame after the
-graph itself.
+``KeyBar`` (the lesson screen) draws every key in one widget. ``Footer``
+(the picker and the error screen) is Textual's Footer, rebuilt once per
+refresh however many times the bindings change before it, and not at all
+when the keys it would show are the ones it shows: Textual's schedules one
+rebuild of all its keys for each change of bindings.
 """
 
 from __future__ import annotations
