@@ -181,3 +181,43 @@ def test_repeated_op_kinds_are_numbered_in_creation_order():
 def test_rejects_outside_whitelist(text):
     with pytest.raises(ExprError):
         parse(text, {"x": 0, "y": 1})
+
+
+def test_the_shortcut_for_simple_expressions_builds_what_the_parser_builds(monkeypatch) -> None:
+    """``a + b`` and ``f(a)`` skip Python's parser; every text gets the same tree or the same error either way."""
+    import random
+
+    from tutor.engine import expr
+
+    scope = {"a": 0, "b": 1, "x1": 2, "りんご": 3, "_z": 4, "me": 5}
+    later = {"soon"}
+    pieces = ["a", "b", "x1", "りんご", "_z", "me", "soon", "nope", "lambda", "None", "exp", "max", "tanh", "sigmoid",
+              "ｘ", "2", "1", "²x", "a.b"]
+    ops = ["+", "-", "*", "/", "**", "//", "%", ""]
+    spaces = ["", " ", "  ", "\t", "\u3000", "\n", "\f"]
+    rng = random.Random(4)
+    texts = []
+    for _ in range(4000):
+        first, second = rng.choice(pieces), rng.choice(pieces)
+        if rng.random() < 0.3:
+            texts.append(f"{rng.choice(spaces)}{first}{rng.choice(spaces)}({rng.choice(spaces)}{second}{rng.choice(spaces)}){rng.choice(spaces)}")
+        else:
+            texts.append(f"{rng.choice(spaces)}{first}{rng.choice(spaces)}{rng.choice(ops)}{rng.choice(spaces)}{second}{rng.choice(spaces)}")
+
+    names = [p for p in pieces if p in scope or p in later]
+    for _ in range(1000):  # well-formed ones too, the shortcut's own ground
+        first, second = rng.choice(names), rng.choice(names)
+        texts.append(rng.choice([f"{first} {rng.choice('+-*/')} {second}", f"{rng.choice(pieces[10:14])}({first})"]))
+
+    def outcome(text: str):
+        try:
+            return ("tree", parse(text, scope, later, own_name="me"))
+        except ExprError as exc:
+            return ("error", exc.message, exc.offset, exc.hint)
+
+    fast = [outcome(t) for t in texts]
+    shortcuts = sum(1 for t in texts if expr._simple(t, scope, "me") is not None)
+    monkeypatch.setattr(expr, "_simple", lambda text, scope, own_name: None)
+    slow = [outcome(t) for t in texts]
+    assert fast == slow
+    assert shortcuts > 300  # the shortcut was taken often

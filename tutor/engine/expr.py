@@ -10,6 +10,7 @@ outermost operator carries the author's name.
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 import unicodedata
@@ -238,6 +239,35 @@ _QUIET = re.compile(r"(?:[A-Za-z_][A-Za-z_0-9]*|[0-9]+(?:\.[0-9]*)?(?![A-Za-z_0-
 Anything else is parsed with warnings silenced (setting that up costs more than the parse)."""
 
 
+_SIMPLE = re.compile(r"([^\W\d]\w*)[ \f]*(?:([-+*/])[ \f]*([^\W\d]\w*)|\([ \f]*([^\W\d]\w*)[ \f]*\))")
+"""The commonest expressions, ``a + b`` (any of + - * /) and ``f(a)``, over names only."""
+_SIMPLE_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
+
+
+def _simple(text: str, scope: dict[str, int], own_name: str):
+    """The tree of a ``_SIMPLE`` expression over names in ``scope``, else None (the parser decides).
+
+    Built as ``_Parser.walk`` builds it from Python's parse, without the parse:
+    a graph is mostly such nodes, and parsing is most of the cost of loading one.
+    Anything else (a number, a name not in scope or the node's own, a keyword,
+    a function of another arity) is left to the parser and its error messages.
+    """
+    match = _SIMPLE.fullmatch(text.strip())
+    if match is None:
+        return None
+    first, symbol, second, argument = match.groups()
+    if symbol is not None:
+        if first == own_name or second == own_name or first not in scope or second not in scope:
+            return None
+        if keyword.iskeyword(first) or keyword.iskeyword(second):
+            return None
+        return _Op(_SIMPLE_OPS[symbol], [_Leaf(scope[first]), _Leaf(scope[second])])
+    op = FUNCTIONS.get(first)
+    if op is None or OPS[op].arity != 1 or argument == own_name or argument not in scope or keyword.iskeyword(argument):
+        return None
+    return _Op(op, [_Leaf(scope[argument])])
+
+
 def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_name: str = "", quiet: bool = True):
     """Parse ``text`` into an op tree over ``scope`` (name -> node index).
 
@@ -245,6 +275,9 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
     decimal literal") for this call; a caller that silences them once around
     many calls (the loader) passes ``quiet=False``.
     """
+    simple = _simple(text, scope, own_name)
+    if simple is not None:
+        return simple
     stripped = text.strip()
     if not stripped:
         raise ExprError("expression is empty", 0, "write an expression such as a * b")
