@@ -68,7 +68,9 @@ async def auto(pilot):
     print("first frame CPU:", time.process_time())
     pilot.app.exit()
 
-TutorApp(sys.argv[1] if len(sys.argv) > 1 else "shopping").run(headless=True, size=(120, 36), auto_pilot=auto)
+app = TutorApp(sys.argv[1] if len(sys.argv) > 1 else "shopping")
+app.freeze_after_start = True  # as `tutor shopping` runs it (tutor.ui.app.run)
+app.run(headless=True, size=(120, 36), auto_pilot=auto)
 """
 
 

@@ -121,6 +121,8 @@ class TutorApp(App):
         """Read and save the learner's settings (off for pictures made for handouts)."""
         self.settings = settings.load() if remember else settings.Settings()
         self._apply_saved_theme()
+        self._collector_waits = False
+        """True from building the first screen until it is drawn (see ``get_default_screen``)."""
 
     def _apply_saved_theme(self) -> None:
         """The theme the learner picked last time, unless TEXTUAL_THEME asks for one for this run."""
@@ -142,8 +144,18 @@ class TutorApp(App):
             self.notify(warning, title="Settings", severity="warning")
         if self.remember:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.call_after_refresh(self._start_collector)  # after the first screen's on_mount: its lesson is built
+
+    def _start_collector(self) -> None:
+        """The first lesson is drawn: the cyclic collector works again (see ``__init__``)."""
         if self.freeze_after_start:
-            self.call_after_refresh(gc.freeze)  # after the first screen's on_mount: its lesson is built
+            gc.freeze()
+        if self._collector_waits:
+            self._collector_waits = False
+            gc.enable()
+
+    def on_unmount(self) -> None:
+        self._start_collector()  # an app that quits before its first frame leaves the collector on
 
     def on_app_focus(self) -> None:
         """Give the keyboard back to the screen when the window (or browser tab) gets focus.
@@ -186,8 +198,14 @@ class TutorApp(App):
         """The first screen: the scenario asked for (or its error), else the picker.
 
         Opening a scenario directly builds no picker and no extra screen, so
-        the first frame comes as fast as Textual allows.
+        the first frame comes as fast as Textual allows. Opening makes many
+        objects (the scenario, its trace and layout, the widgets) and no
+        garbage cycles, so the cyclic collector waits until the first frame is
+        drawn instead of walking them again and again meanwhile (a tenth of the
+        time a big graph takes to open).
         """
+        self._collector_waits = gc.isenabled()
+        gc.disable()
         if self.start_spec:
             return self.scenario_screen(self.start_spec)
         from tutor.ui.screens.picker import PickerScreen  # here: opening a scenario shows no picker
