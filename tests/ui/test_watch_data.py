@@ -161,3 +161,31 @@ def test_keys_work_while_a_load_is_under_way(drive, tmp_path: Path, monkeypatch)
         drive(str(path), body, watch=True)
     finally:
         release.set()
+
+
+def test_a_reload_in_training_shows_the_new_run_at_once(drive, tmp_path: Path) -> None:
+    """The training panel is drawn from the reloaded file straight away, not at the next epoch."""
+    path, csv = tmp_path / "fit.yaml", tmp_path / "pts.csv"
+    path.write_text(FIT, encoding="utf-8")
+    csv.write_text("x,t\n1,1\n2,2\n3,3\n", encoding="utf-8")
+
+    def panel(screen: LessonScreen) -> str:
+        return str(screen.query_one("#training-panel").render())
+
+    async def body(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, LessonScreen)
+        await pilot.press("6", "t", "t", "t")
+        await pilot.pause()
+        assert "epoch 0 3" in panel(screen)  # the loss curve's epoch axis
+        assert str(screen.query_one("#panel").render()).startswith("epoch 3")
+
+        path.write_text(FIT.replace("w: 0.5", "w: 0.25").replace("Fit a line", "Fit a line again"), encoding="utf-8")
+        bump(path)
+        await wait_for(pilot, lambda: screen.scenario.title == "Fit a line again", "the reloaded file")
+        await pilot.pause()
+        assert str(screen.query_one("#panel").render()).startswith("epoch 0")
+        assert "epoch 0 3" not in panel(screen)  # the old run's curve is gone with it
+        assert screen.mode.name == "train"
+
+    drive(str(path), body, watch=True)

@@ -112,9 +112,15 @@ class TrainMode(Mode):
         from tutor.teach.training import TrainingSession
 
         if self.session is None or self.session.scenario is not self.scenario:
+            if self.session is not None:
+                self.revision += 1  # a reloaded file: the panel shows the new run, not the old one's curve
             self.session = TrainingSession(self.scenario, self.lesson.overrides)
             self.session.set_learning_rate(self.learning_rate)
         return self.session
+
+    def rebuild(self) -> None:
+        if self.session is not None and self.session.scenario is not self.scenario:
+            self._session()  # the file was reloaded: its new run, before the panel is drawn again
 
     def unavailable(self) -> str | None:
         if not self.scenario.params:
