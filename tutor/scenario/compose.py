@@ -259,6 +259,9 @@ def compose(text: str, data: bytes, path: str) -> Node | None:
                 problem = f"{exc.context}, the file ends before it is closed"
             else:
                 problem = f"{exc.context}: {problem}"
+        unclosed = _unclosed_flow(text, exc)
+        if unclosed is not None:
+            raise ScenarioError(path, *unclosed) from None
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise ScenarioError(
             path, line, col, f"YAML syntax error: {problem}", "check indentation, colons and quotes"
@@ -273,6 +276,44 @@ def compose(text: str, data: bytes, path: str) -> Node | None:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+_BARE_KEY = re.compile(r"[ ]*[^\s:,\[\]{}#'\"]+[ ]*")
+"""A line's start up to a colon that reads as the next block key (``nodes`` in ``nodes:``)."""
+
+
+def _unclosed_flow(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str, str] | None:
+    """(line, col, message, hint) when a ``{...}`` or ``[...]`` was left open, else None.
+
+    libyaml reads on past the missing bracket and stops at the file's end, or at
+    the colon of the next line's key (``nodes:``), a line or more below the
+    mistake. The learner needs the bracket, and where the closing one goes.
+    """
+    start, problem = exc.context_mark, exc.problem_mark
+    if not (exc.context or "").startswith("while parsing a flow") or start is None or problem is None:
+        return None
+    opener = text[start.index : start.index + 1]
+    if opener not in "{[" or not opener:
+        return None
+    closer = "}" if opener == "{" else "]"
+    what = f"the {opener} at line {start.line + 1}, column {start.column + 1} is never closed"
+    if problem.index >= len(text.rstrip()):
+        return start.line + 1, start.column + 1, f"YAML syntax error: {what}", f"end it with {closer}"
+    lines = text.split("\n")
+    at = lines[problem.line] if problem.line < len(lines) else ""
+    head = at[: problem.column]
+    at_key = at[problem.column : problem.column + 1] == ":" and _BARE_KEY.fullmatch(head)
+    before_key = not head.strip() and _BARE_KEY.match(at) and at[_BARE_KEY.match(at).end() :].startswith(":")
+    if problem.line <= start.line or not (at_key or before_key):
+        return None  # a mistake inside the line (a missing comma): libyaml's own words say it
+    row = problem.line - 1
+    while row > start.line and (not lines[row].strip() or lines[row].lstrip().startswith("#")):
+        row -= 1
+    return (
+        row + 1, len(lines[row].rstrip()) + 1,
+        f"YAML syntax error: {what} before the next key, on line {problem.line + 1}",
+        f"end it with {closer} here, at the end of its last line",
+    )
 
 
 def check_duplicates(root: Node, path: str) -> None:
