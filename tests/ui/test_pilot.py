@@ -780,7 +780,8 @@ def test_watch_keeps_the_last_good_graph_on_errors_and_reloads_on_fix(drive, tmp
         await pilot.pause()
         banner = screen.query_one("#watch-error")
         assert banner.display
-        assert f"{path}:5:6: error: YAML syntax error" in str(banner.render())
+        # The [ left open on line 4: reported where its ] belongs, not at the next key's colon.
+        assert f"{path}:4:8: error: YAML syntax error: the [ at line 4, column 6 is never closed" in str(banner.render())
         assert screen.lesson is lesson
         # The banner takes rows from the graph, which may refit denser: zoom back to compare.
         graph.zoomed = level
