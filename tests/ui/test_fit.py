@@ -238,3 +238,21 @@ def test_zooming_keeps_the_current_node_in_view(drive, keys) -> None:
         assert visible_y <= box.y and box.y + box.h <= visible_y + height, (box, graph.scroll_offset)
 
     drive("shopping_oranges", body, size=(80, 24))
+
+
+@pytest.mark.parametrize("name", ["xor", "curve"])
+def test_training_status_takes_only_its_rows_and_the_net_gets_the_rest(drive, name: str) -> None:
+    """At 80x24 the training panel's status is two lines: its frame has no blank rows below
+    them, and the net is fitted to every row above (not to the rows a step's words would need)."""
+
+    async def body(pilot: Pilot) -> None:
+        screen = lesson_screen(pilot)
+        await pilot.press("6")
+        await pilot.pause()
+        box, panel, graph = screen.query_one(PanelBox), screen.query_one(StepPanel), screen.query_one(GraphView)
+        lines = str(panel.render()).rstrip("\n").split("\n")
+        assert box.size.height == len(lines) and not any(not line.strip() for line in lines)
+        assert graph.room == (graph.size.width, graph.size.height)
+        assert graph.drawing_height <= graph.size.height  # the whole net in view
+
+    drive(name, body, size=(80, 24))

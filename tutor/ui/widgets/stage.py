@@ -12,6 +12,7 @@ the earlier screen exactly.
 from __future__ import annotations
 
 from textual.containers import Container
+from textual.css.scalar import Unit
 from textual.geometry import Size
 
 from tutor.teach.lesson import Line
@@ -82,6 +83,22 @@ class Stage(Container):
         wide = width >= WIDE
         self.set_class(wide, "wide")
         graph = self.query_one(GraphView)
+        box = self.query_one(PanelBox)
+        panel = self.query_one(StepPanel)
+        # While arranging, the panel's width is its frame's less the frame and the panel's padding
+        # (asking the panel for its region now would arrange the whole screen at the old sizes).
+        known = (PANEL_WIDTH if wide else width) - box.styles.gutter.width - panel.styles.gutter.width
+        cap = box.styles.max_height
+        if not wide and cap is not None and cap.unit is Unit.CELLS:
+            # A panel kept short by its style (training's status lines): it takes the rows its
+            # words need, up to that, and the graph every other row (fitted to them, not to fewer).
+            rows = max(PANEL_FLOOR, int(cap.value)) - 2
+            used = panel.show(lines, compact, rows, known if size else None)
+            box_height = max(PANEL_FLOOR - 1, min(used, rows) + 2)
+            graph.fit_into((width, height - box_height))
+            if box.styles.height is None or box.styles.height.value != box_height:
+                box.styles.height = box_height
+            return True
         if wide:
             graph.fit_into((width - PANEL_WIDTH, height))
             rows = height - 2
@@ -91,11 +108,6 @@ class Stage(Container):
             # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
             rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
             rows = max(rows, min(PANEL_MIN, height - need) - 2)
-        box = self.query_one(PanelBox)
-        panel = self.query_one(StepPanel)
-        # While arranging, the panel's width is its frame's less the frame and the panel's padding
-        # (asking the panel for its region now would arrange the whole screen at the old sizes).
-        known = (PANEL_WIDTH if wide else width) - box.styles.gutter.width - panel.styles.gutter.width
         used = panel.show(lines, compact, rows, known if size else None)
         if wide:
             box.styles.height = None
