@@ -12,7 +12,7 @@ from rich.cells import cell_len
 
 from tutor.draw.specs import (
     ARROW, EDGE_PRIORITY, JOIN, OUT_PORT, TILE_H, TILE_W, E, EdgeSpec, Layout, N, Point, RenderState, S, Tile, W,
-    fit,
+    fit, style_ids,
 )
 
 def _segments(route: tuple[Point, ...]) -> list[tuple[int, int, int, int]]:
@@ -238,17 +238,7 @@ def render(
     if bottom <= top or right <= left:
         return [] if bottom <= top else [[] for _ in range(top, bottom)]
     width = right - left
-    names: list[str] = [""]
-    ids: dict[str, int] = {"": 0}
-
-    def sid(name: str) -> int:
-        i = ids.get(name)
-        if i is None:
-            i = ids[name] = len(names)
-            if i > 255:
-                raise ValueError("too many distinct style names")
-            names.append(name)
-        return i
+    names, sid = style_ids()
 
     # the static characters of the window, copied from the tiles it overlaps
     txs = range(left // TILE_W, (right - 1) // TILE_W + 1)

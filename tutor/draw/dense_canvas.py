@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from tutor.engine.bulk import paused_gc
 from tutor.draw.canvas import _runs_pattern, _segments
 from tutor.draw.density import COMPACT, LINE, DenseLayout, _title_row
-from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit
+from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit, style_ids
 
 
 def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
@@ -240,15 +240,7 @@ def render_dense(
     top = max(0, top)
     if bottom <= top:
         return []
-    names: list[str] = [""]
-    ids: dict[str, int] = {"": 0}
-
-    def sid(name: str) -> int:
-        i = ids.get(name)
-        if i is None:
-            i = ids[name] = len(names)
-            names.append(name)
-        return i
+    names, sid = style_ids()
 
     width = lay.width
     left = max(0, left)

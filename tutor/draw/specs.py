@@ -8,6 +8,7 @@ character, keep the borders aligned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import field
 
 from rich.cells import cell_len
@@ -54,6 +55,26 @@ NODE_STYLES = ("current", "selected", "done", "pending", "highlight")
 EDGE_STYLES = ("active", "done", "pending", "highlight")
 EDGE_PRIORITY = {"pending": 0, "done": 1, "highlight": 2, "active": 3}
 """Where edges share cells (a fan-out trunk), the higher style wins."""
+
+
+def style_ids() -> tuple[list[str], Callable[[str], int]]:
+    """Style names and a function that numbers them (from 1; 0 is no style), for a render's byte rows.
+
+    A render paints one byte per cell, so it may use at most 255 names.
+    """
+    names: list[str] = [""]
+    ids: dict[str, int] = {"": 0}
+
+    def sid(name: str) -> int:
+        i = ids.get(name)
+        if i is None:
+            i = ids[name] = len(names)
+            if i > 255:
+                raise ValueError("too many distinct style names")
+            names.append(name)
+        return i
+
+    return names, sid
 
 
 # --- the input: what to draw ------------------------------------------------
