@@ -6,7 +6,7 @@ import pytest
 
 from tutor.scenario import builtin_names, loads, resolve
 from tutor.teach.explain import edit_lines, selected_lines
-from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view
+from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view, views_of
 
 
 def text(lines) -> str:
@@ -136,3 +136,24 @@ def test_every_position_of_every_builtin_has_a_frame_and_words(name: str) -> Non
             assert lesson.explain(k)
             frame = lesson.frame(k)
             assert set(frame.values) <= {n.key for n in lesson.nodes}
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_switching_views_keeps_the_place_both_ways(name: str) -> None:
+    """The start, the end of the forward pass and the end map to themselves; the order of places is
+    kept; and a groups-view place survives a trip to the expanded view and back."""
+    scenario = resolve(name)
+    lessons = [Lesson(scenario, view=view) for view in views_of(scenario)]
+    for one in lessons:
+        for other in lessons:
+            if other is one:
+                continue
+            assert one.map_position(0, other) == 0
+            assert one.map_position(one.forward_end, other) == other.forward_end
+            assert one.map_position(one.last, other) == other.last
+            mapped = [one.map_position(k, other) for k in range(len(one))]
+            assert mapped == sorted(mapped), (one.view, other.view, mapped)
+    groups = Lesson(scenario, view=GROUPS)
+    expanded = groups.with_view(EXPANDED)
+    for k in range(len(groups)):
+        assert expanded.map_position(groups.map_position(k, expanded), groups) == k, k

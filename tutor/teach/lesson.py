@@ -486,15 +486,7 @@ class Lesson(LessonWords, LessonNotes):
         return lesson, new_k
 
     def map_position(self, k: int, other: Lesson) -> int:
-        """The position in ``other`` (another view) closest to k in this one."""
-        pos = self.position(k)
-        if pos.phase == "start":
-            return 0
-        step = self.step(k)
-        name = self.graph.nodes[self.graph.index[step.node]].group
-        found = other.index_of(pos.phase, name) if name else None
-        if found is None:
-            found = other.index_of(pos.phase, step.node)
-        if found is not None:
-            return found
-        return other.forward_end if pos.phase == "forward" else other.last
+        """The position in ``other`` (another view) that shows what this one shows at k."""
+        from tutor.teach.positions import map_position
+
+        return map_position(self, k, other)

@@ -151,6 +151,8 @@ class NeuronLesson(Lesson):
         return None
 
     def map_position(self, k: int, other: Lesson) -> int:
+        if k >= self.last or k == self.forward_end:  # the end (of either pass) stays the end
+            return other.last if k >= self.last else other.forward_end
         step = self.step(k)
         if step is None:
             return 0
