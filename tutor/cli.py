@@ -227,7 +227,8 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
             failed += 1
             print(exc.report())
             continue
-        print(f"{name}: ok ({len(scenario.graph)} nodes)")
+        count = len(scenario.graph)
+        print(f"{name}: ok ({count} {'node' if count == 1 else 'nodes'})")
     return 1 if failed else 0
 
 

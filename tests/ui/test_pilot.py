@@ -803,3 +803,36 @@ def test_watch_keeps_the_last_good_graph_on_errors_and_reloads_on_fix(drive, tmp
         assert "d = b + 1 = 1 + 1 = 2" in panel_text(screen)
 
     drive(str(path), body, watch=True)
+
+
+def test_escape_closes_the_values_table_before_leaving_the_lesson(drive) -> None:
+    async def body(pilot: Pilot) -> None:
+        screen = lesson_screen(pilot)
+        await pilot.press("v")
+        table = screen.query_one("#values")
+        assert table.display
+        await pilot.press("escape")
+        assert pilot.app.screen is screen and not table.display
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, PickerScreen)
+
+    drive("shopping", body, size=(80, 24))
+
+
+def test_a_warning_repeated_by_a_key_pressed_twice_is_shown_once(drive, monkeypatch) -> None:
+    from textual.app import App
+
+    shown: list[str] = []
+    textual_notify = App.notify
+    def notify(self, message, **options):  # noqa: ANN001, ANN202
+        shown.append(message)
+        textual_notify(self, message, **options)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+    async def body(pilot: Pilot) -> None:
+        await pilot.press("t", "t", "t")  # shopping has no params: training is unavailable
+        await pilot.pause()
+        assert shown == ["This scenario has no params to train (tiny_net has)."]
+
+    drive("shopping", body, size=(80, 24))

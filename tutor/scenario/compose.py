@@ -207,7 +207,9 @@ def _check_characters(text: str, path: str) -> None:
     bad = _UNPRINTABLE.search(text)
     if tab >= 0 and (bad is None or tab < bad.start()):
         line, col = _line_col(text, tab)
-        raise ScenarioError(path, line, col, "tab character", "indent YAML with spaces, not tabs")
+        indenting = not text[text.rfind("\n", 0, tab) + 1 : tab].strip()
+        hint = "indent YAML with spaces, not tabs" if indenting else "use spaces instead (scenario files take no tabs)"
+        raise ScenarioError(path, line, col, "tab character", hint)
     if bad is not None:
         line, col = _line_col(text, bad.start())
         raise ScenarioError(

@@ -213,7 +213,7 @@ class TrainingSession:
         if right is not None:
             line += [("  ", ""), (f"{right}/{rows} right", "good" if right == rows else "value")]
         line += [("  lr ", ""), (fmt(self.learning_rate), "value"),
-                 (f"  {rows} rows in batches of {batch}", "dim")]
+                 (f"  {rows} rows in batches of {batch}" if rows > 1 else "  1 row", "dim")]
         if running:
             line += [("  paused" if paused else "  running", "bad" if paused else "good")]
         lines = [line]

@@ -11,6 +11,7 @@ _COLLECTING = gc.isenabled()
 gc.disable()
 
 import os  # noqa: E402
+import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Iterable  # noqa: E402
 
@@ -174,6 +175,20 @@ class TutorApp(App):
         problem = settings.save(self.settings)
         if problem:
             self.notify(problem, title="Settings", severity="warning")
+
+    _last_notice: tuple = ()
+    _last_notice_at = 0.0
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Textual's notification, but the same words again while they are still shown (a key pressed
+        twice) do not stack a second copy over the step panel."""
+        now = time.monotonic()
+        shown_for = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        if self._last_notice == (message, title, severity) and now - self._last_notice_at < shown_for:
+            return
+        self._last_notice, self._last_notice_at = (message, title, severity), now
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None

@@ -52,7 +52,8 @@ class CheckMode(Mode):
         return View(self.final_frame(), check_lines(self.rows))
 
     def progress(self) -> ModeProgress:
-        return ModeProgress("NUMERIC CHECK", f"{len(self.scenario.leaves)} leaves, central differences")
+        count = len(self.scenario.leaves)
+        return ModeProgress("NUMERIC CHECK", f"{count} {'leaf' if count == 1 else 'leaves'}, central differences")
 
     def table(self) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
         return CHECK_COLUMNS, [

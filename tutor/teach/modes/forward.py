@@ -106,10 +106,18 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     explanations[-1] = explanations[-1] + (
         [("Done: ", "title"), (f"{tangent(out, leaf)} = {fmt(final)}", "grad"),
          (f" (reverse mode gave ∂{out}/∂{leaf} = {fmt(reverse)}: the same number, found the other way).", "")],
-        [(f"Forward mode gave one input's derivative in this pass; reverse mode gave all {leaves_count} "
-          f"in one backward pass. For every input, forward mode needs {leaves_count} passes here.", "note")],
+        [(_passes_note(leaves_count), "note")],
     )
     return TangentWalk(leaf, tuple(frames), tuple(explanations))
+
+
+def _passes_note(leaves: int) -> str:
+    """Forward against reverse mode, counted in passes (one leaf needs no comparison of counts)."""
+    if leaves == 1:
+        return ("Forward mode gave the one input's derivative in this pass; with one input, reverse mode "
+                "needs one backward pass too. With more inputs, forward mode needs a pass for each.")
+    return (f"Forward mode gave one input's derivative in this pass; reverse mode gave all {leaves} "
+            f"in one backward pass. For every input, forward mode needs {leaves} passes here.")
 
 
 class ForwardMode(Mode):

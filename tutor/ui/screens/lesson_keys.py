@@ -47,6 +47,7 @@ LESSON_BINDINGS = [
     Binding("pageup", "panel(-1)", "Up", key_display="PgUp", show=False, tooltip="Scroll the step panel up"),
     Binding("question_mark", "help", "Help", tooltip="List every key"),
     Binding("escape", "back", "Scenarios", show=False,
-            tooltip="Leave the current mode (back to step); in step mode, back to the scenario list"),
+            tooltip="Leave the current mode (back to step), else close the values table, "
+                    "else back to the scenario list"),
     Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
 ]

@@ -455,9 +455,13 @@ class LessonScreen(Screen):
         self.app.push_screen(HelpScreen(bindings))
 
     def action_back(self) -> None:
-        """Esc: out of the current mode (a quiz ends with its score so far); in step mode, back to the scenario list."""
+        """Esc: out of the current mode (a quiz ends with its score so far), else the values table
+        closes, else back to the scenario list."""
         if self.mode.name != MODES[0].name:
             self.action_mode(MODES[0].name)
+            return
+        if self.has_widget("values") and self.widget_for("values").display:
+            self.action_values()
             return
         self.app.action_show_picker()
 
