@@ -208,12 +208,15 @@ class TrainingSession:
         rows = self.trainer.table.rows
         batch = min(self.trainer.batch_size or rows, rows)
         loss = self.losses[-1]
-        line: Line = [(f"epoch {self.epochs}", "value"), ("  mean loss ", ""), (fmt(loss, 4), "value")]
+        # "of N rows": the graph shows one example's loss, this is the mean over the data set.
+        line: Line = [(f"epoch {self.epochs}", "value"), (f"  mean loss of {rows} {'row' if rows == 1 else 'rows'} ", ""),
+                      (fmt(loss, 4), "value")]
         right = self.right()
         if right is not None:
             line += [("  ", ""), (f"{right}/{rows} right", "good" if right == rows else "value")]
-        line += [("  lr ", ""), (fmt(self.learning_rate), "value"),
-                 (f"  {rows} rows in batches of {batch}" if rows > 1 else "  1 row", "dim")]
+        line += [("  lr ", ""), (fmt(self.learning_rate), "value")]
+        if batch < rows:
+            line += [(f"  batches of {batch}", "dim")]
         if running:
             line += [("  paused" if paused else "  running", "bad" if paused else "good")]
         lines = [line]
