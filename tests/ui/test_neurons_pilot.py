@@ -207,7 +207,7 @@ def footer_label(screen, key: str) -> str:
 
 @pytest.mark.parametrize("scenario, cycle", [
     ("tiny_net", [("neurons", "Groups"), ("groups", "Expand"), ("expanded", "Neurons")]),
-    ("shopping", [("groups", "Expand"), ("expanded", "Groups")]),
+    ("two_paths", [("groups", "Expand"), ("expanded", "Groups")]),
 ])
 def test_the_view_key_is_labelled_with_the_view_it_shows_next(drive, scenario, cycle) -> None:
     async def body(pilot: Pilot) -> None:
@@ -222,3 +222,16 @@ def test_the_view_key_is_labelled_with_the_view_it_shows_next(drive, scenario, c
         assert len(help_rows) == 1
 
     drive(scenario, body, size=SMALL)
+
+
+def test_a_scenario_with_one_view_offers_no_view_key(drive) -> None:
+    """shopping's named nodes are its primitives: g would redraw the same graph, so it is not offered."""
+
+    async def body(pilot: Pilot) -> None:
+        screen = lesson_screen(pilot)
+        assert "g" not in {k for k, a in screen.active_bindings.items() if a.binding.show and a.enabled}
+        await pilot.press("g")
+        assert screen.lesson.view == "expanded"
+        assert "view" not in str(screen.query_one("#progress").render())
+
+    drive("shopping", body)

@@ -96,15 +96,18 @@ _LAST_VIEWS: list = [None, None, None, ()]  # the last scenario asked about, its
 
 
 def views_of(scenario: Scenario) -> tuple[str, ...]:
-    """The views a scenario can be shown in, in the order the view key cycles: neurons (nets only), groups, expanded."""
+    """The views a scenario can be shown in, in the order the view key cycles: neurons (nets only), groups
+    (when they differ from the primitives: a named node of several ops, or a constant), expanded."""
     last = _LAST_VIEWS
     if last[0] is scenario and last[1] is scenario.graph and last[2] is scenario.layers:
         return last[3]
-    views = (GROUPS, EXPANDED)
+    graph = scenario.graph
+    differ = any(len(m) > 1 for m in graph.groups.values()) or any(n.kind == "const" for n in graph.nodes)
+    views = (GROUPS, EXPANDED) if differ else (EXPANDED,)
     if scenario.layers or scenario.params:  # no params, no weights: no net (and no need to load what finds one)
         from tutor.teach.neurons import network_of
 
-        views = (NEURONS, GROUPS, EXPANDED) if network_of(scenario) is not None else views
+        views = (NEURONS, *views) if network_of(scenario) is not None else views
     last[:] = [scenario, scenario.graph, scenario.layers, views]
     return views
 

@@ -216,8 +216,8 @@ class LessonScreen(Screen):
             return False
         if action == "mode" and parameters[0] == MODES[0].name:
             return self.mode.name != MODES[0].name  # "1 Step" in the footer of every other mode
-        if action == "view":
-            return parameters[0] == next_view(self.scenario, self.lesson.view)
+        if action == "view":  # the key for the next view, none when the scenario has one view only
+            return parameters[0] == next_view(self.scenario, self.lesson.view) != self.lesson.view
         if action == "panel":  # not before the panel is laid out: the footer's first keys come earlier
             if not self.is_mounted:
                 return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.teach.lesson import Lesson
+from tutor.teach.lesson import Lesson, views_of
 
 FORWARD_MARK = "▸"
 BACKWARD_MARK = "◂"
@@ -64,7 +64,10 @@ class Progress(Static):
         text.append(f"  step {k} of {lesson.last}  ")
         if mode:
             text.append(f"[{mode}]  ", "bold")
-        text.append(f"{lesson.view} view{' · ' + density if density else ''}  ", "dim")
+        if len(views_of(lesson.scenario)) > 1:  # the view is named when the view key can change it
+            text.append(f"{lesson.view} view{' · ' + density if density else ''}  ", "dim")
+        elif density:
+            text.append(f"{density} drawing  ", "dim")
         room = max(10, (self.size.width or 80) - text.cell_len - 2)
         text.append_text(timeline(lesson, k, room))
         self._update(text)
