@@ -1,13 +1,16 @@
 """The neuron view drawn as text: neurons in layer columns, each edge labelled.
 
-Each neuron is drawn with its incoming edges: one short line per edge, named
-by its source and labelled with its weight (forward) or the weight's gradient
-(backward, once known), joined by a bracket to the neuron's name, value and
-δ (before δ, the error that has arrived, marked ∂). The bias row carries the
-bias's own name (``b`` in the whole drawing when the names do not fit). When
-the full form does not fit, smaller forms put a neuron on one row with its
-weights in rows under it, each still named by its source (``x1 0.15  b1
-0.35``), and the smallest shows only the current neuron's weights. Inputs are
+Each neuron is drawn with its incoming edges: one short line per edge, in
+the order of its inputs, named by its weight and labelled with the weight's
+value (forward) or gradient (backward, once known), joined by a bracket to
+the neuron's name, value and δ (before δ, the error that has arrived, marked
+∂); the bias row last. The names are the params' own (``w11 ∂-0.0031``, as
+the panel writes ``∂w11``), never the input's: ``x1 ∂-0.0031`` beside the
+input x1 would read as x1's own gradient. Only when no form fits with them
+are the rows named by their inputs, and the bias ``b``. When the full form
+does not fit, smaller forms put a neuron on one row with its weights in rows
+under it (``w11 0.15  b1 0.35``), and the smallest shows only the current
+neuron's weights. Inputs are
 the first column; the nodes after the net (the loss) sit under the last.
 Every column is as wide as the widest label it can hold (numbers in a fixed
 number of cells), so labels never run into each other.
@@ -28,6 +31,8 @@ from tutor.records import record
 from tutor.teach.lesson import Frame, ViewEdge
 
 GRAD = "∂"
+NAMES_WORTH = 3
+"""Rows of scrolling worth taking to name weights by their own names when no form fits the pane."""
 DELTA = "δ"
 SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "identity": "identity"}
 """How a neuron's activation is written after its name (the identity by the word the step panel uses)."""
@@ -78,7 +83,7 @@ class _Look:
     form: str
     spaced: bool = True
     named: bool = True
-    """Bias rows labelled with the bias's own name (else ``b``, in the whole drawing)."""
+    """Weight and bias rows labelled with their own names (else by their inputs, and ``b``, in the whole drawing)."""
     per_row: int = 3
 
     @property
@@ -170,8 +175,11 @@ def _weight_label(weight: str, frame: Frame, cells: int) -> tuple[str, bool]:
 
 
 def _terms(neuron: Neuron, named: bool) -> list[tuple[str, str, bool]]:
-    """(label, param, is the bias) for each number drawn with a neuron: its weights by source, then its bias."""
-    out = [(s.source, s.weight, False) for s in neuron.synapses]
+    """(label, param, is the bias) for each number drawn with a neuron: its weights, then its bias.
+
+    ``named``: each labelled with its own name; else the weights by their inputs and the bias ``b``.
+    """
+    out = [(s.weight if named else s.source, s.weight, False) for s in neuron.synapses]
     if neuron.bias:
         out.append((neuron.bias if named else "b", neuron.bias, True))
     return out
@@ -204,19 +212,22 @@ def draw_network(
     """Draw the net at one frame in the largest form that fits ``width`` × ``height`` (0: any)."""
     others = others or []
     args = (network, frame, others, selected, highlight_nodes, highlight_edges)
-    long_bias = any(n.bias and len(n.bias) > 1 for n in network.neurons)
     tried = []
-    for form, per_row in ((FULL, 3), (COMPACT, 3), (INLINE, 3), (SUMMARY, 3), (SUMMARY, 2), (SUMMARY, 1)):
-        for named in (True, False) if long_bias else (True,):
-            for spaced in (True, False):
-                look = _Look(form, spaced, named, per_row)
-                size = _layout(network, others, look, height)
-                if (not height or size[1] <= height) and (not width or size[0] <= width):
-                    return _draw(*args, look, size)
-                tried.append((look, size))
-    # Nothing fits: the shortest drawing that fits the width (scrolled down), else the narrowest.
+    forms = ((FULL, 3), (COMPACT, 3), (INLINE, 3), (SUMMARY, 3), (SUMMARY, 2), (SUMMARY, 1))
+    # Weights by their own names in any form (the smallest shows the current neuron's only) before
+    # weights named by their inputs, which read as the inputs' own numbers.
+    for form, per_row, named in [(f, p, True) for f, p in forms] + [(f, p, False) for f, p in forms]:
+        for spaced in (True, False):
+            look = _Look(form, spaced, named, per_row)
+            size = _layout(network, others, look, height)
+            if (not height or size[1] <= height) and (not width or size[0] <= width):
+                return _draw(*args, look, size)
+            tried.append((look, size))
+    # Nothing fits: the shortest drawing that fits the width (scrolled down), else the narrowest; weights
+    # by their own names are worth a few rows more.
     wide_enough = [t for t in tried if not width or t[1][0] <= width]
-    look, size = min(wide_enough, key=lambda t: t[1][1]) if wide_enough else min(tried, key=lambda t: t[1][0])
+    look, size = min(wide_enough, key=lambda t: t[1][1] + (0 if t[0].named else NAMES_WORTH)) if wide_enough else min(
+        tried, key=lambda t: t[1][0])
     return _draw(*args, look, size)
 
 
@@ -400,7 +411,7 @@ def _compact_neuron(
     grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, state: str, look: _Look, per_row: int,
     inline: bool = False,
 ) -> None:
-    """The neuron on one row, then each weight (and the bias) named by its source: ``x1 0.15  b1 0.35``."""
+    """The neuron on one row, then each weight (and the bias) with its name: ``w11 0.15  b1 0.35``."""
     cells = look.cells
     _neuron_text(grid, x, y, neuron, frame, state, cells, one_line=True)
     edge = "active" if state == "current" else ("pending" if neuron.name not in frame.computed else "done")
