@@ -213,10 +213,12 @@ class Lesson(LessonWords, LessonNotes):
         return out
 
     def _symbol(self, node) -> str:  # noqa: ANN001 - an engine Node
-        """A box's op label; a power names its own input (``t²``) when the name is short enough."""
-        if node.op == "powc" and node.inputs:
+        """A box's op label; a power or reciprocal names its own input (``t²``, ``1/t``) when the name is
+        short enough, else ``(·)``: never a letter such as x that may be another node's name."""
+        if node.op in ("powc", "reciprocal") and node.inputs:
             base = self.graph.nodes[node.inputs[0]].label
-            return symbol(node.op, node.param, base if len(base) <= 4 and "." not in base else "(·)")
+            shown = base if len(base) <= 4 and "." not in base else "(·)"
+            return f"1/{shown}" if node.op == "reciprocal" else symbol(node.op, node.param, shown)
         return symbol(node.op, node.param)
 
     @cached_property
