@@ -74,3 +74,21 @@ def test_summary_without_misses() -> None:
     session.ask(question)
     session.answer("200")
     assert session.summary() == ["forward: 1 of 1 right first time, 0 after the hint, 0 revealed", "no misses"]
+
+
+def test_each_question_says_the_numbers_it_needs() -> None:
+    """The graph may be drawn without numbers (the names density): the question gives them, never the answer."""
+    from tutor.teach.quiz import questions_at
+
+    lesson = Lesson(resolve("shopping"))
+    (value,) = questions_at(lesson, 1)
+    assert value.prompt.endswith("apple × apple_count?") and value.given == "apple = 100, apple_count = 2"
+    lesson = Lesson(resolve("two_paths"))
+    for k in range(1, lesson.forward_end + 1):
+        for question in questions_at(lesson, k):
+            assert question.given and f"{question.node} =" not in question.given  # not the value asked for
+    for k in range(lesson.forward_end + 1, lesson.last + 1):
+        for question in questions_at(lesson, k):
+            assert "upstream ∂e/∂" in question.given
+    fan_out = [q for k in range(lesson.last + 1) for q in questions_at(lesson, k) if "so far" in q.given]
+    assert fan_out and all(q.kind == "grad" and q.input == "b" for q in fan_out)

@@ -10,7 +10,7 @@ TITLES: dict[str, str] = {
     "mul": "multiply",
     "div": "divide",
     "neg": "negate",
-    "reciprocal": "reciprocal (1/x)",
+    "reciprocal": "reciprocal (1/·)",
     "exp": "exp",
     "log": "log",
     "powc": "power",

@@ -73,6 +73,8 @@ class Question:
     answer: float
     working: str
     hint: str
+    given: str = ""
+    """The numbers the question needs (the graph shows them too, unless it is drawn without numbers)."""
 
 
 def _rule(lesson: Lesson, op: str) -> str:
@@ -91,6 +93,8 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
     if pos.phase == "forward":
         step = lesson.forward[pos.index]
         names, numbers = lesson._forward_expression(step)  # noqa: SLF001 - same package
+        named = [name for name in dict.fromkeys(step.inputs) if not lesson.graph.is_constant(name)]
+        given = ", ".join(f"{name} = {fmt(lesson.trace.value(name))}" for name in named)
         return [
             Question(
                 k, "forward", "value", step.node, None,
@@ -98,11 +102,16 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
                 step.value,
                 f"{step.node} = {names} = {numbers} = {fmt(step.value)}",
                 "Put the input values into the expression: " + numbers,
+                given,
             )
         ]
     if pos.phase != "backward":
         return []
     step = lesson.backward[pos.index]
+    values = lesson.trace.value
+    inputs = dict.fromkeys(edge.input for edge in step.edges if not lesson.graph.is_constant(edge.input))
+    given = ", ".join(f"{name} = {fmt(values(name))}" for name in (*inputs, step.node))
+    given += f"; upstream ∂{out}/∂{step.node} = {fmt(step.upstream)}"
     questions = []
     for edge in step.edges:
         if lesson.graph.is_constant(edge.input):
@@ -123,6 +132,7 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
                 edge.local,
                 working,
                 _rule(lesson, step.op),
+                given,
             )
         )
         sources = lesson.contributions(k, edge.input)
@@ -136,14 +146,16 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
                 f"{edge.input} already had {fmt(edge.grad_before)} from another path: "
                 "fan-out gradients add. Add upstream × local to it."
             )
+            grad_given = f"{given}; ∂{out}/∂{edge.input} so far = {fmt(edge.grad_before)}"
         else:
             working = f"∂{out}/∂{edge.input} = {operand(step.upstream)} × {operand(edge.local)} = {fmt(edge.grad_after)}"
             hint = f"Multiply the upstream gradient {fmt(step.upstream)} by the local derivative."
+            grad_given = given
         questions.append(
             Question(
                 k, "backward", "grad", step.node, edge.input,
                 f"Accumulated gradient ∂{out}/∂{edge.input} after this step?",
-                edge.grad_after, working, hint,
+                edge.grad_after, working, hint, grad_given,
             )
         )
     return questions

@@ -181,6 +181,8 @@ class QuizMode(Mode):
                                       f"{self.asked_here}", "dim")],
                 [("? ", "title"), (question.prompt, "")],
             ]
+            if question.given:
+                lines.append([("  known: ", "dim"), (question.given, "dim")])
             lines = lines + self.feedback
             if place.selected:
                 lines = lines + selected_lines(lesson, place.selected, frame, self.target - 1, note=False)
