@@ -31,7 +31,7 @@ import numpy as np
 
 from tutor.engine.array_ops import ONE
 from tutor.engine.graph import Graph
-from tutor.engine.neurons import Neuron, neuron_at
+from tutor.engine.neurons import Neuron, named_neurons
 from tutor.engine.ops import OPS
 
 
@@ -143,19 +143,11 @@ def find_layers(graph: Graph) -> list[Layer]:
         for i in node.inputs:
             consumers[i] += 1
             reader[i] = node.index
-    candidates: list[Neuron] = []
-    for name in graph.groups:
-        found = neuron_at(graph, graph.index[name])
-        if isinstance(found, Neuron):
-            candidates.append(found)
-    # A weighted sum wrapped by an activation is part of that neuron, not a neuron itself.
-    wrapped = {n.z for n in candidates if n.z != n.name}
     fused = []
-    for neuron in candidates:
-        if neuron.name not in wrapped:
-            found = _fusable(graph, neuron, consumers, reader)
-            if found is not None:
-                fused.append((found, neuron.activation))
+    for neuron in named_neurons(graph):
+        found = _fusable(graph, neuron, consumers, reader)
+        if found is not None:
+            fused.append((found, neuron.activation))
     fused.sort(key=lambda f: f[0][0])
     depth: dict[int, int] = {}
     groups: dict[tuple[int, str, tuple[int, ...]], list] = {}

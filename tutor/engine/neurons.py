@@ -165,21 +165,26 @@ def from_layers(graph: Graph, layers: tuple[tuple[str, ...], ...]) -> Network:
     return Network(tuple(layers[0]), tuple(out))
 
 
-def infer(graph: Graph) -> Network | None:
-    """The network formed by the graph's neuron-shaped named nodes, if there are two layers or more."""
+def named_neurons(graph: Graph) -> list[Neuron]:
+    """The graph's neuron-shaped named nodes, in the author's order.
+
+    A weighted sum wrapped by an activation is part of that neuron, not a neuron itself.
+    """
     candidates: list[Neuron] = []
     for name in graph.groups:
         found = neuron_at(graph, graph.index[name])
         if isinstance(found, Neuron):
             candidates.append(found)
-    # A weighted sum wrapped by an activation is part of that neuron, not a neuron itself.
     wrapped = {n.z for n in candidates if n.z != n.name}
+    return [n for n in candidates if n.name not in wrapped]
+
+
+def infer(graph: Graph) -> Network | None:
+    """The network formed by the graph's neuron-shaped named nodes, if there are two layers or more."""
     inputs = {n.name for n in graph.nodes if n.kind == "input"}
     kept: list[Neuron] = []
     names: set[str] = set()
-    for neuron in candidates:
-        if neuron.name in wrapped:
-            continue
+    for neuron in named_neurons(graph):
         if all(s.source in inputs or s.source in names for s in neuron.synapses):
             kept.append(neuron)
             names.add(neuron.name)
