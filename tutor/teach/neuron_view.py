@@ -28,6 +28,7 @@ from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.trace import BackwardStep
 from tutor.records import record
 from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line, ViewEdge, ViewNode
+from tutor.teach.positions import landmark
 
 STAGES = {
     1: "the error arriving",
@@ -151,8 +152,9 @@ class NeuronLesson(Lesson):
         return None
 
     def map_position(self, k: int, other: Lesson) -> int:
-        if k >= self.last or k == self.forward_end:  # the end (of either pass) stays the end
-            return other.last if k >= self.last else other.forward_end
+        same = landmark(self, k, other)
+        if same is not None:
+            return same
         step = self.step(k)
         if step is None:
             return 0

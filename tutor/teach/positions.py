@@ -19,14 +19,22 @@ if TYPE_CHECKING:
     from tutor.teach.lesson import Lesson
 
 
-def map_position(lesson: Lesson, k: int, other: Lesson) -> int:
-    """The position in ``other`` (another view of the same scenario) that shows what ``lesson`` shows at k."""
+def landmark(lesson: Lesson, k: int, other: Lesson) -> int | None:
+    """The start, the end of the forward pass or the end: the same place in ``other``; else None."""
     if k <= 0:
         return 0
     if k >= lesson.last:
         return other.last
     if k == lesson.forward_end:
         return other.forward_end
+    return None
+
+
+def map_position(lesson: Lesson, k: int, other: Lesson) -> int:
+    """The position in ``other`` (another view of the same scenario) that shows what ``lesson`` shows at k."""
+    same = landmark(lesson, k, other)
+    if same is not None:
+        return same
     phase = lesson.position(k).phase
     node = lesson.step(k).node
     graph = lesson.graph
