@@ -35,10 +35,17 @@ def write_csv(csv: Path, text: str) -> None:
     bump(csv)
 
 
-def test_lesson_follows_its_csv_through_every_fault(drive, tmp_path: Path) -> None:
+def fit_files(tmp_path: Path, rows: str | None) -> tuple[Path, Path]:
+    """The FIT scenario and its data file (``rows``: the CSV's text, None for no file yet)."""
     path, csv = tmp_path / "fit.yaml", tmp_path / "pts.csv"
     path.write_text(FIT, encoding="utf-8")
-    csv.write_text("x,t\n1,1\n2,2\n3,3\n", encoding="utf-8")
+    if rows is not None:
+        csv.write_text(rows, encoding="utf-8")
+    return path, csv
+
+
+def test_lesson_follows_its_csv_through_every_fault(drive, tmp_path: Path) -> None:
+    path, csv = fit_files(tmp_path, "x,t\n1,1\n2,2\n3,3\n")
 
     async def body(pilot: Pilot) -> None:
         screen = pilot.app.screen
@@ -86,9 +93,7 @@ def test_lesson_follows_its_csv_through_every_fault(drive, tmp_path: Path) -> No
 
 
 def test_error_screen_waits_for_the_csv_then_the_lesson_watches_it(drive, tmp_path: Path) -> None:
-    path, csv = tmp_path / "fit.yaml", tmp_path / "pts.csv"
-    path.write_text(FIT, encoding="utf-8")
-    csv.write_text("x,t\n1,1\n2,abc\n", encoding="utf-8")
+    path, csv = fit_files(tmp_path, "x,t\n1,1\n2,abc\n")
 
     async def body(pilot: Pilot) -> None:
         screen = pilot.app.screen
@@ -120,8 +125,7 @@ def test_error_screen_waits_for_the_csv_then_the_lesson_watches_it(drive, tmp_pa
 
 
 def test_a_missing_csv_at_start_is_watched(drive, tmp_path: Path) -> None:
-    path, csv = tmp_path / "fit.yaml", tmp_path / "pts.csv"
-    path.write_text(FIT, encoding="utf-8")
+    path, csv = fit_files(tmp_path, None)
 
     async def body(pilot: Pilot) -> None:
         assert isinstance(pilot.app.screen, ErrorScreen)
@@ -133,9 +137,7 @@ def test_a_missing_csv_at_start_is_watched(drive, tmp_path: Path) -> None:
 
 
 def test_keys_work_while_a_load_is_under_way(drive, tmp_path: Path, monkeypatch) -> None:
-    path, csv = tmp_path / "fit.yaml", tmp_path / "pts.csv"
-    path.write_text(FIT, encoding="utf-8")
-    csv.write_text("x,t\n1,1\n", encoding="utf-8")
+    path, csv = fit_files(tmp_path, "x,t\n1,1\n")
     started, release = threading.Event(), threading.Event()
     real_load = file_watch.load
 
@@ -165,9 +167,7 @@ def test_keys_work_while_a_load_is_under_way(drive, tmp_path: Path, monkeypatch)
 
 def test_a_reload_in_training_shows_the_new_run_at_once(drive, tmp_path: Path) -> None:
     """The training panel is drawn from the reloaded file straight away, not at the next epoch."""
-    path, csv = tmp_path / "fit.yaml", tmp_path / "pts.csv"
-    path.write_text(FIT, encoding="utf-8")
-    csv.write_text("x,t\n1,1\n2,2\n3,3\n", encoding="utf-8")
+    path, csv = fit_files(tmp_path, "x,t\n1,1\n2,2\n3,3\n")
 
     def panel(screen: LessonScreen) -> str:
         return str(screen.query_one("#training-panel").render())

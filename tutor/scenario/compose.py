@@ -305,7 +305,8 @@ def _unclosed_flow(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str,
     at = lines[problem.line] if problem.line < len(lines) else ""
     head = at[: problem.column]
     at_key = at[problem.column : problem.column + 1] == ":" and _BARE_KEY.fullmatch(head)
-    before_key = not head.strip() and _BARE_KEY.match(at) and at[_BARE_KEY.match(at).end() :].startswith(":")
+    key = _BARE_KEY.match(at)
+    before_key = not head.strip() and key is not None and at[key.end() :].startswith(":")
     if problem.line <= start.line or not (at_key or before_key):
         return None  # a mistake inside the line (a missing comma): libyaml's own words say it
     row = problem.line - 1

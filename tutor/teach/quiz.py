@@ -93,8 +93,8 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
     if pos.phase == "forward":
         step = lesson.forward[pos.index]
         names, numbers = lesson._forward_expression(step)  # noqa: SLF001 - same package
-        named = [name for name in dict.fromkeys(step.inputs) if not lesson.graph.is_constant(name)]
-        given = ", ".join(f"{name} = {fmt(lesson.trace.value(name))}" for name in named)
+        known = {name: v for name, v in zip(step.inputs, step.input_values) if not lesson.graph.is_constant(name)}
+        given = ", ".join(f"{name} = {fmt(v)}" for name, v in known.items())
         return [
             Question(
                 k, "forward", "value", step.node, None,

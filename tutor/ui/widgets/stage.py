@@ -89,6 +89,7 @@ class Stage(Container):
         # (asking the panel for its region now would arrange the whole screen at the old sizes).
         known = (PANEL_WIDTH if wide else width) - box.styles.gutter.width - panel.styles.gutter.width
         cap = box.styles.max_height
+        box_height: int | None = None  # beside the graph: as tall as the stage
         if not wide and cap is not None and cap.unit is Unit.CELLS:
             # A panel kept short by its style (training's status lines): it takes the rows its
             # words need, up to that, and the graph every other row (fitted to them, not to fewer).
@@ -96,25 +97,23 @@ class Stage(Container):
             used = panel.show(lines, compact, rows, known if size else None)
             box_height = max(PANEL_FLOOR - 1, min(used, rows) + 2)
             graph.fit_into((width, height - box_height))
-            if box.styles.height is None or box.styles.height.value != box_height:
-                box.styles.height = box_height
-            return True
-        if wide:
-            graph.fit_into((width - PANEL_WIDTH, height))
-            rows = height - 2
         else:
-            graph.fit_into((width, height - PANEL_MIN))
-            need = body_need()
-            # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
-            rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
-            rows = max(rows, min(PANEL_MIN, height - need) - 2)
-        used = panel.show(lines, compact, rows, known if size else None)
-        if wide:
+            if wide:
+                graph.fit_into((width - PANEL_WIDTH, height))
+                rows = height - 2
+            else:
+                graph.fit_into((width, height - PANEL_MIN))
+                need = body_need()
+                # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
+                rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
+                rows = max(rows, min(PANEL_MIN, height - need) - 2)
+            used = panel.show(lines, compact, rows, known if size else None)
+            if not wide:
+                box_height = max(min(PANEL_MIN, rows + 2), min(used, rows) + 2)
+        if box_height is None:
             box.styles.height = None
-        else:
-            box_height = max(min(PANEL_MIN, rows + 2), min(used, rows) + 2)
-            if box.styles.height is None or box.styles.height.value != box_height:
-                box.styles.height = box_height
+        elif box.styles.height is None or box.styles.height.value != box_height:
+            box.styles.height = box_height
         return True
 
     def arrive(self, place: tuple) -> tuple[float, float, float] | None:
