@@ -148,15 +148,19 @@ class TutorApp(App):
         self.call_after_refresh(self._start_collector)  # after the first screen's on_mount: its lesson is built
 
     def _start_collector(self) -> None:
-        """The first lesson is drawn: the cyclic collector works again (see ``__init__``)."""
+        """The first screen is drawn: what it made is frozen (run from the command line), and the
+        cyclic collector works again (see ``get_default_screen``)."""
         if self.freeze_after_start:
             gc.freeze()
+        self._resume_collector()
+
+    def _resume_collector(self) -> None:
         if self._collector_waits:
             self._collector_waits = False
             gc.enable()
 
     def on_unmount(self) -> None:
-        self._start_collector()  # an app that quits before its first frame leaves the collector on
+        self._resume_collector()  # an app that quits before its first frame leaves the collector on
 
     def on_app_focus(self) -> None:
         """Give the keyboard back to the screen when the window (or browser tab) gets focus.
