@@ -67,6 +67,18 @@ def test_session_two_tries_then_the_answer() -> None:
     assert session.answer("1") == ("invalid", "no question")
 
 
+def test_summary_names_missed_kinds_in_words() -> None:
+    lesson = Lesson(resolve("shopping"))
+    session = QuizSession()
+    backward = [q for q in questions_at(lesson, lesson.last) if q.phase == "backward"]
+    for question in backward:
+        session.ask(question)
+        session.answer("12345")
+        session.answer("12345")
+    missed = session.summary()[-1]
+    assert "(local derivative)" in missed and "(gradient)" in missed and "(grad)" not in missed
+
+
 def test_summary_without_misses() -> None:
     session = QuizSession()
     assert session.summary() == []

@@ -161,6 +161,10 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
     return questions
 
 
+KIND_WORDS = {"value": "value", "local": "local derivative", "grad": "gradient"}
+"""How the quiz's summary names each kind of question."""
+
+
 @record(frozen=False)
 class Score:
     """First tries count: right first time, right after the hint, or revealed after two misses."""
@@ -236,7 +240,7 @@ class QuizSession:
                 )
         if self.missed:
             lines.append("missed: " + "; ".join(f"step {q.k} {q.node}{' → ' + q.input if q.input else ''} "
-                                                f"({q.kind})" for q in self.missed))
+                                                f"({KIND_WORDS[q.kind]})" for q in self.missed))
         elif any(s.asked for s in self.scores.values()):
             lines.append("no misses")
         return lines
