@@ -33,8 +33,9 @@ def mode(name: str, scenario: str, selected: str | None = None) -> Mode:
 
 def test_registry_has_one_entry_per_mode_with_distinct_keys() -> None:
     names = [m.name for m in MODES]
-    assert names == ["step", "quiz", "forward", "paths", "check", "train"]
-    assert [m.key for m in MODES] == ["1", "2", "3", "4", "5", "6"]
+    # The modes the lessons rely on, first and in this order; a new mode adds itself after them.
+    assert names[:6] == ["step", "quiz", "forward", "paths", "check", "train"]
+    assert [m.key for m in MODES] == [str(i) for i in range(1, len(MODES) + 1)]
     for m in MODES:
         assert m.title and m.description and m.tooltip
         assert m.widget is None or m.widget.kind in WIDGET_KINDS
@@ -262,8 +263,9 @@ def test_every_mode_walks_every_builtin_without_trouble(name: str, scenario: str
 def test_pictures_show_every_mode_but_the_quiz_and_forward_and_paths_have_own_steps() -> None:
     from tutor.teach.modes import PICTURED
 
-    assert PICTURED == ("step", "forward", "paths", "check", "train")
-    assert [m.name for m in MODES if m.own_steps] == ["forward", "paths"]
+    assert {"step", "forward", "paths", "check", "train"} <= set(PICTURED) and "quiz" not in PICTURED
+    assert {"forward", "paths"} <= {m.name for m in MODES if m.own_steps}
+    assert not {"step", "quiz", "check", "train"} & {m.name for m in MODES if m.own_steps}
 
 
 @pytest.mark.parametrize("name", builtin_names())

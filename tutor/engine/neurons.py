@@ -44,6 +44,26 @@ class Neuron:
     position: int = 0
     """Its place in its layer, from 0 at the top."""
 
+    @property
+    def weights(self) -> tuple[str, ...]:
+        return tuple(s.weight for s in self.synapses)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """What each weight multiplies, in the order of ``weights``."""
+        return tuple(s.source for s in self.synapses)
+
+    @property
+    def biases(self) -> tuple[str, ...]:
+        return (self.bias,) if self.bias is not None else ()
+
+    def weight_for(self, source: str) -> str | None:
+        """The param weighing ``source``, if the neuron reads it."""
+        for s in self.synapses:
+            if s.source == source:
+                return s.weight
+        return None
+
 
 @record(slots=True)
 class Network:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import local_numbers
+from tutor.teach.neurons import delta_name
 
 if TYPE_CHECKING:
     from tutor.engine.trace import BackwardStep
-    from tutor.teach.neurons import Neuron
+    from tutor.engine.neurons import Neuron
     from tutor.teach.lesson import Line
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -101,9 +102,9 @@ class LessonWords:
             if self.groups is not None:
                 lines.extend(self._inside_lines(step, edge))
             activated = self._neuron_of_activation.get(step.node)
-            if activated is not None and edge.input == activated.weighted_sum:
+            if activated is not None and edge.input == activated.z:
                 lines.append(
-                    [("   ", ""), (activated.delta, "grad"), (" = ", ""), (f"∂{out}/∂{edge.input}", "grad"),
+                    [("   ", ""), (delta_name(activated), "grad"), (" = ", ""), (f"∂{out}/∂{edge.input}", "grad"),
                      (" = error arriving × activation′ = ", ""), (operand(step.upstream), "grad"), (" × ", ""),
                      (operand(edge.local), "value"), (" = ", ""), (fmt(edge.contribution), "grad"),
                      (f"   the delta of neuron {activated.name}", "note")]
@@ -165,7 +166,7 @@ class LessonWords:
             else "the error arriving; identity activation, activation′ = 1"
         )
         lines: list[Line] = [
-            [(neuron.delta, "grad"), (" = ", ""), (f"∂{out}/∂{neuron.weighted_sum}", "grad"), (" = ", ""),
+            [(delta_name(neuron), "grad"), (" = ", ""), (f"∂{out}/∂{neuron.z}", "grad"), (" = ", ""),
              (fmt(delta), "grad"), (f"  ({words}); shared by everything below:", "dim")]
         ]
         parts: Line = [("   ", "")]
@@ -195,8 +196,8 @@ class LessonWords:
         deltas = self._fan_out_deltas(edge.input, sources)
         if deltas is not None:
             order = list(self.neurons)
-            deltas.sort(key=lambda item: order.index(item[0].weighted_sum))
-            names = " + ".join(f"{n.delta}·{w}" for n, w, _ in deltas)
+            deltas.sort(key=lambda item: order.index(item[0].z))
+            names = " + ".join(f"{delta_name(n)}·{w}" for n, w, _ in deltas)
             numbers = " + ".join(f"{operand(d)}×{operand(self.trace.value(w))}" for _, w, d in deltas)
             total += [(f"Σⱼ δⱼ·{_weight_symbol(edge.input)} = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"), (" = ", ""),
                       (fmt(edge.grad_after), "grad")]
@@ -217,7 +218,7 @@ class LessonWords:
             weight = neuron.weight_for(name) if neuron else None
             if neuron is None or weight is None:
                 return None
-            found.append((neuron, weight, self.trace.grad(neuron.weighted_sum)))
+            found.append((neuron, weight, self.trace.grad(neuron.z)))
         return found
 
     def _done_lines(self) -> list[Line]:
@@ -233,7 +234,7 @@ class LessonWords:
             lines.append([("Done: ", "title"), ("the backward pass is complete. ", "title"),
                           ("Press v for the table.", "dim")])
         for neuron in self.neurons.values():
-            row: Line = [("  ", ""), (neuron.delta, "grad"), (" = ", ""), (fmt(grads(neuron.weighted_sum)), "grad"),
+            row: Line = [("  ", ""), (delta_name(neuron), "grad"), (" = ", ""), (fmt(grads(neuron.z)), "grad"),
                          (":  ", "")]
             for param in (*neuron.weights, *neuron.biases):
                 row += [(f"∂{out}/∂{param}", "grad"), (" ", ""), (fmt(grads(param)), "grad"), ("  ", "")]

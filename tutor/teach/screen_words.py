@@ -15,6 +15,7 @@ ROW_PROMPT = "Step through which row of the data? (Enter picks, Escape cancels)"
 NO_DATA = "This scenario has no data: section (xor and curve have)."
 EDIT_HINT = "Enter to apply, Escape to cancel"
 WATCH_KEEPS_LAST = "(showing the last version that loaded; fix the file and save)"
+ERROR_TITLE = "This scenario could not be loaded"
 HELP_TITLE = "Keys  (↑ ↓ PgUp PgDn scroll this list, Esc closes it)"
 HELP_SCROLL = "↑ ↓ PgUp PgDn scroll this list; Esc closes it."
 HELP_EXTRA_ROWS = (
@@ -36,6 +37,26 @@ def too_small(width: int, height: int) -> str:
 def edit_prompt(name: str, now: str) -> str:
     """The edit dialog's question for the leaf ``name`` whose value reads ``now``."""
     return f"New value for {name} (now {now}):"
+
+
+def edit_not_a_number(reason: str) -> tuple[str, str]:
+    """The edit dialog's answer to text it cannot read, as (the emphasised lead, the rest)."""
+    return "Not a number:", f" {reason}. Type e.g. 150, 0.5 or 2*2"
+
+
+def edit_warning(warning: str) -> tuple[str, str]:
+    """The edit dialog's second thought about a value (e.g. one that overflows), as (lead, rest)."""
+    return "Warning:", f" {warning}. Enter again to apply it anyway"
+
+
+def error_hint(hint: str) -> str:
+    """The hint line under a file's error (empty when the error has none)."""
+    return f"hint: {hint}" if hint else ""
+
+
+def unknown_saved_theme(name: str) -> str:
+    """A notice on launch: the theme saved in the settings is not one this Textual has."""
+    return f"ignored the saved theme {name!r}: no such theme"
 
 
 def error_help(watching: bool | Sequence[str]) -> str:

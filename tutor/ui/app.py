@@ -22,7 +22,7 @@ from textual.theme import Theme  # noqa: E402
 from tutor import settings  # noqa: E402
 from tutor.engine.bulk import paused_gc  # noqa: E402
 from tutor.scenario import Scenario, ScenarioError, resolve  # noqa: E402
-from tutor.teach.screen_words import screenshot_failed, screenshot_saved  # noqa: E402
+from tutor.teach.screen_words import screenshot_failed, screenshot_saved, unknown_saved_theme  # noqa: E402
 from tutor.ui.screens.lesson_screen import LessonScreen  # noqa: E402
 
 
@@ -133,7 +133,7 @@ class TutorApp(App):
         if name in self.available_themes:
             self.theme = name
         else:
-            self.settings.warnings.append(f"ignored the saved theme {name!r}: no such theme")
+            self.settings.warnings.append(unknown_saved_theme(name))
 
     freeze_after_start = False
     """Set by :func:`run`: once the first lesson is drawn, move what exists then (the scenario, its

@@ -4,7 +4,7 @@ Each mode is a ``Mode`` (see ``base``): it owns its state, its frames and
 its words, and answers the keys the screen passes on. To add a mode, write
 ``tutor/teach/modes/NAME.py`` with a ``Mode`` subclass and add it below; if
 it needs a widget beside the graph, it names one of the widget kinds the
-screen knows (``input``, ``table``, ``plot``). Its key, footer label and help
+screen knows (``input``, ``table``, ``plot``, ``training``). Its key, footer label and help
 line come from the class, in this order.
 """
 

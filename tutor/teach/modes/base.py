@@ -44,6 +44,7 @@ class View:
     frame: Frame
     lines: list[Line]
     highlight_nodes: frozenset[str] = frozenset()
+    """Nodes to mark (e.g. a path's); the screen scrolls them into view."""
     highlight_edges: frozenset[ViewEdge] = frozenset()
     compact: list[Line] | None = None
     """The same words in fewer lines, for a panel too short for ``lines`` (None: scroll instead)."""
@@ -63,8 +64,9 @@ class ModeProgress:
 class Widget:
     """The one extra widget a mode needs beside the graph and the panel.
 
-    ``kind`` is ``input`` (a line to type in), ``table`` (rows of cells) or
-    ``plot`` (a curve of numbers); ``id`` names it on the screen.
+    ``kind`` is ``input`` (a line to type in), ``table`` (rows of cells),
+    ``plot`` (a curve of numbers) or ``training`` (the training panel: a loss
+    plot with the data set's picture); ``id`` names it on the screen.
     """
 
     kind: str

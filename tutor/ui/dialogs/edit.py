@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +14,7 @@ from textual.widgets import Input, Label
 
 from tutor.engine.numbers import fmt
 from tutor.teach.quiz import AnswerError, parse_answer
-from tutor.teach.screen_words import EDIT_HINT, edit_prompt
+from tutor.teach.screen_words import EDIT_HINT, edit_not_a_number, edit_prompt, edit_warning
 
 
 class EditScreen(ModalScreen[float | None]):
@@ -49,13 +50,14 @@ class EditScreen(ModalScreen[float | None]):
         try:
             value = parse_answer(text)
         except AnswerError as exc:
-            reason = str(exc).replace("[", "\\[")
-            self._hint(f"[b red]Not a number:[/] {reason}. Type e.g. 150, 0.5 or 2*2")
+            lead, rest = edit_not_a_number(str(exc))
+            self._hint(f"[b red]{lead}[/]{escape(rest)}")
             return
         warning = self.check(value) if self.check is not None else ""
         if warning and self._warned != text:
             self._warned = text
-            self._hint(f"[b yellow]Warning:[/] {warning.replace('[', chr(92) + '[')}. Enter again to apply it anyway")
+            lead, rest = edit_warning(warning)
+            self._hint(f"[b yellow]{lead}[/]{escape(rest)}")
             return
         self.dismiss(value)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,7 +12,7 @@ from textual.widgets import Static
 from tutor.scenario import Scenario, ScenarioError
 from tutor.ui.file_watch import FileWatch
 from tutor.ui.widgets.footer import Footer
-from tutor.teach.screen_words import error_help
+from tutor.teach.screen_words import ERROR_TITLE, error_help, error_hint
 
 
 class ErrorScreen(Screen):
@@ -33,9 +34,9 @@ class ErrorScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error"):
-            yield Static("[b]This scenario could not be loaded[/b]", id="error-title")
+            yield Static(Text(ERROR_TITLE, style="bold"), id="error-title")
             yield Static(str(self.error), id="error-location", markup=False)
-            yield Static(f"hint: {self.error.hint}" if self.error.hint else "", id="error-hint", markup=False)
+            yield Static(error_hint(self.error.hint), id="error-hint", markup=False)
             yield Static(error_help(self.file_watch.files), id="error-help", markup=False)
         yield Footer()
 

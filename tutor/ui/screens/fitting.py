@@ -34,7 +34,7 @@ class Fitting:
         self.panel_place: tuple | None = None
         self.panel_scrolls = False
 
-    def body_part(self) -> str:
+    def shown_in_body(self) -> str:
         """What the graph's pane shows: ``graph``, ``values`` (narrow windows) or a mode's table or plot."""
         screen = self.screen
         if screen.has_widget("values") and screen.widget_for("values").display and screen.size.width < WIDE:
@@ -46,7 +46,7 @@ class Fitting:
 
     def show_body(self) -> None:
         screen = self.screen
-        shown = self.body_part()
+        shown = self.shown_in_body()
         screen.query_one(GraphView).display = shown == "graph"
         if screen.has_widget("values"):
             screen.widget_for("values").styles.width = "1fr" if shown == "values" else 46
@@ -54,7 +54,7 @@ class Fitting:
     def body_need(self) -> int:
         """Rows the graph's pane needs to show everything it holds."""
         screen = self.screen
-        shown = self.body_part()
+        shown = self.shown_in_body()
         if shown == "graph":
             return screen.query_one(GraphView).drawing_height
         if shown == "values":
@@ -72,7 +72,7 @@ class Fitting:
         if memory is not None:
             screen.query_one(Stage).restore(memory)
         else:
-            if view.highlight_nodes and screen.mode.name == "paths":
+            if view.highlight_nodes:
                 screen.query_one(GraphView).bring_nodes_into_view(view.highlight_nodes, screen.place.leaf())
             if place != self.panel_place:
                 screen.query_one(PanelBox).scroll_home(animate=False, immediate=True)
@@ -84,7 +84,7 @@ class Fitting:
         if self.panel_lines is None or not screen.query_one(Stage).fit(*self.panel_lines, self.body_need, size):
             return
         screen.call_after_refresh(self.panel_keys)
-        if self.body_part() not in ("graph", "values"):
+        if self.shown_in_body() not in ("graph", "values"):
             screen.call_after_refresh(self.refill_mode_widget)
 
     def refill_mode_widget(self) -> None:
