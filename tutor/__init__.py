@@ -57,6 +57,10 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'tutor' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, "ui"})
+
+
 def loads(text: str | bytes, name: str = "<scenario>") -> Scenario:
     """A scenario from YAML text; ``name`` is the file name used in errors (and the scenario's name)."""
     from tutor.scenario import loads as load_text

@@ -24,6 +24,7 @@ from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, res
 from tutor.engine.trace import run
 
 COMMANDS = ("trace", "check", "train", "list", "new", "schema", "serve", "export")
+"""Each is a ``cmd_NAME(args, console)`` below with its subparser in ``_parser``."""
 MAX_TRAIN_STEPS = 100_000
 """Most steps ``train`` runs in one call (a tiny net takes about 20 s for that many)."""
 MAX_TRAIN_EPOCHS = 100_000
@@ -478,8 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args = parser.parse_args(argv)
     console = Console()
-    handler = {"trace": cmd_trace, "check": cmd_check, "train": cmd_train, "list": cmd_list,
-               "new": cmd_new, "schema": cmd_schema, "serve": cmd_serve, "export": cmd_export}[args.command]
+    handler = globals()[f"cmd_{args.command}"]  # every name in COMMANDS has its cmd_NAME
     try:
         if args.command in ("trace", "check"):
             with paused_gc():  # loading, tracing and writing a big file make no cycles

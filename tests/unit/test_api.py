@@ -81,3 +81,22 @@ def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     scope: dict = {}
     exec("\n".join(lines), scope)  # noqa: S102 - our own README
     assert scope["trace"].grad("w") == pytest.approx(2 * (4 * 5 - 12) * 5)  # loss = (w·h − target)², h = 5
+
+
+def test_an_unknown_override_says_which_names_there_are() -> None:
+    import tutor
+
+    scenario = tutor.loads("inputs: {a: 2}\nparams: {w: 3}\nnodes: {y: a * w}\noutput: y\n", name="s.yaml")
+    with pytest.raises(KeyError) as caught:
+        tutor.run(scenario, {"zz": 1})
+    assert str(caught.value) == "'zz' is not an input or param of this graph (those are: a, w)"
+    with pytest.raises(KeyError):
+        tutor.run(scenario, {"y": 1})  # an op node is not overridable
+
+
+def test_dir_lists_the_public_names() -> None:
+    import tutor
+    import tutor.ui
+
+    assert {"load", "loads", "run", "Graph", "builtin_names", "ui"} <= set(dir(tutor))
+    assert "TutorApp" in dir(tutor.ui)

@@ -46,6 +46,15 @@ def test_help_is_one_usage_block_listing_every_command():
     assert "--version" in result.stdout
 
 
+def test_every_command_has_its_handler_and_parser():
+    from tutor import cli
+
+    sub = next(a for a in cli._parser()._actions if a.dest == "command")
+    for command in cli.COMMANDS:
+        assert callable(getattr(cli, f"cmd_{command}")), command
+        assert command in sub.choices, command
+
+
 def test_new_suggests_commands_under_python_dash_m(tmp_path):
     result = run([sys.executable, "-m", "tutor", "new", "lesson"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -83,3 +83,15 @@ def test_scenarios_without_neurons() -> None:
     for name in ("shopping", "two_paths", "square_of_sum"):
         assert find_neurons(resolve(name)) == {}
         assert network_of(resolve(name)) is None
+
+
+def test_every_activation_has_its_words_and_symbol() -> None:
+    from tutor.draw.neurons import SYMBOLS
+    from tutor.engine.neurons import ACTIVATION_OPS
+    from tutor.engine.ops import OPS
+    from tutor.scenario.network import ACTIVATIONS
+    from tutor.teach.neuron_view import ACTIVATION_WORDS
+
+    assert ACTIVATIONS == ACTIVATION_OPS
+    assert set(ACTIVATION_WORDS) == set(SYMBOLS) == set(ACTIVATION_OPS)
+    assert all(name in OPS for name in ACTIVATION_OPS)

@@ -315,13 +315,26 @@ def _trouble(op: Op, value: float, inputs: tuple[float, ...]) -> str:
     return f"{fmt(value)}: {reason}"
 
 
+class UnknownLeaf(KeyError):
+    """An override names no input or param of the graph."""
+
+    def __init__(self, name: str, leaves: list[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.leaves = leaves
+
+    def __str__(self) -> str:
+        known = ", ".join(self.leaves[:12]) + (", ..." if len(self.leaves) > 12 else "")
+        return f"{self.name!r} is not an input or param of this graph (those are: {known or 'none'})"
+
+
 def leaf_values(graph: Graph, overrides: dict[str, float] | None = None) -> list[float]:
-    """Start values for every node: leaves from the graph, overridden by name."""
+    """Start values for every node: leaves from the graph, overridden by name (``UnknownLeaf`` if not one)."""
     values = [n.value for n in graph.nodes]
     for name, value in (overrides or {}).items():
         index = graph.index.get(name)
         if index is None or graph.nodes[index].kind not in ("input", "param"):
-            raise KeyError(name)
+            raise UnknownLeaf(name, [n.name for n in graph.nodes if n.kind in ("input", "param")])
         values[index] = float(value)
     return values
 

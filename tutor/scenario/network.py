@@ -38,12 +38,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import build, normalize_name, parse
 from tutor.engine.graph import Graph
+from tutor.engine.neurons import ACTIVATION_OPS
 from tutor.records import record
 from tutor.scenario.visible import quoted
 from tutor.scenario.errors import error_at
 from tutor.scenario.values import read_number, read_text
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
+ACTIVATIONS = ACTIVATION_OPS
 NETWORK_KEYS = ("inputs", "layers", "seed")
 LAYER_KEYS = ("size", "activation", "weights", "biases")
 MAX_LAYER_SIZE = 1000

@@ -11,3 +11,7 @@ def __getattr__(name: str) -> object:
 
         return TutorApp
     raise AttributeError(f"module 'tutor.ui' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
