@@ -41,14 +41,34 @@ class Settings:
     warnings: list[str] = field(default_factory=list)
 
 
+MAX_BYTES = 65536
+"""A settings file is a few bytes; anything past this is not one."""
+
+
+def _read_small(path: Path) -> str:
+    """The text of a regular file of at most ``MAX_BYTES``; never blocks (a FIFO is refused, not opened for long)."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("not a regular file")
+        data = os.read(fd, MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"larger than {MAX_BYTES} bytes")
+    return data.decode("utf-8")
+
+
 def load() -> Settings:
     """The saved settings, or defaults (with a warning) when the file is unreadable."""
     path = config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_small(path)
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         return Settings(warnings=[f"ignored the settings file {path}: {exc}"])
     import json  # here: most launches have no settings file to read
 

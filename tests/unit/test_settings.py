@@ -57,3 +57,26 @@ def test_an_unwritable_folder_gives_a_warning_not_an_error(tmp_path, monkeypatch
     monkeypatch.setenv(settings.CONFIG_DIR_ENV, str(blocker / "tutor"))
     problem = settings.save(settings.Settings(theme="nord"))
     assert problem and "could not save settings" in problem
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "huge"])
+def test_a_settings_path_that_is_no_small_file_is_ignored_at_once(kind):
+    """A FIFO would block the launch forever; a directory or a huge file is no settings file either."""
+    path = settings.config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path.write_bytes(b" " * (settings.MAX_BYTES + 1) + b"{}")
+    try:
+        loaded = settings.load()
+    finally:
+        path.rmdir() if kind == "directory" else path.unlink()
+    assert loaded.theme is None
+    assert len(loaded.warnings) == 1 and str(path) in loaded.warnings[0]
+    words = "larger than" if kind == "huge" else "not a regular file"
+    assert words in loaded.warnings[0]

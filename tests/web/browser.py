@@ -88,17 +88,33 @@ class Server:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
+    interrupted: list[int] = []
+
     def sessions(self) -> list[int]:
         """Process ids of the lessons this server runs (its children's children: shell, then Python)."""
         return [pid for pid in descendants(self.process.pid) if _is_tutor_app(pid)]
 
     def interrupt(self, timeout: float = 20) -> int:
-        """Ctrl+C, as a teacher stops it (the whole process group gets SIGINT); the exit status."""
+        """Ctrl+C, as a teacher stops it (the whole process group gets SIGINT); the exit status.
+
+        The lessons running at that moment are kept in ``interrupted``: once the server
+        has gone they are no longer its descendants, so ``survivors`` looks them up by id.
+        """
+        self.interrupted = self.sessions()
         os.killpg(self.process.pid, signal.SIGINT)
         try:
             return self.process.wait(timeout)
         finally:
             self._log.close()
+
+    def survivors(self, grace: float = 10) -> list[int]:
+        """The lessons running at ``interrupt`` that are still alive after ``grace`` seconds."""
+        deadline = time.monotonic() + grace
+        while True:
+            alive = [pid for pid in self.interrupted if _is_tutor_app(pid)]
+            if not alive or time.monotonic() > deadline:
+                return alive
+            time.sleep(0.1)
 
     def kill(self) -> None:
         if self.process.poll() is None:
