@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("scenario", help="a scenario file or a built-in name such as shopping")
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.svg, FILE.html or FILE.md")
-    export.add_argument("--step", default="0", metavar="K", help="step to draw: 0 = start (default), end = last "
+    export.add_argument("--step", metavar="K", help="step to draw: 0 = start (default), end = last "
                         "step; in forward and paths modes, the position in the mode's walk")
     export.add_argument("--view", choices=("expanded", "groups", "neurons"), help="the graph's view (default: the "
                         "scenario's own)")
@@ -121,9 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--mode", default="step", choices=PICTURED,
                         help="the mode shown (pictures only; default step)")
     export.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode forward or paths (default: the first)")
-    export.add_argument("--size", default="100x32", metavar="COLSxROWS", help="screen size (default 100x32)")
-    export.add_argument("--theme", default="textual-dark", help="Textual theme of the picture (default "
-                        "textual-dark; textual-light prints well)")
+    export.add_argument("--size", metavar="COLSxROWS", help="screen size of a picture (default 100x32)")
+    export.add_argument("--theme", help="Textual theme of a picture (default textual-dark; textual-light prints well)")
+    export.add_argument("--row", type=int, metavar="K", help="step through row K of the scenario's data (from 1)")
     export.add_argument("--blanks", action="store_true", help="worksheet: leave values and gradients blank, "
                         "with the answers at the end")
     return parser
@@ -417,53 +417,7 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace, console: Console) -> int:
-    from pathlib import Path
-
-    out = Path(args.output)
-    kind = out.suffix.lower()
-    if kind not in (".svg", ".html", ".htm", ".md"):
-        raise UsageError(f"-o {out}: the file name must end in .svg, .html or .md")
-    scenario = resolve(args.scenario)
-    if args.theme != "textual-dark":  # the same check for every format, before any work
-        from tutor.ui.export import theme_problem
-
-        if problem := theme_problem(args.theme):
-            raise UsageError(problem)
-    if kind == ".md":
-        from tutor.teach.worksheet import worksheet
-
-        if args.mode != "step":
-            raise UsageError("--mode is for pictures (.svg, .html); a worksheet covers the whole lesson")
-        text = worksheet(scenario, view=args.view, blanks=args.blanks)
-    else:
-        if args.blanks:
-            raise UsageError("--blanks is for worksheets (.md)")
-        step: int | str = args.step
-        if step != "end":
-            try:
-                step = int(step)
-            except ValueError:
-                raise UsageError(f"--step expects a number or 'end', got {args.step!r}") from None
-            if step < 0:
-                raise UsageError("--step must be 0 or more (or 'end')")
-        from tutor.ui import export
-
-        try:
-            size = export.parse_size(args.size)
-            spec = scenario.path if os.path.isfile(args.scenario) else args.scenario
-            shot = export.Shot(spec, step, args.view, args.mode, args.wrt, size, args.theme)
-            text = export.svg(shot)
-        except export.ExportError as exc:
-            raise UsageError(str(exc)) from None
-        if kind != ".svg":
-            text = export.html_page(text, f"{scenario.title}: step {step}")
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    print(f"wrote {out}")
-    return 0
+from tutor.handouts import cmd_export  # noqa: E402 - the export command, beside the others by name
 
 
 def main(argv: list[str] | None = None) -> int:

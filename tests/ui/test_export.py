@@ -123,6 +123,15 @@ def test_export_command_writes_svg_html_and_worksheets(tmp_path):
         (("shopping", "-o", "x.md", "--mode", "check"), "--mode"),
         (("shopping", "-o", "no/such/folder/x.md"), "cannot write"),
         (("shoping", "-o", "x.md"), "shopping"),
+        (("shopping", "-o", "x.md", "--step", "3"), "--step is for pictures"),
+        (("shopping", "-o", "x.md", "--size", "80x24"), "--size is for pictures"),
+        (("shopping", "-o", "x.md", "--theme", "nord"), "--theme is for pictures"),
+        (("shopping", "-o", "x.md", "--wrt", "tax"), "--wrt is for pictures"),
+        (("shopping", "-o", "x.svg", "--wrt", "tax"), "--wrt is for --mode forward or paths"),
+        (("tiny_net", "-o", "x.svg", "--mode", "train", "--step", "3"), "the train mode's screen is the same"),
+        (("shopping", "-o", "x.svg", "--mode", "check", "--step", "1"), "the check mode's screen is the same"),
+        (("shopping", "-o", "x.md", "--row", "2"), "shopping has no data"),
+        (("curve", "-o", "x.md", "--row", "99"), "--row must be between 1 and 21"),
     ],
 )
 def test_export_command_errors_are_one_line(tmp_path, args, message):
@@ -130,3 +139,10 @@ def test_export_command_errors_are_one_line(tmp_path, args, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 2  # the error, and a hint for an unknown scenario
+
+
+def test_a_picture_of_a_data_row(tmp_path):
+    result = _cli("export", "xor", "-o", "row.svg", "--row", "4", "--step", "end", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = screen_text((tmp_path / "row.svg").read_text(encoding="utf-8"))
+    assert "Row 4 of 4: x1 = 1, x2 = 1, t = 0" in text

@@ -50,7 +50,7 @@ def test_lesson_follows_its_csv_through_every_fault(drive, tmp_path: Path) -> No
     async def body(pilot: Pilot) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, LessonScreen)
-        screen._use_row(2)  # what the row picker hands back for row 2
+        screen.use_row(2)  # what the row picker hands back for row 2
         await pilot.press("right", "right", "right")
         k = screen.k
         assert screen.lesson.trace.value("x") == 2 and screen.lesson.trace.output_value == 1  # (0.5·2 − 2)²

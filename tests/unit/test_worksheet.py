@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tutor.engine.numbers import fmt
-from tutor.scenario import resolve
+from tutor.scenario import builtin_names, resolve
 from tutor.teach.lesson import Lesson
 from tutor.teach.worksheet import BLANK, worksheet
 
@@ -85,3 +85,19 @@ def test_every_number_comes_from_the_lesson(view):
     afters = [row[-1].split(" → ")[1] for row in backward if row[-1]]
     expected = [fmt(e.grad_after) for s in lesson.backward for e in s.edges if not scenario.graph.is_constant(e.input)]
     assert afters == expected
+
+
+def test_a_data_lesson_says_which_row_its_inputs_are() -> None:
+    curve = resolve("curve")
+    assert "The inputs are row 1 of the 21 rows of the data set: `x` = -3, `t` = -0.1411." in worksheet(curve)
+    third = worksheet(curve, row=3)
+    x3 = curve.data.row(3)["x"]
+    assert "The inputs are row 3 of the 21 rows" in third and f"| `x` | input | {fmt(x3)} |" in third
+    assert "row" not in worksheet(resolve("shopping")).split("## The graph")[0]
+
+
+def test_worksheets_carry_no_app_keys() -> None:
+    """A paper handout has no keys to press: descriptions leave them to the app."""
+    for name in builtin_names():
+        head = worksheet(resolve(name)).split("## The graph")[0]
+        assert "press" not in head.lower(), name

@@ -18,7 +18,7 @@ from tutor.engine.ops import OPS, symbol
 from tutor.engine.ops import title as op_title
 from tutor.records import record
 from tutor.teach.lesson_notes import LessonNotes
-from tutor.teach.lesson_words import LessonWords
+from tutor.teach.lesson_words import LessonWords, train_hint
 from tutor.scenario import Scenario
 from tutor.engine.trace import BackwardStep, ForwardStep, Trace, run
 
@@ -419,6 +419,8 @@ class Lesson(LessonWords, LessonNotes):
                 (f" to every {self._leaf_words()}.", "dim"),
             ]
         )
+        if s.params:
+            lines.append([(train_hint(s), "dim")])
         lines.extend(self._notes(0))
         return lines
 

@@ -71,22 +71,45 @@ FORWARD_HEADER = ["#", "node", "expression", "value"]
 BACKWARD_HEADER = ["#", "node", "upstream", "input", "local derivative", "contribution", "gradient before → after"]
 
 
-def worksheet(scenario: Scenario, view: str | None = None, blanks: bool = False) -> str:
-    """The worksheet for ``scenario`` in ``view`` (default: the view the app opens with), as Markdown."""
+def _row_words(scenario: Scenario, row: int | None) -> str:
+    """Which of the data's rows the worksheet's inputs are (data lessons step through one row)."""
+    data = scenario.data
+    if row is None:
+        matches = [k for k in range(1, len(data) + 1)
+                   if all(scenario.inputs.get(c) == v for c, v in data.row(k).items())]
+        if not matches:
+            return (f"The inputs are the scenario's own values; its data set has {len(data)} rows "
+                    "(training uses them all).")
+        row = matches[0]
+    values = ", ".join(f"{_code(c)} = {fmt(v)}" for c, v in data.row(row).items())
+    return f"The inputs are row {row} of the {len(data)} rows of the data set: {values}."
+
+
+def worksheet(scenario: Scenario, view: str | None = None, blanks: bool = False, row: int | None = None) -> str:
+    """The worksheet for ``scenario`` in ``view`` (default: the view the app opens with), as Markdown.
+
+    ``row`` (from 1) takes the inputs from that row of the scenario's data, as the app's d key does.
+    """
     view = view or default_view(scenario)
     if view == NEURONS:
         view = GROUPS  # the neuron view's tables are those of its named nodes
     if view not in (EXPANDED, GROUPS):
         raise ValueError(f"unknown view {view!r}")
-    lesson = Lesson(scenario, view=view)
+    data = scenario.data
+    if row is not None and (data is None or not 1 <= row <= len(data)):
+        raise ValueError(f"no data row {row}")
+    overrides = data.row(row) if row is not None else {}
+    lesson = Lesson(scenario, overrides, view=view)
     output = scenario.output
     out = [f"# {_cell(scenario.title)}", ""]
     if scenario.description:
         out += [scenario.description.strip(), ""]
     out += [f"Scenario `{scenario.name}`. The output is {_code(output)}; the gradients are ∂{output}/∂node.", ""]
+    if data is not None:
+        out += [_row_words(scenario, row), ""]
 
     out += ["## The graph", ""]
-    rows = [[_code(name), "input", fmt(value)] for name, value in scenario.inputs.items()]
+    rows = [[_code(name), "input", fmt(overrides.get(name, value))] for name, value in scenario.inputs.items()]
     rows += [[_code(name), "param", fmt(value)] for name, value in scenario.params.items()]
     rows += [[_code(name), "node", _code(expression)] for name, expression in scenario.nodes.items()]
     out += _table(["name", "kind", "value or expression"], rows) + [""]

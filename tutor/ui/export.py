@@ -38,6 +38,8 @@ class Shot:
     wrt: str | None = None
     size: tuple[int, int] = DEFAULT_SIZE
     theme: str = DEFAULT_THEME
+    row: int | None = None
+    """A data row (from 1) to step through, as the d key picks one."""
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -76,6 +78,9 @@ async def _draw(shot: Shot) -> str:
         screen = app.screen
         if not isinstance(screen, LessonScreen):
             raise ExportError(f"{shot.scenario} did not open as a lesson")
+        if shot.row is not None:
+            screen.use_row(shot.row)
+            await pilot.pause()
         if shot.view and screen.lesson.view != shot.view:
             await pilot.press("g")
             if screen.lesson.view != shot.view:

@@ -439,9 +439,10 @@ class LessonScreen(Screen):
         if self.scenario.data is None:
             self.notify(NO_DATA, severity="warning")
         else:
-            self.app.push_screen(RowScreen(self.scenario, self.place.row), self._use_row)
+            self.app.push_screen(RowScreen(self.scenario, self.place.row), self.use_row)
 
-    def _use_row(self, k: int | None) -> None:
+    def use_row(self, k: int | None) -> None:
+        """Step through data row ``k`` (from 1; None: keep the values shown)."""
         if k is not None:
             self.place.use_row(k)
             self._lesson_changed(self.k)
