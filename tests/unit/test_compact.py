@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tutor.engine.numbers import fmt, fmt_short
-from tutor.scenario import builtin_names, resolve
+from tutor.scenario import builtin_names, loads, resolve
 from tutor.teach.compact import explain_compact
 from tutor.teach.lesson import GROUPS, NEURONS, Lesson, default_view
 
@@ -90,3 +90,39 @@ def test_a_local_formula_is_never_written_as_equal_to_the_product() -> None:
                 if row.startswith("→ ") and " = " in row.split(" × ")[0]:
                     head = row.split(": ", 1)[1]
                     assert head.startswith("("), (name, k, row)
+
+
+def test_the_start_keeps_the_title_and_description_and_names_the_leaves() -> None:
+    shop = lesson("shopping_oranges")
+    rows = text(explain_compact(shop, 0))
+    assert rows[0] == "Buying apples and oranges" and rows[1] == shop.scenario.description
+    assert rows[-1] == "→ computes left to right, then back from price to every input."
+    net = Lesson(resolve("tiny_net"), view=GROUPS)
+    rows = text(explain_compact(net, 0))
+    assert "→ computes left to right, then back from loss to every input and param." in rows
+    assert any(row.startswith("Press t to train") for row in rows)
+
+
+def test_the_expanded_sigmoid_collapsed_shows_its_factors_agreeing_with_y_one_minus_y() -> None:
+    sig = Lesson(resolve("sigmoid_expanded"), view=GROUPS)
+    rows = text(explain_compact(sig, sig.last))
+    assert "   factors (-0.3875) × 1 × 0.6065 × (-1) = 0.235 = y(1 − y) = 0.6225 × (1 − 0.6225)" in rows
+
+
+def test_neurons_in_the_groups_view_name_their_deltas_and_sum_the_fan_out() -> None:
+    net = Lesson(resolve("tiny_net"), view=GROUPS)
+    rows = text(explain_compact(net, net.last))
+    assert rows[0] == "Backward 9/9 z1  upstream ∂loss/∂z1 = δ(h1) = -0.0619658"
+    assert "   Σⱼ δⱼ·wⱼ₁ = (-0.06197)×0.15 + 0.07015×0.25 + (-0.07878)×(-0.35) = 0.03581  (3 neurons)" in rows
+    assert "  δ(h1) = -0.06197:  ∂loss/∂w11 -0.003098  ∂loss/∂w12 -0.006197  ∂loss/∂b1 -0.06197" in rows
+    assert "  ∂loss/∂x1 = 0.03581   ∂loss/∂x2 = -0.02286   ∂loss/∂target = 0.642" in rows
+    activation = next(k for k in range(len(net)) if net.step(k) and getattr(net.step(k), "node", "") == "h1"
+                      and k > net.forward_end)
+    assert any(row.startswith("→ z1:") and " = δ(h1)  ∂ " in row for row in text(explain_compact(net, activation)))
+
+
+def test_the_end_names_the_leaves_there_are() -> None:
+    only_params = Lesson(loads("params: {w: 2, b: 1}\nnodes: {y: w * 3 + b}\noutput: y\n", path="p.yaml"))
+    rows = text(explain_compact(only_params, only_params.last))
+    assert any(row.startswith("Done: every param has its gradient.") for row in rows)
+    assert not any("every input" in row for row in rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tutor.draw.neurons import draw_network, other_nodes, plain
+from tutor.engine.numbers import fmt
 from tutor.engine.trace import run
 from tutor.scenario import loads, resolve
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
@@ -71,7 +72,10 @@ def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
     assert "∂w11 = δ·x1 = (-0.0619658) × 0.05 = -0.00309829" in four
     assert "→ x1: δ·w11 = (-0.0619658) × 0.15 = -0.00929487" in four
     # x1 feeds three neurons: the running sum ends at x1's gradient
-    assert "∂loss/∂x1 = 0.0275724 + 0.0175368 − 0.00929487 = 0.0358143  (fan-out: all 3 add up)" in four
+    assert "∂loss/∂x1 = Σⱼ δⱼ·wⱼ₁ = 0.0275724 + 0.0175368 − 0.00929487 = 0.0358143  (fan-out: all 3 add up)" in four
+    # the last step lists every δ with its weights' and bias's gradients, then the inputs'
+    assert "δ(h1) = -0.0619658:  ∂loss/∂w11 -0.00309829  ∂loss/∂w12 -0.00619658  ∂loss/∂b1 -0.0619658" in four
+    assert "∂loss/∂x1 = 0.0358143   ∂loss/∂x2 = -0.0228602" in four
     two = text(tiny.explain(_at(tiny, "h2", 4)))
     assert "∂loss/∂x1 so far 0.0275724 + 0.0175368 = 0.0451092  (2 of 3 neurons)" in two
     assert f"{trace.grad('x1'):.6g}" == "0.0358143"
@@ -200,3 +204,16 @@ def test_the_quiz_asks_for_an_error_summed_over_several_readers() -> None:
     lesson = Lesson(loads(text), view=NEURONS)
     prompts = [q.prompt for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
     assert any(p.startswith("Error arriving at a1_1") for p in prompts)  # a1_1 feeds both output neurons
+
+
+def test_every_neuron_question_says_what_is_known_and_never_what_the_graph_shows() -> None:
+    """The quiz's known: line in the neuron view; an identity neuron's δ (its error, on screen) is not asked."""
+    lesson = Lesson(resolve("tiny_net"), view=NEURONS)
+    asked = [q for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
+    assert all(q.given for q in asked if q.node in {"h1", "h2", "h3", "y", "z1", "z2", "z3"})
+    assert not any(q.prompt == "δ of y?" for q in asked)
+    delta_h1 = next(q for q in asked if q.prompt == "δ of h1?")
+    trace = run(resolve("tiny_net").graph)
+    assert delta_h1.given == f"error = {fmt(trace.grad('h1'))}, activation′ = {fmt(trace.value('h1') * (1 - trace.value('h1')))}"
+    forward = next(q for q in asked if q.phase == "forward" and q.node == "h1")
+    assert forward.given == "w11 = 0.15, w12 = 0.2, x1 = 0.05, x2 = 0.1, b1 = 0.35"

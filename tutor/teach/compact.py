@@ -11,14 +11,19 @@ gradient = the contribution, and the input's gradient before → after::
 The parentheses keep it a true equation: the local derivative is apple_count,
 which is 2; it is not apple_count that equals 2 × 1.1.
 
-Warnings and notes follow, as in the full form. Plain data (styled fragments),
-no UI.
+Warnings and notes follow, as in the full form, and so does everything a
+lesson promises to show: the title and description at the start, each
+neuron's δ, the fan-out sum Σⱼ δⱼ·wⱼ, the expanded sigmoid's factors agreeing
+with y(1 − y), and the closing list of gradients. Plain data (styled
+fragments), no UI.
 """
 
 from __future__ import annotations
 
 from tutor.engine.numbers import fmt, operand
 from tutor.teach.lesson import Lesson, Line
+from tutor.teach.lesson_words import train_hint, weight_symbol
+from tutor.teach.neurons import delta_name
 
 DIGITS = 4
 """Significant digits of the compact form's gradients (the full form shows 6), as on the graph."""
@@ -39,15 +44,22 @@ def explain_compact(lesson: Lesson, k: int) -> list[Line]:
 
 def _start(lesson: Lesson) -> list[Line]:
     s = lesson.scenario
+    lines: list[Line] = [[(s.title, "title")]]
+    if s.description:
+        lines.append([(s.description, "dim")])
     line: Line = [("Start: ", "title")]
     for i, name in enumerate(s.leaves):
         if i:
             line.append((", ", ""))
         line += [(name, "name"), ("=", ""), (fmt(lesson.trace.value(name)), "value")]
-    return [
+    lines += [
         line,
-        [("→ computes left to right, then back from ", "dim"), (s.output, "name"), (" to every input.", "dim")],
+        [("→ computes left to right, then back from ", "dim"), (s.output, "name"),
+         (f" to every {lesson._leaf_words()}.", "dim")],
     ]
+    if s.params:
+        lines.append([(train_hint(s), "dim")])
+    return lines + lesson._notes(0)
 
 
 def _tail(lesson: Lesson, k: int, warning: str | None) -> list[Line]:
@@ -76,8 +88,13 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
     if step.node == out:
         head += [("  start at the output: ", ""), (f"∂{out}/∂{out} = 1", "grad")]
     else:
-        head += [("  upstream ", ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", ""), (fmt(step.upstream), "grad")]
+        head += [("  upstream ", ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", "")]
+        neuron = lesson.neurons.get(step.node)
+        if neuron is not None:  # a weighted sum: its gradient is the neuron's delta
+            head += [(delta_name(neuron), "grad"), (" = ", "")]
+        head.append((fmt(step.upstream), "grad"))
     lines = [head]
+    activated = lesson._neuron_of_activation.get(step.node)
     for edge in step.edges:
         if lesson.graph.is_constant(edge.input):
             continue
@@ -87,17 +104,39 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
             line += [("(", ""), (edge.local_formula, "formula"), (" = ", ""), (fmt(edge.local, DIGITS), "value"), (")", "")]
         else:
             line.append((operand(edge.local, DIGITS), "value"))
-        line += [
-            (" × ", ""), (operand(step.upstream, DIGITS), "grad"),
-            (" = ", ""), (fmt(edge.contribution, DIGITS), "grad"),
-            ("  ∂ ", "grad"),
-            (fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""), (fmt(edge.grad_after, DIGITS), "grad"),
-        ]
-        count = len(lesson.contributions(k, edge.input))
-        if count > 1:
-            line.append((f" (Σ {count} uses)", "note"))
+        line += [(" × ", ""), (operand(step.upstream, DIGITS), "grad"), (" = ", ""), (fmt(edge.contribution, DIGITS), "grad")]
+        if activated is not None and edge.input == activated.z:
+            line += [(" = ", ""), (delta_name(activated), "grad")]
+        line += [("  ∂ ", "grad"), (fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""), (fmt(edge.grad_after, DIGITS), "grad")]
+        sources = lesson.contributions(k, edge.input)
+        deltas = lesson._fan_out_deltas(edge.input, sources) if len(sources) > 1 else None
+        if len(sources) > 1 and deltas is None:
+            line.append((f" (Σ {len(sources)} uses)", "note"))
         lines.append(line)
+        if lesson.groups is not None and lesson._is_expanded_sigmoid(step.node):
+            lines += _sigmoid_agreement(lesson, step.node, edge.input)
+        if deltas:
+            order = list(lesson.neurons)
+            deltas.sort(key=lambda item: order.index(item[0].z))
+            numbers = " + ".join(f"{operand(d, DIGITS)}×{operand(lesson.trace.value(w), DIGITS)}" for _, w, d in deltas)
+            lines.append([(f"   Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (numbers, "value"), (" = ", ""),
+                          (fmt(edge.grad_after, DIGITS), "grad"), (f"  ({len(deltas)} neurons)", "note")])
     lines += _tail(lesson, k, step.warning)
     if k == lesson.last:
-        lines.append([("Done: every input has its gradient.", "title")])
+        lines += lesson._done_lines(DIGITS)
     return lines
+
+
+def _sigmoid_agreement(lesson: Lesson, node: str, source: str) -> list[Line]:
+    """The four local factors of an expanded sigmoid, and that their product is y(1 − y)."""
+    routes = lesson.groups.factors(node, source)
+    if len(routes) != 1:
+        return []
+    numbers = " × ".join(operand(f.value, DIGITS) for f in routes[0])
+    y = lesson.trace.value(node)
+    product = 1.0
+    for f in routes[0]:
+        product *= f.value
+    return [[("   factors ", "dim"), (numbers, "value"), (" = ", ""), (fmt(product, DIGITS), "value"),
+             (" = ", ""), (f"{node}(1 − {node})", "formula"), (" = ", ""),
+             (f"{operand(y, DIGITS)} × (1 − {operand(y, DIGITS)})", "value")]]

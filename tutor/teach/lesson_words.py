@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def _weight_symbol(input_name: str) -> str:
+def weight_symbol(input_name: str) -> str:
     """``wⱼ₁`` for the input x1: neuron j's weight on that input."""
     digits = input_name[len(input_name.rstrip("0123456789")):]
     return f"wⱼ{digits.translate(_SUBSCRIPTS)}" if digits else f"wⱼ({input_name})"
@@ -207,7 +207,7 @@ class LessonWords:
             deltas.sort(key=lambda item: order.index(item[0].z))
             names = " + ".join(f"{delta_name(n)}·{w}" for n, w, _ in deltas)
             numbers = " + ".join(f"{operand(d)}×{operand(self.trace.value(w))}" for _, w, d in deltas)
-            total += [(f"Σⱼ δⱼ·{_weight_symbol(edge.input)} = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"), (" = ", ""),
+            total += [(f"Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"), (" = ", ""),
                       (fmt(edge.grad_after), "grad")]
             total += [(f"   fan-out: {edge.input} feeds {len(sources)} neurons; what each sends adds up", "note")]
             return total
@@ -229,28 +229,32 @@ class LessonWords:
             found.append((neuron, weight, self.trace.grad(neuron.z)))
         return found
 
-    def _done_lines(self) -> list[Line]:
-        """The end of the backward pass: every leaf's gradient together (and every δ, for neurons)."""
+    def _done_lines(self, digits: int | None = None) -> list[Line]:
+        """The end of the backward pass: every leaf's gradient together (and every δ, for neurons).
+
+        ``digits``: significant digits of the numbers (the compact form's fewer), else the panel's.
+        """
         s = self.scenario
         out = s.output
         grads = self.trace.grad
-        lines: list[Line] = []
+        num = (lambda x: fmt(x, digits)) if digits else fmt  # noqa: E731
         if s.inputs or s.params:
-            lines.append([("Done: ", "title"), (f"every {self._leaf_words()} has its gradient. ", "title"),
-                          ("Press v for the table.", "dim")])
+            lines: list[Line] = [[("Done: ", "title"), (f"every {self._leaf_words()} has its gradient. ", "title"),
+                                  ("Press v for the table.", "dim")]]
         else:
-            lines.append([("Done: ", "title"), ("the backward pass is complete. ", "title"),
-                          ("Press v for the table.", "dim")])
+            lines = [[("Done: ", "title"), ("the backward pass is complete. ", "title"), ("Press v for the table.", "dim")]]
+        listed: set[str] = set()
         for neuron in self.neurons.values():
-            row: Line = [("  ", ""), (delta_name(neuron), "grad"), (" = ", ""), (fmt(grads(neuron.z)), "grad"),
+            row: Line = [("  ", ""), (delta_name(neuron), "grad"), (" = ", ""), (num(grads(neuron.z)), "grad"),
                          (":  ", "")]
             for param in (*neuron.weights, *neuron.biases):
-                row += [(f"∂{out}/∂{param}", "grad"), (" ", ""), (fmt(grads(param)), "grad"), ("  ", "")]
+                row += [(f"∂{out}/∂{param}", "grad"), (" ", ""), (num(grads(param)), "grad"), ("  ", "")]
+                listed.add(param)
             lines.append(row[:-1])
-        shown = list(s.inputs) if self.neurons else list(s.leaves)
+        shown = [name for name in s.leaves if name not in listed]
         if shown:
             row = [("  ", "")]
             for name in shown:
-                row += [(f"∂{out}/∂{name}", "grad"), (" = ", ""), (fmt(grads(name)), "grad"), ("   ", "")]
+                row += [(f"∂{out}/∂{name}", "grad"), (" = ", ""), (num(grads(name)), "grad"), ("   ", "")]
             lines.append(row[:-1])
         return lines

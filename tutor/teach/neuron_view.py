@@ -28,6 +28,7 @@ from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.trace import BackwardStep
 from tutor.records import record
 from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line, ViewEdge, ViewNode
+from tutor.teach.lesson_words import weight_symbol
 from tutor.teach.positions import landmark
 
 STAGES = {
@@ -338,8 +339,7 @@ class NeuronLesson(Lesson):
                     lines.append(running)
         lines.extend(self._notes(k))
         if k == self.last:
-            lines.append([("Done: every weight, bias and input has its gradient. ", "title"),
-                          ("Press v for the table.", "dim")])
+            lines.extend(self._done_lines())
         return lines
 
     def _activation_derivative(self, neuron: Neuron) -> float:
@@ -411,6 +411,8 @@ class NeuronLesson(Lesson):
         complete = len(done) == len(feeds)
         line: Line = [("    ", ""), (f"∂{self.scenario.output}/∂{source}", "grad"),
                       (" = " if complete else " so far ", "dim")]
+        if complete:
+            line.append((f"Σⱼ δⱼ·{weight_symbol(source)} = ", ""))
         if len(amounts) > 1:
             line += [(signed_sum(amounts), "grad"), (" = ", "")]
         note = f"  (fan-out: all {len(feeds)} add up)" if complete else f"  ({len(done)} of {len(feeds)} neurons)"
@@ -419,49 +421,8 @@ class NeuronLesson(Lesson):
 
     # -- quiz ---------------------------------------------------------------------
 
-    def neuron_questions(self, k: int):
-        """The quiz's questions before step k of the neuron view."""
-        from tutor.teach.quiz import Question, questions_at
+    def neuron_questions(self, k: int):  # noqa: ANN201 - list[Question]
+        """The quiz's questions before step k of the neuron view (see ``tutor.teach.neuron_quiz``)."""
+        from tutor.teach.neuron_quiz import neuron_questions
 
-        step = self.step(k)
-        if step is None:
-            return []
-        if step.neuron is None:
-            return [replace(q, k=k) for q in questions_at(self.groups_lesson, step.groups_k)]
-        neuron = self.network.neuron(step.neuron)
-        values, grads, index = self.trace.values, self.trace.grads, self.graph.index
-        out = self.scenario.output
-        if step.phase == "forward":
-            value = values[index[neuron.name]]
-            return [Question(k, "forward", "value", neuron.name, None,
-                             f"What is the output of neuron {neuron.name} = {neuron.activation}(Σ w·x + b)?",
-                             value, f"{neuron.name} = {fmt(value)}",
-                             "Weighted sum first (each weight × its input, plus the bias), then the activation.")]
-        if step.stage == 1:
-            # With one reader, the error arriving is the one product the step before sent back
-            # (δ × w from the next neuron, or the loss's own gradient): already on screen, so not asked.
-            readers = {consumer for consumer, _ in self.graph.consumers()[index[neuron.name]]}
-            if len(readers) < 2:
-                return []
-            error = grads[index[neuron.name]]
-            return [Question(k, "backward", "grad", neuron.name, None,
-                             f"Error arriving at {neuron.name}: ∂{out}/∂{neuron.name}?", error,
-                             f"∂{out}/∂{neuron.name} = {fmt(error)}",
-                             "Add up δ × weight from every neuron of the next layer (at the output: y − t).")]
-        if step.stage == 2:
-            derivative = self._activation_derivative(neuron)
-            return [Question(k, "backward", "local", neuron.name, None,
-                             f"The activation's derivative at {neuron.name} ({neuron.activation})?", derivative,
-                             f"{ACTIVATION_WORDS[neuron.activation][1]} = {fmt(derivative)}",
-                             f"For {neuron.activation}: {ACTIVATION_WORDS[neuron.activation][1]}, a = the neuron's output.")]
-        if step.stage == 4:
-            delta = grads[index[neuron.z]]
-            questions = [Question(k, "backward", "grad", neuron.z, None, f"δ of {neuron.name}?", delta,
-                                  f"δ = error × activation′ = {fmt(delta)}", "Multiply the error by the activation′.")]
-            for synapse, grad_w, _ in self._synapse_edges(neuron):
-                questions.append(Question(k, "backward", "grad", neuron.z, synapse.weight,
-                                          f"grad {synapse.weight} (δ × {synapse.source})?", grad_w,
-                                          f"grad {synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",
-                                          f"Multiply δ by the input {synapse.source} this weight multiplies."))
-            return questions
-        return []
+        return neuron_questions(self, k)

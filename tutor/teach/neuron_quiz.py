@@ -1,0 +1,83 @@
+"""The quiz in the neuron view: one neuron's value forward, and its four stages backward.
+
+Each question carries ``given``, the numbers it needs (the quiz shows them as
+its ``known:`` line), and nothing asked is already on screen: the error
+arriving through one reader was the previous step's last number, and an
+identity neuron's δ is that error, so neither is asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from tutor.engine.numbers import fmt
+from tutor.teach.quiz import Question, questions_at
+
+if TYPE_CHECKING:
+    from tutor.teach.neuron_view import NeuronLesson
+
+
+def _known(pairs: list[tuple[str, float]]) -> str:
+    return ", ".join(f"{name} = {fmt(value)}" for name, value in pairs)
+
+
+def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
+    """The questions before step k of ``lesson``."""
+    from tutor.teach.neuron_view import ACTIVATION_WORDS
+
+    step = lesson.step(k)
+    if step is None:
+        return []
+    if step.neuron is None:
+        return [replace(q, k=k) for q in questions_at(lesson.groups_lesson, step.groups_k)]
+    neuron = lesson.network.neuron(step.neuron)
+    values, grads, index = lesson.trace.values, lesson.trace.grads, lesson.graph.index
+    value = lambda name: values[index[name]]  # noqa: E731
+    out = lesson.scenario.output
+    if step.phase == "forward":
+        a = value(neuron.name)
+        terms = [(s.weight, value(s.weight)) for s in neuron.synapses] + [(s.source, value(s.source)) for s in neuron.synapses]
+        if neuron.bias:
+            terms.append((neuron.bias, value(neuron.bias)))
+        return [Question(k, "forward", "value", neuron.name, None,
+                         f"What is the output of neuron {neuron.name} = {neuron.activation}(Σ w·x + b)?",
+                         a, f"{neuron.name} = {fmt(a)}",
+                         "Weighted sum first (each weight × its input, plus the bias), then the activation.",
+                         _known(terms))]
+    error = grads[index[neuron.name]]
+    if step.stage == 1:
+        # With one reader, the error arriving is the one product the step before sent back
+        # (δ × w from the next neuron, or the loss's own gradient): already on screen, so not asked.
+        readers = {consumer for consumer, _ in lesson.graph.consumers()[index[neuron.name]]}
+        if len(readers) < 2:
+            return []
+        senders = lesson._senders(neuron.name)
+        given = "; ".join(f"from {name}: {fmt(amount)}" for name, _, amount in senders)
+        return [Question(k, "backward", "grad", neuron.name, None,
+                         f"Error arriving at {neuron.name}: ∂{out}/∂{neuron.name}?", error,
+                         f"∂{out}/∂{neuron.name} = {fmt(error)}",
+                         "Add up δ × weight from every neuron of the next layer (at the output: y − t).", given)]
+    derivative = lesson._activation_derivative(neuron)
+    if step.stage == 2:
+        rule = ACTIVATION_WORDS[neuron.activation][1]
+        return [Question(k, "backward", "local", neuron.name, None,
+                         f"The activation's derivative at {neuron.name} ({neuron.activation})?", derivative,
+                         f"{rule} = {fmt(derivative)}",
+                         f"For {neuron.activation}: {rule}, a = the neuron's output.",
+                         _known([("a", value(neuron.name)), ("z", value(neuron.z))]))]
+    if step.stage != 4:
+        return []
+    delta = grads[index[neuron.z]]
+    questions: list[Question] = []
+    if neuron.activation != "identity":  # an identity neuron's δ is the error arriving, on screen since stage 1
+        questions.append(Question(k, "backward", "grad", neuron.z, None, f"δ of {neuron.name}?", delta,
+                                  f"δ = error × activation′ = {fmt(delta)}", "Multiply the error by the activation′.",
+                                  _known([("error", error), ("activation′", derivative)])))
+    for synapse, grad_w, _ in lesson._synapse_edges(neuron):
+        questions.append(Question(k, "backward", "grad", neuron.z, synapse.weight,
+                                  f"grad {synapse.weight} (δ × {synapse.source})?", grad_w,
+                                  f"grad {synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",
+                                  f"Multiply δ by the input {synapse.source} this weight multiplies.",
+                                  _known([("δ", delta), (synapse.source, value(synapse.source))])))
+    return questions
