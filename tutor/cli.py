@@ -215,7 +215,7 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
     if routes is not None and analysis.path_sum(routes)[1]:
         warnings.append(f"sum over paths: {analysis.path_sum(routes)[1]}")
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     return 0
 
 
@@ -265,14 +265,15 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         bar.close()
     final = last.params_after if last is not None else initial
     if args.json:
-        data = report.train_json_from(losses, final, initial, start.output_value, [stopped] if stopped else [])
+        rising = report.steps_rising(scenario, start.output_value, losses)
+        data = report.train_json_from(losses, final, initial, start.output_value, [w for w in (stopped, rising) if w])
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         report.train_warnings(scenario, start.output_value, losses, default_steps)
         return 0
     for table in report.steps_tables(scenario.name, scenario.output, lr, start.output_value, losses, initial, final):
         console.print(table)
     if stopped:
-        console.print(f"[yellow]warning:[/] {stopped}")
+        console.print(f"[yellow]warning:[/] {escape(stopped)}", soft_wrap=True)
     report.train_warnings(scenario, start.output_value, losses, default_steps)
     return 0
 
@@ -307,13 +308,15 @@ def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, conso
     right = rows_right(trainer, scenario, fit) if fit is not None and fit.classes else None
     if args.json:
         data = report.epochs_json(trainer, right)
+        if rising := report.epochs_rising(scenario, trainer):
+            data["warnings"].append(rising)
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         report.epoch_warnings(scenario, trainer, args.epochs is None)
         return 0
     for table in report.epochs_tables(scenario.name, scenario.output, trainer, right):
         console.print(table)
     if trainer.warning:
-        console.print(f"[yellow]warning:[/] {trainer.warning}")
+        console.print(f"[yellow]warning:[/] {escape(trainer.warning)}", soft_wrap=True)
     report.epoch_warnings(scenario, trainer, args.epochs is None)
     return 0
 

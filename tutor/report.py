@@ -439,29 +439,37 @@ def epochs_tables(name: str, output: str, trainer: Trainer, right: int | None = 
 # --- warnings after training (on stderr, so stdout stays clean for a pipe) -----------
 
 
-def train_warnings(scenario: Scenario, initial_loss: float, losses: list[float], default_steps: bool) -> None:
-    """On stderr, so stdout stays clean for a pipe: a rising loss, and how many steps ran by default."""
+def steps_rising(scenario: Scenario, initial_loss: float, losses: list[float]) -> str:
+    """The warning for a loss that rose during ``train --steps`` ("" when it never did)."""
     before = [initial_loss, *losses[:-1]]
     rises = [k for k, (old, new) in enumerate(zip(before, losses), 1) if new > old]
-    if rises:
-        print(
-            f"tutor: warning: {scenario.output} rose at {len(rises)} of {len(losses)} steps "
-            f"(first at step {rises[0]}): diverging: try a smaller --lr",
-            file=sys.stderr,
-        )
+    if not rises:
+        return ""
+    return (f"{scenario.output} rose at {len(rises)} of {len(losses)} steps (first at step {rises[0]}): "
+            "diverging: try a smaller --lr")
+
+
+def epochs_rising(scenario: Scenario, trainer) -> str:  # noqa: ANN001 - a Trainer
+    """The warning for a mean loss that rose from one epoch to the next ("" when it never did)."""
+    losses = [trainer.initial_loss, *trainer.losses]
+    rises = [k for k in range(1, len(losses)) if losses[k] > losses[k - 1]]
+    if not rises:
+        return ""
+    return (f"mean {scenario.output} rose at {len(rises)} of {len(losses) - 1} epochs (first at epoch {rises[0]}): "
+            "diverging: try a smaller --lr")
+
+
+def train_warnings(scenario: Scenario, initial_loss: float, losses: list[float], default_steps: bool) -> None:
+    """On stderr, so stdout stays clean for a pipe: a rising loss, and how many steps ran by default."""
+    if rising := steps_rising(scenario, initial_loss, losses):
+        print(f"tutor: warning: {rising}", file=sys.stderr)
     if default_steps:
         print("ran 1 step (the default); use --steps N for more, e.g. --steps 100", file=sys.stderr)
 
 
 def epoch_warnings(scenario: Scenario, trainer, default_epochs: bool) -> None:  # noqa: ANN001 - a Trainer
     """On stderr: a mean loss that rose from one epoch to the next, and how many epochs ran by default."""
-    losses = [trainer.initial_loss, *trainer.losses]
-    rises = [k for k in range(1, len(losses)) if losses[k] > losses[k - 1]]
-    if rises:
-        print(
-            f"tutor: warning: mean {scenario.output} rose at {len(rises)} of {len(losses) - 1} epochs "
-            f"(first at epoch {rises[0]}): diverging: try a smaller --lr",
-            file=sys.stderr,
-        )
+    if rising := epochs_rising(scenario, trainer):
+        print(f"tutor: warning: {rising}", file=sys.stderr)
     if default_epochs:
         print("ran 1 epoch (the default); use --epochs N for more, e.g. --epochs 200", file=sys.stderr)

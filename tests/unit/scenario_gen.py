@@ -261,3 +261,31 @@ DEEP = st.one_of(
     st.integers(1, 1000).map(lambda n: "nodes:\n  y: " + "exp(" * n + "1" + ")" * n + "\noutput: y\n"),
     st.integers(1, 400).map(lambda n: "nodes:\n  y: 2" + " ** 2" * n + "\noutput: y\n"),
 )
+
+
+WIDE_NUMBERS = st.sampled_from(["0", "1", "-1", "0.5", "709.5", "1e300", "-1e300", "1e-300", "3"])
+
+
+@st.composite
+def networks(draw) -> str:
+    """A ``network:`` net with a data set: layers up to 260 wide (fan-in past the parser's nesting
+    limit), any activation, numbers that overflow in training, sometimes one thing wrong."""
+    inputs = [f"x{i}" for i in range(1, draw(st.integers(1, 3)) + 1)]
+    sizes = draw(st.lists(st.sampled_from([1, 2, 3, 199, 200, 201, 260]), min_size=1, max_size=2))
+    activations = draw(st.lists(st.sampled_from(["sigmoid", "tanh", "relu", "identity", "softmax"]),
+                                min_size=len(sizes) + 1, max_size=len(sizes) + 1))
+    last = len(sizes) + 1
+    lines = ["inputs: {" + ", ".join(f"{x}: {draw(WIDE_NUMBERS)}" for x in inputs) + ", t: 1}"]
+    lines += ["network:", f"  seed: {draw(st.integers(0, 5))}", f"  inputs: [{', '.join(inputs)}]", "  layers:"]
+    for size, activation in zip([*sizes, 1], activations):
+        lines.append(f"    - {{size: {size}, activation: {activation}}}")
+    lines += ["nodes:", f"  loss: {draw(st.sampled_from(['0.5 * (a{0}_1 - t) ** 2', 'exp(a{0}_1) * t', 'a{0}_1']))}".format(last),
+              "output: loss"]
+    if draw(st.booleans()):
+        lines.append("learning_rate: " + draw(st.sampled_from(["0.1", "10", "1e300"])))
+    if draw(st.booleans()):
+        rows = draw(st.lists(st.lists(WIDE_NUMBERS, min_size=len(inputs) + 1, max_size=len(inputs) + 1),
+                             min_size=1, max_size=4))
+        lines += ["data:", f"  columns: [{', '.join(inputs)}, t]", "  rows:"]
+        lines += ["    - [" + ", ".join(row) + "]" for row in rows]
+    return "\n".join(lines) + "\n"

@@ -366,6 +366,22 @@ def test_train_epochs_overflow_warns_and_stops(tmp_path):
     data = json.loads(result.stdout)
     assert data["warnings"] and "training stopped" in data["warnings"][0]
     assert len(data["losses"]) < 400
+    assert any("diverging: try a smaller --lr" in w for w in data["warnings"])  # as on stderr
+    assert all(line.startswith("tutor: warning: ") for line in result.stderr.splitlines()), result.stderr
+
+
+def test_a_gradient_sum_that_overflows_warns_in_words_only(tmp_path):
+    """exp(709.5) summed over two rows overflows: the trainer says so; numpy says nothing on stderr."""
+    path = tmp_path / "big.yaml"
+    path.write_text(
+        "inputs: {x: 0}\nparams: {w: 709.5}\nnodes:\n  y: exp(w) + x\noutput: y\n"
+        "data:\n  columns: [x]\n  rows: [[0], [0]]\n",
+        encoding="utf-8",
+    )
+    for args in (("--epochs", "1"), ("--epochs", "1", "--json"), ("--steps", "1")):
+        result = tutor("train", str(path), *args)
+        assert result.returncode == 0, result.stderr
+        assert "RuntimeWarning" not in result.stderr and "numpy" not in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from scenario_gen import (
     SENTINEL,
     mutated_builtins,
     mutated_bytes,
+    networks,
     scenarios,
 )
 
@@ -155,3 +156,24 @@ def test_python_tags_and_hostile_expressions_run_nothing() -> None:
     ):
         assert load_or_error(text) is None
     assert not os.path.exists(SENTINEL)
+
+
+@settings(FUZZ, max_examples=40)
+@given(networks())
+def test_generated_networks_load_and_train_without_a_stray_warning(text: str) -> None:
+    """Wide layers (a neuron of 200+ inputs) and numbers that overflow: a net or one error, and
+    training on its data warns in words (trainer.warning), never with a numpy warning on stderr."""
+    from tutor.teach.training import data_trainer
+
+    scenario = load_or_error(text)
+    event("valid" if scenario is not None else "refused")
+    if scenario is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = run(scenario.graph)
+        json.dumps(report.trace_json(scenario, trace), allow_nan=False)
+        trainer = data_trainer(scenario)
+        for _ in range(2):
+            if not trainer.stopped:
+                trainer.epoch()

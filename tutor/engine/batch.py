@@ -230,6 +230,11 @@ class BatchEngine:
         return self._means(result.grads, result.sums, result.rows)
 
     def _means(self, grads: Sequence[Any], sums: Any, rows: int) -> np.ndarray:
+        """Each param's mean gradient; a sum that overflows is inf (the trainer warns), never a numpy warning."""
+        with np.errstate(all="ignore"):
+            return self._summed_means(grads, sums, rows)
+
+    def _summed_means(self, grads: Sequence[Any], sums: Any, rows: int) -> np.ndarray:
         if sums is None:
             chosen: Any = enumerate(self._plan.params)
             out = np.empty(len(self._plan.params))

@@ -268,6 +268,21 @@ def _simple(text: str, scope: dict[str, int], own_name: str):
     return _Op(op, [_Leaf(scope[argument])])
 
 
+def weighted_sum(products: list[tuple[int, int]], bias: int | None = None):
+    """The tree ``parse`` gives for ``w1 * x1 + w2 * x2 + ... + b`` (node indices), at any length.
+
+    For sums built by the tutor itself (the ``network:`` shorthand): parsing
+    such text is limited to ``MAX_DEPTH`` terms, and a wide layer has more.
+    """
+    terms = [_Op("mul", [_Leaf(w), _Leaf(x)]) for w, x in products]
+    if bias is not None:
+        terms.append(_Leaf(bias))
+    tree = terms[0]
+    for term in terms[1:]:
+        tree = _Op("add", [tree, term])
+    return tree
+
+
 def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_name: str = "", quiet: bool = True):
     """Parse ``text`` into an op tree over ``scope`` (name -> node index).
 

@@ -36,7 +36,7 @@ from typing import Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tutor.engine.expr import build, normalize_name, parse
+from tutor.engine.expr import build, normalize_name, parse, weighted_sum
 from tutor.engine.graph import Graph
 from tutor.engine.neurons import ACTIVATION_OPS
 from tutor.records import record
@@ -232,9 +232,12 @@ def build_network(
             a = activation_name(l, j)
             text_z = " + ".join([*terms, bias])
             text_a = z if layer.activation == "identity" else f"{layer.activation}({z})"
+            products = [(scope[weight_name(l, j, i)], scope[source]) for i, source in enumerate(sources, 1)]
+            trees = {z: weighted_sum(products, scope[bias])}  # the same tree parse(text_z) gives, at any width
             for name, text in ((z, text_z), (a, text_a)):
                 define(name, layer.node)
-                members = build(graph, name, parse(text, scope, own_name=name))
+                tree = trees[name] if name in trees else parse(text, scope, own_name=name)
+                members = build(graph, name, tree)
                 graph.add_group(name, members)
                 scope[name] = graph.index[name]
                 expressions[name] = text
