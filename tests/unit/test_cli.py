@@ -211,6 +211,19 @@ def test_check_refuses_a_fifo_a_device_and_a_directory(tmp_path):
     assert f"{tmp_path}:1:1: error: is a directory, not a scenario file" in lines
 
 
+@pytest.mark.parametrize("command", [("trace",), ("train",), ("export", "-o", "x.md")])
+def test_every_command_names_a_fifo_or_device_for_what_it_is(tmp_path, command):
+    """Not "no such file or built-in scenario": the path exists, it is just not a file."""
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for spec, words in ((fifo, "is a FIFO (named pipe)"), ("/dev/zero", "is a device")):
+        result = tutor(command[0], str(spec), *command[1:])
+        assert result.returncode == 1
+        assert result.stderr.splitlines()[0] == f"{spec}:1:1: error: {words}, not a regular file"
+
+
 def test_messages_show_escapes_on_one_line(tmp_path):
     bad = tmp_path / "keys.yaml"
     bad.write_text('inputs:\n  a: 1\nnodes:\n  "a\\nb": 1\noutput: a\n', encoding="utf-8")

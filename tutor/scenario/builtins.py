@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 from pathlib import Path
 
@@ -64,6 +65,8 @@ def resolve(spec: str) -> Scenario:
     candidate = builtin_dir() / f"{spec}.yaml"
     if "/" not in spec and candidate.is_file():
         return load(candidate)
+    if os.path.lexists(spec):  # a FIFO, a device, a directory, a broken link: load says which, reading nothing
+        return load(path)
     close = difflib.get_close_matches(spec, builtin_names(), n=1)
     hint = f"did you mean '{close[0]}'?" if close else "run `python -m tutor list` for the built-in scenarios"
     raise ScenarioError(spec, 1, 1, "no such file or built-in scenario", hint)
