@@ -198,10 +198,12 @@ def cmd_trace(args: argparse.Namespace, console: Console) -> int:
     console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
         console.print(scenario.description, style="dim", markup=False)
-    # crop=False: a table wider than the terminal wraps on screen rather than losing digits.
-    console.print(report.forward_table(trace), crop=False)
-    console.print(report.backward_table(trace), crop=False)
-    console.print(report.summary_table(scenario, trace), crop=False)
+    if len(trace.forward) > report.TEXT_ROWS:  # Rich lays out a table at about 1.5 ms a row
+        console.file.write(report.trace_text(scenario, trace))
+    else:  # crop=False: a table wider than the terminal wraps on screen rather than losing digits.
+        console.print(report.forward_table(trace), crop=False)
+        console.print(report.backward_table(trace), crop=False)
+        console.print(report.summary_table(scenario, trace), crop=False)
     if tangents is not None:
         console.print(report.tangent_table(args.wrt, tangents), crop=False)
     if routes is not None:

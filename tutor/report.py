@@ -19,7 +19,10 @@ from rich.markup import escape
 
 from tutor.engine.analysis import NumericRow, Route, TangentStep, TrainStep, path_sum
 from tutor.engine.numbers import fmt
-from tutor.engine.ops import title as op_title
+from tutor.report_text import (
+    BACKWARD_COLUMNS, BACKWARD_TITLE, FORWARD_COLUMNS, FORWARD_TITLE, SUMMARY_COLUMNS, backward_rows, forward_rows,
+    TEXT_ROWS, local_text, summary_rows, summary_title, trace_text,
+)
 from tutor.scenario import Scenario
 from tutor.engine.trace import Trace
 
@@ -280,62 +283,34 @@ def keep_numbers_whole(table: Table) -> Table:
     return table
 
 
-def local_text(formula: str, value: float) -> str:
-    """``tax = 1.1``, or just ``1`` when the formula is the number itself."""
-    shown = fmt(value)
-    return shown if formula == shown else f"{formula} = {shown}"
+def _rich_table(title: str, columns, styles: dict[str, str]) -> Table:  # noqa: ANN001 - report_text.Columns
+    table = Table(title=title, title_justify="left")
+    for header, justify in columns:
+        table.add_column(header, justify=justify, style=styles.get(header))
+    return table
 
 
 def forward_table(trace: Trace) -> Table:
-    table = Table(title="Forward pass (left to right)", title_justify="left")
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("node", style="bold")
-    table.add_column("op")
-    table.add_column("computes")
-    table.add_column("value", justify="right", style="cyan")
-    for k, step in enumerate(trace.forward, 1):
-        inputs = ", ".join(
-            f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not trace.graph.is_constant(n)
-        )
-        warning = f" [yellow]⚠ {step.warning}[/]" if step.warning else ""
-        table.add_row(str(k), step.node, op_title(step.op), f"{step.expression}  ({inputs})" if inputs else step.expression, fmt(step.value) + warning)
+    table = _rich_table(FORWARD_TITLE, FORWARD_COLUMNS, {"#": "dim", "node": "bold", "value": "cyan"})
+    for cells, warning in forward_rows(trace):
+        cells = [escape(cell) for cell in cells]
+        if warning:
+            cells[-1] += f" [yellow]⚠ {escape(warning)}[/]"
+        table.add_row(*cells)
     return keep_numbers_whole(table)
 
 
 def backward_table(trace: Trace) -> Table:
-    table = Table(title="Backward pass (right to left)", title_justify="left")
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("node", style="bold")
-    table.add_column("upstream", justify="right")
-    table.add_column("to input")
-    table.add_column("local derivative")
-    table.add_column("upstream × local", justify="right")
-    table.add_column("input grad", justify="right", style="magenta")
-    for k, step in enumerate(trace.backward, 1):
-        edges = [e for e in step.edges if not trace.graph.is_constant(e.input)]
-        for j, edge in enumerate(edges):
-            table.add_row(
-                str(k) if j == 0 else "",
-                step.node if j == 0 else "",
-                fmt(step.upstream) if j == 0 else "",
-                edge.input,
-                local_text(edge.local_formula, edge.local),
-                fmt(edge.contribution),
-                f"{fmt(edge.grad_before)} → {fmt(edge.grad_after)}",
-            )
+    table = _rich_table(BACKWARD_TITLE, BACKWARD_COLUMNS, {"#": "dim", "node": "bold", "input grad": "magenta"})
+    for cells in backward_rows(trace):
+        table.add_row(*(escape(cell) for cell in cells))
     return keep_numbers_whole(table)
 
 
 def summary_table(scenario: Scenario, trace: Trace) -> Table:
-    table = Table(title=f"Every value and its gradient ∂{scenario.output}/∂name", title_justify="left")
-    table.add_column("name", style="bold")
-    table.add_column("kind")
-    table.add_column("value", justify="right", style="cyan")
-    table.add_column("gradient", justify="right", style="magenta")
-    for name in scenario.named:
-        node = scenario.graph.node(name)
-        kind = node.kind if node.kind != "op" else "node"
-        table.add_row(name, kind, fmt(trace.value(name)), fmt(trace.grad(name)))
+    table = _rich_table(summary_title(scenario), SUMMARY_COLUMNS, {"name": "bold", "value": "cyan", "gradient": "magenta"})
+    for cells in summary_rows(scenario, trace):
+        table.add_row(*(escape(cell) for cell in cells))
     return keep_numbers_whole(table)
 
 
