@@ -24,8 +24,8 @@ from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_fro
 from tutor.scenario import builtin_names
 from tutor.ui.app import TutorApp
 
-KEYS_PER_SCENARIO = int(os.environ.get("TUTOR_RANDOM_KEYS", "120"))
-"""Keys per scenario: 120 keeps the whole file near a minute; set TUTOR_RANDOM_KEYS for longer runs."""
+KEYS_PER_SCENARIO = int(os.environ.get("TUTOR_RANDOM_KEYS", "300"))
+"""Keys per scenario: 300 keeps the whole file near two minutes; set TUTOR_RANDOM_KEYS for longer runs."""
 THEMES = sorted(App().available_themes)
 SIZES = [(20, 5), (30, 8), (80, 24), (120, 40), (100, 30), (200, 60)]
 NEVER = {"q", "ctrl+q", "ctrl+c", "ctrl+z"}
@@ -97,7 +97,7 @@ async def session(app: TutorApp, seed: int, count: int) -> list[str]:
     pressed: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        palette_switches = 1
+        palette_switches = 3  # through the palette as a learner does; the rest set app.theme directly
         for _ in range(count):
             roll = rng.random()
             if roll < 0.04:
