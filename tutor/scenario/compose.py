@@ -142,7 +142,8 @@ def scalar_position(source: str, node: ScalarNode, offset: int) -> tuple[int, in
     """
     start = node.start_mark
     if node.style in ("|", ">"):
-        return start.line + 1, start.column + 1
+        found = _block_position(source, node, offset)
+        return found if found is not None else (start.line + 1, start.column + 1)
     i = start.index + (1 if node.style in ("'", '"') else 0)
     for char in node.value[:offset]:
         if i >= len(source):
@@ -156,6 +157,49 @@ def scalar_position(source: str, node: ScalarNode, offset: int) -> tuple[int, in
             i += 1
         else:
             return start.line + 1, start.column + 1
+    line = source.count("\n", 0, i) + 1
+    return line, i - (source.rfind("\n", 0, i) + 1) + 1
+
+
+def _block_position(source: str, node: ScalarNode, offset: int) -> tuple[int, int] | None:
+    """``scalar_position`` in a ``|`` or ``>`` block: the lines below the indicator, less their
+    indentation; a line break is a newline (``|``) or a space (``>``), a blank line a newline."""
+    i = source.find("\n", node.start_mark.index) + 1
+    if i <= 0:
+        return None
+    indent = None
+    j = i
+    while j < len(source):
+        end = source.find("\n", j)
+        line = source[j : len(source) if end < 0 else end].rstrip("\r")
+        if line.strip():
+            indent = len(line) - len(line.lstrip(" "))
+            break
+        j = len(source) if end < 0 else end + 1
+    if not indent:
+        return None
+
+    def next_line(k: int) -> int:
+        k += 2 if source.startswith("\r\n", k) else 1
+        stop = k + indent
+        while k < stop and k < len(source) and source[k] == " ":
+            k += 1
+        return k
+
+    i = next_line(i - 1)
+    for char in node.value[:offset]:
+        if i >= len(source):
+            return None
+        if char in " \n" and source[i] in "\r\n":
+            i = next_line(i)
+            continue
+        while i < len(source) and source[i] in "\r\n":  # a blank line folded into the break before it
+            i = next_line(i)
+        if i >= len(source) or source[i] != char:
+            return None
+        i += 1
+    if i >= len(source) or source[i] in "\r\n":
+        return None
     line = source.count("\n", 0, i) + 1
     return line, i - (source.rfind("\n", 0, i) + 1) + 1
 
