@@ -20,7 +20,7 @@ from rich.markup import escape
 from tutor.progress import ProgressBar
 from tutor.engine.bulk import paused_gc
 from tutor.engine.numbers import NumberTextError, parse_decimal
-from tutor.scenario import Scenario, ScenarioError, builtin_scenarios, load, resolve
+from tutor.scenario import Scenario, ScenarioError, load, resolve
 from tutor.engine.trace import run
 
 COMMANDS = ("trace", "check", "train", "list", "new", "schema", "serve", "export")
@@ -326,12 +326,18 @@ def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, conso
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    table = Table(title="Built-in scenarios", title_justify="left")
+    from tutor.scenario.builtins import lesson_files
+
+    table = Table(title="Scenarios, in lesson order (built-ins, and ./scenarios/*.yaml)", title_justify="left")
     table.add_column("name", style="bold")
     table.add_column("title")
-    for name, scenario in builtin_scenarios():
-        title = f"[red]{escape(str(scenario))}[/]" if isinstance(scenario, ScenarioError) else escape(scenario.title)
-        table.add_row(name, title)
+    for spec, path in lesson_files():
+        try:
+            title = escape(load(path).title)
+        except ScenarioError as exc:
+            title = f"[red]{escape(str(exc))}[/]"
+        local = spec != path.stem
+        table.add_row(escape(os.path.relpath(path) if local else spec), title + (" [dim](yours)[/]" if local else ""))
     console.print(table)
     return 0
 

@@ -47,15 +47,14 @@ MAX_BYTES = 65536
 
 def _read_small(path: Path) -> str:
     """The text of a regular file of at most ``MAX_BYTES``; never blocks (a FIFO is refused, not opened for long)."""
-    import stat
+    from tutor.scenario.files import NotReadable, read_limited
 
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ValueError("not a regular file")
-        data = os.read(fd, MAX_BYTES + 1)
-    finally:
-        os.close(fd)
+        data = read_limited(str(path), MAX_BYTES)
+    except NotReadable as exc:
+        if not os.path.lexists(path):
+            raise FileNotFoundError(path) from None
+        raise ValueError(str(exc)) from None
     if len(data) > MAX_BYTES:
         raise ValueError(f"larger than {MAX_BYTES} bytes")
     return data.decode("utf-8")

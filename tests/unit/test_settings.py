@@ -78,5 +78,5 @@ def test_a_settings_path_that_is_no_small_file_is_ignored_at_once(kind):
         path.rmdir() if kind == "directory" else path.unlink()
     assert loaded.theme is None
     assert len(loaded.warnings) == 1 and str(path) in loaded.warnings[0]
-    words = "larger than" if kind == "huge" else "not a regular file"
+    words = {"huge": "larger than", "directory": "is a directory", "fifo": "is a FIFO"}[kind]
     assert words in loaded.warnings[0]

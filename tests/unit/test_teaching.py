@@ -5,6 +5,7 @@ things a learner trips on. Driven through ``tutor.teach`` only (no UI)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -245,6 +246,30 @@ def test_builtins_follow_lesson_order() -> None:
     ]
     assert names[9:] == sorted(names[9:])  # scenarios without an order: after, by name
     assert resolve("tiny_net").order == 9
+
+
+def test_a_local_scenario_takes_its_place_among_the_builtins(tmp_path, monkeypatch) -> None:
+    """order: 4.5 puts a teacher's file between the 4th and 5th lessons, in the picker and in `list`."""
+    from tutor.scenario.builtins import lesson_files
+    from tutor.ui.screens.picker import entries
+
+    local = tmp_path / "scenarios"
+    local.mkdir()
+    body = "inputs: {a: 1}\nnodes: {b: a * 2}\noutput: b\n"
+    (local / "mine.yaml").write_text("title: Mine\norder: 4.5\n" + body, encoding="utf-8")
+    (local / "extra.yaml").write_text("title: Extra\n" + body, encoding="utf-8")
+    (local / "broken.yaml").write_text("nodes: {", encoding="utf-8")
+    os.mkfifo(local / "pipe.yaml")  # listed as not loading, never read
+    specs = [spec for spec, _ in lesson_files(tmp_path)]
+    assert specs[3:6] == ["square_of_sum", str(local / "mine.yaml"), "two_paths"]
+    assert specs[-3:] == [str(local / "broken.yaml"), str(local / "extra.yaml"), str(local / "pipe.yaml")]
+    titles = [title for _, title, _ in entries(tmp_path)]
+    assert titles[4] == "Mine  (mine.yaml)" and titles[-3] == "broken.yaml  (does not load)"
+    monkeypatch.chdir(tmp_path)
+    listed = subprocess.run([sys.executable, "-m", "tutor", "list"], capture_output=True, text=True, timeout=60,
+                            cwd=tmp_path, env={**os.environ, "COLUMNS": "120"})
+    rows = [line.split("│")[1].strip() for line in listed.stdout.splitlines() if line.startswith("│") and line.split("│")[1].strip()]
+    assert rows[3:6] == ["square_of_sum", "scenarios/mine.yaml", "two_paths"]
 
 
 def test_learner_facing_op_names_boxes_and_parentheses() -> None:

@@ -32,13 +32,34 @@ def lesson_order(path: Path) -> tuple[float, str]:
     """Sort key: the file's ``order:`` (lesson order), then its name; files without one go last.
 
     Read with a pattern rather than a full load so listing stays instant; the
-    loader validates the same key when the scenario is opened.
+    loader validates the same key when the scenario is opened. Anything but a
+    regular file (a FIFO would block the read) sorts last, unread.
     """
+    from tutor.scenario.files import NotReadable, read_limited
+    from tutor.scenario.loader import MAX_BYTES
+
     try:
-        found = _ORDER.search(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        found = None
+        text = read_limited(str(path), MAX_BYTES).decode("utf-8", errors="replace")
+    except NotReadable:
+        text = ""
+    found = _ORDER.search(text)
     return (float(found.group(1)) if found else math.inf, path.stem)
+
+
+def lesson_files(cwd: Path | None = None) -> list[tuple[str, Path]]:
+    """(spec, path) of every built-in and every ``./scenarios/*.yaml``, in one lesson order.
+
+    A local file's ``order:`` places it among the built-ins (``order: 4.5`` comes
+    between the 4th and the 5th); on a tie the built-in comes first. A built-in's
+    spec is its name, a local file's its path.
+    """
+    found = [(p.stem, p, 0) for p in builtin_dir().glob("*.yaml")]
+    local = (cwd or Path.cwd()) / "scenarios"
+    if local.is_dir() and local.resolve() != builtin_dir().resolve():
+        found += [(str(p), p, 1) for p in local.glob("*.yaml")]
+    keyed = [(lesson_order(path), kind, spec, path) for spec, path, kind in found]
+    keyed.sort(key=lambda item: (item[0][0], item[1], item[0][1]))
+    return [(spec, path) for _, _, spec, path in keyed]
 
 
 def builtin_names() -> list[str]:

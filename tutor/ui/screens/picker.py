@@ -12,28 +12,23 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.scenario import ScenarioError, builtin_dir, builtin_scenarios, load
-from tutor.scenario.builtins import lesson_order
+from tutor.scenario import ScenarioError, load
+from tutor.scenario.builtins import lesson_files
 from tutor.ui.widgets.footer import Footer
 from tutor.teach.screen_words import picker_title
 
 
 def entries(cwd: Path | None = None) -> list[tuple[str, str, str]]:
-    """(spec, title, description) for each built-in and each local scenario file."""
+    """(spec, title, description) for each built-in and each local scenario file, in lesson order."""
     out: list[tuple[str, str, str]] = []
-    for name, s in builtin_scenarios():
-        if isinstance(s, ScenarioError):
-            out.append((name, name, str(s)))
+    for spec, path in lesson_files(cwd):
+        local = spec != path.stem or "/" in spec
+        try:
+            s = load(path)
+        except ScenarioError as exc:
+            out.append((spec, f"{path.name}  (does not load)" if local else spec, str(exc)))
         else:
-            out.append((name, s.title, s.description))
-    local = (cwd or Path.cwd()) / "scenarios"
-    if local.is_dir() and local.resolve() != builtin_dir().resolve():
-        for path in sorted(local.glob("*.yaml"), key=lesson_order):
-            try:
-                s = load(path)
-                out.append((str(path), f"{s.title}  ({path.name})", s.description))
-            except ScenarioError as exc:
-                out.append((str(path), f"{path.name}  (does not load)", str(exc)))
+            out.append((spec, f"{s.title}  ({path.name})" if local else s.title, s.description))
     return out
 
 
