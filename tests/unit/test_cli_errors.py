@@ -48,7 +48,9 @@ def test_train_steps_stops_when_the_loss_is_no_longer_finite():
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert len(data["losses"]) < 50
-    assert len(data["warnings"]) == 1 and "training stopped" in data["warnings"][0]
+    assert "training stopped" in data["warnings"][0]
+    assert data["warnings"][1:] == [f"loss rose at {len(data['losses'])} of {len(data['losses'])} steps (first at step 1): "
+                                    "diverging: try a smaller --lr"]
 
 
 def test_train_steps_json_has_no_warnings_when_all_is_well():
