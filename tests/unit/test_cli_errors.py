@@ -86,5 +86,5 @@ def test_trace_table_shows_no_empty_brackets_for_a_step_on_constants(tmp_path):
     scenario.write_text('inputs: {x: 1}\nnodes:\n  y: "-(0.5) ** (-2) + x"\noutput: y\n', encoding="utf-8")
     result = tutor("trace", str(scenario))
     assert result.returncode == 0
-    assert "0.5^-2" in result.stdout
+    assert "0.5⁻²" in result.stdout
     assert "()" not in result.stdout

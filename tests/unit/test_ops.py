@@ -169,7 +169,8 @@ def test_other_formulas_use_input_names():
     assert formula("div", ("a", "b"), i=1) == "-a/b²"
     assert formula("log", ("x",)) == "1/x"
     assert formula("powc", ("t",), param=2.0) == "2·t"
-    assert formula("powc", ("t",), param=3.0) == "3·t^2"
+    assert formula("powc", ("t",), param=3.0) == "3·t²"
+    assert formula("powc", ("t",), param=0.5) == "0.5·t^-0.5"
     assert "exp(x)" in formula("exp", ("x",), "y")
     assert "y" in formula("pow", ("a", "b"), "y", i=1)
     assert "x" in formula("relu", ("x",))
@@ -179,7 +180,8 @@ def test_expressions_read_with_input_names():
     assert OPS["mul"].expression(("apple", "apple_count"), 0) == "apple × apple_count"
     assert OPS["add"].expression(("a", "b"), 0) == "a + b"
     assert OPS["mul"].expression(("a + b", "c"), 0) == "(a + b) × c"
-    assert OPS["powc"].expression(("t",), 2.0) == "t^2"
+    assert OPS["powc"].expression(("t",), 2.0) == "t²"
+    assert OPS["powc"].expression(("t",), -1.0) == "t⁻¹" and OPS["powc"].expression(("t",), 1.5) == "t^1.5"
     assert OPS["reciprocal"].expression(("x",), 0) == "1 / x"
 
 

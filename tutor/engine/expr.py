@@ -339,6 +339,10 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
     return result
 
 
+_PREFIX = {"powc": "pow"}
+"""Derived names read as the learner names the op: ``loss.pow1`` for ``(y - t) ** 2``, not the table's ``powc``."""
+
+
 def build(graph: Graph, name: str, tree, kind_counts: dict[str, int] | None = None) -> tuple[int, ...]:
     """Emit the primitive nodes for one named node; returns them, root last.
 
@@ -376,7 +380,7 @@ def build(graph: Graph, name: str, tree, kind_counts: dict[str, int] | None = No
             count = len(item.args)
             args = tuple(results[len(results) - count :])
             del results[len(results) - count :]
-            node_name = name if is_root else derived(item.op)
+            node_name = name if is_root else derived(_PREFIX.get(item.op, item.op))
             index = graph.add_op(node_name, item.op, args, group=name, param=item.param)
             members.append(index)
             results.append(index)

@@ -37,6 +37,7 @@ def local_numbers(op: str, inputs: tuple[float, ...], out: float, param: float, 
     multiply, identity...): then the number alone says it all.
     """
     from tutor.engine.numbers import fmt, operand
+    from tutor.engine.ops import power_text
 
     if op == "sigmoid":
         return f"{operand(out)} × (1 − {operand(out)})"
@@ -51,7 +52,7 @@ def local_numbers(op: str, inputs: tuple[float, ...], out: float, param: float, 
     if op == "powc":
         if param == 2:
             return f"2 × {operand(inputs[0])}"
-        return f"{_num(param)} × {operand(inputs[0])}^{_num(param - 1)}"
+        return f"{_num(param)} × {power_text(operand(inputs[0]), param - 1)}"
     if op == "div":
         if i == 0:
             return f"1/{operand(inputs[1])}"

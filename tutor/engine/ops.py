@@ -133,6 +133,16 @@ def _num(n: float) -> str:
     return fmt(n)
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_text(base: str, n: float) -> str:
+    """``base`` to the power ``n`` as a learner writes it: t², x⁻¹, and t^0.5 when not a small whole number."""
+    if float(n).is_integer() and -99 <= n <= 99:
+        return base + str(int(n)).translate(_SUPERSCRIPT)
+    return f"{base}^{_num(n)}"
+
+
 def _closes_at_end(text: str, start: int) -> bool:
     """True when the parenthesis opened at ``start`` is closed by the last character."""
     depth = 0
@@ -313,9 +323,9 @@ _register(
         formulas=(
             lambda a, o, n: f"{_num(n)}·{_wrap(a[0])}"
             if n == 2
-            else f"{_num(n)}·{_wrap(a[0])}^{_num(n - 1)}",
+            else f"{_num(n)}·{power_text(_wrap(a[0]), n - 1)}",
         ),
-        expression=lambda a, n: f"{_wrap(a[0])}^{_num(n)}",
+        expression=lambda a, n: power_text(_wrap(a[0]), n),
         rule="A power node xⁿ sends back n·xⁿ⁻¹ (for a square, 2x).",
         symbol="xⁿ",
         trouble="power out of range (negative base or overflow)",
@@ -445,9 +455,9 @@ for _name, (_forward, _derivatives) in ARRAYS.items():
 
 
 def symbol(op: str, param: float = 0.0, base: str = "x") -> str:
-    """The box label of an op; a square reads t² (with its input's name as ``base``), other powers t^n."""
+    """The box label of an op; a power reads t² or t³ (with its input's name as ``base``), t^0.5 when not whole."""
     if op == "powc":
-        return f"{base}²" if param == 2 else f"{base}^{_num(param)}"
+        return power_text(base, param)
     return OPS[op].symbol
 
 
