@@ -63,7 +63,7 @@ def test_session_two_tries_then_the_answer() -> None:
     outcome, message = session.answer("2")
     assert outcome == "reveal" and message.startswith("The answer is 200")
     assert (session.scores["forward"].right, session.scores["forward"].asked) == (1, 2)
-    assert session.summary() == ["forward: 0 of 2 right first time, 1 after the hint, 1 revealed", "missed: step 1 apple_price (value)"]
+    assert session.summary() == ["forward: 0 of 2 right first time, 1 after the hint, 1 revealed", "revealed: step 1 apple_price (value)"]
     assert session.answer("1") == ("invalid", "no question")
 
 
@@ -76,6 +76,7 @@ def test_summary_names_missed_kinds_in_words() -> None:
         session.answer("12345")
         session.answer("12345")
     missed = session.summary()[-1]
+    assert missed.startswith("revealed: ")
     assert "(local derivative)" in missed and "(gradient)" in missed and "(grad)" not in missed
 
 
@@ -85,7 +86,11 @@ def test_summary_without_misses() -> None:
     (question,) = questions_at(Lesson(resolve("shopping")), 1)
     session.ask(question)
     session.answer("200")
-    assert session.summary() == ["forward: 1 of 1 right first time, 0 after the hint, 0 revealed", "no misses"]
+    assert session.summary() == ["forward: 1 of 1 right first time, 0 after the hint, 0 revealed", "all right first time"]
+    session.ask(question)
+    session.answer("1")
+    session.answer("200")  # right after the hint: not revealed, but not a first try either
+    assert session.summary()[-1] == "none revealed"
 
 
 def test_each_question_says_the_numbers_it_needs() -> None:

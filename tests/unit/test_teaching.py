@@ -174,7 +174,7 @@ def test_forward_mode_in_the_groups_view_steps_over_named_nodes_with_a_tangent_m
     assert len(walk) == 1 + len(lesson.forward)
     lines = [text(explanation) for explanation in walk.explanations]
     assert "dz1/dx1 = Σ local × input tangent = 0.15×1  (other inputs: tangent 0) = 0.15" in lines[1]
-    assert "(upright d; ṫ on the graph) is a tangent" in lines[0]
+    assert "(upright d; marked ṫ where the graph shows numbers) is a tangent" in lines[0]
     assert walk.frames[1].grad_mark == "ṫ" and lesson.frame(lesson.last).grad_mark == "∂"
     assert lesson.frame(lesson.last).marks == {"z1": "δ", "z2": "δ", "z3": "δ", "y": "δ"}
     assert "∂z1" not in "\n".join(lines) and ".mul" not in "\n".join(lines)

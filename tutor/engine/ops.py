@@ -232,7 +232,7 @@ _register(
         derivatives=(lambda v, o, n: v[1], lambda v, o, n: v[0]),
         formulas=(lambda a, o, n: a[1], lambda a, o, n: a[0]),
         expression=lambda a, n: f"{_wrap(a[0])} × {_wrap(a[1])}",
-        rule="A multiply node sends back the *other* input: d(x·y)/dx = y and d(x·y)/dy = x.",
+        rule="A multiply node sends back the *other* input: d(u·v)/du = v and d(u·v)/dv = u.",
         symbol="×",
     )
 )
@@ -251,7 +251,7 @@ _register(
             lambda a, o, n: f"-{_wrap(a[0])}/{_wrap(a[1])}²",
         ),
         expression=lambda a, n: f"{_wrap(a[0])} / {_wrap(a[1])}",
-        rule="A divide node x/y sends back 1/y to x and -x/y² to y.",
+        rule="A divide node u/v sends back 1/v to u and -u/v² to v.",
         symbol="÷",
         trouble="division by zero",
     )
@@ -278,7 +278,7 @@ _register(
         derivatives=(lambda v, o, n: -(o * o),),
         formulas=(lambda a, o, n: f"-1/{_wrap(a[0])}² = -{_wrap(o)}²",),
         expression=lambda a, n: f"1 / {_wrap(a[0])}",
-        rule="A 1/x node sends back -1/x², which is minus its own output squared.",
+        rule="A 1/u node sends back -1/u², which is minus its own output squared.",
         symbol="1/x",
         trouble="division by zero",
     )
@@ -293,7 +293,7 @@ _register(
         derivatives=(lambda v, o, n: o,),
         formulas=(lambda a, o, n: f"exp({a[0]}) = {o}",),
         expression=lambda a, n: f"exp({_bare(a[0])})",
-        rule="An exp node sends back its own output: d(eˣ)/dx = eˣ.",
+        rule="An exp node sends back its own output: d(eᵘ)/du = eᵘ.",
         symbol="exp",
         trouble="exp overflowed",
     )
@@ -308,7 +308,7 @@ _register(
         derivatives=(lambda v, o, n: _div(1.0, v[0]),),
         formulas=(lambda a, o, n: f"1/{_wrap(a[0])}",),
         expression=lambda a, n: f"log({_bare(a[0])})",
-        rule="A log node sends back 1/x.",
+        rule="A log node log(u) sends back 1/u.",
         symbol="log",
         trouble="log of a number that is not positive",
     )
@@ -326,7 +326,7 @@ _register(
             else f"{_num(n)}·{power_text(_wrap(a[0]), n - 1)}",
         ),
         expression=lambda a, n: power_text(_wrap(a[0]), n),
-        rule="A power node xⁿ sends back n·xⁿ⁻¹ (for a square, 2x).",
+        rule="A power node uⁿ sends back n·uⁿ⁻¹ (for a square, 2u).",
         symbol="xⁿ",
         trouble="power out of range (negative base or overflow)",
     )
@@ -346,7 +346,7 @@ _register(
             lambda a, o, n: f"{_wrap(o)}·ln {_wrap(a[0])}",
         ),
         expression=lambda a, n: f"{_wrap(a[0])}^{_wrap(a[1])}",
-        rule="A power node xʸ sends back y·xʸ⁻¹ to x and xʸ·ln x to y.",
+        rule="A power node uᵛ sends back v·uᵛ⁻¹ to u and uᵛ·ln u to v.",
         symbol="xʸ",
         trouble="power out of range (negative base or overflow)",
     )

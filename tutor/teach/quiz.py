@@ -239,10 +239,12 @@ class QuizSession:
                     f"{score.after_hint} after the hint, {score.revealed} revealed"
                 )
         if self.missed:
-            lines.append("missed: " + "; ".join(f"step {q.k} {q.node}{' → ' + q.input if q.input else ''} "
-                                                f"({KIND_WORDS[q.kind]})" for q in self.missed))
+            lines.append("revealed: " + "; ".join(f"step {q.k} {q.node}{' → ' + q.input if q.input else ''} "
+                                                  f"({KIND_WORDS[q.kind]})" for q in self.missed))
+        elif any(s.after_hint for s in self.scores.values()):
+            lines.append("none revealed")
         elif any(s.asked for s in self.scores.values()):
-            lines.append("no misses")
+            lines.append("all right first time")
         return lines
 
 

@@ -73,7 +73,7 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
             [("Seed: ", ""), (f"{tangent(leaf, leaf)} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
                                                                      "sum over its inputs of local derivative × the input's tangent.", "")],
             [("Notation: ", "dim"), (tangent("z", leaf), "grad"),
-             (f" (upright d; {TANGENT_MARK} on the graph) is a tangent: how fast z moves when only {leaf} moves, "
+             (f" (upright d; marked {TANGENT_MARK} where the graph shows numbers) is a tangent: how fast z moves when only {leaf} moves, "
               "pushed forward left to right. Reverse mode's gradients are written ∂ and pulled back from the "
               "output.", "dim")],
         )
