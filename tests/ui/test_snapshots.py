@@ -61,6 +61,7 @@ def go_to_fan_out(leaf: str, count: int):
         # Nodes in general; neurons (δⱼ·wⱼ) when every contribution comes from a neuron's weighted sum.
         panel = str(screen.query_one("#panel").render())
         compact = any(line.startswith(f"→ {leaf}:") and line.endswith(f"(Σ {count} uses)") for line in panel.splitlines())
+        compact = compact or f"({count} neurons)" in panel  # the compact form's Σⱼ δⱼ·wⱼ line
         assert f"fan-out: {leaf} feeds {count} nodes" in panel or f"fan-out: {leaf} feeds {count} neurons" in panel or (
             compact)  # the compact form, when the full one does not fit the panel
 

@@ -232,17 +232,20 @@ class LessonWords:
     def _done_lines(self, digits: int | None = None) -> list[Line]:
         """The end of the backward pass: every leaf's gradient together (and every δ, for neurons).
 
-        ``digits``: significant digits of the numbers (the compact form's fewer), else the panel's.
+        ``digits``: significant digits of the numbers, for the compact form: it lists the gradients
+        only for neurons (whose deltas and weights the edge lines do not gather), in fewer words.
         """
         s = self.scenario
         out = s.output
         grads = self.trace.grad
         num = (lambda x: fmt(x, digits)) if digits else fmt  # noqa: E731
+        table = [] if digits else [(" Press v for the table.", "dim")]
         if s.inputs or s.params:
-            lines: list[Line] = [[("Done: ", "title"), (f"every {self._leaf_words()} has its gradient. ", "title"),
-                                  ("Press v for the table.", "dim")]]
+            lines: list[Line] = [[("Done: ", "title"), (f"every {self._leaf_words()} has its gradient.", "title"), *table]]
         else:
-            lines = [[("Done: ", "title"), ("the backward pass is complete. ", "title"), ("Press v for the table.", "dim")]]
+            lines = [[("Done: ", "title"), ("the backward pass is complete.", "title"), *table]]
+        if digits and not self.neurons:
+            return lines
         listed: set[str] = set()
         for neuron in self.neurons.values():
             row: Line = [("  ", ""), (delta_name(neuron), "grad"), (" = ", ""), (num(grads(neuron.z)), "grad"),
