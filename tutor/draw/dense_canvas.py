@@ -25,7 +25,7 @@ def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
     only the lines in view.
     """
     lay._masks = {}
-    lay._senders = {key: _sender_start(lay, key) for key in senders}
+    lay.senders = {key: _sender_start(lay, key) for key in senders}
     lay._base = _Rows(lay)
 
 
@@ -110,7 +110,7 @@ def _window(lay: DenseLayout, top: int, bottom: int, c0: int, c1: int,
         x, yy = routes[e][-1]
         if top <= yy < bottom and c0 <= x < c1:
             grid[yy - top][x - c0] = ARROW
-    senders = lay._senders
+    senders = lay.senders
     for key in keys:
         start = senders.get(key)
         if start is None:
@@ -271,7 +271,7 @@ def render_dense(
         x, yy = lay.routes[e][-1]
         if top <= yy < bottom and c0 <= x < c1:
             styles[yy - top][x - c0] = code
-    senders = lay._senders
+    senders = lay.senders
     for key in keys:
         box = lay.boxes[key]
         ns = state.node_style.get(key, "done")

@@ -104,7 +104,7 @@ class DenseLayout:
     """The static canvas (lines, joins, arrow heads) by row: ``_base[y][x]``, made on demand."""
     _masks: dict[tuple[int, int], bytearray] = field(repr=False, default_factory=dict)
     """By tile, made when first shown: the directions lines leave each cell in (see ``specs.JOIN``)."""
-    _senders: dict[str, int] = field(repr=False, default_factory=dict)
+    senders: dict[str, int] = field(repr=False, default_factory=dict)
     """Nodes with an output line: the first cell of that line in the node's row."""
     _edge_segments: dict[EdgeSpec, tuple[tuple[int, int, int, int], ...]] = field(
         repr=False, default_factory=dict

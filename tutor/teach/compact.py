@@ -55,23 +55,23 @@ def _start(lesson: Lesson) -> list[Line]:
     lines += [
         line,
         [("→ computes left to right, then back from ", "dim"), (s.output, "name"),
-         (f" to every {lesson._leaf_words()}.", "dim")],
+         (f" to every {lesson.leaf_words()}.", "dim")],
     ]
     if s.params:
         lines.append([(train_hint(s), "dim")])
-    return lines + lesson._notes(0)
+    return lines + lesson.note_lines(0)
 
 
 def _tail(lesson: Lesson, k: int, warning: str | None) -> list[Line]:
     lines: list[Line] = []
     if warning:
         lines.append([("⚠ ", "warn"), (warning, "warn")])
-    return lines + lesson._notes(k)  # the notes due at k, their numbers filled in
+    return lines + lesson.note_lines(k)  # the notes due at k, their numbers filled in
 
 
 def _forward(lesson: Lesson, k: int) -> list[Line]:
     step = lesson.step(k)
-    names, numbers = lesson._forward_expression(step)
+    names, numbers = lesson.forward_expression(step)
     line: Line = [
         ("Forward ", "title"), (f"{k}/{len(lesson.forward)} ", "dim"),
         (step.node, "name"), (" = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"),
@@ -94,7 +94,7 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
             head += [(delta_name(neuron), "grad"), (" = ", "")]
         head.append((fmt(step.upstream), "grad"))
     lines = [head]
-    activated = lesson._neuron_of_activation.get(step.node)
+    activated = lesson.neuron_of_activation.get(step.node)
     for edge in step.edges:
         if lesson.graph.is_constant(edge.input):
             continue
@@ -109,11 +109,11 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
             line += [(" = ", ""), (delta_name(activated), "grad")]
         line += [("  ∂ ", "grad"), (fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""), (fmt(edge.grad_after, DIGITS), "grad")]
         sources = lesson.contributions(k, edge.input)
-        deltas = lesson._fan_out_deltas(edge.input, sources) if len(sources) > 1 else None
+        deltas = lesson.fan_out_deltas(edge.input, sources) if len(sources) > 1 else None
         if len(sources) > 1 and deltas is None:
             line.append((f" (Σ {len(sources)} uses)", "note"))
         lines.append(line)
-        if lesson.groups is not None and lesson._is_expanded_sigmoid(step.node):
+        if lesson.groups is not None and lesson.is_expanded_sigmoid(step.node):
             lines += _sigmoid_agreement(lesson, step.node, edge.input)
         if deltas:
             order = list(lesson.neurons)
@@ -123,7 +123,7 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
                           (fmt(edge.grad_after, DIGITS), "grad"), (f"  ({len(deltas)} neurons)", "note")])
     lines += _tail(lesson, k, step.warning)
     if k == lesson.last:
-        lines += lesson._done_lines(DIGITS)
+        lines += lesson.done_lines(DIGITS)
     return lines
 
 

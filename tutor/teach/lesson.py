@@ -416,15 +416,15 @@ class Lesson(LessonWords, LessonNotes):
             [
                 ("Press → to compute the nodes left to right, then walk back from ", "dim"),
                 (s.output, "name"),
-                (f" to every {self._leaf_words()}.", "dim"),
+                (f" to every {self.leaf_words()}.", "dim"),
             ]
         )
         if s.params:
             lines.append([(train_hint(s), "dim")])
-        lines.extend(self._notes(0))
+        lines.extend(self.note_lines(0))
         return lines
 
-    def _leaf_words(self) -> str:
+    def leaf_words(self) -> str:
         """What the backward pass ends at: inputs, params, or only the output's own inputs."""
         s = self.scenario
         if s.inputs and s.params:
@@ -435,7 +435,7 @@ class Lesson(LessonWords, LessonNotes):
             return "param"
         return "node"
 
-    def _forward_expression(self, step: ForwardStep) -> tuple[str, str]:
+    def forward_expression(self, step: ForwardStep) -> tuple[str, str]:
         """(names form, numbers form) of the node's computation."""
         graph = self.graph
         if step.op == "group" or self.view == GROUPS:
@@ -450,7 +450,7 @@ class Lesson(LessonWords, LessonNotes):
         return step.expression, op.expression(numbers, node.param)
 
     def _explain_forward(self, step: ForwardStep, k: int) -> list[Line]:
-        names, numbers = self._forward_expression(step)
+        names, numbers = self.forward_expression(step)
         lines: list[Line] = [
             [("Forward ", "title"), (f"{k} of {len(self.forward)}", "dim"), ("  ", ""), (self._op_words(step), "dim")],
             [(step.node, "name"), (" = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"), (" = ", ""),
@@ -458,7 +458,7 @@ class Lesson(LessonWords, LessonNotes):
         ]
         if step.warning:
             lines.append([("⚠ ", "warn"), (step.warning, "warn")])
-        lines.extend(self._notes(k))
+        lines.extend(self.note_lines(k))
         return lines
 
     def _op_words(self, step: ForwardStep | BackwardStep) -> str:

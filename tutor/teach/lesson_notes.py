@@ -103,5 +103,5 @@ class LessonNotes:
         """The notes at position k as one string ("" when none), for the JSON trace."""
         return "\n".join(self.notes_at(k))
 
-    def _notes(self, k: int) -> list[Line]:
+    def note_lines(self, k: int) -> list[Line]:
         return [[("✎ ", "note"), (text, "note")] for text in self.notes_at(k)]

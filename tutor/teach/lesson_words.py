@@ -50,14 +50,14 @@ class LessonWords:
         return find_neurons(self.scenario)
 
     @cached_property
-    def _neuron_of_activation(self) -> dict[str, Neuron]:
+    def neuron_of_activation(self) -> dict[str, Neuron]:
         return {n.name: n for n in self.neurons.values() if n.activation != "identity"}
 
     def _neuron_at(self, node: str) -> Neuron | None:
         """The neuron whose weighted sum is ``node`` (a group, or its primitive root)."""
         return self.neurons.get(node)
 
-    def _local_numbers(self, step: BackwardStep, edge) -> str:  # noqa: ANN001 - an engine Edge
+    def edge_numbers(self, step: BackwardStep, edge) -> str:  # noqa: ANN001 - an engine Edge
         """The local derivative with its numbers put in, for primitive (and one-op group) steps."""
         if step.op == "group":
             return ""
@@ -94,7 +94,7 @@ class LessonWords:
             line: Line = [("→ ", "dim"), (edge.input, "name"), (": local ", ""), (local_name, "formula"), (" = ", "")]
             if formula:
                 line += [(formula, "formula"), (" = ", "")]
-                numbers = self._local_numbers(step, edge)
+                numbers = self.edge_numbers(step, edge)
                 if numbers and numbers != shown:
                     line += [(numbers, "value"), (" = ", "")]
             line += [
@@ -109,7 +109,7 @@ class LessonWords:
             lines.append(line)
             if self.groups is not None:
                 lines.extend(self._inside_lines(step, edge))
-            activated = self._neuron_of_activation.get(step.node)
+            activated = self.neuron_of_activation.get(step.node)
             if activated is not None and edge.input == activated.z:
                 lines.append(
                     [("   ", ""), (delta_name(activated), "grad"), (" = ", ""), (f"∂{out}/∂{edge.input}", "grad"),
@@ -120,9 +120,9 @@ class LessonWords:
             lines.append(self._total_line(k, edge))
         if step.warning:
             lines.append([("⚠ ", "warn"), (step.warning, "warn")])
-        lines.extend(self._notes(k))
+        lines.extend(self.note_lines(k))
         if k == self.last:
-            lines.extend(self._done_lines())
+            lines.extend(self.done_lines())
         return lines
 
     def _inside_lines(self, step: BackwardStep, edge) -> list[Line]:  # noqa: ANN001 - an engine Edge
@@ -141,7 +141,7 @@ class LessonWords:
             [("   inside ", "dim"), (step.node, "name"), (": ", "dim"), (names, "formula"), (" = ", ""),
              (numbers, "value"), (" = ", ""), (fmt(edge.local), "value")]
         ]
-        if self._is_expanded_sigmoid(step.node):
+        if self.is_expanded_sigmoid(step.node):
             y = self.trace.value(step.node)
             lines.append(
                 [("   = ", ""), (f"{step.node}(1 − {step.node})", "formula"), (" = ", ""),
@@ -150,7 +150,7 @@ class LessonWords:
             )
         return lines
 
-    def _is_expanded_sigmoid(self, name: str) -> bool:
+    def is_expanded_sigmoid(self, name: str) -> bool:
         """True when the group is 1 / (1 + exp(-x)) written out: negate, exp, add 1, reciprocal."""
         graph = self.graph
         ops = []
@@ -201,7 +201,7 @@ class LessonWords:
         total: Line = [("   ", ""), (f"∂{out}/∂{edge.input}", "grad"), (": ", "")]
         if len(sources) <= 1:
             return total + [(fmt(edge.grad_before), "grad"), (" → ", ""), (fmt(edge.grad_after), "grad")]
-        deltas = self._fan_out_deltas(edge.input, sources)
+        deltas = self.fan_out_deltas(edge.input, sources)
         if deltas is not None:
             order = list(self.neurons)
             deltas.sort(key=lambda item: order.index(item[0].z))
@@ -217,7 +217,7 @@ class LessonWords:
         total += [(f"   fan-out: {edge.input} feeds {len(sources)} nodes ({via}); the contributions add", "note")]
         return total
 
-    def _fan_out_deltas(self, name: str, sources: list[tuple[str, float]]) -> list[tuple[Neuron, str, float]] | None:
+    def fan_out_deltas(self, name: str, sources: list[tuple[str, float]]) -> list[tuple[Neuron, str, float]] | None:
         """(neuron, weight, delta) for each contribution when every one comes from a neuron's weighted sum."""
         found: list[tuple[Neuron, str, float]] = []
         for node, _ in sources:
@@ -229,7 +229,7 @@ class LessonWords:
             found.append((neuron, weight, self.trace.grad(neuron.z)))
         return found
 
-    def _done_lines(self, digits: int | None = None) -> list[Line]:
+    def done_lines(self, digits: int | None = None) -> list[Line]:
         """The end of the backward pass: every leaf's gradient together (and every δ, for neurons).
 
         ``digits``: significant digits of the numbers, for the compact form: it lists the gradients
@@ -241,7 +241,7 @@ class LessonWords:
         num = (lambda x: fmt(x, digits)) if digits else fmt  # noqa: E731
         table = [] if digits else [(" Press v for the table.", "dim")]
         if s.inputs or s.params:
-            lines: list[Line] = [[("Done: ", "title"), (f"every {self._leaf_words()} has its gradient.", "title"), *table]]
+            lines: list[Line] = [[("Done: ", "title"), (f"every {self.leaf_words()} has its gradient.", "title"), *table]]
         else:
             lines = [[("Done: ", "title"), ("the backward pass is complete.", "title"), *table]]
         if digits and not self.neurons:

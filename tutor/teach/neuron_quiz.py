@@ -52,13 +52,13 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
         readers = {consumer for consumer, _ in lesson.graph.consumers()[index[neuron.name]]}
         if len(readers) < 2:
             return []
-        senders = lesson._senders(neuron.name)
+        senders = lesson.senders(neuron.name)
         given = "; ".join(f"from {name}: {fmt(amount)}" for name, _, amount in senders)
         return [Question(k, "backward", "grad", neuron.name, None,
                          f"Error arriving at {neuron.name}: ∂{out}/∂{neuron.name}?", error,
                          f"∂{out}/∂{neuron.name} = {fmt(error)}",
                          "Add up δ × weight from every neuron of the next layer (at the output: y − t).", given)]
-    derivative = lesson._activation_derivative(neuron)
+    derivative = lesson.activation_derivative(neuron)
     if step.stage == 2:
         rule = ACTIVATION_WORDS[neuron.activation][1]
         return [Question(k, "backward", "local", neuron.name, None,
@@ -74,7 +74,7 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
         questions.append(Question(k, "backward", "grad", neuron.z, None, f"δ of {neuron.name}?", delta,
                                   f"δ = error × activation′ = {fmt(delta)}", "Multiply the error by the activation′.",
                                   _known([("error", error), ("activation′", derivative)])))
-    for synapse, grad_w, _ in lesson._synapse_edges(neuron):
+    for synapse, grad_w, _ in lesson.synapse_edges(neuron):
         questions.append(Question(k, "backward", "grad", neuron.z, synapse.weight,
                                   f"grad {synapse.weight} (δ × {synapse.source})?", grad_w,
                                   f"grad {synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",

@@ -202,7 +202,7 @@ class NeuronLesson(Lesson):
     def _primitive_steps(self) -> dict[str, BackwardStep]:
         return {step.node: step for step in self.trace.backward}
 
-    def _synapse_edges(self, neuron: Neuron):
+    def synapse_edges(self, neuron: Neuron):
         """For each synapse: (grad_w contribution δ·x, contribution δ·w sent to the source)."""
         out = []
         for synapse in neuron.synapses:
@@ -267,7 +267,7 @@ class NeuronLesson(Lesson):
             lines.append([("activation ", ""), (neuron.name, "name"), (" = ", ""),
                           (f"{neuron.activation}({z_label})", "formula"), (" = ", ""),
                           (f"{neuron.activation}({fmt(z_value)})", "value"), (" = ", ""), (fmt(a_value), "value")])
-        lines.extend(self._notes(k))
+        lines.extend(self.note_lines(k))
         return lines
 
     def _explain_neuron_backward(self, neuron: Neuron, stage: int, k: int) -> list[Line]:
@@ -285,7 +285,7 @@ class NeuronLesson(Lesson):
             lines += self._error_lines(neuron, error)
         elif stage == 2:
             general, own = ACTIVATION_WORDS[neuron.activation]
-            derivative = self._activation_derivative(neuron)
+            derivative = self.activation_derivative(neuron)
             line: Line = [("activation′ ", ""), (f"∂{neuron.name}/∂z", "formula"), (" = ", "")]
             if neuron.activation != "identity":
                 line += [(general, "formula"), (" = ", "")]
@@ -317,13 +317,13 @@ class NeuronLesson(Lesson):
                            (fmt(values[index[synapse.weight]]), "value")]
             lines.append(inputs)
         else:
-            derivative = self._activation_derivative(neuron)
+            derivative = self.activation_derivative(neuron)
             lines[0].append((f"  (δ = ∂{out}/∂{'z' if neuron.z == neuron.name else neuron.z})", "dim"))
             lines.append([("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
                           (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad")])
             if neuron.bias:
                 lines.append([(f"∂{neuron.bias}", "grad"), (" = δ = ", ""), (fmt(grads[index[neuron.bias]]), "grad")])
-            for synapse, grad_w, sent in self._synapse_edges(neuron):
+            for synapse, grad_w, sent in self.synapse_edges(neuron):
                 source_value = values[index[synapse.source]]
                 weight_value = values[index[synapse.weight]]
                 lines.append([
@@ -337,12 +337,12 @@ class NeuronLesson(Lesson):
                 running = self._running_sum(synapse.source, k)
                 if running:
                     lines.append(running)
-        lines.extend(self._notes(k))
+        lines.extend(self.note_lines(k))
         if k == self.last:
-            lines.extend(self._done_lines())
+            lines.extend(self.done_lines())
         return lines
 
-    def _activation_derivative(self, neuron: Neuron) -> float:
+    def activation_derivative(self, neuron: Neuron) -> float:
         if neuron.z == neuron.name:
             return 1.0
         step = self._primitive_steps.get(neuron.name)
@@ -350,7 +350,7 @@ class NeuronLesson(Lesson):
 
     def _error_lines(self, neuron: Neuron, error: float) -> list[Line]:
         out = self.scenario.output
-        senders = self._senders(neuron.name)
+        senders = self.senders(neuron.name)
         lines: list[Line] = []
         if not senders:
             return [[("error ", ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", ""), (fmt(error), "grad")]]
@@ -376,7 +376,7 @@ class NeuronLesson(Lesson):
             total += [(f"   ({neuron.name} feeds {len(senders)} neurons: what each sends back adds up)", "note")]
         return [total, *lines]
 
-    def _senders(self, name: str) -> list[tuple[str, str | None, float]]:
+    def senders(self, name: str) -> list[tuple[str, str | None, float]]:
         """Who sent gradient to ``name``: (neuron or node, the weight used or None, the amount)."""
         out: list[tuple[str, str | None, float]] = []
         for neuron in self.network.neurons:
@@ -403,7 +403,7 @@ class NeuronLesson(Lesson):
         for step in self.backward[: self.position(k).index + 1]:
             if step.stage == 4 and step.neuron is not None:
                 neuron = self.network.neuron(step.neuron)
-                for synapse, _, sent in self._synapse_edges(neuron):
+                for synapse, _, sent in self.synapse_edges(neuron):
                     if synapse.source == source:
                         done.append((neuron.name, sent))
         amounts = [amount for _, amount in done]

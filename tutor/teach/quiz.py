@@ -92,7 +92,7 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
     out = lesson.scenario.output
     if pos.phase == "forward":
         step = lesson.forward[pos.index]
-        names, numbers = lesson._forward_expression(step)  # noqa: SLF001 - same package
+        names, numbers = lesson.forward_expression(step)
         known = {name: v for name, v in zip(step.inputs, step.input_values) if not lesson.graph.is_constant(name)}
         given = ", ".join(f"{name} = {fmt(v)}" for name, v in known.items())
         return [
@@ -120,7 +120,7 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
         working = f"∂{step.node}/∂{edge.input} = "
         if edge.local_formula != shown:
             working += f"{edge.local_formula} = "
-            numbers = lesson._local_numbers(step, edge)  # noqa: SLF001 - same package
+            numbers = lesson.edge_numbers(step, edge)
             if numbers and numbers != shown:
                 working += f"{numbers} = "
         working += shown
