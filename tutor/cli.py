@@ -17,7 +17,7 @@ import sys
 from rich.console import Console
 from rich.markup import escape
 
-from tutor.progress import ProgressBar
+from tutor.cli_progress import ProgressBar
 from tutor.engine.bulk import paused_gc
 from tutor.engine.numbers import NumberTextError, parse_decimal
 from tutor.scenario import Scenario, ScenarioError, load, resolve

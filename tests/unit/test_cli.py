@@ -308,7 +308,7 @@ def test_long_training_table_shows_every_kth_step_and_the_last():
 def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(monkeypatch):
     import io
 
-    from tutor import progress
+    from tutor import cli_progress as progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

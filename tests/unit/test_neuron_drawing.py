@@ -1,4 +1,4 @@
-"""The neuron drawing's labels (tutor.draw.neurons): never touching, every number named, biases by name.
+"""The neuron drawing's labels (tutor.draw.layer_columns): never touching, every number named, biases by name.
 
 Nets of every shape are drawn with numbers of every kind (tiny, huge,
 negative, many digits, inf, nan) in windows from tiny to unlimited, and every
@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from tutor.draw.neurons import (
+from tutor.draw.layer_columns import (
     COMPACT, FULL, INLINE, SUMMARY, SYMBOLS, _draw, _layout, _Look, draw_network, other_nodes, plain,
 )
 from tutor.engine.numbers import fmt_short

@@ -1,10 +1,10 @@
-"""The neuron view: its steps and words (tutor.teach.neuron_view) and its drawing (tutor.draw.neurons)."""
+"""The neuron view: its steps and words (tutor.teach.neuron_view) and its drawing (tutor.draw.layer_columns)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tutor.draw.neurons import draw_network, other_nodes, plain
+from tutor.draw.layer_columns import draw_network, other_nodes, plain
 from tutor.engine.numbers import fmt
 from tutor.engine.trace import run
 from tutor.scenario import loads, resolve

@@ -6,7 +6,7 @@ import pytest
 
 from tutor.scenario import resolve
 from tutor.teach.lesson import Lesson
-from tutor.teach.quiz import AnswerError, QuizSession, is_correct, parse_answer, questions_at
+from tutor.teach.questions import AnswerError, QuizSession, is_correct, parse_answer, questions_at
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_summary_without_misses() -> None:
 
 def test_each_question_says_the_numbers_it_needs() -> None:
     """The graph may be drawn without numbers (the names density): the question gives them, never the answer."""
-    from tutor.teach.quiz import questions_at
+    from tutor.teach.questions import questions_at
 
     lesson = Lesson(resolve("shopping"))
     (value,) = questions_at(lesson, 1)

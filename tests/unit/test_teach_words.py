@@ -10,7 +10,7 @@ from tutor.scenario import resolve
 from tutor.teach import screen_words
 from tutor.teach.edit_check import edit_trouble, edit_warning, output_at
 from tutor.teach.lesson import Lesson
-from tutor.teach.neurons import delta_name, find_neurons, network_of
+from tutor.teach.deltas import delta_name, find_neurons, network_of
 
 
 # -- edit_check --------------------------------------------------------------------
@@ -86,7 +86,7 @@ def test_scenarios_without_neurons() -> None:
 
 
 def test_every_activation_has_its_words_and_symbol() -> None:
-    from tutor.draw.neurons import SYMBOLS
+    from tutor.draw.layer_columns import SYMBOLS
     from tutor.engine.neurons import ACTIVATION_OPS
     from tutor.engine.ops import OPS
     from tutor.scenario.network import ACTIVATIONS

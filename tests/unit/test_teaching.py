@@ -17,7 +17,7 @@ from tutor.teach.modes import Move, Place, make_modes
 from tutor.teach.modes.forward import tangent_walk
 from tutor.teach.modes.paths import explain_routes
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
-from tutor.teach.quiz import QuizSession, questions_at, styled
+from tutor.teach.questions import QuizSession, questions_at, styled
 
 
 def text(lines) -> str:

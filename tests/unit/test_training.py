@@ -76,7 +76,7 @@ def test_readme_worked_example_trains_as_written(tmp_path):
 
 def test_training_session_reset_learning_rate_and_panel():
     from tutor.draw.fit import plain as plain_rows
-    from tutor.draw.training import training_panel
+    from tutor.draw.training_rows import training_panel
     from tutor.teach.training import TrainingSession, row_labels
 
     session = TrainingSession(resolve("xor"))

@@ -23,7 +23,7 @@ from __future__ import annotations
 from tutor.engine.numbers import fmt, operand
 from tutor.teach.lesson import Lesson, Line
 from tutor.teach.lesson_words import train_hint, weight_symbol
-from tutor.teach.neurons import delta_name
+from tutor.teach.deltas import delta_name
 
 DIGITS = 4
 """Significant digits of the compact form's gradients (the full form shows 6), as on the graph."""

@@ -105,7 +105,7 @@ def views_of(scenario: Scenario) -> tuple[str, ...]:
     differ = any(len(m) > 1 for m in graph.groups.values()) or any(n.kind == "const" for n in graph.nodes)
     views = (GROUPS, EXPANDED) if differ else (EXPANDED,)
     if scenario.layers or scenario.params:  # no params, no weights: no net (and no need to load what finds one)
-        from tutor.teach.neurons import network_of
+        from tutor.teach.deltas import network_of
 
         views = (NEURONS, *views) if network_of(scenario) is not None else views
     last[:] = [scenario, scenario.graph, scenario.layers, views]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import local_numbers
-from tutor.teach.neurons import delta_name
+from tutor.teach.deltas import delta_name
 
 if TYPE_CHECKING:
     from tutor.engine.trace import BackwardStep
@@ -45,7 +45,7 @@ class LessonWords:
         """Weighted-sum node -> neuron, for scenarios built of neurons (empty otherwise)."""
         if not self.scenario.params:
             return {}  # a neuron weighs its inputs by params
-        from tutor.teach.neurons import find_neurons  # here: most lessons are no net, and open without it
+        from tutor.teach.deltas import find_neurons  # here: most lessons are no net, and open without it
 
         return find_neurons(self.scenario)
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
-from tutor.teach.quiz import Question, questions_at
+from tutor.teach.questions import Question, questions_at
 
 if TYPE_CHECKING:
     from tutor.teach.neuron_view import NeuronLesson

@@ -71,7 +71,7 @@ class NeuronLesson(Lesson):
     network: Network
 
     def __post_init__(self) -> None:
-        from tutor.teach.neurons import network_of
+        from tutor.teach.deltas import network_of
 
         network = network_of(self.scenario)
         if network is None:

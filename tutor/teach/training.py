@@ -16,7 +16,7 @@ from tutor.engine.numbers import fmt
 from tutor.records import record
 from tutor.scenario import Scenario
 from tutor.teach.lesson import Line
-from tutor.teach.neurons import network_of  # noqa: F401 - also imported from here
+from tutor.teach.deltas import network_of  # noqa: F401 - also imported from here
 
 
 def data_trainer(

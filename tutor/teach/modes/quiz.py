@@ -9,7 +9,7 @@ from tutor.teach.lesson import Line
 from tutor.teach.modes.base import ModeProgress, Move, Mode, View, Widget
 
 if TYPE_CHECKING:
-    from tutor.teach.quiz import Question, QuizSession
+    from tutor.teach.questions import Question, QuizSession
 
 OUTCOME_STYLES = {"right": "good", "retry": "bad", "reveal": "warn", "invalid": "warn"}
 
@@ -52,7 +52,7 @@ class QuizMode(Mode):
     def session(self) -> QuizSession:
         """The score so far (made on first use: a lesson opens without loading the quiz)."""
         if self._session is None:
-            from tutor.teach.quiz import QuizSession
+            from tutor.teach.questions import QuizSession
 
             self._session = QuizSession()
         return self._session
@@ -92,7 +92,7 @@ class QuizMode(Mode):
         place = self.place
         if place.k >= self.lesson.last:
             return Move.REFUSED
-        from tutor.teach.quiz import questions_at
+        from tutor.teach.questions import questions_at
 
         target = place.k + 1
         questions = questions_at(self.lesson, target)
@@ -138,7 +138,7 @@ class QuizMode(Mode):
             return Move.REFUSED
         if self.answered:
             return self._move_on()
-        from tutor.teach.quiz import styled
+        from tutor.teach.questions import styled
 
         outcome, message = self.session.answer(text)
         style = OUTCOME_STYLES[outcome]

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tutor.engine.numbers import fmt
-from tutor.teach.quiz import AnswerError, parse_answer
+from tutor.teach.questions import AnswerError, parse_answer
 from tutor.teach.screen_words import EDIT_HINT, edit_not_a_number, edit_prompt, edit_warning
 
 

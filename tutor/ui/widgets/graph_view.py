@@ -28,7 +28,7 @@ from tutor.ui.theme import graph_styles
 from tutor.ui.widgets.graph_state import graph_spec, number_cells, render_state  # noqa: F401 - also imported from here
 
 if TYPE_CHECKING:
-    from tutor.draw.neurons import NeuronCanvas
+    from tutor.draw.layer_columns import NeuronCanvas
 
 
 VALUE_WIDTH = 10
@@ -224,7 +224,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         highlight_edges: frozenset[ViewEdge], scroll: bool,
     ) -> None:
         """The neuron view: drawn whole for each frame (a net is small), in the form that fits the pane."""
-        from tutor.draw.neurons import draw_network, other_nodes  # here: most lessons draw no neurons
+        from tutor.draw.layer_columns import draw_network, other_nodes  # here: most lessons draw no neurons
 
         lesson = self.lesson
         self._shown = (frame, selected, highlight_nodes, highlight_edges)

@@ -62,7 +62,7 @@ def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 0) ->
         for row in rows:
             widget.add_row(*row)
     elif spec.kind == "training":
-        from tutor.draw.training import training_panel
+        from tutor.draw.training_rows import training_panel
         from tutor.ui.widgets.training_panel import TrainingPanel
 
         assert isinstance(widget, TrainingPanel)

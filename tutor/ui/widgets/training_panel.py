@@ -1,6 +1,6 @@
 """The training panel: the loss curve and what the net learned, updated live.
 
-What it shows is built in ``tutor.draw.training`` (pure text runs); this
+What it shows is built in ``tutor.draw.training_rows`` (pure text runs); this
 widget only turns the runs into styled text with the theme's colours.
 """
 
