@@ -113,6 +113,13 @@ class _Parser:
             return self.error_after(node.left, self.describe(node), hint)
         return self.error(node, self.describe(node), hint)
 
+    def literal(self, node: ast.AST) -> str:
+        """The source text of a one-line constant (empty when it cannot be found)."""
+        if getattr(node, "end_lineno", None) != 1 or getattr(node, "lineno", None) != 1:
+            return ""
+        data = self.text.encode("utf-8")
+        return data[node.col_offset : node.end_col_offset].decode("utf-8", errors="replace")
+
     def walk(self, node: ast.AST, depth: int = 0):
         if depth > MAX_DEPTH:
             raise self.error(
@@ -125,6 +132,10 @@ class _Parser:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 shown = "'...'" if value is Ellipsis else repr(value)
                 raise self.error(node, f"{shown} is not a number", f"expressions may use {_ALLOWED}")
+            literal = self.literal(node)
+            if "_" in literal or literal[:2].lower() in ("0x", "0o", "0b"):
+                raise self.error(node, f"{literal} is not a plain decimal number",
+                                 "write numbers as the rest of the file does, e.g. 1000, 0.5 or 1e-3")
             try:
                 value = float(value)
             except OverflowError:  # an integer literal of hundreds of digits
