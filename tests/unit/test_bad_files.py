@@ -73,6 +73,7 @@ CASES = [
     ("note_placeholder_malformed.yaml", 7, 12, "'{a + 1}' is not a placeholder"),
     ("note_unknown_phase.yaml", 8, 5, "unknown key 'sideways'"),
     ("expr_hex_literal.yaml", 4, 6, "0x10 is not a plain decimal number"),
+    ("expr_leading_zero.yaml", 4, 6, "a whole number may not start with 0"),
     ("expr_underscore_literal.yaml", 4, 10, "1_000 is not a plain decimal number"),
     ("note_grad_in_folded_note.yaml", 11, 19, "{grad(b)} in a forward note"),
     ("note_placeholder_in_literal_note.yaml", 11, 14, "{nothing} names nothing defined"),

@@ -328,6 +328,9 @@ def parse(text: str, scope: dict[str, int], later: set[str] = frozenset(), own_n
         message = (exc.msg or "invalid syntax").splitlines()[0] if exc.msg else "invalid syntax"
         if "Exceeds the limit" in message:  # an integer literal of thousands of digits
             raise ExprError("number is too large", lead + offset, "use a number below 1e308") from None
+        if "leading zeros" in message:  # Python suggests octal, which the tutor does not read
+            raise ExprError("a whole number may not start with 0", lead + offset,
+                            "write it without the leading zeros, e.g. 10 for 010") from None
         if "nested" in message:
             raise ExprError(
                 "expression is nested too deeply", lead, "split it into several named nodes"
