@@ -183,3 +183,22 @@ def test_ctrl_p_while_the_palette_is_still_closing(drive) -> None:
         assert isinstance(app.screen, LessonScreen), app.screen
 
     drive("shopping", body)
+
+
+def test_a_refit_queued_before_leaving_the_lesson_does_nothing_after(drive) -> None:
+    """Found by 1,200 random keys on sigmoid: a zoom queued a refit, Esc left the lesson, then the refit
+    ran on a screen whose widgets were gone (NoMatches: Stage)."""
+
+    async def body(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, LessonScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PickerScreen)
+        screen.fitting.fit()
+        screen.fitting.panel_keys()
+        screen.fitting.refill_mode_widget()
+        screen.fitting.refill_training()
+        assert pilot.app.is_running
+
+    drive("sigmoid", body)

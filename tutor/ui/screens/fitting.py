@@ -78,10 +78,14 @@ class Fitting:
                 screen.query_one(PanelBox).scroll_home(animate=False, immediate=True)
         self.panel_place = place
 
+    def gone(self) -> bool:
+        """True once the screen's widgets are gone (a callback queued before Esc left the lesson runs late)."""
+        return not self.screen.is_attached or not self.screen.query(Stage)
+
     def fit(self, size: Size | None = None) -> None:
         """Share the stage between graph and panel (see ``Stage.fit``; ``size``: the stage's, while arranged)."""
         screen = self.screen
-        if self.panel_lines is None or not screen.query_one(Stage).fit(*self.panel_lines, self.body_need, size):
+        if self.panel_lines is None or self.gone() or not screen.query_one(Stage).fit(*self.panel_lines, self.body_need, size):
             return
         screen.call_after_refresh(self.panel_keys)
         if self.shown_in_body() not in ("graph", "values"):
@@ -90,6 +94,8 @@ class Fitting:
     def refill_mode_widget(self) -> None:
         """A plot is drawn to the size of the pane it fills: again after the pane changed."""
         screen, mode = self.screen, self.screen.mode
+        if self.gone():
+            return
         if mode.widget is not None and mode.widget.kind == "plot" and mode.widget_shown():
             body = screen.query_one("#body").size
             fill_mode_widget(screen.widget_for(mode.widget.id), mode, body.width, body.height)
@@ -97,6 +103,8 @@ class Fitting:
     def refill_training(self) -> None:
         """The training panel is drawn to the window's size: again after a resize."""
         screen, mode = self.screen, self.screen.mode
+        if self.gone():
+            return
         if mode.widget is not None and mode.widget.kind == "training" and screen.has_widget(mode.widget.id):
             widget = screen.widget_for(mode.widget.id)
             if widget.display:
@@ -104,6 +112,8 @@ class Fitting:
 
     def panel_keys(self) -> None:
         """Show PgDn in the footer while more of the panel lies below (the footer rebuilds only on a change)."""
+        if self.gone():
+            return
         box = self.screen.query_one(PanelBox)
         scrolls = box.scroll_y < box.max_scroll_y
         if scrolls != self.panel_scrolls:
