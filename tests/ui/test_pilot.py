@@ -607,7 +607,7 @@ def test_quiz_scores_each_phase_and_sums_up_at_the_end(drive) -> None:
         assert (forward.first_try, forward.after_hint, forward.revealed) == (1, 0, 1)
         assert (backward.first_try, backward.after_hint, backward.revealed) == (7, 1, 0)
         assert (
-            "Quiz summary: forward: 1 of 2 right first time, 0 after the hint, 1 revealed; "
+            "Quiz finished. forward: 1 of 2 right first time, 0 after the hint, 1 revealed; "
             "backward: 7 of 8 right first time, 1 after the hint, 0 revealed; revealed: step 2 price (value)"
         ) in text
 

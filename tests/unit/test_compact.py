@@ -113,9 +113,9 @@ def test_neurons_in_the_groups_view_name_their_deltas_and_sum_the_fan_out() -> N
     net = Lesson(resolve("tiny_net"), view=GROUPS)
     rows = text(explain_compact(net, net.last))
     assert rows[0] == "Backward 9/9 z1  upstream ∂loss/∂z1 = δ(h1) = -0.0619658"
-    assert "   Σⱼ δⱼ·wⱼ₁ = (-0.06197)×0.15 + 0.07015×0.25 + (-0.07878)×(-0.35) = 0.03581  (3 neurons)" in rows
-    assert "  δ(h1) = -0.06197:  ∂loss/∂w11 -0.003098  ∂loss/∂w12 -0.006197  ∂loss/∂b1 -0.06197" in rows
-    assert "  ∂loss/∂x1 = 0.03581   ∂loss/∂x2 = -0.02286   ∂loss/∂target = 0.642" in rows
+    assert "   Σⱼ δⱼ·wⱼ₁ = (-0.06197)×0.15 + 0.07015×0.25 + (-0.07878)×(-0.35) = 0.0358143  (3 neurons)" in rows
+    assert "  δ(h1)=-0.0619658:  ∂loss/∂w11=-0.00309829  ∂loss/∂w12=-0.00619658  ∂loss/∂b1=-0.0619658" in rows
+    assert "  ∂loss/∂x1=0.0358143  ∂loss/∂x2=-0.0228602  ∂loss/∂target=0.641998" in rows
     activation = next(k for k in range(len(net)) if net.step(k) and getattr(net.step(k), "node", "") == "h1"
                       and k > net.forward_end)
     assert any(row.startswith("→ z1:") and " = δ(h1)  ∂ " in row for row in text(explain_compact(net, activation)))

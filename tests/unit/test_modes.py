@@ -105,7 +105,7 @@ def test_quiz_summary_at_the_end_and_interrupt_keeps_the_position() -> None:
     quiz.interrupt()
     assert not quiz.asking and quiz.place.k == 0 and quiz.session.current is None
     assert quiz.end() is Move.SHOW and quiz.next() is Move.REFUSED
-    assert "Quiz summary: no questions yet" in text(quiz.view().lines)
+    assert "Quiz finished. no questions asked" in text(quiz.view().lines)
     assert quiz.submit("1") is Move.REFUSED
     assert quiz.placeholder().startswith("your answer")
 

@@ -74,8 +74,8 @@ def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
     # x1 feeds three neurons: the running sum ends at x1's gradient
     assert "∂loss/∂x1 = Σⱼ δⱼ·wⱼ₁ = 0.0275724 + 0.0175368 − 0.00929487 = 0.0358143  (fan-out: all 3 add up)" in four
     # the last step lists every δ with its weights' and bias's gradients, then the inputs'
-    assert "δ(h1) = -0.0619658:  ∂loss/∂w11 -0.00309829  ∂loss/∂w12 -0.00619658  ∂loss/∂b1 -0.0619658" in four
-    assert "∂loss/∂x1 = 0.0358143   ∂loss/∂x2 = -0.0228602" in four
+    assert "δ(h1)=-0.0619658:  ∂loss/∂w11=-0.00309829  ∂loss/∂w12=-0.00619658  ∂loss/∂b1=-0.0619658" in four
+    assert "∂loss/∂x1=0.0358143  ∂loss/∂x2=-0.0228602" in four
     two = text(tiny.explain(_at(tiny, "h2", 4)))
     assert "∂loss/∂x1 so far 0.0275724 + 0.0175368 = 0.0451092  (2 of 3 neurons)" in two
     assert f"{trace.grad('x1'):.6g}" == "0.0358143"

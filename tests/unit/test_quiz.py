@@ -86,11 +86,26 @@ def test_summary_without_misses() -> None:
     (question,) = questions_at(Lesson(resolve("shopping")), 1)
     session.ask(question)
     session.answer("200")
-    assert session.summary() == ["forward: 1 of 1 right first time, 0 after the hint, 0 revealed", "all right first time"]
+    assert session.summary() == ["forward: 1 of 1 right first time, 0 after the hint, 0 revealed"]
     session.ask(question)
     session.answer("1")
-    session.answer("200")  # right after the hint: not revealed, but not a first try either
-    assert session.summary()[-1] == "none revealed"
+    session.answer("200")  # right after the hint: counted, and nothing listed as revealed
+    assert session.summary() == ["forward: 1 of 2 right first time, 1 after the hint, 0 revealed"]
+
+
+def test_the_summary_names_neuron_questions_as_asked_and_counts_past_eight() -> None:
+    from tutor.teach.lesson import NEURONS
+
+    lesson = Lesson(resolve("tiny_net"), view=NEURONS)
+    session = QuizSession()
+    asked = [q for k in range(len(lesson)) for q in questions_at(lesson, k)]
+    for question in asked:
+        session.ask(question)
+        session.answer("12345")
+        session.answer("12345")
+    revealed = session.summary()[-1]
+    assert revealed.startswith("revealed: step 1 output of h1; ") and revealed.endswith(f"; and {len(asked) - 8} more")
+    assert "δ of h1" in " ".join(q.named() for q in asked) and "grad w11" in " ".join(q.named() for q in asked)
 
 
 def test_each_question_says_the_numbers_it_needs() -> None:

@@ -215,10 +215,10 @@ def test_tiny_net_names_every_delta_and_sums_the_fan_out() -> None:
     assert "δ(y) = ∂loss/∂y = -0.641998" in pages[lesson.index_of("backward", "y")]
     end = pages[lesson.last]
     for neuron in ("h1", "h2", "h3", "y"):
-        assert f"δ({neuron}) = " in end
+        assert f"δ({neuron})=" in end
     for param in resolve("tiny_net").params:
-        assert f"∂loss/∂{param} " in end
-    assert f"∂loss/∂x1 = {0.0358143}" in end and f"∂loss/∂x2 = {-0.0228602}" in end
+        assert f"∂loss/∂{param}=" in end
+    assert f"∂loss/∂x1={0.0358143}" in end and f"∂loss/∂x2={-0.0228602}" in end
     assert grad("z1") == pytest.approx(-0.0619658, abs=1e-7)
 
 

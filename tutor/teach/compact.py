@@ -120,10 +120,10 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
             deltas.sort(key=lambda item: order.index(item[0].z))
             numbers = " + ".join(f"{operand(d, DIGITS)}×{operand(lesson.trace.value(w), DIGITS)}" for _, w, d in deltas)
             lines.append([(f"   Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (numbers, "value"), (" = ", ""),
-                          (fmt(edge.grad_after, DIGITS), "grad"), (f"  ({len(deltas)} neurons)", "note")])
+                          (fmt(edge.grad_after), "grad"), (f"  ({len(deltas)} neurons)", "note")])
     lines += _tail(lesson, k, step.warning)
     if k == lesson.last:
-        lines += lesson.done_lines(DIGITS)
+        lines += lesson.done_lines(compact=True)
     return lines
 
 

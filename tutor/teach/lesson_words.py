@@ -229,35 +229,35 @@ class LessonWords:
             found.append((neuron, weight, self.trace.grad(neuron.z)))
         return found
 
-    def done_lines(self, digits: int | None = None) -> list[Line]:
+    def done_lines(self, compact: bool = False) -> list[Line]:
         """The end of the backward pass: every leaf's gradient together (and every δ, for neurons).
 
-        ``digits``: significant digits of the numbers, for the compact form: it lists the gradients
-        only for neurons (whose deltas and weights the edge lines do not gather), in fewer words.
+        ``compact``: for the compact form, which lists the gradients only for neurons (whose deltas
+        and weights its edge lines do not gather) and leaves the table key to the key bar.
         """
         s = self.scenario
         out = s.output
         grads = self.trace.grad
-        num = (lambda x: fmt(x, digits)) if digits else fmt  # noqa: E731
-        table = [] if digits else [(" Press v for the table.", "dim")]
+        num = fmt
+        table = [] if compact else [(" Press v for the table.", "dim")]
         if s.inputs or s.params:
             lines: list[Line] = [[("Done: ", "title"), (f"every {self.leaf_words()} has its gradient.", "title"), *table]]
         else:
             lines = [[("Done: ", "title"), ("the backward pass is complete.", "title"), *table]]
-        if digits and not self.neurons:
+        if compact and not self.neurons:
             return lines
+        # name=number with no space inside, so a narrow panel wraps between pairs, never inside one
         listed: set[str] = set()
         for neuron in self.neurons.values():
-            row: Line = [("  ", ""), (delta_name(neuron), "grad"), (" = ", ""), (num(grads(neuron.z)), "grad"),
-                         (":  ", "")]
+            row: Line = [("  ", ""), (f"{delta_name(neuron)}={num(grads(neuron.z))}", "grad"), (":", "")]
             for param in (*neuron.weights, *neuron.biases):
-                row += [(f"∂{out}/∂{param}", "grad"), (" ", ""), (num(grads(param)), "grad"), ("  ", "")]
+                row += [("  ", ""), (f"∂{out}/∂{param}={num(grads(param))}", "grad")]
                 listed.add(param)
-            lines.append(row[:-1])
+            lines.append(row)
         shown = [name for name in s.leaves if name not in listed]
         if shown:
             row = [("  ", "")]
-            for name in shown:
-                row += [(f"∂{out}/∂{name}", "grad"), (" = ", ""), (num(grads(name)), "grad"), ("   ", "")]
-            lines.append(row[:-1])
+            for i, name in enumerate(shown):
+                row += [("  " if i else "", ""), (f"∂{out}/∂{name}={num(grads(name))}", "grad")]
+            lines.append(row)
         return lines

@@ -44,7 +44,7 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
                          f"What is the output of neuron {neuron.name} = {neuron.activation}(Σ w·x + b)?",
                          a, f"{neuron.name} = {fmt(a)}",
                          "Weighted sum first (each weight × its input, plus the bias), then the activation.",
-                         _known(terms))]
+                         _known(terms), label=f"output of {neuron.name}")]
     error = grads[index[neuron.name]]
     if step.stage == 1:
         # With one reader, the error arriving is the one product the step before sent back
@@ -57,15 +57,19 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
         return [Question(k, "backward", "grad", neuron.name, None,
                          f"Error arriving at {neuron.name}: ∂{out}/∂{neuron.name}?", error,
                          f"∂{out}/∂{neuron.name} = {fmt(error)}",
-                         "Add up δ × weight from every neuron of the next layer (at the output: y − t).", given)]
+                         "Add up δ × weight from every neuron of the next layer (at the output: y − t).", given,
+                         label=f"error at {neuron.name}")]
     derivative = lesson.activation_derivative(neuron)
     if step.stage == 2:
-        rule = ACTIVATION_WORDS[neuron.activation][1]
+        if neuron.activation == "identity":  # activation′ = 1: nothing to work out, and the rule says it
+            return []
+        rule = ACTIVATION_WORDS[neuron.activation][1].replace("a", neuron.name)
         return [Question(k, "backward", "local", neuron.name, None,
                          f"The activation's derivative at {neuron.name} ({neuron.activation})?", derivative,
                          f"{rule} = {fmt(derivative)}",
-                         f"For {neuron.activation}: {rule}, a = the neuron's output.",
-                         _known([("a", value(neuron.name)), ("z", value(neuron.z))]))]
+                         f"For {neuron.activation}: {ACTIVATION_WORDS[neuron.activation][1]}, a = the neuron's output.",
+                         _known([(neuron.name, value(neuron.name)), (neuron.z, value(neuron.z))]),
+                         label=f"activation′ at {neuron.name}")]
     if step.stage != 4:
         return []
     delta = grads[index[neuron.z]]
@@ -73,11 +77,12 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
     if neuron.activation != "identity":  # an identity neuron's δ is the error arriving, on screen since stage 1
         questions.append(Question(k, "backward", "grad", neuron.z, None, f"δ of {neuron.name}?", delta,
                                   f"δ = error × activation′ = {fmt(delta)}", "Multiply the error by the activation′.",
-                                  _known([("error", error), ("activation′", derivative)])))
+                                  _known([("error", error), ("activation′", derivative)]), label=f"δ of {neuron.name}"))
     for synapse, grad_w, _ in lesson.synapse_edges(neuron):
         questions.append(Question(k, "backward", "grad", neuron.z, synapse.weight,
                                   f"grad {synapse.weight} (δ × {synapse.source})?", grad_w,
                                   f"grad {synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",
                                   f"Multiply δ by the input {synapse.source} this weight multiplies.",
-                                  _known([("δ", delta), (synapse.source, value(synapse.source))])))
+                                  _known([("δ", delta), (synapse.source, value(synapse.source))]),
+                                  label=f"grad {synapse.weight}"))
     return questions

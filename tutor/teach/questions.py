@@ -75,6 +75,13 @@ class Question:
     hint: str
     given: str = ""
     """The numbers the question needs (the graph shows them too, unless it is drawn without numbers)."""
+    label: str = ""
+    """How the summary names it, when not by node and kind (the neuron view's "δ of h1")."""
+
+    def named(self) -> str:
+        if self.label:
+            return f"step {self.k} {self.label}"
+        return f"step {self.k} {self.node}{' → ' + self.input if self.input else ''} ({KIND_WORDS[self.kind]})"
 
 
 def _rule(lesson: Lesson, op: str) -> str:
@@ -161,6 +168,8 @@ def questions_at(lesson: Lesson, k: int) -> list[Question]:
     return questions
 
 
+SUMMARY_NAMES = 8
+"""Revealed questions the summary names one by one; the rest it counts."""
 KIND_WORDS = {"value": "value", "local": "local derivative", "grad": "gradient"}
 """How the quiz's summary names each kind of question."""
 
@@ -239,12 +248,9 @@ class QuizSession:
                     f"{score.after_hint} after the hint, {score.revealed} revealed"
                 )
         if self.missed:
-            lines.append("revealed: " + "; ".join(f"step {q.k} {q.node}{' → ' + q.input if q.input else ''} "
-                                                  f"({KIND_WORDS[q.kind]})" for q in self.missed))
-        elif any(s.after_hint for s in self.scores.values()):
-            lines.append("none revealed")
-        elif any(s.asked for s in self.scores.values()):
-            lines.append("all right first time")
+            shown = [q.named() for q in self.missed[:SUMMARY_NAMES]]
+            more = len(self.missed) - len(shown)
+            lines.append("revealed: " + "; ".join(shown) + (f"; and {more} more" if more else ""))
         return lines
 
 

@@ -189,9 +189,10 @@ class QuizMode(Mode):
             return View(frame, lines)
         frame = lesson.frame(place.k)
         lines = lesson.explain(place.k) + self.feedback
-        if place.k >= lesson.last:
-            summary = "; ".join(self.session.summary()) or "no questions yet"
-            lines = lines + [[("Quiz summary: ", "title"), (summary, "")]]
+        if place.k >= lesson.last:  # the score first: the quiz is over, whatever the step's words below
+            summary = "; ".join(self.session.summary()) or "no questions asked"
+            lines = self.feedback + [[("Quiz finished. ", "title"), (summary, "")],
+                                     [("Esc leaves the quiz; the step's own words follow.", "dim")]] + lesson.explain(place.k)
         if place.selected:
             lines = lines + selected_lines(lesson, place.selected, frame, place.k)
         return View(frame, lines)
