@@ -64,7 +64,7 @@ def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
     one = text(tiny.explain(_at(tiny, "h2", 1)))
     assert "error ∂loss/∂h2 = 0.288899" in one and "from y: δ × v2 = (-0.641998) × (-0.45) = 0.288899" in one
     two = text(tiny.explain(_at(tiny, "h2", 2)))
-    assert "σ(z)(1 − σ(z)) = 0.584798(1 − 0.584798) = 0.242809" in two
+    assert "σ(z)(1 − σ(z)) = 0.584798 × (1 − 0.584798) = 0.242809" in two
     three = text(tiny.explain(_at(tiny, "h2", 3)))
     assert "∂z/∂w21 = x1 = 0.05" in three and "∂z/∂b2 = 1" in three and "∂z/∂x2 = w22 = 0.3" in three
     four = text(tiny.explain(_at(tiny, "h1", 4)))
@@ -84,7 +84,7 @@ def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
 def test_output_neuron_error_comes_from_the_loss(tiny: NeuronLesson) -> None:
     words = text(tiny.explain(_at(tiny, "y", 1)))
     assert "error arriving from the loss: ∂loss/∂y = -0.641998" in words
-    assert "1 (identity: y = z)" in text(tiny.explain(_at(tiny, "y", 2)))
+    assert "activation′ ∂y/∂z = 1  (identity: y = z)" in text(tiny.explain(_at(tiny, "y", 2)))
 
 
 def test_frames_reveal_delta_and_weight_gradients_at_stage_four(tiny: NeuronLesson) -> None:

@@ -33,7 +33,7 @@ def train_hint(scenario) -> str:  # noqa: ANN001 - a Scenario
     """At the start of a lesson with params: the key that trains them, and on what."""
     data = scenario.data
     if data is not None:
-        return f"Once you have stepped through a row, press t to train on all {len(data)} rows (6 opens the training mode)."
+        return f"Press t to train on all {len(data)} rows of the data (6 opens the training mode)."
     return "Press t to train: one gradient-descent step on every param (6 opens the training mode)."
 
 

@@ -286,15 +286,16 @@ class NeuronLesson(Lesson):
         elif stage == 2:
             general, own = ACTIVATION_WORDS[neuron.activation]
             derivative = self.activation_derivative(neuron)
-            line: Line = [("activation′ ", ""), (f"∂{neuron.name}/∂z", "formula"), (" = ", "")]
+            z_name = "z" if neuron.z == neuron.name else neuron.z
+            line: Line = [("activation′ ", ""), (f"∂{neuron.name}/∂{z_name}", "formula"), (" = ", "")]
             if neuron.activation != "identity":
                 line += [(general, "formula"), (" = ", "")]
-            else:
-                line += [("1 (identity: ", "dim"), (neuron.name, "name"), (" = z)", "dim"), (" = ", "")]
             if neuron.activation in ("sigmoid", "tanh"):
-                own_numbers = own.replace("a", operand(a_value))
+                own_numbers = own.replace("a(", "a × (").replace("a", operand(a_value))
                 line += [(own_numbers, "value"), (" = ", "")]
             line += [(fmt(derivative), "value")]
+            if neuron.activation == "identity":
+                line += [(f"  (identity: {neuron.name} = {z_name})", "dim")]
             lines.append(line)
             if neuron.activation == "relu":
                 gate = "open: z > 0" if derivative > 0 else "closed: z ≤ 0, nothing flows back"

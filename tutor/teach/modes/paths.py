@@ -39,11 +39,18 @@ def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: s
     out = lesson.scenario.output
     if error:
         return [[("Paths ", "title"), (f"from {leaf}", "name")], [(error, "warn")]]
+    total, trouble = path_sum(found)
+    summed = signed_sum([r.product for r in found]) if len(found) > 1 else ""
+    # The sum first: it is the step's answer, and a short panel shows its first lines.
     lines: list[Line] = [
         [("Paths ", "title"), (f"from {leaf} to {out}: ", "name"),
          (f"{len(found)} path{'s' if len(found) != 1 else ''}; each is the product of its edge "
-          "derivatives. ← → choose a path.", "dim")]
+          "derivatives. ← → choose a path.", "dim")],
+        [("Sum over paths: ", ""), (summed, "grad"), (" = " if summed else "", ""),
+         (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""), (fmt(lesson.trace.grad(leaf)), "grad")],
     ]
+    if trouble:  # +inf meeting -inf: nan, said plainly
+        lines.append([("Warning: ", "warn"), (trouble, "warn")])
     for i, route in enumerate(found):
         names = " → ".join(lesson.title_of(n) for n in route.nodes)
         factors = " · ".join(operand(x) for x in route.locals) or "1"
@@ -56,13 +63,6 @@ def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: s
             lines.append(line + [(fmt(route.product), "grad")])
         else:
             lines.append(line + [(factors, "value"), (" = ", ""), (fmt(route.product), "grad")])
-    total, trouble = path_sum(found)
-    summed = signed_sum([r.product for r in found]) if len(found) > 1 else ""
-    lines.append([("Sum over paths: ", ""), (summed, "grad"), (" = " if summed else "", ""),
-                  (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""),
-                  (fmt(lesson.trace.grad(leaf)), "grad")])
-    if trouble:  # +inf meeting -inf: nan, said plainly
-        lines.append([("Warning: ", "warn"), (trouble, "warn")])
     return lines
 
 
