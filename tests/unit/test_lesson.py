@@ -52,7 +52,7 @@ def test_frames_are_the_same_when_stepping_back() -> None:
 
 def test_explanations_carry_the_published_numbers() -> None:
     lesson = shopping()
-    assert "apple = 100" in text(lesson.explain(0))
+    assert "apple=100,  apple_count=2,  tax=1.1" in text(lesson.explain(0))
     assert "apple_price = apple × apple_count = 100 × 2 = 200" in text(lesson.explain(1))
     backward = text(lesson.explain(4))
     assert "upstream ∂price/∂apple_price = 1.1" in backward

@@ -406,8 +406,8 @@ class Lesson(LessonWords, LessonNotes):
         leaves = [(n, v) for n, v in s.leaves.items()]
         shown = [(n, self.trace.value(n)) for n, _ in leaves]
         line: Line = []
-        for i, (name, value) in enumerate(shown):
-            line += [(name, "name"), (" = ", ""), (fmt(value), "value")]
+        for i, (name, value) in enumerate(shown):  # name=value: a narrow panel wraps between pairs
+            line += [(name, "name"), ("=", ""), (fmt(value), "value")]
             if i < len(shown) - 1:
                 line.append((",  ", ""))
         if line:
