@@ -259,3 +259,12 @@ def test_a_graph_past_the_sweep_budget_is_well_formed() -> None:
         route = lay.routes[e]
         assert route[0] == lay.out_ports[e.source] and route[-1] == lay.in_ports[(e.target, e.position)]
         assert all(x0 == x1 or y0 == y1 for (x0, y0), (x1, y1) in zip(route, route[1:]))
+
+
+def test_plot_labels_differ_when_the_values_do() -> None:
+    """After one epoch on xor the mean loss went 0.12514 → 0.12506: both labels read 0.1251 before."""
+    from tutor.draw.plot import plot
+
+    lines = plot([0.12514, 0.12506], width=30, height=4)
+    assert lines[0].startswith("0.12514 ┤") and lines[3].startswith("0.12506 ┤")
+    assert plot([1.0, 0.5], width=30, height=3)[0].startswith("  1 ┤")  # four digits when they suffice

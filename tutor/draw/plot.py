@@ -16,7 +16,10 @@ def plot(values: list[float], width: int = 60, height: int = 8) -> list[str]:
         return ["(no finite values to plot)"]
     low, high = min(finite), max(finite)
     span = high - low or abs(high) or 1.0
-    label_width = max(len(fmt(high, 4)), len(fmt(low, 4)))
+    digits = 4  # as many as it takes for the two labels to differ when the values do (0.12514 vs 0.12506)
+    while digits < 12 and high != low and fmt(high, digits) == fmt(low, digits):
+        digits += 1
+    label_width = max(len(fmt(high, digits)), len(fmt(low, digits)))
     width = max(1, width - label_width - 3)
     if len(values) > width:
         # Keep first and last; sample evenly in between.
@@ -36,9 +39,9 @@ def plot(values: list[float], width: int = 60, height: int = 8) -> list[str]:
             fill = level - row * 8
             chars.append(_BLOCKS[max(0, min(8, fill))])
         if row == height - 1:
-            label = fmt(high, 4)
+            label = fmt(high, digits)
         elif row == 0:
-            label = fmt(low, 4)
+            label = fmt(low, digits)
         else:
             label = ""
         lines.append(f"{label:>{label_width}} ┤{''.join(chars)}")
