@@ -35,7 +35,7 @@ def test_the_neuron_view_is_its_own_compact_form(name: str) -> None:
 def test_one_line_per_edge_with_local_upstream_contribution_and_before_after() -> None:
     shop = lesson("shopping_oranges")
     rows = text(explain_compact(shop, shop.last))
-    assert rows[0] == "Backward 4/4 apple_price  upstream ∂price/∂apple_price = 1.1"
+    assert rows[0] == "Backward 4 of 4 apple_price  upstream ∂price/∂apple_price = 1.1"
     assert "→ apple: (apple_count = 2) × 1.1 = 2.2  ∂ 0 → 2.2" in rows
     assert "→ apple_count: (apple = 100) × 1.1 = 110  ∂ 0 → 110" in rows
 
@@ -112,7 +112,7 @@ def test_the_expanded_sigmoid_collapsed_shows_its_factors_agreeing_with_y_one_mi
 def test_neurons_in_the_groups_view_name_their_deltas_and_sum_the_fan_out() -> None:
     net = Lesson(resolve("tiny_net"), view=GROUPS)
     rows = text(explain_compact(net, net.last))
-    assert rows[0] == "Backward 9/9 z1  upstream ∂loss/∂z1 = δ(h1) = -0.0619658"
+    assert rows[0] == "Backward 9 of 9 z1  upstream ∂loss/∂z1 = δ(h1) = -0.0619658"
     assert "   Σⱼ δⱼ·wⱼ₁ = (-0.06197)×0.15 + 0.07015×0.25 + (-0.07878)×(-0.35) = 0.0358143  (3 neurons)" in rows
     assert "  δ(h1)=-0.0619658:  ∂loss/∂w11=-0.00309829  ∂loss/∂w12=-0.00619658  ∂loss/∂b1=-0.0619658" in rows
     assert "  ∂loss/∂x1=0.0358143  ∂loss/∂x2=-0.0228602  ∂loss/∂target=0.641998" in rows

@@ -73,7 +73,7 @@ def _forward(lesson: Lesson, k: int) -> list[Line]:
     step = lesson.step(k)
     names, numbers = lesson.forward_expression(step)
     line: Line = [
-        ("Forward ", "title"), (f"{k}/{len(lesson.forward)} ", "dim"),
+        ("Forward ", "title"), (f"{k} of {len(lesson.forward)} ", "dim"),
         (step.node, "name"), (" = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"),
         (" = ", ""), (fmt(step.value), "value"),
     ]
@@ -84,7 +84,7 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
     step = lesson.step(k)
     out = lesson.scenario.output
     j = k - len(lesson.forward)
-    head: Line = [("Backward ", "title"), (f"{j}/{len(lesson.backward)} ", "dim"), (step.node, "name")]
+    head: Line = [("Backward ", "title"), (f"{j} of {len(lesson.backward)} ", "dim"), (step.node, "name")]
     if step.node == out:
         head += [("  start at the output: ", ""), (f"∂{out}/∂{out} = 1", "grad")]
     else:
