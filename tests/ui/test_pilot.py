@@ -160,7 +160,7 @@ def test_home_f_end_and_reset_after_an_edit(drive) -> None:
         assert screen.lesson.trace.output_value == pytest.approx(715)
         assert screen.lesson.overrides == {}
         assert "Edited" not in panel_text(screen)
-        assert "orange = 150" in panel_text(screen)
+        assert "orange=150" in panel_text(screen)
 
     drive("shopping_oranges", body)
 
