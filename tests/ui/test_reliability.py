@@ -205,3 +205,23 @@ def test_a_refit_queued_before_leaving_the_lesson_does_nothing_after(drive) -> N
         assert pilot.app.is_running
 
     drive(None, body)
+
+
+def test_a_dialog_asked_twice_to_close_closes_once(drive) -> None:
+    """Found by 2,000 random keys on curve: Enter twice on the row list popped a screen that was not there."""
+    from tutor.ui.dialogs.rows import RowScreen
+
+    async def body(pilot: Pilot) -> None:
+        lesson = pilot.app.screen
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RowScreen)
+        dialog.dismiss(2)
+        dialog.dismiss(3)  # a second Enter, queued before the first closed it
+        dialog.dismiss(None)
+        await pilot.pause()
+        assert pilot.app.screen is lesson and pilot.app.is_running
+        assert lesson.place.row == 2
+
+    drive("xor", body)

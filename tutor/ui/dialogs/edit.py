@@ -9,15 +9,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tutor.ui.dialogs.dialog import Dialog
 from tutor.engine.numbers import fmt
 from tutor.teach.questions import AnswerError, parse_answer
 from tutor.teach.screen_words import EDIT_HINT, edit_not_a_number, edit_prompt, edit_warning
 
 
-class EditScreen(ModalScreen[float | None]):
+class EditScreen(Dialog[float | None]):
     """Ask for a number or small arithmetic (``2*2``, ``1/3``), read by the quiz's safe parser.
 
     Enter accepts, Escape cancels. ``check(value)`` may return a warning

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.keys import format_key
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tutor.ui.dialogs.dialog import Dialog
 from tutor.teach.explain import BACKPROP_IN_BRIEF
 from tutor.teach.screen_words import HELP_EXTRA_ROWS, HELP_SCROLL, HELP_TITLE
 
@@ -26,7 +26,7 @@ def key_text(keys: str) -> str:
     return ", ".join(KEY_NAMES.get(k) or format_key(k) for k in keys.split(","))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists the keys; any of Escape, q or ? closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", tooltip="Close help")]

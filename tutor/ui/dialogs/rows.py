@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
+from tutor.ui.dialogs.dialog import Dialog
 from tutor.teach.screen_words import ROW_PROMPT
 
 
-class RowScreen(ModalScreen[int | None]):
+class RowScreen(Dialog[int | None]):
     """A list of the data rows; Enter picks one (its number, from 1), Escape keeps the current one."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the current row")]
