@@ -129,7 +129,7 @@ def test_quiz_questions_in_the_neuron_view(tiny: NeuronLesson) -> None:
     assert forward[0].answer == trace.value("h2")
     four = tiny.neuron_questions(_at(tiny, "h1", 4))
     assert four[0].answer == trace.grad("z1")
-    assert {q.input for q in four[1:]} == {"w11", "w12"}
+    assert {q.input for q in four[1:]} == {"w11", "w12", "x1", "x2"}  # the weights, then the inputs in all
     loss = tiny.neuron_questions(tiny.forward_end + 1)
     assert loss and all(q.k == tiny.forward_end + 1 for q in loss)
 
@@ -217,3 +217,15 @@ def test_every_neuron_question_says_what_is_known_and_never_what_the_graph_shows
     assert delta_h1.given == f"error = {fmt(trace.grad('h1'))}, activation′ = {fmt(trace.value('h1') * (1 - trace.value('h1')))}"
     forward = next(q for q in asked if q.phase == "forward" and q.node == "h1")
     assert forward.given == "w11 = 0.15, w12 = 0.2, x1 = 0.05, x2 = 0.1, b1 = 0.35"
+
+
+def test_the_quiz_asks_an_inputs_whole_gradient_where_its_fan_out_completes() -> None:
+    """The classic pitfall: x1 feeds three neurons; the step sending its last share asks for the sum."""
+    lesson = Lesson(resolve("tiny_net"), view=NEURONS)
+    asked = [q for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
+    totals = [q for q in asked if q.label.endswith("in all")]
+    assert [q.label for q in totals] == ["∂loss/∂x1 in all", "∂loss/∂x2 in all"]
+    x1 = totals[0]
+    assert x1.k == lesson.last and x1.answer == pytest.approx(0.0358143, abs=1e-7)
+    assert x1.given == "sent earlier: 0.0275724, 0.0175368; δ = -0.0619658, w11 = 0.15"
+    assert x1.prompt == "∂loss/∂x1 in all, Σⱼ δⱼ·wⱼ₁ over the 3 neurons?"

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
+from tutor.teach.lesson_words import weight_symbol
 from tutor.teach.questions import Question, questions_at
 
 if TYPE_CHECKING:
@@ -85,4 +86,30 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
                                   f"Multiply δ by the input {synapse.source} this weight multiplies.",
                                   _known([("δ", delta), (synapse.source, value(synapse.source))]),
                                   label=f"grad {synapse.weight}"))
+    questions += _fan_out_totals(lesson, neuron, k, delta)
+    return questions
+
+
+def _fan_out_totals(lesson: NeuronLesson, neuron, k: int, delta: float) -> list[Question]:  # noqa: ANN001
+    """An input fed to several neurons, at the step that sends its last share: its whole gradient."""
+    out = lesson.scenario.output
+    earlier_steps = lesson.backward[: lesson.position(k).index]
+    questions = []
+    for synapse, _, sent in lesson.synapse_edges(neuron):
+        source = synapse.source
+        if lesson.network.neuron(source) is not None:
+            continue  # a neuron's error is asked at its own first stage
+        feeds = [n for n in lesson.network.neurons if any(s.source == source for s in n.synapses)]
+        earlier = [amount for step in earlier_steps if step.stage == 4 and step.neuron is not None
+                   for s, _, amount in lesson.synapse_edges(lesson.network.neuron(step.neuron)) if s.source == source]
+        if len(feeds) < 2 or len(earlier) != len(feeds) - 1:
+            continue
+        total = lesson.trace.grads[lesson.graph.index[source]]
+        given = f"sent earlier: {', '.join(fmt(a) for a in earlier)}; δ = {fmt(delta)}, {synapse.weight} = " \
+                f"{fmt(lesson.trace.values[lesson.graph.index[synapse.weight]])}"
+        questions.append(Question(k, "backward", "grad", neuron.z, source,
+                                  f"∂{out}/∂{source} in all, Σⱼ δⱼ·{weight_symbol(source)} over the {len(feeds)} neurons?",
+                                  total, f"∂{out}/∂{source} = {fmt(total)}",
+                                  "Add what this neuron sends (δ × its weight) to what the others sent earlier.",
+                                  given, label=f"∂{out}/∂{source} in all"))
     return questions
