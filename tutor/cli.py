@@ -160,15 +160,20 @@ def _overrides(scenario: Scenario, pairs: list[str]) -> dict[str, float]:
     return values
 
 
-def _row(scenario: Scenario, k: int | None) -> dict[str, float]:
-    """The input values of data row ``k`` (1-based), or nothing without --row."""
+def checked_row(scenario: Scenario, k: int | None) -> int | None:
+    """``--row k`` (1-based) when the scenario's data has that row (None without --row)."""
     if k is None:
-        return {}
+        return None
     if scenario.data is None:
         raise UsageError(f"--row: {scenario.name} has no data: section")
     if not 1 <= k <= len(scenario.data):
         raise UsageError(f"--row must be between 1 and {len(scenario.data)} (the rows of {scenario.name})")
-    return scenario.data.row(k)
+    return k
+
+
+def _row(scenario: Scenario, k: int | None) -> dict[str, float]:
+    """The input values of data row ``k`` (1-based), or nothing without --row."""
+    return {} if checked_row(scenario, k) is None else scenario.data.row(k)
 
 
 def cmd_trace(args: argparse.Namespace, console: Console) -> int:

@@ -13,10 +13,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tutor.scenario import Scenario, resolve
+from tutor.scenario import resolve
 
-DEFAULT_SIZE = "100x32"
-DEFAULT_THEME = "textual-dark"
 OWN_WALK = ("forward", "paths")
 """Modes that walk from one leaf (``--wrt``); ``--step`` is their position."""
 NO_STEPS = ("check", "train")
@@ -52,16 +50,6 @@ def _refuse_unused(args: argparse.Namespace, kind: str) -> None:
         raise _usage(f"--step: the {args.mode} mode's screen is the same at every step; leave --step out")
 
 
-def _row(scenario: Scenario, k: int | None) -> int | None:
-    if k is None:
-        return None
-    if scenario.data is None:
-        raise _usage(f"--row: {scenario.name} has no data: section")
-    if not 1 <= k <= len(scenario.data):
-        raise _usage(f"--row must be between 1 and {len(scenario.data)} (the rows of {scenario.name})")
-    return k
-
-
 def _step(text: str | None) -> int | str:
     if text is None or text == "end":
         return text or 0
@@ -80,13 +68,14 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
     if kind not in (".svg", ".html", ".htm", ".md"):
         raise _usage(f"-o {out}: the file name must end in .svg, .html or .md")
     _refuse_unused(args, kind)
+    from tutor.cli import checked_row
+
     scenario = resolve(args.scenario)
-    row = _row(scenario, args.row)
-    theme = DEFAULT_THEME if args.theme is None else args.theme
-    if theme != DEFAULT_THEME:  # before any work
+    row = checked_row(scenario, args.row)
+    if args.theme is not None:  # before any work
         from tutor.ui.export import theme_problem
 
-        if problem := theme_problem(theme):
+        if problem := theme_problem(args.theme):
             raise _usage(problem)
     if kind == ".md":
         from tutor.teach.worksheet import worksheet
@@ -97,7 +86,8 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
         from tutor.ui import export
 
         try:
-            size = export.parse_size(args.size or DEFAULT_SIZE)
+            size = export.DEFAULT_SIZE if args.size is None else export.parse_size(args.size)
+            theme = export.DEFAULT_THEME if args.theme is None else args.theme
             spec = scenario.path if os.path.isfile(args.scenario) else args.scenario
             shot = export.Shot(spec, step, args.view, args.mode, args.wrt, size, theme, row)
             text = export.svg(shot)

@@ -57,9 +57,12 @@ def lesson_files(cwd: Path | None = None) -> list[tuple[str, Path]]:
     local = (cwd or Path.cwd()) / "scenarios"
     if local.is_dir() and local.resolve() != builtin_dir().resolve():
         found += [(str(p), p, 1) for p in local.glob("*.yaml")]
-    keyed = [(lesson_order(path), kind, spec, path) for spec, path, kind in found]
-    keyed.sort(key=lambda item: (item[0][0], item[1], item[0][1]))
-    return [(spec, path) for _, _, spec, path in keyed]
+
+    def place(entry: tuple[str, Path, int]) -> tuple[float, int, str]:
+        order, stem = lesson_order(entry[1])
+        return order, entry[2], stem
+
+    return [(spec, path) for spec, path, _ in sorted(found, key=place)]
 
 
 def builtin_names() -> list[str]:

@@ -157,8 +157,7 @@ def scalar_position(source: str, node: ScalarNode, offset: int) -> tuple[int, in
             i += 1
         else:
             return start.line + 1, start.column + 1
-    line = source.count("\n", 0, i) + 1
-    return line, i - (source.rfind("\n", 0, i) + 1) + 1
+    return _line_col(source, i)
 
 
 def _block_position(source: str, node: ScalarNode, offset: int) -> tuple[int, int] | None:
@@ -200,8 +199,7 @@ def _block_position(source: str, node: ScalarNode, offset: int) -> tuple[int, in
         i += 1
     if i >= len(source) or source[i] in "\r\n":
         return None
-    line = source.count("\n", 0, i) + 1
-    return line, i - (source.rfind("\n", 0, i) + 1) + 1
+    return _line_col(source, i)
 
 
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:

@@ -233,11 +233,10 @@ def build_network(
             text_z = " + ".join([*terms, bias])
             text_a = z if layer.activation == "identity" else f"{layer.activation}({z})"
             products = [(scope[weight_name(l, j, i)], scope[source]) for i, source in enumerate(sources, 1)]
-            trees = {z: weighted_sum(products, scope[bias])}  # the same tree parse(text_z) gives, at any width
-            for name, text in ((z, text_z), (a, text_a)):
+            z_tree = weighted_sum(products, scope[bias])  # the tree parse(text_z) gives, at any width
+            for name, text, tree in ((z, text_z, z_tree), (a, text_a, None)):
                 define(name, layer.node)
-                tree = trees[name] if name in trees else parse(text, scope, own_name=name)
-                members = build(graph, name, tree)
+                members = build(graph, name, tree if tree is not None else parse(text, scope, own_name=name))
                 graph.add_group(name, members)
                 scope[name] = graph.index[name]
                 expressions[name] = text

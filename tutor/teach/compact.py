@@ -114,10 +114,8 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
             line.append((f" (Σ {len(sources)} uses)", "note"))
         lines.append(line)
         if lesson.groups is not None and lesson.is_expanded_sigmoid(step.node):
-            lines += _sigmoid_agreement(lesson, step.node, edge.input)
+            lines += _sigmoid_agreement(lesson, step.node, edge)
         if deltas:
-            order = list(lesson.neurons)
-            deltas.sort(key=lambda item: order.index(item[0].z))
             numbers = " + ".join(f"{operand(d, DIGITS)}×{operand(lesson.trace.value(w), DIGITS)}" for _, w, d in deltas)
             lines.append([(f"   Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (numbers, "value"), (" = ", ""),
                           (fmt(edge.grad_after), "grad"), (f"  ({len(deltas)} neurons)", "note")])
@@ -127,16 +125,14 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
     return lines
 
 
-def _sigmoid_agreement(lesson: Lesson, node: str, source: str) -> list[Line]:
-    """The four local factors of an expanded sigmoid, and that their product is y(1 − y)."""
-    routes = lesson.groups.factors(node, source)
+def _sigmoid_agreement(lesson: Lesson, node: str, edge) -> list[Line]:  # noqa: ANN001 - an engine Edge
+    """The four local factors of an expanded sigmoid, and that their product (the group's local
+    derivative, ``edge.local``) is y(1 − y)."""
+    routes = lesson.groups.factors(node, edge.input)
     if len(routes) != 1:
         return []
     numbers = " × ".join(operand(f.value, DIGITS) for f in routes[0])
     y = lesson.trace.value(node)
-    product = 1.0
-    for f in routes[0]:
-        product *= f.value
-    return [[("   factors ", "dim"), (numbers, "value"), (" = ", ""), (fmt(product, DIGITS), "value"),
+    return [[("   factors ", "dim"), (numbers, "value"), (" = ", ""), (fmt(edge.local, DIGITS), "value"),
              (" = ", ""), (f"{node}(1 − {node})", "formula"), (" = ", ""),
              (f"{operand(y, DIGITS)} × (1 − {operand(y, DIGITS)})", "value")]]

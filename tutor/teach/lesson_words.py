@@ -203,8 +203,6 @@ class LessonWords:
             return total + [(fmt(edge.grad_before), "grad"), (" → ", ""), (fmt(edge.grad_after), "grad")]
         deltas = self.fan_out_deltas(edge.input, sources)
         if deltas is not None:
-            order = list(self.neurons)
-            deltas.sort(key=lambda item: order.index(item[0].z))
             names = " + ".join(f"{delta_name(n)}·{w}" for n, w, _ in deltas)
             numbers = " + ".join(f"{operand(d)}×{operand(self.trace.value(w))}" for _, w, d in deltas)
             total += [(f"Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"), (" = ", ""),
@@ -218,7 +216,8 @@ class LessonWords:
         return total
 
     def fan_out_deltas(self, name: str, sources: list[tuple[str, float]]) -> list[tuple[Neuron, str, float]] | None:
-        """(neuron, weight, delta) for each contribution when every one comes from a neuron's weighted sum."""
+        """(neuron, weight, delta) for each contribution when every one comes from a neuron's weighted sum,
+        in the neurons' order."""
         found: list[tuple[Neuron, str, float]] = []
         for node, _ in sources:
             group = node if self.groups is not None else self.graph.node(node).group
@@ -227,7 +226,8 @@ class LessonWords:
             if neuron is None or weight is None:
                 return None
             found.append((neuron, weight, self.trace.grad(neuron.z)))
-        return found
+        order = list(self.neurons)
+        return sorted(found, key=lambda item: order.index(item[0].z))
 
     def done_lines(self, compact: bool = False) -> list[Line]:
         """The end of the backward pass: every leaf's gradient together (and every δ, for neurons).
@@ -238,7 +238,6 @@ class LessonWords:
         s = self.scenario
         out = s.output
         grads = self.trace.grad
-        num = fmt
         table = [] if compact else [(" Press v for the table.", "dim")]
         if s.inputs or s.params:
             lines: list[Line] = [[("Done: ", "title"), (f"every {self.leaf_words()} has its gradient.", "title"), *table]]
@@ -249,15 +248,15 @@ class LessonWords:
         # name=number with no space inside, so a narrow panel wraps between pairs, never inside one
         listed: set[str] = set()
         for neuron in self.neurons.values():
-            row: Line = [("  ", ""), (f"{delta_name(neuron)}={num(grads(neuron.z))}", "grad"), (":", "")]
+            row: Line = [("  ", ""), (f"{delta_name(neuron)}={fmt(grads(neuron.z))}", "grad"), (":", "")]
             for param in (*neuron.weights, *neuron.biases):
-                row += [("  ", ""), (f"∂{out}/∂{param}={num(grads(param))}", "grad")]
+                row += [("  ", ""), (f"∂{out}/∂{param}={fmt(grads(param))}", "grad")]
                 listed.add(param)
             lines.append(row)
         shown = [name for name in s.leaves if name not in listed]
         if shown:
             row = [("  ", "")]
             for i, name in enumerate(shown):
-                row += [("  " if i else "", ""), (f"∂{out}/∂{name}={num(grads(name))}", "grad")]
+                row += [("  " if i else "", ""), (f"∂{out}/∂{name}={fmt(grads(name))}", "grad")]
             lines.append(row)
         return lines

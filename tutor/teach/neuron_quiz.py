@@ -93,22 +93,19 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
 def _fan_out_totals(lesson: NeuronLesson, neuron, k: int, delta: float) -> list[Question]:  # noqa: ANN001
     """An input fed to several neurons, at the step that sends its last share: its whole gradient."""
     out = lesson.scenario.output
-    earlier_steps = lesson.backward[: lesson.position(k).index]
     questions = []
-    for synapse, _, sent in lesson.synapse_edges(neuron):
+    for synapse, _, _ in lesson.synapse_edges(neuron):
         source = synapse.source
         if lesson.network.neuron(source) is not None:
             continue  # a neuron's error is asked at its own first stage
-        feeds = [n for n in lesson.network.neurons if any(s.source == source for s in n.synapses)]
-        earlier = [amount for step in earlier_steps if step.stage == 4 and step.neuron is not None
-                   for s, _, amount in lesson.synapse_edges(lesson.network.neuron(step.neuron)) if s.source == source]
-        if len(feeds) < 2 or len(earlier) != len(feeds) - 1:
+        feeds, earlier = lesson.shares(source, lesson.position(k).index)
+        if feeds < 2 or len(earlier) != feeds - 1:
             continue
         total = lesson.trace.grads[lesson.graph.index[source]]
         given = f"sent earlier: {', '.join(fmt(a) for a in earlier)}; δ = {fmt(delta)}, {synapse.weight} = " \
                 f"{fmt(lesson.trace.values[lesson.graph.index[synapse.weight]])}"
         questions.append(Question(k, "backward", "grad", neuron.z, source,
-                                  f"∂{out}/∂{source} in all, Σⱼ δⱼ·{weight_symbol(source)} over the {len(feeds)} neurons?",
+                                  f"∂{out}/∂{source} in all, Σⱼ δⱼ·{weight_symbol(source)} over the {feeds} neurons?",
                                   total, f"∂{out}/∂{source} = {fmt(total)}",
                                   "Add what this neuron sends (δ × its weight) to what the others sent earlier.",
                                   given, label=f"∂{out}/∂{source} in all"))

@@ -45,6 +45,11 @@ ACTIVATION_WORDS = {
 }
 
 
+def _z_label(neuron: Neuron) -> str:
+    """How the words name a neuron's weighted sum: its node, or plain z when the neuron has no activation node."""
+    return "z" if neuron.z == neuron.name else neuron.z
+
+
 @record(slots=True)
 class NeuronStep:
     """One step of the neuron view.
@@ -253,7 +258,7 @@ class NeuronLesson(Lesson):
         if neuron.bias:
             terms.append(neuron.bias)
             numbers.append(operand(values[index[neuron.bias]]))
-        z_label = "z" if neuron.z == neuron.name else neuron.z
+        z_label = _z_label(neuron)
         lines: list[Line] = [
             [("Forward ", "title"), (f"{pos.index + 1} of {len(self.forward)}", "dim"), ("  ", ""),
              (neuron.name, "name"), (f" · {self._where(neuron)}", "dim")],
@@ -286,7 +291,7 @@ class NeuronLesson(Lesson):
         elif stage == 2:
             general, own = ACTIVATION_WORDS[neuron.activation]
             derivative = self.activation_derivative(neuron)
-            z_name = "z" if neuron.z == neuron.name else neuron.z
+            z_name = _z_label(neuron)
             line: Line = [("activation′ ", ""), (f"∂{neuron.name}/∂{z_name}", "formula"), (" = ", "")]
             if neuron.activation != "identity":
                 line += [(general, "formula"), (" = ", "")]
@@ -319,7 +324,7 @@ class NeuronLesson(Lesson):
             lines.append(inputs)
         else:
             derivative = self.activation_derivative(neuron)
-            lines[0].append((f"  (δ = ∂{out}/∂{'z' if neuron.z == neuron.name else neuron.z})", "dim"))
+            lines[0].append((f"  (δ = ∂{out}/∂{_z_label(neuron)})", "dim"))
             lines.append([("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
                           (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad")])
             if neuron.bias:
@@ -395,28 +400,30 @@ class NeuronLesson(Lesson):
                     out.append((step.node, None, edge.contribution))
         return out
 
-    def _running_sum(self, source: str, k: int) -> Line:
-        """The gradient gathered so far at ``source``, when it feeds several neurons."""
-        feeds = [n for n in self.network.neurons if any(s.source == source for s in n.synapses)]
-        if len(feeds) < 2:
-            return []
-        done = []
-        for step in self.backward[: self.position(k).index + 1]:
+    def shares(self, source: str, upto: int) -> tuple[int, list[float]]:
+        """How many neurons read ``source``, and what those whose δ step lies in ``backward[:upto]`` sent it."""
+        feeds = sum(1 for n in self.network.neurons if any(s.source == source for s in n.synapses))
+        sent = []
+        for step in self.backward[:upto]:
             if step.stage == 4 and step.neuron is not None:
                 neuron = self.network.neuron(step.neuron)
-                for synapse, _, sent in self.synapse_edges(neuron):
-                    if synapse.source == source:
-                        done.append((neuron.name, sent))
-        amounts = [amount for _, amount in done]
+                sent += [amount for synapse, _, amount in self.synapse_edges(neuron) if synapse.source == source]
+        return feeds, sent
+
+    def _running_sum(self, source: str, k: int) -> Line:
+        """The gradient gathered so far at ``source``, when it feeds several neurons."""
+        feeds, amounts = self.shares(source, self.position(k).index + 1)
+        if feeds < 2:
+            return []
         total = amounts[0] if len(amounts) == 1 else sum(amounts)
-        complete = len(done) == len(feeds)
+        complete = len(amounts) == feeds
         line: Line = [("    ", ""), (f"∂{self.scenario.output}/∂{source}", "grad"),
                       (" = " if complete else " so far ", "dim")]
         if complete:
             line.append((f"Σⱼ δⱼ·{weight_symbol(source)} = ", ""))
         if len(amounts) > 1:
             line += [(signed_sum(amounts), "grad"), (" = ", "")]
-        note = f"  (fan-out: all {len(feeds)} add up)" if complete else f"  ({len(done)} of {len(feeds)} neurons)"
+        note = f"  (fan-out: all {feeds} add up)" if complete else f"  ({len(amounts)} of {feeds} neurons)"
         line += [(fmt(total), "grad"), (note, "note")]
         return line
 

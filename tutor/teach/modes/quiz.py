@@ -188,11 +188,12 @@ class QuizMode(Mode):
                 lines = lines + selected_lines(lesson, place.selected, frame, self.target - 1, note=False)
             return View(frame, lines)
         frame = lesson.frame(place.k)
-        lines = lesson.explain(place.k) + self.feedback
         if place.k >= lesson.last:  # the score first: the quiz is over, whatever the step's words below
             summary = "; ".join(self.session.summary()) or "no questions asked"
             lines = self.feedback + [[("Quiz finished. ", "title"), (summary, "")],
                                      [("Esc leaves the quiz; the step's own words follow.", "dim")]] + lesson.explain(place.k)
+        else:
+            lines = lesson.explain(place.k) + self.feedback
         if place.selected:
             lines = lines + selected_lines(lesson, place.selected, frame, place.k)
         return View(frame, lines)
