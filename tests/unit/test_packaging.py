@@ -1,4 +1,4 @@
-"""The wheel carries the engine, the UI files and every built-in scenario."""
+"""The wheel carries the engine, the UI files and every built-in scenario; the metadata says what it needs."""
 
 from __future__ import annotations
 
@@ -148,3 +148,18 @@ def test_built_wheel_installs_into_a_fresh_venv_and_runs_from_anywhere(wheel, tm
         capture_output=True, text=True, check=True,
     ).stdout
     assert where.startswith(str(site)), where  # the installed copy, not the source tree
+
+
+def test_every_runtime_dependency_declares_the_minimum_ci_tests():
+    """.ci/run pins each dependency at its ``>=`` bound for the smoke suite; a patched package has an upper bound."""
+    import re
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {}
+    for requirement in dependencies:
+        found = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9][^,;\s]*)(,<[0-9.]+)?", requirement.replace(" ", ""))
+        assert found, f"{requirement!r}: write name>=LOWEST (and ,<NEXT_MAJOR where its private names are patched)"
+        names[found[1].lower()] = found[3]
+    assert names["textual"] and names["textual-serve"]  # tutor/ui patches their private names
+    assert {"textual", "textual-serve", "rich", "numpy", "pyyaml", "platformdirs", "threadpoolctl"} == set(names)

@@ -5,9 +5,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _ci_lines() -> list[str]:
+    return (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
 def _ci_command() -> str:
-    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    commands = [line for line in lines if line.startswith("python3 -m venv")]
+    commands = [line for line in _ci_lines() if line.startswith("python3 -m venv") and "pytest" in line]
     assert len(commands) == 1, commands
     return commands[0]
 
@@ -16,6 +19,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert _ci_command() in readme
     assert "pytest" in _ci_command()
+
+
+def test_ci_runs_the_smoke_suite_on_the_declared_minimums() -> None:
+    """The second environment: every runtime dependency pinned at its lower bound, then tests/smoke."""
+    text = "\n".join(_ci_lines())
+    assert "-c .venv-min/minimums.txt" in text
+    assert _ci_lines()[-1].endswith("python -m pytest -q tests/smoke")
 
 
 def test_readme_run_command_opens_a_builtin_scenario() -> None:
