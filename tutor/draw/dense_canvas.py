@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from tutor.engine.bulk import paused_gc
+from tutor.startup import paused_gc
 from tutor.draw.canvas import _runs_pattern, _segments
 from tutor.draw.density import COMPACT, LINE, DenseLayout, _title_row
 from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit, style_ids

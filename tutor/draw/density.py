@@ -26,7 +26,7 @@ from typing import Mapping, Union
 
 from rich.cells import cell_len
 
-from tutor.engine.bulk import paused_gc
+from tutor.startup import paused_gc
 from tutor.draw.canvas import render
 from tutor.draw.layout import layout
 from tutor.draw.order import Items, chain_and_order, longest_path_layers

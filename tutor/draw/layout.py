@@ -28,7 +28,7 @@ that affects the output depends on set or hash order.
 
 from __future__ import annotations
 
-from tutor.engine.bulk import paused_gc
+from tutor.startup import paused_gc
 from tutor.draw.canvas import draw_static, plain, render, render_text
 from tutor.draw.order import Items, chain_and_order, longest_path_layers
 from tutor.draw.place import box_size, in_offsets, place_rows

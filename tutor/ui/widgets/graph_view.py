@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tutor.engine.bulk import paused_gc
+from tutor.startup import paused_gc
 from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
 from tutor.draw.density import BOXES, LEVELS, Drawing, Numbers, draw, fit_level, render_drawing
 from tutor.draw.layout import GraphSpec, Rect, RenderState
