@@ -1,4 +1,4 @@
-"""Entry point for ``python -m tutor``: parse arguments, then hand off."""
+"""Entry point for ``python -m tutor``: it only calls the command line's ``main``."""
 
 import sys
 

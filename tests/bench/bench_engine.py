@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 
-from tutor import report  # noqa: E402
+from tutor.cli import json_output as report  # noqa: E402
 from tutor.engine.graph import Graph  # noqa: E402
 from tutor.scenario import Scenario, loads  # noqa: E402
 from tutor.engine.trace import run  # noqa: E402

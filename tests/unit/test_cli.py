@@ -283,7 +283,7 @@ def test_long_path_listings_print_as_plain_lines(tmp_path):
 
 
 def test_train_steps_have_a_documented_upper_bound():
-    from tutor.cli import MAX_TRAIN_STEPS
+    from tutor.cli.train import MAX_TRAIN_STEPS
 
     result = tutor("train", "tiny_net", "--steps", "1000000000")
     assert result.returncode == 2
@@ -305,29 +305,29 @@ def test_long_training_table_shows_every_kth_step_and_the_last():
     assert len(data["losses"]) == 2500
 
 
-def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(monkeypatch):
+def test_progress_bar_only_on_a_terminal_and_only_for_long_runs():
     import io
 
-    from tutor import cli_progress as progress
+    from rich.console import Console
 
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+    from tutor.cli.progress import ProgressBar
 
     now = [0.0]
-    fake = Terminal()
-    monkeypatch.setattr(progress.sys, "stderr", fake)
-    bar = progress.ProgressBar(1000, "training t", clock=lambda: now[0])
+    out = io.StringIO()
+    bar = ProgressBar(1000, "training t", clock=lambda: now[0], console=Console(file=out, force_terminal=True, width=100))
     bar.update(10, 0.5)  # under half a second: nothing yet
-    assert fake.getvalue() == ""
+    assert out.getvalue() == ""
     now[0] = 1.0
     bar.update(500, 0.25)
-    assert "training t [###############...............] 500/1,000  50%  loss 0.25" in fake.getvalue()
-    assert "1 s left" in fake.getvalue()
+    shown = out.getvalue()
+    assert "training t" in shown and "500/1000" in shown and " 50%" in shown and "loss 0.25" in shown
+    now[0] = 1.05
+    bar.update(520, 0.2)  # drawn at most every tenth of a second
+    assert out.getvalue() == shown
     bar.close()
-    assert fake.getvalue().endswith("\r\x1b[K")
-    monkeypatch.setattr(progress.sys, "stderr", io.StringIO())
-    assert not progress.ProgressBar(1000, "x").enabled
+    assert out.getvalue() != shown and "\x1b[2K" in out.getvalue()[len(shown):]  # the line is erased when done
+    assert not ProgressBar(1000, "x", console=Console(file=io.StringIO())).enabled  # not a terminal
+    assert not ProgressBar(0, "x", console=Console(file=io.StringIO(), force_terminal=True)).enabled
 
 
 def test_ctrl_c_during_training_exits_quietly():

@@ -36,7 +36,7 @@ def test_version_matches_the_package_metadata():
 
 
 def test_help_is_one_usage_block_listing_every_command():
-    from tutor.cli import COMMANDS
+    from tutor.cli.commands import COMMANDS
 
     result = run([sys.executable, "-m", "tutor", "--help"])
     assert result.returncode == 0
@@ -46,13 +46,33 @@ def test_help_is_one_usage_block_listing_every_command():
     assert "--version" in result.stdout
 
 
-def test_every_command_has_its_handler_and_parser():
-    from tutor import cli
+def test_every_command_is_one_module_in_the_table():
+    """A command is its module (HELP, arguments, run) and one line in the table; the parser has each."""
+    import argparse
 
-    sub = next(a for a in cli._parser()._actions if a.dest == "command")
-    for command in cli.COMMANDS:
-        assert callable(getattr(cli, f"cmd_{command}")), command
-        assert command in sub.choices, command
+    from tutor.cli.commands import COMMANDS, command
+    from tutor.cli.parser import command_parser
+
+    sub = next(a for a in command_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(sub.choices) == list(COMMANDS)
+    for name, module in COMMANDS.items():
+        assert module == f"tutor.cli.{name}"
+        handler = command(name)
+        assert handler.HELP and callable(handler.arguments) and callable(handler.run), name
+
+
+def test_opening_the_app_imports_no_command():
+    code = (
+        "import sys\n"
+        "from tutor.cli import app, main\n"
+        "app.run = lambda argv: 0\n"
+        "main(['shopping'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tutor.cli.') and m.rsplit('.', 1)[1] in "
+        "('trace', 'check', 'train', 'list', 'new', 'schema', 'serve', 'export')))\n"
+    )
+    result = run([sys.executable, "-c", code])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_new_suggests_commands_under_python_dash_m(tmp_path):

@@ -28,7 +28,7 @@ from scenario_gen import (
     scenarios,
 )
 
-from tutor import report
+from tutor.cli import json_output as report
 from tutor.engine import analysis
 from tutor.engine.trace import run
 from tutor.scenario import Scenario, ScenarioError, loads

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import pytest
 
-from tutor import report
+from tutor.cli import json_output as report
 from tutor.engine.trace import run
 from tutor.scenario import builtin_names, loads, resolve
 from tutor.teach.lesson import EXPANDED, Lesson
@@ -23,8 +23,9 @@ def reference(scenario, trace):
     steps += [
         {"phase": "backward", **asdict(s), "note": lesson.note_text(k)} for k, s in enumerate(trace.backward, offset)
     ]
-    return report._clean(
+    return report.clean(
         {
+            "format_version": report.FORMAT_VERSION,
             "scenario": scenario.name,
             "title": scenario.title,
             "output": scenario.output,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tutor import report
+from tutor.cli import tables
 from tutor.engine.trace import run
-from tutor.report_text import TEXT_ROWS, backward_rows, forward_rows, text_table
+from tutor.cli.text_tables import TEXT_ROWS, backward_rows, forward_rows, fmt, text_table
 from tutor.scenario import loads, resolve
 
 
@@ -18,10 +18,10 @@ def test_text_table_aligns_columns_by_cells() -> None:
 
 def test_the_rich_tables_show_the_same_rows() -> None:
     trace = run(resolve("shopping_oranges").graph)
-    table = report.backward_table(trace)
+    table = tables.backward_table(trace)
     rows = backward_rows(trace)
     assert [list(map(str, column.cells)) for column in table.columns] == [list(c) for c in zip(*rows)]
-    assert [str(c) for c in report.forward_table(trace).columns[1].cells] == [cells[1] for cells, _ in forward_rows(trace)]
+    assert [str(c) for c in tables.forward_table(trace).columns[1].cells] == [cells[1] for cells, _ in forward_rows(trace)]
 
 
 def test_a_big_trace_prints_as_text(tmp_path) -> None:
@@ -37,4 +37,4 @@ def test_a_big_trace_prints_as_text(tmp_path) -> None:
     assert not any("│" in line or "┃" in line for line in out)  # no frames: plain text
     scenario = loads(path.read_text(encoding="utf-8"), path=str(path))
     last = run(scenario.graph)
-    assert any(line.split() == ["x", "input", "1", report.fmt(last.grad("x"))] for line in out)
+    assert any(line.split() == ["x", "input", "1", fmt(last.grad("x"))] for line in out)

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from tutor.scenario.loader import Scenario, ScenarioError, load
+from tutor.scenario.program import program_name
 
 
 def builtin_dir() -> Path:
@@ -92,5 +93,5 @@ def resolve(spec: str) -> Scenario:
     if os.path.lexists(spec):  # a FIFO, a device, a directory, a broken link: load says which, reading nothing
         return load(path)
     close = difflib.get_close_matches(spec, builtin_names(), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "run `python -m tutor list` for the built-in scenarios"
+    hint = f"did you mean '{close[0]}'?" if close else f"run `{program_name()} list` for the scenarios"
     raise ScenarioError(spec, 1, 1, "no such file or built-in scenario", hint)

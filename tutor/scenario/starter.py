@@ -1,13 +1,22 @@
-"""The commented starter scenario written by ``python -m tutor new PATH``."""
+"""The commented starter scenario written by ``tutor new PATH``.
+
+Its header says how to check and open it, with the command the tutor was
+run as and the path as given to ``new``: typed in the folder where ``new``
+ran, both work as they stand.
+"""
 
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
+from tutor.scenario.program import MODULE_COMMAND
+from tutor.scenario.visible import visible
+
 STARTER = """\
-# A tutor scenario. Check it with:  python -m tutor check @FILE@
-# Open it with:                      python -m tutor @FILE@
+# A tutor scenario. Check it with:  @TUTOR@ check @FILE@
+# Open it with:                      @TUTOR@ @FILE@
 title: My scenario
 description: >
   One or two sentences on what this graph teaches.
@@ -17,7 +26,7 @@ inputs:
   x: 2
   y: -3
 
-# Optional: leaves that training updates (python -m tutor train FILE).
+# Optional: leaves that training updates (@TUTOR@ train @FILE@).
 params:
   w: 0.5
 
@@ -45,7 +54,7 @@ notes:
     forward: "The sigmoid squashes s into (0, 1): out = {out}."
     backward: "A sigmoid node sends back out(1 − out), so s receives {grad(s)}."
 
-# Optional: rows to train on (python -m tutor train FILE --epochs 100).
+# Optional: rows to train on (@TUTOR@ train @FILE@ --epochs 100).
 # Every column is an input, and every input the output uses needs a column;
 # the output is the loss of one row, and a training step averages the
 # gradient over a batch of rows.
@@ -70,10 +79,16 @@ notes:
 """
 
 
-def write_starter(path: Path) -> None:
+def starter_text(path: Path, program: str = MODULE_COMMAND) -> str:
+    """The starter file for ``path``, its commands written for ``program`` (``tutor`` or ``python -m tutor``)."""
+    shown = visible(shlex.quote(str(path)))  # a comment line: no newline or control character gets in
+    return STARTER.replace("@TUTOR@", program).replace("@FILE@", shown)
+
+
+def write_starter(path: Path, program: str = MODULE_COMMAND) -> None:
     """Write the starter file; refuse to overwrite anything."""
     with path.open("x", encoding="utf-8") as handle:
-        handle.write(STARTER.replace("@FILE@", path.name))
+        handle.write(starter_text(path, program))
 
 
 def starter_path(given: str) -> Path:

@@ -1,4 +1,4 @@
-"""The trace tables' rows, shared by ``report``'s Rich tables and plain text for big graphs.
+"""The trace tables' rows, shared by the Rich tables (``tables``) and plain text for big graphs.
 
 Rich lays out a table by measuring every cell several times: about 1.5 ms a
 row, so the tables of a 50,000-node file took over a minute. From

@@ -1,0 +1,44 @@
+"""``main``: the app or one command, and the one error policy of the command line.
+
+Every scenario problem prints as ``FILE:LINE:COL: error: message`` with its
+hint and exits with status 1; a bad command-line value prints as
+``tutor: error: ...`` and exits with 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+from tutor.cli import app
+from tutor.cli.arguments import UsageError
+from tutor.cli.commands import COMMANDS, command
+from tutor.cli.parser import app_parser, command_parser, version
+from tutor.scenario.errors import ScenarioError
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-V", "--version"):
+        print(version())
+        return 0
+    if argv and argv[0] in ("-h", "--help"):
+        app_parser().print_help()
+        return 0
+    if not argv or argv[0] not in COMMANDS:
+        return app.run(argv)
+    args = command_parser().parse_args(argv)
+    try:
+        return command(args.command).run(args, Console())
+    except ScenarioError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"tutor: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("tutor: interrupted", file=sys.stderr)
+        return 130
