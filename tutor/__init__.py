@@ -17,6 +17,15 @@ Textual, and ``import tutor`` itself loads nothing until a name is used)::
 
     tutor.builtin_names()                                  # ['shopping', ...]
     tutor.ui.TutorApp("shopping").run()                    # the app (this one loads Textual)
+
+Your own code, written for micrograd::
+
+    from tutor import Value                                # micrograd's Value, as the tutor steps through it
+    a = Value(-4.0, label="a"); b = Value(2.0, label="b")
+    g = (a * b + b**3).relu(); g.backward()
+    tutor.show(g)                                          # the app on that graph (needs a terminal)
+    text = tutor.dumps(g)                                  # the same graph as a scenario file
+    tutor.nn.MLP(2, [16, 16, 1], activation="tanh")        # Neuron, Layer, MLP as micrograd's nn has them
 """
 
 from __future__ import annotations
@@ -25,12 +34,18 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (it costs
 
 __version__ = "0.1.0"
 
-__all__ = ["Graph", "Scenario", "ScenarioError", "Trace", "builtin_names", "load", "loads", "run"]
+__all__ = [
+    "Graph", "Scenario", "ScenarioError", "Trace", "Value", "builtin_names", "dump", "dumps", "load", "loads", "nn",
+    "run", "show",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from tutor.engine.graph import Graph
     from tutor.engine.trace import Trace
     from tutor.scenario import Scenario, ScenarioError, builtin_names, load
+    from tutor.engine.value import Value
+    from tutor.scenario.dump import dump, dumps
+    from tutor.ui.show import show
 
 _LAZY = {
     "Graph": "tutor.engine.graph",
@@ -39,6 +54,10 @@ _LAZY = {
     "ScenarioError": "tutor.scenario",
     "builtin_names": "tutor.scenario",
     "load": "tutor.scenario",
+    "Value": "tutor.engine.value",
+    "dumps": "tutor.scenario.dump",
+    "dump": "tutor.scenario.dump",
+    "show": "tutor.ui.show",
 }
 """Names imported on first use, so that ``python -m tutor`` starts as fast as before."""
 
@@ -50,15 +69,15 @@ def __getattr__(name: str) -> object:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name == "ui":
+    if name in ("ui", "nn"):
         import importlib
 
-        return importlib.import_module("tutor.ui")
+        return importlib.import_module(f"tutor.{name}")
     raise AttributeError(f"module 'tutor' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__, "ui"})
+    return sorted({*globals(), *__all__, "ui", "nn"})
 
 
 def loads(text: str | bytes, name: str = "<scenario>") -> Scenario:

@@ -108,7 +108,7 @@ class TutorApp(App):
 
     def __init__(
         self,
-        scenario: str | None = None,
+        scenario: str | Scenario | None = None,
         watch: bool = False,
         screenshot_dir: str | None = None,
         remember: bool = True,
@@ -231,8 +231,11 @@ class TutorApp(App):
 
         return PickerScreen()
 
-    def scenario_screen(self, spec: str) -> Screen:
-        """A lesson for ``spec``, or an error screen saying why it did not load."""
+    def scenario_screen(self, spec: str | Scenario) -> Screen:
+        """A lesson for ``spec`` (a file, a built-in's name or a loaded scenario), or an error screen saying
+        why it did not load."""
+        if isinstance(spec, Scenario):  # tutor.show: a graph built in Python, already read
+            return self.lesson_screen(spec)
         watch = spec if self.watch and os.path.isfile(spec) else None
         with paused_gc():  # a big scenario is many small objects and no cycles
             try:
