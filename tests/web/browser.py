@@ -60,14 +60,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Server:
-    """``tutor serve`` running in a subprocess on a free local port."""
+SERVE_WITH = (
+    "import sys\n"
+    "from tutor.ui.serve import serve\n"
+    "serve(sys.argv[1] or None, '127.0.0.1', int(sys.argv[2]), title='tutor', preload=sys.argv[3] == 'forks')\n"
+)
+"""``tutor serve`` with its lessons forked (``forks``) or fresh processes (``fresh``), chosen by the test."""
 
-    def __init__(self, scenario: str | None, cwd: Path) -> None:
+
+class Server:
+    """``tutor serve`` running in a subprocess on a free local port.
+
+    ``preload``: None runs the command as a teacher does (``python -m tutor serve``); True or
+    False choose how lessons start (forked from a pre-loaded process, or fresh processes).
+    """
+
+    def __init__(self, scenario: str | None, cwd: Path, preload: bool | None = None, env: dict | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        argv = [sys.executable, "-m", "tutor", "serve", *([scenario] if scenario else []), "--port", str(self.port)]
-        env = {**os.environ, "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
+        if preload is None:
+            argv = [sys.executable, "-m", "tutor", "serve", *([scenario] if scenario else []), "--port", str(self.port)]
+        else:
+            argv = [sys.executable, "-c", SERVE_WITH, scenario or "", str(self.port), "forks" if preload else "fresh"]
+        env = {**os.environ, "COLUMNS": "200", "PYTHONUNBUFFERED": "1", **(env or {})}
         self.log = cwd / f"serve-{self.port}.log"
         self._log = self.log.open("w+", encoding="utf-8")
         # Its own process group, so that interrupt() is a terminal's Ctrl+C: the server and every lesson get SIGINT.
@@ -91,8 +106,12 @@ class Server:
     interrupted: list[int] = []
 
     def sessions(self) -> list[int]:
-        """Process ids of the lessons this server runs (its children's children: shell, then Python)."""
+        """Process ids of the lessons this server runs (forked ones are its children; fresh ones, a shell's)."""
         return [pid for pid in descendants(self.process.pid) if _is_tutor_app(pid)]
+
+    def preloaded(self) -> list[int]:
+        """Process ids of the pre-loaded process (one, or none when lessons start as fresh processes)."""
+        return [pid for pid in descendants(self.process.pid) if process_name(pid) == PRELOAD_NAME]
 
     def interrupt(self, timeout: float = 20) -> int:
         """Ctrl+C, as a teacher stops it (the whole process group gets SIGINT); the exit status.
@@ -101,17 +120,21 @@ class Server:
         has gone they are no longer its descendants, so ``survivors`` looks them up by id.
         """
         self.interrupted = self.sessions()
+        self.interrupted_preloaded = self.preloaded()
         os.killpg(self.process.pid, signal.SIGINT)
         try:
             return self.process.wait(timeout)
         finally:
             self._log.close()
 
+    interrupted_preloaded: list[int] = []
+
     def survivors(self, grace: float = 10) -> list[int]:
-        """The lessons running at ``interrupt`` that are still alive after ``grace`` seconds."""
+        """The lessons (and pre-loaded process) running at ``interrupt`` still there after ``grace`` seconds."""
         deadline = time.monotonic() + grace
         while True:
             alive = [pid for pid in self.interrupted if _is_tutor_app(pid)]
+            alive += [pid for pid in self.interrupted_preloaded if process_name(pid) == PRELOAD_NAME]
             if not alive or time.monotonic() > deadline:
                 return alive
             time.sleep(0.1)
@@ -145,7 +168,30 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+PRELOAD_NAME, LESSON_NAME = "tutor-preload", "tutor-lesson"
+"""The names (``comm``) of the pre-loaded process and of the lessons forked from it."""
+
+
+def process_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def alive(pid: int) -> bool:
+    """The process exists and has not exited (a zombie, exited but not reaped, counts as alive: it is left behind)."""
+    try:
+        Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return True
+
+
 def _is_tutor_app(pid: int) -> bool:
+    name = process_name(pid)
+    if name in (LESSON_NAME, PRELOAD_NAME):
+        return name == LESSON_NAME  # forked lessons share the pre-loaded process's command line
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -187,6 +233,9 @@ class Tab:
         self.sent: list[str | bytes] = []
         self.size = (80, 24)
         self.page.on("websocket", self._watch)
+        self.requests: list[str] = []
+        """Every address the page asked for (the page, its files, the websocket)."""
+        self.page.on("request", lambda request: self.requests.append(request.url))
         self.opened = time.monotonic()
         self.page.goto(url, wait_until=wait_until)
         self._screen = pyte.Screen(*self.size)

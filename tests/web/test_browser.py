@@ -103,3 +103,19 @@ def test_with_no_scenario_each_tab_starts_at_the_picker(serve, chromium, tmp_pat
     tab.press("Enter")
     tab.wait_for("step 0 of")
     assert f"{second_title}  ·  {second_spec}  ·" in tab.text()
+
+
+def test_the_page_asks_no_other_host_and_draws_in_its_own_font(serve, chromium):
+    from urllib.parse import urlsplit
+
+    server = serve("shopping")
+    tab = browser.Tab(chromium, server.url)
+    tab.wait_for("step 0 of 4")
+    hosts = {urlsplit(url).netloc for url in tab.requests}
+    assert hosts == {f"127.0.0.1:{server.port}"}, tab.requests
+    assert any(url.endswith(".woff2") for url in tab.requests), tab.requests
+    # The terminal's font is the one the server sent, ready (regular and bold) before the lesson was drawn.
+    assert tab.page.evaluate("['16px', 'bold 16px'].every(f => document.fonts.check(f + \" 'Roboto Mono'\"))")
+    faces = "[...document.fonts].filter(f => f.status == 'loaded').map(f => `${f.family} ${f.weight}`)"
+    loaded = tab.page.evaluate(faces)
+    assert "Roboto Mono 400" in loaded and "Roboto Mono 700" in loaded, loaded
