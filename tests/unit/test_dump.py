@@ -227,3 +227,34 @@ def test_random_programs_read_back_to_their_own_numbers_and_torch_s(program) -> 
     for leaf, tensor in zip(leaves, tensors):
         expected = 0.0 if tensor.grad is None else tensor.grad.item()
         assert leaf.grad == pytest.approx(expected, rel=1e-7, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", tutor.builtin_names())
+def test_every_built_in_s_named_nodes_are_written_back_to_the_same_primitives(name: str) -> None:
+    from tutor.engine.expr_text import group_expression
+    from tutor.scenario import resolve
+
+    scenario = resolve(name)
+    graph = scenario.graph
+    for group in graph.groups:
+        text = group_expression(graph, group)
+        again = tutor.loads(
+            "inputs:\n" + "".join(f"  {n.name}: 1\n" for n in graph.nodes if n.kind in ("input", "param"))
+            + "nodes:\n" + "".join(f"  {g}: 1 * 1\n" for g in graph.groups if g != group and _before(graph, g, group))
+            + f"  {group}: {text}\n" + f"output: {group}\n",
+            name="again.yaml",
+        )
+        assert _primitives(again.graph, group) == _primitives(graph, group), (group, text)
+
+
+def _primitives(graph, group: str) -> list[tuple]:
+    """A group's primitives in order: name, kind, op, inputs by name, exponent, a constant's value."""
+    return [
+        (n.name, n.kind, n.op, tuple(graph.nodes[i].name for i in n.inputs), n.param,
+         n.value if n.kind == "const" else 0.0)
+        for n in graph.nodes if n.group == group and n.kind in ("op", "const")
+    ]
+
+
+def _before(graph, other: str, group: str) -> bool:
+    return graph.index[other] < graph.index[group]

@@ -37,57 +37,63 @@ def number_text(x: float) -> str:
     return repr(x)
 
 
+Part = tuple[str, float]
+"""An operand as written: its text and its precedence level."""
+
+
+def number_part(x: float) -> Part:
+    """A constant as an operand."""
+    text = number_text(x)
+    return text, _SIGNED if text.startswith("-") else _NUMBER
+
+
+def name_part(name: str) -> Part:
+    """A name (a leaf or another named node) as an operand."""
+    return name, _ATOM
+
+
 def group_expression(graph: Graph, name: str) -> str:
     """The expression of named node ``name``: its group's primitives, other names as operands."""
     root = graph.index[name]
-    node = graph.nodes[root]
+    nodes = graph.nodes
+    node = nodes[root]
     if node.kind != "op":
         raise NotWritable(f"'{name}' is a leaf, not a node with an expression")
+    members = set(graph.groups.get(name, (root,)))
     if node.op == "identity":
-        source = graph.nodes[node.inputs[0]]
-        if source.kind == "op" and source.group == name:
+        source = nodes[node.inputs[0]]
+        if source.index in members:
             raise NotWritable(f"'{name}' copies a primitive of its own group, which no expression writes")
-        return _operand(graph, name, source.index)[0]
-    return _write(graph, name, root)[0]
-
-
-def _operand(graph: Graph, group: str, index: int) -> tuple[str, int]:
-    """An input as written inside ``group``'s expression, with its precedence (``_NUMBER`` for a constant)."""
-    node = graph.nodes[index]
-    if node.kind == "const" and node.group == group:
-        text = number_text(node.value)
-        return text, _NUMBER if not text.startswith("-") else _SIGNED
-    if node.kind == "op" and node.group == group and node.name != group:
-        return _write(graph, group, index)
-    return node.name, _ATOM
-
-
-def _write(graph: Graph, group: str, root: int) -> tuple[str, int]:
-    """The text of the subtree under ``root`` (inside ``group``) and its precedence, without recursion."""
-    done: dict[int, tuple[str, int]] = {}
+        return source.name
+    done: dict[int, Part] = {}
     stack = [(root, False)]
-    while stack:
+    while stack:  # post-order without recursion: a group may nest thousands deep
         index, ready = stack.pop()
-        node = graph.nodes[index]
-        inside = [
-            i for i in node.inputs
-            if graph.nodes[i].kind == "op" and graph.nodes[i].group == group and graph.nodes[i].name != group
-        ]
+        node = nodes[index]
         if not ready:
             stack.append((index, True))
-            stack.extend((i, False) for i in reversed(inside) if i not in done)
+            stack.extend((i, False) for i in reversed(node.inputs) if i in members and i != root)
             continue
-        parts = [done[i] if i in done else _operand(graph, group, i) for i in node.inputs]
-        done[index] = _combine(node.op, node.param, parts, node.name)
-    return done[root]
+        parts = []
+        for i in node.inputs:
+            source = nodes[i]
+            if i in done:
+                parts.append(done[i])
+            elif source.kind == "const" and source.group == name:
+                parts.append(number_part(source.value))
+            else:
+                parts.append(name_part(source.name))
+        done[index] = combine(node.op, node.param, parts, node.name)
+    return done[root][0]
 
 
-def _wrapped(part: tuple[str, int], needed: int) -> str:
+def _wrapped(part: Part, needed: int) -> str:
     text, level = part
     return text if int(level) >= needed else f"({text})"
 
 
-def _combine(op: str, param: float, parts: list[tuple[str, int]], name: str) -> tuple[str, int]:
+def combine(op: str, param: float, parts: list[Part], name: str) -> Part:
+    """Node ``name`` (an ``op`` with constant ``param``) over its operands, as written in an expression."""
     if op in _BINARY:
         symbol, level = _BINARY[op]
         left, right = parts

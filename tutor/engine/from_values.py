@@ -22,9 +22,10 @@ import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import field
+from operator import attrgetter
 
 from tutor.engine.expr import normalize_name
-from tutor.engine.expr_text import NotWritable, group_expression
+from tutor.engine.expr_text import NotWritable, combine, name_part, number_part
 from tutor.engine.graph import Graph
 from tutor.engine.ops import FUNCTIONS, OPS, evaluate
 from tutor.engine.value import Constant, CycleError, Value, topological
@@ -112,34 +113,50 @@ def _collect(root: object, limit: int | None) -> list:
     """Every node ``root`` depends on, inputs before the nodes that use them (root last)."""
     nodes = [root]
     seen = {id(root)}
-    ours = True
+    ours = isinstance(root, Value)  # tutor.Values all, each made after its inputs: their order is known
+    most = limit if limit is not None else len(_NO_LIMIT)
     for node in nodes:  # the list grows while it is walked
-        prev = node._prev
-        try:
-            children = tuple(prev) if prev is not None else ()
-        except TypeError:
-            raise ValueGraphError(f"a node's _prev must hold its inputs, not {_shown(prev)}") from None
-        mine = type(node) is Value or isinstance(node, Value)
+        children = node._prev
+        if type(children) is not tuple:
+            children = _children(children)
+        if ours:
+            order = node._order
+            for child in children:
+                if not isinstance(child, Value) or child._order >= order:
+                    ours = False
+                    break
         for child in children:
-            if id(child) in seen:
-                continue
-            _check_value(child, "every input in _prev")
-            seen.add(id(child))
-            nodes.append(child)
-            if limit is not None and len(nodes) > limit:
-                raise ValueGraphError(
-                    f"the graph has more than {limit:,} nodes, more than the tutor steps through: show the "
-                    "loss of one data point (one sample through the model) instead of the whole data set"
-                )
-        ours = ours and mine and all(isinstance(c, Value) and c._order < node._order for c in children)
+            if id(child) not in seen:
+                if not isinstance(child, Value):
+                    _check_value(child, "every input in _prev")
+                seen.add(id(child))
+                nodes.append(child)
+        if len(nodes) > most:
+            raise ValueGraphError(
+                f"the graph has more than {most:,} nodes, more than the tutor steps through: show the "
+                "loss of one data point (one sample through the model) instead of the whole data set"
+            )
     if ours:
         # As Value.backward orders them (its reverse): the order they were made in.
-        nodes.sort(key=lambda node: node._order)
+        nodes.sort(key=_ORDER)
         return nodes
     try:
         return topological(root)
     except CycleError as error:
         raise ValueGraphError(str(error)) from None
+
+
+_NO_LIMIT = range(1 << 62)
+_ORDER = attrgetter("_order")
+
+
+def _children(prev: object) -> tuple:
+    if prev is None:
+        return ()
+    try:
+        return tuple(prev)
+    except TypeError:
+        raise ValueGraphError(f"a node's _prev must hold its inputs, not {_shown(prev)}") from None
 
 
 # -- each node's op, inputs and value ------------------------------------------------------------------------
@@ -149,33 +166,38 @@ def _shape(nodes: list, learnable: set[int]) -> Shape:
     """The nodes as plain lists (kind, op, inputs, param...) for grouping and building."""
     position = {id(node): i for i, node in enumerate(nodes)}
     shape = Shape(len(nodes), len(nodes) - 1)
+    kinds, ops, params, inputs_of, values, labelled = (
+        shape.kinds, shape.ops, shape.params, shape.inputs, shape.values, shape.labelled
+    )
     wrapped = [False] * len(nodes)
     for i, node in enumerate(nodes):
         prev = node._prev
-        children = tuple(prev) if prev is not None else ()
-        shape.labelled[i] = bool(_label(node))
+        children = prev if type(prev) is tuple else _children(prev)
+        label = node.label if type(node) is Value else _label(node)
+        if label:
+            labelled[i] = True
         if not children:
-            shape.values[i] = _number(node)
-            shape.kinds[i] = "param" if id(node) in learnable else "input"
-            wrapped[i] = isinstance(node, Constant) and not shape.labelled[i] and shape.kinds[i] == "input"
+            data = node.data
+            values[i] = data if type(data) is float else _number(node)
+            if id(node) in learnable:
+                kinds[i] = "param"
+            else:
+                kinds[i] = "input"
+                wrapped[i] = not label and isinstance(node, Constant)
             continue
         if id(node) in learnable:
             raise ValueGraphError(f"params must be leaves, but one of them ({_described(node)}) is made by an op")
-        op, param = _op_of(node)
-        arity = OPS[op].arity
-        inputs = tuple(position[id(c)] for c in children)
-        if len(inputs) == 1 and arity == 2 and isinstance(prev, (set, frozenset, dict)):
-            inputs = inputs * 2  # micrograd keeps a * a's one input once, in a set
-        if len(inputs) != arity:
-            plural = "input" if arity == 1 else "inputs"
-            raise ValueGraphError(
-                f"a node with op {node._op!r} has {len(inputs)} inputs in _prev, where {op} takes {arity} {plural}"
-            )
-        if arity == 2 and isinstance(prev, (set, frozenset)) and inputs[0] != inputs[1]:
+        text = node._op
+        op = OP_NAMES.get(text) if type(text) is str else None
+        if op is None:
+            op, params[i] = _op_of(node)
+        ops[i] = op
+        inputs = tuple([position[id(c)] for c in children])
+        if len(inputs) != (1 if op in _UNARY else 2):
+            inputs = _arity(op, inputs, prev, node)
+        elif len(inputs) == 2 and type(prev) is not tuple and isinstance(prev, (set, frozenset)):
             inputs = _ordered(op, inputs, nodes, node, shape)
-        shape.ops[i] = op
-        shape.params[i] = param
-        shape.inputs[i] = inputs
+        inputs_of[i] = inputs
     shape.count_uses()
     if not any(isinstance(node, Value) for node in nodes):
         # micrograd's own Value keeps no mark on the numbers its operators wrapped (the 2 of 2 * v):
@@ -187,6 +209,21 @@ def _shape(nodes: list, learnable: set[int]) -> Shape:
         if constant and shape.uses[i] == 1:
             shape.kinds[i] = "const"  # a number an operator wrapped, used where it was written
     return shape
+
+
+_UNARY = frozenset(op.name for op in OPS.values() if op.arity == 1)
+
+
+def _arity(op: str, inputs: tuple[int, ...], prev: object, node: object) -> tuple[int, ...]:
+    """The inputs of a node whose ``_prev`` does not hold one per operand: micrograd's set keeps a * a's
+    one input once (two operands here); any other count is refused."""
+    arity = OPS[op].arity
+    if len(inputs) == 1 and arity == 2 and isinstance(prev, (set, frozenset, dict)):
+        return inputs * 2
+    plural = "input" if arity == 1 else "inputs"
+    raise ValueGraphError(
+        f"a node with op {node._op!r} has {len(inputs)} inputs in _prev, where {op} takes {arity} {plural}"
+    )
 
 
 def _op_of(node: object) -> tuple[str, float]:
@@ -307,60 +344,67 @@ def unique(name: str, taken: set[str]) -> str:
 
 
 def _build(nodes: list, shape: Shape, named: list[bool], names: list[str]) -> ValueGraph:
-    """Leaves first (inputs, then params), then each named node's primitives as the loader emits them."""
+    """Leaves first (inputs, then params), then each named node's primitives as the loader emits them
+    (post-order, left to right, constants where they stand), each named node's expression with them."""
     graph = Graph()
+    kinds, ops, inputs_of, values, params_of = shape.kinds, shape.ops, shape.inputs, shape.values, shape.params
     where = [-1] * len(nodes)
+    parts: list = [None] * len(nodes)
     objects: list = []
-    inputs: dict[str, float] = {}
-    params: dict[str, float] = {}
-    for kind, into in (("input", inputs), ("param", params)):
+    leaves: dict[str, dict[str, float]] = {"input": {}, "param": {}}
+    for kind, into in leaves.items():
         for i in range(len(nodes)):
-            if shape.kinds[i] == kind:
-                where[i] = graph.add_leaf(names[i], kind, shape.values[i])
-                into[names[i]] = shape.values[i]
+            if kinds[i] == kind:
+                where[i] = graph.add_leaf(names[i], kind, values[i])
+                into[names[i]] = values[i]
+                parts[i] = name_part(names[i])
                 objects.append(nodes[i])
     expressions: dict[str, str] = {}
     for root in range(len(nodes)):
-        if shape.kinds[root] != "op" or not named[root]:
+        if not named[root]:
             continue
         group = names[root]
         counts: dict[str, int] = {}
         members: list[int] = []
-
-        def derived(prefix: str) -> str:
-            counts[prefix] = counts.get(prefix, 0) + 1
-            return f"{group}.{prefix}{counts[prefix]}"
-
-        # Post-order, left to right, as expr.build emits a parsed expression (constants where they stand).
-        stack = [(root, False)]
+        stack = [root]
+        ready: set[int] = set()
         while stack:
-            i, ready = stack.pop()
-            if shape.kinds[i] == "const":
-                where[i] = graph.add_leaf(derived("c"), "const", shape.values[i], group=group)
+            i = stack[-1]
+            if kinds[i] == "const":
+                stack.pop()
+                counts["c"] = k = counts.get("c", 0) + 1
+                where[i] = graph.add_leaf(f"{group}.c{k}", "const", values[i], group=group)
+                parts[i] = number_part(values[i])
                 objects.append(nodes[i])
                 continue
-            if not ready:
-                stack.append((i, True))
+            if i not in ready:
+                ready.add(i)
                 stack.extend(
-                    (j, False) for j in reversed(shape.inputs[i])
-                    if shape.kinds[j] == "const" or (shape.kinds[j] == "op" and not named[j])
+                    j for j in reversed(inputs_of[i]) if kinds[j] == "const" or (kinds[j] == "op" and not named[j])
                 )
                 continue
-            name = group if i == root else derived(PREFIXES.get(shape.ops[i], shape.ops[i]))
-            ins = tuple(where[j] for j in shape.inputs[i])
-            where[i] = graph.add_op(name, shape.ops[i], ins, group=group, param=shape.params[i])
+            stack.pop()
+            op = ops[i]
+            if i == root:
+                name = group
+            else:
+                prefix = PREFIXES.get(op, op)
+                counts[prefix] = k = counts.get(prefix, 0) + 1
+                name = f"{group}.{prefix}{k}"
+            ins = inputs_of[i]
+            where[i] = graph.add_op(name, op, tuple([where[j] for j in ins]), group=group, param=params_of[i])
+            try:
+                parts[i] = combine(op, params_of[i], [parts[j] for j in ins], name)
+            except NotWritable as problem:
+                raise ValueGraphError(str(problem)) from None
             members.append(where[i])
             objects.append(nodes[i])
         graph.add_group(group, tuple(members))
-        expressions[group] = ""
+        expressions[group] = parts[root][0]
+        parts[root] = name_part(group)  # the nodes that use it name it
     graph.output = where[len(nodes) - 1]
-    try:
-        for group in expressions:
-            expressions[group] = group_expression(graph, group)
-    except NotWritable as problem:
-        raise ValueGraphError(str(problem)) from None
     return ValueGraph(
-        graph, inputs, params, expressions, graph.nodes[graph.output].name, tuple(objects), _maker(nodes[-1])
+        graph, leaves["input"], leaves["param"], expressions, names[-1], tuple(objects), _maker(nodes[-1])
     )
 
 
