@@ -52,7 +52,7 @@ def test_show_s_scenario_steps_to_the_end_and_shows_a_s_and_b_s_gradients() -> N
 
     async def body(pilot: Pilot) -> None:
         screen = lesson_screen(pilot)
-        assert screen.scenario.title == f"{screen.scenario.output}, from tutor.Value"
+        assert screen.scenario.title == "Your graph of add6 (tutor.Value)" and screen.scenario.name == "tutor.show"
         await pilot.press("end")
         assert "step 14 of 14" in str(screen.query_one("#progress").render())
         shown = panel_text(screen)

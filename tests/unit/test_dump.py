@@ -71,7 +71,7 @@ def test_the_file_reads_as_a_person_would_write_it() -> None:
     loss.backward()
     text = tutor.dumps(loss, [w])
     assert text.splitlines()[1:] == [
-        'title: "loss, from tutor.Value"',
+        'title: "Your graph of loss (tutor.Value)"',
         'description: "Built in Python with tutor.Value and written by tutor.dumps: 2 inputs, 1 param and 4 '
         'named nodes (18 primitive nodes); the output is loss."',
         "inputs:",

@@ -34,7 +34,7 @@ def read(root: object, params: Iterable[object] | None = None, *, for_file: bool
 
 
 def title_of(graph: ValueGraph) -> str:
-    return f"{graph.output}, from {graph.made_by}"
+    return f"Your graph of {graph.output} ({graph.made_by})"
 
 
 def description_of(graph: ValueGraph) -> str:
@@ -50,12 +50,12 @@ def description_of(graph: ValueGraph) -> str:
     )
 
 
-def scenario_of(root: object, params: Iterable[object] | None = None, name: str = "") -> Scenario:
+def scenario_of(root: object, params: Iterable[object] | None = None, name: str = "tutor.show") -> Scenario:
     """The scenario ``tutor.show`` opens: the graph ending at ``root``, built without any text."""
     graph = read(root, params)
     return Scenario(
-        path=f"<{name or graph.output}>",
-        name=name or graph.output,
+        path=f"<{name}>",
+        name=name,
         title=title_of(graph),
         description=description_of(graph),
         inputs=graph.inputs,
