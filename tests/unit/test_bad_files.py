@@ -39,6 +39,8 @@ CASES = [
     ("number_arabic_digit.yaml", 2, 6, "numbers must use the digits 0-9"),
     ("number_5000_digits.yaml", 2, 6, "is too large"),
     ("unclosed_quote.yaml", 5, 6, "quoted scalar, the file ends before it is closed"),
+    ("missing_colon.yaml", 4, 3, "no ':' after 'x2'"),
+    ("missing_colon_top.yaml", 1, 1, "no ':' after 'title'"),
     ("unclosed_flow_mapping.yaml", 2, 20, "the { at line 2, column 9 is never closed before the next key, on line 3"),
     ("unclosed_flow_sequence.yaml", 2, 11, "the [ at line 2, column 6 is never closed before the next key"),
     ("unclosed_flow_sequence_end.yaml", 7, 9, "the [ at line 7, column 9 is never closed"),
@@ -94,6 +96,9 @@ CASES = [
     # expressions
     ("unknown_name.yaml", 5, 18, "unknown name 'prise'"),
     ("cjk_unknown_name.yaml", 6, 13, "unknown name 'みかん'"),
+    ("look_alike_name.yaml", 6, 6, "unknown name 'xl'"),
+    ("look_alike_zero.yaml", 5, 6, "unknown name 'bO'"),
+    ("several_mistakes.yaml", 4, 7, "input 'x2' must be a number, not 'two'"),
     ("later_node.yaml", 4, 10, "'c' is defined later in the file"),
     ("self_reference.yaml", 5, 10, "node 'c' uses itself"),
     ("unknown_function.yaml", 4, 10, "unknown function 'foo'"),
@@ -159,6 +164,10 @@ CSV_CASES = [
 TOKENS = {
     "yaml_syntax.yaml": ":",
     "unclosed_quote.yaml": '"a + 1',
+    "missing_colon.yaml": "x2 3\n",
+    "missing_colon_top.yaml": "title Shopping",
+    "look_alike_name.yaml": "xl",
+    "look_alike_zero.yaml": "bO",
     "tab_indent.yaml": "\t",
     "tab_after_value.yaml": "\t",
     "duplicate_key_top.yaml": "nodes:",
@@ -363,3 +372,76 @@ def test_scenario_of_20000_primitive_nodes_loads(tmp_path: Path) -> None:
     assert len(loaded.graph) == 20_001
     assert loaded.output == "n10000"
     assert len(loaded.nodes) == 10_000
+
+
+# --- every independent mistake of a file, in one report --------------------------------------
+
+
+def test_every_independent_mistake_is_reported_in_file_order() -> None:
+    err = _error("several_mistakes.yaml")
+    found = [(e.line, e.col, e.message, e.hint) for e in err.errors]
+    assert found == [
+        (4, 7, "input 'x2' must be a number, not 'two'", "write a plain number such as 1.5 or 1e-3"),
+        (8, 6, "in 'a': unknown name 'xl'", "did you mean 'x1'?"),
+        (9, 10, "in 'b': unknown function 'foo'", "available functions: exp, log, sigmoid, tanh, relu, max, min"),
+        (13, 16, "learning_rate must be positive", "e.g. learning_rate: 0.1"),
+    ]  # c uses b and x2, whose own mistakes are reported: nothing more about c
+    assert err is err.errors[0]
+
+
+def test_the_first_error_raised_is_the_one_found_first() -> None:
+    """``tutor.load`` raises what the loader met first (the same error as before it reported them all)."""
+    text = "nodes:\n  y: a * 2\ninputs:\n  a: one\noutput: y\n"
+    with pytest.raises(ScenarioError) as info:
+        scenario.loads(text, "late.yaml")
+    assert (info.value.line, info.value.message) == (4, "input 'a' must be a number, not 'one'")
+    assert [(e.line, e.col) for e in info.value.errors] == [(4, 6)]  # y's use of a is no mistake of its own
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "inputs:\n  a: 1\nnodes:\n  y: a +* 2\n  z: y * 3\n  w: z + y\noutput: w\nnotes:\n  z: '{y}'\n",
+        "inputs:\n  2a: 1\nnodes:\n  y: 3\noutput: y\n",
+        "inputs:\n  a: 1\nnode:\n  y: a\noutput: y\n",
+        "inputs:\n  a: 1\nnodes:\n  - y: a\noutput: y\nnotes:\n  y: hello\n",
+    ],
+    ids=["uses of a wrong node", "a wrong name", "a misspelt section", "a section of the wrong shape"],
+)
+def test_a_mistake_is_reported_once_not_again_at_each_use(text: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        scenario.loads(text, "once.yaml")
+    assert len(info.value.errors) == 1, [str(e) for e in info.value.errors]
+
+
+def test_unreadable_yaml_stops_at_its_first_error() -> None:
+    text = "inputs:\n  a: one\nnodes:\n  y: [a\n  z: b: c\noutput: q\n"
+    with pytest.raises(ScenarioError) as info:
+        scenario.loads(text, "yaml.yaml")
+    assert len(info.value.errors) == 1 and "YAML syntax error" in info.value.message
+
+
+def test_errors_in_the_data_csv_come_with_the_scenarios_own() -> None:
+    text = ("inputs: {x: 0, t: 0}\nparams: {w: 1}\nnodes:\n  loss: (w * x - t) ** 2\noutput: loss\n"
+            "learning_rate: 0\ndata: bad_number.csv\n")
+    path = BAD / "csv" / "several.yaml"
+    with pytest.raises(ScenarioError) as info:
+        scenario.loads(text, str(path))
+    where = [(Path(e.path).name, e.line) for e in info.value.errors]
+    assert where == [("several.yaml", 6), ("bad_number.csv", 3)]
+    assert str(BAD / "csv" / "bad_number.csv") in info.value.files  # --watch waits for the CSV too
+
+
+def test_the_look_alike_characters_count_as_close() -> None:
+    from tutor.engine.spelling import closest
+
+    assert closest("xl", ["x2", "x1", "y"]) == "x1"
+    assert closest("x1", ["xl"]) == "xl"
+    assert closest("bO", ["b0", "bb"]) == "b0"
+    assert closest("wI2", ["w12", "w21"]) == "w12"
+    assert closest("prise", ["price", "tax"]) == "price"  # ordinary typos still, as difflib finds them
+    assert closest("q", ["price", "tax"]) is None
+    assert closest("x1", ["x1"]) is None  # a name is not its own suggestion
+    import difflib
+
+    assert difflib.get_close_matches("xl", ["x1"]) == []  # what this adds to difflib's default cutoff

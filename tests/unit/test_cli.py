@@ -131,6 +131,34 @@ def test_check_bad_file(tmp_path):
     assert "'c'" in result.stdout
 
 
+def test_check_reports_every_mistake_with_its_hint():
+    result = tutor("check", "tests/data/bad/several_mistakes.yaml", "scenarios/shopping.yaml")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    errors = [line for line in lines if ": error: " in line]
+    assert [line.split(": error: ")[0] for line in errors] == [
+        f"tests/data/bad/several_mistakes.yaml:{where}" for where in ("4:7", "8:6", "9:10", "13:16")
+    ]
+    assert all(lines[lines.index(line) + 1].startswith("    hint: ") for line in errors)
+    assert lines[-1].startswith("scenarios/shopping.yaml: ok")
+    first = tutor("trace", "tests/data/bad/several_mistakes.yaml")  # trace shows the first, as the app does
+    assert first.returncode == 1 and first.stderr.count(": error: ") == 1 and ":4:7: error:" in first.stderr
+
+
+def test_check_prints_twenty_errors_of_a_file_and_counts_the_rest(tmp_path):
+    from tutor.cli.check import SHOWN
+
+    bad = tmp_path / "many.yaml"
+    count = SHOWN + 5
+    lines = ["inputs:", *(f"  x{k}: not{k}" for k in range(count)), "nodes:", "  y: x0", "output: y"]
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = tutor("check", str(bad))
+    assert result.returncode == 1
+    out = result.stdout.splitlines()
+    assert len([line for line in out if ": error: " in line]) == SHOWN == 20
+    assert out[-1] == f"{bad}: and 5 more errors (fix these and check again)"
+
+
 def test_check_missing_file(tmp_path):
     result = tutor("check", str(tmp_path / "nope.yaml"))
     assert result.returncode == 1

@@ -6,10 +6,17 @@ import argparse
 
 from rich.console import Console
 
-from tutor.engine.bulk import paused_gc
 from tutor.scenario import ScenarioError, load
+from tutor.scenario.visible import visible
+from tutor.startup import paused_gc
 
-HELP = "validate scenario files"
+HELP = "validate scenario files, reporting every mistake in each"
+SHOWN = 20
+"""Most errors printed for one file; the rest are counted."""
+
+
+def more(path: str, count: int) -> str:
+    return f"{visible(path)}: and {count:,} more error{'s' * (count != 1)} (fix these and check again)"
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +36,10 @@ def _check(files: list[str]) -> int:
             scenario = load(name)
         except ScenarioError as exc:
             failed += 1
-            print(exc.report())
+            for error in exc.errors[:SHOWN]:
+                print(error.report())
+            if len(exc.errors) > SHOWN:
+                print(more(name, len(exc.errors) - SHOWN))
             continue
         count = len(scenario.graph)
         print(f"{name}: ok ({count} {'node' if count == 1 else 'nodes'})")

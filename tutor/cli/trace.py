@@ -11,9 +11,9 @@ from tutor.cli import json_output, tables
 from tutor.cli.arguments import UsageError, overrides, row_values
 from tutor.cli.text_tables import TEXT_ROWS, trace_text
 from tutor.engine import analysis
-from tutor.engine.bulk import paused_gc
 from tutor.engine.trace import run as run_trace
 from tutor.scenario import resolve
+from tutor.startup import paused_gc
 
 HELP = "print the forward and backward steps of a scenario"
 

@@ -19,6 +19,7 @@ from dataclasses import field
 
 from tutor.engine.graph import Graph
 from tutor.engine.ops import FUNCTIONS, OPS
+from tutor.engine.spelling import closest
 from tutor.records import record
 
 MAX_DEPTH = 200
@@ -184,10 +185,8 @@ class _Parser:
                 f"'{name}' is defined later in the file",
                 "a node can only use inputs, params and nodes defined above it; move it up",
             )
-        import difflib
-
-        close = difflib.get_close_matches(name, list(self.scope), n=1) if len(name) < 100 else []
-        hint = f"did you mean '{close[0]}'?" if close else "define it under inputs, params or nodes"
+        close = closest(name, self.scope) if len(name) < 100 else None
+        hint = f"did you mean '{close}'?" if close else "define it under inputs, params or nodes"
         raise self.error(node, f"unknown name '{_cut(name)}'", hint)
 
     def call(self, node: ast.Call, depth: int):

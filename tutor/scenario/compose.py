@@ -303,7 +303,7 @@ def compose(text: str, data: bytes, path: str) -> Node | None:
                 problem = f"{exc.context}, the file ends before it is closed"
             else:
                 problem = f"{exc.context}: {problem}"
-        unclosed = _unclosed_flow(text, exc)
+        unclosed = _unclosed_flow(text, exc) or _missing_colon(text, exc)
         if unclosed is not None:
             raise ScenarioError(path, *unclosed) from None
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -358,6 +358,40 @@ def _unclosed_flow(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str,
         row + 1, len(lines[row].rstrip()) + 1,
         f"YAML syntax error: {what} before the next key, on line {problem.line + 1}",
         f"end it with {closer} here, at the end of its last line",
+    )
+
+
+def _missing_colon(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str, str] | None:
+    """(line, col, message, hint) when a line has a key but no ``:`` (``  x2 3``), else None.
+
+    libyaml notices only when it reaches the next line's key (or the file's
+    end), so its error points a line or more below the mistake; the learner
+    needs the line without the colon.
+    """
+    lines = text.split("\n")
+    start, problem = exc.context_mark, exc.problem_mark
+    if exc.context == "while scanning a simple key" and start is not None and "expected ':'" in (exc.problem or ""):
+        row, col = start.line, start.column
+    elif (exc.problem or "").startswith("mapping values are not allowed") and problem is not None:
+        # `title x` then `inputs:`: the two lines read as one plain value, whose colon comes too late.
+        at = lines[problem.line] if problem.line < len(lines) else ""
+        row = problem.line - 1
+        while row >= 0 and (not lines[row].strip() or lines[row].lstrip().startswith("#")):
+            row -= 1
+        indent = len(at) - len(at.lstrip(" "))
+        if row < 0 or len(lines[row]) - len(lines[row].lstrip(" ")) != indent or ":" in lines[row]:
+            return None
+        col = indent
+    else:
+        return None
+    entry = lines[row][col:].split(" #", 1)[0].strip() if row < len(lines) else ""
+    key, _, value = entry.partition(" ")
+    if not entry or entry.startswith(("-", "[", "{", '"', "'")):
+        return None
+    example = f"{key}: {value.strip()}" if value.strip() else f"{key}: ..."
+    return (
+        row + 1, col + 1, f"YAML syntax error: no ':' after {quoted(key, 40)}",
+        f"write a colon and a space between a key and its value: {visible(example, 60)}",
     )
 
 

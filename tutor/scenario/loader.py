@@ -9,7 +9,6 @@ expressions go through the whitelist in ``tutor.engine.expr``.
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from dataclasses import field
 from pathlib import Path
@@ -19,9 +18,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
 from tutor.engine.graph import Graph
+from tutor.engine.spelling import closest
 from tutor.records import record
 from tutor.scenario.compose import byte_position, check_duplicates, check_scalars, compose, scalar_position
-from tutor.scenario.errors import ScenarioError, error_at
+from tutor.scenario.errors import Problems, ScenarioError, error_at
 from tutor.scenario.files import NotReadable, read_limited
 from tutor.scenario.values import BOOL_TAG, NULL_TAG, read_mapping, read_name, read_number, read_text
 from tutor.scenario.visible import quoted
@@ -91,8 +91,10 @@ class Scenario:
 def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
     """Parse and validate scenario text; raise ScenarioError on any problem.
 
-    The error's line and column always lie inside the text (a position past
-    the end is moved back to the end of the last line).
+    The error raised is the first found; its ``errors`` hold every
+    independent error of the text, in file order. Each error's line and
+    column lie inside the text (a position past the end is moved back to the
+    end of the last line).
     """
     # A str may hold lone surrogates: they reach the UTF-8 check below as bytes.
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
@@ -102,8 +104,9 @@ def loads(text: str | bytes, path: str = "<scenario>") -> Scenario:
             warnings.simplefilter("ignore")
             return _loads(data, path)
     except ScenarioError as error:
-        if error.path == str(path):  # not an error in the data CSV, which has lines of its own
-            _clamp(error, data)
+        for each in error.errors:
+            if each.path == str(path):  # not an error in the data CSV, which has lines of its own
+                _clamp(each, data)
         raise
 
 
@@ -132,6 +135,7 @@ def _loads(data: bytes, path: str) -> Scenario:
         line, col = byte_position(data, data.index(b"\x00"))
         raise ScenarioError(path, line, col, "file contains a NUL byte", "is this a text file?")
 
+    # What the file is made of: unreadable YAML, hidden characters or duplicate keys stop here.
     root = compose(decoded, data, path)
     if root is None:
         raise ScenarioError(path, 1, 1, "file is empty", "a scenario needs at least 'nodes' and 'output'")
@@ -140,30 +144,42 @@ def _loads(data: bytes, path: str) -> Scenario:
         raise error_at(path, root, "the top level must be a mapping (key: value lines)", "start with title:, inputs:, nodes:")
     check_duplicates(root, path)
 
+    # From here on, every independent mistake is noted and reading goes on.
+    problems = Problems()
+    attempt = problems.attempt
     sections: dict[str, tuple[Node, Node]] = {}
+    meant: set[str] = set()  # keys that misspelt ones were close to: not reported missing as well
     for key, value in root.value:
         if not isinstance(key, ScalarNode) or key.value not in KEYS:
             shown = key.value if isinstance(key, ScalarNode) else "?"
-            close = difflib.get_close_matches(str(shown)[:100], KEYS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(KEYS)
-            raise error_at(path, key, f"unknown key {quoted(shown)}", hint)
+            close = closest(str(shown)[:100], KEYS)
+            hint = f"did you mean '{close}'?" if close else "allowed keys: " + ", ".join(KEYS)
+            problems.add(error_at(path, key, f"unknown key {quoted(shown)}", hint))
+            meant.add(close or "")
+            continue
         sections[key.value] = (key, value)
     for required in ("nodes", "output"):
-        if required not in sections and not (required == "nodes" and "network" in sections):
+        if required not in sections and required not in meant and not (required == "nodes" and "network" in sections):
             # Reported at the top-level mapping: the end of the block mapping
             # lands on a trailing comment or blank line, or on an unrelated key.
-            raise error_at(
+            problems.add(error_at(
                 path, root, f"missing '{required}'",
                 "a scenario needs 'nodes' (name: expression lines) and 'output' (the node to differentiate)",
-            )
+            ))
 
     stem = Path(path).stem if path and not path.startswith("<") else "scenario"
-    title = read_text(sections["title"][1], path, "title") if "title" in sections else stem
-    description = read_text(sections["description"][1], path, "description").strip() if "description" in sections else ""
+    title = attempt(read_text, sections["title"][1], path, "title", default=stem) if "title" in sections else stem
+    description = ""
+    if "description" in sections:
+        description = attempt(read_text, sections["description"][1], path, "description", default="").strip()
 
     graph = Graph()
     positions: dict[str, tuple[int, int]] = {}
     leaves: dict[str, dict[str, float]] = {"inputs": {}, "params": {}}
+    whole = True  # False once a node could not be built: the checks that read the graph (nets, data) are skipped
+    # Names that the file defines but that could not be read: uses of them are not reported again.
+    all_named = "nodes" in sections or "network" in sections  # False: any name may be among the missing ones
+    unreadable: set[str] = set()
 
     def define(name: str, key: Node) -> None:
         if name in positions:
@@ -171,118 +187,158 @@ def _loads(data: bytes, path: str) -> Scenario:
             raise error_at(path, key, f"{quoted(name)} is defined twice (first on line {line})", "give each value its own name")
         positions[name] = (key.start_mark.line + 1, key.start_mark.column + 1)
 
+    def stand_in(name: str) -> None:
+        """A name whose definition is wrong still names something, so later uses of it raise no error of their own."""
+        nonlocal whole
+        whole = False
+        scope[name] = graph.add_leaf(name, "const", 0.0)
+
+    scope: dict[str, int] = {}
+    """Every name defined so far and its node (kept up to date: rebuilding it per node is quadratic)."""
     for section, kind in (("inputs", "input"), ("params", "param")):
         if section not in sections:
             continue
-        for key, value in read_mapping(sections[section][1], path, section):
-            name = read_name(key, path, section)
-            define(name, key)
-            number = read_number(value, path, f"{kind} '{name}'")
+        items = attempt(read_mapping, sections[section][1], path, section, default=None)
+        all_named = all_named and items is not None
+        for key, value in items or ():
+            name = attempt(read_name, key, path, section, default=None)
+            if name is None:
+                unreadable.add(normalize_name(str(key.value)))
+                continue
+            if attempt(define, name, key, default=False) is False:
+                continue
+            number = attempt(read_number, value, path, f"{kind} '{name}'", default=0.0)
             leaves[section][name] = number
-            graph.add_leaf(name, kind, number)
+            scope[name] = graph.add_leaf(name, kind, number)
             if len(graph) > MAX_NODES:
-                raise error_at(path, key, f"scenario has more than {MAX_NODES:,} nodes", "make the graph smaller")
+                problems.stop(error_at(path, key, f"scenario has more than {MAX_NODES:,} nodes", "make the graph smaller"))
 
     expressions: dict[str, str] = {}
     layers = None
     if "network" in sections:
         from tutor.scenario.network import build_network
 
-        expressions, layers = build_network(
-            sections["network"][1], path, graph, leaves["inputs"], leaves["params"], define, MAX_NODES
-        )
-    node_items = []
+        try:
+            expressions, layers = build_network(
+                sections["network"][1], path, graph, leaves["inputs"], leaves["params"], define, MAX_NODES
+            )
+        except ScenarioError as error:  # the net's names would be unknown to everything after it
+            problems.stop(error)
+        scope.update((name, graph.index[name]) for name in positions if name not in scope)
+    node_items: list[tuple[Node, Node]] = []
     if "nodes" in sections:
-        node_items = read_mapping(sections["nodes"][1], path, "nodes", allow_empty="network" in sections)
-        if not node_items and "network" not in sections:
-            raise error_at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b")
-    names = [read_name(key, path, "nodes") for key, _ in node_items]
-    # Kept up to date as nodes are read (rebuilding them per node is quadratic).
-    scope = {n: graph.index[n] for n in positions}
-    later = set(names)
-    for (key, value), name in zip(node_items, names):
-        define(name, key)
+        node_items = attempt(
+            read_mapping, sections["nodes"][1], path, "nodes", allow_empty="network" in sections, default=None
+        )
+        if node_items == [] and "network" not in sections:
+            problems.add(error_at(path, sections["nodes"][1], "'nodes' is empty", "add at least one node, e.g. total: a + b"))
+        all_named = all_named and node_items is not None
+    names = [attempt(read_name, key, path, "nodes", default=None) for key, _ in node_items or ()]
+    unreadable.update(normalize_name(str(key.value)) for (key, _), name in zip(node_items or (), names) if name is None)
+    later = {name for name in names if name is not None}
+    for (key, value), name in zip(node_items or (), names):
+        if name is None or attempt(define, name, key, default=False) is False:
+            continue
         later.discard(name)
         if not isinstance(value, ScalarNode) or value.tag in (BOOL_TAG, NULL_TAG):
-            raise error_at(path, value, f"node {quoted(name)} needs an expression", "e.g. total: a + b")
+            problems.add(error_at(path, value, f"node {quoted(name)} needs an expression", "e.g. total: a + b"))
+            stand_in(name)
+            continue
         text = value.value
         try:
             tree = parse(text, scope, later, own_name=name, quiet=False)
         except ExprError as exc:
             offset = 0 if "\n" in text else exc.offset
             line, col = scalar_position(decoded, value, offset)
-            raise ScenarioError(path, line, col, f"in {quoted(name)}: {exc.message}", exc.hint) from None
+            problems.add(ScenarioError(path, line, col, f"in {quoted(name)}: {exc.message}", exc.hint))
+            stand_in(name)
+            continue
         if len(graph) + count_ops(tree) > MAX_NODES:
-            raise error_at(
+            problems.stop(error_at(
                 path, key, f"scenario has more than {MAX_NODES:,} primitive nodes", "make the graph smaller"
-            )
+            ))
         members = build(graph, name, tree)
         graph.add_group(name, members)
         scope[name] = graph.index[name]
         expressions[name] = text.strip()
 
-    out_key, out_node = sections["output"]
-    output = read_text(out_node, path, "output").strip()
-    if normalize_name(output) not in positions:
-        close = difflib.get_close_matches(output[:100], list(positions), n=1)
-        hint = f"did you mean {quoted(close[0])}?" if close else "output names one of the nodes"
-        raise error_at(path, out_node, f"output {quoted(output)} is not defined", hint)
-    output = normalize_name(output)
-    graph.output = graph.index[output]
+    output = ""
+    if "output" in sections:
+        out_node = sections["output"][1]
+        given = attempt(read_text, out_node, path, "output", default=None)
+        if (given is not None and normalize_name(given.strip()) in unreadable) or not all_named:
+            given = None  # its definition is wrong, and reported
+        if given is not None and normalize_name(given.strip()) not in positions:
+            close = closest(given.strip()[:100], positions)
+            hint = f"did you mean {quoted(close)}?" if close else "output names one of the nodes"
+            problems.add(error_at(path, out_node, f"output {quoted(given.strip())} is not defined", hint))
+        elif given is not None:
+            output = normalize_name(given.strip())
+            graph.output = graph.index[output]
 
     learning_rate = 0.1
     if "learning_rate" in sections:
         node = sections["learning_rate"][1]
-        learning_rate = read_number(node, path, "learning_rate")
+        learning_rate = attempt(read_number, node, path, "learning_rate", default=0.1)
         if learning_rate <= 0:
-            raise error_at(path, node, "learning_rate must be positive", "e.g. learning_rate: 0.1")
+            problems.add(error_at(path, node, "learning_rate must be positive", "e.g. learning_rate: 0.1"))
 
     notes: dict[str, Note] = {}
-    if "notes" in sections:
+    if "notes" in sections and all_named:
         from tutor.scenario.notes import read_notes
 
-        notes = read_notes(
-            sections["notes"][1], path, positions, lambda node, offset: scalar_position(decoded, node, offset)
+        notes = attempt(
+            read_notes, sections["notes"][1], path, {**dict.fromkeys(unreadable, (0, 0)), **positions},
+            lambda node, offset: scalar_position(decoded, node, offset),
+            problems, default={},
         )
 
     order = None
     if "order" in sections:
-        order = read_number(sections["order"][1], path, "order")
+        order = attempt(read_number, sections["order"][1], path, "order", default=None)
 
     view = None
     if "view" in sections:
         node = sections["view"][1]
-        view = read_text(node, path, "view").strip()
-        if view not in VIEWS:
-            raise error_at(path, node, f"view must be one of {', '.join(VIEWS)}, not {quoted(view)}", f"e.g. view: {VIEWS[0]}")
+        view = attempt(read_text, node, path, "view", default=None)
+        view = view if view is None else view.strip()
+        if view is not None and view not in VIEWS:
+            problems.add(error_at(
+                path, node, f"view must be one of {', '.join(VIEWS)}, not {quoted(view)}", f"e.g. view: {VIEWS[0]}"
+            ))
+            view = None
 
+    whole = whole and bool(output)  # the checks below read the graph: not while a part of it is missing
     if "layers" in sections:
         if layers is not None:
-            raise error_at(path, sections["layers"][0], "a network: already declares its layers", "remove layers:")
-        layers = _declared_layers(sections["layers"][1], path, positions, graph)
-    if view == "neurons" and layers is None:
+            problems.add(error_at(path, sections["layers"][0], "a network: already declares its layers", "remove layers:"))
+        elif whole:
+            layers = attempt(_declared_layers, sections["layers"][1], path, positions, graph, default=None)
+    if view == "neurons" and layers is None and whole and "layers" not in sections:
         from tutor.engine.neurons import infer
 
         if infer(graph) is None:
-            raise error_at(
+            problems.add(error_at(
                 path, sections["view"][1], "view: neurons needs a net: no nodes have the shape activation(Σ w·x + b)",
                 "write the net with network:, or list its layers with layers:",
-            )
+            ))
     data = batch_size = shuffle = None
     if "data" in sections or "batch_size" in sections or "shuffle" in sections:
         from tutor.scenario.data import parse_batch_size, parse_data, parse_shuffle
 
         if "data" in sections:
-            needed = graph.ancestors_of_output()
-            data = parse_data(
-                sections["data"][1], path, leaves["inputs"], key=sections["data"][0],
-                needed={n for n in leaves["inputs"] if n in graph.index and needed[graph.index[n]]},
+            needed = graph.ancestors_of_output() if whole else None
+            data = attempt(
+                parse_data, sections["data"][1], path, leaves["inputs"], key=sections["data"][0],
+                needed={n for n in leaves["inputs"] if needed is not None and n in graph.index and needed[graph.index[n]]},
+                default=None,
             )
         if "batch_size" in sections:
-            batch_size = parse_batch_size(sections["batch_size"][1], path)
+            batch_size = attempt(parse_batch_size, sections["batch_size"][1], path, default=None)
         if "shuffle" in sections:
-            shuffle = parse_shuffle(sections["shuffle"][1], path)
+            shuffle = attempt(parse_shuffle, sections["shuffle"][1], path, default=None)
 
+    problems.raise_any()
     return Scenario(
         path=path,
         name=stem,

@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from tutor.engine.expr import normalize_name
 from tutor.engine.numbers import fmt
 from tutor.records import record
-from tutor.scenario.errors import ScenarioError, error_at
+from tutor.scenario.errors import Problems, ScenarioError, error_at
 from tutor.scenario.values import read_mapping, read_text
 from tutor.scenario.visible import quoted
 
@@ -142,34 +142,48 @@ def read_notes(
     path: str,
     names: dict[str, tuple[int, int]],
     position: Callable[[ScalarNode, int], tuple[int, int]],
+    problems: Problems | None = None,
 ) -> dict[str, Note]:
     """The ``notes:`` section, checked: known keys, well-formed placeholders naming
     defined values, and no gradient in a note the forward pass shows.
 
     ``position(node, offset)`` gives the (line, col) of a character of a scalar.
+    Each note is read on its own: with ``problems``, a wrong one is noted there
+    and the others are still checked; without, the first error is raised.
     """
     notes: dict[str, Note] = {}
     for key, value in read_mapping(section, path, "notes"):
-        name = normalize_name(str(key.value))
-        if name not in names:
-            raise error_at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
-        if isinstance(value, MappingNode):
-            texts: dict[str, str] = {}
-            for phase_key, phase_value in value.value:
-                phase = str(phase_key.value) if isinstance(phase_key, ScalarNode) else "?"
-                if phase not in PHASES:
-                    raise error_at(
-                        path, phase_key, f"note for '{name}': unknown key {quoted(phase)}",
-                        "a note is a sentence, or a mapping with forward: and/or backward:",
-                    )
-                texts[phase] = _checked(phase_value, path, name, phase, names, position)
-            if not texts:
-                raise error_at(path, value, f"note for '{name}' is empty", "write forward: and/or backward: sentences")
-            notes[name] = Note(texts.get("forward", ""), texts.get("backward", ""))
-        else:
-            text = _checked(value, path, name, "both", names, position)
-            notes[name] = Note(text, text)
+        try:
+            notes[normalize_name(str(key.value))] = _note(key, value, path, names, position)
+        except ScenarioError as error:
+            if problems is None:
+                raise
+            problems.add(error)
     return notes
+
+
+def _note(
+    key: Node, value: Node, path: str, names: dict[str, tuple[int, int]],
+    position: Callable[[ScalarNode, int], tuple[int, int]],
+) -> Note:
+    name = normalize_name(str(key.value))
+    if name not in names:
+        raise error_at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
+    if isinstance(value, MappingNode):
+        texts: dict[str, str] = {}
+        for phase_key, phase_value in value.value:
+            phase = str(phase_key.value) if isinstance(phase_key, ScalarNode) else "?"
+            if phase not in PHASES:
+                raise error_at(
+                    path, phase_key, f"note for '{name}': unknown key {quoted(phase)}",
+                    "a note is a sentence, or a mapping with forward: and/or backward:",
+                )
+            texts[phase] = _checked(phase_value, path, name, phase, names, position)
+        if not texts:
+            raise error_at(path, value, f"note for '{name}' is empty", "write forward: and/or backward: sentences")
+        return Note(texts.get("forward", ""), texts.get("backward", ""))
+    text = _checked(value, path, name, "both", names, position)
+    return Note(text, text)
 
 
 def _checked(
