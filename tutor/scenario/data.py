@@ -19,7 +19,7 @@ file (with the CSV's own name).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -197,113 +197,7 @@ def _csv(node: ScalarNode, path: str, inputs: dict[str, float], needed: set[str]
     # Lines end at "\n" only (as editors count them; splitlines() would also split at \x0c or U+2028).
     lines = [line.removesuffix("\r") for line in text.split("\n")]
 
-    def starts(numbers: list[int]) -> list[tuple[int, int]]:
-        """The line and column where each cell of the row on lines ``numbers`` starts."""
-        return [(numbers[down], col) for down, col in _cell_starts("\n".join(lines[n - 1] for n in numbers))]
-
-    rows_read = _csv_rows(lines)
-    try:
-        header_lines, cells = next(rows_read)
-    except StopIteration:
-        raise ScenarioError(shown, 1, 1, "CSV file is empty", "the first line names the columns, e.g. x1,x2,t") from None
-    header_line, header = header_lines[0], [cell.strip() for cell in cells]
-    columns: list[str] = []
-    problem = _missing(columns, needed, inputs)
-    if problem:
-        message, wanted = problem
-        raise error_at(path, data_key if data_key is not None else node, message,
-                       f"every input the output uses needs a column, e.g. columns: [{', '.join(wanted)}]")
-    rows_node = fields["rows"][1]
-    if isinstance(rows_node, ScalarNode) and rows_node.tag.endswith(":null"):
-        raise error_at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
-    if not isinstance(rows_node, SequenceNode):
-        raise error_at(path, rows_node, "data rows must be a list of rows", "one '- [numbers]' line per row")
-    if not rows_node.value:
-        raise error_at(path, rows_node, "data has no rows", "add at least one row, e.g. - [0, 0, 0]")
-    if len(rows_node.value) > MAX_ROWS:
-        raise error_at(path, rows_node, f"data has more than {MAX_ROWS:,} rows")
-    rows: list[tuple[float, ...]] = []
-    for k, row in enumerate(rows_node.value, 1):
-        if not isinstance(row, SequenceNode):
-            raise error_at(path, row, f"data row {k} must be a list of {len(columns)} numbers", "e.g. - [0, 1, 1]")
-        if len(row.value) != len(columns):
-            raise error_at(
-                path, row, f"data row {k} has {len(row.value)} number{'s' * (len(row.value) != 1)}, but there are {len(columns)} columns",
-                "columns: " + ", ".join(columns),
-            )
-        rows.append(tuple(read_number(cell, path, f"data row {k}, column {quoted(c)}") for cell, c in zip(row.value, columns)))
-    return DataSet(columns, tuple(rows))
-
-
-def _cell_starts(raw: str) -> list[tuple[int, int]]:
-    """Where each cell of a CSV row starts, as (lines down from the row's first, 1-based column):
-    its first character past leading spaces (a quote, for a quoted cell).
-
-    The csv module reads the cells but keeps no positions; this walks the row's
-    text by the same rules (a quoted cell runs to its closing quote, ``""`` is a
-    quote inside it) only to point an error at its cell.
-    """
-    starts: list[tuple[int, int]] = []
-    i, end = 0, len(raw)
-    while True:
-        while i < end and raw[i] == " ":
-            i += 1
-        line_start = raw.rfind("\n", 0, i) + 1
-        starts.append((raw.count("\n", 0, i), i - line_start + 1))
-        if i < end and raw[i] == '"':
-            i += 1
-            while i < end and not (raw[i] == '"' and raw[i + 1 : i + 2] != '"'):
-                i += 2 if raw[i] == '"' else 1
-        comma = raw.find(",", i)
-        if comma < 0:
-            return starts
-        i = comma + 1
-
-
-def _csv_rows(lines: list[str]) -> Iterator[tuple[range, list[str]]]:
-    """Each row of a CSV file's lines: the numbers of its lines (one, unless a quoted cell holds a line
-    break) and its cells, spaces before them removed; blank lines and ``#`` comments are skipped."""
-    kept = [n for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
-    reader = csv.reader((lines[n - 1] + "\n" for n in kept), skipinitialspace=True, strict=False)
-    read = 0
-    for cells in reader:
-        first, read = read, reader.line_num
-        yield (range(kept[first], kept[first] + 1) if read == first + 1 else kept[first:read]), cells
-
-
-def data_file(node: ScalarNode, path: str) -> Path:
-    """The CSV file ``data:`` names, relative to the scenario file."""
-    base = Path(path).parent if path and not path.startswith("<") else Path(".")
-    return base / node.value.strip()
-
-
-def _csv(node: ScalarNode, path: str, inputs: dict[str, float], needed: set[str]) -> DataSet:
-    given = node.value.strip()
-    if not given:
-        raise error_at(path, node, "data needs a CSV file name or columns: and rows:")
-    file = data_file(node, path)
-    shown = str(file)
-    try:
-        raw = read_limited(str(file), MAX_CSV_BYTES)
-    except NotReadable as exc:
-        reason = str(exc)
-        message = (f"cannot read data file {visible(given, 60)}: {reason.removeprefix('cannot read file: ')}"
-                   if reason.startswith("cannot read") else f"data file {visible(given, 60)} {reason}")
-        raise error_at(path, node, message, "the path is relative to the scenario file") from None
-    if len(raw) > MAX_CSV_BYTES:
-        raise error_at(path, node, f"data file {visible(given, 60)} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB",
-                  "use fewer rows")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ScenarioError(shown, line, 1, "file is not valid UTF-8") from None
-    # Lines end at "\n" only (as editors count them; splitlines() would also split at \x0c or U+2028).
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
-
-    def starts(numbers: list[int]) -> list[tuple[int, int]]:
+    def starts(numbers: Sequence[int]) -> list[tuple[int, int]]:
         """The line and column where each cell of the row on lines ``numbers`` starts."""
         return [(numbers[down], col) for down, col in _cell_starts("\n".join(lines[n - 1] for n in numbers))]
 
