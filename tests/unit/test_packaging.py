@@ -163,3 +163,36 @@ def test_every_runtime_dependency_declares_the_minimum_ci_tests():
         names[found[1].lower()] = found[3]
     assert names["textual"] and names["textual-serve"]  # tutor/ui patches their private names
     assert {"textual", "textual-serve", "rich", "numpy", "pyyaml", "platformdirs", "threadpoolctl"} == set(names)
+
+
+def test_wheel_marks_the_package_typed_and_describes_it_for_an_index(wheel):
+    import re
+
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    assert "tutor/py.typed" in names  # the documented Python API carries its annotations
+    metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    head, _, description = metadata.partition("\n\n")
+    assert "Description-Content-Type: text/markdown" in head
+    keywords = next(line for line in head.splitlines() if line.startswith("Keywords: "))
+    assert "backpropagation" in keywords and "automatic differentiation" in keywords
+    for field in ("Author: the tutor authors", "Classifier: Typing :: Typed",
+                  "Classifier: Intended Audience :: Education"):
+        assert field in head, field
+    assert "example.invalid" not in metadata
+    # An index page has no files beside it: every link and picture must be absolute (or absent).
+    links = re.findall(r"!?\[[^\]]*\]\(([^)]+)\)", description)
+    assert all(link.startswith("https://") for link in links), links
+    assert "pipx install ." in description and "backprop-tutor" in description
+
+
+def test_the_index_description_names_only_real_commands():
+    from tutor.cli.commands import COMMANDS
+
+    text = (ROOT / "README.index.md").read_text(encoding="utf-8")
+    import re
+
+    shell = "\n".join(re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL))
+    used = set(re.findall(r"^tutor (\w+)", shell, flags=re.MULTILINE))
+    scenarios = {p.stem for p in (ROOT / "scenarios").glob("*.yaml")}
+    assert used and used <= set(COMMANDS) | scenarios, used - set(COMMANDS) - scenarios

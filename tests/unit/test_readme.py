@@ -44,3 +44,20 @@ def test_readme_screenshots_exist() -> None:
     assert len(shots) >= 10
     for shot in shots:
         assert (ROOT / shot).is_file(), shot
+
+
+def test_readme_check_example_is_what_check_prints() -> None:
+    """The README's `check broken.yaml` is tests/data/bad/several_mistakes.yaml under that name."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ python -m tutor check broken.yaml\n", 1)[1].split("```", 1)[0]
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copy(ROOT / "tests" / "data" / "bad" / "several_mistakes.yaml", Path(folder) / "broken.yaml")
+        result = subprocess.run([sys.executable, "-m", "tutor", "check", "broken.yaml"], cwd=folder,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stdout == block

@@ -72,3 +72,13 @@ def test_builtin_scenario_passes_the_schema(name):
 
 def test_the_validator_catches_an_unknown_key():
     assert problems({"nodes": {"y": "1"}, "output": "y", "colour": 1}, schema())
+
+
+def test_the_schema_has_a_real_identifier():
+    """``$id`` is a URI that names this schema without a host that would have to serve it."""
+    import uuid
+
+    identifier = schema()["$id"]
+    assert identifier.startswith("urn:uuid:") and "example" not in identifier
+    assert str(uuid.UUID(identifier.removeprefix("urn:uuid:"))) == identifier.removeprefix("urn:uuid:")
+    assert schema()["$id"] == identifier

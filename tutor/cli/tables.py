@@ -51,8 +51,9 @@ def fit_to_width(table: Table, console: Console) -> Table:
     Rich narrows the widest columns first and then widens any below its
     ``min_width`` again, which left tables a few columns wider than a pipe's
     80. When even the longest words do not fit inside the frame, the table
-    drops its frame: a rule under the headers and two spaces between columns,
-    as the plain-text tables have.
+    drops its frame: a rule under the headers and two spaces between columns
+    (as the plain-text tables have), or one when two are still too many; only
+    a table whose words need more than that runs wider than the console.
     """
     options = console.options
     wanted, least = [], []
@@ -61,20 +62,25 @@ def fit_to_width(table: Table, console: Console) -> Table:
         least.append(max([column.min_width or 0, *(size.minimum for size in sizes)]))
         wanted.append(max([least[-1], *(size.maximum for size in sizes)]))
     count = len(table.columns)
-    room = options.max_width - (count + 1 + 2 * count)  # a frame: a line before each column and after the last
-    if sum(wanted) <= room:
+    framed = count + 1 + 2 * count  # a line before each column and after the last, a space each side of a cell
+    if sum(wanted) <= options.max_width - framed:
         return table
-    if sum(least) > room:
-        # No frame: a rule under the headers, two spaces between columns (a space of padding and the divider).
-        table.box, table.show_edge, table.pad_edge, table.padding = box.SIMPLE_HEAD, False, False, (0, 1, 0, 0)
-        room = options.max_width - 2 * (count - 1)
-        if sum(wanted) <= room or sum(least) > room:
-            return table  # whole, or wider than the console only where a word needs it
+    for gap in (None, 2, 1):
+        room = options.max_width - (framed if gap is None else gap * (count - 1))
+        if gap is not None:
+            table.box, table.show_edge, table.pad_edge = box.SIMPLE_HEAD, False, False
+            table.padding = (0, gap - 1, 0, 0)  # the divider between columns is a space of its own
+        if sum(least) <= room:
+            break
+    else:
+        return table  # wider than the console only where a word needs it (each column at its min_width)
     spare = room - sum(least)
     extra = [w - m for w, m in zip(wanted, least)]
     for column, width, more in zip(table.columns, least, extra):
-        column.width = width + spare * more // sum(extra)
+        column.width = min(width + spare * more // max(sum(extra), 1), width + more)
     return table
+
+
 def show(console: Console, table: Table) -> None:
     """Print a table of whole words laid out to the console's width."""
     console.print(fit_to_width(table, console), crop=False)

@@ -1,7 +1,7 @@
 """A JSON Schema of the scenario format, for editors' YAML language servers.
 
 It gives completion and early squiggles while typing; the loader (and
-``python -m tutor check``) stays the authority on errors: it also checks what
+``tutor check``) stays the authority on errors: it also checks what
 a schema cannot, such as names used before they are defined.
 """
 
@@ -11,6 +11,8 @@ from tutor.engine.ops import FUNCTIONS
 from tutor.scenario.loader import KEYS, VIEWS
 from tutor.scenario.network import ACTIVATIONS
 
+SCHEMA_ID = "urn:uuid:9f79bfcb-bc7a-4bf0-8a7c-e3bb8b32071a"
+"""The schema's ``$id``: a URN (RFC 4122) names it for good with no host to serve it; the same in every version."""
 NAME_PATTERN = r"^(?![0-9])[^\s!-/:-@\[-\^`{-~]+$"
 """Identifiers in any script: no leading digit, no spaces or ASCII punctuation but _."""
 
@@ -56,7 +58,7 @@ def schema() -> dict:
     names = {"type": "object", "propertyNames": {"pattern": NAME_PATTERN}, "additionalProperties": _number}
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://example.invalid/tutor/scenario.schema.json",
+        "$id": SCHEMA_ID,
         "title": "tutor scenario",
         "description": "A computational graph for the backprop tutor.",
         "type": "object",
