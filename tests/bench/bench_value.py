@@ -25,7 +25,6 @@ import argparse
 import gc
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys

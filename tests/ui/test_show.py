@@ -78,6 +78,7 @@ def test_a_sample_through_an_mlp_reaches_the_neuron_view_with_g() -> None:
         while screen.lesson.view != "neurons":
             await pilot.press("g")
         await pilot.press("end")
+        assert "a1_1 · stage 4 of 4: δ and the gradients" in panel_text(screen)
         assert screen.lesson.trace.grad("w1_1_1") == model.parameters()[0].grad
 
     drive(scenario_of(loss, model.parameters()), body)

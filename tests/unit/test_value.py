@@ -240,6 +240,15 @@ def test_backward_twice_recomputes_intermediates_and_accumulates_leaves() -> Non
     assert mx.grad != x.grad
 
 
+def test_a_long_chain_needs_no_recursion() -> None:
+    x = Value(1.0)
+    total = x
+    for _ in range(100_000):  # micrograd's recursive sort stops at Python's recursion limit long before
+        total = total * 1.0 + x
+    total.backward()
+    assert total.data == 100_001.0 and x.grad == 100_001.0
+
+
 def test_zero_grad_between_passes_gives_one_pass() -> None:
     w = Value(0.5)
     loss = (w * 3.0 + 1).relu()

@@ -131,6 +131,8 @@ def test_params_must_be_values_and_leaves() -> None:
         read_values(y, 3)
     with pytest.raises(ValueGraphError, match="the output must be a Value"):
         read_values(3.0)
+    with pytest.raises(ValueGraphError, match=r"^the output is a leaf \(label 'x', data 1.0\): there is nothing"):
+        read_values(Value(1.0, label="x"))
 
 
 def test_an_unknown_op_is_refused_naming_it() -> None:

@@ -78,6 +78,11 @@ def read_values(
     """
     _check_value(root, "the output")
     learnable = _params(params)
+    if not _children(root._prev):
+        raise ValueGraphError(
+            f"the output is a leaf ({_described(root)}, data {root.data!r}): there is nothing to step through; "
+            "pass the Value your computation ends in"
+        )
     nodes = _collect(root, limit)
     shape = _shape(nodes, learnable)
     # The order the primitives were made in is known for the tutor's Values only (micrograd's own

@@ -6,10 +6,10 @@ primitive is a named node (a group of its own) when:
 
 - it has a label, or it is the output;
 - its value is used more than once (``t`` in ``t * t``), or never;
-- it is a neuron: activation(b + Σ w·x) with the w's and b params, and every x
-  a leaf or a named node (the activation is the named node; a neuron without
-  one is its weighted sum), so the neuron view finds it as it finds the
-  neurons of a scenario file;
+- it is a neuron's weighted sum ``b + Σ w·x`` (the w's and b params, every x
+  a leaf or a named node) or the activation applied to it: two named nodes,
+  as the ``network:`` shorthand writes a neuron (``z1_1`` and ``a1_1``), so the
+  neuron view finds it and steps through its four stages;
 - folding it into the node that uses it would let a file's parser meet a
   deeper expression than it accepts (only when writing a file);
 - folding it would change the order of the primitives (when that order is
@@ -59,8 +59,9 @@ class Shape:
                 self.consumer[j] = i
 
     def neuron_names(self, named: list[bool]) -> dict[int, str]:
-        """Names in the ``network:`` shorthand's scheme for the neurons' nodes and params: ``a{l}_{j}`` the
-        output of neuron j of layer l, ``w{l}_{j}_{i}`` its weight from input i, ``b{l}_{j}`` its bias.
+        """Names in the ``network:`` shorthand's scheme for the neurons' nodes and params: ``z{l}_{j}`` the
+        weighted sum of neuron j of layer l, ``a{l}_{j}`` its output (its activation; a neuron without one is
+        its weighted sum), ``w{l}_{j}_{i}`` its weight from input i, ``b{l}_{j}`` its bias.
 
         A neuron's layer is one more than its deepest source's (an input's is 0); a neuron reading
         anything else (a param, a node that is not a neuron) is not placed, as the neuron finder does.
@@ -68,7 +69,7 @@ class Shape:
         layer_of: dict[int, int] = {}
         count: dict[int, int] = {}
         names: dict[int, str] = {}
-        for out, _, synapses, bias in self.neurons:
+        for out, top, synapses, bias in self.neurons:
             if not named[out]:
                 continue
             layers = [0 if self.kinds[s] == "input" else layer_of.get(s, -1) for _, s in synapses]
@@ -78,6 +79,8 @@ class Shape:
             layer_of[out] = layer
             count[layer] = j = count.get(layer, 0) + 1
             names.setdefault(out, f"a{layer}_{j}")
+            if top != out:
+                names.setdefault(top, f"z{layer}_{j}")
             for i, (weight, _) in enumerate(synapses, 1):
                 names.setdefault(weight, f"w{layer}_{j}_{i}")
             if bias >= 0:
@@ -142,7 +145,7 @@ def _neurons(shape: Shape, named: list[bool]) -> None:
         if not synapses:
             continue
         out = user if user >= 0 and ops[user] in ACTIVATIONS else top
-        named[out] = True
+        named[out] = named[top] = True
         shape.neurons.append((out, top, tuple(synapses), bias))
 
 
