@@ -34,6 +34,9 @@ from tutor.engine.ops import OPS, evaluate, local_derivative
 _next_order = count().__next__
 """Creation order: every Value takes the next number, so a graph's nodes sort in the order they were made."""
 _ORDER = attrgetter("_order")
+_rewired = False
+"""True once any node's ``_prev`` was set after it was made: ``backward()`` then checks every edge (an
+input made later than its node, or a cycle), which the operators alone can never make."""
 _customised = False
 """True once any node was given a ``_backward`` function of its own (lecture code does): then
 ``backward()`` calls each node's own step instead of the rules written out inline."""
@@ -44,7 +47,7 @@ _NEW = object.__new__
 class Value:
     """A scalar, the operation that made it and its inputs; ``backward()`` fills in every ``grad``."""
 
-    __slots__ = ("data", "grad", "_prev", "_op", "label", "_order", "_exponent", "_custom", "__dict__")
+    __slots__ = ("data", "grad", "_inputs", "_op", "label", "_order", "_exponent", "_custom", "__dict__")
 
     __array_ufunc__ = None
     """numpy scalars on the left (``np.float64(2) * v``) defer to the reflected operators below."""
@@ -56,7 +59,7 @@ class Value:
         for child in children:
             if not isinstance(child, Value):
                 raise TypeError(f"the inputs of a Value must be Values, not {_shown(child)}")
-        self._prev = children
+        self._inputs = children
         self._op = _op
         self.label = label
         self._order = _next_order()
@@ -69,7 +72,7 @@ class Value:
         out = _NEW(Value)
         out.data = self.data + other.data
         out.grad = 0.0
-        out._prev = (self, other)
+        out._inputs = (self, other)
         out._op = "+"
         out.label = ""
         out._order = _next_order()
@@ -81,7 +84,7 @@ class Value:
         out = _NEW(Value)
         out.data = self.data * other.data
         out.grad = 0.0
-        out._prev = (self, other)
+        out._inputs = (self, other)
         out._op = "*"
         out.label = ""
         out._order = _next_order()
@@ -100,7 +103,7 @@ class Value:
         # max(0, x), as the op table's relu: nan stays nan, -0.0 becomes 0.0
         out.data = x if x > 0 else (x if x != x else 0.0)
         out.grad = 0.0
-        out._prev = (self,)
+        out._inputs = (self,)
         out._op = "ReLU"
         out.label = ""
         out._order = _next_order()
@@ -161,7 +164,7 @@ class Value:
         """
         nodes = _reachable(self)
         for node in nodes:
-            if node._prev:
+            if node._inputs:
                 node.grad = 0.0
         self.grad = 1.0
         if _customised:
@@ -171,24 +174,35 @@ class Value:
         for node in nodes:
             op = node._op
             if op == "*":
-                a, b = node._prev
+                a, b = node._inputs
                 g = node.grad
                 # d(a·b)/da = b, d(a·b)/db = a
                 a.grad += b.data * g
                 b.grad += a.data * g
             elif op == "+":
-                a, b = node._prev
+                a, b = node._inputs
                 g = node.grad
                 # d(a + b)/da = d(a + b)/db = 1
                 a.grad += g
                 b.grad += g
             elif op == "ReLU":
-                (a,) = node._prev
+                (a,) = node._inputs
                 x = a.data
                 # d relu(x)/dx = 1 if x > 0 else 0 (nan for nan), as the op table's relu
                 a.grad += node.grad if x > 0 else node.grad * (0.0 if x == x else x)
-            elif node._prev:
+            elif node._inputs:
                 node._local_backward()
+
+    @property
+    def _prev(self) -> tuple:
+        """The inputs, in order (a repeated input twice): micrograd's attribute, a tuple here."""
+        return self._inputs
+
+    @_prev.setter
+    def _prev(self, inputs) -> None:
+        global _rewired
+        self._inputs = inputs
+        _rewired = True  # from now on backward() checks that every input was made before its node
 
     @property
     def _backward(self):
@@ -204,7 +218,7 @@ class Value:
         _customised = True  # from now on backward() asks every node for its own step
 
     def _local_backward(self) -> None:
-        prev = self._prev
+        prev = self._inputs
         if not prev:
             return  # a leaf
         op = self._op
@@ -255,7 +269,7 @@ def _unary(x: Value, table_op: str, op: str, param: float = 0.0) -> Value:
     out = _NEW(Value)
     out.data = evaluate(OPS[table_op], (x.data,), param)
     out.grad = 0.0
-    out._prev = (x,)
+    out._inputs = (x,)
     out._op = op
     out.label = ""
     out._order = _next_order()
@@ -266,7 +280,7 @@ def _constant(other: object, symbol: str) -> Constant:
     out = _NEW(Constant)
     out.data = other if type(other) is float else _number(other, symbol)
     out.grad = 0.0
-    out._prev = ()
+    out._inputs = ()
     out._op = ""
     out.label = ""
     out._order = _next_order()
@@ -327,9 +341,17 @@ def _reachable(root: Value) -> list[Value]:
     seen = {root}
     add = seen.add
     push = nodes.append
+    if not _rewired:  # made by the operators and constructor only: every input is older than its node
+        for node in nodes:  # the list grows while it is walked
+            for child in node._inputs:
+                if child not in seen:
+                    add(child)
+                    push(child)
+        nodes.sort(key=_ORDER, reverse=True)
+        return nodes
     in_order = True
     try:
-        for node in nodes:  # the list grows while it is walked
+        for node in nodes:
             order = node._order
             for child in node._prev:
                 if child._order >= order:
