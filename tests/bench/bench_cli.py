@@ -74,7 +74,7 @@ def rows(repeat: int = 7, nodes: int = 45_000) -> list[tuple[str, float, float, 
             "floor": [sys.executable, "-c", FLOOR, str(path)],
             "check": [sys.executable, "-m", "tutor", "check", str(path)],
             "trace": [sys.executable, "-m", "tutor", "trace", str(path), "--json"],
-            "export": [sys.executable, "-m", "tutor", "export", str(path), "-o", str(Path(folder) / "lesson.md")],
+            "export": [sys.executable, "-m", "tutor", "export", str(path), "-o", str(Path(folder) / "lesson.md"), "--force"],
         }
         for argv in commands.values():  # warm the file cache and the bytecode
             timed(argv)

@@ -111,6 +111,32 @@ def test_the_app_steps_forward_and_backward(monkeypatch, tmp_path):
     assert "Backward 1 of 2" in back_one
 
 
+def test_the_picker_opens_a_lesson_and_esc_comes_back(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    from tutor.scenario import builtin_names
+    from tutor.ui.app import TutorApp
+
+    screens: list[str] = []
+
+    async def main() -> None:
+        app = TutorApp(None)
+        app.theme = "textual-dark"
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            screens.append(_text(app.export_screenshot()))
+            for key in ("enter", "right", "escape"):
+                await pilot.press(key)
+                await pilot.pause()
+                screens.append(_text(app.export_screenshot()))
+
+    asyncio.run(main())
+    picker, opened, stepped, back = screens
+    first = builtin_names()[0]
+    assert first in picker and first in back
+    assert "Forward" not in opened and "Forward 1 of" in stepped
+    assert "Forward" not in back
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
