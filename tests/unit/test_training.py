@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tutor.draw.fit import LEVELS, decision_map, fitted_curve, level, plain
 from tutor.scenario import resolve
 from tutor.teach.training import data_trainer, fit_of, picture, rows_right
@@ -122,3 +124,105 @@ def test_a_training_steps_updates_never_break_across_lines_at_80_columns():
         starts = [[m.start() for m in re.finditer(r"→", line)] for line in lines]
         assert all(s == starts[0][: len(s)] for s in starts), "the updates stand in aligned columns"
     assert max(len(re.findall("→", "".join(t for t, _ in line))) for line in explain_train(step, 0.1, 1)[2:]) == 2
+
+
+# --- classifiers of several outputs (a softmax layer) -------------------------------
+
+def test_a_softmax_classifier_is_right_where_its_largest_output_is_the_class():
+    from tutor.teach.training import accuracy
+
+    spiral = resolve("spiral")
+    fit = fit_of(spiral)
+    assert (fit.inputs, fit.prediction, fit.target, fit.classes) == (("x1", "x2"), "a2_1", "t1", True)
+    assert fit.outputs == ("a2_1", "a2_2", "a2_3") and fit.targets == ("t1", "t2", "t3")
+    trainer = data_trainer(spiral)
+    before = rows_right(trainer, spiral, fit)
+    trainer.train(60)
+    after = rows_right(trainer, spiral, fit)
+    # counted by hand: the largest of the three outputs against the column holding the 1
+    import numpy as np
+
+    rows = np.asarray(spiral.data.rows)
+    g = spiral.graph
+    leaves = {g.index[c]: rows[:, j] for j, c in enumerate(spiral.data.columns)}
+    values = trainer.engine.forward({**dict(zip(trainer.params, trainer.values.tolist())), **leaves}, len(rows))
+    p = np.column_stack([np.asarray(values[g.index[f"a2_{k}"]]) for k in (1, 2, 3)])
+    assert after == int(np.sum(p.argmax(axis=1) == rows[:, 2:].argmax(axis=1))) and before < after < 150
+    assert accuracy(trainer, spiral) == after / 150
+    assert accuracy(trainer, resolve("curve")) is None and accuracy(trainer, resolve("tiny_net")) is None
+
+
+def test_targets_pair_with_outputs_as_the_cross_entropy_pairs_them():
+    from tutor.scenario import loads
+
+    text = (
+        "inputs: {x1: 0, x2: 0, c: 0, a: 0, b: 0}\nnetwork:\n  inputs: [x1, x2]\n  seed: 2\n  layers:\n"
+        "    - {size: 3, activation: softmax}\nnodes:\n  loss: -(a * log(a1_1) + b * log(a1_2) + c * log(a1_3))\n"
+        "output: loss\ndata:\n  columns: [x1, x2, c, a, b]\n  rows: [[0, 1, 1, 0, 0], [1, 0, 0, 1, 0]]\n"
+    )
+    fit = fit_of(loads(text))
+    assert fit.outputs == ("a1_1", "a1_2", "a1_3") and fit.targets == ("a", "b", "c")
+    fewer = text.replace(" + c * log(a1_3)", "").replace("[x1, x2, c, a, b]", "[x1, x2, a, b]")
+    fewer = fewer.replace("[[0, 1, 1, 0, 0], [1, 0, 0, 1, 0]]", "[[0, 1, 0, 0], [1, 0, 1, 0]]")
+    assert fit_of(loads(fewer)) is None  # two target columns for three outputs
+
+
+def test_the_class_map_colours_each_class_and_marks_each_point_by_its_symbol():
+    from tutor.draw.fit import CLASS_MARKS, SHADES, class_map, legend
+
+    spiral = resolve("spiral")
+    fit = fit_of(spiral)
+    trainer = data_trainer(spiral)
+    trainer.train(200)
+    pic = picture(trainer, spiral, fit, 40, 10)
+    assert pic.kind == "classes" and len(pic.grid) == 20 and len(pic.grid[0]) == 40
+    assert pic.names == ("t1", "t2", "t3") and pic.low == pytest.approx(1 / 3)
+    assert {int(v) for row in pic.grid for v in row} == {0, 1, 2}
+    assert all(1 / 3 <= v <= 1 for row in pic.confidence for v in row)
+    rows = class_map(pic.grid, pic.confidence, pic.points, pic.x_range, pic.y_range, pic.labels, pic.low)
+    text = plain(rows)
+    assert len(rows) == 11 and all(sum(len(t) for t, _ in r) <= 80 for r in rows)
+    assert {mark: text.count(mark) > 10 for mark in CLASS_MARKS[:3]} == dict.fromkeys(CLASS_MARKS[:3], True)
+    styles = {style for row in rows for _, style in row}
+    cells = {tuple(int(p) for p in s.split(".")[1:]) for s in styles if s.startswith("class.")}
+    assert {c[0] for c in cells} == {0, 1, 2} and max(c[1] for c in cells) == SHADES - 1
+    # every point is drawn with its own class's symbol and style
+    for row in rows:
+        for text_, style in row:
+            if style.startswith("mark."):
+                assert set(text_) == {CLASS_MARKS[int(style.split(".")[1])]}
+    assert "".join(t for t, _ in legend(pic.names)) == "● t1  ▲ t2  ■ t3"
+
+
+def test_a_class_map_where_the_outputs_are_not_numbers_is_neutral():
+    from tutor.draw.fit import class_map
+
+    nan = float("nan")
+    rows = class_map([[0, 1], [2, 0]], [[nan, 0.9], [0.5, nan]], [], (0, 1), (0, 1), ("x1", "x2"), 1 / 3)
+    assert rows[0][1] == ("▀", "class.-1.0.2.1") and rows[0][2] == ("▀", "class.1.3.-1.0")
+
+
+def test_the_training_panel_shows_the_accuracy_beside_the_loss_and_the_class_map():
+    from tutor.draw.fit import plain as plain_rows
+    from tutor.draw.training_rows import training_panel
+    from tutor.teach.training import TrainingSession
+
+    session = TrainingSession(resolve("spiral"))
+    for _ in range(3):
+        session.epoch()
+    words = text_of(session.status())
+    right = session.right()
+    assert f"{right}/150 right ({right / 1.5:.1f}%)".replace(".0%", "%") in words
+    for width, height in ((76, 8), (116, 13)):
+        rows = training_panel(session, width, height)
+        assert len(rows) == height and all(sum(len(t) for t, _ in row) <= width for row in rows)
+        drawn = plain_rows(rows)
+        assert drawn.splitlines()[0].startswith(f"accuracy {session.accuracy_words()[9:]}")
+        assert "● t1  ▲ t2  ■ t3" in drawn and "epoch 0" in drawn and "▲" in drawn
+
+
+def test_percent_never_rounds_up_to_every_row():
+    from tutor.teach.training import percent
+
+    assert [percent(149, 150), percent(1999, 2000), percent(3, 4), percent(0, 7), percent(5, 5)] == [
+        "99.3%", "99.9%", "75%", "0%", "100%"]

@@ -1,16 +1,17 @@
 """The training panel drawn as text: the loss curve beside what the net learned.
 
 Pure: a ``TrainingSession`` in, rows of ``(text, style name)`` runs out. The
-loss curve is the block-character plot of ``tutor.draw.plot``; the picture
-is the decision map (two inputs) or the fitted curve (one input) of
-``tutor.draw.fit``.
+loss curve is the block-character plot of ``tutor.draw.plot``, under the
+accuracy for a classifier; the picture is the decision map (two inputs, one
+output), the class map with its legend (two inputs, an output per class) or
+the fitted curve (one input) of ``tutor.draw.fit``.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 
-from tutor.draw.fit import Row, decision_map, fitted_curve
+from tutor.draw.fit import Row, class_map, decision_map, fitted_curve, legend
 from tutor.draw.plot import plot
 from tutor.teach.training import TrainingSession
 
@@ -31,20 +32,31 @@ def training_panel(session: TrainingSession, width: int, height: int) -> list[Ro
     height = max(4, height)
     picture_rows: list[Row] = []
     picture = None
-    if session.fit is not None and len(session.fit.inputs) in (1, 2):
-        map_cols = max(8, min(2 * (height - 1) * 2, width // 2 - 8))
-        picture = session.picture(map_cols, height - 1)
+    fit = session.fit
+    several = fit is not None and len(fit.outputs) > 1
+    if fit is not None and len(fit.inputs) in (1, 2):
+        map_rows = height - 2 if several else height - 1  # a class map keeps a row for its legend
+        map_cols = max(8, min(2 * map_rows * 2, width // 2 - 8))
+        picture = session.picture(map_cols, map_rows)
     if picture is not None and picture.kind == "map":
         picture_rows = decision_map(picture.grid, picture.points, picture.x_range, picture.y_range,
                                     picture.labels, picture.low, picture.high)
+    elif picture is not None and picture.kind == "classes":
+        picture_rows = class_map(picture.grid, picture.confidence, picture.points, picture.x_range,
+                                 picture.y_range, picture.labels, picture.low)
+        key = legend(picture.names)
+        indent = max(0, (_width(picture_rows[-1]) - _width(key)) // 2)
+        picture_rows.append([(" " * indent, ""), *key])
     elif picture is not None:
         picture_rows = fitted_curve(picture.xs, picture.grid[0], picture.points, height - 1, picture.labels)
     right = max((_width(r) for r in picture_rows), default=0)
     left_width = max(20, width - right - GAP) if picture_rows else width
     losses = session.losses
-    curve = plot(losses, width=left_width, height=max(1, height - 2))
+    accuracy = session.accuracy_words()
+    curve = plot(losses, width=left_width, height=max(1, height - (3 if accuracy else 2)))
     curve[-1] = curve[-1].replace("step 0", "epoch 0")
-    left: list[Row] = [[(line, "curve")] for line in curve]
+    left: list[Row] = [[(accuracy, "accuracy")]] if accuracy else []
+    left += [[(line, "curve")] for line in curve]
     out: list[Row] = []
     for i in range(height):
         row = _pad(left[i] if i < len(left) else [], left_width)

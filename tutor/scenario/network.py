@@ -8,7 +8,7 @@
       seed: 1                 # initialises every layer written without weights
       layers:
         - size: 3
-          activation: sigmoid # sigmoid, tanh, relu or identity
+          activation: sigmoid # sigmoid, tanh, relu, identity, or softmax (the last layer only)
           weights: [[0.15, 0.20], [0.25, 0.30], [-0.35, 0.40]]  # one row per neuron
           biases: [0.35, 0.30, 0.25]
         - {size: 1, activation: identity}
@@ -22,6 +22,19 @@ neurons from the top, inputs of a neuron from the top of the layer before):
 - ``b{l}_{j}``: the bias of neuron j of layer l (a param);
 - ``z{l}_{j}``: its weighted sum ``w·x + b`` (a node);
 - ``a{l}_{j}``: its activation, the neuron's output (a node).
+
+A softmax layer (``{size: 3, activation: softmax}``, on the last layer, of two
+neurons or more) turns its scores into probabilities that sum to 1,
+``a{l}_{j} = exp(z{l}_{j} − m) / Σₖ exp(z{l}_{k} − m)``, from primitives the
+expanded view shows, with three more names:
+
+- ``m{l}``: the largest score, ``max(max(z{l}_1, z{l}_2), z{l}_3)`` (subtracting
+  it keeps every exp at most 1: big scores never overflow);
+- ``e{l}_{j}``: ``exp(z{l}_{j} - m{l})``, neuron j's share before normalising;
+- ``s{l}``: their sum ``e{l}_1 + e{l}_2 + e{l}_3``;
+
+and ``a{l}_{j}`` is ``e{l}_{j} / s{l}``. In the groups view that reads scores →
+largest → exps → sum → one box per probability.
 
 Every generated node is an ordinary node, so every mode works on a network.
 Seeded weights are uniform in ±sqrt(6 / (fan-in + fan-out)) (±sqrt(6 / fan-in)
@@ -38,13 +51,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import build, normalize_name, parse, weighted_sum
 from tutor.engine.graph import Graph
-from tutor.engine.neurons import ACTIVATION_OPS
+from tutor.engine.neurons import ACTIVATIONS as NEURON_ACTIVATIONS
+from tutor.engine.neurons import SOFTMAX
 from tutor.records import record
 from tutor.scenario.visible import quoted
 from tutor.scenario.errors import error_at
 from tutor.scenario.values import read_number, read_text
 
-ACTIVATIONS = ACTIVATION_OPS
+ACTIVATIONS = NEURON_ACTIVATIONS
 NETWORK_KEYS = ("inputs", "layers", "seed")
 LAYER_KEYS = ("size", "activation", "weights", "biases")
 MAX_LAYER_SIZE = 1000
@@ -66,6 +80,21 @@ def activation_name(layer: int, neuron: int) -> str:
     return f"a{layer}_{neuron}"
 
 
+def largest_name(layer: int) -> str:
+    """A softmax layer's largest score m{l}."""
+    return f"m{layer}"
+
+
+def exp_name(layer: int, neuron: int) -> str:
+    """A softmax neuron's exp(z − m), e{l}_{j}."""
+    return f"e{layer}_{neuron}"
+
+
+def total_name(layer: int) -> str:
+    """A softmax layer's sum of exps s{l}."""
+    return f"s{layer}"
+
+
 @record(slots=True)
 class _Layer:
     size: int
@@ -73,6 +102,7 @@ class _Layer:
     weights: list[list[float]] | None
     biases: list[float] | None
     node: Node
+    activation_node: Node | None = None
 
 
 def _count(n: int, one: str, many: str = "") -> str:
@@ -143,7 +173,7 @@ def _layer(node: Node, path: str, k: int, fan_in: int) -> _Layer:
         biases = _numbers(bias_node, path, f"{what} bias")
         if len(biases) != size:
             raise error_at(path, bias_node, f"{what} has {_count(size, 'neuron')} but {_count(len(biases), 'bias', 'biases')}", "one bias per neuron")
-    return _Layer(size, activation, weights, biases, node)
+    return _Layer(size, activation, weights, biases, node, fields["activation"][1] if "activation" in fields else None)
 
 
 def _initial_weights(rng: random.Random, layer: _Layer, fan_in: int, fan_out: int) -> list[list[float]]:
@@ -200,7 +230,10 @@ def build_network(
             )
         layers.append(layer)
         fan_in = layer.size
-    total = sum(layer.size * 4 for layer in layers) + sum(
+    for k, layer in enumerate(layers, 1):
+        if layer.activation == SOFTMAX:
+            _check_softmax(layer, k, len(layers), path)
+    total = sum(layer.size * (9 if layer.activation == SOFTMAX else 4) for layer in layers) + sum(
         (len(sources) if k == 0 else layers[k - 1].size) * layer.size * 3 for k, layer in enumerate(layers)
     )
     if len(graph) + total > max_nodes:
@@ -216,6 +249,7 @@ def build_network(
         weights = layer.weights or _initial_weights(rng, layer, fan_in, fan_out)
         biases = layer.biases or [0.0] * layer.size
         outputs: list[str] = []
+        softmax = layer.activation == SOFTMAX
         for j in range(1, layer.size + 1):
             terms = []
             for i, source in enumerate(sources, 1):
@@ -234,16 +268,81 @@ def build_network(
             text_a = z if layer.activation == "identity" else f"{layer.activation}({z})"
             products = [(scope[weight_name(l, j, i)], scope[source]) for i, source in enumerate(sources, 1)]
             z_tree = weighted_sum(products, scope[bias])  # the tree parse(text_z) gives, at any width
-            for name, text, tree in ((z, text_z, z_tree), (a, text_a, None)):
+            made = ((z, text_z, z_tree),) if softmax else ((z, text_z, z_tree), (a, text_a, None))
+            for name, text, tree in made:
                 define(name, layer.node)
                 members = build(graph, name, tree if tree is not None else parse(text, scope, own_name=name))
                 graph.add_group(name, members)
                 scope[name] = graph.index[name]
                 expressions[name] = text
             outputs.append(a)
+        if softmax:
+            _build_softmax(graph, l, layer, scope, expressions, define)
         out_layers.append(tuple(outputs))
         sources = outputs
     return expressions, tuple(out_layers)
+
+
+def _check_softmax(layer: _Layer, k: int, count: int, path: str) -> None:
+    """A softmax turns the last layer's scores into class probabilities: two classes or more, nowhere else."""
+    where = layer.activation_node if layer.activation_node is not None else layer.node
+    if k < count:
+        raise error_at(
+            path, where, f"softmax is only for the last layer, not layer {k} of {count}",
+            "it turns the net's final scores into class probabilities; hidden layers use tanh, sigmoid or relu",
+        )
+    if layer.size < 2:
+        raise error_at(
+            path, where, "softmax needs a layer of two neurons or more (one per class): alone, a neuron's is always 1",
+            "write size: 2 or more, or use one sigmoid neuron for two classes",
+        )
+
+
+def _fold(graph: Graph, name: str, op: str, items: list[int]) -> tuple[int, ...]:
+    """``items`` folded left with ``op`` as named node ``name``: the primitives ``parse`` gives for
+    ``max(max(a, b), c)`` or ``a + b + c`` (``name.max1``, …, then ``name``), at any length."""
+    members: list[int] = []
+    folded = items[0]
+    for k, item in enumerate(items[1:], 1):
+        folded = graph.add_op(name if k == len(items) - 1 else f"{name}.{op}{k}", op, (folded, item), group=name)
+        members.append(folded)
+    return tuple(members)
+
+
+def _build_softmax(
+    graph: Graph, l: int, layer: _Layer, scope: dict[str, int], expressions: dict[str, str],
+    define: Callable[[str, Node], None],
+) -> None:
+    """m{l}, e{l}_{j}, s{l} and a{l}_{j} = e{l}_{j} / s{l} over the layer's sums z{l}_{j} (made already)."""
+    count = layer.size
+    scores = [sum_name(l, j) for j in range(1, count + 1)]
+    largest = largest_name(l)
+    text = scores[0]
+    for score in scores[1:]:
+        text = f"max({text}, {score})"
+    define(largest, layer.node)
+    graph.add_group(largest, _fold(graph, largest, "max", [scope[z] for z in scores]))
+    scope[largest] = graph.index[largest]
+    expressions[largest] = text
+    exps = [exp_name(l, j) for j in range(1, count + 1)]
+    total = total_name(l)
+    made = [(e, f"exp({z} - {largest})") for e, z in zip(exps, scores)]
+    for name, text in made:
+        define(name, layer.node)
+        graph.add_group(name, build(graph, name, parse(text, scope, own_name=name)))
+        scope[name] = graph.index[name]
+        expressions[name] = text
+    define(total, layer.node)
+    graph.add_group(total, _fold(graph, total, "add", [scope[e] for e in exps]))
+    scope[total] = graph.index[total]
+    expressions[total] = " + ".join(exps)
+    for j, e in enumerate(exps, 1):
+        a = activation_name(l, j)
+        text = f"{e} / {total}"
+        define(a, layer.node)
+        graph.add_group(a, build(graph, a, parse(text, scope, own_name=a)))
+        scope[a] = graph.index[a]
+        expressions[a] = text
 
 
 def parse_layers(node: Node, path: str, positions: dict[str, tuple[int, int]]) -> tuple[tuple[str, ...], ...]:

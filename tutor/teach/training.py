@@ -4,19 +4,26 @@ Shared by ``tutor train --epochs`` and the app's training panel. The batch
 engine does the arithmetic; this module picks the rows (the scenario's data,
 or its inputs' own values as a one-row data set), the prediction and target
 for counting rows right, and the words that describe the run.
+
+A net of one output is right on a row when its output rounds to the 0/1
+target; a classifier of several outputs (a softmax layer, one output per
+class) when its largest output is the row's class, the target column
+holding the 1.
 """
 
 from __future__ import annotations
 
+from dataclasses import field
 
 import numpy as np
 
 from tutor.engine.batch import Trainer, data_table
+from tutor.engine.cross_entropy import find as find_cross_entropy
+from tutor.engine.neurons import Network, NotANeuron, from_layers, infer
 from tutor.engine.numbers import fmt
 from tutor.records import record
 from tutor.scenario import Scenario
-from tutor.teach.lesson import Line
-from tutor.teach.deltas import network_of  # noqa: F401 - also imported from here
+from tutor.teach.text import Line
 
 
 def data_trainer(
@@ -43,50 +50,106 @@ def data_trainer(
 
 @record(slots=True)
 class Fit:
-    """What the net predicts and which data column it is compared to."""
+    """What the net predicts and which data columns it is compared to."""
 
     inputs: tuple[str, ...]
     """The data columns the net reads."""
     prediction: str
-    """The node carrying the net's output."""
+    """The node carrying the net's output (a classifier's: its first output)."""
     target: str
-    """The data column it should match."""
+    """The data column it should match (a classifier's: its first target column)."""
     classes: bool
-    """True when every target is 0 or 1: a row is right when the prediction rounds to it."""
+    """True when every target is 0 or 1: a row is right when the prediction rounds to it, or, for several
+    outputs, when the largest output is the one whose target is 1."""
+    outputs: tuple[str, ...] = ()
+    """Every output node, one per class when there are several (else the prediction alone)."""
+    targets: tuple[str, ...] = ()
+    """The target column of each output, in the outputs' order."""
+
+
+def _network(scenario: Scenario) -> Network | None:
+    try:
+        return from_layers(scenario.graph, scenario.layers) if scenario.layers else infer(scenario.graph)
+    except NotANeuron:
+        return None
 
 
 def fit_of(scenario: Scenario) -> Fit | None:
-    """The net's inputs, prediction and target, when the scenario has data and a one-output net."""
-    net = network_of(scenario)
+    """The net's inputs, outputs and targets, when the scenario has data and a target column per output.
+
+    A classifier's target columns pair with its outputs as its cross-entropy pairs them
+    (``t2 * log(a2_2)``), else in the data's order.
+    """
+    net = _network(scenario)
     data = scenario.data
-    if net is None or data is None or len(net.layers[-1]) != 1:
+    if net is None or data is None:
         return None
+    outputs = tuple(n.name for n in net.layers[-1])
     inputs = tuple(c for c in data.columns if c in net.inputs)
     targets = [c for c in data.columns if c not in net.inputs]
-    if not inputs or len(targets) != 1:
+    if not inputs or len(targets) != len(outputs):
         return None
-    column = data.columns.index(targets[0])
-    classes = all(row[column] in (0.0, 1.0) for row in data.rows)
-    return Fit(inputs, net.layers[-1][0].name, targets[0], classes)
+    if len(outputs) > 1:
+        graph = scenario.graph
+        loss = find_cross_entropy(graph, tuple(graph.index[name] for name in outputs))
+        paired = {t.output: graph.nodes[t.leaf].name for t in loss.terms if t.leaf >= 0} if loss else {}
+        if sorted(paired.values()) == sorted(targets) and len(paired) == len(outputs):
+            targets = [paired[k] for k in range(len(outputs))]
+    columns = [data.columns.index(t) for t in targets]
+    classes = all(row[c] in (0.0, 1.0) for row in data.rows for c in columns)
+    return Fit(inputs, outputs[0], targets[0], classes, outputs, tuple(targets))
+
+
+def _outputs(fit: Fit) -> tuple[str, ...]:
+    return fit.outputs or (fit.prediction,)
+
+
+def _targets(fit: Fit) -> tuple[str, ...]:
+    return fit.targets or (fit.target,)
 
 
 def predictions(trainer: Trainer, fit: Fit, points: dict[str, np.ndarray]) -> np.ndarray:
-    """The net's output at the current params for each point (input name -> array)."""
+    """The net's output at the current params for each point (input name -> array); for several outputs,
+    one column per output."""
     graph = trainer.graph
     rows = len(next(iter(points.values())))
     leaves = {graph.index[name]: np.asarray(values, dtype=float) for name, values in points.items()}
-    return trainer.outputs(graph.index[fit.prediction], leaves, rows)
+    outputs = _outputs(fit)
+    if len(outputs) == 1:
+        return trainer.outputs(graph.index[fit.prediction], leaves, rows)
+    return trainer.output_columns(tuple(graph.index[name] for name in outputs), leaves, rows)
+
+
+def _right(trainer: Trainer, scenario: Scenario, fit: Fit) -> np.ndarray:
+    """Per data row: whether the net gets it right."""
+    data = scenario.data
+    matrix = np.asarray(data.rows, dtype=float)
+    targets = _targets(fit)
+    points = {name: matrix[:, data.columns.index(name)] for name in data.columns if name not in targets}
+    with np.errstate(all="ignore"):
+        predicted = predictions(trainer, fit, points)
+        target = matrix[:, [data.columns.index(t) for t in targets]]
+        if len(targets) == 1:
+            return np.abs(predicted - target[:, 0]) < 0.5
+        # the largest output is the row's class; a row whose outputs are not numbers is not right
+        return np.isfinite(predicted).all(axis=1) & (np.argmax(predicted, axis=1) == np.argmax(target, axis=1))
 
 
 def rows_right(trainer: Trainer, scenario: Scenario, fit: Fit) -> int:
-    """How many data rows the net gets right (the prediction rounds to the 0/1 target)."""
-    data = scenario.data
-    matrix = np.asarray(data.rows, dtype=float)
-    points = {name: matrix[:, data.columns.index(name)] for name in data.columns if name != fit.target}
-    with np.errstate(all="ignore"):
-        predicted = predictions(trainer, fit, points)
-        target = matrix[:, data.columns.index(fit.target)]
-        return int(np.sum(np.abs(predicted - target) < 0.5))
+    """How many data rows the net gets right (the prediction rounds to the 0/1 target; for several outputs,
+    the largest output is the row's class)."""
+    return int(np.sum(_right(trainer, scenario, fit)))
+
+
+def accuracy(trainer: Trainer, scenario: Scenario) -> float | None:
+    """The share of data rows the net gets right (0 to 1), for a classifier (targets of 0 and 1); else None.
+
+    What ``train --json`` reports as the accuracy of a classification lesson.
+    """
+    fit = fit_of(scenario)
+    if fit is None or not fit.classes:
+        return None
+    return rows_right(trainer, scenario, fit) / len(scenario.data)
 
 
 def _span(values: np.ndarray) -> tuple[float, float]:
@@ -101,24 +164,32 @@ class Picture:
     """What the net has learned, sampled for drawing."""
 
     kind: str
-    """``map`` (two inputs) or ``curve`` (one input)."""
+    """``map`` (two inputs, one output), ``classes`` (two inputs, an output per class) or ``curve`` (one input)."""
     grid: list[list[float]]
-    """map: the output per pixel row (top first) and column; curve: one row, the output per column."""
+    """map: the output per pixel row (top first) and column; classes: the class the net picks there (its
+    largest output, counting from 0); curve: one row, the output per column."""
     xs: list[float]
     x_range: tuple[float, float]
     y_range: tuple[float, float]
     points: list[tuple[float, ...]]
-    """map: (x1, x2, target); curve: (x, target)."""
+    """map: (x1, x2, target); classes: (x1, x2, the row's class from 0); curve: (x, target)."""
     labels: tuple[str, str]
     low: float
     high: float
-    """The output range the colours (map) span: 0 to 1 for classes, the targets' range otherwise."""
+    """The output range the colours (map) span: 0 to 1 for classes, the targets' range otherwise; for
+    ``classes``, the confidence's: 1/(number of classes) to 1."""
+    confidence: list[list[float]] = field(default_factory=list)
+    """classes: the net's largest output per pixel, how sure it is of the class it picks there."""
+    names: tuple[str, ...] = ()
+    """classes: each class's target column, in class order."""
 
 
 def picture(trainer: Trainer, scenario: Scenario, fit: Fit, cols: int, rows: int) -> Picture | None:
     """The decision map (two inputs) or the fitted curve (one input) at the current params."""
     data = scenario.data
     matrix = np.asarray(data.rows, dtype=float)
+    if len(_outputs(fit)) > 1:
+        return _class_map(trainer, scenario, fit, cols, rows) if fit.classes and len(fit.inputs) == 2 else None
     target = matrix[:, data.columns.index(fit.target)]
     low, high = (0.0, 1.0) if fit.classes else (float(np.min(target)), float(np.max(target)))
     if len(fit.inputs) == 1:
@@ -143,6 +214,28 @@ def picture(trainer: Trainer, scenario: Scenario, fit: Fit, cols: int, rows: int
         return Picture("map", out.tolist(), xs.tolist(), x_range, y_range,
                        list(zip(x.tolist(), y.tolist(), target.tolist())), (first, second), low, high)
     return None
+
+
+def _class_map(trainer: Trainer, scenario: Scenario, fit: Fit, cols: int, rows: int) -> Picture:
+    """The decision map of a classifier: at each pixel the class of the largest output, and that output."""
+    data = scenario.data
+    matrix = np.asarray(data.rows, dtype=float)
+    first, second = fit.inputs
+    x = matrix[:, data.columns.index(first)]
+    y = matrix[:, data.columns.index(second)]
+    targets = matrix[:, [data.columns.index(t) for t in _targets(fit)]]
+    x_range, y_range = _span(x), _span(y)
+    xs = np.linspace(*x_range, max(2, cols))
+    ys = np.linspace(y_range[1], y_range[0], max(2, 2 * rows))  # top row first
+    gx, gy = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        out = predictions(trainer, fit, {first: gx.ravel(), second: gy.ravel()})
+        picked = np.argmax(np.nan_to_num(out, nan=-np.inf), axis=1)
+        sure = np.max(out, axis=1)  # nan where the outputs are not numbers
+    count = len(_outputs(fit))
+    points = list(zip(x.tolist(), y.tolist(), np.argmax(targets, axis=1).astype(float).tolist()))
+    return Picture("classes", picked.reshape(gx.shape).astype(float).tolist(), xs.tolist(), x_range, y_range,
+                   points, (first, second), 1.0 / count, 1.0, sure.reshape(gx.shape).tolist(), _targets(fit))
 
 
 # --- a training run in the app ------------------------------------------------------
@@ -194,9 +287,18 @@ class TrainingSession:
         return self.trainer.param_values()
 
     def right(self) -> int | None:
+        """Rows the net gets right, for a classifier (targets of 0 and 1); else None."""
         if self.fit is None or not self.fit.classes:
             return None
         return rows_right(self.trainer, self.scenario, self.fit)
+
+    def accuracy_words(self) -> str | None:
+        """``accuracy 97.3% (146/150)``: for a classifier, drawn beside the loss curve; else None."""
+        right = self.right()
+        if right is None:
+            return None
+        rows = self.trainer.table.rows
+        return f"accuracy {percent(right, rows)} ({right}/{rows})"
 
     def picture(self, cols: int, rows: int) -> Picture | None:
         if self.fit is None:
@@ -213,7 +315,8 @@ class TrainingSession:
                       (fmt(loss, 4), "value")]
         right = self.right()
         if right is not None:
-            line += [("  ", ""), (f"{right}/{rows} right", "good" if right == rows else "value")]
+            line += [("  ", ""), (f"{right}/{rows} right", "good" if right == rows else "value"),
+                     (f" ({percent(right, rows)})", "dim")]
         line += [("  lr ", ""), (fmt(self.learning_rate), "value")]
         if batch < rows:
             line += [(f"  batches of {batch}", "dim")]
@@ -224,6 +327,15 @@ class TrainingSession:
             lines.append([("⚠ ", "warn"), (self.trainer.warning, "warn")])
         lines.append([(f"t: 1 epoch  T: {run_epochs} epochs  p: pause  [ ]: lr ÷2 ×2  r: reset  d: row", "dim")])
         return lines
+
+
+def percent(right: int, rows: int) -> str:
+    """``97.3%``: the share of rows right, to a tenth of a percent (never 100% unless every row is right)."""
+    share = 100.0 * right / rows if rows else 0.0
+    text = f"{share:.1f}"
+    if right < rows and text == "100.0":
+        text = "99.9"
+    return f"{text.removesuffix('.0')}%"
 
 
 def row_labels(scenario: Scenario) -> list[str]:

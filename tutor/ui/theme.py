@@ -115,18 +115,25 @@ def fit_styles(theme: Theme) -> dict[str, Style]:
     """Style names of the training panel (``tutor.draw.fit``) -> Rich styles.
 
     The decision map shades from class 0's colour through the background to
-    class 1's, as TensorFlow Playground does (orange for 0, blue for 1).
+    class 1's, as TensorFlow Playground does (orange for 0, blue for 1). A
+    class map gives each class a colour (orange, blue, green, red, then the
+    theme's accent and secondary), faint where the net barely prefers it and
+    full where it is sure; a point is drawn in its class's colour, darkened on
+    a cell of its own class's strong shades.
     """
     from rich.color import Color as RichColor
     from textual.color import Color
 
-    from tutor.draw.fit import LEVELS
+    from tutor.draw.fit import LEVELS, MAX_CLASSES, SHADES
 
     def parse(value: str | None, fallback: str) -> Color:
         try:
             return Color.parse(value or fallback)
         except Exception:  # noqa: BLE001 - a theme colour Textual cannot parse: use the fallback
             return Color.parse(fallback)
+
+    def rich(colour: Color) -> RichColor:
+        return RichColor.from_rgb(colour.r, colour.g, colour.b)
 
     zero = parse(theme.warning, "#ffa62b")
     one = parse(theme.primary, "#0178d4")
@@ -135,22 +142,39 @@ def fit_styles(theme: Theme) -> dict[str, Style]:
     for k in range(LEVELS):
         share = k / (LEVELS - 1)
         colour = zero.blend(middle, share * 2) if share <= 0.5 else middle.blend(one, share * 2 - 1)
-        palette.append(RichColor.from_rgb(colour.r, colour.g, colour.b))
+        palette.append(rich(colour))
     fg = _color(theme.foreground, "white" if theme.dark else "black")
+    edge = "black" if theme.dark is False else "white"
     styles: dict[str, Style] = {
         "": Style(),
         "axis": Style(color=fg, dim=True),
         "curve": Style(color=_color(theme.accent, "yellow")),
         "dot": Style(color=_color(theme.error, "red"), bold=True),
+        "accuracy": Style(color=_color(theme.success, "green"), bold=True),
     }
     for top in range(LEVELS):
         for bottom in range(LEVELS):
             styles[f"map.{top}.{bottom}"] = Style(color=palette[top], bgcolor=palette[bottom])
     for cls, colour in ((0, zero), (1, one)):
         for lvl in range(LEVELS):
-            edge = "black" if theme.dark is False else "white"
             styles[f"point.{cls}.{lvl}"] = Style(
-                color=RichColor.from_rgb(colour.r, colour.g, colour.b) if abs(lvl - cls * (LEVELS - 1)) > 3 else edge,
-                bgcolor=palette[lvl], bold=True,
+                color=rich(colour) if abs(lvl - cls * (LEVELS - 1)) > 3 else edge, bgcolor=palette[lvl], bold=True,
             )
+    hues = [zero, one, parse(theme.success, "#4ebf71"), parse(theme.error, "#ba3c5b"),
+            parse(theme.accent, "#b48ead"), parse(theme.secondary, "#88c0d0")][:MAX_CLASSES]
+    shades: dict[tuple[int, int], RichColor] = {(-1, 0): rich(middle)}  # -1: the outputs are not numbers
+    for cls, hue in enumerate(hues):
+        styles[f"legend.{cls}"] = Style(color=rich(hue), bold=True)
+        for step in range(SHADES):
+            shades[(cls, step)] = rich(middle.blend(hue, (step + 1) / SHADES))
+    for (top, top_shade), upper in shades.items():
+        for (bottom, bottom_shade), lower in shades.items():
+            styles[f"class.{top}.{top_shade}.{bottom}.{bottom_shade}"] = Style(color=upper, bgcolor=lower)
+    ink = Color(0, 0, 0)
+    for cls, hue in enumerate(hues):
+        dark = rich(hue.blend(ink, 0.6))  # on its own class's strong shades its colour would vanish
+        for (under, under_shade), ground in shades.items():
+            strong = under == cls and under_shade >= SHADES // 2
+            styles[f"mark.{cls}.{under}.{under_shade}"] = Style(color=dark if strong else rich(hue), bgcolor=ground,
+                                                                bold=True)
     return styles

@@ -20,11 +20,17 @@ class TrainingPanel(Static):
     TrainingPanel { height: auto; padding: 0 1; }
     """
 
+    _styles: tuple[object, dict] | None = None
+    """The drawing's styles and the theme they were made for: a class map has hundreds, and a run of
+    epochs redraws the panel many times a second."""
+
     def show(self, lines: list[list[tuple[str, str]]], rows: list[Row]) -> None:
         """``lines``: the status in the panel's words (lesson styles); ``rows``: the drawing."""
         theme = self.app.current_theme
         words = text_styles(theme)
-        drawing = fit_styles(theme)
+        if self._styles is None or self._styles[0] is not theme:
+            self._styles = (theme, fit_styles(theme))
+        drawing = self._styles[1]
         text = Text(no_wrap=True, overflow="crop")
         for line in lines:
             for fragment, style in line:

@@ -1,0 +1,45 @@
+"""Where a batch's numbers first stop being numbers, in words: for the trainer's warnings.
+
+When a training run meets inf or nan (a log of 0 in a hand-written loss, an
+exp that overflows, a division by 0), the trainer stops and says why. The
+first node, in creation order, that is not finite in some row while its
+inputs are finite there is where the trouble starts; everything after it
+only carries it along.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tutor.engine.graph import Graph
+from tutor.engine.numbers import fmt
+from tutor.engine.ops import OPS
+
+
+def first_trouble(graph: Graph, values: Sequence[Any], rows: int) -> str:
+    """``loss.log1 = log(0) = -inf in row 2 (log of a number that is not positive)``, or "" when every
+    node the output depends on is finite in every row (the trouble is in the gradients, then)."""
+    needed = graph.ancestors_of_output()
+    for node in graph.nodes:
+        if node.kind != "op" or not needed[node.index]:
+            continue
+        column = np.broadcast_to(np.asarray(values[node.index], dtype=float), (rows,))
+        bad = ~np.isfinite(column)
+        if not bad.any():
+            continue
+        inputs = [np.broadcast_to(np.asarray(values[i], dtype=float), (rows,)) for i in node.inputs]
+        for column_in in inputs:
+            bad &= np.isfinite(column_in)
+        found = np.flatnonzero(bad)
+        if not found.size:
+            continue
+        row = int(found[0])
+        op = OPS[node.op]
+        call = op.expression(tuple(fmt(float(c[row])) for c in inputs), node.param)
+        more = f" and {found.size - 1} more row{'s' * (found.size != 2)}" if found.size > 1 else ""
+        reason = f" ({op.trouble})" if op.trouble else ""
+        return f"{node.name} = {call} = {fmt(float(column[row]))} in row {row + 1}{more}{reason}"
+    return ""
