@@ -338,6 +338,16 @@ def test_an_op_without_a_rule_says_so() -> None:
         y.backward()
 
 
+def test_an_input_made_later_by_changing_prev_still_backpropagates_in_order() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    later = Value(5.0)
+    c._prev = (a, later)  # c now reads a node made after it: creation order is no longer an order
+    d.backward()
+    assert (a.grad, later.grad, b.grad) == (5.0 + 1.0, 1.0, 0.0)
+
+
 def test_a_cycle_made_by_changing_prev_is_refused() -> None:
     a = Value(1.0, label="a")
     b = a * 2
