@@ -97,6 +97,14 @@ class _Numpy:
 numpy: Any = _Numpy()
 
 
+def textual_widget(name: str) -> Any:
+    """A widget class of ``textual.widgets`` by name, imported when first asked for (Textual loads each widget's
+    module on first use: a table or a progress bar the first frame does not show costs nothing until then)."""
+    import textual.widgets  # noqa: PLC0415 - only the UI asks, and only for widgets shown later
+
+    return getattr(textual.widgets, name)
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic collector inside the block (nests; restores what was there).

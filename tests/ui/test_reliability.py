@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from tutor.ui.dialogs.edit import EditScreen
 from tutor.ui.screens.lesson_screen import LessonScreen
+from tutor.ui.widgets.stage import Stage
 from tutor.ui.screens.picker import PickerScreen
 from tutor.ui.theme import graph_styles, text_styles
 
@@ -195,13 +196,15 @@ def test_a_refit_queued_before_leaving_the_lesson_does_nothing_after(drive) -> N
         await pilot.pause()
         screen = pilot.app.screen
         assert isinstance(screen, LessonScreen)
+        stage = screen.query_one(Stage)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, PickerScreen) and not screen.is_attached
-        screen.fitting.fit()
-        screen.fitting.panel_keys()
-        screen.fitting.refill_mode_widget()
-        screen.fitting.refill_training()
+        stage.share_rows()  # queued by a zoom or a resize: the stage is gone with the screen
+        screen._rows_shared()
+        screen._mark_panel()
+        screen._refill_mode_widget()
+        screen._refill_training()
         assert pilot.app.is_running
 
     drive(None, body)

@@ -6,7 +6,6 @@ import pytest
 
 from tutor.engine.numbers import fmt, fmt_short
 from tutor.scenario import builtin_names, loads, resolve
-from tutor.teach.compact import explain_compact
 from tutor.teach.lesson import GROUPS, NEURONS, Lesson, default_view
 
 
@@ -23,18 +22,17 @@ def lesson(name: str) -> Lesson:
 
 @pytest.mark.parametrize("name", ["tiny_net", "xor"])
 def test_the_neuron_view_is_its_own_compact_form(name: str) -> None:
-    from tutor.teach.neuron_view import NeuronLesson
 
     scenario = resolve(name)
     assert default_view(scenario) == NEURONS
-    neurons = NeuronLesson(scenario, view=NEURONS)
+    neurons = Lesson(scenario, view=NEURONS)
     for k in range(len(neurons)):
-        assert explain_compact(neurons, k) == neurons.explain(k)
+        assert neurons.explain_compact(k) == neurons.explain(k)
 
 
 def test_one_line_per_edge_with_local_upstream_contribution_and_before_after() -> None:
     shop = lesson("shopping_oranges")
-    rows = text(explain_compact(shop, shop.last))
+    rows = text(shop.explain_compact(shop.last))
     assert rows[0] == "Backward 4 of 4 apple_price  upstream ∂price/∂apple_price = 1.1"
     assert "→ apple: (apple_count = 2) × 1.1 = 2.2  ∂ 0 → 2.2" in rows
     assert "→ apple_count: (apple = 100) × 1.1 = 110  ∂ 0 → 110" in rows
@@ -42,7 +40,7 @@ def test_one_line_per_edge_with_local_upstream_contribution_and_before_after() -
 
 def test_fan_out_shows_the_running_sum() -> None:
     paths = lesson("two_paths")
-    rows = "\n".join(text(explain_compact(paths, paths.last)))
+    rows = "\n".join(text(paths.explain_compact(paths.last)))
     assert "∂ 3 → 5 (Σ 2 uses)" in rows  # b: 1·3 from c, then + 1·2 from d
 
 
@@ -50,7 +48,7 @@ def test_fan_out_shows_the_running_sum() -> None:
 def test_compact_is_never_longer_than_the_full_form_and_keeps_every_edge(name: str) -> None:
     les = lesson(name)
     for k in range(len(les)):
-        full, compact = les.explain(k), explain_compact(les, k)
+        full, compact = les.explain(k), les.explain_compact(k)
         assert len(compact) <= len(full), k
         step = les.step(k)
         if k > les.forward_end:
@@ -67,7 +65,7 @@ compact lines may wrap once."""
 def test_compact_edge_lines_fit_80_columns(name: str) -> None:
     les = lesson(name)
     for k in range(les.forward_end + 1, len(les)):
-        for row in text(explain_compact(les, k)):
+        for row in text(les.explain_compact(k)):
             if row.startswith("→ "):
                 assert len(row) <= 76, row  # a panel at 80 columns: frame, padding and scrollbar aside
 
@@ -86,7 +84,7 @@ def test_a_local_formula_is_never_written_as_equal_to_the_product() -> None:
     for name in builtin_names():
         les = lesson(name)
         for k in range(les.forward_end + 1, les.last + 1):
-            for row in text(explain_compact(les, k)):
+            for row in text(les.explain_compact(k)):
                 if row.startswith("→ ") and " = " in row.split(" × ")[0]:
                     head = row.split(": ", 1)[1]
                     assert head.startswith("("), (name, k, row)
@@ -94,35 +92,35 @@ def test_a_local_formula_is_never_written_as_equal_to_the_product() -> None:
 
 def test_the_start_keeps_the_title_and_description_and_names_the_leaves() -> None:
     shop = lesson("shopping_oranges")
-    rows = text(explain_compact(shop, 0))
+    rows = text(shop.explain_compact(0))
     assert rows[0] == "Buying apples and oranges" and rows[1] == shop.scenario.description
     assert rows[-1] == "→ computes left to right, then back from price to every input."
     net = Lesson(resolve("tiny_net"), view=GROUPS)
-    rows = text(explain_compact(net, 0))
+    rows = text(net.explain_compact(0))
     assert "→ computes left to right, then back from loss to every input and param." in rows
     assert any(row.startswith("Press t to train") for row in rows)
 
 
 def test_the_expanded_sigmoid_collapsed_shows_its_factors_agreeing_with_y_one_minus_y() -> None:
     sig = Lesson(resolve("sigmoid_expanded"), view=GROUPS)
-    rows = text(explain_compact(sig, sig.last))
+    rows = text(sig.explain_compact(sig.last))
     assert "   factors (-0.3875) × 1 × 0.6065 × (-1) = 0.235 = y(1 − y) = 0.6225 × (1 − 0.6225)" in rows
 
 
 def test_neurons_in_the_groups_view_name_their_deltas_and_sum_the_fan_out() -> None:
     net = Lesson(resolve("tiny_net"), view=GROUPS)
-    rows = text(explain_compact(net, net.last))
+    rows = text(net.explain_compact(net.last))
     assert rows[0] == "Backward 9 of 9 z1  upstream ∂loss/∂z1 = δ(h1) = -0.0619658"
     assert "   Σⱼ δⱼ·wⱼ₁ = (-0.06197)×0.15 + 0.07015×0.25 + (-0.07878)×(-0.35) = 0.0358143  (3 neurons)" in rows
     assert "  δ(h1)=-0.0619658:  ∂loss/∂w11=-0.00309829  ∂loss/∂w12=-0.00619658  ∂loss/∂b1=-0.0619658" in rows
     assert "  ∂loss/∂x1=0.0358143  ∂loss/∂x2=-0.0228602  ∂loss/∂target=0.641998" in rows
     activation = next(k for k in range(len(net)) if net.step(k) and getattr(net.step(k), "node", "") == "h1"
                       and k > net.forward_end)
-    assert any(row.startswith("→ z1:") and " = δ(h1)  ∂ " in row for row in text(explain_compact(net, activation)))
+    assert any(row.startswith("→ z1:") and " = δ(h1)  ∂ " in row for row in text(net.explain_compact(activation)))
 
 
 def test_the_end_names_the_leaves_there_are() -> None:
     only_params = Lesson(loads("params: {w: 2, b: 1}\nnodes: {y: w * 3 + b}\noutput: y\n", path="p.yaml"))
-    rows = text(explain_compact(only_params, only_params.last))
+    rows = text(only_params.explain_compact(only_params.last))
     assert any(row.startswith("Done: every param has its gradient.") for row in rows)
     assert not any("every input" in row for row in rows)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tutor.scenario import builtin_names, loads, resolve
-from tutor.teach.explain import edit_lines, selected_lines
+from tutor.teach.edits import edit_lines
+from tutor.teach.selected import selected_lines
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson, default_view, views_of
 
 

@@ -15,11 +15,11 @@ from dataclasses import replace
 import pytest
 
 from tutor.draw.layer_columns import (
-    COMPACT, FULL, INLINE, SUMMARY, SYMBOLS, _draw, _layout, _Look, draw_network, other_nodes, plain,
+    COMPACT, FULL, INLINE, SUMMARY, activation_symbol, _draw, _layout, _Look, draw_network, other_nodes, plain,
 )
 from tutor.engine.numbers import fmt_short
 from tutor.scenario import loads, resolve
-from tutor.teach.neuron_view import NEURONS, NeuronLesson
+from tutor.teach.lesson import NEURONS, Lesson
 
 NASTY = [
     0.0, 1.0, -1.0, 0.5, -0.0004319, 1e-12, -1.23456789e-7, 9.87654321e-5, -0.000123456, 3.14159265358979,
@@ -56,14 +56,14 @@ output: loss
 """
 
 
-def lessons() -> list[NeuronLesson]:
-    out = [NeuronLesson(resolve(name), {}, NEURONS) for name in ("tiny_net", "xor", "curve")]
-    out.append(NeuronLesson(loads(LONG_BIAS), {}, NEURONS))
-    out += [NeuronLesson(loads(generated(seed)), {}, NEURONS) for seed in range(10)]
+def lessons() -> list[Lesson]:
+    out = [Lesson(resolve(name), {}, NEURONS) for name in ("tiny_net", "xor", "curve")]
+    out.append(Lesson(loads(LONG_BIAS), {}, NEURONS))
+    out += [Lesson(loads(generated(seed)), {}, NEURONS) for seed in range(10)]
     return out
 
 
-def frames(lesson: NeuronLesson, seed: int):
+def frames(lesson: Lesson, seed: int):
     """Frames forward, backward and at the end, then the last one with nasty numbers everywhere."""
     rng = random.Random(seed)
     for k in sorted({0, 1, lesson.forward_end, (lesson.forward_end + lesson.last) // 2, lesson.last}):
@@ -116,7 +116,7 @@ def test_the_short_numbers_fit_the_cells_the_columns_are_made_for() -> None:
         assert max(len(fmt_short(x, cells)) for x in samples) <= cells
 
 
-def _labels(lesson: NeuronLesson, k: int, width: int, height: int) -> str:
+def _labels(lesson: Lesson, k: int, width: int, height: int) -> str:
     others = other_nodes(lesson.network, [n.key for n in lesson.nodes])
     return plain(draw_network(lesson.network, lesson.frame(k), others, height=height, width=width))
 
@@ -124,7 +124,7 @@ def _labels(lesson: NeuronLesson, k: int, width: int, height: int) -> str:
 def test_every_weight_in_the_small_forms_is_named_by_its_own_name() -> None:
     """A weight's row is named by the weight (``w2_1_3 0.43``), never by its input: ``a1_3 ∂…`` beside
     the neuron a1_3 would read as a1_3's own gradient."""
-    curve = NeuronLesson(resolve("curve"), {}, NEURONS)
+    curve = Lesson(resolve("curve"), {}, NEURONS)
     output = curve.network.layers[-1][0]
     k = curve.index_of("forward", output.name)
     drawing = _labels(curve, k, 78, 13)  # the graph's pane at 80x24
@@ -133,7 +133,7 @@ def test_every_weight_in_the_small_forms_is_named_by_its_own_name() -> None:
         assert re.search(rf"{synapse.weight} +{re.escape(fmt_short(values[synapse.weight], 7))}\b", drawing), drawing
     assert f"{output.bias} 0" in drawing
     # Backward, every gradient too, and no number stands without its name.
-    xor = NeuronLesson(resolve("xor"), {}, NEURONS)
+    xor = Lesson(resolve("xor"), {}, NEURONS)
     drawing = _labels(xor, xor.last, 78, 8)
     assert "∂" in drawing and not re.search(r"(^|\s)∂", drawing.split("\n", 2)[0])
     params = set(xor.scenario.params)
@@ -144,17 +144,17 @@ def test_every_weight_in_the_small_forms_is_named_by_its_own_name() -> None:
 
 
 def test_a_bias_row_carries_the_biases_own_name() -> None:
-    tiny = NeuronLesson(resolve("tiny_net"), {}, NEURONS)
+    tiny = Lesson(resolve("tiny_net"), {}, NEURONS)
     drawing = _labels(tiny, tiny.forward_end, 78, 9)
     for bias in ("b1", "b2", "b3"):
         assert re.search(rf"(^|\s){bias} +0\.\d+ ─┘", drawing, re.M), drawing
     assert re.search(r"\s c +0\.1 ─┘", drawing), drawing
-    xor = NeuronLesson(resolve("xor"), {}, NEURONS)
+    xor = Lesson(resolve("xor"), {}, NEURONS)
     assert "b1_1" in _labels(xor, xor.forward_end, 78, 13) and "b2_1" in _labels(xor, xor.forward_end, 78, 13)
 
 
 def test_long_bias_names_fall_back_to_b_in_the_whole_drawing() -> None:
-    lesson = NeuronLesson(loads(LONG_BIAS), {}, NEURONS)
+    lesson = Lesson(loads(LONG_BIAS), {}, NEURONS)
     wide = _labels(lesson, lesson.forward_end, 0, 0)
     assert "bias_of_the_hidden_neuron" in wide and "output_bias" in wide
     narrow = _labels(lesson, lesson.forward_end, 70, 0)
@@ -163,8 +163,8 @@ def test_long_bias_names_fall_back_to_b_in_the_whole_drawing() -> None:
 
 
 def test_the_identity_activation_is_written_as_the_panel_says_it() -> None:
-    tiny = NeuronLesson(resolve("tiny_net"), {}, NEURONS)
-    assert SYMBOLS["identity"] == "identity"
+    tiny = Lesson(resolve("tiny_net"), {}, NEURONS)
+    assert activation_symbol("identity") == "identity"
     assert "y identity" in _labels(tiny, 0, 78, 9)
     words = "\n".join("".join(t for t, _ in line) for line in tiny.explain(tiny.index_of("forward", "y")))
     assert "activation: identity" in words

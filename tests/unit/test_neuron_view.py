@@ -1,4 +1,4 @@
-"""The neuron view: its steps and words (tutor.teach.neuron_view) and its drawing (tutor.draw.layer_columns)."""
+"""The neuron view: its steps and words (tutor.teach.lesson.neuron_narration) and its drawing (tutor.draw.layer_columns)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from tutor.engine.numbers import fmt
 from tutor.engine.trace import run
 from tutor.scenario import loads, resolve
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
-from tutor.teach.neuron_view import NEURONS, NeuronLesson
+from tutor.teach.lesson import NEURONS
 
 BIG = """
 inputs: {x1: 0.1, x2: 0.2, x3: 0.3, x4: 0.4, t: 1}
@@ -31,11 +31,11 @@ def text(lines) -> str:
 
 
 @pytest.fixture(scope="module")
-def tiny() -> NeuronLesson:
-    return NeuronLesson(resolve("tiny_net"), {}, NEURONS)
+def tiny() -> Lesson:
+    return Lesson(resolve("tiny_net"), {}, NEURONS)
 
 
-def test_forward_is_one_neuron_per_step(tiny: NeuronLesson) -> None:
+def test_forward_is_one_neuron_per_step(tiny: Lesson) -> None:
     assert [(s.node, s.op) for s in tiny.forward] == [
         ("h1", "neuron"), ("h2", "neuron"), ("h3", "neuron"), ("y", "neuron"), ("err", "sub"), ("loss", "group"),
     ]
@@ -45,21 +45,21 @@ def test_forward_is_one_neuron_per_step(tiny: NeuronLesson) -> None:
     assert "h1 = sigmoid(z1) = sigmoid(0.3775) = 0.59327" in words
 
 
-def test_backward_has_four_stages_per_neuron(tiny: NeuronLesson) -> None:
+def test_backward_has_four_stages_per_neuron(tiny: Lesson) -> None:
     stages = [(s.neuron, s.stage) for s in tiny.backward if s.neuron]
     assert stages == [(n, k) for n in ("y", "h3", "h2", "h1") for k in (1, 2, 3, 4)]
     assert [s.node for s in tiny.backward if s.neuron is None] == ["loss", "err"]
     assert len(tiny) == 1 + 6 + 2 + 16
 
 
-def _at(lesson: NeuronLesson, neuron: str, stage: int) -> int:
+def _at(lesson: Lesson, neuron: str, stage: int) -> int:
     for i, step in enumerate(lesson.backward):
         if step.neuron == neuron and step.stage == stage:
             return lesson.forward_end + 1 + i
     raise AssertionError
 
 
-def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
+def test_stage_words_carry_the_traces_numbers(tiny: Lesson) -> None:
     trace = run(resolve("tiny_net").graph)
     one = text(tiny.explain(_at(tiny, "h2", 1)))
     assert "error ∂loss/∂h2 = 0.288899" in one and "from y: δ × v2 = (-0.641998) × (-0.45) = 0.288899" in one
@@ -81,13 +81,13 @@ def test_stage_words_carry_the_traces_numbers(tiny: NeuronLesson) -> None:
     assert f"{trace.grad('x1'):.6g}" == "0.0358143"
 
 
-def test_output_neuron_error_comes_from_the_loss(tiny: NeuronLesson) -> None:
+def test_output_neuron_error_comes_from_the_loss(tiny: Lesson) -> None:
     words = text(tiny.explain(_at(tiny, "y", 1)))
     assert "error arriving from the loss: ∂loss/∂y = -0.641998" in words
     assert "activation′ ∂y/∂z = 1  (identity: y = z)" in text(tiny.explain(_at(tiny, "y", 2)))
 
 
-def test_frames_reveal_delta_and_weight_gradients_at_stage_four(tiny: NeuronLesson) -> None:
+def test_frames_reveal_delta_and_weight_gradients_at_stage_four(tiny: Lesson) -> None:
     before = tiny.frame(_at(tiny, "h2", 3))
     after = tiny.frame(_at(tiny, "h2", 4))
     assert before.current == after.current == "h2"
@@ -101,7 +101,7 @@ def test_frames_reveal_delta_and_weight_gradients_at_stage_four(tiny: NeuronLess
 
 
 @pytest.mark.parametrize("view", [GROUPS, EXPANDED])
-def test_switching_views_keeps_the_place(tiny: NeuronLesson, view: str) -> None:
+def test_switching_views_keeps_the_place(tiny: Lesson, view: str) -> None:
     other = Lesson(tiny.scenario, {}, view)
     for k in range(len(tiny)):
         step = tiny.step(k)
@@ -118,31 +118,31 @@ def test_switching_views_keeps_the_place(tiny: NeuronLesson, view: str) -> None:
 
 def test_lesson_built_with_the_neurons_view_is_a_neuron_lesson() -> None:
     lesson = Lesson(resolve("xor"), {}, NEURONS)
-    assert isinstance(lesson, NeuronLesson)
-    assert isinstance(lesson.with_values({"x1": 1.0}), NeuronLesson)
+    assert lesson.view == NEURONS
+    assert lesson.with_values({"x1": 1.0}).view == NEURONS
     assert lesson.with_view(GROUPS).view == GROUPS
 
 
-def test_quiz_questions_in_the_neuron_view(tiny: NeuronLesson) -> None:
+def test_quiz_questions_in_the_neuron_view(tiny: Lesson) -> None:
     trace = run(resolve("tiny_net").graph)
-    forward = tiny.neuron_questions(2)
+    forward = tiny.questions(2)
     assert forward[0].answer == trace.value("h2")
-    four = tiny.neuron_questions(_at(tiny, "h1", 4))
+    four = tiny.questions(_at(tiny, "h1", 4))
     assert four[0].answer == trace.grad("z1")
     assert {q.input for q in four[1:]} == {"w11", "w12", "x1", "x2"}  # the weights, then the inputs in all
-    loss = tiny.neuron_questions(tiny.forward_end + 1)
+    loss = tiny.questions(tiny.forward_end + 1)
     assert loss and all(q.k == tiny.forward_end + 1 for q in loss)
 
 
 # --- drawing --------------------------------------------------------------------
 
 
-def _draw(lesson: NeuronLesson, k: int, height: int, width: int):
+def _draw(lesson: Lesson, k: int, height: int, width: int):
     others = other_nodes(lesson.network, [n.key for n in lesson.nodes])
     return draw_network(lesson.network, lesson.frame(k), others, height=height, width=width)
 
 
-def test_tiny_net_fits_80_columns_with_every_weight(tiny: NeuronLesson) -> None:
+def test_tiny_net_fits_80_columns_with_every_weight(tiny: Lesson) -> None:
     forward = _draw(tiny, tiny.forward_end, 9, 78)
     assert not forward.compact and forward.width <= 78 and forward.height <= 9
     drawing = plain(forward)
@@ -155,7 +155,7 @@ def test_tiny_net_fits_80_columns_with_every_weight(tiny: NeuronLesson) -> None:
     assert "∂-0.0031" in backward and "δ-0.06197" in backward and "∂0.03581" in backward
 
 
-def test_current_neuron_and_its_edges_are_highlighted(tiny: NeuronLesson) -> None:
+def test_current_neuron_and_its_edges_are_highlighted(tiny: Lesson) -> None:
     canvas = _draw(tiny, 2, 9, 78)
     styled = [(t, s) for row in canvas.rows for t, s in row if t.strip()]
     assert ("h2", "title.current") in styled
@@ -164,7 +164,7 @@ def test_current_neuron_and_its_edges_are_highlighted(tiny: NeuronLesson) -> Non
 
 
 def test_a_4_8_8_3_net_fits_120_by_40() -> None:
-    lesson = NeuronLesson(loads(BIG), {}, NEURONS)
+    lesson = Lesson(loads(BIG), {}, NEURONS)
     canvas = _draw(lesson, lesson.last, 26, 118)
     assert canvas.width <= 118 and canvas.height <= 26
     drawing = plain(canvas)
@@ -173,7 +173,7 @@ def test_a_4_8_8_3_net_fits_120_by_40() -> None:
 
 
 def test_too_small_a_window_still_draws_everything() -> None:
-    lesson = NeuronLesson(loads(BIG), {}, NEURONS)
+    lesson = Lesson(loads(BIG), {}, NEURONS)
     canvas = _draw(lesson, 0, 5, 40)
     assert canvas.compact and len(canvas.rows) == canvas.height
     assert all(sum(len(t) for t, _ in row) == canvas.width for row in canvas.rows)
@@ -181,7 +181,7 @@ def test_too_small_a_window_still_draws_everything() -> None:
 
 def test_the_neuron_view_of_a_graph_without_a_net_falls_back_to_groups() -> None:
     lesson = Lesson(resolve("shopping"), {}, NEURONS)
-    assert not isinstance(lesson, NeuronLesson) and lesson.view == GROUPS
+    assert lesson.network is None and lesson.view == GROUPS
     tiny = Lesson(resolve("tiny_net"), {}, NEURONS)
     reloaded, k = tiny.reloaded(resolve("two_paths"), 3)
     assert reloaded.view == GROUPS and 0 <= k <= reloaded.last
@@ -190,7 +190,7 @@ def test_the_neuron_view_of_a_graph_without_a_net_falls_back_to_groups() -> None
 def test_the_quiz_does_not_ask_for_an_error_the_step_before_showed() -> None:
     """tiny_net: each neuron's error arrives from one reader, whose step already sent it back."""
     lesson = Lesson(resolve("tiny_net"), view=NEURONS)
-    asked = [q for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
+    asked = [q for k in range(len(lesson)) for q in lesson.questions(k)]
     assert asked and not any(q.prompt.startswith("Error arriving") for q in asked)
     assert any(q.prompt.startswith("δ of h1") for q in asked)
 
@@ -202,14 +202,14 @@ def test_the_quiz_asks_for_an_error_summed_over_several_readers() -> None:
         "nodes:\n  loss: (a2_1 - t) ** 2 + a2_2 ** 2\noutput: loss\n"
     )
     lesson = Lesson(loads(text), view=NEURONS)
-    prompts = [q.prompt for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
+    prompts = [q.prompt for k in range(len(lesson)) for q in lesson.questions(k)]
     assert any(p.startswith("Error arriving at a1_1") for p in prompts)  # a1_1 feeds both output neurons
 
 
 def test_every_neuron_question_says_what_is_known_and_never_what_the_graph_shows() -> None:
     """The quiz's known: line in the neuron view; an identity neuron's δ (its error, on screen) is not asked."""
     lesson = Lesson(resolve("tiny_net"), view=NEURONS)
-    asked = [q for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
+    asked = [q for k in range(len(lesson)) for q in lesson.questions(k)]
     assert all(q.given for q in asked if q.node in {"h1", "h2", "h3", "y", "z1", "z2", "z3"})
     assert not any(q.prompt == "δ of y?" for q in asked)
     delta_h1 = next(q for q in asked if q.prompt == "δ of h1?")
@@ -222,7 +222,7 @@ def test_every_neuron_question_says_what_is_known_and_never_what_the_graph_shows
 def test_the_quiz_asks_an_inputs_whole_gradient_where_its_fan_out_completes() -> None:
     """The classic pitfall: x1 feeds three neurons; the step sending its last share asks for the sum."""
     lesson = Lesson(resolve("tiny_net"), view=NEURONS)
-    asked = [q for k in range(len(lesson)) for q in lesson.neuron_questions(k)]
+    asked = [q for k in range(len(lesson)) for q in lesson.questions(k)]
     totals = [q for q in asked if q.label.endswith("in all")]
     assert [q.label for q in totals] == ["∂loss/∂x1 in all", "∂loss/∂x2 in all"]
     x1 = totals[0]

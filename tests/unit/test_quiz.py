@@ -6,7 +6,7 @@ import pytest
 
 from tutor.scenario import resolve
 from tutor.teach.lesson import Lesson
-from tutor.teach.questions import AnswerError, QuizSession, is_correct, parse_answer, questions_at
+from tutor.teach.questions import AnswerError, QuizSession, is_correct, parse_answer
 
 
 @pytest.mark.parametrize(
@@ -30,11 +30,11 @@ def test_learners_may_round() -> None:
 
 def test_questions_forward_then_backward() -> None:
     lesson = Lesson(resolve("shopping"))
-    assert questions_at(lesson, 0) == []
-    (value,) = questions_at(lesson, 1)
+    assert lesson.questions(0) == []
+    (value,) = lesson.questions(1)
     assert (value.kind, value.node, value.answer) == ("value", "apple_price", 200)
     assert value.prompt == "What is the value of apple_price = apple × apple_count?"
-    backward = questions_at(lesson, 3)
+    backward = lesson.questions(3)
     assert [(q.kind, q.input) for q in backward] == [
         ("local", "apple_price"), ("grad", "apple_price"), ("local", "tax"), ("grad", "tax"),
     ]
@@ -43,7 +43,7 @@ def test_questions_forward_then_backward() -> None:
 
 def test_fan_out_question_hints_that_gradients_add() -> None:
     lesson = Lesson(resolve("two_paths"))
-    grads = [q for q in questions_at(lesson, lesson.last) if q.kind == "grad" and q.input == "b"]
+    grads = [q for q in lesson.questions(lesson.last) if q.kind == "grad" and q.input == "b"]
     assert grads and grads[0].answer == pytest.approx(5)
     assert "fan-out gradients add" in grads[0].hint
 
@@ -51,7 +51,7 @@ def test_fan_out_question_hints_that_gradients_add() -> None:
 def test_session_two_tries_then_the_answer() -> None:
     lesson = Lesson(resolve("shopping"))
     session = QuizSession()
-    (question,) = questions_at(lesson, 1)
+    (question,) = lesson.questions(1)
     session.ask(question)
     assert session.answer("abc")[0] == "invalid"  # costs no try
     outcome, message = session.answer("150")
@@ -70,7 +70,7 @@ def test_session_two_tries_then_the_answer() -> None:
 def test_summary_names_missed_kinds_in_words() -> None:
     lesson = Lesson(resolve("shopping"))
     session = QuizSession()
-    backward = [q for q in questions_at(lesson, lesson.last) if q.phase == "backward"]
+    backward = [q for q in lesson.questions(lesson.last) if q.phase == "backward"]
     for question in backward:
         session.ask(question)
         session.answer("12345")
@@ -83,7 +83,7 @@ def test_summary_names_missed_kinds_in_words() -> None:
 def test_summary_without_misses() -> None:
     session = QuizSession()
     assert session.summary() == []
-    (question,) = questions_at(Lesson(resolve("shopping")), 1)
+    (question,) = Lesson(resolve("shopping")).questions(1)
     session.ask(question)
     session.answer("200")
     assert session.summary() == ["forward: 1 of 1 right first time, 0 after the hint, 0 revealed"]
@@ -98,7 +98,7 @@ def test_the_summary_names_neuron_questions_as_asked_and_counts_past_eight() -> 
 
     lesson = Lesson(resolve("tiny_net"), view=NEURONS)
     session = QuizSession()
-    asked = [q for k in range(len(lesson)) for q in questions_at(lesson, k)]
+    asked = [q for k in range(len(lesson)) for q in lesson.questions(k)]
     for question in asked:
         session.ask(question)
         session.answer("12345")
@@ -110,17 +110,16 @@ def test_the_summary_names_neuron_questions_as_asked_and_counts_past_eight() -> 
 
 def test_each_question_says_the_numbers_it_needs() -> None:
     """The graph may be drawn without numbers (the names density): the question gives them, never the answer."""
-    from tutor.teach.questions import questions_at
 
     lesson = Lesson(resolve("shopping"))
-    (value,) = questions_at(lesson, 1)
+    (value,) = lesson.questions(1)
     assert value.prompt.endswith("apple × apple_count?") and value.given == "apple = 100, apple_count = 2"
     lesson = Lesson(resolve("two_paths"))
     for k in range(1, lesson.forward_end + 1):
-        for question in questions_at(lesson, k):
+        for question in lesson.questions(k):
             assert question.given and f"{question.node} =" not in question.given  # not the value asked for
     for k in range(lesson.forward_end + 1, lesson.last + 1):
-        for question in questions_at(lesson, k):
+        for question in lesson.questions(k):
             assert "upstream ∂e/∂" in question.given
-    fan_out = [q for k in range(lesson.last + 1) for q in questions_at(lesson, k) if "so far" in q.given]
+    fan_out = [q for k in range(lesson.last + 1) for q in lesson.questions(k) if "so far" in q.given]
     assert fan_out and all(q.kind == "grad" and q.input == "b" for q in fan_out)

@@ -8,12 +8,12 @@ import pytest
 
 from tutor.scenario import resolve
 from tutor.teach import screen_words
-from tutor.teach.edit_check import edit_trouble, edit_warning, output_at
+from tutor.teach.edits import edit_trouble, edit_warning, output_at
 from tutor.teach.lesson import Lesson
-from tutor.teach.deltas import delta_name, find_neurons, network_of
+from tutor.teach.lesson.network import delta_name, network_of, weighted_sums
 
 
-# -- edit_check --------------------------------------------------------------------
+# -- edits --------------------------------------------------------------------
 
 
 def test_output_at_keeps_the_other_edits() -> None:
@@ -62,7 +62,7 @@ def test_error_help_names_the_watched_files() -> None:
 
 
 def test_tiny_net_neurons_are_named_by_their_outputs() -> None:
-    neurons = find_neurons(resolve("tiny_net"))
+    neurons = weighted_sums(resolve("tiny_net"))
     assert list(neurons) == ["z1", "z2", "z3", "y"]
     h1 = neurons["z1"]
     assert (h1.name, h1.activation, h1.weights, h1.inputs, h1.biases) == (
@@ -73,7 +73,7 @@ def test_tiny_net_neurons_are_named_by_their_outputs() -> None:
 
 def test_an_explicit_identity_names_the_delta_after_its_output() -> None:
     """curve's output neuron is a2_1 = identity(z2_1): the lesson and the neuron view agree on a2_1."""
-    neurons = find_neurons(resolve("curve"))
+    neurons = weighted_sums(resolve("curve"))
     assert delta_name(neurons["z2_1"]) == "δ(a2_1)"
     network = network_of(resolve("curve"))
     assert network is not None and network.layers[-1][0].name == "a2_1"
@@ -81,17 +81,16 @@ def test_an_explicit_identity_names_the_delta_after_its_output() -> None:
 
 def test_scenarios_without_neurons() -> None:
     for name in ("shopping", "two_paths", "square_of_sum"):
-        assert find_neurons(resolve(name)) == {}
+        assert weighted_sums(resolve(name)) == {}
         assert network_of(resolve(name)) is None
 
 
 def test_every_activation_has_its_words_and_symbol() -> None:
-    from tutor.draw.layer_columns import SYMBOLS
     from tutor.engine.neurons import ACTIVATION_OPS
-    from tutor.engine.ops import OPS
-    from tutor.scenario.network import ACTIVATIONS
-    from tutor.teach.neuron_view import ACTIVATION_WORDS
+    from tutor.engine.ops import ACTIVATIONS, OPS
+    from tutor.scenario.network import ACTIVATIONS as NETWORK_ACTIVATIONS
 
-    assert ACTIVATIONS == ACTIVATION_OPS
-    assert set(ACTIVATION_WORDS) == set(SYMBOLS) == set(ACTIVATION_OPS)
-    assert all(name in OPS for name in ACTIVATION_OPS)
+    assert NETWORK_ACTIVATIONS == ACTIVATION_OPS == ACTIVATIONS
+    for name in ACTIVATIONS:
+        words = OPS[name].activation
+        assert words.symbol and words.derivative and words.rule.format(a="h1")

@@ -17,7 +17,7 @@ from tutor.teach.modes import Move, Place, make_modes
 from tutor.teach.modes.forward import tangent_walk
 from tutor.teach.modes.paths import explain_routes
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
-from tutor.teach.questions import QuizSession, questions_at, styled
+from tutor.teach.questions import QuizSession, styled
 
 
 def text(lines) -> str:
@@ -121,7 +121,7 @@ def test_trace_json_gives_each_step_its_rendered_note() -> None:
 def test_quiz_counts_first_tries() -> None:
     lesson = Lesson(resolve("two_paths"), view=EXPANDED)
     quiz = QuizSession()
-    first, second, third = questions_at(lesson, 1)[0], questions_at(lesson, 2)[0], questions_at(lesson, 3)[0]
+    first, second, third = lesson.questions(1)[0], lesson.questions(2)[0], lesson.questions(3)[0]
     quiz.ask(first)
     assert quiz.answer("3")[0] == "right"
     quiz.ask(second)
@@ -138,11 +138,11 @@ def test_quiz_counts_first_tries() -> None:
 
 def test_quiz_working_never_repeats_a_number_and_hints_render_emphasis() -> None:
     lesson = Lesson(resolve("two_paths"), view=EXPANDED)
-    local = next(q for q in questions_at(lesson, lesson.last) if q.kind == "local" and q.input == "a")
+    local = next(q for q in lesson.questions(lesson.last) if q.kind == "local" and q.input == "a")
     quiz = QuizSession()
     quiz.ask(local)
     assert quiz.answer("1") == ("right", "Right: ∂c/∂a = 1")
-    multiply = next(q for q in questions_at(lesson, lesson.forward_end + 1) if q.kind == "local")
+    multiply = next(q for q in lesson.questions(lesson.forward_end + 1) if q.kind == "local")
     assert "*other*" in multiply.hint
     fragments = styled(multiply.hint, "bad")
     assert ("other", "em") in fragments and all("*" not in piece for piece, _ in fragments)

@@ -27,6 +27,7 @@ from rich.cells import cell_len
 
 from tutor.engine.neurons import Network, Neuron
 from tutor.engine.numbers import fmt_short
+from tutor.engine.ops import OPS
 from tutor.records import record
 from tutor.teach.lesson import Frame, ViewEdge
 
@@ -34,8 +35,12 @@ GRAD = "∂"
 NAMES_WORTH = 3
 """Rows of scrolling worth taking to name weights by their own names when no form fits the pane."""
 DELTA = "δ"
-SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "identity": "identity"}
-"""How a neuron's activation is written after its name (the identity by the word the step panel uses)."""
+
+
+def activation_symbol(activation: str) -> str:
+    """How a neuron's activation is written after its name (from the op table: σ, tanh, ReLU, identity)."""
+    return OPS[activation].activation.symbol
+
 GAP = 2
 """Columns between layers."""
 LABEL_GAP = 2
@@ -191,7 +196,7 @@ def _label_width(neuron: Neuron, named: bool) -> int:
 
 def _header_width(neuron: Neuron, cells: int) -> int:
     """A neuron on one row: ``name symbol value δvalue``."""
-    return len(neuron.name) + 1 + len(SYMBOLS[neuron.activation]) + 1 + cells + 2 + cells
+    return len(neuron.name) + 1 + len(activation_symbol(neuron.activation)) + 1 + cells + 2 + cells
 
 
 def _cell_width(neuron: Neuron, look: _Look) -> int:
@@ -236,7 +241,7 @@ def _neuron_size(neuron: Neuron, form: str, per_row: int, look: _Look) -> tuple[
     cells = look.cells
     count = len(_terms(neuron, look.named))
     if form == FULL:
-        text = max(len(neuron.name) + 1 + len(SYMBOLS[neuron.activation]), 1 + cells)
+        text = max(len(neuron.name) + 1 + len(activation_symbol(neuron.activation)), 1 + cells)
         return _label_width(neuron, look.named) + 1 + (1 + cells) + 4 + text, max(count, 3)
     cell = _cell_width(neuron, look)
     header = _header_width(neuron, cells)
@@ -373,7 +378,7 @@ def _neuron_text(
     grid: _Grid, x: int, y: int, neuron: Neuron, frame: Frame, state: str, cells: int, one_line: bool
 ) -> None:
     end = grid.put(x, y, neuron.name, f"title.{state}")
-    end = grid.put(end + 1, y, SYMBOLS[neuron.activation], f"text.{state}")
+    end = grid.put(end + 1, y, activation_symbol(neuron.activation), f"text.{state}")
     value_y = y if one_line else y + 1
     value_x = end + 1 if one_line else x
     if neuron.name in frame.computed and neuron.name in frame.values:

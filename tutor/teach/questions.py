@@ -1,4 +1,7 @@
-"""Quiz mode as plain data: the questions at a step, safe answer parsing, scoring.
+"""The quiz's machinery as plain data: a question, safe answer parsing, tries and scores.
+
+Each view's narration makes its questions (``tutor.teach.lesson.step_questions``,
+``tutor.teach.lesson.neuron_questions``); ``Lesson.questions(k)`` asks it.
 
 Answers are typed as numbers or small arithmetic (``2*1.1``, ``1/3``,
 ``-0.5``, ``exp(-1)``); they are parsed with the same whitelist as scenario
@@ -12,10 +15,8 @@ from dataclasses import field
 
 from tutor.engine.expr import ExprError, _Const, _Leaf, _Op, parse
 from tutor.records import record
-from tutor.teach.lesson import Lesson
-from tutor.engine.numbers import fmt, operand, signed_sum
+from tutor.engine.numbers import fmt
 from tutor.engine.ops import OPS, evaluate
-from tutor.engine.ops import title as op_title
 
 REL_TOL = 5e-3
 """Answers within 0.5% (or 1e-6 absolute) count as right: learners round."""
@@ -82,90 +83,6 @@ class Question:
         if self.label:
             return f"step {self.k} {self.label}"
         return f"step {self.k} {self.node}{' → ' + self.input if self.input else ''} ({KIND_WORDS[self.kind]})"
-
-
-def _rule(lesson: Lesson, op: str) -> str:
-    if op == "group":
-        return "A group's local derivative is the product of the local derivatives along the path inside it."
-    return OPS[op].rule
-
-
-def questions_at(lesson: Lesson, k: int) -> list[Question]:
-    """What to ask before revealing step k."""
-    neuron_questions = getattr(lesson, "neuron_questions", None)
-    if neuron_questions is not None:  # the neuron view asks about neurons and their four stages
-        return neuron_questions(k)
-    pos = lesson.position(k)
-    out = lesson.scenario.output
-    if pos.phase == "forward":
-        step = lesson.forward[pos.index]
-        names, numbers = lesson.forward_expression(step)
-        known = {name: v for name, v in zip(step.inputs, step.input_values) if not lesson.graph.is_constant(name)}
-        given = ", ".join(f"{name} = {fmt(v)}" for name, v in known.items())
-        return [
-            Question(
-                k, "forward", "value", step.node, None,
-                f"What is the value of {step.node} = {names}?",
-                step.value,
-                f"{step.node} = {names} = {numbers} = {fmt(step.value)}",
-                "Put the input values into the expression: " + numbers,
-                given,
-            )
-        ]
-    if pos.phase != "backward":
-        return []
-    step = lesson.backward[pos.index]
-    values = lesson.trace.value
-    inputs = dict.fromkeys(edge.input for edge in step.edges if not lesson.graph.is_constant(edge.input))
-    given = ", ".join(f"{name} = {fmt(values(name))}" for name in (*inputs, step.node))
-    given += f"; upstream ∂{out}/∂{step.node} = {fmt(step.upstream)}"
-    questions = []
-    for edge in step.edges:
-        if lesson.graph.is_constant(edge.input):
-            continue
-        shown = fmt(edge.local)
-        working = f"∂{step.node}/∂{edge.input} = "
-        if edge.local_formula != shown:
-            working += f"{edge.local_formula} = "
-            numbers = lesson.edge_numbers(step, edge)
-            if numbers and numbers != shown:
-                working += f"{numbers} = "
-        working += shown
-        node_words = "group" if step.op == "group" else f"{op_title(step.op)} node"
-        questions.append(
-            Question(
-                k, "backward", "local", step.node, edge.input,
-                f"Local derivative ∂{step.node}/∂{edge.input} at this {node_words}?",
-                edge.local,
-                working,
-                _rule(lesson, step.op),
-                given,
-            )
-        )
-        sources = lesson.contributions(k, edge.input)
-        if len(sources) > 1:
-            sum_text = signed_sum([amount for _, amount in sources])
-            working = (
-                f"∂{out}/∂{edge.input} = {fmt(edge.grad_before)} already + "
-                f"{operand(step.upstream)} × {operand(edge.local)} = {sum_text} = {fmt(edge.grad_after)}"
-            )
-            hint = (
-                f"{edge.input} already had {fmt(edge.grad_before)} from another path: "
-                "fan-out gradients add. Add upstream × local to it."
-            )
-            grad_given = f"{given}; ∂{out}/∂{edge.input} so far = {fmt(edge.grad_before)}"
-        else:
-            working = f"∂{out}/∂{edge.input} = {operand(step.upstream)} × {operand(edge.local)} = {fmt(edge.grad_after)}"
-            hint = f"Multiply the upstream gradient {fmt(step.upstream)} by the local derivative."
-            grad_given = given
-        questions.append(
-            Question(
-                k, "backward", "grad", step.node, edge.input,
-                f"Accumulated gradient ∂{out}/∂{edge.input} after this step?",
-                edge.grad_after, working, hint, grad_given,
-            )
-        )
-    return questions
 
 
 SUMMARY_NAMES = 8

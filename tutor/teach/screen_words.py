@@ -11,6 +11,12 @@ from collections.abc import Sequence
 
 from tutor.scenario.visible import visible
 
+BACKPROP_IN_BRIEF = (
+    "Forward goes left to right computing values; backward goes right to left, "
+    "multiplying each upstream gradient by the local derivative of every edge. "
+    "Gradients are marked ∂."
+)
+"""The whole method in two sentences (under the keys on the help page)."""
 ROW_PROMPT = "Step through which row of the data? (Enter picks, Escape cancels)"
 NO_DATA = "This scenario has no data: section (xor and curve have)."
 EDIT_HINT = "Enter to apply, Escape to cancel"

@@ -2,102 +2,27 @@
 
 from __future__ import annotations
 
-import gc
+from tutor import startup
 
-# Importing Textual and the tutor makes a few hundred thousand objects that live until the process
-# ends, and no garbage: the cyclic collector, which would walk them again and again while they are
-# made, waits until this module is imported (``_settle_imports``, at its end).
-_COLLECTING = gc.isenabled()
-gc.disable()
+with startup.importing():  # Textual and the tutor: objects that live until the process ends, and no garbage
+    import os
+    import time
+    from pathlib import Path
+    from typing import Iterable
 
-import os  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Iterable  # noqa: E402
+    from textual.app import App, SystemCommand
+    from textual.screen import Screen
+    from textual.theme import Theme
 
-from textual.app import App, SystemCommand  # noqa: E402
-from textual.screen import Screen  # noqa: E402
-from textual.theme import Theme  # noqa: E402
+    from tutor import settings
+    from tutor.scenario import Scenario, ScenarioError, resolve
+    from tutor.startup import paused_gc
+    from tutor.teach.screen_words import screenshot_failed, screenshot_saved, unknown_saved_theme
+    from tutor.ui import textual_patches
+    from tutor.ui.screens import error, picker  # deferred (tutor.startup): opening a scenario shows neither
+    from tutor.ui.screens.lesson_screen import LessonScreen
 
-from tutor import settings  # noqa: E402
-from tutor.engine.bulk import paused_gc  # noqa: E402
-from tutor.scenario import Scenario, ScenarioError, resolve  # noqa: E402
-from tutor.teach.screen_words import screenshot_failed, screenshot_saved, unknown_saved_theme  # noqa: E402
-from tutor.ui.screens.lesson_screen import LessonScreen  # noqa: E402
-
-
-def _guard_textual() -> None:
-    """Two crashes inside Textual's own widgets, found by random keys, made harmless.
-
-    - The command palette: typing and pressing Esc or Enter before its search
-      worker finishes makes the worker update a list already removed
-      (``NoMatches: CommandList``) and the app exits. The watcher that does it
-      now does nothing once the palette's widgets are gone. And an Enter typed
-      ahead could reach a palette already closed (by the Enter before it, whose
-      command then unwound the screens): it closed the screen in front instead,
-      or, with one screen left, raised ``ScreenStackError``. A palette no longer
-      in front now closes nothing.
-    - Page Up / Page Down in an option list squeezed to no height (the picker
-      or the palette in a 20x5 terminal) looks up a line never laid out
-      (``KeyError``). There it moves by one option instead.
-    """
-    from textual.await_complete import AwaitComplete
-    from textual.command import CommandList, CommandPalette
-    from textual.widgets import OptionList
-
-    watch = getattr(CommandPalette, "_watch__list_visible", None)
-    if watch is not None and not getattr(watch, "guarded", False):
-
-        def watch_list_visible(self: CommandPalette) -> None:
-            if self.query(CommandList) and self.query("#--input"):
-                watch(self)
-
-        watch_list_visible.guarded = True  # type: ignore[attr-defined]
-        CommandPalette._watch__list_visible = watch_list_visible  # type: ignore[method-assign]
-
-    dismiss = CommandPalette.dismiss
-    if not getattr(dismiss, "guarded", False):
-
-        def dismiss_if_in_front(self: CommandPalette, result: object = None) -> AwaitComplete:
-            if self.app.screen is not self:
-                return AwaitComplete.nothing()
-            return dismiss(self, result)
-
-        dismiss_if_in_front.guarded = True  # type: ignore[attr-defined]
-        CommandPalette.dismiss = dismiss_if_in_front  # type: ignore[method-assign]
-
-    move_page = getattr(OptionList, "_move_page", None)
-    if move_page is not None and not getattr(move_page, "guarded", False):
-
-        def safe_move_page(self: OptionList, direction: int) -> None:
-            lines = getattr(self, "_index_to_line", None)
-            if lines is not None and (self.highlighted or 0) not in lines:
-                (self.action_cursor_up if direction < 0 else self.action_cursor_down)()
-                return
-            move_page(self, direction)
-
-        safe_move_page.guarded = True  # type: ignore[attr-defined]
-        OptionList._move_page = safe_move_page  # type: ignore[method-assign]
-
-
-_guard_textual()
-
-
-def _settle_imports() -> None:
-    """Keep the cyclic collector from ever walking again what the imports made (modules, classes,
-    functions: alive until the process ends), then let it run again.
-
-    Collecting while importing cost about 14 ms of a launch; and opening a lesson makes enough
-    objects to start a full collection before the first frame, which walked all of Textual's and
-    Rich's objects too (about 10 ms). Frozen (``gc.freeze``), they are out of its way. Runs once,
-    when this module is first imported.
-    """
-    gc.freeze()
-    if _COLLECTING:
-        gc.enable()
-
-
-_settle_imports()
+textual_patches.apply()
 
 
 class TutorApp(App):
@@ -122,8 +47,7 @@ class TutorApp(App):
         """Read and save the learner's settings (off for pictures made for handouts)."""
         self.settings = settings.load() if remember else settings.Settings()
         self._apply_saved_theme()
-        self._collector_waits = False
-        """True from building the first screen until it is drawn (see ``get_default_screen``)."""
+        self._first_frame = startup.FirstFrame()
 
     def _apply_saved_theme(self) -> None:
         """The theme the learner picked last time, unless TEXTUAL_THEME asks for one for this run."""
@@ -145,22 +69,11 @@ class TutorApp(App):
             self.notify(warning, title="Settings", severity="warning")
         if self.remember:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.call_after_refresh(self._start_collector)  # after the first screen's on_mount: its lesson is built
-
-    def _start_collector(self) -> None:
-        """The first screen is drawn: what it made is frozen (run from the command line), and the
-        cyclic collector works again (see ``get_default_screen``)."""
-        if self.freeze_after_start:
-            gc.freeze()
-        self._resume_collector()
-
-    def _resume_collector(self) -> None:
-        if self._collector_waits:
-            self._collector_waits = False
-            gc.enable()
+        # After the first screen's on_mount, its lesson is built: once drawn, the collector may work again.
+        self.call_after_refresh(self._first_frame.drawn, self.freeze_after_start)
 
     def on_unmount(self) -> None:
-        self._resume_collector()  # an app that quits before its first frame leaves the collector on
+        self._first_frame.drawn()  # an app that quits before its first frame leaves the collector on
 
     def on_app_focus(self) -> None:
         """Give the keyboard back to the screen when the window (or browser tab) gets focus.
@@ -223,13 +136,10 @@ class TutorApp(App):
         drawn instead of walking them again and again meanwhile (a tenth of the
         time a big graph takes to open).
         """
-        self._collector_waits = gc.isenabled()
-        gc.disable()
+        self._first_frame.building()
         if self.start_spec:
             return self.scenario_screen(self.start_spec)
-        from tutor.ui.screens.picker import PickerScreen  # here: opening a scenario shows no picker
-
-        return PickerScreen()
+        return picker.PickerScreen()
 
     def scenario_screen(self, spec: str | Scenario) -> Screen:
         """A lesson for ``spec`` (a file, a built-in's name or a loaded scenario), or an error screen saying
@@ -240,10 +150,8 @@ class TutorApp(App):
         with paused_gc():  # a big scenario is many small objects and no cycles
             try:
                 scenario = resolve(spec)
-            except ScenarioError as error:
-                from tutor.ui.screens.error import ErrorScreen  # here: most launches load their scenario
-
-                return ErrorScreen(error, watch=watch)
+            except ScenarioError as problem:
+                return error.ErrorScreen(problem, watch=watch)
             return self.lesson_screen(scenario, watch=watch)
 
     def lesson_screen(self, scenario: Scenario, watch: str | None = None) -> Screen:
@@ -267,8 +175,7 @@ class TutorApp(App):
 
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
-        from tutor.ui.screens.picker import PickerScreen
-
+        PickerScreen = picker.PickerScreen  # noqa: N806 - the class, read once
         stack = self.screen_stack
         if any(isinstance(screen, PickerScreen) for screen in stack):
             while not isinstance(self.screen, PickerScreen):

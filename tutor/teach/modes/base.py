@@ -21,7 +21,8 @@ from typing import ClassVar
 
 from tutor.records import record
 from tutor.scenario import Scenario
-from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
+from tutor.teach.lesson import Frame, Lesson, ViewEdge
+from tutor.teach.text import Line
 
 
 class Move(enum.Enum):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from tutor.engine.numbers import fmt, operand
 from tutor.records import record
-from tutor.teach.lesson import Frame, Lesson, Line, ViewEdge
+from tutor.teach.lesson import Frame, Lesson, ViewEdge
+from tutor.teach.text import Line
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
 
 

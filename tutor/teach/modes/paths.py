@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand, signed_sum
-from tutor.teach.lesson import Lesson, Line, ViewEdge
+from tutor.teach.lesson import Lesson, ViewEdge
+from tutor.teach.text import Line
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
 
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tutor.teach.explain import selected_lines
-from tutor.teach.lesson import Line
+from tutor.teach.selected import selected_lines
+from tutor.teach.text import Line
 from tutor.teach.modes.base import ModeProgress, Move, Mode, View, Widget
 
 if TYPE_CHECKING:
@@ -92,10 +92,8 @@ class QuizMode(Mode):
         place = self.place
         if place.k >= self.lesson.last:
             return Move.REFUSED
-        from tutor.teach.questions import questions_at
-
         target = place.k + 1
-        questions = questions_at(self.lesson, target)
+        questions = self.lesson.questions(target)
         self.feedback = []
         if not questions:
             place.go(target)

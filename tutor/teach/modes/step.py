@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tutor.teach.compact import explain_compact
-from tutor.teach.explain import selected_lines
+from tutor.teach.selected import selected_lines
 from tutor.teach.modes.base import Mode, View
 
 
@@ -22,7 +21,7 @@ class StepMode(Mode):
         place = self.place
         frame = self.lesson.frame(place.k)
         lines = self.lesson.explain(place.k)
-        compact = explain_compact(self.lesson, place.k)
+        compact = self.lesson.explain_compact(place.k)
         if place.selected:
             selected = selected_lines(self.lesson, place.selected, frame, place.k)
             lines, compact = lines + selected, compact + selected

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
-from tutor.teach.lesson import Line
+from tutor.teach.text import Line
 from tutor.teach.modes.base import Mode, ModeKey, ModeProgress, Move, View, Widget
 
 if TYPE_CHECKING:

@@ -10,8 +10,7 @@ from textual.keys import format_key
 from textual.widgets import Static
 
 from tutor.ui.dialogs.dialog import Dialog
-from tutor.teach.explain import BACKPROP_IN_BRIEF
-from tutor.teach.screen_words import HELP_EXTRA_ROWS, HELP_SCROLL, HELP_TITLE
+from tutor.teach.screen_words import BACKPROP_IN_BRIEF, HELP_EXTRA_ROWS, HELP_SCROLL, HELP_TITLE
 
 KEY_NAMES = {
     "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "home": "Home", "end": "End",

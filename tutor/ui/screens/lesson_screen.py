@@ -1,10 +1,12 @@
 """The lesson screen: graph, progress, step panel and values table.
 
-Stepping only moves the position k; every number on screen is read from the
-lesson's step records for k, so stepping back restores the earlier screen.
-What the keys do and what is shown is decided by the current mode
-(``tutor.teach.modes``); this screen passes keys on and draws what the mode
-describes.
+Every key goes to the lesson session (``tutor.teach.session``), which moves
+the lesson and says what to do next; this screen draws what the session
+shows. Stepping only moves the position k; every number on screen is read
+from the lesson's step records for k, so stepping back restores the earlier
+screen. The screen decides what the graph's pane holds (the graph, or the
+values table or a mode's table or plot in its place); the stage shares the
+rows between that pane and the step panel.
 """
 
 from __future__ import annotations
@@ -17,28 +19,33 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from tutor.engine.numbers import fmt
+from tutor import startup
 from tutor.scenario import Scenario, ScenarioError
-from tutor.teach.explain import edit_lines
-from tutor.teach.lesson import NEURONS, Lesson, default_view, next_view
-from tutor.teach.modes import MODES, Mode, Move, Place, make_modes
+from tutor.teach.lesson import NEURONS, Lesson
+from tutor.teach.modes import Mode, Move
+from tutor.teach.screen_words import WATCH_KEEPS_LAST, too_small
+from tutor.teach.session import STEP_MODE as STEP
+from tutor.teach.session import LessonSession, Outcome
+from tutor.ui.dialogs import edit, help, rows  # deferred (tutor.startup): opened by keys
 from tutor.ui.file_watch import FileWatch
-from tutor.teach.edit_check import edit_warning
-from tutor.ui.widgets.graph_view import GraphView
-from tutor.ui.widgets.mode_widget import fill_mode_widget
-from tutor.ui.widgets.progress import Progress
-from tutor.ui.screens.fitting import Fitting
 from tutor.ui.screens.lesson_keys import LESSON_BINDINGS
-from tutor.ui.screens.on_demand import mount_on_demand
 from tutor.ui.widgets.footer import KeyBar
-from tutor.ui.widgets.stage import Stage
+from tutor.ui.widgets.graph_view import GraphView
+from tutor.ui.widgets.mode_widget import build_mode_widget, fill_mode_widget
+from tutor.ui.widgets.progress import Progress
+from tutor.ui.widgets.stage import BODY_MIN, GRAPH, WIDE, Stage
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
-from tutor.teach.screen_words import NO_DATA, WATCH_KEEPS_LAST, too_small
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
 RUN_CHUNK = 5
 """Repeated mode actions (T) run this many per frame, so the bar moves and keys stay live."""
+IN_GRAPHS_PLACE = ("table", "plot")
+"""Kinds of mode widget that take the graph's place (at 80×24 there is no room beside it)."""
+VALUES = "values"
+"""The values table's id, and the pane's content when it takes the graph's place (narrow windows)."""
+
+
 class LessonScreen(Screen):
     """Step forward and backward through one scenario's graph."""
 
@@ -46,38 +53,49 @@ class LessonScreen(Screen):
 
     def __init__(self, scenario: Scenario, watch: str | None = None) -> None:
         super().__init__()
-        self.place = Place(Lesson(scenario, view=default_view(scenario)))
-        self.modes: dict[str, Mode] = make_modes(self.place)
-        self.mode: Mode = self.modes[MODES[0].name]
+        self.session = LessonSession(scenario)
         self.running = False
         """True while a repeated mode action (T) is under way."""
         self.file_watch = FileWatch(watch, self.reload, scenario)
         self._filled: dict[str, int] = {}
         """Mode widget id -> the mode revision last copied into it."""
-        self.fitting = Fitting(self)
         self._graph: GraphView | None = None  # once composed (a query walks the DOM: too slow per key check)
+        self._panel_place: tuple | None = None
+        self._more_below = False
 
     # -- what the tests and the other screens read ------------------------------
 
     @property
     def lesson(self) -> Lesson:
-        return self.place.lesson
+        return self.session.lesson
 
     @property
     def scenario(self) -> Scenario:
-        return self.place.scenario
+        return self.session.scenario
+
+    @property
+    def place(self):  # noqa: ANN201 - the session's Place
+        return self.session.place
+
+    @property
+    def modes(self) -> dict[str, Mode]:
+        return self.session.modes
+
+    @property
+    def mode(self) -> Mode:
+        return self.session.mode
 
     @property
     def k(self) -> int:
-        return self.place.k
+        return self.session.k
 
     @property
     def selected(self) -> str | None:
-        return self.place.selected
+        return self.session.selected
 
     @selected.setter
     def selected(self, key: str | None) -> None:
-        self.place.selected = key
+        self.session.place.selected = key
 
     # -- layout ------------------------------------------------------------
 
@@ -91,19 +109,43 @@ class LessonScreen(Screen):
                     yield self._graph
                 with PanelBox(id="panel-box"):
                     yield StepPanel(id="panel")
-        yield Static(
-            too_small(MIN_WIDTH, MIN_HEIGHT),
-            id="too-small",
-        )
+        yield Static(too_small(MIN_WIDTH, MIN_HEIGHT), id="too-small")
         yield KeyBar()  # at 80 columns every key shown fits
 
     def widget_for(self, widget_id: str) -> Widget:
         """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed."""
         found = self.query(f"#{widget_id}")
-        return found.first() if found else mount_on_demand(self, widget_id)
+        return found.first() if found else self._mount_on_demand(widget_id)
 
     def has_widget(self, widget_id: str) -> bool:
         return bool(self.query(f"#{widget_id}"))
+
+    def _mount_on_demand(self, widget_id: str) -> Widget:
+        """Build and mount the widget named ``widget_id`` where it belongs.
+
+        Hidden widgets still cost styling and layout, so the values table, the
+        watch banner, the run progress bar and each mode's widget are built the
+        first time they are asked for: the first frame comes as fast as a bare app's.
+        """
+        if widget_id == VALUES:
+            widget = startup.textual_widget("DataTable")(id=VALUES, cursor_type="row", zebra_stripes=True)
+            widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
+            self.query_one("#body").mount(widget)
+            return widget
+        if widget_id == "watch-error":
+            widget = Static(id="watch-error", markup=False)
+            self.query_one("#main").mount(widget, after="#title")
+            return widget
+        if widget_id == "run-progress":
+            widget = startup.textual_widget("ProgressBar")(id="run-progress", show_eta=False)
+        else:
+            owner = next(m for m in self.modes.values() if m.widget and m.widget.id == widget_id)
+            widget = build_mode_widget(owner)
+            if owner.widget.kind in IN_GRAPHS_PLACE:
+                self.query_one("#body").mount(widget)
+                return widget
+        self.query_one("#main").mount(widget)
+        return widget
 
     def _title(self) -> Text:
         s = self.scenario
@@ -121,15 +163,19 @@ class LessonScreen(Screen):
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
         self.set_class(small, "too-small")
         self.call_after_refresh(self._refresh_progress)
-        self.call_after_refresh(self.fitting.refill_training)
+        self.call_after_refresh(self._refill_training)
 
     # -- drawing -------------------------------------------------------------
+
+    def _gone(self) -> bool:
+        """True once the screen's widgets are gone (a callback queued before Esc left the lesson runs late)."""
+        return not self.is_attached or not self.query(Stage)
 
     def _refresh_progress(self) -> None:
         if not self.query(Progress):
             return  # called after a refresh that came after the app started to quit
         progress = self.query_one(Progress)
-        own = self.mode.progress()
+        own = self.session.progress()
         if own is None:
             # The neuron view has one form per window size, not the graph's density levels.
             density = "" if self.lesson.view == NEURONS else self.query_one(GraphView).level
@@ -144,19 +190,87 @@ class LessonScreen(Screen):
         if graph.lesson is not self.lesson:
             # New values, view or file; the graph re-lays out only if its shape changed.
             graph.set_lesson(self.lesson)
-        own = self.mode.progress()  # where the learner is: scroll positions are kept per place
+        own = self.session.progress()  # where the learner is: scroll positions are kept per place
         place = (self.mode.name, self.lesson.view, graph.level, (own.detail, own.done) if own else self.k)
-        memory = self.query_one(Stage).arrive(place)
-        view = self.mode.view()
+        stage = self.query_one(Stage)
+        memory = stage.arrive(place)
+        view = self.session.view()
         graph.show(view.frame, self.selected, view.highlight_nodes, view.highlight_edges,
                    scroll=scroll and memory is None)
         self._refresh_progress()
-        # What the learner just did (an edit's predicted and actual change, a quiz's score) comes first:
-        # at 80x24 it would otherwise sit below the fold, under the step it follows.
-        note = self.place.notice + self.place.edit_note
         self._refresh_table()
-        compact = note + view.compact if view.compact is not None else None
-        self.fitting.show(note + view.lines, compact, place, memory, view)
+        panel = self.session.panel(view)
+        pane = self._pane()
+        self._show_pane(pane)
+        stage.show(panel.lines, panel.compact, pane, self._pane_rows(pane))
+        if memory is not None:
+            stage.restore(memory)
+        else:
+            if view.highlight_nodes:
+                graph.bring_nodes_into_view(view.highlight_nodes, self.place.leaf())
+            if place != self._panel_place:
+                self.query_one(PanelBox).scroll_home(animate=False, immediate=True)
+        self._panel_place = place
+
+    def _pane(self) -> str:
+        """What the graph's pane shows: the graph, the values table (narrow windows) or a mode's table or plot."""
+        if self.has_widget(VALUES) and self.widget_for(VALUES).display and self.size.width < WIDE:
+            return VALUES
+        widget = self.mode.widget
+        if widget is not None and widget.kind in IN_GRAPHS_PLACE and self.mode.widget_shown():
+            return widget.id
+        return GRAPH
+
+    def _pane_rows(self, pane: str) -> int:
+        """Rows a pane other than the graph needs to show everything it holds."""
+        if pane == VALUES:
+            return len(self.scenario.named) + 3
+        if self.mode.widget is not None and self.mode.widget.kind == "table":
+            return len(self.mode.table()[1]) + 1
+        return BODY_MIN
+
+    def _show_pane(self, pane: str) -> None:
+        self.query_one(GraphView).display = pane == GRAPH
+        if self.has_widget(VALUES):
+            self.widget_for(VALUES).styles.width = "1fr" if pane == VALUES else 46
+
+    @on(Stage.RowsShared)
+    def _rows_shared(self) -> None:
+        """The stage shared its rows: say the graph's density, ask the panel what lies below, redraw a plot."""
+        self.call_after_refresh(self._refresh_progress)
+        self.call_after_refresh(self._mark_panel)
+        if self._pane() not in (GRAPH, VALUES):
+            self.call_after_refresh(self._refill_mode_widget)
+
+    def _mark_panel(self) -> None:
+        if not self._gone():
+            self.query_one(PanelBox).mark()
+
+    @on(PanelBox.MoreBelow)
+    def _more_below_changed(self, message: PanelBox.MoreBelow) -> None:
+        """The key bar offers PgDn only while more of the panel lies below."""
+        if message.more != self._more_below:
+            self._more_below = message.more
+            self.refresh_bindings()
+
+    def _refill_mode_widget(self) -> None:
+        """A plot is drawn to the size of the pane it fills: again after the pane changed."""
+        mode = self.mode
+        if self._gone():
+            return
+        if mode.widget is not None and mode.widget.kind == "plot" and mode.widget_shown():
+            body = self.query_one("#body").size
+            fill_mode_widget(self.widget_for(mode.widget.id), mode, body.width, body.height)
+
+    def _refill_training(self) -> None:
+        """The training panel is drawn to the window's size: again after a resize."""
+        mode = self.mode
+        if self._gone():
+            return
+        if mode.widget is not None and mode.widget.kind == "training" and self.has_widget(mode.widget.id):
+            widget = self.widget_for(mode.widget.id)
+            if widget.display:
+                fill_mode_widget(widget, mode, self.query_one("#body").size.width or self.size.width)
 
     def action_panel(self, pages: int) -> None:
         """Scroll the step panel a page down (1) or up (-1)."""
@@ -193,18 +307,13 @@ class LessonScreen(Screen):
             self.query_one(GraphView).focus()
 
     def _refresh_table(self) -> None:
-        if not self.has_widget("values"):
+        if not self.has_widget(VALUES):
             return
-        table = self.widget_for("values")
+        table = self.widget_for(VALUES)
         if not table.display:
             return
-        frame = self.lesson.frame(self.k)
         table.clear()
-        for name in self.scenario.named:
-            node = self.lesson.graph.node(name)
-            kind = node.kind if node.kind != "op" else "node"
-            value = fmt(frame.values[name]) if name in frame.values else "·"
-            grad = fmt(frame.grads[name]) if name in frame.grads else "·"
+        for name, kind, value, grad in self.session.values_rows():
             table.add_row(name, kind, value, grad, key=name)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -214,10 +323,10 @@ class LessonScreen(Screen):
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
-        if action == "mode" and parameters[0] == MODES[0].name:
-            return self.mode.name != MODES[0].name  # "1 Step" in the footer of every other mode
+        if action == "mode" and parameters[0] == STEP:
+            return self.mode.name != STEP  # "1 Step" in the footer of every other mode
         if action == "view":  # the key for the next view, none when the scenario has one view only
-            return parameters[0] == next_view(self.scenario, self.lesson.view) != self.lesson.view
+            return self.session.offers_view(parameters[0])
         if action == "panel":  # not before the panel is laid out: the footer's first keys come earlier
             if not self.is_mounted:
                 return False
@@ -225,53 +334,45 @@ class LessonScreen(Screen):
             return box.scroll_y < box.max_scroll_y if parameters[0] > 0 else box.scroll_y > 0
         return True
 
-    # -- the current mode ----------------------------------------------------------
+    # -- what the session answers ------------------------------------------------
 
-    def _show(self, move: Move) -> None:
-        """Act on what the mode answered."""
-        if move is Move.REFUSED:
+    def _apply(self, outcome: Outcome) -> None:
+        """Act on what the session answered: a bell, a warning, the mode's widget in focus, or a redraw."""
+        move = outcome.move
+        if outcome.warning:
+            self.notify(outcome.warning, severity="warning")
+        elif move is Move.REFUSED:
             self.app.bell()
-        elif move is Move.FOCUS:
+        if move is Move.FOCUS:
             if self.mode.widget is not None:
                 self.widget_for(self.mode.widget.id).focus()
-        else:
+        elif move is not Move.REFUSED:
             self._sync_mode_widgets()
             self.refresh_view(scroll=move is Move.SHOW)
+        if outcome.keys_changed:
+            self.refresh_bindings()  # the footer offers "1 Step" outside step mode; the view key's label
 
     def action_mode(self, name: str) -> None:
         """Switch mode: step, quiz, forward, paths, check or train."""
-        mode = self.modes[name]
-        reason = mode.unavailable()
-        if reason:
-            self.notify(reason, severity="warning")
-            return
-        # Leaving a mode may leave words behind (the quiz's score so far), shown until the next move.
-        self.place.notice = self.mode.leave() if mode is not self.mode else []
-        self.mode.interrupt()
-        self.mode = mode
-        if not mode.keys and self.has_widget("run-progress"):
+        outcome = self.session.switch_mode(name)
+        if outcome.move is not Move.REFUSED and not self.mode.keys and self.has_widget("run-progress"):
             self.widget_for("run-progress").display = False
-        mode.enter()
-        self._show(Move.SHOW)
-        self.refresh_bindings()  # the footer offers "1 Step" outside step mode
+        self._apply(outcome)
 
     def action_mode_key(self, name: str, action: str, repeat: int = 1) -> None:
         """A mode's own key (training's t and T): switch to the mode if needed, then act."""
-        mode = self.modes[name]
-        reason = mode.unavailable()
-        if reason:
-            self.notify(reason, severity="warning")
-            return
         if repeat > 1:
             self._run(name, action, repeat)
             return
-        if mode is not self.mode:
-            self.action_mode(name)
-        self._show(getattr(mode, action)())
+        self._apply(self.session.mode_key(name, action))
 
     def _run(self, name: str, action: str, repeat: int) -> None:
         """Repeat a mode action with a progress bar, a few per frame."""
         if self.running:
+            return
+        reason = self.modes[name].unavailable()
+        if reason:
+            self.notify(reason, severity="warning")
             return
         if self.modes[name] is not self.mode:
             self.action_mode(name)
@@ -279,7 +380,7 @@ class LessonScreen(Screen):
         bar.display = True
         bar.update(total=repeat, progress=0)
         self.running = True
-        self.modes[name].run_state(True)
+        self.session.run_state(name, True)
         self._run_chunk(name, action, repeat)
 
     def _run_chunk(self, name: str, action: str, remaining: int) -> None:
@@ -298,43 +399,38 @@ class LessonScreen(Screen):
             self.set_timer(0.01, lambda: self._run_chunk(name, action, remaining))
         else:
             self.running = False
-            self.modes[name].run_state(False)
+            self.session.run_state(name, False)
             bar.display = False
-            self._show(Move.SHOW_IN_PLACE)
+            self._apply(Outcome(Move.SHOW_IN_PLACE))
 
     def action_next(self) -> None:
         """Next step."""
-        self.place.notice = []
-        self._show(self.mode.next())
+        self._apply(self.session.next())
 
     def action_previous(self) -> None:
         """Previous step."""
-        self.place.notice = []
-        self._show(self.mode.previous())
+        self._apply(self.session.previous())
 
     def action_start(self) -> None:
         """To the first step."""
-        self.place.notice = []
-        self._show(self.mode.start())
+        self._apply(self.session.start())
 
     def action_forward_end(self) -> None:
         """To the end of the forward pass."""
-        self.place.notice = []
-        self._show(self.mode.forward_end())
+        self._apply(self.session.forward_end())
 
     def action_end(self) -> None:
         """To the last step."""
-        self.place.notice = []
-        self._show(self.mode.end())
+        self._apply(self.session.end())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """An answer typed in the mode's input widget."""
         if self.mode.widget is None or event.input.id != self.mode.widget.id or not self.mode.widget_shown():
             return
         event.input.value = ""
-        move = self.mode.submit(event.value)
-        if move is not Move.REFUSED:
-            self._show(move)
+        outcome = self.session.submit(event.value)
+        if outcome.move is not Move.REFUSED:
+            self._apply(outcome)
 
     def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
         """Esc in a mode's widget leaves the mode (the position is kept)."""
@@ -342,36 +438,17 @@ class LessonScreen(Screen):
         widget = self.mode.widget
         if event.key == "escape" and widget is not None and focused is not None and focused.id == widget.id:
             event.stop()
-            self.action_mode(MODES[0].name)
+            self.action_mode(STEP)
 
     # -- changing the lesson -----------------------------------------------------
 
-    def _lesson_changed(self, k: int) -> None:
-        """After new values, view or file: the mode recomputes, then the screen shows position k."""
-        self.mode.rebuild()
-        self.place.go(k)
-        self._show(Move.SHOW)
-        self.refresh_bindings()  # the view key's label names the view after this one
-
     def action_reset(self) -> None:
         """Back to step 0 with the file's values."""
-        self.place.lesson = Lesson(self.scenario, view=self.lesson.view)
-        self.place.edit_note = []
-        self.place.row = None
-        for mode in self.modes.values():
-            mode.reset()
-        self.mode.interrupt()
-        self._lesson_changed(0)
+        self._apply(self.session.reset())
 
     def action_view(self, view: str) -> None:
         """The view key: show ``view``, keeping the place (only the next view's binding is active; see ``check_action``)."""
-        other = self.lesson.with_view(view)
-        k = self.lesson.map_position(self.k, other)
-        if self.selected and self.selected not in {n.key for n in other.nodes}:
-            self.selected = self.lesson.graph.node(self.selected).group or None
-        self.place.lesson = other
-        self.mode.interrupt()
-        self._lesson_changed(k)
+        self._apply(self.session.change_view(view))
 
     async def check_file(self) -> None:
         """Reload the watched file if it changed (the timer calls this too)."""
@@ -380,34 +457,24 @@ class LessonScreen(Screen):
     def reload(self, loaded: Scenario | ScenarioError) -> None:
         """Show the watched file as loaded again; keep the last good graph on errors."""
         if isinstance(loaded, ScenarioError):
-            error = loaded
             banner = self.widget_for("watch-error")
-            banner.update(error.report() + "\n" + WATCH_KEEPS_LAST)
+            banner.update(loaded.report() + "\n" + WATCH_KEEPS_LAST)
             banner.display = True
             return
-        scenario = loaded
         if self.has_widget("watch-error"):
             self.widget_for("watch-error").display = False
-        k = self.place.reload(scenario)
-        if self.selected and self.selected not in {n.key for n in self.lesson.nodes}:
-            self.selected = None
+        outcome = self.session.reload(loaded)
         self.query_one("#title", Static).update(self._title())
-        self._lesson_changed(k)
+        self._apply(outcome)
 
     # -- selecting -----------------------------------------------------------------
 
     def _select(self, delta: int) -> None:
-        keys = [n.key for n in self.lesson.nodes]
-        if not keys:
-            return
-        if self.selected in keys:
-            index = (keys.index(self.selected) + delta) % len(keys)
-        else:
-            index = 0 if delta > 0 else len(keys) - 1
-        self.selected = keys[index]
-        self.mode.selection_changed()
-        self._show(Move.SHOW_IN_PLACE)
-        self.query_one(GraphView).bring_into_view(keys[index])
+        outcome = self.session.select_step(delta)
+        if outcome.move is Move.REFUSED:
+            return  # a scenario with no boxes: nothing to select
+        self._apply(outcome)
+        self.query_one(GraphView).bring_into_view(self.selected)
 
     def action_select_next(self) -> None:
         """Select the next node (in the file's order)."""
@@ -419,76 +486,64 @@ class LessonScreen(Screen):
 
     @on(GraphView.NodeSelected)
     def on_graph_view_node_selected(self, message: GraphView.NodeSelected) -> None:
-        self.selected = message.key
-        self.mode.selection_changed()
-        self._show(Move.SHOW_IN_PLACE)
+        self._apply(self.session.select(message.key))
 
     # -- other keys ------------------------------------------------------------------
 
     def action_values(self) -> None:
         """Show or hide the table of every value and gradient so far."""
-        first = not self.has_widget("values")
-        table = self.widget_for("values")
+        first = not self.has_widget(VALUES)
+        table = self.widget_for(VALUES)
         table.display = first or not table.display
         self.refresh_view(scroll=False)
 
     def action_pick_row(self) -> None:
         """Choose which row of the data set the lesson steps through."""
-        from tutor.ui.dialogs.rows import RowScreen
-
-        if self.scenario.data is None:
-            self.notify(NO_DATA, severity="warning")
+        refused = self.session.can_pick_row()
+        if refused is not None:
+            self._apply(refused)
         else:
-            self.app.push_screen(RowScreen(self.scenario, self.place.row), self.use_row)
+            self.app.push_screen(rows.RowScreen(self.scenario, self.place.row), self.use_row)
 
     def use_row(self, k: int | None) -> None:
         """Step through data row ``k`` (from 1; None: keep the values shown)."""
         if k is not None:
-            self.place.use_row(k)
-            self._lesson_changed(self.k)
+            self._apply(self.session.use_row(k))
 
     def action_help(self) -> None:
         """List every key."""
-        from tutor.ui.dialogs.help import HelpScreen  # here, as the other dialogs: not needed to open a lesson
-
         views = [b for b in self.BINDINGS if b.action.startswith("view(")]
         bindings = [b for b in self.BINDINGS + GraphView.BINDINGS if b not in views[1:]]  # the view key once
-        self.app.push_screen(HelpScreen(bindings))
+        self.app.push_screen(help.HelpScreen(bindings))
 
     def action_back(self) -> None:
         """Esc: out of the current mode (a quiz ends with its score so far), else the values table
         closes, else back to the scenario list."""
-        if self.mode.name != MODES[0].name:
-            self.action_mode(MODES[0].name)
+        outcome = self.session.back()
+        if outcome is not None:
+            if not self.mode.keys and self.has_widget("run-progress"):
+                self.widget_for("run-progress").display = False
+            self._apply(outcome)
             return
-        if self.has_widget("values") and self.widget_for("values").display:
+        if self.has_widget(VALUES) and self.widget_for(VALUES).display:
             self.action_values()
             return
         self.app.action_show_picker()
 
     def action_edit(self) -> None:
         """Change the selected input's value; the whole trace recomputes."""
-        from tutor.ui.dialogs.edit import EditScreen
-
-        key = self.selected
-        leaves = self.scenario.leaves
-        if key not in leaves:
-            key = next(iter(leaves), None)
-            if key is None:
-                return
-            self.selected = key
+        key = self.session.edit_target()
+        if key is None:
+            return
         current = self.lesson.trace.value(key)
+        session = self.session
 
         def apply(value: float | None) -> None:
             if value is not None:
                 self.apply_edit(key, value)
 
-        lesson = self.lesson
-        self.app.push_screen(EditScreen(key, current, lambda value: edit_warning(lesson, key, value)), apply)
+        self.app.push_screen(edit.EditScreen(key, current, lambda value: session.edit_warning(key, value)), apply)
 
     def apply_edit(self, name: str, value: float) -> None:
         """Recompute with ``name`` = value; explain what the old gradient predicted."""
-        old = self.lesson
-        self.place.lesson = old.with_values({name: value})
-        self.place.edit_note = edit_lines(old, self.place.lesson, name)
-        self._lesson_changed(self.k)
+        self._apply(self.session.edit(name, value))

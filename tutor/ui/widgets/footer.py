@@ -9,8 +9,6 @@ rebuild of all its keys for each change of bindings.
 
 from __future__ import annotations
 
-import sys
-
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -20,8 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
 
-FooterKey = getattr(sys.modules[TextualFooter.__module__], "FooterKey", ())
-"""Textual's key widget (not exported by ``textual.widgets``; an empty tuple matches nothing if it moves)."""
+from tutor.ui.textual_patches import FooterKey
 
 _DIM = Style(dim=True)
 

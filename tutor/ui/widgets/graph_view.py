@@ -20,10 +20,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tutor.startup import paused_gc
-from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
+from tutor.draw import layer_columns  # deferred (tutor.startup): most lessons draw no neurons
 from tutor.draw.density import BOXES, LEVELS, Drawing, Numbers, draw, fit_level, render_drawing
 from tutor.draw.layout import GraphSpec, Rect, RenderState
+from tutor.startup import paused_gc
+from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
 from tutor.ui.theme import graph_styles
 from tutor.ui.widgets.graph_state import graph_spec, number_cells, render_state  # noqa: F401 - also imported from here
 
@@ -224,13 +225,11 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         highlight_edges: frozenset[ViewEdge], scroll: bool,
     ) -> None:
         """The neuron view: drawn whole for each frame (a net is small), in the form that fits the pane."""
-        from tutor.draw.layer_columns import draw_network, other_nodes  # here: most lessons draw no neurons
-
         lesson = self.lesson
         self._shown = (frame, selected, highlight_nodes, highlight_edges)
         width, height = self._room()
-        others = other_nodes(lesson.network, [n.key for n in lesson.nodes])
-        self._neurons = draw_network(
+        others = layer_columns.other_nodes(lesson.network, [n.key for n in lesson.nodes])
+        self._neurons = layer_columns.draw_network(
             lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width
         )
         self._update_styles()

@@ -10,7 +10,10 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from tutor import startup
+from tutor.draw import plot, training_rows  # deferred (tutor.startup): drawn when a mode asks
 from tutor.teach.modes import Mode
+from tutor.ui.widgets import training_panel  # deferred too
 
 PLOT_HEIGHT = 6
 """Rows of the curve at least; it grows with the pane it fills."""
@@ -25,16 +28,11 @@ def build_mode_widget(mode: Mode) -> Widget:
     if spec.kind == "input":
         return Input(placeholder=mode.placeholder(), id=spec.id)
     if spec.kind == "table":
-        # Imported when first needed: the app starts as fast as a bare Textual app.
-        from textual.widgets import DataTable
-
-        return DataTable(id=spec.id, cursor_type="row", zebra_stripes=True)
+        return startup.textual_widget("DataTable")(id=spec.id, cursor_type="row", zebra_stripes=True)
     if spec.kind == "plot":
         return Static(id=spec.id)
     if spec.kind == "training":
-        from tutor.ui.widgets.training_panel import TrainingPanel
-
-        return TrainingPanel(id=spec.id)
+        return training_panel.TrainingPanel(id=spec.id)
     raise ValueError(f"unknown widget kind {spec.kind!r}")
 
 
@@ -62,16 +60,10 @@ def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 0) ->
         for row in rows:
             widget.add_row(*row)
     elif spec.kind == "training":
-        from tutor.draw.training_rows import training_panel
-        from tutor.ui.widgets.training_panel import TrainingPanel
-
-        assert isinstance(widget, TrainingPanel)
-        widget.show([], training_panel(mode.training_session(), max(40, width - 4),
-                                       training_height(widget.screen.size.height)))
+        widget.show([], training_rows.training_panel(mode.training_session(), max(40, width - 4),
+                                                     training_height(widget.screen.size.height)))
     elif spec.kind == "plot":
         assert isinstance(widget, Static)
-        from tutor.draw.plot import plot
-
         title, numbers = mode.curve()
-        lines = plot(numbers, width=max(30, width - 4), height=max(PLOT_HEIGHT, height - PLOT_LABELS))
+        lines = plot.plot(numbers, width=max(30, width - 4), height=max(PLOT_HEIGHT, height - PLOT_LABELS))
         widget.update(title + "\n" + "\n".join(lines))

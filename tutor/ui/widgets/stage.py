@@ -1,12 +1,14 @@
 """The stage: the graph's pane and the step panel, sharing the window.
 
 Stacked (graph above, panel below) in ordinary windows, side by side from
-``WIDE`` columns. The graph is fitted first, at the density that shows it
-whole with room left for the panel; the panel then takes the rows the graph
-does not need, and shows the full explanation, or its compact form, or
-scrolls with a "more below" mark. The stage also remembers the scroll
-positions of every place the learner has been, so stepping back restores
-the earlier screen exactly.
+``WIDE`` columns. The stage alone decides how its rows are shared: the graph
+is fitted first, at the density that shows it whole with room left for the
+panel; the panel then takes the rows the pane does not need, and shows the
+full explanation, or its compact form, or scrolls with a "more below" mark.
+It shares them again whenever its content, its size or the graph's density
+changes, and then posts ``RowsShared`` for the screen to read what changed.
+The stage also remembers the scroll positions of every place the learner
+has been, so stepping back restores the earlier screen exactly.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 from textual.containers import Container
 from textual.css.scalar import Unit
 from textual.geometry import Size
+from textual.message import Message
 
-from tutor.teach.lesson import Line
+from tutor.teach.text import Line
+from tutor.ui.textual_patches import forget_arrangements
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
 
@@ -29,57 +33,70 @@ PANEL_FLOOR = 4
 """Rows the panel never goes below (two lines), for a graph that does not fit even at its smallest."""
 BODY_MIN = 10
 """Rows a table or plot in the graph's place keeps: a loss curve of 6 rows with its labels."""
+GRAPH = "graph"
+"""The pane's content when it shows the graph (the stage asks the graph how tall it is)."""
 
 
 class Stage(Container):
     """Graph (or a table or plot in its place) and the step panel."""
+
+    class RowsShared(Message):
+        """The stage shared its rows again: the graph's density, the panel's form or its scrolling may differ."""
 
     def __init__(self, *children, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(*children, id=id)
         self._scrolls: dict[tuple, tuple[float, float, float]] = {}
         self._shown: tuple | None = None
         self._arranged: Size | None = None
+        self._words: tuple[list[Line], list[Line] | None] | None = None
+        self._pane: tuple[str, int] = (GRAPH, 0)
+
+    def show(self, lines: list[Line], compact: list[Line] | None, pane: str = GRAPH, pane_rows: int = 0) -> None:
+        """New words for the panel, and what the pane shows: the graph, or something else ``pane_rows`` tall."""
+        self._words = (lines, compact)
+        self._pane = (pane, pane_rows)
+        self.share_rows()
 
     def arrange(self, size: Size, optimal: bool = False):  # noqa: ANN201 - Textual's DockArrangeResult
         """Share the stage for a new size before the graph and panel are placed in it.
 
         Textual arranges the stage, draws the frame, and only then tells the stage
-        its size (``on_resize``): fitted there, the first frame of a lesson (and of
+        its size (``on_resize``): shared there, the first frame of a lesson (and of
         each window size) was drawn unfitted, then laid out and drawn again.
         """
         if size != self._arranged and size.width > 0 and size.height > 0:
             self._arranged = size
-            self.screen.fitting.fit(size)
-            # Fitting asks sizes, which arranges the screen again at the sizes before the fit: forget those.
-            for widget in self.walk_children(with_self=True):
-                forget = getattr(widget, "_clear_arrangement_cache", None)
-                if forget is not None:
-                    forget()
+            self.share_rows(size)
+            # Sharing asks sizes, which arranges the screen again at the sizes before: forget those.
+            forget_arrangements(self)
         return super().arrange(size, optimal=optimal)
 
     def on_resize(self) -> None:
-        if self.size != self._arranged:  # else fitted already, while being arranged at this size
-            self.screen.fitting.fit()
+        if self.size != self._arranged:  # else shared already, while being arranged at this size
+            self.share_rows()
 
     def on_graph_view_level_changed(self) -> None:
-        """A zoom or a refit: share the rows again, and say the new density on the progress line."""
-        screen = self.screen
-        self.call_after_refresh(lambda: (screen.fitting.fit(), screen._refresh_progress()))
+        """A zoom or a refit of the graph: share the rows again."""
+        self.call_after_refresh(self.share_rows)
 
     @property
     def wide(self) -> bool:
         return self.size.width >= WIDE
 
-    def fit(self, lines: list[Line], compact: list[Line] | None, body_need, size: Size | None = None) -> bool:  # noqa: ANN001
-        """Fit the graph, then give the panel its rows; False while the stage has no size yet.
+    def _pane_rows(self) -> int:
+        """Rows the pane needs to show everything it holds (asked after the graph is fitted: a drawing's
+        height depends on its density)."""
+        pane, rows = self._pane
+        return self.query_one(GraphView).drawing_height if pane == GRAPH else rows
 
-        ``body_need()`` is the rows the graph's pane needs for what it shows
-        (asked after the graph is fitted: a drawing's height depends on its density).
-        ``size``: the stage's size while it is being arranged (default: its size now).
-        """
+    def share_rows(self, size: Size | None = None) -> None:
+        """Fit the graph, then give the panel its rows (``size``: the stage's, while being arranged)."""
+        if self._words is None or not self.is_attached or not self.query(GraphView):
+            return  # nothing to show yet, or the screen is going (a late call queued before Esc)
         width, height = size or self.size
         if width <= 0 or height <= 0:
-            return False
+            return
+        lines, compact = self._words
         wide = width >= WIDE
         self.set_class(wide, "wide")
         graph = self.query_one(GraphView)
@@ -103,7 +120,7 @@ class Stage(Container):
                 rows = height - 2
             else:
                 graph.fit_into((width, height - PANEL_MIN))
-                need = body_need()
+                need = self._pane_rows()
                 # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
                 rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
                 rows = max(rows, min(PANEL_MIN, height - need) - 2)
@@ -114,7 +131,7 @@ class Stage(Container):
             box.styles.height = None
         elif box.styles.height is None or box.styles.height.value != box_height:
             box.styles.height = box_height
-        return True
+        self.post_message(self.RowsShared())
 
     def arrive(self, place: tuple) -> tuple[float, float, float] | None:
         """Keep the scroll positions of the place being left; those kept for ``place``, if it was seen."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
-from tutor.teach.lesson import Line
+from tutor.teach.text import Line
 from tutor.ui.theme import text_styles
 
 MORE_BELOW = "▼ more below: PgDn"
@@ -90,6 +91,15 @@ class PanelBox(VerticalScroll):
     PanelBox { scrollbar-size-vertical: 1; }
     """
 
+    class MoreBelow(Message):
+        """Whether more of the panel lies below the rows shown changed (the key bar offers PgDn meanwhile)."""
+
+        def __init__(self, more: bool) -> None:
+            super().__init__()
+            self.more = more
+
+    _more: bool | None = None
+
     def mark(self) -> None:
         """Say in the frame whether more lies below (or above) the visible rows."""
         if self.max_scroll_y <= 0:
@@ -98,9 +108,10 @@ class PanelBox(VerticalScroll):
             self.border_subtitle = MORE_BELOW
         else:
             self.border_subtitle = MORE_ABOVE
-        fitting = getattr(self.screen, "fitting", None) if self.is_attached else None
-        if fitting is not None:
-            fitting.panel_keys()  # the footer offers PgDn only while more lies below
+        more = self.scroll_y < self.max_scroll_y
+        if more != self._more:
+            self._more = more
+            self.post_message(self.MoreBelow(more))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)

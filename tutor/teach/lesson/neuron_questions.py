@@ -12,27 +12,29 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
-from tutor.teach.lesson_words import weight_symbol
-from tutor.teach.questions import Question, questions_at
+from tutor.engine.ops import OPS
+from tutor.teach.lesson import step_questions
+from tutor.teach.lesson.network import weight_symbol
+from tutor.teach.questions import Question
 
 if TYPE_CHECKING:
-    from tutor.teach.neuron_view import NeuronLesson
+    from tutor.engine.neurons import Neuron
+    from tutor.teach.lesson.neuron_narration import NeuronNarration
 
 
 def _known(pairs: list[tuple[str, float]]) -> str:
     return ", ".join(f"{name} = {fmt(value)}" for name, value in pairs)
 
 
-def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
-    """The questions before step k of ``lesson``."""
-    from tutor.teach.neuron_view import ACTIVATION_WORDS
-
+def questions_at(narration: NeuronNarration, k: int) -> list[Question]:
+    """The questions before step k of the neuron view."""
+    lesson = narration.lesson
     step = lesson.step(k)
     if step is None:
         return []
     if step.neuron is None:
-        return [replace(q, k=k) for q in questions_at(lesson.groups_lesson, step.groups_k)]
-    neuron = lesson.network.neuron(step.neuron)
+        return [replace(q, k=k) for q in step_questions.questions_at(narration.between, step.groups_k)]
+    neuron = narration.network.neuron(step.neuron)
     values, grads, index = lesson.trace.values, lesson.trace.grads, lesson.graph.index
     value = lambda name: values[index[name]]  # noqa: E731
     out = lesson.scenario.output
@@ -53,22 +55,22 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
         readers = {consumer for consumer, _ in lesson.graph.consumers()[index[neuron.name]]}
         if len(readers) < 2:
             return []
-        senders = lesson.senders(neuron.name)
+        senders = narration.senders(neuron.name)
         given = "; ".join(f"from {name}: {fmt(amount)}" for name, _, amount in senders)
         return [Question(k, "backward", "grad", neuron.name, None,
                          f"Error arriving at {neuron.name}: ∂{out}/∂{neuron.name}?", error,
                          f"∂{out}/∂{neuron.name} = {fmt(error)}",
                          "Add up δ × weight from every neuron of the next layer (at the output: y − t).", given,
                          label=f"error at {neuron.name}")]
-    derivative = lesson.activation_derivative(neuron)
+    derivative = narration.activation_derivative(neuron)
     if step.stage == 2:
         if neuron.activation == "identity":  # activation′ = 1: nothing to work out, and the rule says it
             return []
-        rule = ACTIVATION_WORDS[neuron.activation][1].replace("a", neuron.name)
+        rule = OPS[neuron.activation].activation.rule
         return [Question(k, "backward", "local", neuron.name, None,
                          f"The activation's derivative at {neuron.name} ({neuron.activation})?", derivative,
-                         f"{rule} = {fmt(derivative)}",
-                         f"For {neuron.activation}: {ACTIVATION_WORDS[neuron.activation][1]}, a = the neuron's output.",
+                         f"{rule.format(a=neuron.name)} = {fmt(derivative)}",
+                         f"For {neuron.activation}: {rule.format(a='a')}, a = the neuron's output.",
                          _known([(neuron.name, value(neuron.name)), (neuron.z, value(neuron.z))]),
                          label=f"activation′ at {neuron.name}")]
     if step.stage != 4:
@@ -79,26 +81,27 @@ def neuron_questions(lesson: NeuronLesson, k: int) -> list[Question]:
         questions.append(Question(k, "backward", "grad", neuron.z, None, f"δ of {neuron.name}?", delta,
                                   f"δ = error × activation′ = {fmt(delta)}", "Multiply the error by the activation′.",
                                   _known([("error", error), ("activation′", derivative)]), label=f"δ of {neuron.name}"))
-    for synapse, grad_w, _ in lesson.synapse_edges(neuron):
+    for synapse, grad_w, _ in narration.synapse_edges(neuron):
         questions.append(Question(k, "backward", "grad", neuron.z, synapse.weight,
                                   f"grad {synapse.weight} (δ × {synapse.source})?", grad_w,
                                   f"grad {synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",
                                   f"Multiply δ by the input {synapse.source} this weight multiplies.",
                                   _known([("δ", delta), (synapse.source, value(synapse.source))]),
                                   label=f"grad {synapse.weight}"))
-    questions += _fan_out_totals(lesson, neuron, k, delta)
+    questions += _fan_out_totals(narration, neuron, k, delta)
     return questions
 
 
-def _fan_out_totals(lesson: NeuronLesson, neuron, k: int, delta: float) -> list[Question]:  # noqa: ANN001
+def _fan_out_totals(narration: NeuronNarration, neuron: Neuron, k: int, delta: float) -> list[Question]:
     """An input fed to several neurons, at the step that sends its last share: its whole gradient."""
+    lesson = narration.lesson
     out = lesson.scenario.output
     questions = []
-    for synapse, _, _ in lesson.synapse_edges(neuron):
+    for synapse, _, _ in narration.synapse_edges(neuron):
         source = synapse.source
-        if lesson.network.neuron(source) is not None:
+        if narration.network.neuron(source) is not None:
             continue  # a neuron's error is asked at its own first stage
-        feeds, earlier = lesson.shares(source, lesson.position(k).index)
+        feeds, earlier = narration.shares(source, lesson.position(k).index)
         if feeds < 2 or len(earlier) != feeds - 1:
             continue
         total = lesson.trace.grads[lesson.graph.index[source]]

@@ -1,4 +1,4 @@
-"""The neuron view of a lesson: a net stepped one neuron at a time, as plain data.
+"""The neuron view's narration: a net stepped one neuron at a time.
 
 Forward is one neuron per step: its weighted sum, then its activation. The
 backward pass visits each neuron in four stages, as the for-loop tutorials
@@ -12,24 +12,37 @@ teach them:
    δ·wᵢ sent back to each input, with the running sum at an input that
    feeds several neurons.
 
-Nodes that are not neurons (the loss after the net) keep their own steps.
-The frames are keyed like the groups view (named nodes and leaves), so every
-mode's frames draw in the neuron view too; the numbers come from the
-ordinary trace, never recomputed.
+Nodes that are not neurons (the loss after the net) keep the groups view's
+steps and words. The frames are the groups view's (the lesson's boxes are
+its named nodes and leaves), refocused on the neuron, so every mode's frames
+draw in the neuron view too; the numbers come from the ordinary trace,
+never recomputed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from tutor.engine.neurons import Network, Neuron
 from tutor.engine.numbers import fmt, operand, signed_sum
-from tutor.engine.trace import BackwardStep
+from tutor.engine.ops import OPS
 from tutor.records import record
-from tutor.teach.lesson import GROUPS, NEURONS, Frame, Lesson, Line, ViewEdge, ViewNode
-from tutor.teach.lesson_words import weight_symbol
-from tutor.teach.positions import landmark
+from tutor.teach.lesson import neuron_questions, places
+from tutor.teach.lesson.groups import GroupNarration
+from tutor.teach.lesson.narration import Narration
+from tutor.teach.lesson.network import weight_symbol
+from tutor.teach.lesson.views import GROUPS
+
+if TYPE_CHECKING:
+    from tutor.engine.neurons import Network, Neuron
+    from tutor.engine.trace import BackwardStep
+    from tutor.teach.lesson.frame import Frame
+    from tutor.teach.lesson.lesson import Lesson
+    from tutor.teach.lesson.notes import Places
+    from tutor.teach.questions import Question
+    from tutor.teach.text import Line
 
 STAGES = {
     1: "the error arriving",
@@ -37,15 +50,9 @@ STAGES = {
     3: "the weighted sum's partials",
     4: "δ and the gradients",
 }
-ACTIVATION_WORDS = {
-    "sigmoid": ("σ(z)(1 − σ(z))", "a(1 − a)"),
-    "tanh": ("1 − tanh²(z)", "1 − a²"),
-    "relu": ("1 if z > 0 else 0", "1 if z > 0 else 0"),
-    "identity": ("1", "1"),
-}
 
 
-def _z_label(neuron: Neuron) -> str:
+def z_label(neuron: Neuron) -> str:
     """How the words name a neuron's weighted sum: its node, or plain z when the neuron has no activation node."""
     return "z" if neuron.z == neuron.name else neuron.z
 
@@ -70,33 +77,24 @@ class NeuronStep:
     """The groups view's position showing the same numbers."""
 
 
-class NeuronLesson(Lesson):
-    """A lesson whose steps are neurons; its frames are the groups view's, refocused."""
+class NeuronNarration(Narration):
+    """Steps are neurons (and the named nodes after the net); frames are the groups view's, refocused."""
 
-    network: Network
+    def __init__(self, lesson: Lesson) -> None:
+        super().__init__(lesson)
+        assert lesson.network is not None
+        self.network: Network = lesson.network
+        self.between = GroupNarration(lesson)
+        """The groups view's words, for the steps that are not neurons (positions count the boxes' steps)."""
 
-    def __post_init__(self) -> None:
-        from tutor.teach.deltas import network_of
+    # -- the walk ----------------------------------------------------------------
 
-        network = network_of(self.scenario)
-        if network is None:
-            raise ValueError(f"{self.scenario.name} has no layers of neurons")
-        self.network = network
-        self.view = NEURONS
-        self.groups_lesson = Lesson(self.scenario, dict(self.overrides), GROUPS)
-        self.trace = self.groups_lesson.trace
-        self.groups = self.groups_lesson.groups
-        self._frames = {}
-        self.forward, self.backward = self._steps()
-
-    # -- the steps -------------------------------------------------------------
-
-    def _steps(self) -> tuple[tuple[NeuronStep, ...], tuple[NeuronStep, ...]]:
-        groups = self.groups_lesson
+    def walk(self) -> tuple[Sequence, Sequence]:
+        between = self.between
         by_output = {n.name: n for n in self.network.neurons}
         inner = {n.z: n for n in self.network.neurons if n.z != n.name}
         forward: list[NeuronStep] = []
-        for i, step in enumerate(groups.forward):
+        for i, step in enumerate(between.forward):
             k = i + 1
             if step.node in inner:
                 continue  # the weighted sum is part of its neuron's step
@@ -106,8 +104,8 @@ class NeuronLesson(Lesson):
             else:
                 forward.append(NeuronStep("forward", step.node, step.op, None, 0, k))
         backward: list[NeuronStep] = []
-        base = len(groups.forward)
-        for i, step in enumerate(groups.backward):
+        base = len(between.forward)
+        for i, step in enumerate(between.backward):
             k = base + i + 1
             if step.node in inner:
                 neuron = inner[step.node]
@@ -124,90 +122,75 @@ class NeuronLesson(Lesson):
                 backward.append(NeuronStep("backward", neuron.z, "neuron", neuron.name, 4, k))
         return tuple(forward), tuple(backward)
 
-    # -- shape: the groups view's boxes, so every mode's frames fit -------------
+    def frame(self, k: int) -> Frame:
+        step = self.lesson.step(k)
+        if step is None:
+            return self.lesson.boxes_frame(0)
+        return self.focus(self.lesson.boxes_frame(step.groups_k), step.neuron or step.node)
 
-    @cached_property
-    def nodes(self) -> list[ViewNode]:
-        return self.groups_lesson.nodes
-
-    @cached_property
-    def edges(self) -> list[ViewEdge]:
-        return self.groups_lesson.edges
-
-    def edges_into(self, key: str) -> list[ViewEdge]:
-        return self.groups_lesson.edges_into(key)
-
-    def neuron_step(self, k: int) -> NeuronStep | None:
-        step = self.step(k)
-        return step if isinstance(step, NeuronStep) else None
+    def focus(self, frame: Frame, node: str | None) -> Frame:
+        """``frame`` with a neuron (its weighted sum's and output's edges active), or another node, current."""
+        lesson = self.lesson
+        neuron = self.neuron_of(node) if node else None
+        if neuron is None:
+            return lesson.focus(frame, node)
+        active = frozenset(lesson.edges_into(neuron.z)) | frozenset(lesson.edges_into(neuron.name))
+        return replace(frame, current=neuron.name, active_edges=active)
 
     def index_of(self, phase: str, node: str) -> int | None:
         """The position of the step about ``node`` (or about the neuron it belongs to)."""
-        steps = self.forward if phase == "forward" else self.backward
-        offset = 1 + (len(self.forward) if phase == "backward" else 0)
-        neuron = self._neuron_of(node)
+        lesson = self.lesson
+        steps = lesson.forward if phase == "forward" else lesson.backward
+        offset = 1 + (len(lesson.forward) if phase == "backward" else 0)
+        neuron = self.neuron_of(node)
         for i, step in enumerate(steps):
             if step.node == node or (neuron is not None and step.neuron == neuron.name and phase == "forward"):
                 return offset + i
         return None
 
-    def _neuron_of(self, node: str) -> Neuron | None:
+    def neuron_of(self, node: str) -> Neuron | None:
         for neuron in self.network.neurons:
             if node in (neuron.name, neuron.z):
                 return neuron
         return None
 
     def map_position(self, k: int, other: Lesson) -> int:
-        same = landmark(self, k, other)
+        lesson = self.lesson
+        same = places.landmark(lesson, k, other)
         if same is not None:
             return same
-        step = self.step(k)
+        step = lesson.step(k)
         if step is None:
             return 0
         found = other.index_of(step.phase, step.node)
         if found is not None:
             return found
-        return self.groups_lesson.map_position(step.groups_k, other) if step.groups_k else 0
+        if not step.groups_k:
+            return 0
+        # As the groups view would map the same place (its positions are the boxes' steps).
+        groups = lesson.with_view(GROUPS)
+        return places.map_position(groups, step.groups_k, other)
 
-    # -- frames ----------------------------------------------------------------
-
-    @cached_property
-    def _note_places(self) -> dict[int, list[tuple[str, str]]]:
+    def note_places(self) -> Places:
         """The groups view's notes, each at the first step of this view that shows that groups step."""
-        groups = self.groups_lesson._note_places
-        places = {0: groups[0]} if 0 in groups else {}
+        groups = self.between.places
+        lesson = self.lesson
+        out = {0: groups[0]} if 0 in groups else {}
         seen: set[int] = set()
-        for j in range(1, len(self)):
-            g = self.step(j).groups_k
+        for j in range(1, len(lesson)):
+            g = lesson.step(j).groups_k
             if g in groups and g not in seen:
                 seen.add(g)
-                places[j] = groups[g]
-        return places
-
-    def _next_frame(self, k: int) -> Frame | None:
-        return None  # every frame is one of the groups view's, refocused: nothing to build incrementally
-
-    def _build_frame(self, k: int) -> Frame:
-        step = self.step(k)
-        if step is None:
-            return self.groups_lesson.frame(0)
-        frame = self.groups_lesson.frame(step.groups_k)
-        return self.focus(frame, step.neuron or step.node)
-
-    def focus(self, frame: Frame, node: str | None) -> Frame:
-        neuron = self._neuron_of(node) if node else None
-        if neuron is None:
-            return self.groups_lesson.focus(frame, node)
-        active = frozenset(self.edges_into(neuron.z)) | frozenset(self.edges_into(neuron.name))
-        return replace(frame, current=neuron.name, active_edges=active)
+                out[j] = groups[g]
+        return out
 
     # -- words ------------------------------------------------------------------
 
     @cached_property
     def _primitive_steps(self) -> dict[str, BackwardStep]:
-        return {step.node: step for step in self.trace.backward}
+        return {step.node: step for step in self.lesson.trace.backward}
 
-    def synapse_edges(self, neuron: Neuron):
+    def synapse_edges(self, neuron: Neuron):  # noqa: ANN201 - list of (synapse, grad_w, sent)
         """For each synapse: (grad_w contribution δ·x, contribution δ·w sent to the source)."""
         out = []
         for synapse in neuron.synapses:
@@ -216,28 +199,32 @@ class NeuronLesson(Lesson):
             out.append((synapse, by_input[synapse.weight].contribution, by_input[synapse.source].contribution))
         return out
 
+    def questions(self, k: int) -> list[Question]:
+        return neuron_questions.questions_at(self, k)
+
     def explain_compact(self, k: int) -> list[Line]:
         """The compact form: a neuron's stage is already a few short lines, so it is the full form."""
         return self.explain(k)
 
     def explain(self, k: int) -> list[Line]:
-        step = self.step(k)
+        lesson = self.lesson
+        step = lesson.step(k)
         if step is None:
-            return self._explain_start()
+            return self.start_lines()
         if step.neuron is None:
-            lines = self.groups_lesson.explain(step.groups_k)
-            return self._renumber(lines, k)
+            return self._renumber(self.between.explain(step.groups_k), k)
         neuron = self.network.neuron(step.neuron)
         if step.phase == "forward":
-            return self._explain_neuron_forward(neuron, k)
-        return self._explain_neuron_backward(neuron, step.stage, k)
+            return self._neuron_forward(neuron, k)
+        return self._neuron_backward(neuron, step.stage, k)
 
     def _renumber(self, lines: list[Line], k: int) -> list[Line]:
         """A groups-view explanation with this view's step count in its first line."""
         if not lines:
             return lines
-        pos = self.position(k)
-        steps = self.forward if pos.phase == "forward" else self.backward
+        lesson = self.lesson
+        pos = lesson.position(k)
+        steps = lesson.forward if pos.phase == "forward" else lesson.backward
         head = [("Forward " if pos.phase == "forward" else "Backward ", "title"),
                 (f"{pos.index + 1} of {len(steps)}", "dim")]
         return [head + list(lines[0][2:]), *lines[1:]]
@@ -247,10 +234,11 @@ class NeuronLesson(Lesson):
         place = "output layer" if neuron.layer == layers else f"layer {neuron.layer}"
         return f"{place}, neuron {neuron.position + 1}"
 
-    def _explain_neuron_forward(self, neuron: Neuron, k: int) -> list[Line]:
-        values = self.trace.values
-        index = self.graph.index
-        pos = self.position(k)
+    def _neuron_forward(self, neuron: Neuron, k: int) -> list[Line]:
+        lesson = self.lesson
+        values = lesson.trace.values
+        index = lesson.graph.index
+        pos = lesson.position(k)
         z_value = values[index[neuron.z]]
         a_value = values[index[neuron.name]]
         terms = [f"{s.weight}·{s.source}" for s in neuron.synapses]
@@ -258,11 +246,11 @@ class NeuronLesson(Lesson):
         if neuron.bias:
             terms.append(neuron.bias)
             numbers.append(operand(values[index[neuron.bias]]))
-        z_label = _z_label(neuron)
+        z_name = z_label(neuron)
         lines: list[Line] = [
-            [("Forward ", "title"), (f"{pos.index + 1} of {len(self.forward)}", "dim"), ("  ", ""),
+            [("Forward ", "title"), (f"{pos.index + 1} of {len(lesson.forward)}", "dim"), ("  ", ""),
              (neuron.name, "name"), (f" · {self._where(neuron)}", "dim")],
-            [("weighted sum ", ""), (z_label, "name"), (" = ", ""), (" + ".join(terms), "formula")],
+            [("weighted sum ", ""), (z_name, "name"), (" = ", ""), (" + ".join(terms), "formula")],
             [("   = ", ""), (" + ".join(numbers), "value"), (" = ", ""), (fmt(z_value), "value")],
         ]
         if neuron.activation == "identity":
@@ -270,82 +258,99 @@ class NeuronLesson(Lesson):
                           (fmt(a_value), "value")])
         else:
             lines.append([("activation ", ""), (neuron.name, "name"), (" = ", ""),
-                          (f"{neuron.activation}({z_label})", "formula"), (" = ", ""),
+                          (f"{neuron.activation}({z_name})", "formula"), (" = ", ""),
                           (f"{neuron.activation}({fmt(z_value)})", "value"), (" = ", ""), (fmt(a_value), "value")])
         lines.extend(self.note_lines(k))
         return lines
 
-    def _explain_neuron_backward(self, neuron: Neuron, stage: int, k: int) -> list[Line]:
-        out = self.scenario.output
-        values, grads, index = self.trace.values, self.trace.grads, self.graph.index
-        pos = self.position(k)
+    def _neuron_backward(self, neuron: Neuron, stage: int, k: int) -> list[Line]:
+        lesson = self.lesson
+        out = lesson.scenario.output
+        values, grads, index = lesson.trace.values, lesson.trace.grads, lesson.graph.index
+        pos = lesson.position(k)
         error = grads[index[neuron.name]]
         delta = grads[index[neuron.z]]
-        a_value = values[index[neuron.name]]
         lines: list[Line] = [
-            [("Backward ", "title"), (f"{pos.index + 1} of {len(self.backward)}", "dim"), ("  ", ""),
+            [("Backward ", "title"), (f"{pos.index + 1} of {len(lesson.backward)}", "dim"), ("  ", ""),
              (neuron.name, "name"), (" · ", "dim"), (f"stage {stage} of 4: {STAGES[stage]}", "title")],
         ]
         if stage == 1:
             lines += self._error_lines(neuron, error)
         elif stage == 2:
-            general, own = ACTIVATION_WORDS[neuron.activation]
-            derivative = self.activation_derivative(neuron)
-            z_name = _z_label(neuron)
-            line: Line = [("activation′ ", ""), (f"∂{neuron.name}/∂{z_name}", "formula"), (" = ", "")]
-            if neuron.activation != "identity":
-                line += [(general, "formula"), (" = ", "")]
-            if neuron.activation in ("sigmoid", "tanh"):
-                own_numbers = own.replace("a(", "a × (").replace("a", operand(a_value))
-                line += [(own_numbers, "value"), (" = ", "")]
-            line += [(fmt(derivative), "value")]
-            if neuron.activation == "identity":
-                line += [(f"  (identity: {neuron.name} = {z_name})", "dim")]
-            lines.append(line)
-            if neuron.activation == "relu":
-                gate = "open: z > 0" if derivative > 0 else "closed: z ≤ 0, nothing flows back"
-                lines.append([(f"   the gate is {gate}", "note")])
+            lines += self._activation_lines(neuron)
         elif stage == 3:
-            parts: Line = [("∂z/∂w: ", "")]
-            for i, synapse in enumerate(neuron.synapses):
-                if i:
-                    parts.append(("; ", "dim"))
-                parts += [(f"∂z/∂{synapse.weight}", "formula"), (" = ", ""), (synapse.source, "name"), (" = ", ""),
-                          (fmt(values[index[synapse.source]]), "value")]
-            lines.append(parts)
-            if neuron.bias:
-                lines.append([(f"∂z/∂{neuron.bias}", "formula"), (" = 1", "value")])
-            inputs: Line = [("∂z/∂input: ", "")]
-            for i, synapse in enumerate(neuron.synapses):
-                if i:
-                    inputs.append(("; ", "dim"))
-                inputs += [(f"∂z/∂{synapse.source}", "formula"), (" = ", ""), (synapse.weight, "name"), (" = ", ""),
-                           (fmt(values[index[synapse.weight]]), "value")]
-            lines.append(inputs)
+            lines += self._partials_lines(neuron)
         else:
-            derivative = self.activation_derivative(neuron)
-            lines[0].append((f"  (δ = ∂{out}/∂{_z_label(neuron)})", "dim"))
-            lines.append([("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
-                          (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad")])
-            if neuron.bias:
-                lines.append([(f"∂{neuron.bias}", "grad"), (" = δ = ", ""), (fmt(grads[index[neuron.bias]]), "grad")])
-            for synapse, grad_w, sent in self.synapse_edges(neuron):
-                source_value = values[index[synapse.source]]
-                weight_value = values[index[synapse.weight]]
-                lines.append([
-                    (f"∂{synapse.weight}", "grad"), (" = δ·", ""), (synapse.source, "name"), (" = ", ""),
-                    (f"{operand(delta)} × {operand(source_value)}", "value"), (" = ", ""), (fmt(grad_w), "grad"),
-                ])
-                lines.append([
-                    ("  → ", "dim"), (synapse.source, "name"), (": δ·", ""), (synapse.weight, "name"), (" = ", ""),
-                    (f"{operand(delta)} × {operand(weight_value)}", "value"), (" = ", ""), (fmt(sent), "grad"),
-                ])
-                running = self._running_sum(synapse.source, k)
-                if running:
-                    lines.append(running)
+            lines[0].append((f"  (δ = ∂{out}/∂{z_label(neuron)})", "dim"))
+            lines += self._delta_lines(neuron, error, delta, k)
         lines.extend(self.note_lines(k))
-        if k == self.last:
+        if k == lesson.last:
             lines.extend(self.done_lines())
+        return lines
+
+    def _activation_lines(self, neuron: Neuron) -> list[Line]:
+        lesson = self.lesson
+        a_value = lesson.trace.value(neuron.name)
+        activation = OPS[neuron.activation]
+        derivative = self.activation_derivative(neuron)
+        z_name = z_label(neuron)
+        line: Line = [("activation′ ", ""), (f"∂{neuron.name}/∂{z_name}", "formula"), (" = ", "")]
+        if neuron.activation != "identity":
+            line += [(activation.activation.derivative, "formula"), (" = ", "")]
+        numbers = activation.numbers((lesson.trace.value(neuron.z),), a_value, 0.0, 0) if activation.numbers else ""
+        if numbers:
+            line += [(numbers, "value"), (" = ", "")]
+        line += [(fmt(derivative), "value")]
+        if neuron.activation == "identity":
+            line += [(f"  (identity: {neuron.name} = {z_name})", "dim")]
+        lines = [line]
+        if neuron.activation == "relu":
+            gate = "open: z > 0" if derivative > 0 else "closed: z ≤ 0, nothing flows back"
+            lines.append([(f"   the gate is {gate}", "note")])
+        return lines
+
+    def _partials_lines(self, neuron: Neuron) -> list[Line]:
+        values, index = self.lesson.trace.values, self.lesson.graph.index
+        parts: Line = [("∂z/∂w: ", "")]
+        for i, synapse in enumerate(neuron.synapses):
+            if i:
+                parts.append(("; ", "dim"))
+            parts += [(f"∂z/∂{synapse.weight}", "formula"), (" = ", ""), (synapse.source, "name"), (" = ", ""),
+                      (fmt(values[index[synapse.source]]), "value")]
+        lines = [parts]
+        if neuron.bias:
+            lines.append([(f"∂z/∂{neuron.bias}", "formula"), (" = 1", "value")])
+        inputs: Line = [("∂z/∂input: ", "")]
+        for i, synapse in enumerate(neuron.synapses):
+            if i:
+                inputs.append(("; ", "dim"))
+            inputs += [(f"∂z/∂{synapse.source}", "formula"), (" = ", ""), (synapse.weight, "name"), (" = ", ""),
+                       (fmt(values[index[synapse.weight]]), "value")]
+        lines.append(inputs)
+        return lines
+
+    def _delta_lines(self, neuron: Neuron, error: float, delta: float, k: int) -> list[Line]:
+        lesson = self.lesson
+        values, grads, index = lesson.trace.values, lesson.trace.grads, lesson.graph.index
+        derivative = self.activation_derivative(neuron)
+        lines: list[Line] = [[("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
+                              (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad")]]
+        if neuron.bias:
+            lines.append([(f"∂{neuron.bias}", "grad"), (" = δ = ", ""), (fmt(grads[index[neuron.bias]]), "grad")])
+        for synapse, grad_w, sent in self.synapse_edges(neuron):
+            source_value = values[index[synapse.source]]
+            weight_value = values[index[synapse.weight]]
+            lines.append([
+                (f"∂{synapse.weight}", "grad"), (" = δ·", ""), (synapse.source, "name"), (" = ", ""),
+                (f"{operand(delta)} × {operand(source_value)}", "value"), (" = ", ""), (fmt(grad_w), "grad"),
+            ])
+            lines.append([
+                ("  → ", "dim"), (synapse.source, "name"), (": δ·", ""), (synapse.weight, "name"), (" = ", ""),
+                (f"{operand(delta)} × {operand(weight_value)}", "value"), (" = ", ""), (fmt(sent), "grad"),
+            ])
+            running = self._running_sum(synapse.source, k)
+            if running:
+                lines.append(running)
         return lines
 
     def activation_derivative(self, neuron: Neuron) -> float:
@@ -355,7 +360,8 @@ class NeuronLesson(Lesson):
         return step.edges[0].local if step is not None else 1.0
 
     def _error_lines(self, neuron: Neuron, error: float) -> list[Line]:
-        out = self.scenario.output
+        lesson = self.lesson
+        out = lesson.scenario.output
         senders = self.senders(neuron.name)
         lines: list[Line] = []
         if not senders:
@@ -370,8 +376,8 @@ class NeuronLesson(Lesson):
             if sender is None or weight is None:
                 lines.append([("   from ", "dim"), (name, "name"), (": ", ""), (fmt(amount), "grad")])
                 continue
-            delta = self.trace.grads[self.graph.index[sender.z]]
-            w = self.trace.values[self.graph.index[weight]]
+            delta = lesson.trace.grads[lesson.graph.index[sender.z]]
+            w = lesson.trace.values[lesson.graph.index[weight]]
             lines.append([("   from ", "dim"), (name, "name"), (": δ × ", ""), (weight, "name"), (" = ", ""),
                           (f"{operand(delta)} × {operand(w)}", "value"), (" = ", ""), (fmt(amount), "grad")])
         total: Line = [("error ", ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", "")]
@@ -394,9 +400,9 @@ class NeuronLesson(Lesson):
                     edge = next(e for e in step.edges if e.input == name)
                     out.append((neuron.name, synapse.weight, edge.contribution))
         covered = {n for n, _, _ in out}
-        for step in self.groups_lesson.backward:
+        for step in self.lesson.boxes_backward:
             for edge in step.edges:
-                if edge.input == name and step.node not in covered and self._neuron_of(step.node) is None:
+                if edge.input == name and step.node not in covered and self.neuron_of(step.node) is None:
                     out.append((step.node, None, edge.contribution))
         return out
 
@@ -404,7 +410,7 @@ class NeuronLesson(Lesson):
         """How many neurons read ``source``, and what those whose δ step lies in ``backward[:upto]`` sent it."""
         feeds = sum(1 for n in self.network.neurons if any(s.source == source for s in n.synapses))
         sent = []
-        for step in self.backward[:upto]:
+        for step in self.lesson.backward[:upto]:
             if step.stage == 4 and step.neuron is not None:
                 neuron = self.network.neuron(step.neuron)
                 sent += [amount for synapse, _, amount in self.synapse_edges(neuron) if synapse.source == source]
@@ -412,12 +418,13 @@ class NeuronLesson(Lesson):
 
     def _running_sum(self, source: str, k: int) -> Line:
         """The gradient gathered so far at ``source``, when it feeds several neurons."""
-        feeds, amounts = self.shares(source, self.position(k).index + 1)
+        lesson = self.lesson
+        feeds, amounts = self.shares(source, lesson.position(k).index + 1)
         if feeds < 2:
             return []
         total = amounts[0] if len(amounts) == 1 else sum(amounts)
         complete = len(amounts) == feeds
-        line: Line = [("    ", ""), (f"∂{self.scenario.output}/∂{source}", "grad"),
+        line: Line = [("    ", ""), (f"∂{lesson.scenario.output}/∂{source}", "grad"),
                       (" = " if complete else " so far ", "dim")]
         if complete:
             line.append((f"Σⱼ δⱼ·{weight_symbol(source)} = ", ""))
@@ -427,10 +434,3 @@ class NeuronLesson(Lesson):
         line += [(fmt(total), "grad"), (note, "note")]
         return line
 
-    # -- quiz ---------------------------------------------------------------------
-
-    def neuron_questions(self, k: int):  # noqa: ANN201 - list[Question]
-        """The quiz's questions before step k of the neuron view (see ``tutor.teach.neuron_quiz``)."""
-        from tutor.teach.neuron_quiz import neuron_questions
-
-        return neuron_questions(self, k)

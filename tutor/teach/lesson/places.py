@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tutor.teach.lesson import EXPANDED, GROUPS
+from tutor.teach.lesson.views import EXPANDED, GROUPS
 
 if TYPE_CHECKING:
-    from tutor.teach.lesson import Lesson
+    from tutor.teach.lesson.lesson import Lesson
 
 
 def landmark(lesson: Lesson, k: int, other: Lesson) -> int | None:
@@ -31,7 +31,8 @@ def landmark(lesson: Lesson, k: int, other: Lesson) -> int | None:
 
 
 def map_position(lesson: Lesson, k: int, other: Lesson) -> int:
-    """The position in ``other`` (another view of the same scenario) that shows what ``lesson`` shows at k."""
+    """The position in ``other`` (another view of the same scenario) that shows what ``lesson`` shows at k,
+    for a lesson whose steps are its boxes' own (expanded or groups view)."""
     same = landmark(lesson, k, other)
     if same is not None:
         return same

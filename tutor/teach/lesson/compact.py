@@ -1,9 +1,9 @@
 """The step explanation in its compact form, for windows where the full one does not fit.
 
-Same numbers as :meth:`Lesson.explain`, fewer words: one line for the step
-(what it is, and the upstream gradient going backward), then one line per
-edge: the input, (its local derivative: formula = number) × the upstream
-gradient = the contribution, and the input's gradient before → after::
+Same numbers as the full form, fewer words: one line for the step (what it
+is, and the upstream gradient going backward), then one line per edge: the
+input, (its local derivative: formula = number) × the upstream gradient = the
+contribution, and the input's gradient before → after::
 
     → apple: (apple_count = 2) × 1.1 = 2.2  ∂ 0 → 2.2
     → b: 1 × 2 = 2  ∂ 3 → 5 (Σ 2 uses)
@@ -20,29 +20,32 @@ fragments), no UI.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tutor.engine.numbers import fmt, operand
-from tutor.teach.lesson import Lesson, Line
-from tutor.teach.lesson_words import train_hint, weight_symbol
-from tutor.teach.deltas import delta_name
+from tutor.teach.lesson.narration import train_hint
+from tutor.teach.lesson.network import delta_name, weight_symbol
+
+if TYPE_CHECKING:
+    from tutor.teach.lesson.step_narration import StepNarration
+    from tutor.teach.text import Line
 
 DIGITS = 4
 """Significant digits of the compact form's gradients (the full form shows 6), as on the graph."""
 
 
-def explain_compact(lesson: Lesson, k: int) -> list[Line]:
-    """Position k of ``lesson`` in the compact form."""
-    own = getattr(lesson, "explain_compact", None)
-    if own is not None:  # a lesson with steps of its own kind (the neuron view) says how it shortens them
-        return own(k)
-    pos = lesson.position(k)
+def explain_compact(narration: StepNarration, k: int) -> list[Line]:
+    """Position k of the narration's lesson in the compact form."""
+    pos = narration.position(k)
     if pos.phase == "start":
-        return _start(lesson)
+        return _start(narration)
     if pos.phase == "forward":
-        return _forward(lesson, k)
-    return _backward(lesson, k)
+        return _forward(narration, k)
+    return _backward(narration, k)
 
 
-def _start(lesson: Lesson) -> list[Line]:
+def _start(narration: StepNarration) -> list[Line]:
+    lesson = narration.lesson
     s = lesson.scenario
     lines: list[Line] = [[(s.title, "title")]]
     if s.description:
@@ -55,36 +58,37 @@ def _start(lesson: Lesson) -> list[Line]:
     lines += [
         line,
         [("→ computes left to right, then back from ", "dim"), (s.output, "name"),
-         (f" to every {lesson.leaf_words()}.", "dim")],
+         (f" to every {narration.leaf_words()}.", "dim")],
     ]
     if s.params:
         lines.append([(train_hint(s), "dim")])
-    return lines + lesson.note_lines(0)
+    return lines + narration.note_lines(0)
 
 
-def _tail(lesson: Lesson, k: int, warning: str | None) -> list[Line]:
+def _tail(narration: StepNarration, k: int, warning: str | None) -> list[Line]:
     lines: list[Line] = []
     if warning:
         lines.append([("⚠ ", "warn"), (warning, "warn")])
-    return lines + lesson.note_lines(k)  # the notes due at k, their numbers filled in
+    return lines + narration.note_lines(k)  # the notes due at k, their numbers filled in
 
 
-def _forward(lesson: Lesson, k: int) -> list[Line]:
-    step = lesson.step(k)
-    names, numbers = lesson.forward_expression(step)
+def _forward(narration: StepNarration, k: int) -> list[Line]:
+    step = narration.step(k)
+    names, numbers = narration.forward_expression(step)
     line: Line = [
-        ("Forward ", "title"), (f"{k} of {len(lesson.forward)} ", "dim"),
+        ("Forward ", "title"), (f"{k} of {len(narration.forward)} ", "dim"),
         (step.node, "name"), (" = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"),
         (" = ", ""), (fmt(step.value), "value"),
     ]
-    return [line] + _tail(lesson, k, step.warning)
+    return [line] + _tail(narration, k, step.warning)
 
 
-def _backward(lesson: Lesson, k: int) -> list[Line]:
-    step = lesson.step(k)
+def _backward(narration: StepNarration, k: int) -> list[Line]:
+    lesson = narration.lesson
+    step = narration.step(k)
     out = lesson.scenario.output
-    j = k - len(lesson.forward)
-    head: Line = [("Backward ", "title"), (f"{j} of {len(lesson.backward)} ", "dim"), (step.node, "name")]
+    j = k - len(narration.forward)
+    head: Line = [("Backward ", "title"), (f"{j} of {len(narration.backward)} ", "dim"), (step.node, "name")]
     if step.node == out:
         head += [("  start at the output: ", ""), (f"∂{out}/∂{out} = 1", "grad")]
     else:
@@ -101,38 +105,27 @@ def _backward(lesson: Lesson, k: int) -> list[Line]:
         shown = fmt(edge.local)
         line: Line = [("→ ", "dim"), (edge.input, "name"), (": ", "")]
         if edge.local_formula != shown:
-            line += [("(", ""), (edge.local_formula, "formula"), (" = ", ""), (fmt(edge.local, DIGITS), "value"), (")", "")]
+            line += [("(", ""), (edge.local_formula, "formula"), (" = ", ""), (fmt(edge.local, DIGITS), "value"),
+                     (")", "")]
         else:
             line.append((operand(edge.local, DIGITS), "value"))
-        line += [(" × ", ""), (operand(step.upstream, DIGITS), "grad"), (" = ", ""), (fmt(edge.contribution, DIGITS), "grad")]
+        line += [(" × ", ""), (operand(step.upstream, DIGITS), "grad"), (" = ", ""),
+                 (fmt(edge.contribution, DIGITS), "grad")]
         if activated is not None and edge.input == activated.z:
             line += [(" = ", ""), (delta_name(activated), "grad")]
-        line += [("  ∂ ", "grad"), (fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""), (fmt(edge.grad_after, DIGITS), "grad")]
+        line += [("  ∂ ", "grad"), (fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""),
+                 (fmt(edge.grad_after, DIGITS), "grad")]
         sources = lesson.contributions(k, edge.input)
-        deltas = lesson.fan_out_deltas(edge.input, sources) if len(sources) > 1 else None
+        deltas = narration.fan_out_deltas(edge.input, sources) if len(sources) > 1 else None
         if len(sources) > 1 and deltas is None:
             line.append((f" (Σ {len(sources)} uses)", "note"))
         lines.append(line)
-        if lesson.groups is not None and lesson.is_expanded_sigmoid(step.node):
-            lines += _sigmoid_agreement(lesson, step.node, edge)
+        lines += narration.agreement_lines(step, edge)
         if deltas:
             numbers = " + ".join(f"{operand(d, DIGITS)}×{operand(lesson.trace.value(w), DIGITS)}" for _, w, d in deltas)
             lines.append([(f"   Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (numbers, "value"), (" = ", ""),
                           (fmt(edge.grad_after), "grad"), (f"  ({len(deltas)} neurons)", "note")])
-    lines += _tail(lesson, k, step.warning)
-    if k == lesson.last:
-        lines += lesson.done_lines(compact=True)
+    lines += _tail(narration, k, step.warning)
+    if k == narration.last:
+        lines += narration.done_lines(compact=True)
     return lines
-
-
-def _sigmoid_agreement(lesson: Lesson, node: str, edge) -> list[Line]:  # noqa: ANN001 - an engine Edge
-    """The four local factors of an expanded sigmoid, and that their product (the group's local
-    derivative, ``edge.local``) is y(1 − y)."""
-    routes = lesson.groups.factors(node, edge.input)
-    if len(routes) != 1:
-        return []
-    numbers = " × ".join(operand(f.value, DIGITS) for f in routes[0])
-    y = lesson.trace.value(node)
-    return [[("   factors ", "dim"), (numbers, "value"), (" = ", ""), (fmt(edge.local, DIGITS), "value"),
-             (" = ", ""), (f"{node}(1 − {node})", "formula"), (" = ", ""),
-             (f"{operand(y, DIGITS)} × (1 − {operand(y, DIGITS)})", "value")]]

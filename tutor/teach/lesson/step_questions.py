@@ -1,0 +1,96 @@
+"""The quiz's questions in the expanded and groups views: a value forward, local derivatives and
+accumulated gradients backward, each with the numbers it needs (its ``known:`` line)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tutor.engine.numbers import fmt, operand, signed_sum
+from tutor.engine.ops import OPS
+from tutor.engine.ops import title as op_title
+from tutor.teach.questions import Question
+
+if TYPE_CHECKING:
+    from tutor.teach.lesson.step_narration import StepNarration
+
+GROUP_RULE = "A group's local derivative is the product of the local derivatives along the path inside it."
+
+
+def _rule(op: str) -> str:
+    return GROUP_RULE if op == "group" else OPS[op].rule
+
+
+def questions_at(narration: StepNarration, k: int) -> list[Question]:
+    """What to ask before revealing step k."""
+    lesson = narration.lesson
+    pos = narration.position(k)
+    out = lesson.scenario.output
+    if pos.phase == "forward":
+        step = narration.forward[pos.index]
+        names, numbers = narration.forward_expression(step)
+        known = {name: v for name, v in zip(step.inputs, step.input_values) if not lesson.graph.is_constant(name)}
+        given = ", ".join(f"{name} = {fmt(v)}" for name, v in known.items())
+        return [
+            Question(
+                k, "forward", "value", step.node, None,
+                f"What is the value of {step.node} = {names}?",
+                step.value,
+                f"{step.node} = {names} = {numbers} = {fmt(step.value)}",
+                "Put the input values into the expression: " + numbers,
+                given,
+            )
+        ]
+    if pos.phase != "backward":
+        return []
+    step = narration.backward[pos.index]
+    values = lesson.trace.value
+    inputs = dict.fromkeys(edge.input for edge in step.edges if not lesson.graph.is_constant(edge.input))
+    given = ", ".join(f"{name} = {fmt(values(name))}" for name in (*inputs, step.node))
+    given += f"; upstream ∂{out}/∂{step.node} = {fmt(step.upstream)}"
+    questions = []
+    for edge in step.edges:
+        if lesson.graph.is_constant(edge.input):
+            continue
+        shown = fmt(edge.local)
+        working = f"∂{step.node}/∂{edge.input} = "
+        if edge.local_formula != shown:
+            working += f"{edge.local_formula} = "
+            numbers = narration.edge_numbers(step, edge)
+            if numbers and numbers != shown:
+                working += f"{numbers} = "
+        working += shown
+        node_words = "group" if step.op == "group" else f"{op_title(step.op)} node"
+        questions.append(
+            Question(
+                k, "backward", "local", step.node, edge.input,
+                f"Local derivative ∂{step.node}/∂{edge.input} at this {node_words}?",
+                edge.local,
+                working,
+                _rule(step.op),
+                given,
+            )
+        )
+        sources = lesson.contributions(k, edge.input)
+        if len(sources) > 1:
+            sum_text = signed_sum([amount for _, amount in sources])
+            working = (
+                f"∂{out}/∂{edge.input} = {fmt(edge.grad_before)} already + "
+                f"{operand(step.upstream)} × {operand(edge.local)} = {sum_text} = {fmt(edge.grad_after)}"
+            )
+            hint = (
+                f"{edge.input} already had {fmt(edge.grad_before)} from another path: "
+                "fan-out gradients add. Add upstream × local to it."
+            )
+            grad_given = f"{given}; ∂{out}/∂{edge.input} so far = {fmt(edge.grad_before)}"
+        else:
+            working = f"∂{out}/∂{edge.input} = {operand(step.upstream)} × {operand(edge.local)} = {fmt(edge.grad_after)}"
+            hint = f"Multiply the upstream gradient {fmt(step.upstream)} by the local derivative."
+            grad_given = given
+        questions.append(
+            Question(
+                k, "backward", "grad", step.node, edge.input,
+                f"Accumulated gradient ∂{out}/∂{edge.input} after this step?",
+                edge.grad_after, working, hint, grad_given,
+            )
+        )
+    return questions

@@ -1,0 +1,48 @@
+"""The selected node in words: its kind, value and gradient so far, its formula and its note.
+
+Plain data (lines of styled fragments); no UI imports.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tutor.engine.numbers import fmt
+from tutor.engine.ops import title as op_title
+from tutor.teach.lesson.views import EXPANDED
+
+if TYPE_CHECKING:
+    from tutor.teach.lesson import Frame, Lesson
+    from tutor.teach.text import Line
+
+
+def selected_lines(lesson: Lesson, key: str, frame: Frame, k: int | None = None, note: bool = True) -> list[Line]:
+    """The selected node: its kind, value and gradient so far, formula, note.
+
+    The note is the one for the pass shown at position ``k`` (its backward note
+    once its backward step is shown), with its numbers; ``note=False`` hides
+    it (a quiz question is waiting).
+    """
+    out = lesson.scenario.output
+    node = lesson.graph.node(key)
+    kind = node.kind if node.kind != "op" else (op_title(node.op) if lesson.view == EXPANDED else "group")
+    line: Line = [("Selected ", "title"), (lesson.title_of(key), "name"), (f" ({kind})", "dim")]
+    if key in frame.values:
+        line += [("  value ", ""), (fmt(frame.values[key]), "value")]
+    else:
+        line += [("  value not computed yet", "dim")]
+    if key in frame.grads:
+        line += [("  ", ""), (f"∂{out}/∂{key}", "grad"), (" = ", ""), (fmt(frame.grads[key]), "grad")]
+        if key not in frame.finished and node.kind == "op" and key != out:
+            line += [(" so far", "dim")]
+    lines = [line]
+    if key in lesson.scenario.nodes:
+        lines.append([("  ", ""), (key, "name"), (": ", ""), (lesson.scenario.nodes[key], "formula")])
+    if node.kind in ("input", "param"):
+        lines.append([("  press e to change its value", "dim")])
+    if k is None:  # no position given: the frame tells which pass it shows
+        k = lesson.last if frame.grads else (lesson.forward_end if len(frame.computed) > len(lesson.scenario.leaves) else 0)
+    text = lesson.selected_note(key, k) if note else ""
+    if text and (not frame.current or frame.current != key):
+        lines.append([("  ✎ ", "note"), (text, "note")])
+    return lines

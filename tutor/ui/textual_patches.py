@@ -1,0 +1,103 @@
+"""Every use of Textual's private names, in one place, each with the reason for it.
+
+Textual is a young library; the tutor leans on a few of its private names to
+fix crashes found by random keys and to make the first frame quick. A
+Textual release may rename any of them, so ``PRIVATE_NAMES`` lists each one
+and ``tests/unit/test_textual_patches.py`` fails loudly when one has gone
+from the installed Textual (the dependency's upper bound in
+``pyproject.toml`` keeps users off releases not yet tried). At run time a
+patch whose name has gone is left out, and the app runs as Textual would.
+
+- **The command palette** (``CommandPalette._watch__list_visible``): typing
+  and pressing Esc or Enter before its search worker finishes makes the
+  worker update a list already removed (``NoMatches: CommandList``) and the
+  app exits. The watcher now does nothing once the palette's widgets are gone.
+- **The command palette** (``CommandPalette.dismiss``, public but patched):
+  an Enter typed ahead could reach a palette already closed by the Enter
+  before it, whose command then unwound the screens: it closed the screen in
+  front instead, or, with one screen left, raised ``ScreenStackError``. A
+  palette no longer in front now closes nothing.
+- **Option lists** (``OptionList._move_page``): Page Up / Page Down in an
+  option list squeezed to no height (the picker or the palette in a 20x5
+  terminal) looks up a line never laid out (``KeyError``). There it moves by
+  one option instead.
+- **Arrangements** (``Widget._clear_arrangement_cache``): the stage shares its
+  rows while Textual arranges it; asking sizes then arranges the screen at
+  the sizes before, and Textual would reuse that arrangement for the frame.
+- **The footer's key widget** (``textual.widgets._footer.FooterKey``, not
+  exported): the picker's and error screen's footer styles each key once,
+  not twice, by giving it the compact class before it is mounted.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from textual.await_complete import AwaitComplete
+from textual.command import CommandList, CommandPalette
+from textual.widget import Widget
+from textual.widgets import Footer, OptionList
+
+PRIVATE_NAMES: tuple[tuple[object, str], ...] = (
+    (CommandPalette, "_watch__list_visible"),
+    (OptionList, "_move_page"),
+    (OptionList, "_index_to_line"),
+    (Widget, "_clear_arrangement_cache"),
+    (sys.modules[Footer.__module__], "FooterKey"),
+)
+"""Every private name of Textual's the tutor uses: (the class or module, the name)."""
+
+FooterKey: type | tuple = getattr(sys.modules[Footer.__module__], "FooterKey", ())
+"""Textual's footer key widget (an empty tuple, which ``isinstance`` matches to nothing, if it has gone)."""
+
+
+def forget_arrangements(widget: Widget) -> None:
+    """Make ``widget`` and everything inside it arrange afresh at the next layout."""
+    for child in widget.walk_children(with_self=True):
+        forget = getattr(child, "_clear_arrangement_cache", None)
+        if forget is not None:
+            forget()
+
+
+def _guard_command_palette() -> None:
+    watch = getattr(CommandPalette, "_watch__list_visible", None)
+    if watch is not None and not getattr(watch, "guarded", False):
+
+        def watch_list_visible(self: CommandPalette) -> None:
+            if self.query(CommandList) and self.query("#--input"):
+                watch(self)
+
+        watch_list_visible.guarded = True  # type: ignore[attr-defined]
+        CommandPalette._watch__list_visible = watch_list_visible  # type: ignore[method-assign]
+
+    dismiss = CommandPalette.dismiss
+    if not getattr(dismiss, "guarded", False):
+
+        def dismiss_if_in_front(self: CommandPalette, result: object = None) -> AwaitComplete:
+            if self.app.screen is not self:
+                return AwaitComplete.nothing()
+            return dismiss(self, result)
+
+        dismiss_if_in_front.guarded = True  # type: ignore[attr-defined]
+        CommandPalette.dismiss = dismiss_if_in_front  # type: ignore[method-assign]
+
+
+def _guard_option_list() -> None:
+    move_page = getattr(OptionList, "_move_page", None)
+    if move_page is not None and not getattr(move_page, "guarded", False):
+
+        def safe_move_page(self: OptionList, direction: int) -> None:
+            lines = getattr(self, "_index_to_line", None)
+            if lines is not None and (self.highlighted or 0) not in lines:
+                (self.action_cursor_up if direction < 0 else self.action_cursor_down)()
+                return
+            move_page(self, direction)
+
+        safe_move_page.guarded = True  # type: ignore[attr-defined]
+        OptionList._move_page = safe_move_page  # type: ignore[method-assign]
+
+
+def apply() -> None:
+    """Patch Textual's widgets as described above (once; applying again changes nothing)."""
+    _guard_command_palette()
+    _guard_option_list()
