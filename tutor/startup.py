@@ -26,6 +26,7 @@ Two things stand in the way, and this module is where each is handled:
 from __future__ import annotations
 
 import gc
+import importlib
 import importlib.machinery
 import importlib.util
 import sys
@@ -97,12 +98,10 @@ class _Numpy:
 numpy: Any = _Numpy()
 
 
-def textual_widget(name: str) -> Any:
-    """A widget class of ``textual.widgets`` by name, imported when first asked for (Textual loads each widget's
-    module on first use: a table or a progress bar the first frame does not show costs nothing until then)."""
-    import textual.widgets  # noqa: PLC0415 - only the UI asks, and only for widgets shown later
-
-    return getattr(textual.widgets, name)
+def deferred(module: str, name: str) -> Any:
+    """``module.name``, importing ``module`` now: for what a later screen shows (a widget class of
+    ``textual.widgets``, which loads each widget's module on first use), asked for where it is needed."""
+    return getattr(importlib.import_module(module), name)
 
 
 @contextmanager

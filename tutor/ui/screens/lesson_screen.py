@@ -128,7 +128,7 @@ class LessonScreen(Screen):
         first time they are asked for: the first frame comes as fast as a bare app's.
         """
         if widget_id == VALUES:
-            widget = startup.textual_widget("DataTable")(id=VALUES, cursor_type="row", zebra_stripes=True)
+            widget = startup.deferred("textual.widgets", "DataTable")(id=VALUES, cursor_type="row", zebra_stripes=True)
             widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
             self.query_one("#body").mount(widget)
             return widget
@@ -137,7 +137,7 @@ class LessonScreen(Screen):
             self.query_one("#main").mount(widget, after="#title")
             return widget
         if widget_id == "run-progress":
-            widget = startup.textual_widget("ProgressBar")(id="run-progress", show_eta=False)
+            widget = startup.deferred("textual.widgets", "ProgressBar")(id="run-progress", show_eta=False)
         else:
             owner = next(m for m in self.modes.values() if m.widget and m.widget.id == widget_id)
             widget = build_mode_widget(owner)

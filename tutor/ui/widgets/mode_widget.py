@@ -28,7 +28,7 @@ def build_mode_widget(mode: Mode) -> Widget:
     if spec.kind == "input":
         return Input(placeholder=mode.placeholder(), id=spec.id)
     if spec.kind == "table":
-        return startup.textual_widget("DataTable")(id=spec.id, cursor_type="row", zebra_stripes=True)
+        return startup.deferred("textual.widgets", "DataTable")(id=spec.id, cursor_type="row", zebra_stripes=True)
     if spec.kind == "plot":
         return Static(id=spec.id)
     if spec.kind == "training":
