@@ -274,4 +274,23 @@ def test_a_log_of_zero_stops_training_with_words_not_numpy_warnings() -> None:
             trainer = Trainer(scenario.graph, table, 0.5, layers=layers)
             trainer.train(3)
         assert trainer.stopped and trainer.epochs == 0
-        assert "loss.log1 = log(0) = -inf in row 2" in trainer.warning, trainer.warning
+        assert "from loss.log1 = log(0) = -inf in row 2" in trainer.warning, trainer.warning
+        assert "training cannot start" in trainer.warning
+
+
+def test_train_epochs_says_where_a_log_of_zero_happened(tmp_path, capsys) -> None:
+    """A saturated sigmoid makes 1 − y exactly 0 in a hand-written cross-entropy: one warning in words."""
+    import json
+
+    from tutor.cli import main
+
+    path = tmp_path / "logistic.yaml"
+    path.write_text("inputs: {x: 1, t: 1}\nparams: {w: 0.5}\nnodes:\n  y: sigmoid(w * x)\n"
+                    "  loss: -(t * log(y) + (1 - t) * log(1 - y))\noutput: loss\nlearning_rate: 5\n"
+                    "data:\n  columns: [x, t]\n  rows: [[1, 1], [0, 0], [60, 1], [-80, 0]]\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["train", str(path), "--epochs", "3", "--json"]) == 0
+    (warning,) = json.loads(capsys.readouterr().out)["warnings"]
+    assert warning.startswith("the loss is nan after epoch 1, from loss.log2 = log(0) = -inf in row 3")
+    assert "keep the log's argument above 0" in warning

@@ -30,7 +30,7 @@ from tutor.engine.batch_columns import LATER, Columns, grad_filler, grad_rules, 
 from tutor.engine.batch_cross_entropy import CrossEntropyStep
 from tutor.engine.batch_layers import Layer, Run, find_layers, one_thread, schedule
 from tutor.engine.batch_plan import Plan, plan, training_plan
-from tutor.engine.batch_trouble import first_trouble
+from tutor.engine.batch_trouble import SMALLER, Trouble, first_trouble
 from tutor.engine.batch_layers import backward as layer_backward
 from tutor.engine.batch_layers import forward as layer_forward
 from tutor.engine.graph import Graph
@@ -382,13 +382,12 @@ class Trainer:
         self.initial_loss = self.mean_loss()
         self.losses: list[float] = []
         if not math.isfinite(self.initial_loss):
-            where = self.trouble()
-            self.warning = (f"the loss is {fmt(self.initial_loss)} before training"
-                            f"{': ' + where if where else ''}; training cannot start")
+            self.warning = _stopped(f"the loss is {fmt(self.initial_loss)} before training", self.trouble(),
+                                    "training cannot start")
 
-    def trouble(self) -> str:
-        """Where the numbers of the data set's rows first stop being finite at the current params, in words
-        (``loss.log1 = log(0) = -inf in row 2 ...``); "" when every value is finite."""
+    def trouble(self) -> Trouble | None:
+        """Where the numbers of the data set's rows first stop being finite at the current params
+        (``loss.log1 = log(0) = -inf in row 2 ...``); None when every value is finite."""
         leaves: dict[int, Any] = dict(zip(self.params, self.values.tolist()))
         leaves.update(self.table.leaves_for(slice(None)))
         values = self.engine.forward(leaves, self.table.rows)
@@ -432,10 +431,8 @@ class Trainer:
             self.values = self.values + grads  # the params the trouble came from, to say where it starts
             where = self.trouble()
             self.values = self.values - grads
-            self.warning = (
-                f"a param is no longer a finite number ({', '.join(bad[:3])}) after step {self.steps}"
-                f"{' (' + where + ')' if where else ''}: training stopped; try a smaller learning rate"
-            )
+            self.warning = _stopped(f"a param is no longer a finite number ({', '.join(bad[:3])}) after step "
+                                    f"{self.steps}", where)
 
     def batches(self) -> list[np.ndarray | slice]:
         rows = self.table.rows
@@ -461,9 +458,7 @@ class Trainer:
         loss = self.mean_loss()
         self.losses.append(loss)
         if not self.stopped and not math.isfinite(loss):
-            where = self.trouble()
-            self.warning = (f"the loss is {loss} after epoch {self.epochs}{' (' + where + ')' if where else ''}: "
-                            "training stopped; try a smaller learning rate")
+            self.warning = _stopped(f"the loss is {loss} after epoch {self.epochs}", self.trouble())
         return loss
 
     def train(self, epochs: int) -> list[float]:
@@ -480,3 +475,10 @@ class Trainer:
 
     def initial_params(self) -> dict[str, float]:
         return dict(zip(self.param_names, self._initial.tolist()))
+
+
+def _stopped(what: str, trouble: Trouble | None, outcome: str = "training stopped") -> str:
+    """The trainer's warning: what went wrong, where it started, and what to try."""
+    if trouble is None:
+        return f"{what}: {outcome}; {SMALLER}"
+    return f"{what}, from {trouble.where}: {outcome}; {trouble.advice}"

@@ -17,11 +17,33 @@ import numpy as np
 from tutor.engine.graph import Graph
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import OPS
+from tutor.records import record
 
 
-def first_trouble(graph: Graph, values: Sequence[Any], rows: int) -> str:
-    """``loss.log1 = log(0) = -inf in row 2 (log of a number that is not positive)``, or "" when every
-    node the output depends on is finite in every row (the trouble is in the gradients, then)."""
+@record(slots=True)
+class Trouble:
+    """Where a pass's numbers first stop being numbers."""
+
+    where: str
+    """``loss.log1 = log(0) = -inf in row 2 (log of a number that is not positive)``."""
+    op: str
+    """The op of the node it starts at."""
+
+    @property
+    def advice(self) -> str:
+        """What to try: a smaller learning rate, unless the op says more."""
+        return ADVICE.get(self.op, SMALLER)
+
+
+SMALLER = "try a smaller learning rate"
+ADVICE = {"log": "keep the log's argument above 0 (log(y + 1e-7), as the textbook's cross-entropy does) "
+                 "or try a smaller learning rate"}
+"""What to try when the trouble starts at an op, beyond the usual smaller learning rate."""
+
+
+def first_trouble(graph: Graph, values: Sequence[Any], rows: int) -> Trouble | None:
+    """The first node the output depends on that is not finite in some row while its inputs are, or None
+    when every such node is finite in every row (the trouble is in the gradients, then)."""
     needed = graph.ancestors_of_output()
     for node in graph.nodes:
         if node.kind != "op" or not needed[node.index]:
@@ -41,5 +63,5 @@ def first_trouble(graph: Graph, values: Sequence[Any], rows: int) -> str:
         call = op.expression(tuple(fmt(float(c[row])) for c in inputs), node.param)
         more = f" and {found.size - 1} more row{'s' * (found.size != 2)}" if found.size > 1 else ""
         reason = f" ({op.trouble})" if op.trouble else ""
-        return f"{node.name} = {call} = {fmt(float(column[row]))} in row {row + 1}{more}{reason}"
-    return ""
+        return Trouble(f"{node.name} = {call} = {fmt(float(column[row]))} in row {row + 1}{more}{reason}", node.op)
+    return None
