@@ -24,10 +24,14 @@ import numpy as np
 from tutor.engine.cross_entropy import CrossEntropy
 
 
+CACHE_BYTES = 32 * 1024 * 1024
+"""The most a step keeps of its batches' coefficients: a data set in file order fits many times over."""
+
+
 class CrossEntropyStep:
     """L = Σₖ Cₖ·log Pₖ over layer ``key``'s outputs, run in the place of L's nodes."""
 
-    __slots__ = ("key", "root", "position", "constant", "columns", "_cache")
+    __slots__ = ("key", "root", "position", "constant", "columns", "_cache", "_kept")
 
     def __init__(self, found: CrossEntropy, key: int) -> None:
         self.key = key
@@ -46,6 +50,8 @@ class CrossEntropyStep:
         """(output, scale, input leaf) for the coefficients read from the data (−1 × t1)."""
         self._cache: dict[int, tuple[tuple[Any, ...], Any, Any]] = {}
         """C and Σₖ Cₖ for the batches seen last (the same data arrays each epoch): leaves -> (C, ΣC)."""
+        self._kept = 0
+        """Bytes the cache holds (its C matrices and the data columns it keeps alive)."""
 
     def coefficients(self, values: list[Any], rows: int) -> tuple[Any, Any]:
         """C (rows × outputs) and its row sums (rows × 1) for this batch."""
@@ -61,9 +67,12 @@ class CrossEntropyStep:
         for (k, scale, _), column in zip(self.columns, given):
             c[:, k] += column if scale == 1.0 else scale * np.asarray(column)
         total = c.sum(axis=1, keepdims=True)
-        if len(self._cache) >= 256:  # shuffled batches are new arrays every epoch: keep few
+        size = 2 * c.nbytes
+        if self._kept + size > CACHE_BYTES:  # shuffled batches are new arrays every epoch: start again
             self._cache.clear()
+            self._kept = 0
         self._cache[first] = (given, c, total)
+        self._kept += size
         return c, total
 
     def forward(self, values: list[Any], run: Any, rows: int) -> None:
