@@ -21,12 +21,15 @@ class defines itself left in place.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
+import inspect
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
+from typing import dataclass_transform
 
 _FACTORY = object()
 """Default of a parameter whose field has a ``default_factory``: the factory is called instead."""
 
 
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
 def record(cls: type | None = None, /, *, frozen: bool = True, slots: bool = False):  # noqa: ANN201 - a decorator
     """``@dataclass(frozen=frozen, slots=slots)``, with its methods compiled together (see the module)."""
 
@@ -106,8 +109,6 @@ def _make(cls: type, frozen: bool, slots: bool) -> type:
     if frozen:
         _freeze(cls, names, slots)
     if not documented:
-        import inspect  # only for a record without a docstring, as dataclass does
-
         cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
     return cls
 

@@ -48,10 +48,11 @@ DEFERRED = frozenset({
     "tutor.engine.groups",
     # The quiz's questions and answer parsing.
     "tutor.teach.questions",
+    "tutor.teach.lesson.step_questions",
     "tutor.teach.lesson.neuron_questions",
     # Drawings and widgets for what is opened later.
     "tutor.draw.layer_columns",
-    "tutor.draw.learned",
+    "tutor.draw.fit",
     "tutor.draw.plot",
     "tutor.draw.training_rows",
     "tutor.ui.screens.picker",

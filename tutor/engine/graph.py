@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import field
 
+from tutor.engine.numbers import fmt
 from tutor.engine.ops import OPS
 from tutor.records import record
 
@@ -42,8 +43,6 @@ class Node:
     def label(self) -> str:
         """What a learner reads on the box: a constant shows its number."""
         if self.kind == "const":
-            from tutor.engine.numbers import fmt
-
             return fmt(self.value)
         return self.name
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import html
 
+from textual.theme import BUILTIN_THEMES
+
 from tutor.records import record
 from tutor.teach import modes
 from tutor.ui.app import TutorApp
@@ -55,8 +57,6 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def theme_problem(name: str) -> str:
     """What is wrong with ``--theme name`` (naming the themes there are), or ""."""
-    from textual.theme import BUILTIN_THEMES
-
     if name in BUILTIN_THEMES:
         return ""
     shown = repr(name) if name else "(empty)"

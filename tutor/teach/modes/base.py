@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from tutor.records import record
 from tutor.scenario import Scenario
+from tutor.teach import training  # deferred (tutor.startup): words about data rows arrive with training
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
 from tutor.teach.text import Line
 
@@ -112,11 +113,9 @@ class Place:
 
     def use_row(self, k: int) -> None:
         """Step through data row k (from 1): its values go into the lesson, a note says which row."""
-        from tutor.teach.training import row_note
-
         self.lesson = self.lesson.with_values(self.scenario.data.row(k))
         self.row = k
-        self.edit_note = row_note(self.scenario, k)
+        self.edit_note = training.row_note(self.scenario, k)
 
     def reload(self, scenario: Scenario) -> int:
         """Take a new version of the file (or of its data CSV); returns the position nearest the old one.
@@ -131,11 +130,9 @@ class Place:
             if scenario.data is not None and self.row <= len(scenario.data):
                 self.use_row(self.row)
             else:
-                from tutor.teach.training import row_gone
-
                 kept = {n: v for n, v in self.lesson.overrides.items() if n not in old_columns}
                 self.lesson = Lesson(scenario, kept, self.lesson.view)
-                self.notice = row_gone(self.row, len(scenario.data) if scenario.data is not None else 0)
+                self.notice = training.row_gone(self.row, len(scenario.data) if scenario.data is not None else 0)
                 self.row = None
                 self.edit_note = []
         return k

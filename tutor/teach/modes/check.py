@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tutor.engine import analysis  # deferred (tutor.startup): opening a lesson needs no mode's arithmetic
 from tutor.engine.numbers import fmt
 from tutor.teach.text import Line
 from tutor.teach.modes.base import Mode, ModeProgress, View, Widget
@@ -42,10 +43,8 @@ class CheckMode(Mode):
     def rebuild(self) -> None:
         # Central differences cost two forward passes per leaf: once per
         # mode or value change, shared by the table and the panel.
-        from tutor.engine.analysis import numeric_check  # here: opening a lesson needs no mode's arithmetic
-
         lesson = self.lesson
-        self.rows = numeric_check(lesson.graph, lesson.trace, lesson.overrides)
+        self.rows = analysis.numeric_check(lesson.graph, lesson.trace, lesson.overrides)
         self.revision += 1
 
     def view(self) -> View:

@@ -8,6 +8,7 @@ node is one box with its group-level local derivatives.
 from __future__ import annotations
 
 
+from tutor.engine import analysis, groups  # deferred (tutor.startup): opening a lesson needs no mode's arithmetic
 from tutor.engine.numbers import fmt, operand
 from tutor.records import record
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
@@ -42,14 +43,11 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     In the groups view each named node is one box: its tangent uses the
     group-level local derivatives, so every name on screen is a box on screen.
     """
-    from tutor.engine.analysis import forward_mode  # here: opening a lesson needs no mode's arithmetic
-    from tutor.engine.groups import group_forward_mode
-
     graph = lesson.graph
     if lesson.groups is not None:
-        steps = group_forward_mode(graph, lesson.groups, leaf)
+        steps = groups.group_forward_mode(graph, lesson.groups, leaf)
     else:
-        steps = forward_mode(graph, lesson.trace, leaf)
+        steps = analysis.forward_mode(graph, lesson.trace, leaf)
     keys = {n.key for n in lesson.nodes}
     values = {n.key: lesson.trace.values[graph.index[n.key]] for n in lesson.nodes}
     out = lesson.scenario.output

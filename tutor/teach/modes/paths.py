@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tutor.engine import analysis, groups  # deferred (tutor.startup): opening a lesson needs no mode's arithmetic
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.teach.lesson import Lesson, ViewEdge
 from tutor.teach.text import Line
@@ -35,12 +36,10 @@ def route_highlight(lesson: Lesson, route: Route) -> tuple[frozenset[str], froze
 
 def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: str, selected: int) -> list[Line]:
     """Each route with its edge derivatives and product; their sum beside backprop's gradient."""
-    from tutor.engine.analysis import path_sum
-
     out = lesson.scenario.output
     if error:
         return [[("Paths ", "title"), (f"from {leaf}", "name")], [(error, "warn")]]
-    total, trouble = path_sum(found)
+    total, trouble = analysis.path_sum(found)
     summed = signed_sum([r.product for r in found]) if len(found) > 1 else ""
     # The sum first: it is the step's answer, and a short panel shows its first lines.
     lines: list[Line] = [
@@ -93,18 +92,15 @@ class PathsMode(Mode):
         leaf = self.place.leaf()
         if not leaf:
             return
-        from tutor.engine.analysis import TooManyPaths, paths  # here: opening a lesson needs no mode's arithmetic
-        from tutor.engine.groups import group_paths
-
         self.leaf, self.index = leaf, 0
         lesson = self.lesson
         try:
             if lesson.groups is not None:  # through the boxes on screen, with group-level local derivatives
-                found = group_paths(lesson.graph, lesson.groups, leaf, ROUTE_LIMIT)
+                found = groups.group_paths(lesson.graph, lesson.groups, leaf, ROUTE_LIMIT)
             else:
-                found = paths(lesson.graph, lesson.trace, leaf, ROUTE_LIMIT)
+                found = analysis.paths(lesson.graph, lesson.trace, leaf, ROUTE_LIMIT)
             self.routes, self.error = tuple(found), ""
-        except TooManyPaths as exc:
+        except analysis.TooManyPaths as exc:
             self.routes, self.error = (), str(exc)
 
     def selection_changed(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tutor.teach import questions  # deferred (tutor.startup): opening a lesson needs no quiz
 from tutor.teach.selected import selected_lines
 from tutor.teach.text import Line
 from tutor.teach.modes.base import ModeProgress, Move, Mode, View, Widget
@@ -52,9 +53,7 @@ class QuizMode(Mode):
     def session(self) -> QuizSession:
         """The score so far (made on first use: a lesson opens without loading the quiz)."""
         if self._session is None:
-            from tutor.teach.questions import QuizSession
-
-            self._session = QuizSession()
+            self._session = questions.QuizSession()
         return self._session
 
     @property
@@ -93,14 +92,14 @@ class QuizMode(Mode):
         if place.k >= self.lesson.last:
             return Move.REFUSED
         target = place.k + 1
-        questions = self.lesson.questions(target)
+        asked = self.lesson.questions(target)
         self.feedback = []
-        if not questions:
+        if not asked:
             place.go(target)
             return Move.SHOW
         self.target = target
-        self.pending = list(questions)
-        self.asked_here = len(questions)
+        self.pending = list(asked)
+        self.asked_here = len(asked)
         self.answered = False
         self.session.ask(self.pending[0])
         self.revision += 1
@@ -136,19 +135,17 @@ class QuizMode(Mode):
             return Move.REFUSED
         if self.answered:
             return self._move_on()
-        from tutor.teach.questions import styled
-
         outcome, message = self.session.answer(text)
         style = OUTCOME_STYLES[outcome]
         if outcome in ("right", "reveal"):
             self.answered = True
             more = "for the next question" if len(self.pending) > 1 else f"to show step {self.target}"
             self.feedback = [
-                [("✓ " if outcome == "right" else "✗ ", style), *styled(message, style)],
+                [("✓ " if outcome == "right" else "✗ ", style), *questions.styled(message, style)],
                 [(f"Press Enter {more}.", "dim")],
             ]
         else:
-            self.feedback = [styled(message, style)]
+            self.feedback = [questions.styled(message, style)]
         return Move.SHOW
 
     def progress(self) -> ModeProgress | None:

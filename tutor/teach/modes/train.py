@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tutor.engine import analysis  # deferred (tutor.startup): opening a lesson needs no mode's arithmetic
 from tutor.engine.numbers import fmt
+from tutor.teach import training  # deferred too: numpy arrives with it
 from tutor.teach.text import Line
 from tutor.teach.modes.base import Mode, ModeKey, ModeProgress, Move, View, Widget
 
@@ -109,12 +111,10 @@ class TrainMode(Mode):
             self.widget = Widget("training", "training-panel")
 
     def _session(self):
-        from tutor.teach.training import TrainingSession
-
         if self.session is None or self.session.scenario is not self.scenario:
             if self.session is not None:
                 self.revision += 1  # a reloaded file: the panel shows the new run, not the old one's curve
-            self.session = TrainingSession(self.scenario, self.lesson.overrides)
+            self.session = training.TrainingSession(self.scenario, self.lesson.overrides)
             self.session.set_learning_rate(self.learning_rate)
         return self.session
 
@@ -194,13 +194,11 @@ class TrainMode(Mode):
 
     def step(self) -> Move:
         """One gradient-descent step on every param, from the lesson's current values."""
-        from tutor.engine.analysis import train_step  # here: opening a lesson needs no mode's arithmetic
-
         if self.scenario.data is not None:
             return self._epochs(1)
         lesson = self.lesson
         learning_rate = self.learning_rate
-        step = train_step(lesson.graph, lesson.leaf_values(), learning_rate, lesson.trace)
+        step = analysis.train_step(lesson.graph, lesson.leaf_values(), learning_rate, lesson.trace)
         if not self.losses:
             self.losses.append(step.loss_before)
         self.losses.append(step.loss_after)

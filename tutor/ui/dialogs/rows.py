@@ -6,8 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, OptionList
-from tutor.ui.dialogs.dialog import Dialog
+
+from tutor.teach import training
 from tutor.teach.screen_words import ROW_PROMPT
+from tutor.ui.dialogs.dialog import Dialog
 
 
 class RowScreen(Dialog[int | None]):
@@ -16,10 +18,8 @@ class RowScreen(Dialog[int | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the current row")]
 
     def __init__(self, scenario, current: int | None) -> None:  # noqa: ANN001 - a Scenario with data
-        from tutor.teach.training import row_labels
-
         super().__init__()
-        self.labels = row_labels(scenario)
+        self.labels = training.row_labels(scenario)
         self.current = current
 
     def compose(self) -> ComposeResult:
