@@ -140,8 +140,14 @@ nodes:
 output: loss
 """
     scenario = loads(text)
-    engine = compare(scenario.graph, ("x", "t"), np.random.default_rng(4).normal(0, 2, (5, 2)))
+    matrix = np.random.default_rng(4).normal(0, 2, (5, 2))
+    engine = compare(scenario.graph, ("x", "t"), matrix)
     assert [layer.activation for layer in engine.layers] == ["softmax", "sigmoid"]
+    assert engine.layers[1].chain == 0  # the sigmoid reads the softmax's matrix
+    leaves = {scenario.graph.index["x"]: matrix[:, 0], scenario.graph.index["t"]: matrix[:, 1]}
+    slow = BatchEngine(scenario.graph, layers=False)
+    expected = slow.param_grads(slow.run(leaves, 5, params_only=True))
+    assert engine.mean_grads(leaves, 5) == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
 # --- training runs: against the slow path, the scalar engine and torch -----------------------
