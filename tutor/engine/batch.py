@@ -3,10 +3,17 @@
 The scalar engine (``tutor.engine.trace``) records every step of one row for
 teaching; this module computes the same numbers for a whole batch of rows at
 once, for training on a data set: layers of neurons as matrix products
-(``tutor.engine.batch_layers``), every other node one numpy call each. It
-reads the same op table (each op's ``array_forward`` and
-``array_derivatives``), so the engines cannot drift apart: the tests compare
-them row by row.
+(``tutor.engine.batch_layers``, a softmax layer among them), every other
+node one numpy call each. It reads the same op table (each op's
+``array_forward`` and ``array_derivatives``), so the engines cannot drift
+apart: the tests compare them row by row.
+
+A training step needs only the params' mean gradients, so it follows the
+training plan (``tutor.engine.batch_plan``): a cross-entropy over a softmax
+layer is one step sending the layer P − T (``tutor.engine.batch_cross_entropy``),
+the params are one vector the layers read their W and b from as views, and
+the gradients are summed straight into one. When the numbers stop being
+numbers, the trainer says where (``tutor.engine.batch_trouble``).
 
 Semantics, as the scenario format promises: the graph's output is the loss
 of one row; the loss of a data set is the mean of its rows' losses; a
