@@ -221,12 +221,17 @@ def _same_params(trainer: Trainer, tensors, tolerance: float) -> None:
     assert [values[f"b2_{k + 1}"] for k in range(len(b2))] == pytest.approx(b2, abs=tolerance)
 
 
-def test_the_spiral_trains_as_torch_does_for_300_epochs() -> None:
+@pytest.mark.parametrize("batch", [None, 10])
+def test_the_spiral_trains_as_torch_does_for_300_epochs(batch: int | None) -> None:
+    """In one batch, and in the lesson's own batches of 10."""
     spiral = resolve("spiral")
+    assert spiral.batch_size == 10
     rows = np.asarray(spiral.data.rows)
-    trainer = Trainer(spiral.graph, data_table(spiral.graph, spiral.data.columns, rows), spiral.learning_rate)
+    table = data_table(spiral.graph, spiral.data.columns, rows)
+    trainer = Trainer(spiral.graph, table, spiral.learning_rate, batch)
     trainer.train(300)
-    losses, tensors = _torch_training(spiral, trainer.initial_params(), rows, spiral.learning_rate, len(rows), 300)
+    losses, tensors = _torch_training(spiral, trainer.initial_params(), rows, spiral.learning_rate,
+                                      batch or len(rows), 300)
     assert np.max(np.abs(np.array(trainer.losses) - losses)) < 1e-9
     _same_params(trainer, tensors, 1e-9)
 
