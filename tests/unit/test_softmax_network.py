@@ -178,8 +178,11 @@ def _rows(*rows: str) -> str:
 
 
 def test_one_hot_targets_give_no_warning() -> None:
+    from tutor.scenario import resolve
+
     assert target_warnings(loads(DATA.replace("@ROWS@", _rows("0, 1, 1, 0, 0", "1, 0, 0, 0, 1")))) == []
     assert target_warnings(loads(NET)) == []
+    assert target_warnings(resolve("spiral")) == [] and target_warnings(resolve("softmax")) == []
 
 
 def test_targets_that_are_not_one_hot_are_warned_about_at_the_first_such_row(tmp_path: Path) -> None:
