@@ -13,6 +13,7 @@ tests and the classroom benchmark (``tests/bench/bench_classroom.py``).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
 import time
 
@@ -31,6 +32,11 @@ class PageTab:
         self.size = (width, height)
         self._screen = pyte.Screen(width, height)
         self._stream = pyte.ByteStream(self._screen)
+        self._unread: list[bytes] = []
+        """Output not yet replayed into the screen (replaying costs: it is done when the screen is read)."""
+        self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
+        self.output = ""
+        """Everything the lesson sent, as text with its escape sequences."""
         self._changed = asyncio.Event()
         self.opened = 0.0
         """When the tab started opening (``time.monotonic``)."""
@@ -66,19 +72,30 @@ class PageTab:
             if message.type == aiohttp.WSMsgType.BINARY:
                 if self.first_output is None:
                     self.first_output = time.monotonic() - self.opened
-                self._stream.feed(message.data)
+                self._unread.append(message.data)
+                self.output += self._decode(message.data)
                 self._changed.set()
         self.closed = True
         self._changed.set()
 
     def text(self) -> str:
         """The terminal's screen now, one line per row."""
+        for data in self._unread:
+            self._stream.feed(data)
+        self._unread.clear()
         return "\n".join(line.rstrip() for line in self._screen.display)
 
-    async def wait_for(self, words: str, timeout: float = 30) -> float:
-        """Wait until ``words`` is on screen; seconds since the tab was opened."""
+    @property
+    def screen(self) -> pyte.Screen:
+        """The terminal (pyte), up to date: its cells carry their colours."""
+        self.text()
+        return self._screen
+
+    async def wait_for(self, words: str, timeout: float = 30, on_screen: bool = True) -> float:
+        """Wait until ``words`` is on screen (or, ``on_screen=False``, only sent: cheaper, no replay);
+        seconds since the tab was opened."""
         deadline = time.monotonic() + timeout
-        while words not in self.text():
+        while words not in (self.text() if on_screen else self.output):
             if self.closed:
                 raise AssertionError(f"the session ended before {words!r} appeared; the screen shows:\n{self.text()}")
             self._changed.clear()

@@ -221,7 +221,7 @@ def test_a_saved_theme_reaches_every_forked_lesson(tmp_path):
 def _brightness(tab: PageTab) -> int:
     """R+G+B of the background most cells of the tab's screen have (0 black, 765 white)."""
     counts: dict[str, int] = {}
-    screen = tab._screen
+    screen = tab.screen
     for y in range(screen.lines):
         for x in range(screen.columns):
             colour = screen.buffer[y][x].bg

@@ -84,8 +84,39 @@ def preload(program: str) -> None:
     driver = os.environ.get("TEXTUAL_DRIVER", "")
     if ":" in driver:
         importlib.import_module(driver.split(":", 1)[0])
+    rehearse()
     gc.collect()
     gc.freeze()
+
+
+REHEARSAL = ("shopping", (120, 36))
+"""The lesson opened once here, headless, before any fork: a built-in scenario and a window size."""
+
+
+def rehearse() -> None:
+    """Open a lesson once, headless, and step it: what only a first frame loads or builds is then here, shared.
+
+    Textual imports some modules only when it first lays out or draws (layouts, the scroll bar),
+    fills caches on first use, and Python specialises each function's bytecode in place after its
+    first calls: done here once, none of it is copied into every lesson. A rehearsal that fails
+    changes nothing for the lessons (they would meet the same fault and show it).
+    """
+    import asyncio
+
+    from tutor.ui.app import TutorApp
+
+    async def one_lesson() -> None:
+        spec, size = REHEARSAL
+        app = TutorApp(spec, remember=False)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("right")
+            await pilot.pause()
+
+    try:
+        asyncio.run(one_lesson())
+    except Exception:  # noqa: BLE001 - a rehearsal only saves time; each lesson reports its own faults
+        pass
 
 
 def serve_forks(channel: socket.socket, program: str) -> None:
