@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 import zipfile
@@ -143,11 +144,55 @@ def test_built_wheel_installs_into_a_fresh_venv_and_runs_from_anywhere(wheel, tm
     assert "shopping" in tutor("list").stdout
     tutor("export", "shopping", "-o", "x.svg")
     assert (elsewhere / "x.svg").read_text(encoding="utf-8").lstrip().startswith("<svg")
+    # Every other command, as a teacher would use it there.
+    assert json.loads(tutor("trace", "shopping", "--json").stdout)["output_value"] == pytest.approx(220)
+    tutor("export", "two_paths", "-o", "sheet.md")
+    tutor("new", "lesson")
+    assert "lesson.yaml: ok" in tutor("check", "lesson.yaml").stdout
+    assert '"losses"' in tutor("train", "tiny_net", "--steps", "2", "--json").stdout
+    assert '"$id"' in tutor("schema").stdout
+    app = subprocess.run(["tutor", "shopping"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60,
+                         stdin=subprocess.DEVNULL)
+    assert app.returncode == 2 and "needs a terminal" in app.stderr  # the app itself: see the pilot tests
+    _serves_its_page(["tutor", "serve", "shopping"], elsewhere, env)
     where = subprocess.run(
         [str(python), "-c", "import tutor; print(tutor.__file__)"], cwd=elsewhere, env=env,
         capture_output=True, text=True, check=True,
     ).stdout
     assert where.startswith(str(site)), where  # the installed copy, not the source tree
+
+
+def _serves_its_page(argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+    """``tutor serve`` on a free local port answers with its page, then stops on Ctrl+C."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*argv, "--port", str(port)], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "tutor serve exited"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:  # noqa: S310
+                    assert page.status == 200 and b"<html" in page.read().lower()
+                    return
+            except OSError:
+                assert time.monotonic() < deadline, "tutor serve did not answer"
+                time.sleep(0.2)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(10)
 
 
 def test_every_runtime_dependency_declares_the_minimum_ci_tests():
