@@ -88,6 +88,15 @@ def test_list_says_it_lists_local_files_too():
     helped = run([*MODULE, "--help"]).stdout
     line = next(line for line in helped.splitlines() if line.strip().startswith("list "))
     assert "./scenarios/*.yaml" in line
+    assert "./scenarios/*.yaml" in run([*MODULE, "list", "--help"]).stdout
+
+
+def test_every_commands_help_says_what_it_does():
+    from tutor.cli.commands import COMMANDS
+
+    for name in COMMANDS:
+        text = run([*MODULE, name, "--help"]).stdout
+        assert text.split("\n\n")[1].strip(), name  # the paragraph under the usage line
 
 
 # --- piped tables keep within the terminal ------------------------------------------------------

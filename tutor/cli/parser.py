@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 
+from tutor import __version__
 from tutor.cli.commands import COMMANDS, command
 from tutor.scenario.program import program_name
 
 
 def version() -> str:
-    from tutor import __version__
-
     return f"tutor {__version__}"
 
 
@@ -29,7 +28,8 @@ def command_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = command(name)
-        module.arguments(sub.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", None)))
+        description = getattr(module, "DESCRIPTION", "") or f"{module.HELP[0].upper()}{module.HELP[1:]}."
+        module.arguments(sub.add_parser(name, help=module.HELP, description=description))
     return parser
 
 
