@@ -272,15 +272,18 @@ def test_pictures_show_every_mode_but_the_quiz_and_forward_and_paths_have_own_st
 @pytest.mark.parametrize("view", ["groups", "expanded"])
 def test_paths_never_write_a_number_equal_to_itself(name: str, view: str) -> None:
     """One factor or one path: the number is said once, not ``0.235004 = 0.235004``."""
-    from tutor.engine.analysis import paths
+    from tutor.engine.analysis import TooManyPaths, paths
     from tutor.engine.groups import group_paths
 
     lesson = Lesson(resolve(name), view=view)
     for leaf in lesson.scenario.leaves:
-        if lesson.groups is not None:
-            found = tuple(group_paths(lesson.graph, lesson.groups, leaf, 50))
-        else:
-            found = tuple(paths(lesson.graph, lesson.trace, leaf, 50))
+        try:
+            if lesson.groups is not None:
+                found = tuple(group_paths(lesson.graph, lesson.groups, leaf, 50))
+            else:
+                found = tuple(paths(lesson.graph, lesson.trace, leaf, 50))
+        except TooManyPaths:
+            continue  # an input of a wide net: counted, not listed (the limit's own test is elsewhere)
         for line in paths_module.explain_routes(lesson, leaf, found, "", 0):
             text = "".join(fragment for fragment, _ in line)
             for part in text.split("   "):  # the route's names, its arithmetic, backprop's number

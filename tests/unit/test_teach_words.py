@@ -86,11 +86,14 @@ def test_scenarios_without_neurons() -> None:
 
 
 def test_every_activation_has_its_words_and_symbol() -> None:
-    from tutor.engine.neurons import ACTIVATION_OPS
+    from tutor.engine.neurons import ACTIVATION_OPS, SOFTMAX, activation_of
+    from tutor.engine.neurons import ACTIVATIONS as NEURON_ACTIVATIONS
     from tutor.engine.ops import ACTIVATIONS, OPS
     from tutor.scenario.network import ACTIVATIONS as NETWORK_ACTIVATIONS
 
-    assert NETWORK_ACTIVATIONS == ACTIVATION_OPS == ACTIVATIONS
-    for name in ACTIVATIONS:
-        words = OPS[name].activation
+    assert ACTIVATION_OPS == ACTIVATIONS  # the ops a neuron may use: read off the op table
+    assert NETWORK_ACTIVATIONS == NEURON_ACTIVATIONS == (*ACTIVATIONS, SOFTMAX)
+    for name in NEURON_ACTIVATIONS:
+        words = activation_of(name)
         assert words.symbol and words.derivative and words.rule.format(a="h1")
+        assert name == SOFTMAX or words is OPS[name].activation

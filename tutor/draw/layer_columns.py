@@ -25,9 +25,8 @@ from dataclasses import field
 
 from rich.cells import cell_len
 
-from tutor.engine.neurons import Network, Neuron
+from tutor.engine.neurons import Network, Neuron, activation_of
 from tutor.engine.numbers import fmt_short
-from tutor.engine.ops import OPS
 from tutor.records import record
 from tutor.teach.lesson import Frame, ViewEdge
 
@@ -39,7 +38,7 @@ DELTA = "δ"
 
 def activation_symbol(activation: str) -> str:
     """How a neuron's activation is written after its name (from the op table: σ, tanh, ReLU, identity)."""
-    return OPS[activation].activation.symbol
+    return activation_of(activation).symbol
 
 GAP = 2
 """Columns between layers."""

@@ -21,17 +21,25 @@ from __future__ import annotations
 
 from tutor.engine.graph import Graph
 from tutor.engine.ops import ACTIVATIONS as ACTIVATION_OPS
+from tutor.engine.ops import OPS, Activation
 from tutor.records import record
 
 __all__ = [
-    "ACTIVATIONS", "ACTIVATION_OPS", "SOFTMAX", "Network", "Neuron", "NotANeuron", "SoftmaxParts", "Synapse",
-    "chain", "from_layers", "infer", "named_neurons", "neuron_at", "softmax_at",
+    "ACTIVATIONS", "ACTIVATION_OPS", "SOFTMAX", "SOFTMAX_WORDS", "Network", "Neuron", "NotANeuron", "SoftmaxParts",
+    "Synapse", "activation_of", "chain", "from_layers", "infer", "named_neurons", "neuron_at", "softmax_at",
 ]
 SOFTMAX = "softmax"
 """The activation of a whole layer, made of primitives (max, subtract, exp, add, divide), not one op:
 the ops a neuron may use (``ACTIVATION_OPS``, the op table's) apply to one neuron's weighted sum each."""
 ACTIVATIONS = (*ACTIVATION_OPS, SOFTMAX)
 """Every activation a neuron may have."""
+SOFTMAX_WORDS = Activation(symbol="softmax", derivative="pⱼ(δⱼₖ − pₖ)", rule="{a}(δⱼₖ − pₖ)")
+"""How the neuron view writes a softmax: its symbol and its Jacobian (each p depends on every score)."""
+
+
+def activation_of(name: str) -> Activation:
+    """How an activation reads (symbol, derivative): the op table's for one op, the softmax's own for a layer."""
+    return SOFTMAX_WORDS if name == SOFTMAX else OPS[name].activation
 
 
 @record(slots=True)

@@ -46,11 +46,11 @@ def operand(x: float, digits: int = 6) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def signed_sum(terms: list[float]) -> str:
+def signed_sum(terms: list[float], digits: int = 6) -> str:
     """``3 + 2`` or ``0.03 − 0.01``: a sum written the way a person writes it."""
     parts: list[str] = []
     for i, term in enumerate(terms):
-        text = fmt(term)
+        text = fmt(term, digits)
         if i == 0:
             parts.append(text)
         elif text.startswith("-"):

@@ -22,6 +22,7 @@ from tutor.teach.edits import edit_lines, edit_warning
 from tutor.teach.lesson import Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, View, make_modes
 from tutor.teach.screen_words import NO_DATA
+from tutor.teach.text import typeset
 
 if TYPE_CHECKING:
     from tutor.scenario import Scenario
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 STEP_MODE = MODES[0].name
 """The mode a session starts in, and where Esc in another mode returns."""
+FULL_FORMS_UP_TO = 300
+"""Positions of a lesson whose full explanations the panel measures to keep room for the tallest."""
 
 
 @record(slots=True)
@@ -89,8 +92,16 @@ class LessonSession:
         """The panel's words for ``view``: what the learner just did (an edit's predicted and actual change,
         a quiz's score) comes first, where an 80×24 panel shows it, then the step's words."""
         first = self.place.notice + self.place.edit_note
-        compact = first + view.compact if view.compact is not None else None
-        return Panel(first + view.lines, compact)
+        compact = typeset(first + view.compact) if view.compact is not None else None
+        return Panel(typeset(first + view.lines), compact)
+
+    def full_forms(self) -> list[list[Line]]:
+        """Every step's full explanation, for the panel to keep room for the tallest, so that the full form is
+        shown throughout when it fits (none outside step mode, or for a lesson too long to read through)."""
+        lesson = self.lesson
+        if self.mode.name != STEP_MODE or len(lesson) > FULL_FORMS_UP_TO:
+            return []
+        return [typeset(lesson.explain(k)) for k in range(len(lesson))]
 
     def values_rows(self) -> list[tuple[str, str, str, str]]:
         """The values table: every leaf and named node with its kind, value and gradient so far."""

@@ -5,11 +5,12 @@ is, and the upstream gradient going backward), then one line per edge: the
 input, (its local derivative: formula = number) × the upstream gradient = the
 contribution, and the input's gradient before → after::
 
-    → apple: (apple_count = 2) × 1.1 = 2.2  ∂ 0 → 2.2
-    → b: 1 × 2 = 2  ∂ 3 → 5 (Σ 2 uses)
+    → apple: upstream 1.1 × local (apple_count = 2) = 2.2;  ∂price/∂apple 0 → 2.2
+    → b: upstream 2 × local 1 = 2;  ∂e/∂b 3 + 2 = 5  (fan-out: b feeds 2 nodes)
 
 The parentheses keep it a true equation: the local derivative is apple_count,
-which is 2; it is not apple_count that equals 2 × 1.1.
+which is 2; it is not apple_count that equals 1.1 × 2. The words "upstream"
+and "local" stay, and a fan-out still shows its sum.
 
 Warnings and notes follow, as in the full form, and so does everything a
 lesson promises to show: the title and description at the start, each
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tutor.engine.numbers import fmt, operand
+from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.teach.lesson.narration import train_hint
 from tutor.teach.lesson.network import delta_name, weight_symbol
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 
 DIGITS = 4
 """Significant digits of the compact form's gradients (the full form shows 6), as on the graph."""
+NOTATION = ("Each → line: what the input gets (upstream × local derivative), then its gradient so far "
+            "(before → after).")
+"""The compact form's notation, said once, at the first backward step (and on the help screen)."""
 
 
 def explain_compact(narration: StepNarration, k: int) -> list[Line]:
@@ -98,33 +102,38 @@ def _backward(narration: StepNarration, k: int) -> list[Line]:
             head += [(delta_name(neuron), "grad"), (" = ", "")]
         head.append((fmt(step.upstream), "grad"))
     lines = [head]
+    if k == len(narration.forward) + 1:  # the first backward step: the notation of the lines below, once
+        lines.append([(NOTATION, "dim")])
     activated = lesson.neuron_of_activation.get(step.node)
     for edge in step.edges:
         if lesson.graph.is_constant(edge.input):
             continue
-        shown = fmt(edge.local)
-        line: Line = [("→ ", "dim"), (edge.input, "name"), (": ", "")]
-        if edge.local_formula != shown:
-            line += [("(", ""), (edge.local_formula, "formula"), (" = ", ""), (fmt(edge.local, DIGITS), "value"),
-                     (")", "")]
+        shown = fmt(edge.local, DIGITS)
+        line: Line = [("→ ", "dim"), (edge.input, "name"), (": upstream ", ""), (operand(step.upstream, DIGITS), "grad"),
+                      (" × local ", "")]
+        if edge.local_formula != fmt(edge.local):
+            line += [("(", ""), (edge.local_formula, "formula"), (" = ", ""), (shown, "value"), (")", "")]
         else:
             line.append((operand(edge.local, DIGITS), "value"))
-        line += [(" × ", ""), (operand(step.upstream, DIGITS), "grad"), (" = ", ""),
-                 (fmt(edge.contribution, DIGITS), "grad")]
+        line += [(" = ", ""), (fmt(edge.contribution, DIGITS), "grad")]
         if activated is not None and edge.input == activated.z:
             line += [(" = ", ""), (delta_name(activated), "grad")]
-        line += [("  ∂ ", "grad"), (fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""),
-                 (fmt(edge.grad_after, DIGITS), "grad")]
+        line += [(";  ", ""), (f"∂{out}/∂{edge.input} ", "grad")]
         sources = lesson.contributions(k, edge.input)
         deltas = narration.fan_out_deltas(edge.input, sources) if len(sources) > 1 else None
         if len(sources) > 1 and deltas is None:
-            line.append((f" (Σ {len(sources)} uses)", "note"))
+            # A fan-out: the input's gradient is the sum of what every node that uses it sent.
+            line += [(signed_sum([amount for _, amount in sources], DIGITS), "grad"), (" = ", ""),
+                     (fmt(edge.grad_after, DIGITS), "grad"),
+                     (f"  (fan-out: {edge.input} feeds {len(sources)} nodes)", "note")]
+        else:
+            line += [(fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""), (fmt(edge.grad_after, DIGITS), "grad")]
         lines.append(line)
         lines += narration.agreement_lines(step, edge)
         if deltas:
             numbers = " + ".join(f"{operand(d, DIGITS)}×{operand(lesson.trace.value(w), DIGITS)}" for _, w, d in deltas)
             lines.append([(f"   Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (numbers, "value"), (" = ", ""),
-                          (fmt(edge.grad_after), "grad"), (f"  ({len(deltas)} neurons)", "note")])
+                          (fmt(edge.grad_after), "grad"), (f"  (fan-out: {len(deltas)} neurons)", "note")])
     lines += _tail(narration, k, step.warning)
     if k == narration.last:
         lines += narration.done_lines(compact=True)

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS
 from tutor.records import record
-from tutor.teach.lesson import neuron_questions, places
+from tutor.engine.neurons import SOFTMAX
+from tutor.teach.lesson import neuron_questions, places, softmax_words
 from tutor.teach.lesson.groups import GroupNarration
 from tutor.teach.lesson.narration import Narration
 from tutor.teach.lesson.network import weight_symbol
@@ -75,6 +76,8 @@ class NeuronStep:
     """Backward stage 1–4 of a neuron; 0 otherwise."""
     groups_k: int = 0
     """The groups view's position showing the same numbers."""
+    layer: int = 0
+    """For a softmax layer's own step (``op`` is ``softmax``): the layer, counting from 1."""
 
 
 class NeuronNarration(Narration):
@@ -86,29 +89,59 @@ class NeuronNarration(Narration):
         self.network: Network = lesson.network
         self.between = GroupNarration(lesson)
         """The groups view's words, for the steps that are not neurons (positions count the boxes' steps)."""
+        self.shared: dict[str, int] = {}
+        """A softmax layer's nodes that are no neuron's own step (m, the exps, the sum, the outputs) -> the layer
+        (filled by ``walk``)."""
 
     # -- the walk ----------------------------------------------------------------
 
     def walk(self) -> tuple[Sequence, Sequence]:
+        """A neuron's forward step, then its four backward stages; a softmax layer's neurons share one step
+        each way (the softmax forward, the δ of every output backward) between their own."""
         between = self.between
+        groups = self.lesson.graph.groups
         by_output = {n.name: n for n in self.network.neurons}
         inner = {n.z: n for n in self.network.neurons if n.z != n.name}
+        shared = self.shared = {}
+        for neuron in self.network.neurons:
+            if neuron.softmax is not None:
+                parts = neuron.softmax
+                for name in (parts.largest, parts.exp, parts.total, neuron.name):
+                    if name in groups:
+                        shared[name] = neuron.layer
+        left = {layer: sum(1 for n in shared.values() if n == layer) for layer in set(shared.values())}
         forward: list[NeuronStep] = []
         for i, step in enumerate(between.forward):
             k = i + 1
+            if step.node in shared:
+                left[shared[step.node]] -= 1
+                if not left[shared[step.node]]:  # the layer's last part: the softmax of every score
+                    forward.append(NeuronStep("forward", step.node, "softmax", None, 0, k, shared[step.node]))
+                continue
             if step.node in inner:
-                continue  # the weighted sum is part of its neuron's step
+                neuron = inner[step.node]
+                if neuron.softmax is not None:  # a softmax neuron's own forward step is its score
+                    forward.append(NeuronStep("forward", neuron.z, "neuron", neuron.name, 0, k))
+                continue  # else the weighted sum is part of its neuron's step
             neuron = by_output.get(step.node)
             if neuron is not None:
                 forward.append(NeuronStep("forward", neuron.name, "neuron", neuron.name, 0, k))
             else:
                 forward.append(NeuronStep("forward", step.node, step.op, None, 0, k))
+        left = {layer: sum(1 for n in shared.values() if n == layer) for layer in set(shared.values())}
         backward: list[NeuronStep] = []
         base = len(between.forward)
         for i, step in enumerate(between.backward):
             k = base + i + 1
+            if step.node in shared:
+                left[shared[step.node]] -= 1
+                if not left[shared[step.node]]:  # every output has sent back: the δ of every score
+                    backward.append(NeuronStep("backward", step.node, "softmax", None, 0, k, shared[step.node]))
+                continue
             if step.node in inner:
                 neuron = inner[step.node]
+                if neuron.softmax is not None:
+                    backward.append(NeuronStep("backward", neuron.z, "neuron", neuron.name, 3, k - 1))
                 backward.append(NeuronStep("backward", neuron.z, "neuron", neuron.name, 4, k))
                 continue
             neuron = by_output.get(step.node)
@@ -118,7 +151,9 @@ class NeuronNarration(Narration):
             for stage in (1, 2, 3):
                 node = neuron.name if stage < 3 else neuron.z
                 backward.append(NeuronStep("backward", node, "neuron", neuron.name, stage, k - 1))
-            if neuron.z == neuron.name:
+            if neuron.z == neuron.name or neuron.z not in groups:
+                # No step of its own for the weighted sum (an identity neuron, or one written as a single
+                # node such as h1: sigmoid(w1*x1 + b1)): δ and the gradients at the neuron's own step.
                 backward.append(NeuronStep("backward", neuron.z, "neuron", neuron.name, 4, k))
         return tuple(forward), tuple(backward)
 
@@ -142,6 +177,10 @@ class NeuronNarration(Narration):
         lesson = self.lesson
         steps = lesson.forward if phase == "forward" else lesson.backward
         offset = 1 + (len(lesson.forward) if phase == "backward" else 0)
+        if node in self.shared:  # a softmax layer's part: the layer's own step
+            layer = self.shared[node]
+            return next((offset + i for i, step in enumerate(steps) if step.op == "softmax" and step.layer == layer),
+                        None)
         neuron = self.neuron_of(node)
         for i, step in enumerate(steps):
             if step.node == node or (neuron is not None and step.neuron == neuron.name and phase == "forward"):
@@ -211,6 +250,9 @@ class NeuronNarration(Narration):
         step = lesson.step(k)
         if step is None:
             return self.start_lines()
+        if step.op == "softmax":
+            layer = self.network.layers[step.layer - 1]
+            return self._softmax_forward(layer, k) if step.phase == "forward" else self._softmax_backward(layer, k)
         if step.neuron is None:
             return self._renumber(self.between.explain(step.groups_k), k)
         neuron = self.network.neuron(step.neuron)
@@ -230,9 +272,7 @@ class NeuronNarration(Narration):
         return [head + list(lines[0][2:]), *lines[1:]]
 
     def _where(self, neuron: Neuron) -> str:
-        layers = len(self.network.layers)
-        place = "output layer" if neuron.layer == layers else f"layer {neuron.layer}"
-        return f"{place}, neuron {neuron.position + 1}"
+        return f"{self._layer_words(neuron.layer)}, neuron {neuron.position + 1}"
 
     def _neuron_forward(self, neuron: Neuron, k: int) -> list[Line]:
         lesson = self.lesson
@@ -253,7 +293,10 @@ class NeuronNarration(Narration):
             [("weighted sum ", ""), (z_name, "name"), (" = ", ""), (" + ".join(terms), "formula")],
             [("   = ", ""), (" + ".join(numbers), "value"), (" = ", ""), (fmt(z_value), "value")],
         ]
-        if neuron.activation == "identity":
+        if neuron.activation == SOFTMAX:
+            lines.append([("its output ", ""), (neuron.name, "name"),
+                          (" comes with the softmax of the whole layer, once every score is in", "dim")])
+        elif neuron.activation == "identity":
             lines.append([("activation: identity, so ", ""), (neuron.name, "name"), (" = ", ""),
                           (fmt(a_value), "value")])
         else:
@@ -333,8 +376,11 @@ class NeuronNarration(Narration):
         lesson = self.lesson
         values, grads, index = lesson.trace.values, lesson.trace.grads, lesson.graph.index
         derivative = self.activation_derivative(neuron)
-        lines: list[Line] = [[("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
-                              (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad")]]
+        if neuron.activation == SOFTMAX:
+            lines: list[Line] = [softmax_words.delta_line(lesson, neuron)]
+        else:
+            lines = [[("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
+                      (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad")]]
         if neuron.bias:
             lines.append([(f"∂{neuron.bias}", "grad"), (" = δ = ", ""), (fmt(grads[index[neuron.bias]]), "grad")])
         for synapse, grad_w, sent in self.synapse_edges(neuron):
@@ -352,6 +398,58 @@ class NeuronNarration(Narration):
             if running:
                 lines.append(running)
         return lines
+
+    def _softmax_forward(self, layer: tuple[Neuron, ...], k: int) -> list[Line]:
+        """A softmax layer's outputs from every score: the largest, each exp, their sum, each p."""
+        lesson = self.lesson
+        value = lesson.trace.value
+        parts = layer[0].softmax
+        pos = lesson.position(k)
+        scores = ", ".join(n.z for n in layer)
+        exps: Line = [("e = exp(z − ", ""), (parts.largest, "name"), ("): ", "")]
+        for i, neuron in enumerate(layer):
+            exps += [("  " if i else "", ""), (neuron.softmax.exp, "name"), (" = ", ""),
+                     (f"exp({fmt(value(neuron.z))} − {operand(value(parts.largest))})", "value"), (" = ", ""),
+                     (fmt(value(neuron.softmax.exp)), "value")]
+        outputs: Line = [("p = e / ", ""), (parts.total, "name"), (": ", "")]
+        for i, neuron in enumerate(layer):
+            outputs += [("  " if i else "", ""), (f"{neuron.name}={fmt(value(neuron.name))}", "value")]
+        outputs.append(("   (they add up to 1)", "note"))
+        lines: list[Line] = [
+            [("Forward ", "title"), (f"{pos.index + 1} of {len(lesson.forward)}", "dim"), ("  softmax", "name"),
+             (f" · {self._layer_words(layer[0].layer)}, {len(layer)} neurons", "dim")],
+            [(parts.largest, "name"), (" = ", ""), (f"max({scores})", "formula"), (" = ", ""),
+             (fmt(value(parts.largest)), "value"), ("   the largest score: less it, no exp overflows", "note")],
+            exps,
+            [(parts.total, "name"), (" = ", ""), (" + ".join(n.softmax.exp for n in layer), "formula"), (" = ", ""),
+             (fmt(value(parts.total)), "value")],
+            outputs,
+        ]
+        lines.extend(self.note_lines(k))
+        return lines
+
+    def _softmax_backward(self, layer: tuple[Neuron, ...], k: int) -> list[Line]:
+        """Stages 1 and 2 of every output of a softmax layer at once: the error arriving at each p, the
+        softmax's derivative (each p depends on every score), and each neuron's δ."""
+        lesson = self.lesson
+        out = lesson.scenario.output
+        grad = lesson.trace.grad
+        pos = lesson.position(k)
+        errors: Line = [("error arriving: ", "")]
+        for i, neuron in enumerate(layer):
+            errors += [("  " if i else "", ""), (f"∂{out}/∂{neuron.name}={fmt(grad(neuron.name))}", "grad")]
+        lines: list[Line] = [
+            [("Backward ", "title"), (f"{pos.index + 1} of {len(lesson.backward)}", "dim"), ("  softmax", "name"),
+             (" · stages 1 and 2 of every output neuron: the error arriving, the softmax's derivative", "title")],
+            errors,
+            softmax_words.why_line(lesson, layer[0], indent=""),
+        ]
+        lines += [softmax_words.delta_line(lesson, neuron) for neuron in layer]
+        lines.extend(self.note_lines(k))
+        return lines
+
+    def _layer_words(self, layer: int) -> str:
+        return "output layer" if layer == len(self.network.layers) else f"layer {layer}"
 
     def activation_derivative(self, neuron: Neuron) -> float:
         if neuron.z == neuron.name:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import OPS
-from tutor.teach.lesson import step_questions
+from tutor.engine.neurons import SOFTMAX
+from tutor.teach.lesson import softmax_words, step_questions
 from tutor.teach.lesson.network import weight_symbol
 from tutor.teach.questions import Question
 
@@ -32,12 +33,22 @@ def questions_at(narration: NeuronNarration, k: int) -> list[Question]:
     step = lesson.step(k)
     if step is None:
         return []
+    if step.op == "softmax":
+        return _softmax_questions(narration, step, k)
     if step.neuron is None:
         return [replace(q, k=k) for q in step_questions.questions_at(narration.between, step.groups_k)]
     neuron = narration.network.neuron(step.neuron)
     values, grads, index = lesson.trace.values, lesson.trace.grads, lesson.graph.index
     value = lambda name: values[index[name]]  # noqa: E731
     out = lesson.scenario.output
+    if step.phase == "forward" and neuron.activation == SOFTMAX:
+        terms = [(s.weight, value(s.weight)) for s in neuron.synapses] + [(s.source, value(s.source)) for s in neuron.synapses]
+        if neuron.bias:
+            terms.append((neuron.bias, value(neuron.bias)))
+        z = value(neuron.z)
+        return [Question(k, "forward", "value", neuron.z, None, f"What is the score {neuron.z} = Σ w·x + b?", z,
+                         f"{neuron.z} = {fmt(z)}", "Each weight × its input, added up, plus the bias.",
+                         _known(terms), label=f"score {neuron.z}")]
     if step.phase == "forward":
         a = value(neuron.name)
         terms = [(s.weight, value(s.weight)) for s in neuron.synapses] + [(s.source, value(s.source)) for s in neuron.synapses]
@@ -77,7 +88,8 @@ def questions_at(narration: NeuronNarration, k: int) -> list[Question]:
         return []
     delta = grads[index[neuron.z]]
     questions: list[Question] = []
-    if neuron.activation != "identity":  # an identity neuron's δ is the error arriving, on screen since stage 1
+    if neuron.activation not in ("identity", SOFTMAX):  # an identity neuron's δ is the error arriving, on screen
+        # since stage 1; a softmax neuron's δ was asked at its layer's step
         questions.append(Question(k, "backward", "grad", neuron.z, None, f"δ of {neuron.name}?", delta,
                                   f"δ = error × activation′ = {fmt(delta)}", "Multiply the error by the activation′.",
                                   _known([("error", error), ("activation′", derivative)]), label=f"δ of {neuron.name}"))
@@ -90,6 +102,39 @@ def questions_at(narration: NeuronNarration, k: int) -> list[Question]:
                                   label=f"grad {synapse.weight}"))
     questions += _fan_out_totals(narration, neuron, k, delta)
     return questions
+
+
+def _softmax_questions(narration: NeuronNarration, step, k: int) -> list[Question]:  # noqa: ANN001 - a NeuronStep
+    """A softmax layer's step: forward, the probability of one class; backward, one neuron's δ (p − t under the
+    cross-entropy: the arithmetic ``0.245192 - 1`` is an answer)."""
+    lesson = narration.lesson
+    layer = narration.network.layers[step.layer - 1]
+    value, grad = lesson.trace.value, lesson.trace.grad
+    named = softmax_words.targets(lesson, list(layer))
+    # The class the target picks, when there is one: its p and its δ say the most.
+    chosen = next((n for n in layer if named and value(named[n.name]) == 1.0), layer[-1])
+    parts = chosen.softmax
+    if step.phase == "forward":
+        p = value(chosen.name)
+        known = _known([(n.z, value(n.z)) for n in layer])
+        return [Question(k, "forward", "value", chosen.name, None,
+                         f"What is {chosen.name} = exp({chosen.z} − {parts.largest}) / {parts.total}, "
+                         f"the softmax of {chosen.z}?", p,
+                         f"{chosen.name} = {fmt(value(parts.exp))} / {fmt(value(parts.total))} = {fmt(p)}",
+                         f"{parts.largest} is the largest score; {parts.total} adds exp(z − {parts.largest}) "
+                         "over every score.", known, label=f"p of {chosen.name}")]
+    delta = grad(chosen.z)
+    out = lesson.scenario.output
+    if named is not None:
+        target = named[chosen.name]
+        known = _known([(chosen.name, value(chosen.name)), (target, value(target))])
+        hint = "Under the cross-entropy the softmax's δ is p − t: the output minus its target."
+    else:
+        known = _known([(chosen.name, value(chosen.name)), (f"∂{out}/∂{chosen.name}", grad(chosen.name))]
+                       + [(f"Σⱼ pⱼ·∂{out}/∂pⱼ", sum(value(n.name) * grad(n.name) for n in layer))])
+        hint = "δ = p × (∂loss/∂p − Σⱼ pⱼ·∂loss/∂pⱼ): each p depends on every score."
+    return [Question(k, "backward", "grad", chosen.z, None, f"δ of {chosen.name}, ∂{out}/∂{chosen.z}?", delta,
+                     f"δ = {fmt(delta)}", hint, known, label=f"δ of {chosen.name}")]
 
 
 def _fan_out_totals(narration: NeuronNarration, neuron: Neuron, k: int, delta: float) -> list[Question]:

@@ -22,7 +22,8 @@ from tutor.engine import analysis
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS, local_numbers
 from tutor.engine.ops import title as op_title
-from tutor.teach.lesson import compact, places, step_questions
+from tutor.engine.neurons import SOFTMAX
+from tutor.teach.lesson import compact, places, softmax_words, step_questions
 from tutor.teach.lesson.narration import Narration
 from tutor.teach.lesson.network import delta_name, weight_symbol
 from tutor.teach.lesson.frame import Position
@@ -233,14 +234,18 @@ class StepNarration(Narration):
         delta = step.upstream
         out = lesson.scenario.output
         value = lesson.trace.value
-        words = (
-            "error arriving × activation′" if neuron.activation != "identity"
-            else "the error arriving; identity activation, activation′ = 1"
-        )
-        lines: list[Line] = [
-            [(delta_name(neuron), "grad"), (" = ", ""), (f"∂{out}/∂{neuron.z}", "grad"), (" = ", ""),
-             (fmt(delta), "grad"), (f"  ({words}); shared by everything below:", "dim")]
-        ]
+        if neuron.activation == SOFTMAX:
+            lines = [softmax_words.delta_line(lesson, neuron) + [("  shared by everything below:", "dim")],
+                     softmax_words.why_line(lesson, neuron)]
+        else:
+            words = (
+                "error arriving × activation′" if neuron.activation != "identity"
+                else "the error arriving; identity activation, activation′ = 1"
+            )
+            lines = [
+                [(delta_name(neuron), "grad"), (" = ", ""), (f"∂{out}/∂{neuron.z}", "grad"), (" = ", ""),
+                 (fmt(delta), "grad"), (f"  ({words}); shared by everything below:", "dim")]
+            ]
         parts: Line = [("   ", "")]
         for weight, source in zip(neuron.weights, neuron.inputs):
             parts += [(f"∂{out}/∂{weight}", "grad"), (" = δ·", ""), (source, "name"), (" = ", ""),

@@ -61,6 +61,8 @@ class LessonScreen(Screen):
         """Mode widget id -> the mode revision last copied into it."""
         self._graph: GraphView | None = None  # once composed (a query walks the DOM: too slow per key check)
         self._panel_place: tuple | None = None
+        self._forms_key: tuple | None = None
+        self._forms: list = []
         self._more_below = False
 
     # -- what the tests and the other screens read ------------------------------
@@ -202,7 +204,7 @@ class LessonScreen(Screen):
         panel = self.session.panel(view)
         pane = self._pane()
         self._show_pane(pane)
-        stage.show(panel.lines, panel.compact, pane, self._pane_rows(pane))
+        stage.show(panel.lines, panel.compact, pane, self._pane_rows(pane), self._full_forms())
         if memory is not None:
             stage.restore(memory)
         else:
@@ -211,6 +213,13 @@ class LessonScreen(Screen):
             if place != self._panel_place:
                 self.query_one(PanelBox).scroll_home(animate=False, immediate=True)
         self._panel_place = place
+
+    def _full_forms(self) -> list:
+        """Every step's full explanation in this lesson and mode (see ``Stage.show``), made once per lesson."""
+        key = (self.lesson, self.mode.name)
+        if self._forms_key != key:
+            self._forms_key, self._forms = key, self.session.full_forms()
+        return self._forms
 
     def _pane(self) -> str:
         """What the graph's pane shows: the graph, the values table (narrow windows) or a mode's table or plot."""

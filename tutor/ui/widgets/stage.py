@@ -18,7 +18,8 @@ from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.message import Message
 
-from tutor.teach.text import Line
+from tutor.draw.density import NAMES
+from tutor.teach.text import Line, wrap
 from tutor.ui.textual_patches import forget_arrangements
 from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.step_panel import PanelBox, StepPanel
@@ -26,7 +27,9 @@ from tutor.ui.widgets.step_panel import PanelBox, StepPanel
 WIDE = 140
 """From this many columns on, the panel stands beside the graph instead of under it."""
 PANEL_WIDTH = 64
-"""The panel's width beside the graph."""
+"""The panel's width beside the graph, at least."""
+PANEL_MAX_WIDTH = 110
+"""The panel's width beside the graph at most: it takes the columns the graph leaves, up to a line one reads."""
 PANEL_MIN = 8
 """Rows the panel keeps under the graph (frame included): six lines of words."""
 PANEL_FLOOR = 4
@@ -50,12 +53,34 @@ class Stage(Container):
         self._arranged: Size | None = None
         self._words: tuple[list[Line], list[Line] | None] | None = None
         self._pane: tuple[str, int] = (GRAPH, 0)
+        self._forms: list[list[Line]] | None = None
+        self._tallest: dict[int, int] = {}
+        self._keeps: dict[tuple[int, int], bool] = {}
+        """Stage size -> whether the panel keeps room for the tallest full form there (decided once per size)."""
 
-    def show(self, lines: list[Line], compact: list[Line] | None, pane: str = GRAPH, pane_rows: int = 0) -> None:
-        """New words for the panel, and what the pane shows: the graph, or something else ``pane_rows`` tall."""
+    def show(
+        self, lines: list[Line], compact: list[Line] | None, pane: str = GRAPH, pane_rows: int = 0,
+        full_forms: list[list[Line]] | None = None,
+    ) -> None:
+        """New words for the panel, and what the pane shows: the graph, or something else ``pane_rows`` tall.
+
+        ``full_forms``: every step's full explanation; under the graph, the panel keeps room for the tallest
+        when the graph still shows its numbers in the rows left, so that the full form stays on screen
+        throughout the lesson instead of giving way to the compact one at its longest steps.
+        """
         self._words = (lines, compact)
         self._pane = (pane, pane_rows)
+        if full_forms is not self._forms:
+            self._forms, self._tallest, self._keeps = full_forms, {}, {}
         self.share_rows()
+
+    def _tallest_rows(self, width: int) -> int:
+        """Rows the tallest full explanation takes at ``width`` cells (0 without full forms)."""
+        if not self._forms:
+            return 0
+        if width not in self._tallest:
+            self._tallest[width] = max(len(wrap(lines, max(1, width))) for lines in self._forms)
+        return self._tallest[width]
 
     def arrange(self, size: Size, optimal: bool = False):  # noqa: ANN201 - Textual's DockArrangeResult
         """Share the stage for a new size before the graph and panel are placed in it.
@@ -102,9 +127,19 @@ class Stage(Container):
         graph = self.query_one(GraphView)
         box = self.query_one(PanelBox)
         panel = self.query_one(StepPanel)
+        panel_width = width
+        if wide:
+            # Beside the graph, the panel takes the columns the graph does not need (a small graph at 200
+            # columns leaves a hundred).
+            graph.fit_into((width - PANEL_WIDTH, height))
+            panel_width = max(PANEL_WIDTH, min(PANEL_MAX_WIDTH, width - graph.virtual_size.width - 4))
+            if box.styles.width is None or box.styles.width.value != panel_width:
+                box.styles.width = panel_width
+        elif box.styles.width is not None:
+            box.styles.width = None
         # While arranging, the panel's width is its frame's less the frame and the panel's padding
         # (asking the panel for its region now would arrange the whole screen at the old sizes).
-        known = (PANEL_WIDTH if wide else width) - box.styles.gutter.width - panel.styles.gutter.width
+        known = panel_width - box.styles.gutter.width - panel.styles.gutter.width
         cap = box.styles.max_height
         box_height: int | None = None  # beside the graph: as tall as the stage
         if not wide and cap is not None and cap.unit is Unit.CELLS:
@@ -116,10 +151,17 @@ class Stage(Container):
             graph.fit_into((width, height - box_height))
         else:
             if wide:
-                graph.fit_into((width - PANEL_WIDTH, height))
+                graph.fit_into((width - panel_width, height))
                 rows = height - 2
             else:
-                graph.fit_into((width, height - PANEL_MIN))
+                keep = self._tallest_rows(known) + 2
+                decided = self._keeps.get((width, height))
+                if decided is None and keep > PANEL_MIN:
+                    decided = self._keeps[(width, height)] = self._fits_beside(graph, width, height - keep)
+                if decided:
+                    graph.fit_into((width, height - keep))
+                else:
+                    graph.fit_into((width, height - PANEL_MIN))
                 need = self._pane_rows()
                 # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
                 rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
@@ -132,6 +174,13 @@ class Stage(Container):
         elif box.styles.height is None or box.styles.height.value != box_height:
             box.styles.height = box_height
         self.post_message(self.RowsShared())
+
+    def _fits_beside(self, graph: GraphView, width: int, rows: int) -> bool:
+        """Fit the graph into ``rows``; whether it shows there whole and with its numbers (not names only)."""
+        if rows < BODY_MIN // 2 or self._pane[0] != GRAPH:
+            return False
+        graph.fit_into((width, rows))
+        return graph.level != NAMES and graph.drawing_height <= rows
 
     def arrive(self, place: tuple) -> tuple[float, float, float] | None:
         """Keep the scroll positions of the place being left; those kept for ``place``, if it was seen."""

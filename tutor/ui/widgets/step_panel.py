@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from tutor.teach.text import Line
+from tutor.teach.text import Line, wrap
 from tutor.ui.theme import text_styles
 
 MORE_BELOW = "▼ more below: PgDn"
@@ -21,7 +21,7 @@ MORE_ABOVE = "▲ PgUp"
 
 
 def to_text(lines: list[Line], styles: dict) -> Text:
-    """Styled fragments -> one Rich Text, a line per explanation line."""
+    """Styled fragments -> one Rich Text, a line per row (the rows already wrapped by ``tutor.teach.text.wrap``)."""
     text = Text()
     for i, line in enumerate(lines):
         if i:
@@ -53,8 +53,9 @@ class StepPanel(Static):
         return self.paint(rows, width)
 
     def measure(self, lines: list[Line], width: int) -> tuple[Text, int]:
-        text = to_text(lines, text_styles(self.app.current_theme))
-        return text, len(text.wrap(self.app.console, max(1, width)))
+        """The lines wrapped to ``width`` cells (with hanging indents), as text, and how many rows they take."""
+        rows = wrap(lines, max(1, width))
+        return to_text(rows, text_styles(self.app.current_theme)), len(rows)
 
     def paint(self, rows: int | None = None, width: int | None = None) -> int:
         width = width or self.content_region.width or self.app.size.width - 6
