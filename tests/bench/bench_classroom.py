@@ -157,7 +157,9 @@ def main() -> int:
         for _ in range(args.rounds):
             for way in WAYS:
                 results[way].append(measure(way, args.tabs, args.scenario, Path(work)))
-    figures = {way: {key: statistics.median(r[key] for r in runs) for _, key, _ in ROWS} for way, runs in results.items()}
+    figures = {
+        way: {key: statistics.median(run[key] for run in runs) for _, key, _ in ROWS} for way, runs in results.items()
+    }
     fresh, forked = figures["fresh"], figures["forked"]
     print(f"tutor serve {args.scenario}: {args.tabs} tabs opened at once, {os.cpu_count()} cores, "
           f"{args.rounds} round(s) (medians over rounds)")

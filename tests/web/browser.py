@@ -63,9 +63,11 @@ def free_port() -> int:
 SERVE_WITH = (
     "import sys\n"
     "from tutor.ui.serve import serve\n"
-    "serve(sys.argv[1] or None, '127.0.0.1', int(sys.argv[2]), title='tutor', preload=sys.argv[3] == 'forks')\n"
+    "serve(sys.argv[1] or None, '127.0.0.1', int(sys.argv[2]), title='tutor', preload=sys.argv[3] == 'forks',\n"
+    "      app_args=sys.argv[4:])\n"
 )
-"""``tutor serve`` with its lessons forked (``forks``) or fresh processes (``fresh``), chosen by the test."""
+"""``tutor serve`` with its lessons forked (``forks``) or fresh processes (``fresh``), chosen by the test,
+and more arguments for every lesson after those."""
 
 
 class Server:
@@ -75,13 +77,17 @@ class Server:
     False choose how lessons start (forked from a pre-loaded process, or fresh processes).
     """
 
-    def __init__(self, scenario: str | None, cwd: Path, preload: bool | None = None, env: dict | None = None) -> None:
+    def __init__(
+        self, scenario: str | None, cwd: Path, preload: bool | None = None, env: dict | None = None,
+        app_args: tuple[str, ...] = (),
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         if preload is None:
             argv = [sys.executable, "-m", "tutor", "serve", *([scenario] if scenario else []), "--port", str(self.port)]
         else:
-            argv = [sys.executable, "-c", SERVE_WITH, scenario or "", str(self.port), "forks" if preload else "fresh"]
+            way = "forks" if preload else "fresh"
+            argv = [sys.executable, "-c", SERVE_WITH, scenario or "", str(self.port), way, *app_args]
         env = {**os.environ, "COLUMNS": "200", "PYTHONUNBUFFERED": "1", **(env or {})}
         self.log = cwd / f"serve-{self.port}.log"
         self._log = self.log.open("w+", encoding="utf-8")

@@ -231,6 +231,32 @@ def _brightness(tab: PageTab) -> int:
     return sum(int(common[k : k + 2], 16) for k in (0, 2, 4))
 
 
+@pytest.mark.parametrize("preload", [True, False], ids=["forked", "fresh"])
+def test_more_arguments_reach_every_lesson_as_on_its_command_line(tmp_path, preload):
+    # An option the lesson's command line refuses: its own error, in the server's log, proves it got there.
+    server = browser.Server("shopping", tmp_path, preload=preload, app_args=("--no-such-option",))
+    try:
+        async def open_tab() -> None:
+            async with PageTab(server.url) as tab:
+                await tab.wait_closed()  # the lesson ended at once: the page says the session ended
+
+        run(open_tab())
+        wait_until(lambda: "unrecognized arguments: --no-such-option" in server.output())
+    finally:
+        assert server.interrupt() == 0
+    assert server.survivors() == []
+
+
+def test_a_lessons_arguments_are_the_scenario_then_the_rest(tmp_path, monkeypatch):
+    from tutor.ui.serve import lesson_args
+
+    (tmp_path / "mine.yaml").write_text("nodes: {y: 1}\noutput: y\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert lesson_args("mine.yaml", ["--lang", "fr"]) == [str(tmp_path / "mine.yaml"), "--lang", "fr"]
+    assert lesson_args("shopping") == ["shopping"]
+    assert lesson_args(None, ["--lang", "fr"]) == ["--lang", "fr"]
+
+
 def test_the_page_asks_nothing_of_another_host(server):
     """The page, its stylesheets and the fonts they name all come from the server itself."""
     base = server.url

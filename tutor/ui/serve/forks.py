@@ -26,6 +26,7 @@ from pathlib import Path
 
 from tutor.ui import preload
 from tutor.ui.serve.children import Children, become_subreaper
+from tutor.ui.serve.session import Stopping
 
 RESTART_DELAY = (0.0, 1.0, 2.0, 5.0, 10.0)
 """Seconds before starting the pre-loaded process again, by how many times running it failed to get ready."""
@@ -223,7 +224,7 @@ class Forks:
         unset = [name for name in self.environment if name not in env]
         while True:
             if self._stopping:
-                raise OSError("the server is stopping")
+                raise Stopping()
             preloaded = self._preloaded
             stdio, stdio_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             errors, errors_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)

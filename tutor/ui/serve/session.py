@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 from typing import Any, Protocol
 
 from textual_serve.app_service import AppService
@@ -31,6 +32,10 @@ def lesson_environment() -> dict[str, str]:
     for per_tab in ("COLUMNS", "ROWS"):
         environment.pop(per_tab, None)
     return environment
+
+
+class Stopping(Exception):
+    """The launcher is stopping with the server: no more lessons."""
 
 
 class Launcher(Protocol):
@@ -63,12 +68,36 @@ class Session(AppService):
 
     async def start(self, width: int, height: int) -> None:
         Session.LIVE.add(self)
-        await super().start(width, height)
+        try:
+            await super().start(width, height)
+        except Stopping:  # a tab that arrives as the server stops: its page says the session ended
+            Session.LIVE.discard(self)
+            await self.remote_close()
 
     async def run(self) -> None:
-        """Relay the lesson's output to the tab until it ends; then close the tab's connection (the page says so)."""
-        await super().run()
+        """Relay the lesson's output to the tab until it ends; then close the tab's connection (the page says so).
+
+        textual-serve reads the lesson's errors in a task of its own, cancelled when the output
+        ends; a lesson that ends at once (a bad argument, say) ends its output before that task
+        has run, and the task's cancellation then ends this one too, leaving the tab open and the
+        errors unread. Here only a cancellation of this task itself stops it, and whatever
+        errors are left are shown as textual-serve shows them.
+        """
+        try:
+            await super().run()
+        except asyncio.CancelledError:
+            if asyncio.current_task().cancelling():
+                raise
+        await self._show_errors_left()
         await self.remote_close()
+
+    async def _show_errors_left(self) -> None:
+        try:
+            left = await asyncio.wait_for(self._process.stderr.read(), STOP_TIMEOUT)
+        except (asyncio.TimeoutError, ConnectionError, ValueError):
+            return
+        if left:
+            sys.stdout.write(left.decode("utf-8", "replace"))
 
     async def stop(self) -> None:
         """Quit the lesson (a tab closed), then wait for its process to be gone."""
