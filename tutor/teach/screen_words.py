@@ -10,13 +10,14 @@ import os
 from collections.abc import Sequence
 
 from tutor.scenario.visible import visible
+from tutor.teach.lesson.compact import NOTATION
 
 BACKPROP_IN_BRIEF = (
     "Forward goes left to right computing values; backward goes right to left, "
     "multiplying each upstream gradient by the local derivative of every edge. "
-    "Gradients are marked ∂."
+    "Gradients are marked ∂. In a short panel, " + NOTATION[0].lower() + NOTATION[1:]
 )
-"""The whole method in two sentences (under the keys on the help page)."""
+"""The whole method in two sentences, and the short panel's notation (under the keys on the help page)."""
 ROW_PROMPT = "Step through which row of the data? (Enter picks, Escape cancels)"
 NO_DATA = "This scenario has no data: section (xor and curve have)."
 EDIT_HINT = "Enter to apply, Escape to cancel"

@@ -10,6 +10,7 @@ with startup.importing():  # Textual and the tutor: objects that live until the 
     from pathlib import Path
     from typing import Iterable
 
+    from textual.actions import parse as parse_action
     from textual.app import App, SystemCommand
     from textual.screen import Screen
     from textual.theme import Theme
@@ -191,6 +192,9 @@ class TutorApp(App):
             for binding in screen.BINDINGS:
                 if binding.action.startswith("app."):
                     continue
+                _, name, parameters = parse_action(binding.action)
+                if not screen.check_action(name, parameters):
+                    continue  # a command that would do nothing here (a view this lesson does not have) is not offered
                 yield SystemCommand(
                     binding.description,
                     binding.tooltip or binding.description,

@@ -249,6 +249,10 @@ class Mode:
         self.place.go(self.lesson.last)
         return Move.SHOW
 
+    def can_step(self, delta: int) -> bool:
+        """Whether → (+1) or ← (-1) would move (the key bar shows only the keys that would)."""
+        return 0 <= self.place.k + delta <= self.lesson.last
+
     def selection_changed(self) -> None:
         """The learner selected another node (``place.selected``)."""
 

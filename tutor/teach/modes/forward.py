@@ -156,6 +156,11 @@ class ForwardMode(Mode):
         self.index = j
         return Move.SHOW
 
+    def can_step(self, delta: int) -> bool:
+        if self.walk is None:
+            return super().can_step(delta)
+        return 0 <= self.index + delta < len(self.walk)
+
     def next(self) -> Move:
         return self._walk_to(self.index + 1) if self.walk is not None else super().next()
 

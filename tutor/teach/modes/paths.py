@@ -112,6 +112,11 @@ class PathsMode(Mode):
             self.index = i % len(self.routes)
         return Move.SHOW_IN_PLACE
 
+    def can_step(self, delta: int) -> bool:
+        if not self.leaf:
+            return super().can_step(delta)
+        return len(self.routes) > 1  # the paths go round
+
     def next(self) -> Move:
         return self._route_to(self.index + 1) if self.leaf else super().next()
 

@@ -117,6 +117,11 @@ class QuizMode(Mode):
             self.place.go(self.target)
         return Move.SHOW
 
+    def can_step(self, delta: int) -> bool:
+        if delta > 0:
+            return self.answered or bool(self.pending) or self.place.k < self.lesson.last
+        return not self.pending and self.place.k > 0
+
     def next(self) -> Move:
         """Ask the next step's questions before revealing it (or move on after an answer)."""
         if self.answered:

@@ -62,6 +62,8 @@ class LessonScreen(Screen):
         self._graph: GraphView | None = None  # once composed (a query walks the DOM: too slow per key check)
         self._panel_place: tuple | None = None
         self._forms_key: tuple | None = None
+        self._moves: tuple[bool, bool] = (True, False)
+        """Whether → and ← move now, as the key bar last showed them."""
         self._forms: list = []
         self._more_below = False
 
@@ -332,6 +334,8 @@ class LessonScreen(Screen):
         typing = ("select_next", "select_previous", "next", "previous", "start", "end")
         if isinstance(self.focused, Input) and action in typing:
             return False
+        if action in ("next", "previous"):  # shown only where it would move
+            return self.mode.can_step(1 if action == "next" else -1)
         if action == "mode" and parameters[0] == STEP:
             return self.mode.name != STEP  # "1 Step" in the footer of every other mode
         if action == "view":  # the key for the next view, none when the scenario has one view only
@@ -358,7 +362,9 @@ class LessonScreen(Screen):
         elif move is not Move.REFUSED:
             self._sync_mode_widgets()
             self.refresh_view(scroll=move is Move.SHOW)
-        if outcome.keys_changed:
+        moves = (self.mode.can_step(1), self.mode.can_step(-1))
+        if outcome.keys_changed or moves != self._moves:
+            self._moves = moves  # → and ← show only where they move
             self.refresh_bindings()  # the footer offers "1 Step" outside step mode; the view key's label
 
     def action_mode(self, name: str) -> None:

@@ -139,12 +139,16 @@ class KeyBar(Widget, can_focus=False):
                 active = self.screen.active_bindings
             except NoScreen:
                 return ()
+            # In the order the screen lists its keys, whichever widget has the focus (a table's own arrow keys
+            # would otherwise put ← before →).
+            order = {binding.action: i for i, binding in enumerate(getattr(self.screen, "BINDINGS", ()))}
             for _node, binding, enabled, tooltip in active.values():
                 if binding.show and binding.action not in seen:
                     seen.add(binding.action)
-                    out.append((binding.key, app.get_key_display(binding), binding.description, enabled,
-                                tooltip or binding.tooltip))
-            self._keys = tuple(out)
+                    out.append((order.get(binding.action, len(order)), binding.key, app.get_key_display(binding),
+                                binding.description, enabled, tooltip or binding.tooltip))
+            out.sort(key=lambda item: item[0])
+            self._keys = tuple(item[1:] for item in out)
         return self._keys
 
     def render(self) -> Text:
