@@ -9,7 +9,11 @@ tabs in headless Chromium at the same moment and measures:
   (the step line drawn), the median and the slowest tab;
 - memory per session: resident (RSS) and proportional (PSS, which shares
   common pages fairly) size of each tab's lesson process once drawn, and the
-  server's own; also after 10 steps in every tab.
+  server's own (and the pre-loaded process's, which the lessons are forked
+  from); also after 10 steps in every tab.
+
+``tests/bench/bench_classroom.py`` compares forked lessons with a fresh
+process per tab, without a browser.
 
 It prints the figures and a students-per-machine estimate from the PSS and
 the machine's memory (the CPU is idle between key presses: one step costs a
@@ -60,6 +64,7 @@ def measure(tabs: int, scenario: str, work: Path) -> dict[str, float]:
             stepped = [browser.memory_kib(pid) for pid in server.sessions()]
             step_cpu = (sum(map(browser.cpu_seconds, sessions)) - sum(start_cpu)) / (10 * tabs)
             server_rss, server_pss = browser.memory_kib(server.process.pid)
+            preloaded_pss = sum(browser.memory_kib(pid)[1] for pid in server.preloaded())
     finally:
         server.interrupt()
     return {
@@ -71,6 +76,7 @@ def measure(tabs: int, scenario: str, work: Path) -> dict[str, float]:
         "pss_stepped": statistics.mean(p for _, p in stepped) / 1024,
         "server_rss": server_rss / 1024,
         "server_pss": server_pss / 1024,
+        "preloaded_pss": preloaded_pss / 1024,
         "start_cpu": statistics.mean(start_cpu),
         "step_cpu": step_cpu,
         "cpu_split": {k: cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after},
@@ -112,6 +118,10 @@ def main() -> int:
         print(f"{r['tabs']:>5} {r['first_median']:>17.2f} s {r['first_max']:>6.2f} s {r['rss']:>8.1f} MiB "
               f"{r['pss']:>8.1f} MiB {r['pss_stepped']:>15.1f} MiB {r['server_rss']:>7.1f} MiB "
               f"{r['start_cpu']:>11.2f} s {r['step_cpu'] * 1000:>10.1f} ms")
+    for r in results:
+        if r["preloaded_pss"]:
+            print(f"{r['tabs']} tab(s): the pre-loaded process the lessons are forked from holds "
+                  f"{r['preloaded_pss']:.1f} MiB PSS, shared out over them")
     for r in results:
         split = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in r["cpu_split"].items())
         print(f"CPU until every lesson of {r['tabs']} tab(s) was drawn: {split}")
