@@ -211,8 +211,13 @@ class Forks:
 
     async def _relaunch(self, delay: float) -> None:
         await asyncio.sleep(delay)
-        if not self._stopping:
+        if self._stopping:
+            return
+        try:
             self._launch()
+        except OSError:  # no process could be started now (out of memory, say): try again later
+            self._failures += 1
+            self._restart = asyncio.get_running_loop().create_task(self._relaunch(RESTART_DELAY[-1]))
 
     @property
     def preload_pid(self) -> int | None:
