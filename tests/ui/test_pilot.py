@@ -651,7 +651,7 @@ def test_forward_mode_on_two_paths_for_b(drive) -> None:
         await pilot.press("right")
         assert screen.mode.index == len(screen.mode.walk) - 1
         assert screen.mode.walk.frames[-1].grads["e"] == pytest.approx(5)
-        assert "de/db = 5" in panel_text(screen)  # a tangent: upright d, not reverse mode's ∂
+        assert "de/db = 5" in panel_text(screen)  # a tangent: d, not reverse mode's ∂
         assert "ṫ5" in box_lines(screen, "e")
         await pilot.press("home")
         assert screen.mode.index == 0

@@ -109,7 +109,9 @@ def test_selected_lines_describe_the_node_so_far() -> None:
     forward = text(selected_lines(lesson, "apple_price", lesson.frame(2), 2))
     assert "✎ apple_price = apple × apple_count: the apples' cost before tax, 200." in forward
     end = text(selected_lines(lesson, "apple_price", lesson.focus(lesson.frame(lesson.last), None), lesson.last))
-    assert "✎ A multiply node sends back the other input" in end
+    # The last step shows apple_price's backward note itself: selecting the node does not show it a second time.
+    assert "✎ A multiply node sends back the other input" in text(lesson.explain(lesson.last))
+    assert "✎" not in end
     middle = text(selected_lines(lesson, "apple_price", lesson.frame(3)))
     assert "value 200" in middle and "∂price/∂apple_price = 1.1 so far" in middle
     leaf = text(selected_lines(lesson, "apple", lesson.frame(0)))

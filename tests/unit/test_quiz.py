@@ -105,7 +105,7 @@ def test_the_summary_names_neuron_questions_as_asked_and_counts_past_eight() -> 
         session.answer("12345")
     revealed = session.summary()[-1]
     assert revealed.startswith("revealed: step 1 output of h1; ") and revealed.endswith(f"; and {len(asked) - 8} more")
-    assert "δ of h1" in " ".join(q.named() for q in asked) and "grad w11" in " ".join(q.named() for q in asked)
+    assert "δ of h1" in " ".join(q.named() for q in asked) and "∂w11" in " ".join(q.named() for q in asked)
 
 
 def test_each_question_says_the_numbers_it_needs() -> None:

@@ -14,7 +14,7 @@ import pytest
 from tutor.scenario import ScenarioError, builtin_names, loads, resolve
 from tutor.scenario.notes import NoteError, placeholders, render
 from tutor.teach.modes import Move, Place, make_modes
-from tutor.teach.modes.forward import tangent_walk
+from tutor.teach.modes.forward import tangent, tangent_walk
 from tutor.teach.modes.paths import explain_routes
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
 from tutor.teach.questions import QuizSession, styled
@@ -174,11 +174,12 @@ def test_forward_mode_in_the_groups_view_steps_over_named_nodes_with_a_tangent_m
     assert len(walk) == 1 + len(lesson.forward)
     lines = [text(explanation) for explanation in walk.explanations]
     assert "dz1/dx1 = Σ local × input tangent = 0.15×1  (other inputs: tangent 0) = 0.15" in lines[1]
-    assert "(upright d; marked ṫ where the graph shows numbers) is a tangent" in lines[0]
+    assert "Notation: dz/dx1, marked ṫ on the graph, is a tangent" in lines[0]  # no "upright d" a terminal cannot show
+    assert tangent("apple_price", "apple") == "d(apple_price)/d(apple)"  # never "dapple_price/dapple", one word
     assert walk.frames[1].grad_mark == "ṫ" and lesson.frame(lesson.last).grad_mark == "∂"
     assert lesson.frame(lesson.last).marks == {"z1": "δ", "z2": "δ", "z3": "δ", "y": "δ"}
     assert "∂z1" not in "\n".join(lines) and ".mul" not in "\n".join(lines)
-    assert f"Done: dloss/dx1 = {0.0358143}" in lines[-1]
+    assert f"Done: d(loss)/dx1 = {0.0358143}" in lines[-1]
     assert walk.frames[-1].grads["loss"] == pytest.approx(lesson.trace.grad("x1"), rel=1e-12)
 
 

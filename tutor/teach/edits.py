@@ -54,6 +54,9 @@ def edit_lines(old: Lesson, new: Lesson, name: str) -> list[Line]:
     grad = old.trace.grad(name)
     predicted = grad * delta
     actual = new.trace.output_value - old.trace.output_value
+    if delta == 0:  # the same value again: nothing to predict, nothing to compare
+        return [[("Edited ", "title"), (name, "name"), (": ", ""), (fmt(before), "value"),
+                 ("  the same value: the gradient predicts no change, and nothing changed.", "dim")]]
     lines: list[Line] = [
         [("Edited ", "title"), (name, "name"), (": ", ""), (fmt(before), "value"), (" → ", ""),
          (fmt(value), "value"), (f" (change {'+' if delta >= 0 else ''}{fmt(delta)})", "dim")],

@@ -11,6 +11,7 @@ expressions and evaluated with the op table, never with ``eval``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import field
 
 from tutor.engine.expr import ExprError, _Const, _Leaf, _Op, parse
@@ -31,6 +32,8 @@ def parse_answer(text: str) -> float:
     """``2*1.1`` -> 2.2. Numbers, + - * / **, parentheses and the tutor's functions."""
     if len(text) > 200:
         raise AnswerError("answer is too long")
+    if "^" in text:
+        raise AnswerError("^ is not a power here: write ** (2**3 for 2³)")
     try:
         tree = parse(text, {}, set())
     except ExprError as exc:
@@ -60,6 +63,23 @@ def parse_answer(text: str) -> float:
 
 def is_correct(given: float, expected: float) -> bool:
     return math.isclose(given, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+_PLAIN = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*")
+
+
+def rounded_too_far(text: str, expected: float) -> int:
+    """The significant digits to give when ``text`` is ``expected`` rounded to fewer digits than an answer
+    needs (-0.39 for -0.387456: 3), else 0."""
+    if not _PLAIN.fullmatch(text) or not math.isfinite(expected) or expected == 0:
+        return 0
+    digits = len(text.strip().lstrip("+-").replace(".", "").lstrip("0")) or 1
+    if float(f"{expected:.{digits - 1}e}") != float(text):
+        return 0
+    for more in range(digits + 1, 17):
+        if is_correct(float(f"{expected:.{more - 1}e}"), expected):
+            return more
+    return 0
 
 
 @record(slots=True)
@@ -124,7 +144,9 @@ class QuizSession:
         self.tries = 0
 
     def answer(self, text: str) -> tuple[str, str]:
-        """Returns (outcome, message): outcome is right, retry, reveal or invalid.
+        """Returns (outcome, message): outcome is right, retry, reveal, close or invalid.
+
+        ``close``: the answer is the right number rounded too far (-0.39 for -0.387456); it costs no try.
 
         A message may mark words for emphasis with ``*stars*``; ``styled`` turns
         them into fragments.
@@ -136,8 +158,10 @@ class QuizSession:
             given = parse_answer(text)
         except AnswerError as exc:
             return "invalid", f"Could not read that: {exc}. Type a number such as 2.2 or 1/3."
-        self.tries += 1
         score = self.scores[q.phase]
+        if not is_correct(given, q.answer) and (digits := rounded_too_far(text, q.answer)):
+            return "close", f"Close: {text.strip()} is the answer rounded too far. Give {digits} significant digits."
+        self.tries += 1
         if is_correct(given, q.answer):
             if self.tries == 1:
                 score.first_try += 1
@@ -146,6 +170,9 @@ class QuizSession:
             self.current = None
             return "right", f"Right: {q.working}"
         if self.tries < self.tries_allowed:
+            if q.answer != 0 and is_correct(-given, q.answer):
+                return "retry", (f"Not quite ({fmt(given)}): the right size with the wrong sign. Check the sign of "
+                                 "each factor: a negative local derivative or upstream gradient flips it.")
             return "retry", f"Not quite ({fmt(given)}). Hint: {q.hint}"
         score.revealed += 1
         self.missed.append(q)

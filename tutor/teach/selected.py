@@ -43,6 +43,6 @@ def selected_lines(lesson: Lesson, key: str, frame: Frame, k: int | None = None,
     if k is None:  # no position given: the frame tells which pass it shows
         k = lesson.last if frame.grads else (lesson.forward_end if len(frame.computed) > len(lesson.scenario.leaves) else 0)
     text = lesson.selected_note(key, k) if note else ""
-    if text and (not frame.current or frame.current != key):
+    if text and frame.current != key and text not in lesson.notes_at(k):  # never the step's own note twice
         lines.append([("  ✎ ", "note"), (text, "note")])
     return lines

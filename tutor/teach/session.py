@@ -121,24 +121,29 @@ class LessonSession:
 
     # -- stepping, through the current mode ---------------------------------------------
 
-    def next(self) -> Outcome:
+    def _moved(self) -> None:
+        """A step key: the notice of a mode just left goes, and the step's words come first again."""
         self.place.notice = []
+        self.place.selection_first = False
+
+    def next(self) -> Outcome:
+        self._moved()
         return Outcome(self.mode.next())
 
     def previous(self) -> Outcome:
-        self.place.notice = []
+        self._moved()
         return Outcome(self.mode.previous())
 
     def start(self) -> Outcome:
-        self.place.notice = []
+        self._moved()
         return Outcome(self.mode.start())
 
     def forward_end(self) -> Outcome:
-        self.place.notice = []
+        self._moved()
         return Outcome(self.mode.forward_end())
 
     def end(self) -> Outcome:
-        self.place.notice = []
+        self._moved()
         return Outcome(self.mode.end())
 
     def submit(self, text: str) -> Outcome:
@@ -261,7 +266,8 @@ class LessonSession:
         return self.select(keys[index])
 
     def select(self, key: str) -> Outcome:
-        """Select node ``key`` (a click on the graph)."""
+        """Select node ``key`` (a click on the graph): its details come first until the next step."""
         self.place.selected = key
+        self.place.selection_first = True
         self.mode.selection_changed()
         return Outcome(Move.SHOW_IN_PLACE)

@@ -8,6 +8,7 @@ grouped sigmoid's y(1 − y).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand
@@ -65,10 +66,13 @@ class GroupNarration(StepNarration):
         ]
         if self.is_expanded_sigmoid(step.node):
             y = lesson.trace.value(step.node)
+            agree = math.isfinite(edge.local)
             lines.append(
-                [("   = ", ""), (f"{step.node}(1 − {step.node})", "formula"), (" = ", ""),
+                [("   " + ("= " if agree else "but "), ""), (f"{step.node}(1 − {step.node})", "formula"), (" = ", ""),
                  (f"{operand(y)} × (1 − {operand(y)})", "value"), (" = ", ""), (fmt(y * (1 - y)), "value"),
-                 ("   the four factors multiply to the grouped sigmoid's local derivative", "note")]
+                 ("   the four factors multiply to the grouped sigmoid's local derivative" if agree else
+                  "   in exact arithmetic the four factors give this too; in floating point a factor overflowed "
+                  "and 0 × inf is nan: the grouped sigmoid avoids it", "note")]
             )
         return lines
 

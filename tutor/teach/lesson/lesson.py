@@ -241,17 +241,18 @@ class Lesson:
             grads[edge.input] = edge.grad_after
             edge_grads[ViewEdge(edge.input, step.node, edge.position)] = edge.contribution
         marks = prev.marks
-        if any(edge.input in self.neurons for edge in step.edges):
-            marks = self._delta_marks(grads)
+        if step.node in self.neurons and step.node != self.scenario.output:
+            marks = {**marks, step.node: "δ"}  # the weighted sum's own step names its gradient the neuron's δ
         frame = Frame(
             prev.values, grads, prev.edge_values, edge_grads, None, frozenset(), prev.computed,
             prev.finished | {step.node}, marks=marks,
         )
         return self.focus(frame, step.node)
 
-    def _delta_marks(self, grads: dict[str, float]) -> dict[str, str]:
-        """δ marks the gradient at each neuron's weighted sum once it has arrived."""
-        return {key: "δ" for key in self.neurons if key in grads and key != self.scenario.output}
+    def _delta_marks(self, finished: set[str]) -> dict[str, str]:
+        """δ marks the gradient at each neuron's weighted sum from the step that says it is the neuron's δ (the
+        weighted sum's own backward step) on: nothing is drawn before the step that explains it."""
+        return {key: "δ" for key in self.neurons if key in finished and key != self.scenario.output}
 
     def _build_frame(self, k: int) -> Frame:
         trace = self.trace
@@ -281,7 +282,7 @@ class Lesson:
                     edge_grads[ViewEdge(edge.input, step.node, edge.position)] = edge.contribution
         frame = Frame(
             values, grads, edge_values, edge_grads, None, frozenset(), frozenset(computed), frozenset(finished),
-            marks=self._delta_marks(grads),
+            marks=self._delta_marks(finished),
         )
         if k == 0:
             return self.focus(frame, None)

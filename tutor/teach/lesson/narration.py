@@ -11,6 +11,7 @@ what every view says the same way: the start, the notes, the closing list.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -130,8 +131,14 @@ class Narration:
         out = s.output
         grads = lesson.trace.grad
         table = [] if compact else [(" Press v for the table.", "dim")]
-        if s.inputs or s.params:
-            lines: list[Line] = [[("Done: ", "title"), (f"every {self.leaf_words()} has its gradient.", "title"), *table]]
+        broken = [name for name in s.leaves if not math.isfinite(grads(name))]
+        if broken:  # not a success to announce: say which gradients are not numbers, and the usual reason
+            lines: list[Line] = [[("Done, but ", "warn"), (f"∂{out}/∂{broken[0]} = {fmt(grads(broken[0]))}", "grad"),
+                                  (f"{' and ' + str(len(broken) - 1) + ' more' if len(broken) > 1 else ''}: "
+                                   "a number overflowed on the way back (inf), or met 0 × inf (nan). "
+                                   "Try a value nearer 0.", "warn"), *table]]
+        elif s.inputs or s.params:
+            lines = [[("Done: ", "title"), (f"every {self.leaf_words()} has its gradient.", "title"), *table]]
         else:
             lines = [[("Done: ", "title"), ("the backward pass is complete.", "title"), *table]]
         if compact and not lesson.neurons:

@@ -95,11 +95,11 @@ def questions_at(narration: NeuronNarration, k: int) -> list[Question]:
                                   _known([("error", error), ("activation′", derivative)]), label=f"δ of {neuron.name}"))
     for synapse, grad_w, _ in narration.synapse_edges(neuron):
         questions.append(Question(k, "backward", "grad", neuron.z, synapse.weight,
-                                  f"grad {synapse.weight} (δ × {synapse.source})?", grad_w,
-                                  f"grad {synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",
+                                  f"∂{synapse.weight} (δ × {synapse.source})?", grad_w,
+                                  f"∂{synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",
                                   f"Multiply δ by the input {synapse.source} this weight multiplies.",
                                   _known([("δ", delta), (synapse.source, value(synapse.source))]),
-                                  label=f"grad {synapse.weight}"))
+                                  label=f"∂{synapse.weight}"))
     questions += _fan_out_totals(narration, neuron, k, delta)
     return questions
 

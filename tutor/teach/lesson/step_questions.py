@@ -59,11 +59,12 @@ def questions_at(narration: StepNarration, k: int) -> list[Question]:
             if numbers and numbers != shown:
                 working += f"{numbers} = "
         working += shown
-        node_words = "group" if step.op == "group" else f"{op_title(step.op)} node"
+        node_words = (f"the box {step.node} (a whole named node, seen from outside)" if step.op == "group"
+                      else f"this {op_title(step.op)} node alone")
         questions.append(
             Question(
                 k, "backward", "local", step.node, edge.input,
-                f"Local derivative ∂{step.node}/∂{edge.input} at this {node_words}?",
+                f"Local derivative of {node_words}: ∂{step.node}/∂{edge.input}?",
                 edge.local,
                 working,
                 _rule(step.op),
@@ -89,7 +90,7 @@ def questions_at(narration: StepNarration, k: int) -> list[Question]:
         questions.append(
             Question(
                 k, "backward", "grad", step.node, edge.input,
-                f"Accumulated gradient ∂{out}/∂{edge.input} after this step?",
+                f"Gradient of the output {out} with respect to {edge.input}, after this step: ∂{out}/∂{edge.input}?",
                 edge.grad_after, working, hint, grad_given,
             )
         )

@@ -50,6 +50,8 @@ class View:
     highlight_edges: frozenset[ViewEdge] = frozenset()
     compact: list[Line] | None = None
     """The same words in fewer lines, for a panel too short for ``lines`` (None: scroll instead)."""
+    focus_line: int | None = None
+    """The line of ``lines`` the learner is looking at (the chosen path): the panel scrolls it into view."""
 
 
 @record(slots=True)
@@ -106,6 +108,8 @@ class Place:
     """The data row being stepped through (from 1), when the learner picked one."""
     notice: list[Line] = field(default_factory=list)
     """Words from a mode just left (the quiz's partial summary); shown until the next move."""
+    selection_first: bool = False
+    """The learner just selected a node: its details come first, above the step's words, until the next step."""
 
     @property
     def scenario(self) -> Scenario:

@@ -13,6 +13,7 @@ from tutor.engine.numbers import fmt, operand
 from tutor.records import record
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
 from tutor.teach.text import Line
+from tutor.i18n import N_
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
 
 
@@ -32,9 +33,15 @@ TANGENT_MARK = "ṫ"
 """How the graph marks forward mode's tangents (reverse mode's gradients are marked ∂)."""
 
 
+def _operand(name: str) -> str:
+    """A name after d: as it is when short (``dz``, ``dx1``), in parentheses when longer (``d(apple)``), so that
+    ``d(apple_price)`` never reads as one word."""
+    return name if len(name) <= 2 else f"({name})"
+
+
 def tangent(node: str, leaf: str) -> str:
-    """How a tangent reads in words: ``dz1/dx1``, with an upright d (gradients use ∂)."""
-    return f"d{node}/d{leaf}"
+    """How a tangent reads in words: ``dz/dx``, ``d(apple_price)/d(apple)`` (gradients are written ∂)."""
+    return f"d{_operand(node)}/d{_operand(leaf)}"
 
 
 def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
@@ -72,7 +79,7 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
             [("Seed: ", ""), (f"{tangent(leaf, leaf)} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
                                                                      "sum over its inputs of local derivative × the input's tangent.", "")],
             [("Notation: ", "dim"), (tangent("z", leaf), "grad"),
-             (f" (upright d; marked {TANGENT_MARK} where the graph shows numbers) is a tangent: how fast z moves when only {leaf} moves, "
+             (f", marked {TANGENT_MARK} on the graph, is a tangent: how fast z moves when only {leaf} moves, "
               "pushed forward left to right. Reverse mode's gradients are written ∂ and pulled back from the "
               "output.", "dim")],
         )
@@ -126,11 +133,11 @@ class ForwardMode(Mode):
     """
 
     name = "forward"
-    title = "forward mode"
+    title = N_("forward mode")
     key = "3"
-    description = "Forward mode"
-    tooltip = "Forward mode: push d(node)/d(selected leaf) left to right"
-    label = "forward mode"
+    description = N_("Forward mode")
+    tooltip = N_("Forward mode: push d(node)/d(selected leaf) left to right")
+    label = N_("forward mode")
     own_steps = True
 
     def __init__(self, place) -> None:  # noqa: ANN001 - Place
@@ -183,4 +190,4 @@ class ForwardMode(Mode):
         if self.walk is None:
             return None
         last = len(self.walk) - 1
-        return ModeProgress("FORWARD MODE", f"d(node)/d{self.walk.leaf}: {self.index} of {last}", self.index, last)
+        return ModeProgress("FORWARD MODE", f"{tangent('node', self.walk.leaf)}: {self.index} of {last}", self.index, last)

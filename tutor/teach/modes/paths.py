@@ -8,6 +8,7 @@ from tutor.engine import analysis, groups  # deferred (tutor.startup): opening a
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.teach.lesson import Lesson, ViewEdge
 from tutor.teach.text import Line
+from tutor.i18n import N_
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
 
 if TYPE_CHECKING:
@@ -73,11 +74,11 @@ class PathsMode(Mode):
     """
 
     name = "paths"
-    title = "paths"
+    title = N_("paths")
     key = "4"
-    description = "Paths"
-    tooltip = "Paths: every path from the selected leaf to the output, and their sum"
-    label = "paths"
+    description = N_("Paths")
+    tooltip = N_("Paths: every path from the selected leaf to the output, and their sum")
+    label = N_("paths")
     own_steps = True
 
     def __init__(self, place) -> None:  # noqa: ANN001 - Place
@@ -129,9 +130,14 @@ class PathsMode(Mode):
         lesson = self.lesson
         frame = self.final_frame()
         lines = explain_routes(lesson, self.leaf, self.routes, self.error, self.index)
+        selected = self.place.selected
+        if selected and selected not in self.scenario.leaves:  # a Tab that picked no leaf still says something
+            lines.insert(1, [("Paths start at an input or param; ", "dim"), (lesson.title_of(selected), "name"),
+                             (" is a node. Tab on to a leaf.", "dim")])
         if self.routes:
             nodes, edges = route_highlight(lesson, self.routes[self.index % len(self.routes)])
-            return View(frame, lines, nodes, edges)
+            first = len(lines) - len(self.routes)
+            return View(frame, lines, nodes, edges, focus_line=first + self.index % len(self.routes))
         return View(frame, lines)
 
     def progress(self) -> ModeProgress | None:

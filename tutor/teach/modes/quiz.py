@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from tutor.teach import questions  # deferred (tutor.startup): opening a lesson needs no quiz
 from tutor.teach.selected import selected_lines
 from tutor.teach.text import Line
+from tutor.i18n import N_
 from tutor.teach.modes.base import ModeProgress, Move, Mode, View, Widget
 
 if TYPE_CHECKING:
     from tutor.teach.questions import Question, QuizSession
 
-OUTCOME_STYLES = {"right": "good", "retry": "bad", "reveal": "warn", "invalid": "warn"}
+OUTCOME_STYLES = {"right": "good", "retry": "bad", "reveal": "warn", "invalid": "warn", "close": "warn"}
 
 
 class QuizMode(Mode):
@@ -27,12 +28,12 @@ class QuizMode(Mode):
     """
 
     name = "quiz"
-    title = "quiz"
+    title = N_("quiz")
     key = "2"
-    description = "Quiz"
-    tooltip = "Quiz mode: answer each value and gradient before it is shown"
+    description = N_("Quiz")
+    tooltip = N_("Quiz mode: answer each value and gradient before it is shown")
     show_key = True
-    label = "quiz"
+    label = N_("quiz")
     widget = Widget("input", "answer")
     pictured = False  # it waits for typed answers
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tutor.teach.selected import selected_lines
+from tutor.i18n import N_
 from tutor.teach.modes.base import Mode, View
 
 
@@ -10,12 +11,12 @@ class StepMode(Mode):
     """The lesson's own steps; the selected node's details below them."""
 
     name = "step"
-    title = "step"
+    title = N_("step")
     key = "1"
-    description = "Step"
+    description = N_("Step")
     show_key = True
     """Shown in the footer while another mode runs: the way back (hidden in step mode itself)."""
-    tooltip = "Step mode: walk forward then backward"
+    tooltip = N_("Step mode: walk forward then backward")
 
     def view(self) -> View:
         place = self.place
@@ -24,5 +25,8 @@ class StepMode(Mode):
         compact = self.lesson.explain_compact(place.k)
         if place.selected:
             selected = selected_lines(self.lesson, place.selected, frame, place.k)
-            lines, compact = lines + selected, compact + selected
+            if place.selection_first:  # just selected: its details where the eye is, above the step's words
+                lines, compact = selected + lines, selected + compact
+            else:
+                lines, compact = lines + selected, compact + selected
         return View(frame, lines, compact=compact)

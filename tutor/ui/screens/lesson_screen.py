@@ -26,6 +26,7 @@ from tutor.teach.modes import Mode, Move
 from tutor.teach.screen_words import WATCH_KEEPS_LAST, too_small
 from tutor.teach.session import STEP_MODE as STEP
 from tutor.teach.session import LessonSession, Outcome
+from tutor.teach.text import wrap
 from tutor.ui.dialogs import edit, help, rows  # deferred (tutor.startup): opened by keys
 from tutor.ui.file_watch import FileWatch
 from tutor.ui.screens.lesson_keys import LESSON_BINDINGS
@@ -210,6 +211,9 @@ class LessonScreen(Screen):
         if memory is not None:
             stage.restore(memory)
         else:
+            if view.focus_line is not None:
+                first = len(panel.lines) - len(view.lines)
+                self.call_after_refresh(self._show_panel_line, panel.lines[:first + view.focus_line])
             if view.highlight_nodes:
                 graph.bring_nodes_into_view(view.highlight_nodes, self.place.leaf())
             if place != self._panel_place:
@@ -252,6 +256,15 @@ class LessonScreen(Screen):
         self.call_after_refresh(self._mark_panel)
         if self._pane() not in (GRAPH, VALUES):
             self.call_after_refresh(self._refill_mode_widget)
+
+    def _show_panel_line(self, above: list) -> None:
+        """Scroll the step panel so that the line after ``above`` (the chosen path) is in view."""
+        if self._gone():
+            return
+        box, panel = self.query_one(PanelBox), self.query_one(StepPanel)
+        row = len(wrap(above, max(1, panel.content_region.width)))
+        if not box.scroll_y <= row < box.scroll_y + box.scrollable_content_region.height:
+            box.scroll_to(y=max(0, row - 1), animate=False, immediate=True)
 
     def _mark_panel(self) -> None:
         if not self._gone():
