@@ -1,10 +1,10 @@
 """Characters and styles of the dense drawings (compact, line, names): see ``tutor.draw.density``.
 
-``draw_lines`` records, once per layout, the directions lines leave each cell
-in (a byte a cell); ``render_dense`` makes the characters (joins, arrow heads,
-node text) and styles of one step for a window of rows and columns only,
-visiting the lines and nodes indexed on the tiles the window touches. Pure
-Python, no Textual.
+The directions lines leave each cell in (a byte a cell) are worked out per
+tile the first time a window shows it; ``render_dense`` makes the characters
+(joins, arrow heads, node text) and styles of one step for a window of rows
+and columns only, visiting the lines and nodes indexed on the tiles the
+window touches. Pure Python, no Textual.
 """
 
 from __future__ import annotations
@@ -13,19 +13,18 @@ from rich.cells import cell_len
 
 from tutor.startup import paused_gc
 from tutor.draw.canvas import _runs_pattern, _segments
-from tutor.draw.density import COMPACT, LINE, DenseLayout, _title_row
+from tutor.draw.dense_layout import COMPACT, LINE, DenseLayout, title_row
 from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit, style_ids
 
 
-def draw_lines(lay: DenseLayout, senders: list[str]) -> None:
-    """Get the static canvas ready: which nodes send a line; the lines' cells are drawn tile by tile.
+def draw_lines(lay: DenseLayout) -> None:
+    """Get the static canvas ready; the lines' cells are drawn tile by tile.
 
     A tile's line masks (the directions lines leave each cell in) are made the
     first time a window shows it (``_tile_masks``): opening a big graph draws
     only the lines in view.
     """
     lay._masks = {}
-    lay.senders = {key: _sender_start(lay, key) for key in senders}
     lay._base = _Rows(lay)
 
 
@@ -68,14 +67,6 @@ def _tile_masks(lay: DenseLayout, tx: int, ty: int) -> bytearray:
     return masks
 
 
-def _sender_start(lay: DenseLayout, key: str) -> int:
-    """First cell of the line a sending node's row ends with (its out port: ``box.right``)."""
-    box = lay.boxes[key]
-    # A compact node's line leaves right after its name, not after the padding.
-    start = box.x + 1 + cell_len(_title_row(lay.nodes[key], lay.level)) if lay.level == COMPACT else box.right
-    return min(start, box.right)
-
-
 _JOIN = [JOIN[m] for m in range(16)]
 
 
@@ -110,6 +101,7 @@ def _window(lay: DenseLayout, top: int, bottom: int, c0: int, c1: int,
         x, yy = routes[e][-1]
         if top <= yy < bottom and c0 <= x < c1:
             grid[yy - top][x - c0] = ARROW
+
     senders = lay.senders
     for key in keys:
         start = senders.get(key)
@@ -159,13 +151,14 @@ def _touching(lay: DenseLayout, top: int, bottom: int, c0: int, c1: int) -> tupl
 def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tuple[str, str]]]:
     """The text of one node, as (text, role) runs per row; roles: title, value, grad."""
     node = lay.nodes[key]
-    inner = lay.boxes[key].w - 2
+    box = lay.boxes[key]
+    inner = box.x + box.w - 1 - lay.text_x(key)
     if lay.level == COMPACT:
         vw = lay.numbers[key][0]
         value = fit(state.values.get(key, ""), vw)
         grad = fit(state.grads.get(key, ""), inner - vw - 1)
         return [
-            [(fit(_title_row(node, COMPACT), inner), "title")],
+            [(fit(title_row(node, COMPACT), inner), "title")],
             [(value, "value"), (" " * (vw + 1 - cell_len(value)), "text"), (grad, "grad")],
         ]
     if lay.level == LINE:
@@ -173,7 +166,7 @@ def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tupl
         number, role = (grad, "grad") if grad else (state.values.get(key, ""), "value")
         title = node.title
         return [[(title, "title"), (" ", "text"), (fit(number, inner - cell_len(title) - 1), role)]]
-    return [[(node.title, "title")]]
+    return [[(title_row(node, lay.level), "title")]]
 
 
 DENSE_TILE_W = 128
@@ -278,7 +271,7 @@ def render_dense(
         start = senders.get(key)
         if start is not None and top <= box.y < bottom:
             # The cells of the node's row its line takes (its out port at least).
-            start = max(start, box.x + 1)
+            start = max(start, lay.text_x(key))
             a, b = max(start, c0), min(box.right + 1, c1)
             if a < b:
                 styles[box.y - top][a - c0 : b - c0] = bytes((sid("box." + ns),)) * (b - a)
@@ -286,7 +279,7 @@ def render_dense(
             yy = box.y + dy
             if not top <= yy < bottom:
                 continue
-            x = box.x + 1
+            x = lay.text_x(key)
             row, srow = chars[yy - top], styles[yy - top]
             for text, role in runs:
                 start = x

@@ -89,6 +89,8 @@ class NodeSpec:
     subtitle: str = ""
     kind: str = "op"
     """``input``, ``param``, ``const``, ``op`` or ``group``."""
+    brief: str = ""
+    """A shorter title for the names level, or "": a primitive inside a named group shows its op (``×``)."""
 
 
 @record

@@ -23,8 +23,20 @@ def _edge(e: ViewEdge) -> EdgeSpec:
 
 
 def graph_spec(lesson: Lesson) -> GraphSpec:
-    """The boxes and edges of the lesson's view, for the layout."""
-    nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind) for n in lesson.nodes)
+    """The boxes and edges of the lesson's view, for the layout.
+
+    A primitive inside a named group (``z1.mul1`` of ``z1``, in the expanded
+    view) is drawn at the names level by its op (``×``): its name is the
+    group's and a number, and the op is what it adds to the picture.
+    """
+    graph = lesson.graph
+
+    def brief(node) -> str:  # noqa: ANN001 - a ViewNode
+        group = graph.node(node.key).group
+        inside = node.kind == "op" and group is not None and group != node.key
+        return node.subtitle if inside and node.subtitle else ""
+
+    nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind, brief(n)) for n in lesson.nodes)
     return GraphSpec(nodes, tuple(_edge(e) for e in lesson.edges))
 
 
