@@ -44,14 +44,19 @@ class PreloadGone(Exception):
 
 
 class Lesson:
-    """One forked lesson, as asyncio's ``Process`` looks to textual-serve: its id, its pipes, ``wait()``."""
+    """One forked lesson, as asyncio's ``Process`` looks to textual-serve: its id, its pipes, ``wait()``.
 
-    def __init__(self, pid: int, exit_status: asyncio.Future[int], stdio: socket.socket, errors: socket.socket) -> None:
+    Its stdin, stdout and stderr are a socket pair each (sockets can be passed to the pre-loaded
+    process; pipes made here could too, but asyncio reads and writes sockets with public calls).
+    One pair each, not one for both directions: a write to a lesson that has just ended must not
+    turn the end of its output into an error.
+    """
+
+    def __init__(self, pid: int, exit_status: asyncio.Future[int], ends: list[socket.socket]) -> None:
         self.pid = pid
         self.returncode: int | None = None
         self._exit = exit_status
-        self._stdio = stdio
-        self._errors = errors
+        self._ends = ends
         self.stdin: asyncio.StreamWriter | None = None
         self.stdout: asyncio.StreamReader | None = None
         self.stderr: asyncio.StreamReader | None = None
@@ -59,9 +64,11 @@ class Lesson:
         exit_status.add_done_callback(self._exited)
 
     async def connect(self) -> None:
-        self.stdout, self.stdin = await asyncio.open_unix_connection(sock=self._stdio)
-        self.stderr, errors_writer = await asyncio.open_unix_connection(sock=self._errors)
-        self._writers = [self.stdin, errors_writer]
+        stdin, stdout, stderr = self._ends
+        _, self.stdin = await asyncio.open_unix_connection(sock=stdin)
+        self.stdout, stdout_writer = await asyncio.open_unix_connection(sock=stdout)
+        self.stderr, stderr_writer = await asyncio.open_unix_connection(sock=stderr)
+        self._writers = [self.stdin, stdout_writer, stderr_writer]
 
     def _exited(self, future: asyncio.Future[int]) -> None:
         self.returncode = future.result()
@@ -74,8 +81,8 @@ class Lesson:
         for writer in self._writers:
             writer.close()
         if not self._writers:
-            self._stdio.close()
-            self._errors.close()
+            for end in self._ends:
+                end.close()
 
 
 class Preloaded:
@@ -219,10 +226,6 @@ class Forks:
             self._failures += 1
             self._restart = asyncio.get_running_loop().create_task(self._relaunch(RESTART_DELAY[-1]))
 
-    @property
-    def preload_pid(self) -> int | None:
-        return self._preloaded.pid if self._preloaded is not None else None
-
     async def open(self, env: dict[str, str]) -> Lesson:
         """A forked lesson running ``python -m PROGRAM ARGS`` with environment ``env``, connected."""
         changed = {name: value for name, value in env.items() if self.environment.get(name) != value}
@@ -231,24 +234,23 @@ class Forks:
             if self._stopping:
                 raise Stopping()
             preloaded = self._preloaded
-            stdio, stdio_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-            errors, errors_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(3)]  # stdin, stdout, stderr
+            ours = [mine for mine, _ in pairs]
             try:
-                fds = [stdio_theirs.fileno(), stdio_theirs.fileno(), errors_theirs.fileno()]
-                pid = await preloaded.fork(self.args, changed, unset, fds)
+                pid = await preloaded.fork(self.args, changed, unset, [theirs.fileno() for _, theirs in pairs])
             except PreloadGone:
-                stdio.close()
-                errors.close()
+                for end in ours:
+                    end.close()
                 await self._next_preloaded(preloaded)
                 continue
             except BaseException:
-                stdio.close()
-                errors.close()
+                for end in ours:
+                    end.close()
                 raise
             finally:
-                stdio_theirs.close()
-                errors_theirs.close()
-            lesson = Lesson(pid, self._children.exit_of(pid), stdio, errors)
+                for _, theirs in pairs:
+                    theirs.close()
+            lesson = Lesson(pid, self._children.exit_of(pid), ours)
             await lesson.connect()
             return lesson
 
