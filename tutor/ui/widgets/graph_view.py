@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -37,6 +38,8 @@ ROW_BLOCK = 48
 """Canvas rows rendered together when they come into view."""
 COL_BLOCK = 128
 """Canvas columns rendered together: a window is drawn from whole column blocks."""
+PAN_SHARE = 4
+"""A pan key (Shift+arrow) moves the drawing by this share of the pane: a quarter, not one cell."""
 
 
 class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -372,6 +375,40 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         box = self._box(key)
         assert box is not None, key
         return box
+
+    def _pan(self, dx: int, dy: int) -> None:
+        """Move the view by ``dx``, ``dy`` quarters of the pane (at least a cell)."""
+        width, height = self.scrollable_content_region.size
+        self.scroll_to(
+            x=self.scroll_target_x + dx * max(1, width // PAN_SHARE),
+            y=self.scroll_target_y + dy * max(1, height // PAN_SHARE),
+            animate=False,
+            immediate=True,
+        )
+
+    def action_scroll_left(self) -> None:
+        """Pan left a quarter of the pane."""
+        if not self.allow_horizontal_scroll:
+            raise SkipAction()
+        self._pan(-1, 0)
+
+    def action_scroll_right(self) -> None:
+        """Pan right a quarter of the pane."""
+        if not self.allow_horizontal_scroll:
+            raise SkipAction()
+        self._pan(1, 0)
+
+    def action_scroll_up(self) -> None:
+        """Pan up a quarter of the pane."""
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self._pan(0, -1)
+
+    def action_scroll_down(self) -> None:
+        """Pan down a quarter of the pane."""
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self._pan(0, 1)
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
         # event.x/y count from the border; the canvas starts inside it.
