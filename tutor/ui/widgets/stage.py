@@ -133,9 +133,9 @@ class Stage(Container):
             # columns leaves a hundred).
             graph.fit_into((width - PANEL_WIDTH, height))
             panel_width = max(PANEL_WIDTH, min(PANEL_MAX_WIDTH, width - graph.virtual_size.width - 4))
-            if box.styles.width is None or box.styles.width.value != panel_width:
-                box.styles.width = panel_width
-        elif box.styles.width is not None:
+            if box.styles.inline.width is None or box.styles.inline.width.value != panel_width:
+                box.styles.width = panel_width  # (its own width only: an unchanged one would lay the screen out again)
+        elif box.styles.inline.width is not None:
             box.styles.width = None
         # While arranging, the panel's width is its frame's less the frame and the panel's padding
         # (asking the panel for its region now would arrange the whole screen at the old sizes).
