@@ -81,8 +81,28 @@ def test_lessons_are_forked_from_one_preloaded_process(server):
             assert [parent(pid) for pid in lessons] == [server.process.pid] * 2
             assert parent(preloaded) == server.process.pid
             assert len(os.listdir(f"/proc/{preloaded}/task")) == 1  # one thread: a fork copies no half-held lock
+            # No process holds another's sockets: not the server's (its listening one), nor another tab's.
+            holders = [server.process.pid, preloaded, *lessons]
+            held = [_sockets(pid) for pid in holders]
+            for k, mine in enumerate(held):
+                assert mine, holders[k]
+                for other in held[k + 1 :]:
+                    assert not mine & other, holders
 
     run(go())
+
+
+def _sockets(pid: int) -> set[str]:
+    """The sockets a process holds (their inodes, as ``/proc`` names them)."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:"):
+            found.add(target)
+    return found
 
 
 def test_a_lesson_killed_from_outside_takes_no_other_with_it(server):

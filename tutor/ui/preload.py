@@ -18,9 +18,11 @@ process dies the lessons it started keep running.
 
 The lesson, in the forked child, first undoes what it must not inherit: the
 signal handlers set here, this process's socket and every other descriptor
-beyond its own three, and the environment (the page's terminal size);
-Python's ``random`` reseeds itself after a fork, and no event loop exists
-here to be inherited (nothing here runs one). Then it runs PROGRAM as
+beyond its own three (the server's listening socket never reaches this
+process: it is started afresh, with none of the server's descriptors), the
+environment (the page's terminal size), and numpy's random generator if
+numpy was imported (Python's ``random`` reseeds itself after a fork). No
+event loop is inherited: the one the rehearsal ran is closed before any fork. Then it runs PROGRAM as
 ``python -m`` would, and leaves with ``os._exit``, never returning into
 this loop.
 """
@@ -186,6 +188,8 @@ def run_lesson(channel: socket.socket, program: str, request: dict, fds: list[in
         for name in request.get("unset", []):
             os.environ.pop(name, None)
         os.environ.update(request.get("env", {}))
+        if "numpy.random" in sys.modules:  # Python's own generator reseeds itself after a fork; numpy's does not
+            sys.modules["numpy.random"].seed()
         name_process(LESSON_NAME)
         sys.argv = [program, *request.get("args", [])]
         try:
