@@ -110,6 +110,7 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     interrupted: list[int] = []
+    interrupted_preloaded: list[int] = []
 
     def sessions(self) -> list[int]:
         """Process ids of the lessons this server runs (forked ones are its children; fresh ones, a shell's)."""
@@ -132,8 +133,6 @@ class Server:
             return self.process.wait(timeout)
         finally:
             self._log.close()
-
-    interrupted_preloaded: list[int] = []
 
     def survivors(self, grace: float = 10) -> list[int]:
         """The lessons (and pre-loaded process) running at ``interrupt`` still there after ``grace`` seconds."""
@@ -186,7 +185,7 @@ def process_name(pid: int) -> str:
 
 
 def alive(pid: int) -> bool:
-    """The process exists and has not exited (a zombie, exited but not reaped, counts as alive: it is left behind)."""
+    """The process is there: running, or exited but never reaped (a zombie is left behind too)."""
     try:
         Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -240,7 +239,7 @@ class Tab:
         self.size = (80, 24)
         self.page.on("websocket", self._watch)
         self.requests: list[str] = []
-        """Every address the page asked for (the page, its files, the websocket)."""
+        """Every address the page asked for over HTTP (the page and every file it loads)."""
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.opened = time.monotonic()
         self.page.goto(url, wait_until=wait_until)
