@@ -77,3 +77,32 @@ def test_a_pan_key_moves_a_quarter_of_the_pane(drive, size: str) -> None:
             assert graph.scroll_y == min(height // PAN_SHARE, graph.max_scroll_y)
 
     drive("tiny_net", body, size=SIZES[size])
+
+
+async def _select(pilot: Pilot, key: str) -> None:
+    """Press Tab until ``key`` is selected."""
+    screen = pilot.app.screen
+    for _ in range(len(screen.lesson.nodes) + 1):
+        if screen.selected == key:
+            return
+        await pilot.press("tab")
+        await pilot.pause()
+    assert screen.selected == key
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_forward_modes_tangent_is_never_cut(drive, size: str) -> None:
+    """``715 ṫ6…`` where the panel said 650: the cells grow for the widest tangent."""
+
+    async def body(pilot: Pilot) -> None:
+        await pilot.press("3")
+        await pilot.pause()
+        await _select(pilot, "tax")
+        await pilot.press("end")
+        await pilot.pause()
+        graph = pilot.app.screen.query_one(GraphView)
+        drawn = "\n".join("".join(t for t, _ in row) for row in graph.rows())
+        assert "ṫ650" in drawn and "…" not in drawn, drawn
+        assert "∂" not in drawn and "δ" not in drawn
+
+    drive("shopping_oranges", body, size=SIZES[size])

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 
+from tutor.draw.dense_layout import NUMBER_WIDTH, shape
 from tutor.draw.density import Numbers
 from tutor.draw.layout import EdgeSpec, GraphSpec, NodeSpec, RenderState
-from tutor.engine.numbers import fmt, fmt_short
+from tutor.draw.number_columns import MOST_DIGITS, column_digits, widest, written
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
-from tutor.ui.theme import GRAD_MARK, grad_text
-
-GRAPH_DIGITS = 4
-"""Significant digits on the graph (the step panel shows 6)."""
+from tutor.ui.theme import GRAD_MARK
 
 def _edge(e: ViewEdge) -> EdgeSpec:
     return EdgeSpec(e.source, e.target, e.position)
@@ -77,13 +75,21 @@ def render_state(
     highlight_nodes: frozenset[str] = frozenset(),
     highlight_edges: frozenset[ViewEdge] = frozenset(),
     short: bool = False,
+    numbers: Numbers | None = None,
 ) -> RenderState:
     """Labels and styles for one frame: values, gradients, current and selected.
 
     Each entry is computed when the drawing looks it up (see ``_Lookup``).
-    ``short``: numbers in at most 7 cells, for the dense drawings.
+    ``short``: numbers for the dense drawings, each with its column's digits
+    (``numbers``, from :func:`number_cells`), in the cells the table gives it;
+    else every number with four digits. Either way by ``number_columns.written``
+    (one minus sign, trailing zeros only where rounded).
     """
-    number = fmt_short if short else (lambda x: fmt(x, GRAPH_DIGITS))
+    digits_of = numbers.digits if short and isinstance(numbers, _NumberCells) else None
+
+    def number(key: str, x: float) -> str:
+        return written(x, digits_of(key) if digits_of is not None else MOST_DIGITS)
+
     # A constant's gradient is real but teaches nothing: nobody can change it.
     is_constant = lesson.graph.is_constant
     backward = bool(frame.grads)
@@ -95,7 +101,7 @@ def render_state(
 
     def value(key: str) -> str | None:
         v = values.get(key)
-        return None if v is None else number(v)
+        return None if v is None else number(key, v)
 
     def grad(key: str) -> str | None:
         g = grads.get(key)
@@ -103,7 +109,7 @@ def render_state(
         if g is None or is_constant(key):
             return None
         mark = frame.marks.get(key, frame.grad_mark)
-        return mark + number(g) if short else grad_text(g, mark=mark)
+        return marked(mark, number(key, g), short)
 
     def node_style(key: str) -> str | None:
         if key == frame.current:
@@ -128,11 +134,11 @@ def render_state(
 
     def edge_value(spec: EdgeSpec) -> str | None:
         v = frame.edge_values.get(view_edge(spec))
-        return None if v is None else fmt(v, GRAPH_DIGITS)
+        return None if v is None else written(v, MOST_DIGITS)
 
     def edge_grad(spec: EdgeSpec) -> str | None:
         g = frame.edge_grads.get(view_edge(spec))
-        return None if g is None or is_constant(spec.source) else grad_text(g, mark=frame.grad_mark)
+        return None if g is None or is_constant(spec.source) else frame.grad_mark + written(g, MOST_DIGITS)
 
     node_keys = lambda: (n.key for n in lesson.nodes)  # noqa: E731
     edge_keys = lambda: (_edge(e) for e in lesson.edges)  # noqa: E731
@@ -146,29 +152,65 @@ def render_state(
     )
 
 
-def number_cells(lesson: Lesson) -> Numbers:
-    """Cells each node's value and gradient take in the dense drawings, at any step.
+def marked(mark: str, text: str, short: bool) -> str:
+    """A gradient's text with its mark: ``∂`` (a gradient), ``ṫ`` (a tangent), ``δ`` (a neuron's delta).
 
-    Worked out on the first look-up: the names-only drawing (a big graph's, on
-    open) never looks, and a graph's every step need not be gone through for it.
+    The boxes set δ apart by a space (``δ −0.642``), as the panel writes δ = …; the dense levels have no room.
+    """
+    return f"{mark} {text}" if mark == "δ" and not short else mark + text
+
+
+def number_cells(lesson: Lesson) -> Numbers:
+    """Cells each node's value and gradient take in the dense drawings, at any step, and each one's digits.
+
+    A column of the drawing (a layer) writes all its numbers with one count of
+    significant digits: the most at which every value and gradient it shows
+    in the lesson fits ``NUMBER_WIDTH - 1`` cells (``number_columns``). Worked
+    out on the first look-up: the names-only drawing (a big graph's, on open)
+    never looks, and a graph's every step need not be gone through for it.
     """
     return _NumberCells(lesson)
 
 
 class _NumberCells(Mapping):
-    """The table of ``number_cells``, made when first read."""
+    """The table of ``number_cells``, made when first read; ``digits(key)`` the node's column's digits."""
 
-    __slots__ = ("_lesson", "_table")
+    __slots__ = ("_lesson", "_table", "_digits")
 
-    def __init__(self, lesson: Lesson) -> None:
+    def __init__(self, lesson: Lesson | None, table: dict | None = None, digits: dict | None = None) -> None:
         self._lesson: Lesson | None = lesson
-        self._table: dict[str, tuple[int, int]] | None = None
+        self._table: dict[str, tuple[int, int]] | None = table
+        self._digits: dict[str, int] | None = digits
 
     def _cells(self) -> dict[str, tuple[int, int]]:
         if self._table is None:
-            self._table = _number_table(self._lesson)
+            self._table, self._digits = _number_table(self._lesson)
             self._lesson = None
         return self._table
+
+    def digits(self, key: str) -> int:
+        self._cells()
+        return self._digits.get(key, MOST_DIGITS)
+
+    def fitting(self, frame: Frame) -> _NumberCells:
+        """This table, or one widened where ``frame`` shows a wider number (a forward-mode tangent).
+
+        Only the lesson's own numbers are in the table; a mode's frame may carry
+        others, and a number is never cut to its cells: the cells grow for it.
+        """
+        table = self._cells()
+        wider: dict[str, tuple[int, int]] = {}
+        for key, g in frame.grads.items():
+            cells = table.get(key)
+            if cells is None:
+                continue
+            mark = frame.marks.get(key, frame.grad_mark)
+            need = len(marked(mark, written(g, self.digits(key)), True))
+            if need > cells[1]:
+                wider[key] = (cells[0], need)
+        if not wider:
+            return self
+        return _NumberCells(None, {**table, **wider}, self._digits)
 
     def __getitem__(self, key: str) -> tuple[int, int]:
         return self._cells()[key]
@@ -183,17 +225,29 @@ class _NumberCells(Mapping):
         return len(self._cells())
 
 
-def _number_table(lesson: Lesson) -> dict[str, tuple[int, int]]:
+def _number_table(lesson: Lesson) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """(value cells, gradient cells) of every node, and every node's column's digits."""
     is_constant = lesson.graph.is_constant
-    grads: dict[str, int] = {}
+    grads: dict[str, list[float]] = {}
     for step in lesson.backward:
         for edge in step.edges:
             if not is_constant(edge.input):
-                cells = len(GRAD_MARK + fmt_short(edge.grad_after))
-                grads[edge.input] = max(grads.get(edge.input, 0), cells)
-    grads[lesson.scenario.output] = max(grads.get(lesson.scenario.output, 0), 2)
+                grads.setdefault(edge.input, []).append(edge.grad_after)
+    grads.setdefault(lesson.scenario.output, []).append(1.0)  # dL/dL = 1
     last = lesson.frame(lesson.last)
-    return {
-        node.key: (len(fmt_short(last.values[node.key])) if node.key in last.values else 1, grads.get(node.key, 0))
+    values = {node.key: [last.values[node.key]] for node in lesson.nodes if node.key in last.values}
+    spec = graph_spec(lesson)
+    layer = shape(spec).layer
+    columns: dict[int, list[float]] = {}
+    for i, node in enumerate(spec.nodes):
+        columns.setdefault(layer[i], []).extend((*values.get(node.key, ()), *grads.get(node.key, ())))
+    by_column = {column: column_digits(numbers, NUMBER_WIDTH - 1) for column, numbers in columns.items()}
+    digits = {node.key: by_column[layer[i]] for i, node in enumerate(spec.nodes)}
+    table = {
+        node.key: (
+            max(1, widest(values.get(node.key, ()), digits[node.key])),
+            len(GRAD_MARK) + widest(grads[node.key], digits[node.key]) if node.key in grads else 0,
+        )
         for node in lesson.nodes
     }
+    return table, digits
