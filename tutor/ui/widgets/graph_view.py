@@ -24,6 +24,7 @@ from textual.strip import Strip
 from tutor.draw import layer_columns  # deferred (tutor.startup): most lessons draw no neurons
 from tutor.draw.density import BOXES, LEVELS, NAMES, Drawing, Numbers, draw, fit_level, render_drawing
 from tutor.draw.layout import GraphSpec, Rect, RenderState
+from tutor.i18n import N_
 from tutor.startup import paused_gc
 from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
 from tutor.ui.theme import GRAD_MARK, graph_styles
@@ -51,14 +52,14 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
     """
 
     BINDINGS = [
-        Binding("shift+left", "scroll_left", "Pan left", show=False, tooltip="Pan the graph left"),
-        Binding("shift+right", "scroll_right", "Pan right", show=False, tooltip="Pan the graph right"),
-        Binding("shift+up", "scroll_up", "Pan up", show=False, tooltip="Pan the graph up"),
-        Binding("shift+down", "scroll_down", "Pan down", show=False, tooltip="Pan the graph down"),
-        Binding("plus,equals_sign", "zoom(-1)", "Zoom in", show=False,
-                tooltip="Zoom in: boxes, compact nodes, one line a node, names only"),
-        Binding("minus", "zoom(1)", "Zoom out", show=False, tooltip="Zoom out: a denser drawing of the graph"),
-        Binding("0", "zoom_fit", "Fit", show=False, tooltip="Fit the whole graph in its pane"),
+        Binding("shift+left", "scroll_left", N_("Pan left"), show=False, tooltip=N_("Pan the graph left")),
+        Binding("shift+right", "scroll_right", N_("Pan right"), show=False, tooltip=N_("Pan the graph right")),
+        Binding("shift+up", "scroll_up", N_("Pan up"), show=False, tooltip=N_("Pan the graph up")),
+        Binding("shift+down", "scroll_down", N_("Pan down"), show=False, tooltip=N_("Pan the graph down")),
+        Binding("plus,equals_sign", "zoom(-1)", N_("Zoom in"), show=False,
+                tooltip=N_("Zoom in: boxes, compact nodes, one line a node, names only")),
+        Binding("minus", "zoom(1)", N_("Zoom out"), show=False, tooltip=N_("Zoom out: a denser drawing of the graph")),
+        Binding("0", "zoom_fit", N_("Fit"), show=False, tooltip=N_("Fit the whole graph in its pane")),
     ]
 
     DEFAULT_CSS = """
