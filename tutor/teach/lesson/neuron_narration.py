@@ -440,7 +440,7 @@ class NeuronNarration(Narration):
             errors += [("  " if i else "", ""), (f"∂{out}/∂{neuron.name}={fmt(grad(neuron.name))}", "grad")]
         lines: list[Line] = [
             [("Backward ", "title"), (f"{pos.index + 1} of {len(lesson.backward)}", "dim"), ("  softmax", "name"),
-             (" · stages 1 and 2 of every output neuron: the error arriving, the softmax's derivative", "title")],
+             (" · stages 1 and 2 of every output neuron", "title")],
             errors,
             softmax_words.why_line(lesson, layer[0], indent=""),
         ]
