@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tutor.teach.lesson.lesson import Lesson
     from tutor.teach.text import Line
 
-JACOBIAN = "each p depends on every z: ∂pⱼ/∂zₖ\u00a0=\u00a0pⱼ(δⱼₖ\u00a0−\u00a0pₖ)"
+JACOBIAN = "each p depends on all z: ∂pⱼ/∂zₖ\u00a0=\u00a0pⱼ(δⱼₖ\u00a0−\u00a0pₖ)"
 COLLAPSES = "with −Σ\u00a0t·log\u00a0p, δ\u00a0=\u00a0p\u00a0−\u00a0t"
 """(No-break spaces keep each formula on one row when the line wraps.)"""
 
