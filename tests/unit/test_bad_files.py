@@ -58,6 +58,13 @@ CASES = [
     ("str_tag.yaml", 1, 8, "YAML tags (!!str) are not allowed"),
     ("invalid_utf8.yaml", 8, 21, "not valid UTF-8"),
     ("empty.yaml", 1, 1, "file is empty"),
+    # Text per language (title, description, notes as a mapping by language code)
+    ("language_unknown_title.yaml", 1, 28, "title: unknown language 'fr'"),
+    ("language_description_not_text.yaml", 4, 7, "description in ja must be text"),
+    ("language_note_grad_forward.yaml", 12, 24, "forward note for 'b' in ja: {grad(b)} in a forward note"),
+    ("language_note_mixed.yaml", 9, 5, "note for 'b' mixes passes and languages"),
+    ("language_note_unknown.yaml", 10, 5, "note for 'b': unknown language 'jp'"),
+    ("language_note_unknown_name.yaml", 10, 14, "in the note for 'b' in ja: {c} names nothing defined"),
     ("only_comments.yaml", 1, 1, "file is empty"),
     # structure
     ("top_level_list.yaml", 1, 1, "top level must be a mapping"),

@@ -19,10 +19,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
 from tutor.engine.graph import Graph
 from tutor.engine.spelling import closest
+from tutor.i18n import pick
 from tutor.records import record
 from tutor.scenario.compose import byte_position, check_duplicates, check_scalars, compose, scalar_position
 from tutor.scenario.errors import Problems, ScenarioError, error_at
 from tutor.scenario.files import NotReadable, read_limited
+from tutor.scenario.texts import EVERY, read_texts
 from tutor.scenario.values import BOOL_TAG, NULL_TAG, read_mapping, read_name, read_number, read_text
 from tutor.scenario.visible import quoted
 
@@ -45,12 +47,17 @@ VIEWS = ("expanded", "groups", "neurons")
 
 @record(frozen=False, slots=True)
 class Scenario:
-    """A loaded scenario: its settings, its source positions and its graph."""
+    """A loaded scenario: its settings, its source positions and its graph.
+
+    ``title`` and ``description`` are the current language's text (see
+    ``tutor.scenario.texts``); ``titles`` and ``descriptions`` hold every
+    language's, by code (``""``: one text for every language).
+    """
 
     path: str
     name: str
-    title: str
-    description: str
+    titles: dict[str, str]
+    descriptions: dict[str, str]
     inputs: dict[str, float]
     params: dict[str, float]
     nodes: dict[str, str]
@@ -74,6 +81,46 @@ class Scenario:
     """Seed for shuffling the rows before each epoch; None keeps file order."""
     files: tuple[str, ...] = ()
     """Every file the scenario was read from: the scenario file (when read by ``load``), then its data CSV."""
+
+    def __init__(
+        self, path: str, name: str, title: str, description: str, inputs: dict[str, float], params: dict[str, float],
+        nodes: dict[str, str], output: str, graph: Graph, learning_rate: float = 0.1,
+        notes: dict[str, Note] | None = None, view: str | None = None,
+        positions: dict[str, tuple[int, int]] | None = None, order: float | None = None,
+        layers: tuple[tuple[str, ...], ...] | None = None, data: DataSet | None = None,
+        batch_size: int | None = None, shuffle: int | None = None, files: tuple[str, ...] = (),
+        titles: dict[str, str] | None = None, descriptions: dict[str, str] | None = None,
+    ) -> None:
+        """As the fields, but ``title`` and ``description`` are one text for every language, unless ``titles``
+        and ``descriptions`` give them by language."""
+        self.path, self.name = path, name
+        self.titles = dict(titles) if titles else {EVERY: title}
+        self.descriptions = dict(descriptions) if descriptions else {EVERY: description}
+        self.inputs, self.params, self.nodes, self.output, self.graph = inputs, params, nodes, output, graph
+        self.learning_rate = learning_rate
+        self.notes = {} if notes is None else notes
+        self.view = view
+        self.positions = {} if positions is None else positions
+        self.order, self.layers, self.data, self.batch_size, self.shuffle = order, layers, data, batch_size, shuffle
+        self.files = files
+
+    @property
+    def title(self) -> str:
+        """The title in the current language."""
+        return pick(self.titles)
+
+    @title.setter
+    def title(self, text: str) -> None:
+        self.titles = {EVERY: text}
+
+    @property
+    def description(self) -> str:
+        """The description in the current language ("" for none)."""
+        return pick(self.descriptions)
+
+    @description.setter
+    def description(self, text: str) -> None:
+        self.descriptions = {EVERY: text}
 
     @property
     def leaves(self) -> dict[str, float]:
@@ -168,10 +215,13 @@ def _loads(data: bytes, path: str) -> Scenario:
             ))
 
     stem = Path(path).stem if path and not path.startswith("<") else "scenario"
-    title = attempt(read_text, sections["title"][1], path, "title", default=stem) if "title" in sections else stem
-    description = ""
+    titles = {EVERY: stem}
+    if "title" in sections:
+        titles = attempt(read_texts, sections["title"][1], path, "title", default=titles)
+    descriptions = {EVERY: ""}
     if "description" in sections:
-        description = attempt(read_text, sections["description"][1], path, "description", default="").strip()
+        descriptions = attempt(read_texts, sections["description"][1], path, "description", strip=True,
+                               default=descriptions)
 
     graph = Graph()
     positions: dict[str, tuple[int, int]] = {}
@@ -342,8 +392,10 @@ def _loads(data: bytes, path: str) -> Scenario:
     return Scenario(
         path=path,
         name=stem,
-        title=title,
-        description=description,
+        title=pick(titles),
+        description=pick(descriptions),
+        titles=titles,
+        descriptions=descriptions,
         inputs=leaves["inputs"],
         params=leaves["params"],
         nodes=expressions,

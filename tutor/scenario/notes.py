@@ -10,6 +10,13 @@ formatted by ``tutor.engine.numbers.fmt``, as everywhere else; ``{{`` and
 Gradients exist only in the backward pass, so a ``{grad(...)}`` in a note the
 forward pass shows (a plain string or a ``forward:`` note) is an error: it
 would either show nothing or give the backward pass's answer away.
+
+A note may also be given per language, each language's text one of the two
+forms above (``tutor.scenario.texts``)::
+
+    price: {en: {forward: ..., backward: ...}, ja: {forward: ..., backward: ...}}
+
+Every language's text is checked the same way.
 """
 
 from __future__ import annotations
@@ -21,8 +28,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.engine.expr import normalize_name
 from tutor.engine.numbers import fmt
+from tutor.i18n import LANGUAGES, pick
 from tutor.records import record
 from tutor.scenario.errors import Problems, ScenarioError, error_at
+from tutor.scenario.texts import EVERY, is_by_language, language_hint
 from tutor.scenario.values import read_mapping, read_text
 from tutor.scenario.visible import quoted
 
@@ -46,20 +55,35 @@ class Note(str):
 
     A ``str`` itself, so code that reads notes as text keeps working: a plain
     note is its sentence, a phased note its forward and backward sentences on
-    two lines.
+    two lines (as the note reads in English, or in its one language for all).
+    ``forward`` and ``backward`` are the current language's; ``languages``
+    holds every language's (forward, backward), by code (``""``: every language).
     """
 
-    forward: str
-    backward: str
+    languages: dict[str, tuple[str, str]]
 
-    def __new__(cls, forward: str = "", backward: str = "") -> Note:
-        joined = forward if forward == backward else "\n".join(t for t in (forward, backward) if t)
+    def __new__(cls, forward: str = "", backward: str = "",
+                languages: dict[str, tuple[str, str]] | None = None) -> Note:
+        texts = dict(languages) if languages else {EVERY: (forward, backward)}
+        first, second = texts.get(EVERY) or texts.get("en") or next(iter(texts.values()))
+        joined = first if first == second else "\n".join(t for t in (first, second) if t)
         note = super().__new__(cls, joined)
-        note.forward = forward
-        note.backward = backward
+        note.languages = texts
         return note
 
+    @property
+    def forward(self) -> str:
+        """The forward pass's text in the current language."""
+        return pick(self.languages)[0]
+
+    @property
+    def backward(self) -> str:
+        """The backward pass's text in the current language."""
+        return pick(self.languages)[1]
+
     def __repr__(self) -> str:
+        if set(self.languages) != {EVERY}:
+            return f"Note(languages={self.languages!r})"
         return f"Note(forward={self.forward!r}, backward={self.backward!r})"
 
     def text(self, phase: str) -> str:
@@ -169,21 +193,47 @@ def _note(
     name = normalize_name(str(key.value))
     if name not in names:
         raise error_at(path, key, f"note for unknown name {quoted(key.value)}", "notes are keyed by input or node names")
+    if is_by_language(value):
+        return Note(languages={
+            str(code.value): _passes(text, path, name, names, position, str(code.value)) for code, text in value.value
+        })
+    if isinstance(value, MappingNode) and any(_key(k) in LANGUAGES for k, _text in value.value):
+        stray = next(k for k, _text in value.value if _key(k) not in LANGUAGES)
+        if _key(stray) in PHASES:
+            raise error_at(
+                path, stray, f"note for '{name}' mixes passes and languages",
+                "give a note by pass (forward:, backward:) or by language (" + ", ".join(f"{c}:" for c in LANGUAGES)
+                + "), each language's text a sentence or forward:/backward:",
+            )
+        raise error_at(path, stray, f"note for '{name}': unknown language {quoted(_key(stray))}", language_hint())
+    return Note(*_passes(value, path, name, names, position))
+
+
+def _key(node: Node) -> str:
+    return str(node.value) if isinstance(node, ScalarNode) else "?"
+
+
+def _passes(
+    value: Node, path: str, name: str, names: dict[str, tuple[int, int]],
+    position: Callable[[ScalarNode, int], tuple[int, int]], language: str = "",
+) -> tuple[str, str]:
+    """(forward, backward) of a note given as a sentence or as forward:/backward: (``language``: whose)."""
+    whose = f" in {language}" if language else ""
     if isinstance(value, MappingNode):
         texts: dict[str, str] = {}
         for phase_key, phase_value in value.value:
             phase = str(phase_key.value) if isinstance(phase_key, ScalarNode) else "?"
             if phase not in PHASES:
                 raise error_at(
-                    path, phase_key, f"note for '{name}': unknown key {quoted(phase)}",
+                    path, phase_key, f"note for '{name}'{whose}: unknown key {quoted(phase)}",
                     "a note is a sentence, or a mapping with forward: and/or backward:",
                 )
-            texts[phase] = _checked(phase_value, path, name, phase, names, position)
+            texts[phase] = _checked(phase_value, path, name, phase, names, position, language)
         if not texts:
-            raise error_at(path, value, f"note for '{name}' is empty", "write forward: and/or backward: sentences")
-        return Note(texts.get("forward", ""), texts.get("backward", ""))
-    text = _checked(value, path, name, "both", names, position)
-    return Note(text, text)
+            raise error_at(path, value, f"note for '{name}'{whose} is empty", "write forward: and/or backward: sentences")
+        return texts.get("forward", ""), texts.get("backward", "")
+    text = _checked(value, path, name, "both", names, position, language)
+    return text, text
 
 
 def _checked(
@@ -193,8 +243,11 @@ def _checked(
     phase: str,
     names: dict[str, tuple[int, int]],
     position: Callable[[ScalarNode, int], tuple[int, int]],
+    language: str = "",
 ) -> str:
     what = f"note for '{name}'" if phase == "both" else f"{phase} note for '{name}'"
+    if language:
+        what += f" in {language}"
     raw = read_text(node, path, what)
     # Offsets are taken in the raw scalar so they line up with the source.
     try:

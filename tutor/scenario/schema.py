@@ -8,6 +8,7 @@ a schema cannot, such as names used before they are defined.
 from __future__ import annotations
 
 from tutor.engine.ops import FUNCTIONS
+from tutor.i18n import LANGUAGES
 from tutor.scenario.loader import KEYS, VIEWS
 from tutor.scenario.network import ACTIVATIONS
 
@@ -21,6 +22,23 @@ _NOTE = (
     "A sentence; {name} shows a value and {grad(name)} the gradient of the output as of that step "
     "(backward notes only); {{ and }} are literal braces."
 )
+
+
+def _by_language(text: dict, what: str) -> dict:
+    """``text``, or a mapping by language code of such texts."""
+    codes = ", ".join(LANGUAGES)
+    return {
+        "oneOf": [
+            text,
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "minProperties": 1,
+                "properties": {code: text for code in LANGUAGES},
+                "description": f"{what}, per language ({codes}); the lesson shows the current language's.",
+            },
+        ]
+    }
 
 
 def _network() -> dict:
@@ -66,8 +84,12 @@ def schema() -> dict:
         "required": ["output"],
         "anyOf": [{"required": ["nodes"]}, {"required": ["network"]}],
         "properties": {
-            "title": {"type": "string", "description": "Shown in the scenario list and the title bar."},
-            "description": {"type": "string", "description": "One paragraph: what the scenario teaches."},
+            "title": _by_language(
+                {"type": "string", "description": "Shown in the scenario list and the title bar."}, "The title"
+            ),
+            "description": _by_language(
+                {"type": "string", "description": "One paragraph: what the scenario teaches."}, "The description"
+            ),
             "inputs": {**names, "description": "Leaves the learner can change: name: number."},
             "params": {**names, "description": "Leaves that training updates: name: number."},
             "nodes": {
@@ -88,7 +110,7 @@ def schema() -> dict:
             "notes": {
                 "type": "object",
                 "propertyNames": {"pattern": NAME_PATTERN},
-                "additionalProperties": {
+                "additionalProperties": _by_language({
                     "oneOf": [
                         {"type": "string", "description": _NOTE + " Shown in both passes, so no {grad(name)}."},
                         {
@@ -101,10 +123,10 @@ def schema() -> dict:
                             },
                         },
                     ]
-                },
+                }, "The note"),
                 "description": (
                     "name: a note, a sentence shown in both passes, or forward:/backward: sentences shown "
-                    "when that pass reaches the name."
+                    "when that pass reaches the name; or either of those per language (en:, ja:)."
                 ),
             },
             "order": {"type": "number", "description": "The scenario's place in lesson order (lists sort by it)."},

@@ -20,6 +20,9 @@ STARTER = """\
 title: My scenario
 description: >
   One or two sentences on what this graph teaches.
+# Title, description and notes may be given per language; the app shows the
+# one for its language (--lang, or the locale), else en:. For example:
+# title: {en: My scenario, ja: 私のシナリオ}
 
 # Leaves: numbers the learner can change (press e in the app).
 inputs:
@@ -47,12 +50,16 @@ learning_rate: 0.1
 # both passes; forward: and backward: sentences show only in that pass.
 # {name} quotes a value, {grad(name)} the gradient of the output as of that
 # step: only in backward notes, so the forward pass never gives it away.
+# A note per language puts either form under en: and ja: (see loss below).
 notes:
   s:
     forward: "s = x·w + y = {s}: a weighted sum."
   out:
     forward: "The sigmoid squashes s into (0, 1): out = {out}."
     backward: "A sigmoid node sends back out(1 − out), so s receives {grad(s)}."
+  loss:
+    en: "The loss: {loss}. Step back to see how each leaf moves it."
+    ja: "損失: {loss}。逆伝播で、各入力が損失をどう動かすかを見る。"
 
 # Optional: rows to train on (@TUTOR@ train @FILE@ --epochs 100).
 # Every column is an input, and every input the output uses needs a column;
