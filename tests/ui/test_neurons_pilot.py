@@ -28,12 +28,12 @@ def test_tiny_net_opens_in_the_neuron_view_with_the_whole_net_at_80x24(drive) ->
         assert screen.lesson.view == "neurons"
         assert whole_net_in_view(screen)
         drawn = "\n".join(graph_text(screen))
-        for weight in ("0.15", "0.2", "0.35", "0.25", "0.3", "-0.35", "0.4", "-0.45", "0.5", "0.1"):
+        for weight in ("0.15", "0.2", "0.35", "0.25", "0.3", "−0.35", "0.4", "−0.45", "0.5", "0.1"):
             assert weight in drawn
         await pilot.press("end")
         drawn = "\n".join(graph_text(screen))
         trace = run(resolve("tiny_net").graph)
-        assert "δ-0.06197" in drawn and f"∂{trace.grad('x1'):.4}" in drawn
+        assert "δ−0.0620" in drawn and f"∂{trace.grad('x1'):.3}" in drawn
         assert whole_net_in_view(screen)
         assert "stage 4 of 4" in panel_text(screen)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.draw.layer_columns import draw_network, other_nodes, plain
+from tutor.draw.layer_columns import column_cells, draw_network, other_nodes, plain
 from tutor.engine.numbers import fmt
 from tutor.engine.trace import run
 from tutor.scenario import loads, resolve
@@ -139,36 +139,39 @@ def test_quiz_questions_in_the_neuron_view(tiny: Lesson) -> None:
 
 def _draw(lesson: Lesson, k: int, height: int, width: int):
     others = other_nodes(lesson.network, [n.key for n in lesson.nodes])
-    return draw_network(lesson.network, lesson.frame(k), others, height=height, width=width)
+    cells = column_cells(lesson.network, [lesson.frame(j) for j in range(lesson.last + 1)], others)
+    return draw_network(lesson.network, lesson.frame(k), others, height=height, width=width, edges=lesson.edges,
+                        cells=cells)
 
 
 def test_tiny_net_fits_80_columns_with_every_weight(tiny: Lesson) -> None:
-    forward = _draw(tiny, tiny.forward_end, 9, 78)
-    assert not forward.compact and forward.width <= 78 and forward.height <= 9
+    forward = _draw(tiny, tiny.forward_end, 13, 80)  # the graph's pane at 80x24
+    assert not forward.compact and forward.width <= 80 and forward.height <= 13
     drawing = plain(forward)
-    for weight in ("0.15", "0.2", "0.25", "0.3", "-0.35", "0.4", "-0.45", "0.5"):
+    for weight in ("0.15", "0.2", "0.25", "0.3", "−0.35", "0.4", "−0.45", "0.5"):
         assert weight in drawing
     for neuron in ("h1 σ", "h2 σ", "h3 σ", "y identity"):
         assert neuron in drawing
-    assert "0.5933" in drawing and "loss 0.2061" in drawing
-    backward = plain(_draw(tiny, tiny.last, 9, 78))
-    assert "∂-0.0031" in backward and "δ-0.06197" in backward and "∂0.03581" in backward
+    assert "0.5933" in drawing and "loss" in drawing and "0.2061" in drawing
+    backward = plain(_draw(tiny, tiny.last, 13, 80))
+    assert "∂−0.00310" in backward and "δ−0.0620" in backward and "∂0.0358" in backward
 
 
 def test_current_neuron_and_its_edges_are_highlighted(tiny: Lesson) -> None:
-    canvas = _draw(tiny, 2, 9, 78)
+    canvas = _draw(tiny, 2, 13, 80)
     styled = [(t, s) for row in canvas.rows for t, s in row if t.strip()]
-    assert ("h2", "title.current") in styled
+    assert ("h2", "chip.current") in styled
     assert any(s == "edge.active" for _, s in styled)
     assert ("h1", "title.done") in styled
 
 
 def test_a_4_8_8_3_net_fits_120_by_40() -> None:
     lesson = Lesson(loads(BIG), {}, NEURONS)
-    canvas = _draw(lesson, lesson.last, 26, 118)
-    assert canvas.width <= 118 and canvas.height <= 26
+    canvas = _draw(lesson, lesson.last, 29, 120)
+    assert canvas.width <= 120 and canvas.height <= 29
     drawing = plain(canvas)
-    assert all(f"a2_{j} tanh" in drawing for j in range(1, 9)) and "a3_3 σ" in drawing
+    assert all(f"a2_{j}" in drawing for j in range(1, 9)) and "a3_3" in drawing
+    assert "tanh" in drawing and "σ" in drawing
     assert set(canvas.blocks) >= {n.name for n in lesson.network.neurons}
 
 

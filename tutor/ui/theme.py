@@ -63,8 +63,9 @@ def graph_styles(theme: Theme) -> dict[str, Style]:
             title = Style(color=select, bold=True, underline=True)
             text = Style(color=fg)
         elif state == "highlight":
+            # A path's nodes in italics: a mark that reads without colour (its lines are bold).
             box = Style(color=primary, bold=True)
-            title = Style(color=primary, bold=True)
+            title = Style(color=primary, bold=True, italic=True)
             text = Style(color=fg)
         else:
             box = Style(color=primary)

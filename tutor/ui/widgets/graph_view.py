@@ -97,6 +97,8 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         self._neurons: NeuronCanvas | None = None
         """The neuron view's drawing (lessons in the neurons view), redrawn whole for each frame."""
         self._neuron_strips: list[Strip] = []
+        self._neuron_cells: tuple[Lesson, list[str], dict[str, int]] | None = None
+        """The lesson whose columns were last sized, the nodes after its net, and each column's cells."""
         self._shown: tuple | None = None
 
     def set_lesson(self, lesson: Lesson) -> None:
@@ -240,9 +242,15 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         lesson = self.lesson
         self._shown = (frame, selected, highlight_nodes, highlight_edges)
         width, height = self._room()
-        others = layer_columns.other_nodes(lesson.network, [n.key for n in lesson.nodes])
+        if self._neuron_cells is None or self._neuron_cells[0] is not lesson:
+            # Each column sized once per lesson, for the widest number it shows at any step.
+            others = layer_columns.other_nodes(lesson.network, [n.key for n in lesson.nodes])
+            frames = (lesson.frame(k) for k in range(lesson.last + 1))
+            self._neuron_cells = (lesson, others, layer_columns.column_cells(lesson.network, frames, others))
+        _, others, cells = self._neuron_cells
         self._neurons = layer_columns.draw_network(
-            lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width
+            lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width,
+            edges=lesson.edges, cells=cells,
         )
         self._update_styles()
         styles = self._styles
