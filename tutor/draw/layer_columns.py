@@ -128,6 +128,8 @@ class _Look:
     named: bool = True
     """Weight and bias rows labelled with their own names (else by their inputs, and ``b``, in the whole drawing)."""
     per_row: int = 3
+    roomy: bool = False
+    """Every column's numbers up to the full form's cells (the weights' only, else): more digits where they fit."""
 
     @property
     def budget(self) -> int:
@@ -165,13 +167,15 @@ def column_cells(network: Network, frames: Iterable[Frame], others: list[str] | 
                         numbers.add(table[key])
     cells = {}
     for name, numbers in seen.items():
-        cells[name] = max(FEWEST_CELLS, widest(numbers, column_digits(numbers, _budget(name, FULL))))
+        cells[name] = max(FEWEST_CELLS, widest(numbers, column_digits(numbers, FULL_CELLS)))
     return cells
 
 
-def _budget(column: str, form: str) -> int:
-    """Cells a column's numbers may take at most: a weight's in the full form eight, any other seven."""
-    return FULL_CELLS if form == FULL and column.startswith("w") else SMALL_CELLS
+def _budget(column: str, look: _Look) -> int:
+    """Cells a column's numbers may take at most: a weight's in the full form eight, any other seven (eight
+    in a roomy look)."""
+    roomy = look.form == FULL and (look.roomy or column.startswith("w"))
+    return FULL_CELLS if roomy else SMALL_CELLS
 
 
 class _Numbers:
@@ -182,7 +186,7 @@ class _Numbers:
         self.cells: dict[str, int] = {}
         self._digits: dict[str, int] = {}
         for name, keys in _column_keys(network, others).items():
-            room = min(cells.get(name, FULL_CELLS), _budget(name, look.form))
+            room = min(cells.get(name, FULL_CELLS), _budget(name, look))
             numbers = [t[key] for key in keys for t in (frame.values, frame.grads) if key in t]
             digits = column_digits(numbers, room)
             for key in keys:
@@ -636,17 +640,19 @@ def draw_network(
     edges = list(edges)
     cells = cells or {}
     tried = []
-    written_for: dict[bool, _Numbers] = {}
-    """The frame's numbers for the full form and for the others (the only difference between looks)."""
-    forms = ((FULL, 3), (COMPACT, 3), (INLINE, 3), (SUMMARY, 3), (SUMMARY, 2), (SUMMARY, 1))
+    written_for: dict[tuple[bool, bool], _Numbers] = {}
+    """The frame's numbers by (full form, roomy): the only differences between looks for them."""
+    forms = ((FULL, 3, True), (FULL, 3, False), (COMPACT, 3, False), (INLINE, 3, False), (SUMMARY, 3, False),
+             (SUMMARY, 2, False), (SUMMARY, 1, False))
     # Weights by their own names in any form (the smallest shows the current neuron's only) before
     # weights named by their inputs, which read as the inputs' own numbers.
-    for form, per_row, named in [(f, p, True) for f, p in forms] + [(f, p, False) for f, p in forms]:
+    for form, per_row, roomy, named in [(*f, True) for f in forms] + [(*f, False) for f in forms]:
         for spaced in (True, False):
-            look = _Look(form, spaced, named, per_row)
-            numbers = written_for.get(form == FULL)
+            look = _Look(form, spaced, named, per_row, roomy)
+            key = (form == FULL, roomy)
+            numbers = written_for.get(key)
             if numbers is None:
-                numbers = written_for[form == FULL] = _Numbers(network, frame, others, look, cells)
+                numbers = written_for[key] = _Numbers(network, frame, others, look, cells)
             plan = _layout(network, others, edges, look, numbers, frame.current, height)
             if (not height or plan.height <= height) and (not width or plan.width <= width):
                 return _draw(network, frame, edges, selected, highlight_nodes, highlight_edges, look, numbers, plan)
