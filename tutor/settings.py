@@ -1,4 +1,4 @@
-"""Settings remembered across runs (today: the theme), in a small JSON file.
+"""Settings remembered across runs (the theme and the language chosen in the app), in a small JSON file.
 
 The file is ``settings.json`` in the user's config folder (on Linux
 ``$XDG_CONFIG_HOME/tutor``, usually ``~/.config/tutor``); ``TUTOR_CONFIG_DIR``
@@ -13,6 +13,7 @@ import os
 from dataclasses import field
 from pathlib import Path
 
+from tutor.i18n import LANGUAGES, _
 from tutor.records import record
 
 CONFIG_DIR_ENV = "TUTOR_CONFIG_DIR"
@@ -39,6 +40,8 @@ class Settings:
 
     theme: str | None = None
     warnings: list[str] = field(default_factory=list)
+    language: str | None = None
+    """The language chosen in the app (a code of ``tutor.i18n.LANGUAGES``); None: the locale's."""
 
 
 MAX_BYTES = 65536
@@ -56,7 +59,7 @@ def _read_small(path: Path) -> str:
             raise FileNotFoundError(path) from None
         raise ValueError(str(exc)) from None
     if len(data) > MAX_BYTES:
-        raise ValueError(f"larger than {MAX_BYTES} bytes")
+        raise ValueError(_("larger than {size} bytes").format(size=MAX_BYTES))
     return data.decode("utf-8")
 
 
@@ -68,21 +71,28 @@ def load() -> Settings:
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return Settings(warnings=[f"ignored the settings file {path}: {exc}"])
+        return Settings(warnings=[_("ignored the settings file {path}: {reason}").format(path=path, reason=exc)])
     import json  # here: most launches have no settings file to read
 
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return Settings(warnings=[f"ignored the settings file {path}: not valid JSON ({exc.msg}, line {exc.lineno})"])
+        return Settings(warnings=[_("ignored the settings file {path}: not valid JSON ({reason}, line {line})").format(
+            path=path, reason=exc.msg, line=exc.lineno)])
     if not isinstance(data, dict):
-        return Settings(warnings=[f"ignored the settings file {path}: expected a JSON object"])
+        return Settings(warnings=[_("ignored the settings file {path}: expected a JSON object").format(path=path)])
     settings = Settings()
     theme = data.get("theme")
     if isinstance(theme, str) and theme:
         settings.theme = theme
     elif theme is not None:
-        settings.warnings.append(f"ignored 'theme' in {path}: expected a theme name")
+        settings.warnings.append(_("ignored 'theme' in {path}: expected a theme name").format(path=path))
+    language = data.get("language")
+    if language in LANGUAGES:
+        settings.language = language
+    elif language is not None:
+        settings.warnings.append(_("ignored 'language' in {path}: expected one of {codes}").format(
+            path=path, codes=", ".join(LANGUAGES)))
     return settings
 
 
@@ -92,11 +102,13 @@ def save(settings: Settings) -> str | None:
 
     path = config_path()
     data = {"theme": settings.theme} if settings.theme else {}
+    if settings.language:
+        data["language"] = settings.language
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
         partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         os.replace(partial, path)
     except OSError as exc:
-        return f"could not save settings to {path}: {exc.strerror or exc}"
+        return _("could not save settings to {path}: {reason}").format(path=path, reason=exc.strerror or exc)
     return None

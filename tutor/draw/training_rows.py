@@ -13,18 +13,32 @@ from rich.cells import cell_len
 
 from tutor.draw.fit import Row, class_map, decision_map, fitted_curve, legend
 from tutor.draw.plot import plot
+from tutor.i18n import _
 from tutor.teach.training import TrainingSession
 
 GAP = 2
+AXIS_START = "step 0"
+"""How ``tutor.draw.plot`` labels the first point under its axis."""
 
 
 def _width(row: Row) -> int:
-    return sum(cell_len(text) for text, _ in row)
+    return sum(cell_len(text) for text, _style in row)
 
 
 def _pad(row: Row, width: int) -> Row:
     missing = width - _width(row)
     return row + [(" " * missing, "")] if missing > 0 else row
+
+
+def relabel_axis(line: str, label: str) -> str:
+    """The plot's last line (``step 0 ... N`` under the axis) with ``label`` in place of ``step 0``, the line
+    as wide as before: the blanks before the last step's number give way to a wider label (a kanji is two cells)."""
+    if AXIS_START not in line:
+        return line
+    before, _start, after = line.partition(AXIS_START)
+    blanks = len(after) - len(after.lstrip(" "))
+    keep = max(1, blanks - (cell_len(label) - len(AXIS_START)))
+    return before + label + " " * keep + after.lstrip(" ")
 
 
 def training_panel(session: TrainingSession, width: int, height: int) -> list[Row]:
@@ -54,7 +68,7 @@ def training_panel(session: TrainingSession, width: int, height: int) -> list[Ro
     losses = session.losses
     accuracy = session.accuracy_words()
     curve = plot(losses, width=left_width, height=max(1, height - (3 if accuracy else 2)))
-    curve[-1] = curve[-1].replace("step 0", "epoch 0")
+    curve[-1] = relabel_axis(curve[-1], _("epoch 0"))
     left: list[Row] = [[(accuracy, "accuracy")]] if accuracy else []
     left += [[(line, "curve")] for line in curve]
     out: list[Row] = []

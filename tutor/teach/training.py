@@ -21,6 +21,7 @@ from tutor.engine.batch import Trainer, data_table
 from tutor.engine.cross_entropy import find as find_cross_entropy
 from tutor.engine.neurons import Network, NotANeuron, from_layers, infer
 from tutor.engine.numbers import fmt
+from tutor.i18n import _, ngettext
 from tutor.records import record
 from tutor.scenario import Scenario
 from tutor.teach.text import Line
@@ -298,7 +299,7 @@ class TrainingSession:
         if right is None:
             return None
         rows = self.trainer.table.rows
-        return f"accuracy {percent(right, rows)} ({right}/{rows})"
+        return _("accuracy {percent} ({right}/{rows})").format(percent=percent(right, rows), right=right, rows=rows)
 
     def picture(self, cols: int, rows: int) -> Picture | None:
         if self.fit is None:
@@ -311,21 +312,24 @@ class TrainingSession:
         batch = min(self.trainer.batch_size or rows, rows)
         loss = self.losses[-1]
         # "of N rows": the graph shows one example's loss, this is the mean over the data set.
-        line: Line = [(f"epoch {self.epochs}", "value"), (f"  mean loss of {rows} {'row' if rows == 1 else 'rows'} ", ""),
+        line: Line = [(_("epoch {epoch}").format(epoch=self.epochs), "value"),
+                      (ngettext("  mean loss of {rows} row ", "  mean loss of {rows} rows ", rows).format(rows=rows), ""),
                       (fmt(loss, 4), "value")]
         right = self.right()
         if right is not None:
-            line += [("  ", ""), (f"{right}/{rows} right", "good" if right == rows else "value"),
+            line += [("  ", ""), (_("{right}/{rows} right").format(right=right, rows=rows),
+                                  "good" if right == rows else "value"),
                      (f" ({percent(right, rows)})", "dim")]
-        line += [("  lr ", ""), (fmt(self.learning_rate), "value")]
+        line += [(_("  lr "), ""), (fmt(self.learning_rate), "value")]
         if batch < rows:
-            line += [(f"  batches of {batch}", "dim")]
+            line += [(_("  batches of {size}").format(size=batch), "dim")]
         if running:
-            line += [("  paused" if paused else "  running", "bad" if paused else "good")]
+            line += [(_("  paused") if paused else _("  running"), "bad" if paused else "good")]
         lines = [line]
         if self.trainer.warning:
             lines.append([("⚠ ", "warn"), (self.trainer.warning, "warn")])
-        lines.append([(f"t: 1 epoch  T: {run_epochs} epochs  p: pause  [ ]: lr ÷2 ×2  r: reset  d: row", "dim")])
+        lines.append([(_("t: 1 epoch  T: {count} epochs  p: pause  [ ]: lr ÷2 ×2  r: reset  d: row").format(
+            count=run_epochs), "dim")])
         return lines
 
 
@@ -351,14 +355,14 @@ def row_labels(scenario: Scenario) -> list[str]:
 
 def row_gone(k: int, rows: int) -> list[Line]:
     """Said once when the data, reloaded, no longer has the row the lesson stepped through."""
-    left = f"it has {rows} row{'s' * (rows != 1)}" if rows else "it has no rows"
-    return [[(f"Row {k} is no longer in the data ({left}): ", "title"),
-             ("the inputs have the file's values again; d picks a row.", "")]]
+    left = ngettext("it has {rows} row", "it has {rows} rows", rows).format(rows=rows) if rows else _("it has no rows")
+    return [[(_("Row {k} is no longer in the data ({left}): ").format(k=k, left=left), "title"),
+             (_("the inputs have the file's values again; d picks a row."), "")]]
 
 
 def row_note(scenario: Scenario, k: int) -> list[Line]:
     """The line under every step while the lesson steps through data row k."""
     data = scenario.data
     values = ", ".join(f"{c} = {fmt(v)}" for c, v in zip(data.columns, data.rows[k - 1]))
-    return [[("Row ", "title"), (f"{k} of {len(data)}", "value"), (": ", ""), (values, ""),
-             ("   (d: another row; the loss shown is this row's)", "dim")]]
+    return [[(_("Row "), "title"), (_("{k} of {rows}").format(k=k, rows=len(data)), "value"), (": ", ""),
+             (values, ""), (_("   (d: another row; the loss shown is this row's)"), "dim")]]

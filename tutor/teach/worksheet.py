@@ -10,6 +10,7 @@ under ``## Answers``.
 from __future__ import annotations
 
 from tutor.engine.numbers import fmt
+from tutor.i18n import N_, _
 from tutor.scenario import Scenario
 from tutor.teach.lesson import EXPANDED, GROUPS, NEURONS, Lesson, default_view
 
@@ -31,7 +32,7 @@ def _code(text: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines = ["| " + " | ".join(_(title) for title in header) + " |", "|" + "|".join("---" for _title in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
 
@@ -67,8 +68,11 @@ def _backward_rows(lesson: Lesson, blanks: bool) -> list[list[str]]:
     return rows
 
 
-FORWARD_HEADER = ["#", "node", "expression", "value"]
-BACKWARD_HEADER = ["#", "node", "upstream", "input", "local derivative", "contribution", "gradient before → after"]
+FORWARD_HEADER = ["#", N_("node"), N_("expression"), N_("value")]
+BACKWARD_HEADER = ["#", N_("node"), N_("upstream"), N_("input"), N_("local derivative"), N_("contribution"),
+                   N_("gradient before → after")]
+GRAPH_HEADER = [N_("name"), N_("kind"), N_("value or expression")]
+KINDS = {"input": N_("input"), "param": N_("param"), "node": N_("node")}
 
 
 def _row_words(scenario: Scenario, row: int | None) -> str:
@@ -78,11 +82,12 @@ def _row_words(scenario: Scenario, row: int | None) -> str:
         matches = [k for k in range(1, len(data) + 1)
                    if all(scenario.inputs.get(c) == v for c, v in data.row(k).items())]
         if not matches:
-            return (f"The inputs are the scenario's own values; its data set has {len(data)} rows "
-                    "(training uses them all).")
+            return _("The inputs are the scenario's own values; its data set has {rows} rows "
+                     "(training uses them all).").format(rows=len(data))
         row = matches[0]
     values = ", ".join(f"{_code(c)} = {fmt(v)}" for c, v in data.row(row).items())
-    return f"The inputs are row {row} of the {len(data)} rows of the data set: {values}."
+    return _("The inputs are row {row} of the {rows} rows of the data set: {values}.").format(
+        row=row, rows=len(data), values=values)
 
 
 def worksheet(scenario: Scenario, view: str | None = None, blanks: bool = False, row: int | None = None) -> str:
@@ -104,38 +109,41 @@ def worksheet(scenario: Scenario, view: str | None = None, blanks: bool = False,
     out = [f"# {_cell(scenario.title)}", ""]
     if scenario.description:
         out += [scenario.description.strip(), ""]
-    out += [f"Scenario `{scenario.name}`. The output is {_code(output)}; the gradients are ∂{output}/∂node.", ""]
+    out += [_("Scenario {name}. The output is {output}; the gradients are {gradients}.").format(
+        name=f"`{scenario.name}`", output=_code(output), gradients=f"∂{output}/∂" + _("node")), ""]
     if data is not None:
         out += [_row_words(scenario, row), ""]
 
-    out += ["## The graph", ""]
-    rows = [[_code(name), "input", fmt(overrides.get(name, value))] for name, value in scenario.inputs.items()]
-    rows += [[_code(name), "param", fmt(value)] for name, value in scenario.params.items()]
-    rows += [[_code(name), "node", _code(expression)] for name, expression in scenario.nodes.items()]
-    out += _table(["name", "kind", "value or expression"], rows) + [""]
+    out += ["## " + _("The graph"), ""]
+    kinds = {kind: _(word) for kind, word in KINDS.items()}
+    rows = [[_code(name), kinds["input"], fmt(overrides.get(name, value))] for name, value in scenario.inputs.items()]
+    rows += [[_code(name), kinds["param"], fmt(value)] for name, value in scenario.params.items()]
+    rows += [[_code(name), kinds["node"], _code(expression)] for name, expression in scenario.nodes.items()]
+    out += _table(GRAPH_HEADER, rows) + [""]
     if view == EXPANDED and len(lesson.forward) > len(scenario.nodes):
         out += [
-            "Each operator is one step below; parts of a longer expression have derived names "
-            "such as `h1.mul1` (the first multiply inside `h1`).",
+            _("Each operator is one step below; parts of a longer expression have derived names "
+              "such as {example} (the first multiply inside {group}).").format(example="`h1.mul1`", group="`h1`"),
             "",
         ]
 
     def tables(blank: bool) -> list[str]:
-        part = ["### Forward pass", "", "Compute each value from its inputs, top to bottom.", ""]
+        part = ["### " + _("Forward pass"), "", _("Compute each value from its inputs, top to bottom."), ""]
         part += _table(FORWARD_HEADER, _forward_rows(lesson, blank)) + [""]
         part += [
-            "### Backward pass",
+            "### " + _("Backward pass"),
             "",
-            f"Start from ∂{output}/∂{output} = 1. At each node, multiply the upstream gradient by each "
-            "input's local derivative and add the contribution to that input's gradient.",
+            _("Start from {seed}. At each node, multiply the upstream gradient by each "
+              "input's local derivative and add the contribution to that input's gradient.").format(
+                seed=f"∂{output}/∂{output} = 1"),
             "",
         ]
         part += _table(BACKWARD_HEADER, _backward_rows(lesson, blank)) + [""]
         return part
 
-    out += ["## Your turn" if blanks else "## Steps", ""]
+    out += ["## " + (_("Your turn") if blanks else _("Steps")), ""]
     out += tables(blanks)
     if blanks:
-        out += ["## Answers", ""]
+        out += ["## " + _("Answers"), ""]
         out += tables(False)
     return "\n".join(out).rstrip("\n") + "\n"

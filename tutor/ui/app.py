@@ -1,4 +1,9 @@
-"""The Textual app: picker, lesson, error and help screens."""
+"""The Textual app: picker, lesson, error and help screens.
+
+Its language is the one ``--lang`` asks for, else the one last chosen in the
+app (the palette's Language, saved in the settings), else the locale's
+(``tutor.i18n``). Choosing another redraws every screen in it.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,30 @@ with startup.importing():  # Textual and the tutor: objects that live until the 
 
     from textual.actions import parse as parse_action
     from textual.app import App, SystemCommand
+    from textual.command import CommandPalette
     from textual.screen import Screen
     from textual.theme import Theme
 
-    from tutor import settings
+    from tutor import i18n, settings
+    from tutor.i18n import N_, _
     from tutor.scenario import Scenario, ScenarioError, resolve
     from tutor.startup import paused_gc
-    from tutor.teach.screen_words import screenshot_failed, screenshot_saved, unknown_saved_theme
+    from tutor.teach.screen_words import language_saved, screenshot_failed, screenshot_saved, too_small
+    from tutor.teach.screen_words import unknown_saved_theme
     from tutor.ui import textual_patches
     from tutor.ui.screens import error, picker  # deferred (tutor.startup): opening a scenario shows neither
-    from tutor.ui.screens.lesson_screen import LessonScreen
+    from tutor.ui.screens.lesson_screen import MIN_HEIGHT, MIN_WIDTH, LessonScreen
 
 textual_patches.apply()
+
+TEXTUAL_COMMANDS = (
+    N_("Theme"), N_("Change the current theme"), N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"), N_("Maximize"),
+    N_("Maximize the focused widget"), N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
+"""The words of Textual's own palette commands, for the catalogue: the palette shows them translated."""
 
 
 class TutorApp(App):
@@ -38,6 +55,7 @@ class TutorApp(App):
         watch: bool = False,
         screenshot_dir: str | None = None,
         remember: bool = True,
+        language: str | None = None,
     ) -> None:
         super().__init__()
         self.start_spec = scenario
@@ -47,6 +65,10 @@ class TutorApp(App):
         self.remember = remember
         """Read and save the learner's settings (off for pictures made for handouts)."""
         self.settings = settings.load() if remember else settings.Settings()
+        if language is not None:  # --lang: this run's, whatever was saved
+            i18n.set_language(language)
+        elif self.settings.language:
+            i18n.set_language(self.settings.language)
         self._apply_saved_theme()
         self._first_frame = startup.FirstFrame()
 
@@ -67,7 +89,7 @@ class TutorApp(App):
 
     def on_mount(self) -> None:
         for warning in self.settings.warnings:
-            self.notify(warning, title="Settings", severity="warning")
+            self.notify(warning, title=_("Settings"), severity="warning")
         if self.remember:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
         # After the first screen's on_mount, its lesson is built: once drawn, the collector may work again.
@@ -92,7 +114,7 @@ class TutorApp(App):
         self.settings.theme = theme.name
         problem = settings.save(self.settings)
         if problem:
-            self.notify(problem, title="Settings", severity="warning")
+            self.notify(problem, title=_("Settings"), severity="warning")
 
     _last_notice: tuple = ()
     _last_notice_at = 0.0
@@ -124,7 +146,7 @@ class TutorApp(App):
         except OSError as exc:
             self.notify(screenshot_failed(str(folder), str(exc.strerror or exc)), severity="error")
             return None
-        self.notify(screenshot_saved(str(saved)), title="Screenshot")
+        self.notify(screenshot_saved(str(saved)), title=_("Screenshot"))
         return str(saved)
 
     def get_default_screen(self) -> Screen:
@@ -172,7 +194,8 @@ class TutorApp(App):
         """
         if any(child.id == "--command-palette" for child in self._nodes):  # every screen, closing ones too
             return
-        super().action_command_palette()
+        if self.use_command_palette and not CommandPalette.is_open(self):  # as Textual's, its prompt translated
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     def action_show_picker(self) -> None:
         """Back to the scenario list."""
@@ -187,23 +210,59 @@ class TutorApp(App):
         self.push_screen(PickerScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
+        yield SystemCommand(_("Language"), _("Choose the language of the tutor's words"), self.action_change_language)
         if isinstance(screen, LessonScreen):
             for binding in screen.BINDINGS:
                 if binding.action.startswith("app."):
                     continue
-                _, name, parameters = parse_action(binding.action)
+                _destination, name, parameters = parse_action(binding.action)
                 if not screen.check_action(name, parameters):
                     continue  # a command that would do nothing here (a view this lesson does not have) is not offered
                 yield SystemCommand(
-                    binding.description,
-                    binding.tooltip or binding.description,
+                    _(binding.description),
+                    _(binding.tooltip or binding.description),
                     lambda action=binding.action: screen.run_action(action),
                 )
-        yield SystemCommand("Scenarios", "Back to the scenario list", self.action_show_picker)
+        yield SystemCommand(_("Scenarios"), _("Back to the scenario list"), self.action_show_picker)
+
+    def action_change_language(self) -> None:
+        """A list of the languages the tutor speaks; the one picked is used at once (and saved)."""
+        self.search_commands(
+            [(name, lambda code=code: self.use_language(code), code) for code, name in i18n.LANGUAGES.items()],
+            placeholder=_("Search for a language…"),
+        )
+
+    def use_language(self, code: str) -> None:
+        """Speak ``code`` from now on: every screen redrawn in it, and the choice saved for the next run
+        (not from a browser tab: tabs share the server's folder)."""
+        if code != i18n.language():
+            i18n.set_language(code)
+            for screen in self.screen_stack:
+                self._redraw_words(screen)
+        if not self.remember or self.is_web or code == self.settings.language:
+            return
+        self.settings.language = code
+        problem = settings.save(self.settings)
+        self.notify(problem or language_saved(i18n.LANGUAGES[code]), title=_("Settings"),
+                    severity="warning" if problem else "information")
+
+    def _redraw_words(self, screen: Screen) -> None:
+        """``screen``'s words again, in the current language."""
+        if isinstance(screen, LessonScreen):
+            if screen.query("#title"):
+                screen.query_one("#title").update(screen._title())
+                screen.query_one("#too-small").update(too_small(MIN_WIDTH, MIN_HEIGHT))
+            screen.refresh_view(scroll=False)
+        elif hasattr(screen, "relabel"):  # the picker and the error screen
+            screen.relabel()
+        screen.refresh_bindings()
 
 
-def run(scenario: str | None = None, watch: bool = False, screenshot_dir: str | None = None) -> None:
-    app = TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir)
+def run(
+    scenario: str | None = None, watch: bool = False, screenshot_dir: str | None = None, language: str | None = None
+) -> None:
+    app = TutorApp(scenario, watch=watch, screenshot_dir=screenshot_dir, language=language)
     app.freeze_after_start = True  # one app per process here (tests run many, and skip this)
     app.run()

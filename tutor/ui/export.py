@@ -12,6 +12,7 @@ import html
 
 from textual.theme import BUILTIN_THEMES
 
+from tutor.i18n import _, language
 from tutor.records import record
 from tutor.teach import modes
 from tutor.ui.app import TutorApp
@@ -48,10 +49,10 @@ def parse_size(text: str) -> tuple[int, int]:
     """``100x32`` -> (100, 32); at least the app's smallest window."""
     cols, sep, rows = text.lower().partition("x")
     if not sep or not cols.isdigit() or not rows.isdigit():
-        raise ExportError(f"--size expects COLSxROWS such as 100x32, got {text!r}")
+        raise ExportError(_("--size expects COLSxROWS such as 100x32, got {text}").format(text=repr(text)))
     size = int(cols), int(rows)
     if not (60 <= size[0] <= 1000 and 18 <= size[1] <= 500):
-        raise ExportError(f"--size {text}: columns must be 60 to 1000 and rows 18 to 500")
+        raise ExportError(_("--size {text}: columns must be 60 to 1000 and rows 18 to 500").format(text=text))
     return size
 
 
@@ -59,12 +60,13 @@ def theme_problem(name: str) -> str:
     """What is wrong with ``--theme name`` (naming the themes there are), or ""."""
     if name in BUILTIN_THEMES:
         return ""
-    shown = repr(name) if name else "(empty)"
-    return f"--theme {shown} is not a theme; choose one of: {', '.join(sorted(BUILTIN_THEMES))}"
+    shown = repr(name) if name else _("(empty)")
+    return _("--theme {name} is not a theme; choose one of: {themes}").format(
+        name=shown, themes=", ".join(sorted(BUILTIN_THEMES)))
 
 
 async def _steps(pilot, count: int) -> None:  # noqa: ANN001 - a textual Pilot
-    for _ in range(count):
+    for _step in range(count):
         await pilot.press("right")
 
 
@@ -77,14 +79,14 @@ async def _draw(shot: Shot) -> str:
         await pilot.pause()
         screen = app.screen
         if not isinstance(screen, LessonScreen):
-            raise ExportError(f"{shot.scenario} did not open as a lesson")
+            raise ExportError(_("{scenario} did not open as a lesson").format(scenario=shot.scenario))
         if shot.row is not None:
             screen.use_row(shot.row)
             await pilot.pause()
         if shot.view and screen.lesson.view != shot.view:
             await pilot.press("g")
             if screen.lesson.view != shot.view:
-                raise ExportError(f"no view {shot.view!r}")
+                raise ExportError(_("no view {view}").format(view=repr(shot.view)))
         last = screen.lesson.last
         moves_in_mode = MODE_CLASSES[shot.mode].own_steps
         if not moves_in_mode:
@@ -92,18 +94,21 @@ async def _draw(shot: Shot) -> str:
                 await pilot.press("end")
             else:
                 if not 0 <= int(shot.step) <= last:
-                    raise ExportError(f"--step {shot.step}: {shot.scenario} has steps 0 to {last} (or 'end')")
+                    raise ExportError(_("--step {step}: {scenario} has steps 0 to {last} (or 'end')").format(
+                        step=shot.step, scenario=shot.scenario, last=last))
                 await _steps(pilot, int(shot.step))
         if shot.mode != "step":
             reason = screen.modes[shot.mode].unavailable()
             if reason:
-                raise ExportError(f"no {MODE_CLASSES[shot.mode].title} for {shot.scenario}: {reason}")
+                raise ExportError(_("no {mode} for {scenario}: {reason}").format(
+                    mode=_(MODE_CLASSES[shot.mode].title), scenario=shot.scenario, reason=reason))
             # Without --wrt the mode starts from the first leaf, as --help says.
             wrt = shot.wrt or next(iter(screen.scenario.leaves), None)
             if moves_in_mode and wrt:
                 if wrt not in screen.scenario.leaves:
-                    raise ExportError(f"--wrt: {wrt!r} is not an input or param of {shot.scenario}")
-                for _ in range(len(screen.lesson.nodes)):
+                    raise ExportError(_("--wrt: {leaf} is not an input or param of {scenario}").format(
+                        leaf=repr(wrt), scenario=shot.scenario))
+                for _node in range(len(screen.lesson.nodes)):
                     if screen.selected == wrt:
                         break
                     await pilot.press("tab")
@@ -113,9 +118,8 @@ async def _draw(shot: Shot) -> str:
                     progress = screen.modes[shot.mode].progress()
                     own_last = progress.total - progress.done if progress is not None else 0
                     if not 0 <= int(shot.step) <= own_last:
-                        raise ExportError(
-                            f"--step {shot.step}: {MODE_CLASSES[shot.mode].title} from {wrt} has steps 0 to {own_last} (or 'end')"
-                        )
+                        raise ExportError(_("--step {step}: {mode} from {leaf} has steps 0 to {last} (or 'end')").format(
+                            step=shot.step, mode=_(MODE_CLASSES[shot.mode].title), leaf=wrt, last=own_last))
                 await (pilot.press("end") if shot.step == "end" else _steps(pilot, int(shot.step)))
         await pilot.pause()
         return app.export_screenshot(title=screen.scenario.title)
@@ -124,14 +128,14 @@ async def _draw(shot: Shot) -> str:
 def svg(shot: Shot) -> str:
     """The screen for ``shot`` as an SVG document."""
     if shot.mode not in MODES:
-        raise ExportError(f"--mode must be one of {', '.join(MODES)}")
+        raise ExportError(_("--mode must be one of {modes}").format(modes=", ".join(MODES)))
     return asyncio.run(_draw(shot))
 
 
 def html_page(svg_text: str, title: str) -> str:
     """A page that shows the SVG as it is (no scripts, no external files)."""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{language()}\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{html.escape(title)}</title>\n"
         "<style>body{margin:1rem;background:#fff}svg{max-width:100%;height:auto}</style>\n"
         f"</head>\n<body>\n{svg_text}\n</body>\n</html>\n"

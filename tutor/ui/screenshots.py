@@ -50,7 +50,7 @@ def size_of(name: str) -> tuple[int, int]:
 
 
 async def _shoot(directory: Path, name: str, scenario: str | None, keys: tuple[str, ...]) -> Path:
-    app = TutorApp(scenario, remember=False)
+    app = TutorApp(scenario, remember=False, language="en")  # the README's pictures are of the English tutor
     app.theme = THEME
     async with app.run_test(size=size_of(name)) as pilot:
         await pilot.pause()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from tutor.engine import analysis  # deferred (tutor.startup): opening a lesson needs no mode's arithmetic
 from tutor.engine.numbers import fmt
+from tutor.i18n import N_, _, ngettext
 from tutor.teach import training  # deferred too: numpy arrives with it
 from tutor.teach.text import Line
 from tutor.teach.modes.base import Mode, ModeKey, ModeProgress, Move, View, Widget
@@ -39,12 +40,12 @@ def explain_train(step: TrainStep, learning_rate: float, number: int) -> list[Li
     The updates stand in aligned cells, as many to a line as fit ``UPDATES_WIDTH``,
     so a narrow panel never breaks one update across two lines.
     """
+    lower = step.loss_after < step.loss_before
     lines: list[Line] = [
-        [("Training step ", "title"), (str(number), "value"), ("  loss ", ""), (fmt(step.loss_before), "value"),
+        [(_("Training step "), "title"), (str(number), "value"), (_("  loss "), ""), (fmt(step.loss_before), "value"),
          (" → ", ""), (fmt(step.loss_after), "value"),
-         ("  (lower)" if step.loss_after < step.loss_before else "  (higher: try a smaller learning rate)",
-          "good" if step.loss_after < step.loss_before else "bad")],
-        [(f"Every param at once: p ← p − {fmt(learning_rate)} × ∂loss/∂p", "dim")],
+         (_("  (lower)") if lower else _("  (higher: try a smaller learning rate)"), "good" if lower else "bad")],
+        [(_("Every param at once: {rule}").format(rule=f"p ← p − {fmt(learning_rate)} × ∂loss/∂p"), "dim")],
     ]
     cells = [(name, fmt(before, 4), fmt(step.params_after[name], 4), f"∂{fmt(step.grads[name], 3)}")
              for name, before in step.params_before.items()]
@@ -68,10 +69,12 @@ def explain_train(step: TrainStep, learning_rate: float, number: int) -> list[Li
 def train_intro(learning_rate: float, loss: float) -> list[Line]:
     """Before the first step: the keys and the loss now."""
     return [
-        [("Training ", "title"), (f"learning rate {fmt(learning_rate)}", "value")],
-        [("t: one gradient-descent step (every param p ← p − lr × ∂loss/∂p, all at once).  ", ""),
-         (f"T: run {TRAIN_RUN_STEPS} steps and plot the loss.  r: back to the file's values.", "")],
-        [("Loss now ", ""), (fmt(loss), "value")],
+        [(_("Training "), "title"), (_("learning rate {rate}").format(rate=fmt(learning_rate)), "value")],
+        [(_("t: one gradient-descent step (every param {rule}, all at once).  ").format(
+            rule="p ← p − lr × ∂loss/∂p"), ""),
+         (_("T: run {count} steps and plot the loss.  r: back to the file's values.").format(count=TRAIN_RUN_STEPS),
+          "")],
+        [(_("Loss now "), ""), (fmt(loss), "value")],
     ]
 
 
@@ -79,20 +82,20 @@ class TrainMode(Mode):
     """``t`` takes one step (it changes the lesson's values); ``T`` takes 50; ``r`` resets."""
 
     name = "train"
-    title = "training"
+    title = N_("training")
     key = "6"
-    description = "Train"
-    tooltip = "Training mode (scenarios with params)"
+    description = N_("Train")
+    tooltip = N_("Training mode (scenarios with params)")
     widget = Widget("plot", "loss-plot")
     """The loss plot; on a data set, the training panel instead (set per object)."""
     keys = (
-        ModeKey("t", "step", "Train step", "Training: one gradient-descent step (on a data set: one epoch)"),
-        ModeKey("T", "run", f"Train {TRAIN_RUN_STEPS}",
-                f"Training: run {TRAIN_RUN_STEPS} steps and plot the loss (on a data set: "
-                f"{TRAIN_RUN_STEPS * EPOCHS_PER_RUN_STEP} epochs, live)", repeat=TRAIN_RUN_STEPS),
-        ModeKey("p", "pause", "Pause", "Training: pause or resume a run of epochs"),
-        ModeKey("left_square_bracket", "slower", "lr ÷2", "Training: halve the learning rate"),
-        ModeKey("right_square_bracket", "faster", "lr ×2", "Training: double the learning rate"),
+        ModeKey("t", "step", N_("Train step"), N_("Training: one gradient-descent step (on a data set: one epoch)")),
+        # Made at import with the numbers in: written out, so that the catalogue holds the words as shown.
+        ModeKey("T", "run", N_("Train 50"),
+                N_("Training: run 50 steps and plot the loss (on a data set: 500 epochs, live)"), repeat=TRAIN_RUN_STEPS),
+        ModeKey("p", "pause", N_("Pause"), N_("Training: pause or resume a run of epochs")),
+        ModeKey("left_square_bracket", "slower", N_("lr ÷2"), N_("Training: halve the learning rate")),
+        ModeKey("right_square_bracket", "faster", N_("lr ×2"), N_("Training: double the learning rate")),
     )
 
     def __init__(self, place) -> None:  # noqa: ANN001 - Place
@@ -124,7 +127,7 @@ class TrainMode(Mode):
 
     def unavailable(self) -> str | None:
         if not self.scenario.params:
-            return "This scenario has no params to train (tiny_net has)."
+            return _("This scenario has no params to train (tiny_net has).")
         return None
 
     def reset(self) -> None:
@@ -146,7 +149,7 @@ class TrainMode(Mode):
         session = self._session()
         if session.trainer.stopped:
             return Move.REFUSED
-        for _ in range(count):
+        for _epoch in range(count):
             session.epoch()
             if session.trainer.stopped:
                 break
@@ -222,15 +225,16 @@ class TrainMode(Mode):
     def progress(self) -> ModeProgress:
         if self.scenario.data is not None:
             session = self._session()
-            return ModeProgress("TRAINING", f"epoch {session.epochs}, mean loss {fmt(session.losses[-1], 4)}, "
-                                f"learning rate {fmt(self.learning_rate)}")
+            return ModeProgress(_("TRAINING"), _("epoch {epoch}, mean loss {loss}, learning rate {rate}").format(
+                epoch=session.epochs, loss=fmt(session.losses[-1], 4), rate=fmt(self.learning_rate)))
         steps = self.steps_taken
-        return ModeProgress("TRAINING", f"{steps} step{'s' if steps != 1 else ''}, learning rate "
-                            f"{fmt(self.learning_rate)}")
+        return ModeProgress(_("TRAINING"), ngettext(
+            "{count} step, learning rate {rate}", "{count} steps, learning rate {rate}", steps).format(
+            count=steps, rate=fmt(self.learning_rate)))
 
     def training_session(self):
         """The run on the data set that the training panel draws (a ``TrainingSession``)."""
         return self._session()
 
     def curve(self) -> tuple[str, list[float]]:
-        return "loss per step", list(self.losses)
+        return _("loss per step"), list(self.losses)

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 
 from tutor.ui.dialogs.dialog import Dialog
 from tutor.engine.numbers import fmt
+from tutor.i18n import N_, _
 from tutor.teach.questions import AnswerError, parse_answer
 from tutor.teach.screen_words import EDIT_HINT, edit_not_a_number, edit_prompt, edit_warning
 
@@ -25,7 +26,7 @@ class EditScreen(Dialog[float | None]):
     the same text applies the value anyway.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the old value")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Keep the old value"))]
 
     def __init__(self, name: str, value: float, check: Callable[[float], str] | None = None) -> None:
         super().__init__()
@@ -40,7 +41,7 @@ class EditScreen(Dialog[float | None]):
             prompt.highlight_words([self.leaf], "bold")
             yield Label(prompt)
             yield Input(value=fmt(self.value), id="value")
-            yield Label(EDIT_HINT, id="dialog-hint")
+            yield Label(_(EDIT_HINT), id="dialog-hint")
 
     def _hint(self, markup: str) -> None:
         self.query_one("#dialog-hint", Label).update(markup)

@@ -9,8 +9,10 @@ from textual.containers import VerticalScroll
 from textual.keys import format_key
 from textual.widgets import Static
 
+from tutor.i18n import N_, _
 from tutor.ui.dialogs.dialog import Dialog
-from tutor.teach.screen_words import BACKPROP_IN_BRIEF, HELP_EXTRA_ROWS, HELP_SCROLL, HELP_TITLE
+from tutor.ui.widgets.prose import Prose, Wrapped, has_wide
+from tutor.teach.screen_words import HELP_COLUMNS, HELP_EXTRA_ROWS, HELP_SCROLL, HELP_TITLE, backprop_in_brief
 
 KEY_NAMES = {
     "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "home": "Home", "end": "End",
@@ -28,24 +30,28 @@ def key_text(keys: str) -> str:
 class HelpScreen(Dialog[None]):
     """Lists the keys; any of Escape, q or ? closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", tooltip="Close help")]
+    BINDINGS = [Binding("escape,q,question_mark", "close", N_("Close"), tooltip=N_("Close help"))]
 
     def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        table = Table(title=HELP_TITLE, title_justify="left",
+        table = Table(title=_(HELP_TITLE), title_justify="left",
                       expand=True, show_edge=False)
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("what it does")
-        for binding in self.bindings:
-            table.add_row(key_text(binding.key), binding.tooltip or binding.description)
-        for key, what in HELP_EXTRA_ROWS:
-            table.add_row(key, what)
+        key_column, what_column = HELP_COLUMNS
+        table.add_column(_(key_column), style="bold", no_wrap=True)
+        table.add_column(_(what_column))
+        for key, what in [(key_text(b.key), b.tooltip or b.description) for b in self.bindings] + list(HELP_EXTRA_ROWS):
+            what = _(what)
+            table.add_row(key, Wrapped([(what, "")]) if has_wide(what) else what)  # Japanese: wrapped by cells
         with VerticalScroll(id="help"):
             yield Static(table)
-            yield Static(BACKPROP_IN_BRIEF + "  " + HELP_SCROLL, id="help-footer")
+            yield Prose(backprop_in_brief() + "  " + _(HELP_SCROLL), id="help-footer")
+
+    def relabel(self) -> None:
+        """Everything again, in the current language."""
+        self.refresh(recompose=True)
 
     def action_close(self) -> None:
         """Close help."""

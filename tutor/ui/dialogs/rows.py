@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 
+from tutor.i18n import N_, _
 from tutor.teach import training
 from tutor.teach.screen_words import ROW_PROMPT
 from tutor.ui.dialogs.dialog import Dialog
@@ -15,7 +16,7 @@ from tutor.ui.dialogs.dialog import Dialog
 class RowScreen(Dialog[int | None]):
     """A list of the data rows; Enter picks one (its number, from 1), Escape keeps the current one."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the current row")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Keep the current row"))]
 
     def __init__(self, scenario, current: int | None) -> None:  # noqa: ANN001 - a Scenario with data
         super().__init__()
@@ -24,7 +25,7 @@ class RowScreen(Dialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rows-dialog"):
-            yield Label(ROW_PROMPT)
+            yield Label(_(ROW_PROMPT))
             yield OptionList(*self.labels, id="rows")
 
     def on_mount(self) -> None:

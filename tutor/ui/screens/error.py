@@ -9,9 +9,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tutor.i18n import N_, _
 from tutor.scenario import Scenario, ScenarioError
 from tutor.ui.file_watch import FileWatch
 from tutor.ui.widgets.footer import Footer
+from tutor.ui.widgets.prose import Prose
 from tutor.teach.screen_words import ERROR_TITLE, error_help, error_hint
 
 
@@ -23,8 +25,8 @@ class ErrorScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("escape,b", "back", "Scenarios", tooltip="Back to the scenario list"),
-        Binding("q", "app.quit", "Quit", tooltip="Quit the tutor"),
+        Binding("escape,b", "back", N_("Scenarios"), tooltip=N_("Back to the scenario list")),
+        Binding("q", "app.quit", N_("Quit"), tooltip=N_("Quit the tutor")),
     ]
 
     def __init__(self, error: ScenarioError, watch: str | None = None) -> None:
@@ -34,10 +36,10 @@ class ErrorScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error"):
-            yield Static(Text(ERROR_TITLE, style="bold"), id="error-title")
-            yield Static(str(self.error), id="error-location", markup=False)
-            yield Static(error_hint(self.error.hint), id="error-hint", markup=False)
-            yield Static(error_help(self.file_watch.files), id="error-help", markup=False)
+            yield Static(Text(_(ERROR_TITLE), style="bold"), id="error-title")
+            yield Prose(str(self.error), id="error-location")
+            yield Prose(error_hint(self.error.hint), id="error-hint")
+            yield Prose(error_help(self.file_watch.files), id="error-help")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -52,12 +54,17 @@ class ErrorScreen(Screen):
         if isinstance(loaded, ScenarioError):
             error = loaded
             self.error = error
-            self.query_one("#error-location", Static).update(str(error))
-            self.query_one("#error-hint", Static).update(f"hint: {error.hint}" if error.hint else "")
-            self.query_one("#error-help", Static).update(error_help(self.file_watch.files))
+            self.relabel()
             return
         self.file_watch.stop()
         self.app.push_screen(self.app.lesson_screen(loaded, watch=self.file_watch.path))
+
+    def relabel(self) -> None:
+        """The error and the words around it again (a new error, or another language)."""
+        self.query_one("#error-title", Static).update(Text(_(ERROR_TITLE), style="bold"))
+        self.query_one("#error-location", Prose).show(str(self.error))
+        self.query_one("#error-hint", Prose).show(error_hint(self.error.hint))
+        self.query_one("#error-help", Prose).show(error_help(self.file_watch.files))
 
     def action_back(self) -> None:
         """Back to the scenario list."""

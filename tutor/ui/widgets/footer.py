@@ -5,6 +5,9 @@
 refresh however many times the bindings change before it, and not at all
 when the keys it would show are the ones it shows: Textual's schedules one
 rebuild of all its keys for each change of bindings.
+
+Both show each key's description and tooltip translated (``tutor.i18n``):
+a ``Binding`` is made at import, so it holds the English words.
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
 
+from tutor.i18n import N_, _, language
 from tutor.ui.textual_patches import FooterKey
 
 _DIM = Style(dim=True)
+
+TEXTUAL_KEYS = (N_("palette"), N_("Open the command palette"))
+"""The words of Textual's own command palette key (Ctrl+P), for the catalogue: the footer shows them translated."""
 
 
 class Footer(TextualFooter):
@@ -39,7 +46,7 @@ class Footer(TextualFooter):
             _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
             palette = (binding.key, app.get_key_display(binding), binding.description, binding.action, enabled,
                        binding.tooltip)
-        return palette, tuple(
+        return language(), palette, tuple(
             (binding.key, app.get_key_display(binding), binding.description, binding.action, binding.group,
              enabled, tooltip)
             for _node, binding, enabled, tooltip in active.values()
@@ -49,9 +56,13 @@ class Footer(TextualFooter):
     def compose(self) -> ComposeResult:
         self._composed = self._shown() if self._bindings_ready else None
         for widget in super().compose():
-            if self.compact and isinstance(widget, FooterKey):
-                # The class its ``compact`` watcher adds on mount: given now, each key is styled once, not twice.
-                widget.set_class(True, "-compact", update=False)
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description)
+                if widget.tooltip:
+                    widget.tooltip = _(str(widget.tooltip))
+                if self.compact:
+                    # The class its ``compact`` watcher adds on mount: given now, each key is styled once, not twice.
+                    widget.set_class(True, "-compact", update=False)
             yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
@@ -146,7 +157,7 @@ class KeyBar(Widget, can_focus=False):
                 if binding.show and binding.action not in seen:
                     seen.add(binding.action)
                     out.append((order.get(binding.action, len(order)), binding.key, app.get_key_display(binding),
-                                binding.description, enabled, tooltip or binding.tooltip))
+                                _(binding.description), enabled, _(tooltip or binding.tooltip)))
             out.sort(key=lambda item: item[0])
             self._keys = tuple(item[1:] for item in out)
         return self._keys

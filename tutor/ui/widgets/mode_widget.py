@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tutor import startup
+from tutor.i18n import _
 from tutor.draw import plot, training_rows  # deferred (tutor.startup): drawn when a mode asks
 from tutor.teach.modes import Mode
 from tutor.ui.widgets import training_panel  # deferred too
@@ -66,4 +67,5 @@ def fill_mode_widget(widget: Widget, mode: Mode, width: int, height: int = 0) ->
         assert isinstance(widget, Static)
         title, numbers = mode.curve()
         lines = plot.plot(numbers, width=max(30, width - 4), height=max(PLOT_HEIGHT, height - PLOT_LABELS))
+        lines[-1] = training_rows.relabel_axis(lines[-1], _("step 0"))
         widget.update(title + "\n" + "\n".join(lines))

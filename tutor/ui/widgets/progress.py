@@ -1,14 +1,24 @@
-"""Phase, step k of N, and a compact timeline of the whole walk."""
+"""Phase, step k of N, and a compact timeline of the whole walk.
+
+The line is one row, cropped at the window's edge; its words are translated
+here (a mode's own progress line comes translated from the mode).
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.i18n import N_, _
 from tutor.teach.lesson import Lesson, views_of
 
 FORWARD_MARK = "▸"
 BACKWARD_MARK = "◂"
+PHASES = {"start": N_("START"), "forward": N_("FORWARD →"), "backward": N_("← BACKWARD")}
+VIEWS = {"expanded": N_("expanded"), "groups": N_("groups"), "neurons": N_("neurons")}
+"""The views' names as the progress line says them."""
+DENSITIES = {"boxes": N_("boxes"), "compact": N_("compact"), "line": N_("line"), "names": N_("names")}
+"""The graph's drawing densities' names as the progress line says them."""
 
 
 def timeline(lesson: Lesson, k: int, width: int) -> Text:
@@ -58,16 +68,20 @@ class Progress(Static):
     def show(self, lesson: Lesson, k: int, mode: str = "", density: str = "") -> None:
         """Phase, step k of N, mode, view (and the graph's density), then the timeline."""
         pos = lesson.position(k)
-        phase = {"start": "START", "forward": "FORWARD →", "backward": "← BACKWARD"}[pos.phase]
         text = Text()
-        text.append(f" {phase} ", "bold reverse")
-        text.append(f"  step {k} of {lesson.last}  ")
+        text.append(f" {_(PHASES[pos.phase])} ", "bold reverse")
+        text.append("  " + _("step {k} of {n}").format(k=k, n=lesson.last) + "  ")
         if mode:
-            text.append(f"[{mode}]  ", "bold")
+            text.append(f"[{_(mode)}]  ", "bold")
+        view = _(VIEWS.get(lesson.view, lesson.view))
+        shown_density = _(DENSITIES.get(density, density))
         if len(views_of(lesson.scenario)) > 1:  # the view is named when the view key can change it
-            text.append(f"{lesson.view} view{' · ' + density if density else ''}  ", "dim")
+            if density:
+                text.append(_("{view} view · {density}").format(view=view, density=shown_density) + "  ", "dim")
+            else:
+                text.append(_("{view} view").format(view=view) + "  ", "dim")
         elif density:
-            text.append(f"{density} drawing  ", "dim")
+            text.append(_("{density} drawing").format(density=shown_density) + "  ", "dim")
         room = max(10, (self.size.width or 80) - text.cell_len - 2)
         text.append_text(timeline(lesson, k, room))
         self._update(text)
