@@ -6,12 +6,13 @@ import os
 import sys
 
 from tutor.cli.parser import app_parser
+from tutor.i18n import _
 from tutor.scenario.program import program_name
 
 
 def needs_a_terminal() -> str:
-    return (f"tutor: the interactive tutor needs a terminal; for non-interactive output use "
-            f"`{program_name()} trace SCENARIO` (add --json for JSON).")
+    return _("tutor: the interactive tutor needs a terminal; for non-interactive output use "
+             "`{prog} trace SCENARIO` (add --json for JSON).").format(prog=program_name())
 
 
 def run(argv: list[str]) -> int:
@@ -31,5 +32,5 @@ def run(argv: list[str]) -> int:
             pass
     from tutor.ui.app import run as run_app
 
-    run_app(args.scenario, watch=args.watch, screenshot_dir=args.screenshots)
+    run_app(args.scenario, watch=args.watch, screenshot_dir=args.screenshots, language=args.lang)
     return 0

@@ -8,6 +8,7 @@ A bad value is a ``UsageError``: ``main`` prints it as one line,
 from __future__ import annotations
 
 from tutor.engine.numbers import NumberTextError, parse_decimal
+from tutor.i18n import _
 from tutor.scenario import Scenario
 
 
@@ -22,14 +23,15 @@ def overrides(scenario: Scenario, pairs: list[str]) -> dict[str, float]:
         name, sep, text = pair.partition("=")
         name = name.strip()
         if not sep:
-            raise UsageError(f"--set expects NAME=VALUE, got {pair!r}")
+            raise UsageError(_("--set expects NAME=VALUE, got {pair}").format(pair=repr(pair)))
         if name not in scenario.leaves:
-            raise UsageError(f"--set: {name!r} is not an input or param of {scenario.name}")
+            raise UsageError(_("--set: {name} is not an input or param of {scenario}").format(
+                name=repr(name), scenario=scenario.name))
         try:
             value = parse_decimal(text)
         except NumberTextError as problem:
             if problem.problem in ("is not a number", "must be a finite number"):
-                raise UsageError(f"--set: {text!r} is not a finite number") from None
+                raise UsageError(_("--set: {text} is not a finite number").format(text=repr(text))) from None
             raise UsageError(f"--set: {name}={text}: {problem.problem}; {problem.hint}") from None
         values[name] = value
     return values
@@ -40,9 +42,10 @@ def checked_row(scenario: Scenario, k: int | None) -> int | None:
     if k is None:
         return None
     if scenario.data is None:
-        raise UsageError(f"--row: {scenario.name} has no data: section")
+        raise UsageError(_("--row: {scenario} has no data: section").format(scenario=scenario.name))
     if not 1 <= k <= len(scenario.data):
-        raise UsageError(f"--row must be between 1 and {len(scenario.data)} (the rows of {scenario.name})")
+        raise UsageError(_("--row must be between 1 and {rows} (the rows of {scenario})").format(
+            rows=len(scenario.data), scenario=scenario.name))
     return k
 
 

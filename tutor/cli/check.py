@@ -6,22 +6,25 @@ import argparse
 
 from rich.console import Console
 
+from tutor.i18n import N_, _, ngettext
 from tutor.scenario import ScenarioError, load
 from tutor.scenario.visible import visible
 from tutor.startup import paused_gc
 
-HELP = "validate scenario files, reporting every mistake in each"
+HELP = N_("validate scenario files, reporting every mistake in each")
 SHOWN = 20
 """Most errors printed for one file; the rest are counted."""
 
 
 def more(path: str, count: int) -> str:
-    return f"{visible(path)}: and {count:,} more error{'s' * (count != 1)} (fix these and check again)"
+    return ngettext("{path}: and {count} more error (fix these and check again)",
+                    "{path}: and {count} more errors (fix these and check again)", count).format(
+        path=visible(path), count=f"{count:,}")
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="a scenario file (.yaml) to validate; give several "
-                        "to check them all")
+    parser.add_argument("files", nargs="+", metavar="FILE", help=_("a scenario file (.yaml) to validate; give several "
+                        "to check them all"))
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -42,5 +45,5 @@ def _check(files: list[str]) -> int:
                 print(more(name, len(exc.errors) - SHOWN))
             continue
         count = len(scenario.graph)
-        print(f"{name}: ok ({count} {'node' if count == 1 else 'nodes'})")
+        print(ngettext("{file}: ok ({count} node)", "{file}: ok ({count} nodes)", count).format(file=name, count=count))
     return 1 if failed else 0

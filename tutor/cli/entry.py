@@ -3,6 +3,9 @@
 Every scenario problem prints as ``FILE:LINE:COL: error: message`` with its
 hint and exits with status 1; a bad command-line value prints as
 ``tutor: error: ...`` and exits with 2; never a traceback.
+
+The language (``--lang``, before or after the command; else the locale) is
+chosen first, so the parsers' help and every message are in it.
 """
 
 from __future__ import annotations
@@ -14,19 +17,24 @@ from rich.console import Console
 from tutor.cli import app
 from tutor.cli.arguments import UsageError
 from tutor.cli.commands import COMMANDS, command
-from tutor.cli.parser import app_parser, command_parser, version
+from tutor.cli.parser import app_parser, command_parser, first_word, language_option, version
+from tutor.i18n import _, set_language
 from tutor.scenario.errors import ScenarioError
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("-V", "--version"):
+    chosen = language_option(argv)
+    if chosen is not None:
+        set_language(chosen)  # a language it does not speak is refused by the parser, in the locale's
+    first = first_word(argv)
+    if first in ("-V", "--version"):
         print(version())
         return 0
-    if argv and argv[0] in ("-h", "--help"):
+    if first in ("-h", "--help"):
         app_parser().print_help()
         return 0
-    if not argv or argv[0] not in COMMANDS:
+    if first not in COMMANDS:
         return app.run(argv)
     args = command_parser().parse_args(argv)
     try:
@@ -35,10 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.report(), file=sys.stderr)
         return 1
     except UsageError as exc:
-        print(f"tutor: error: {exc}", file=sys.stderr)
+        print(_("tutor: error: {message}").format(message=exc), file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
-        print("tutor: interrupted", file=sys.stderr)
+        print(_("tutor: interrupted"), file=sys.stderr)
         return 130

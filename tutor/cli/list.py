@@ -9,12 +9,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tutor.i18n import N_, _
 from tutor.scenario import ScenarioError, load
 from tutor.scenario.builtins import lesson_files
 
-HELP = "list the scenarios in lesson order: the built-ins and ./scenarios/*.yaml"
-TITLE = "Scenarios, in lesson order (built-ins, and ./scenarios/*.yaml)"
-YOURS = " [dim](yours)[/]"
+HELP = N_("list the scenarios in lesson order: the built-ins and ./scenarios/*.yaml")
+TITLE = N_("Scenarios, in lesson order (built-ins, and ./scenarios/*.yaml)")
+YOURS = N_("(yours)")
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,15 +23,16 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    table = Table(title=TITLE, title_justify="left")
-    table.add_column("name", style="bold")
-    table.add_column("title")
+    table = Table(title=_(TITLE), title_justify="left")
+    table.add_column(_("name"), style="bold")
+    table.add_column(_("title"))
+    yours = f" [dim]{escape(_(YOURS))}[/]"
     for spec, path in lesson_files():
         try:
             title = escape(load(path).title)
         except ScenarioError as exc:
             title = f"[red]{escape(str(exc))}[/]"
         local = spec != path.stem
-        table.add_row(escape(os.path.relpath(path) if local else spec), title + (YOURS if local else ""))
+        table.add_row(escape(os.path.relpath(path) if local else spec), title + (yours if local else ""))
     console.print(table)
     return 0

@@ -16,6 +16,7 @@ from rich.progress import TimeRemainingColumn
 from rich.text import Text
 
 from tutor.engine.numbers import fmt
+from tutor.i18n import _
 
 DELAY = 0.5
 """Seconds a run goes before its bar shows: a short run prints nothing."""
@@ -28,7 +29,7 @@ class _Loss(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         loss = task.fields.get("loss")
-        return Text("" if loss is None else f"loss {fmt(loss, 4)}")
+        return Text("" if loss is None else _("loss {loss}").format(loss=fmt(loss, 4)))
 
 
 class ProgressBar:

@@ -7,9 +7,10 @@ import json
 
 from rich.console import Console
 
+from tutor.i18n import N_
 from tutor.scenario.schema import schema
 
-HELP = "print the JSON Schema of the scenario format"
+HELP = N_("print the JSON Schema of the scenario format")
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

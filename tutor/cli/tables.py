@@ -24,6 +24,7 @@ from tutor.cli.text_tables import (
 from tutor.engine.analysis import Route, TangentStep, path_sum
 from tutor.engine.numbers import fmt
 from tutor.engine.trace import Trace
+from tutor.i18n import _, ngettext
 from tutor.scenario import Scenario
 
 if TYPE_CHECKING:  # numpy is imported only by the commands that train on data
@@ -87,9 +88,9 @@ def show(console: Console, table: Table) -> None:
 
 
 def _rich_table(title: str, columns: Columns, styles: dict[str, str]) -> Table:
-    table = Table(title=title, title_justify="left")
+    table = Table(title=_(title), title_justify="left")
     for header, justify in columns:
-        table.add_column(header, justify=justify, style=styles.get(header))
+        table.add_column(_(header), justify=justify, style=styles.get(header))
     return table
 
 
@@ -118,10 +119,10 @@ def summary_table(scenario: Scenario, trace: Trace) -> Table:
 
 
 def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
-    table = Table(title=f"Forward mode: d(node)/d{leaf}, left to right", title_justify="left")
-    table.add_column("node", style="bold")
-    table.add_column("sum of local × input tangent")
-    table.add_column(f"d node / d {leaf}", justify="right", style="magenta")
+    table = Table(title=_("Forward mode: d(node)/d{leaf}, left to right").format(leaf=leaf), title_justify="left")
+    table.add_column(_("node"), style="bold")
+    table.add_column(_("sum of local × input tangent"))
+    table.add_column(_("d node / d {leaf}").format(leaf=leaf), justify="right", style="magenta")
     for step in steps:
         terms = " + ".join(f"{fmt(t.local)}×{fmt(t.input_tangent)}" for t in step.terms)
         table.add_row(step.node, terms, fmt(step.tangent))
@@ -129,13 +130,14 @@ def tangent_table(leaf: str, steps: list[TangentStep]) -> Table:
 
 
 def paths_table(leaf: str, routes: list[Route]) -> Table:
-    table = Table(title=f"Paths from {leaf} to the output", title_justify="left")
-    table.add_column("path")
-    table.add_column("edge derivatives")
-    table.add_column("product", justify="right", style="magenta")
+    table = Table(title=_("Paths from {leaf} to the output").format(leaf=leaf), title_justify="left")
+    table.add_column(_("path"))
+    table.add_column(_("edge derivatives"))
+    table.add_column(_("product"), justify="right", style="magenta")
     for route in routes:
         table.add_row(" → ".join(route.nodes), " · ".join(fmt(x) for x in route.locals), fmt(route.product))
-    table.add_row("[bold]sum[/]", "", f"[bold]{fmt(path_sum(routes)[0])}[/]")
+    total = escape(_("sum"))
+    table.add_row(f"[bold]{total}[/]", "", f"[bold]{fmt(path_sum(routes)[0])}[/]")
     return keep_numbers_whole(table)
 
 
@@ -145,11 +147,12 @@ PATHS_TABLE_LIMIT = 2_000
 
 def paths_text(leaf: str, routes: list[Route]) -> str:
     """Paths as plain lines, for long listings: product and edge derivatives, then the route."""
-    out = [f"Paths from {leaf} to the output ({len(routes):,}): product = edge derivatives, then the path"]
+    out = [_("Paths from {leaf} to the output ({count}): product = edge derivatives, then the path").format(
+        leaf=leaf, count=f"{len(routes):,}")]
     for route in routes:
         out.append(f"{fmt(route.product)} = {' · '.join(fmt(x) for x in route.locals) or '1'}")
         out.append("    " + " → ".join(route.nodes))
-    out.append(f"sum = {fmt(path_sum(routes)[0])}")
+    out.append(_("sum = {total}").format(total=fmt(path_sum(routes)[0])))
     return "\n".join(out) + "\n"
 
 
@@ -165,22 +168,24 @@ def steps_tables(
 ) -> list[Table]:
     """``train --steps``: the loss after each step (every k-th past 1,000, and the last), each param's start and end."""
     every = max(1, -(-len(losses) // TRAIN_TABLE_ROWS))
-    title = f"Training {escape(name)}: learning rate {fmt(lr)}" + (f" (every {every:,} steps)" if every > 1 else "")
+    title = _("Training {name}: learning rate {rate}").format(name=escape(name), rate=fmt(lr))
+    if every > 1:
+        title += _(" (every {every} steps)").format(every=f"{every:,}")
     table = Table(title=title, title_justify="left")
-    table.add_column("step", justify="right")
+    table.add_column(_("step"), justify="right")
     table.add_column(output, justify="right", style="cyan")
     table.add_row("0", fmt(start_loss))
     for k, loss in enumerate(losses, 1):
         if k % every == 0 or k == len(losses):
             table.add_row(f"{k:,}" if every > 1 else str(k), fmt(loss))
-    return [table, _params_table("Params", initial, final)]
+    return [table, _params_table(_("Params"), initial, final)]
 
 
 def _params_table(title: str, initial: dict[str, float], final: dict[str, float]) -> Table:
     params = Table(title=title, title_justify="left")
-    params.add_column("param")
-    params.add_column("start", justify="right")
-    params.add_column("final", justify="right", style="magenta")
+    params.add_column(_("param"))
+    params.add_column(_("start"), justify="right")
+    params.add_column(_("final"), justify="right", style="magenta")
     for param, value in initial.items():
         params.add_row(param, fmt(value), fmt(final[param]))
     return params
@@ -191,17 +196,20 @@ def epochs_tables(name: str, output: str, trainer: Trainer, right: int | None = 
     batch = min(trainer.batch_size or trainer.table.rows, trainer.table.rows)
     rows = trainer.table.rows
     heading = (
-        f"[bold]Training {escape(name)}[/]: {trainer.epochs} epochs over {rows} row{'s' * (rows != 1)} "
-        f"in batches of {batch}, learning rate {fmt(trainer.learning_rate)}"
+        "[bold]" + _("Training {name}").format(name=escape(name)) + "[/]" + escape(ngettext(
+            ": {epochs} epochs over {rows} row in batches of {batch}, learning rate {rate}",
+            ": {epochs} epochs over {rows} rows in batches of {batch}, learning rate {rate}", rows,
+        ).format(epochs=trainer.epochs, rows=rows, batch=batch, rate=fmt(trainer.learning_rate)))
     )
-    losses = Table(title="Mean loss", title_justify="left")
-    losses.add_column("epoch", justify="right")
-    losses.add_column(f"mean {output}", justify="right", style="cyan")
+    losses = Table(title=_("Mean loss"), title_justify="left")
+    losses.add_column(_("epoch"), justify="right")
+    losses.add_column(_("mean {output}").format(output=output), justify="right", style="cyan")
     losses.add_row("0", fmt(trainer.initial_loss))
     count = len(trainer.losses)
     shown = sorted({round(k * count / 10) for k in range(1, 11)} | {1, count}) if count else []
     for epoch in shown:
         if 1 <= epoch <= count:
             losses.add_row(str(epoch), fmt(trainer.losses[epoch - 1]))
-    title = "Params" if right is None else f"Params ({right} of {trainer.table.rows} rows right)"
+    title = _("Params") if right is None else _("Params ({right} of {rows} rows right)").format(
+        right=right, rows=trainer.table.rows)
     return [heading, losses, _params_table(title, trainer.initial_params(), trainer.param_values())]

@@ -15,6 +15,7 @@ from rich.cells import cell_len
 from tutor.engine.numbers import fmt as _fmt
 from tutor.engine.ops import title as op_title
 from tutor.engine.trace import Trace
+from tutor.i18n import N_, _
 from tutor.scenario import Scenario
 
 TEXT_ROWS = 2_000
@@ -24,20 +25,26 @@ fmt = lru_cache(maxsize=8192)(_fmt)
 """The panel's number format, remembered: a big graph's tables repeat the same gradients (1, 0) often."""
 
 Columns = tuple[tuple[str, str], ...]
-"""(header, ``left`` or ``right``) per column."""
+"""(header, ``left`` or ``right``) per column; headers are marked for translation and translated where shown."""
 
-FORWARD_TITLE = "Forward pass (left to right)"
-FORWARD_COLUMNS: Columns = (("#", "right"), ("node", "left"), ("op", "left"), ("computes", "left"), ("value", "right"))
-BACKWARD_TITLE = "Backward pass (right to left)"
-BACKWARD_COLUMNS: Columns = (
-    ("#", "right"), ("node", "left"), ("upstream", "right"), ("to input", "left"), ("local derivative", "left"),
-    ("upstream × local", "right"), ("input grad", "right"),
+FORWARD_TITLE = N_("Forward pass (left to right)")
+FORWARD_COLUMNS: Columns = (
+    ("#", "right"), (N_("node"), "left"), (N_("op"), "left"), (N_("computes"), "left"), (N_("value"), "right"),
 )
-SUMMARY_COLUMNS: Columns = (("name", "left"), ("kind", "left"), ("value", "right"), ("gradient", "right"))
+BACKWARD_TITLE = N_("Backward pass (right to left)")
+BACKWARD_COLUMNS: Columns = (
+    ("#", "right"), (N_("node"), "left"), (N_("upstream"), "right"), (N_("to input"), "left"),
+    (N_("local derivative"), "left"), (N_("upstream × local"), "right"), (N_("input grad"), "right"),
+)
+SUMMARY_COLUMNS: Columns = (
+    (N_("name"), "left"), (N_("kind"), "left"), (N_("value"), "right"), (N_("gradient"), "right"),
+)
+KINDS = {"input": N_("input"), "param": N_("param"), "const": N_("const"), "node": N_("node")}
+"""The summary's kinds, as the scenario names them."""
 
 
 def summary_title(scenario: Scenario) -> str:
-    return f"Every value and its gradient ∂{scenario.output}/∂name"
+    return _("Every value and its gradient ∂{output}/∂name").format(output=scenario.output)
 
 
 def local_text(formula: str, value: float) -> str:
@@ -77,7 +84,8 @@ def summary_rows(scenario: Scenario, trace: Trace) -> list[list[str]]:
     rows = []
     for name in scenario.named:
         node = scenario.graph.node(name)
-        rows.append([name, node.kind if node.kind != "op" else "node", fmt(trace.value(name)), fmt(trace.grad(name))])
+        kind = node.kind if node.kind != "op" else "node"
+        rows.append([name, _(KINDS.get(kind, kind)), fmt(trace.value(name)), fmt(trace.grad(name))])
     return rows
 
 
@@ -88,16 +96,16 @@ def _cells(text: str) -> int:
 def text_table(title: str, columns: Columns, rows: list[list[str]]) -> str:
     """``rows`` under ``title`` as aligned plain text: two spaces between columns, a rule under the headers."""
     sizes = [[_cells(cell) for cell in row] for row in rows]
-    widths = [max([_cells(header), *(size[i] for size in sizes)]) for i, (header, _) in enumerate(columns)]
-    right = [justify == "right" for _, justify in columns]
+    widths = [max([_cells(_(header)), *(size[i] for size in sizes)]) for i, (header, _justify) in enumerate(columns)]
+    right = [justify == "right" for _header, justify in columns]
 
     def line(cells: list[str], size: list[int]) -> str:
         return "  ".join(
             " " * (w - n) + cell if r else cell + " " * (w - n) for cell, n, w, r in zip(cells, size, widths, right)
         ).rstrip()
 
-    headers = [h for h, _ in columns]
-    body = [title, line(headers, [_cells(h) for h in headers]), "  ".join("─" * w for w in widths)]
+    headers = [_(h) for h, _justify in columns]
+    body = [_(title), line(headers, [_cells(h) for h in headers]), "  ".join("─" * w for w in widths)]
     body += [line(row, size) for row, size in zip(rows, sizes)]
     return "\n".join(body) + "\n"
 

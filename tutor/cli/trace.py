@@ -12,21 +12,23 @@ from tutor.cli.arguments import UsageError, overrides, row_values
 from tutor.cli.text_tables import TEXT_ROWS, trace_text
 from tutor.engine import analysis
 from tutor.engine.trace import run as run_trace
+from tutor.i18n import N_, _
 from tutor.scenario import resolve
 from tutor.startup import paused_gc
 
-HELP = "print the forward and backward steps of a scenario"
+HELP = N_("print the forward and backward steps of a scenario")
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", help="a scenario file or a built-in name such as shopping")
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout (see the README's JSON output)")
+    parser.add_argument("scenario", help=_("a scenario file or a built-in name such as shopping"))
+    parser.add_argument("--json", action="store_true",
+                        help=_("one JSON object on stdout (see the README's JSON output)"))
     parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE", help="override an input or param (repeatable)"
+        "--set", action="append", default=[], metavar="NAME=VALUE", help=_("override an input or param (repeatable)")
     )
-    parser.add_argument("--wrt", metavar="LEAF", help="the leaf for --mode")
-    parser.add_argument("--mode", choices=("forward", "paths"), help="forward-mode tangents or all paths for --wrt")
-    parser.add_argument("--row", type=int, metavar="K", help="use row K of the scenario's data (counting from 1)")
+    parser.add_argument("--wrt", metavar="LEAF", help=_("the leaf for --mode"))
+    parser.add_argument("--mode", choices=("forward", "paths"), help=_("forward-mode tangents or all paths for --wrt"))
+    parser.add_argument("--row", type=int, metavar="K", help=_("use row K of the scenario's data (counting from 1)"))
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -41,9 +43,10 @@ def _trace(args: argparse.Namespace, console: Console) -> int:
     tangents = routes = None
     if args.mode or args.wrt:
         if not (args.mode and args.wrt):
-            raise UsageError("--wrt and --mode go together, e.g. --wrt b --mode paths")
+            raise UsageError(_("--wrt and --mode go together, e.g. --wrt b --mode paths"))
         if args.wrt not in scenario.leaves:
-            raise UsageError(f"--wrt: {args.wrt!r} is not an input or param of {scenario.name}")
+            raise UsageError(_("--wrt: {leaf} is not an input or param of {scenario}").format(
+                leaf=repr(args.wrt), scenario=scenario.name))
         if args.mode == "forward":
             tangents = analysis.forward_mode(scenario.graph, trace, args.wrt)
         else:
@@ -75,7 +78,8 @@ def _trace(args: argparse.Namespace, console: Console) -> int:
     if tangents is not None:
         warnings += [f"d {t.node} / d {args.wrt}: {t.warning}" for t in tangents if t.warning]
     if routes is not None and analysis.path_sum(routes)[1]:
-        warnings.append(f"sum over paths: {analysis.path_sum(routes)[1]}")
+        warnings.append(_("sum over paths: {warning}").format(warning=analysis.path_sum(routes)[1]))
+    label = escape(_("warning:"))
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+        console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)
     return 0
