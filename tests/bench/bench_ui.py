@@ -1,6 +1,6 @@
 """UI speed benchmark (not part of the default test run).
 
-    python tests/bench/bench_ui.py [--repeat N]
+    python tests/bench/bench_ui.py [--repeat N] [--lang CODE] [--launch-only]
 
 Measures, in one run:
 1. launch to first full frame: `tutor shopping` against a bare Textual app
@@ -8,7 +8,9 @@ Measures, in one run:
    runs interleaved, medians of the CPU time each process has used when its
    first frame is drawn (it prints ``time.process_time()`` then: interpreter
    start-up included, shutting down not) and their ratio (target: at most
-   1.3x), the ratios of whole-process CPU and of wall-clock time beside it;
+   1.3x), the ratios of whole-process CPU and of wall-clock time beside it
+   (``--lang ja``: the tutor launched in Japanese, as ``tutor --lang ja shopping``;
+   ``--launch-only``: this row alone);
 2. the median time per step key (→) on tiny_net (also at 80x24), the time to
    fit a generated 500-node graph to an 80x24 pane on open, and the step key on generated 500- and
    3,000-node scenarios (target: every size under 16 ms). The time is the CPU
@@ -68,7 +70,7 @@ async def auto(pilot):
     print("first frame CPU:", time.process_time())
     pilot.app.exit()
 
-app = TutorApp(sys.argv[1] if len(sys.argv) > 1 else "shopping")
+app = TutorApp(sys.argv[1] if len(sys.argv) > 1 else "shopping", language=sys.argv[2] if len(sys.argv) > 2 else None)
 app.freeze_after_start = True  # as `tutor shopping` runs it (tutor.ui.app.run)
 app.run(headless=True, size=(120, 36), auto_pilot=auto)
 """
@@ -182,25 +184,29 @@ def fit_time(path: Path, repeat: int) -> tuple[float, str]:
     return statistics.median(times), level
 
 
-def rows(repeat: int = 5) -> list[tuple[str, str, str, float | None, str]]:
+def rows(repeat: int = 5, language: str | None = None,
+         launch_only: bool = False) -> list[tuple[str, str, str, float | None, str]]:
     """(what, baseline, measured, ratio or None, target) per row of the table."""
     sys.path.insert(0, str(ROOT))
     out: list[tuple[str, str, str, float | None, str]] = []
 
+    args = ("shopping", language) if language else ()
     first_frame_times(BARE)  # warm the file cache and the bytecode for both
-    first_frame_times(TUTOR)
+    first_frame_times(TUTOR, *args)
     bare, tutor = [], []
     for _ in range(max(repeat, 9)):  # interleaved; at least 9 runs, as single launches vary by several percent
         bare.append(first_frame_times(BARE))
-        tutor.append(first_frame_times(TUTOR))
+        tutor.append(first_frame_times(TUTOR, *args))
 
     def ratio(i: int) -> float:
         return statistics.median(r[i] for r in tutor) / statistics.median(r[i] for r in bare)
 
     b, t = statistics.median(r[0] for r in bare), statistics.median(r[0] for r in tutor)
     out.append((f"launch to first frame (CPU; whole process {ratio(1):.2f}x, wall {ratio(2):.2f}x), "
-                "tutor shopping vs a bare app with a Footer",
+                f"tutor {f'--lang {language} ' if language else ''}shopping vs a bare app with a Footer",
                 f"{b * 1000:.0f} ms", f"{t * 1000:.0f} ms", t / b, "<= 1.3x"))
+    if launch_only:
+        return out
 
     from textual.app import App
     from textual.widgets import Footer
@@ -250,8 +256,10 @@ def rows(repeat: int = 5) -> list[tuple[str, str, str, float | None, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--lang", metavar="CODE", help="launch the tutor in this language (en, ja)")
+    parser.add_argument("--launch-only", action="store_true", help="measure the launch alone")
     args = parser.parse_args()
-    for what, base, measured, ratio, target in rows(args.repeat):
+    for what, base, measured, ratio, target in rows(args.repeat, args.lang, args.launch_only):
         shown = f"{ratio:.2f}x" if ratio is not None else ""
         print(f"{what:<78} {base:>9} {measured:>16} {shown:>7}  ({target})")
     return 0

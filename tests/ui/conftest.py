@@ -35,10 +35,10 @@ def fixed_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
 
 @pytest.fixture
 def make_app() -> Callable[..., TutorApp]:
-    """Build the app with the theme set explicitly (not from the environment)."""
+    """Build the app with the theme and the language set explicitly (not from the environment or the locale)."""
 
-    def build(scenario: str | None = None, watch: bool = False) -> TutorApp:
-        app = TutorApp(scenario, watch=watch)
+    def build(scenario: str | None = None, watch: bool = False, language: str = "en") -> TutorApp:
+        app = TutorApp(scenario, watch=watch, language=language)
         app.theme = THEME
         return app
 
@@ -54,8 +54,9 @@ def drive(make_app) -> Callable[..., TutorApp]:
         body: Callable[[Pilot], Awaitable[None]],
         size: tuple[int, int] = LESSON_SIZE,
         watch: bool = False,
+        language: str = "en",
     ) -> TutorApp:
-        app = make_app(scenario, watch=watch)
+        app = make_app(scenario, watch=watch, language=language)
 
         async def main() -> None:
             async with app.run_test(size=size) as pilot:

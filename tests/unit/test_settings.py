@@ -26,6 +26,13 @@ def test_round_trip(tmp_path, monkeypatch):
     assert [p.name for p in settings.config_dir().iterdir()] == ["settings.json"]  # no partial file left
 
 
+def test_the_language_chosen_in_the_app_is_kept_beside_the_theme():
+    assert settings.save(settings.Settings(theme="nord", language="ja")) is None
+    assert json.loads(settings.config_path().read_text(encoding="utf-8")) == {"theme": "nord", "language": "ja"}
+    loaded = settings.load()
+    assert (loaded.theme, loaded.language, loaded.warnings) == ("nord", "ja", [])
+
+
 def test_default_folder_is_the_users_config_folder(monkeypatch, tmp_path):
     monkeypatch.delenv(settings.CONFIG_DIR_ENV)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
@@ -39,6 +46,7 @@ def test_default_folder_is_the_users_config_folder(monkeypatch, tmp_path):
         (b"[1, 2]", "expected a JSON object"),
         (b"\xff\xfe\x00garbage", "ignored the settings file"),
         (b'{"theme": 42}', "expected a theme name"),
+        (b'{"language": "fr"}', "ignored 'language'"),
     ],
 )
 def test_a_corrupt_file_is_ignored_with_a_warning(content, words):
