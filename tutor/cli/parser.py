@@ -21,8 +21,8 @@ import argparse
 from tutor import __version__
 from tutor.cli.commands import COMMANDS, command
 from tutor.i18n import LANGUAGES, N_, _, ngettext
+from tutor.cli.wrapping import rows as _cell_rows
 from tutor.scenario.program import program_name
-from tutor.teach.text import plain, wrap
 
 LANG = "--lang"
 
@@ -46,14 +46,9 @@ def _translate_argparse() -> None:
 _translate_argparse()
 
 
-def _cell_rows(text: str, width: int) -> list[str]:
-    """``text`` (whitespace collapsed) in rows of ``width`` terminal cells, as Japanese is broken into lines
-    (``tutor.teach.text.wrap``): argparse's own wrapping counts characters, and a kanji takes two cells."""
-    return [plain(row) for row in wrap([[(" ".join(text.split()), "")]], max(1, width))]
-
-
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, but text that is not ASCII is wrapped by terminal cells (English is unchanged)."""
+    """argparse's formatter, but text that is not ASCII is wrapped by terminal cells (``tutor.cli.wrapping``:
+    argparse counts characters, and a kanji takes two cells); English is unchanged."""
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return super()._split_lines(text, width) if text.isascii() else _cell_rows(text, width)

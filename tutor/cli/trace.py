@@ -10,6 +10,7 @@ from rich.markup import escape
 from tutor.cli import json_output, tables
 from tutor.cli.arguments import UsageError, overrides, row_values
 from tutor.cli.text_tables import TEXT_ROWS, trace_text
+from tutor.cli.wrapping import paragraph
 from tutor.engine import analysis
 from tutor.engine.trace import run as run_trace
 from tutor.i18n import N_, _
@@ -60,7 +61,7 @@ def _trace(args: argparse.Namespace, console: Console) -> int:
         return 0
     console.print(f"[bold]{escape(scenario.title)}[/]  ({escape(scenario.name)})")
     if scenario.description:
-        console.print(scenario.description, style="dim", markup=False)
+        console.print(paragraph(scenario.description, console.width), style="dim", markup=False)
     if len(trace.forward) > TEXT_ROWS:  # Rich lays out a table at about 1.5 ms a row
         console.file.write(trace_text(scenario, trace))
     else:  # a table wider than the terminal wraps between words rather than losing digits
