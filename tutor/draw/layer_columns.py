@@ -695,6 +695,20 @@ def _draw(
                 _full_neuron(grid, x, item, look, numbers, frame, state, highlight_edges)
             else:
                 _compact_neuron(grid, x, item, look, numbers, state)
+    for layer in network.layers:
+        # A softmax's own nodes are drawn as its neurons' activation: its exp as each neuron, its max and
+        # sum as the whole layer (a step about them shows the layer).
+        parts = [n for n in layer if n.softmax is not None and n.name in blocks]
+        if parts:
+            top = min(blocks[n.name].y for n in parts)
+            bottom = max(blocks[n.name].y + blocks[n.name].h for n in parts)
+            left = min(blocks[n.name].x for n in parts)
+            right = max(blocks[n.name].x + blocks[n.name].w for n in parts)
+            whole = Block(left, top, right - left, bottom - top)
+            for n in parts:
+                blocks.setdefault(n.softmax.exp, blocks[n.name])
+                blocks.setdefault(n.softmax.largest, whole)
+                blocks.setdefault(n.softmax.total, whole)
     for k, title in enumerate(plan.titles):
         if title:
             grid.put(plan.xs[k] + 1, 0, title, "text.done")
