@@ -23,6 +23,9 @@ Adding a sentence a learner (or a command's user) reads:
    A widget that shows such text (the key bar, the help page, the palette)
    calls ``_()`` on it.
 3. **A count**: ``ngettext("{n} row", "{n} rows", n).format(n=n)``.
+   In a module that imports ``_``, no variable is named ``_`` (``for _ in``
+   would hide it), and no message is marked inside an f-string (the
+   extractor cannot see it there): a test checks both.
 4. **Then** extract, merge and translate (the README's "Languages" says how)::
 
        pybabel extract -F pyproject.toml -o tutor/locale/tutor.pot tutor
@@ -33,6 +36,8 @@ Adding a sentence a learner (or a command's user) reads:
 
 Text kept after it is made (a cache of panel lines) must be keyed on
 ``language()``: switching the language in the app redraws everything.
+Words measured or wrapped for the screen are measured in cells and wrapped
+with ``tutor.teach.text`` (``cells``, ``wrap``): a kanji takes two cells.
 The scenario file's own words (title, description, notes) may be given per
 language; ``pick`` chooses the current language's.
 """
