@@ -50,8 +50,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import field
 
-from rich.cells import cell_len
-
 from tutor.draw.number_columns import FEWEST_CELLS, column_digits, widest, written
 from tutor.draw.route import route_gap
 from tutor.draw.specs import ARROW, JOIN, E, N, S, W
@@ -197,12 +195,12 @@ class _Numbers:
         v = self.frame.values.get(key)
         return None if v is None else written(v, self._digits.get(key, 4))
 
-    def grad(self, key: str, mark: str | None = None) -> str | None:
-        """The gradient (tangent, δ) of ``key`` with its mark: the frame's, or ``mark`` for δ."""
+    def grad(self, key: str) -> str | None:
+        """The gradient of ``key`` with the frame's mark for it: ``∂``, ``δ`` (a neuron's delta), ``ṫ`` (a tangent)."""
         g = self.frame.grads.get(key)
         if g is None:
             return None
-        return (mark or self.frame.marks.get(key, self.frame.grad_mark)) + written(g, self._digits.get(key, 4))
+        return self.frame.marks.get(key, self.frame.grad_mark) + written(g, self._digits.get(key, 4))
 
     def label(self, param: str) -> tuple[str, bool]:
         """A weight's or bias's label: its gradient once known (backward), else its value."""
@@ -928,7 +926,3 @@ def _tail(
 def plain(canvas: NeuronCanvas) -> str:
     """The drawing as plain text (tests, snapshots)."""
     return "\n".join("".join(text for text, _ in row).rstrip() for row in canvas.rows)
-
-
-def cells(text: str) -> int:
-    return cell_len(text)
