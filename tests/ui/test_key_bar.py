@@ -23,7 +23,7 @@ def key_x(pilot: Pilot, label: str) -> int:
 def test_the_bar_shows_the_shown_keys_once_each_with_their_labels(drive) -> None:
     async def body(pilot: Pilot) -> None:
         text = bar_text(pilot)
-        assert text.startswith("→ Next ← Back e Edit ")  # no g: shopping's groups are its primitives
+        assert text.startswith("→ Next e Edit ")  # no g: shopping's groups are its primitives; no ←: at the start
         assert text.endswith("? Help q Quit")
         assert text.count("Next") == 1  # →, l and space share one action: one key shown
         assert "Start" not in text  # a binding with show=False

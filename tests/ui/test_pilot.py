@@ -16,6 +16,7 @@ from tutor.ui.dialogs.help import HelpScreen
 from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.screens.picker import PickerScreen
 from tutor.ui.widgets.graph_view import GraphView
+from tutor.ui.widgets.step_panel import StepPanel
 
 SCENARIOS = builtin_names()
 
@@ -29,7 +30,7 @@ def lesson_screen(pilot: Pilot) -> LessonScreen:
 
 
 def panel_text(screen: LessonScreen) -> str:
-    return str(screen.query_one("#panel").render())
+    return screen.query_one(StepPanel).words()
 
 
 def graph_text(screen: LessonScreen) -> list[str]:
@@ -192,15 +193,15 @@ def test_two_paths_fan_out_adds_at_the_second_edge(drive) -> None:
         screen = lesson_screen(pilot)
         await pilot.press("f", "right", "right")  # backward through e, then d
         assert screen.lesson.step(screen.k).node == "d"
-        assert "∂3" in box_lines(screen, "b")
+        assert any("∂3" in line for line in box_lines(screen, "b"))  # boxes, or a denser drawing
         assert "3 + 2 = 5" not in panel_text(screen)
         await pilot.press("right")
         assert screen.lesson.step(screen.k).node == "c"
-        assert "∂5" in box_lines(screen, "b")
-        assert "∂2" in box_lines(screen, "a")
+        assert any("∂5" in line for line in box_lines(screen, "b"))
+        assert any("∂2" in line for line in box_lines(screen, "a"))
         text = panel_text(screen)
         # the full form, or the compact one (one line per edge) when the full one does not fit
-        assert ("∂e/∂b: 3 + 2 = 5" in text and "fan-out: b feeds 2 nodes" in text) or "∂ 3 → 5 (Σ 2 uses)" in text
+        assert ("∂e/∂b: 3 + 2 = 5" in text and "fan-out: b feeds 2 nodes" in text) or "∂e/∂b 3 + 2 = 5" in text
 
     drive("two_paths", body)
 

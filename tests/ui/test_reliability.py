@@ -16,6 +16,7 @@ from tutor.ui.screens.lesson_screen import LessonScreen
 from tutor.ui.widgets.stage import Stage
 from tutor.ui.screens.picker import PickerScreen
 from tutor.ui.theme import graph_styles, text_styles
+from tutor.ui.widgets.step_panel import StepPanel
 
 THEMES = sorted(App().available_themes)
 
@@ -130,10 +131,10 @@ def test_edit_warns_before_an_overflow_and_never_shows_inf_arithmetic(drive) -> 
         await pilot.press("enter")  # a second Enter applies it anyway
         assert pilot.app.screen is screen
         assert screen.lesson.trace.output_value == float("inf")
-        panel = str(screen.query_one("#panel").render())
+        panel = screen.query_one(StepPanel).words()
         assert "no change to compare" in panel and "= inf" not in panel
         await edit(pilot, "apple", "100")
-        panel = str(screen.query_one("#panel").render())
+        panel = screen.query_one(StepPanel).words()
         assert "price went inf → 220" in panel
         assert "-inf" not in panel
         await edit(pilot, "apple", "1e308*10")

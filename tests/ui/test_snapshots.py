@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from tutor.scenario import builtin_names
 from tutor.ui.screens.lesson_screen import LessonScreen
+from tutor.ui.widgets.step_panel import StepPanel
 
 POINTS = {
     "start": (),
@@ -59,7 +60,7 @@ def go_to_fan_out(leaf: str, count: int):
         while screen.k < target:
             await pilot.press("right")
         # Nodes in general; neurons (δⱼ·wⱼ) when every contribution comes from a neuron's weighted sum.
-        panel = str(screen.query_one("#panel").render())
+        panel = screen.query_one(StepPanel).words()
         compact = any(line.startswith(f"→ {leaf}:") and line.endswith(f"(Σ {count} uses)") for line in panel.splitlines())
         compact = compact or f"({count} neurons)" in panel  # the compact form's Σⱼ δⱼ·wⱼ line
         assert f"fan-out: {leaf} feeds {count} nodes" in panel or f"fan-out: {leaf} feeds {count} neurons" in panel or (

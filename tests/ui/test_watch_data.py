@@ -16,6 +16,7 @@ from tests.ui.test_watch_faults import banner, bump, wait_for
 from tutor.ui import file_watch
 from tutor.ui.screens.error import ErrorScreen
 from tutor.ui.screens.lesson_screen import LessonScreen
+from tutor.ui.widgets.step_panel import StepPanel
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 
@@ -87,7 +88,7 @@ def test_lesson_follows_its_csv_through_every_fault(drive, tmp_path: Path) -> No
         await wait_for(pilot, lambda: screen.scenario.data.rows == ((3, 0),), "the atomic replacement")
         assert banner(screen) == ""
         assert screen.place.row is None and screen.lesson.trace.value("x") == 0
-        assert "Row 2 is no longer in the data (it has 1 row)" in str(screen.query_one("#panel").render())
+        assert "Row 2 is no longer in the data (it has 1 row)" in screen.query_one(StepPanel).words()
 
     drive(str(path), body, watch=True)
 
@@ -178,13 +179,13 @@ def test_a_reload_in_training_shows_the_new_run_at_once(drive, tmp_path: Path) -
         await pilot.press("6", "t", "t", "t")
         await pilot.pause()
         assert "epoch 0 3" in panel(screen)  # the loss curve's epoch axis
-        assert str(screen.query_one("#panel").render()).startswith("epoch 3")
+        assert screen.query_one(StepPanel).words().startswith("epoch 3")
 
         path.write_text(FIT.replace("w: 0.5", "w: 0.25").replace("Fit a line", "Fit a line again"), encoding="utf-8")
         bump(path)
         await wait_for(pilot, lambda: screen.scenario.title == "Fit a line again", "the reloaded file")
         await pilot.pause()
-        assert str(screen.query_one("#panel").render()).startswith("epoch 0")
+        assert screen.query_one(StepPanel).words().startswith("epoch 0")
         assert "epoch 0 3" not in panel(screen)  # the old run's curve is gone with it
         assert screen.mode.name == "train"
 

@@ -36,6 +36,8 @@ PANEL_FLOOR = 4
 """Rows the panel never goes below (two lines), for a graph that does not fit even at its smallest."""
 BODY_MIN = 10
 """Rows a table or plot in the graph's place keeps: a loss curve of 6 rows with its labels."""
+SCROLL_BAR = 1
+"""Columns the panel's scroll bar takes (``PanelBox``'s style)."""
 GRAPH = "graph"
 """The pane's content when it shows the graph (the stage asks the graph how tall it is)."""
 
@@ -137,16 +139,17 @@ class Stage(Container):
                 box.styles.width = panel_width  # (its own width only: an unchanged one would lay the screen out again)
         elif box.styles.inline.width is not None:
             box.styles.width = None
-        # While arranging, the panel's width is its frame's less the frame and the panel's padding
-        # (asking the panel for its region now would arrange the whole screen at the old sizes).
-        known = panel_width - box.styles.gutter.width - panel.styles.gutter.width
+        # The panel's words are wrapped to its frame's width less the frame, the padding and the scroll bar's
+        # column (kept whether the bar shows or not, so the same words always wrap the same way; and asked of
+        # the styles, since asking the panel for its region while arranging would arrange the whole screen).
+        known = panel_width - box.styles.gutter.width - panel.styles.gutter.width - SCROLL_BAR
         cap = box.styles.max_height
         box_height: int | None = None  # beside the graph: as tall as the stage
         if not wide and cap is not None and cap.unit is Unit.CELLS:
             # A panel kept short by its style (training's status lines): it takes the rows its
             # words need, up to that, and the graph every other row (fitted to them, not to fewer).
             rows = max(PANEL_FLOOR, int(cap.value)) - 2
-            used = panel.show(lines, compact, rows, known if size else None)
+            used = panel.show(lines, compact, rows, known)
             box_height = max(PANEL_FLOOR - 1, min(used, rows) + 2)
             graph.fit_into((width, height - box_height))
         else:
@@ -166,7 +169,7 @@ class Stage(Container):
                 # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
                 rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
                 rows = max(rows, min(PANEL_MIN, height - need) - 2)
-            used = panel.show(lines, compact, rows, known if size else None)
+            used = panel.show(lines, compact, rows, known)
             if not wide:
                 box_height = max(min(PANEL_MIN, rows + 2), min(used, rows) + 2)
         if box_height is None:

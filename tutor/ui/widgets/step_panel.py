@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from tutor.teach.text import Line, wrap
+from tutor.teach.text import Line, plain, wrap
 from tutor.ui.theme import text_styles
 
 MORE_BELOW = "▼ more below: PgDn"
@@ -57,8 +57,16 @@ class StepPanel(Static):
         rows = wrap(lines, max(1, width))
         return to_text(rows, text_styles(self.app.current_theme)), len(rows)
 
+    _width: int | None = None
+
+    def words(self) -> str:
+        """The words shown (the full or the compact form), a line per line as written, before wrapping."""
+        shown = self._compact if self.compact_shown else self._lines
+        return "\n".join(plain(line) for line in shown or [])
+
     def paint(self, rows: int | None = None, width: int | None = None) -> int:
-        width = width or self.content_region.width or self.app.size.width - 6
+        """Wrap the words at ``width`` (the stage's; kept for repaints of the same words) and show them."""
+        width = self._width = width or self._width or self.content_region.width or self.app.size.width - 6
         text, needed = self.measure(self._lines or [], width)
         self.compact_shown = False
         if rows is not None and needed > rows and self._compact:
