@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tutor import scenario
+from tutor.engine.ops import FUNCTIONS
 from tutor.scenario import MAX_NODES, ScenarioError, load
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
@@ -149,7 +150,7 @@ CASES = [
     # networks
     ("network_wrong_shape.yaml", 7, 29, "layer 1, neuron 2 has 1 weight but 2 inputs"),
     ("network_too_few_rows.yaml", 7, 16, "layer 1 has 3 neurons but 2 rows of weights"),
-    ("network_unknown_activation.yaml", 6, 29, "unknown activation 'softplus'"),
+    ("network_unknown_activation.yaml", 6, 29, "unknown activation 'swish'"),
     ("network_unknown_input.yaml", 3, 16, "network input 'x2' is not an input"),
     ("network_no_weights.yaml", 5, 7, "layer 1 has no weights: and the network has no seed:"),
     ("layers_not_a_neuron.yaml", 8, 21, "'err' is not a neuron"),
@@ -246,7 +247,7 @@ TOKENS = {
     "batch_size_zero.yaml": "0",
     "network_wrong_shape.yaml": "[0.3]",
     "network_too_few_rows.yaml": "[[0.1",
-    "network_unknown_activation.yaml": "softplus",
+    "network_unknown_activation.yaml": "swish",
     "network_unknown_input.yaml": "x2",
     "network_no_weights.yaml": "{size: 2",
     "layers_not_a_neuron.yaml": "err]",
@@ -390,7 +391,7 @@ def test_every_independent_mistake_is_reported_in_file_order() -> None:
     assert found == [
         (4, 7, "input 'x2' must be a number, not 'two'", "write a plain number such as 1.5 or 1e-3"),
         (8, 6, "in 'a': unknown name 'xl'", "did you mean 'x1'?"),
-        (9, 10, "in 'b': unknown function 'foo'", "available functions: exp, log, sigmoid, tanh, relu, max, min"),
+        (9, 10, "in 'b': unknown function 'foo'", "available functions: " + ", ".join(FUNCTIONS)),
         (13, 16, "learning_rate must be positive", "e.g. learning_rate: 0.1"),
     ]  # c uses b and x2, whose own mistakes are reported: nothing more about c
     assert err is err.errors[0]

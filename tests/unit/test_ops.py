@@ -31,6 +31,7 @@ POINTS: dict[str, list[tuple[tuple[float, ...], float]]] = {
     "sigmoid": [((0.5,), 0), ((-3.0,), 0), ((4.0,), 0)],
     "tanh": [((0.5,), 0), ((-1.5,), 0), ((2.0,), 0)],
     "relu": [((1.5,), 0), ((-2.0,), 0), ((0.3,), 0)],
+    "softplus": [((1.5,), 0), ((-2.0,), 0), ((0.0,), 0), ((30.0,), 0), ((-30.0,), 0)],
     "max": [((1.5, -2.0), 0), ((0.3, 7.0), 0), ((-4.0, -0.25), 0)],
     "min": [((1.5, -2.0), 0), ((0.3, 7.0), 0), ((-4.0, -0.25), 0)],
     "identity": [((1.5,), 0), ((-3.0,), 0)],
@@ -55,7 +56,17 @@ def test_functions_map_to_ops():
 
 def test_functions_are_the_ops_written_as_calls():
     assert FUNCTIONS == {name: name for name, op in OPS.items() if op.function}
-    assert list(FUNCTIONS) == ["exp", "log", "sigmoid", "tanh", "relu", "max", "min"]
+    assert list(FUNCTIONS) == ["exp", "log", "sigmoid", "tanh", "relu", "softplus", "max", "min"]
+
+
+def test_softplus_matches_torch_and_never_overflows():
+    torch = pytest.importorskip("torch")
+    for x in (-800.0, -30.0, -1.5, 0.0, 0.7, 30.0, 800.0):
+        t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        y = torch.nn.functional.softplus(t)  # torch returns x itself past x = 20, as log(1 + eˣ) is then
+        y.backward()
+        assert evaluate(OPS["softplus"], (x,), 0) == pytest.approx(y.item(), rel=1e-12, abs=1e-300)
+        assert local_derivative(OPS["softplus"], (x,), y.item(), 0, 0) == pytest.approx(t.grad.item(), rel=1e-12)
 
 
 def _listed(text: str, before: str, after: str) -> list[str]:

@@ -85,6 +85,11 @@ def sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def softplus(x: float) -> float:
+    """log(1 + eˣ), never overflowing: max(x, 0) + log(1 + e^-|x|)."""
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
 # --- numpy arrays (one entry per data row) ---------------------------------------
 
 

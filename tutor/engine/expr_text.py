@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from tutor.engine.graph import Graph
+from tutor.engine.ops import FUNCTIONS
 
 _SUM, _PRODUCT, _UNARY, _POWER, _ATOM = 1, 2, 3, 4, 5
 """Python's precedence levels, loosest first, for the operators an expression may use."""
@@ -20,7 +21,8 @@ _SIGNED, _NUMBER = 3.5, 5.5
 told from other operands, since the loader folds some shapes over constants into other ops."""
 
 _BINARY = {"add": ("+", _SUM), "sub": ("-", _SUM), "mul": ("*", _PRODUCT), "div": ("/", _PRODUCT)}
-_CALLS = ("exp", "log", "sigmoid", "tanh", "relu", "max", "min")
+_CALLS = tuple(FUNCTIONS)
+"""The ops written as calls (``exp(x)``, ``max(a, b)``): the op table's."""
 
 
 class NotWritable(ValueError):

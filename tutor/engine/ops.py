@@ -269,6 +269,19 @@ register(Op(
     activation=Activation(symbol="ReLU", derivative="1 if z > 0 else 0", rule="1 if z > 0 else 0"),
 ))
 register(Op(
+    name="softplus", title="softplus", arity=1, symbol="softplus", function=True,
+    forward=lambda v, n: a.softplus(v[0]),
+    # d log(1 + e^x)/dx = e^x / (1 + e^x) = σ(x): a smooth ReLU whose slope is the sigmoid
+    derivatives=(lambda v, o, n: a.sigmoid(v[0]),),
+    formulas=(lambda a_, o, n: f"σ({bare(a_[0])})",),
+    numbers=lambda v, o, n, i: f"σ({fmt(v[0])})",
+    expression=lambda a_, n: f"softplus({bare(a_[0])})",
+    rule="A softplus node log(1 + eᵘ) sends back σ(u), the sigmoid of its input: a ReLU with a smooth gate.",
+    array_forward=lambda v, n: np.logaddexp(0.0, v[0]),
+    array_derivatives=(lambda v, o, n: a.array_sigmoid(v[0]),),
+    activation=Activation(symbol="softplus", derivative="σ(z)", rule="1 − exp(−{a})"),
+))
+register(Op(
     name="max", title="max", arity=2, symbol="max", function=True,
     forward=lambda v, n: v[0] if v[0] >= v[1] or math.isnan(v[0]) else v[1],
     # d max(x, y)/dx = 1 if x >= y else 0 (ties go to the first input)

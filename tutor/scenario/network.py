@@ -8,7 +8,7 @@
       seed: 1                 # initialises every layer written without weights
       layers:
         - size: 3
-          activation: sigmoid # sigmoid, tanh, relu, identity, or softmax (the last layer only)
+          activation: sigmoid # sigmoid, tanh, relu, softplus, identity, or softmax (the last layer only)
           weights: [[0.15, 0.20], [0.25, 0.30], [-0.35, 0.40]]  # one row per neuron
           biases: [0.35, 0.30, 0.25]
         - {size: 1, activation: identity}

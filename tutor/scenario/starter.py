@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import shlex
+import textwrap
 from pathlib import Path
 
+from tutor.engine.ops import FUNCTIONS
 from tutor.scenario.program import MODULE_COMMAND
 from tutor.scenario.visible import visible
 
@@ -33,9 +35,7 @@ inputs:
 params:
   w: 0.5
 
-# Nodes, in the order you think of them. Each is an expression over the
-# names above: numbers, + - * / **, parentheses, and exp, log, sigmoid,
-# tanh, relu, max, min. Each operator becomes one primitive node.
+@NODES@
 nodes:
   s: x * w + y
   out: sigmoid(s)
@@ -84,6 +84,16 @@ notes:
 #     - {size: 3, activation: tanh}
 #     - {size: 1, activation: sigmoid, weights: [[0.5, -0.5, 0.2]]}
 """
+
+def _nodes_comment() -> str:
+    """The starter's words on nodes, naming every function of the op table."""
+    words = ("Nodes, in the order you think of them. Each is an expression over the names above: numbers, "
+             "+ - * / **, parentheses, and " + ", ".join(FUNCTIONS) + ". Each operator becomes one primitive node.")
+    return "\n".join("# " + line for line in textwrap.wrap(words, 72, break_on_hyphens=False))
+
+
+STARTER = STARTER.replace("@NODES@", _nodes_comment())
+
 
 
 def starter_text(path: Path, program: str = MODULE_COMMAND) -> str:
