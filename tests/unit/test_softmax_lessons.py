@@ -84,3 +84,32 @@ def test_train_spiral_is_short_of_that_early_on(capsys) -> None:
 
     assert main(["train", "spiral", "--epochs", "100", "--json"]) == 0
     assert 120 <= json.loads(capsys.readouterr().out)["rows_right"] < 150
+
+
+def test_train_json_reports_a_classifiers_accuracy() -> None:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "tutor", "train", "spiral", "--epochs", "3", "--json"],
+                            capture_output=True, text=True, timeout=120)
+    data = json.loads(result.stdout)
+    assert data["accuracy"] == data["rows_right"] / data["rows"] and 0 < data["accuracy"] <= 1
+
+
+def test_check_warns_when_a_softmax_s_targets_are_not_one_hot(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "not_one_hot.yaml"
+    path.write_text(
+        "inputs: {x1: 0, x2: 0, t1: 0, t2: 0, t3: 0}\n"
+        "network:\n  inputs: [x1, x2]\n  seed: 1\n  layers:\n    - {size: 3, activation: softmax}\n"
+        "nodes:\n  loss: -(t1 * log(a1_1) + t2 * log(a1_2) + t3 * log(a1_3))\noutput: loss\n"
+        "data:\n  columns: [x1, x2, t1, t2, t3]\n  rows:\n    - [0, 0, 1, 0, 0]\n    - [0, 1, 1, 1, 0]\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, "-m", "tutor", "check", str(path)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0  # a warning, not an error
+    assert f"{path}:14:7: warning: the targets of row 2 of the data are not one-hot" in result.stdout

@@ -8,6 +8,7 @@ from rich.console import Console
 
 from tutor.i18n import N_, _, ngettext
 from tutor.scenario import ScenarioError, load
+from tutor.scenario.targets import target_warnings
 from tutor.scenario.visible import visible
 from tutor.startup import paused_gc
 
@@ -46,4 +47,6 @@ def _check(files: list[str]) -> int:
             continue
         count = len(scenario.graph)
         print(ngettext("{file}: ok ({count} node)", "{file}: ok ({count} nodes)", count).format(file=name, count=count))
+        for warning in target_warnings(scenario):  # loads and trains, but probably not what was meant
+            print(warning.report())
     return 1 if failed else 0

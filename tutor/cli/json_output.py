@@ -240,4 +240,5 @@ def epochs_json(trainer: Trainer, right: int | None = None) -> dict[str, Any]:
     }
     if right is not None:
         data["rows_right"] = right
+        data["accuracy"] = right / trainer.table.rows  # a classifier's share of rows right, 0 to 1
     return clean(data)
