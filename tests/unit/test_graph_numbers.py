@@ -13,10 +13,10 @@ import re
 
 import pytest
 
-from tutor.draw.density import BOXES, COMPACT, LINE, draw, render_drawing
+from tutor.draw.density import BOXES, COMPACT, LINE, NAMES, draw, render_drawing
 from tutor.draw.number_columns import FEWEST_CELLS, column_digits, written
 from tutor.scenario import builtin_names, resolve
-from tutor.teach.lesson import GROUPS, Lesson
+from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
 from tutor.teach.text import MINUS
 from tutor.ui.widgets.graph_state import graph_spec, number_cells, render_state
 
@@ -90,9 +90,9 @@ def test_the_issues_column_reads_with_one_precision() -> None:
 
 @pytest.mark.parametrize("name", builtin_names())
 def test_no_hyphen_minus_in_any_drawn_number(name: str) -> None:
-    lesson = Lesson(resolve(name), {}, GROUPS)
-    for level in (BOXES, COMPACT, LINE):
-        _, rows = _columns(lesson, level)
+    """Not in a value, a gradient, an edge's label, nor a constant's name (``-1`` in sigmoid_expanded)."""
+    lesson = Lesson(resolve(name), {}, EXPANDED)
+    for level in (BOXES, COMPACT, LINE, NAMES):
         for k in (0, lesson.forward_end, lesson.last):
             spec = graph_spec(lesson)
             numbers = number_cells(lesson)

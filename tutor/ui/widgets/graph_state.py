@@ -14,6 +14,7 @@ from tutor.draw.density import Numbers
 from tutor.draw.layout import EdgeSpec, GraphSpec, NodeSpec, RenderState
 from tutor.draw.number_columns import MOST_DIGITS, column_digits, widest, written
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
+from tutor.teach.text import MINUS
 from tutor.ui.theme import GRAD_MARK
 
 def _edge(e: ViewEdge) -> EdgeSpec:
@@ -25,7 +26,8 @@ def graph_spec(lesson: Lesson) -> GraphSpec:
 
     A primitive inside a named group (``z1.mul1`` of ``z1``, in the expanded
     view) is drawn at the names level by its op (``×``): its name is the
-    group's and a number, and the op is what it adds to the picture.
+    group's and a number, and the op is what it adds to the picture. A
+    constant, named by its number, is written with ``−`` as every number is.
     """
     graph = lesson.graph
 
@@ -34,7 +36,11 @@ def graph_spec(lesson: Lesson) -> GraphSpec:
         inside = node.kind == "op" and group is not None and group != node.key
         return node.subtitle if inside and node.subtitle else ""
 
-    nodes = tuple(NodeSpec(n.key, n.title, n.subtitle, n.kind, brief(n)) for n in lesson.nodes)
+    def title(node) -> str:  # noqa: ANN001 - a ViewNode
+        # A constant is named by its number: written with the graph's one minus sign.
+        return node.title.replace("-", MINUS) if node.kind == "const" else node.title
+
+    nodes = tuple(NodeSpec(n.key, title(n), n.subtitle, n.kind, brief(n)) for n in lesson.nodes)
     return GraphSpec(nodes, tuple(_edge(e) for e in lesson.edges))
 
 
