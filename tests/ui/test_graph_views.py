@@ -106,3 +106,26 @@ def test_forward_modes_tangent_is_never_cut(drive, size: str) -> None:
         assert "∂" not in drawn and "δ" not in drawn
 
     drive("shopping_oranges", body, size=SIZES[size])
+
+
+NETS = ("tiny_net", "xor", "curve", "softmax", "spiral")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("name", NETS)
+def test_the_neuron_view_draws_the_whole_net_with_its_wires(drive, name: str, size: str) -> None:
+    """Inputs → weighted sums → activations → next layer → loss, whole in the pane, at the start and the end."""
+    from tutor.teach.lesson import NEURONS
+
+    async def body(pilot: Pilot) -> None:
+        graph = await _view(pilot, NEURONS)
+        for key in ("home", "end"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert _whole(graph), (graph.virtual_size, graph.scrollable_content_region.size)
+            drawn = "\n".join("".join(t for t, _ in row) for row in graph.rows())
+            assert "▶" in drawn and "▼" in drawn and "loss" in drawn, drawn
+            for neuron in graph.lesson.network.neurons:
+                assert neuron.name in drawn
+
+    drive(name, body, size=SIZES[size])
