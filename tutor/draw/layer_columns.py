@@ -23,9 +23,11 @@ The forms, largest first; the first that fits the window is drawn:
   to arrive at, so the channel before a layer whose neurons all read every
   item of the column before is drawn as a *bus*: every source's line merges
   into one trunk, one link crosses to a second trunk, and that one branches
-  to every neuron (``─┤ ├─▶``): all of them read all of these. A layer whose
-  neurons read different inputs keeps its weights' names as the only sign
-  of which input each reads.
+  to every neuron (``─┤ ├─▶``): all of them read all of these (one trunk
+  where one side has a single item). A layer whose neurons read different
+  inputs keeps its weights' names as the only sign of which input each
+  reads. A layer whose neurons share an activation has it written once,
+  above its column (``tanh``), not after every name.
 
 The nodes after the net (the loss, an error node, the targets) hang below
 the output layer: the targets stand under the output neurons, and each other
