@@ -63,14 +63,28 @@ output: loss
 """
 
 
+SKIP = """
+inputs: {x1: 0.5, x2: -1.5, target: 1}
+params: {w1: 0.1, w2: -0.2, b: 0.3, v: 0.7, u: 0.4, c: -0.1}
+nodes:
+  z: w1 * x1 + w2 * x2 + b
+  h: tanh(z)
+  y: v * h + u * x1 + c
+  loss: 0.5 * (y - target) ** 2
+output: loss
+"""
+"""A weight on an input two columns back (a skip connection): named, not wired."""
+
+
 def lessons() -> list[Lesson]:
     out = [Lesson(resolve(name), {}, NEURONS) for name in BUILT_IN_NETS]
     out.append(Lesson(loads(LONG_BIAS), {}, NEURONS))
+    out.append(Lesson(loads(SKIP), {}, NEURONS))
     out += [Lesson(loads(generated(seed)), {}, NEURONS) for seed in range(10)]
     return out
 
 
-LESSONS = len(BUILT_IN_NETS) + 1 + 10
+LESSONS = len(BUILT_IN_NETS) + 2 + 10
 
 
 def frames(lesson: Lesson, seed: int):
@@ -175,6 +189,9 @@ def assert_wires_read_right(lesson: Lesson, canvas) -> None:
         reads.setdefault(e.target, set()).add(e.source)
     for neuron in network.neurons:
         wired = {s.source for s in neuron.synapses if column_of.get(s.source) == neuron.layer - 1}
+        if canvas.compact:  # a bus: the inputs of the column before that every neuron of the layer reads
+            layer = network.layers[neuron.layer - 1]
+            wired = {key for key in wired if all(key in n.inputs for n in layer)}
         heads = arrows_into(canvas, neuron.name)
         if not wired:
             continue

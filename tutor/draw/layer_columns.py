@@ -24,10 +24,12 @@ The forms, largest first; the first that fits the window is drawn:
   item of the column before is drawn as a *bus*: every source's line merges
   into one trunk, one link crosses to a second trunk, and that one branches
   to every neuron (``─┤ ├─▶``): all of them read all of these (one trunk
-  where one side has a single item). A layer whose neurons read different
-  inputs keeps its weights' names as the only sign of which input each
-  reads. A layer whose neurons share an activation has it written once,
-  above its column (``tanh``), not after every name.
+  where one side has a single item). The bus carries the items every neuron
+  of the layer reads; an input only some of them read, or one from a column
+  further left (a skip connection), has no wire, in any form: the weight's
+  name says which input it weighs. A layer whose neurons share an
+  activation has it written once, above its column (``tanh``), not after
+  every name.
 
 The nodes after the net (the loss, an error node, the targets) hang below
 the output layer: the targets stand under the output neurons, and each other
@@ -432,8 +434,9 @@ class _Plan:
     """Each column's activation, written once above it (the small forms), or None."""
 
 
-def _fully_connected(layer: tuple[Neuron, ...], sources: list[str]) -> bool:
-    return all({s.source for s in n.synapses} == set(sources) for n in layer)
+def _read_by_all(layer: tuple[Neuron, ...], sources: list[str]) -> list[str]:
+    """The sources every neuron of ``layer`` reads: a bus may carry those, and only those."""
+    return [key for key in sources if all(key in n.inputs for n in layer)]
 
 
 def _column(
@@ -605,13 +608,14 @@ def _channel(neurons: list[_Item], sources: list[str], before: list[_Item]) -> d
                     owners.update({(key, n, port): (key, side) for n, port, _ in mine})
         gap = route_gap(units, ranks)
         return {"kind": "wires", "gap": gap, "owners": owners, "width": 2 + gap.tracks}
-    if layer and sources and _fully_connected(layer, sources):
-        outs, ins = [rows[key] for key in sources], [n.y for n in neurons]
+    shared = _read_by_all(layer, sources) if layer else []
+    if shared:
+        outs, ins = [rows[key] for key in shared], [n.y for n in neurons]
         double = len(outs) > 1 and len(ins) > 1
         if not double:
             one, many = (outs, ins) if len(outs) == 1 else (ins, outs)
             double = min(many) < one[0] < max(many) and one[0] in many
-        return {"kind": "bus", "double": double, "width": 5 if double else 3}
+        return {"kind": "bus", "double": double, "sources": shared, "width": 5 if double else 3}
     return {"kind": "none", "width": 2}
 
 
@@ -871,7 +875,7 @@ def _wires(
     if channel["kind"] != "bus":
         return
     rows_in = [(n, n.y) for n in neurons]
-    outs = [(_out_start(plan.xs[k - 1], i, grid, left + 1), i) for i in sources.values()]
+    outs = [(_out_start(plan.xs[k - 1], sources[key], grid, left + 1), sources[key]) for key in channel["sources"]]
     wires = {n.key: _wire_state(_keys(n), "", frame, highlight_edges) for n in neurons}
     strongest = max(wires.values(), key=_PRIORITY.__getitem__, default="done")
     a = left + 1
