@@ -633,12 +633,16 @@ def draw_network(
     width: int = 0,
     edges: Iterable[ViewEdge] = (),
     cells: dict[str, int] | None = None,
+    too_big: set | None = None,
 ) -> NeuronCanvas:
     """Draw the net at one frame in the largest form that fits ``width`` × ``height`` (0: any).
 
     ``edges``: the view's edges (the wires into the nodes after the net come
     from them); ``cells``: each column's cells (:func:`column_cells`), else
-    every column as wide as its form allows.
+    every column as wide as its form allows. ``too_big``: a set the caller
+    keeps for one net, edges and cells, where the looks that did not fit a
+    window are noted, so the next frame does not lay them out again (only the
+    summary form's size depends on the frame: its current neuron's weights).
     """
     others = others or []
     edges = list(edges)
@@ -653,14 +657,22 @@ def draw_network(
     for form, per_row, roomy, named in [(*f, True) for f in forms] + [(*f, False) for f in forms]:
         for spaced in (True, False):
             look = _Look(form, spaced, named, per_row, roomy)
+            if too_big is not None and (width, height, look) in too_big:
+                continue
             key = (form == FULL, roomy)
             numbers = written_for.get(key)
             if numbers is None:
                 numbers = written_for[key] = _Numbers(network, frame, others, look, cells)
             plan = _layout(network, others, edges, look, numbers, frame.current, height)
             if (not height or plan.height <= height) and (not width or plan.width <= width):
+                if too_big is not None:
+                    too_big.update((width, height, t[0]) for t in tried if t[0].form != SUMMARY)
                 return _draw(network, frame, edges, selected, highlight_nodes, highlight_edges, look, numbers, plan)
             tried.append((look, numbers, plan))
+    if too_big is not None and any(key[:2] == (width, height) for key in too_big):
+        # Nothing fits this frame: choose among every look, as without the notes.
+        return draw_network(network, frame, others, selected, highlight_nodes, highlight_edges, height, width,
+                            edges, cells)
     # Nothing fits: the shortest drawing that fits the width (scrolled down), else the narrowest; weights
     # by their own names are worth a few rows more.
     wide_enough = [t for t in tried if not width or t[2].width <= width]

@@ -97,8 +97,9 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         self._neurons: NeuronCanvas | None = None
         """The neuron view's drawing (lessons in the neurons view), redrawn whole for each frame."""
         self._neuron_strips: list[Strip] = []
-        self._neuron_cells: tuple[Lesson, list[str], dict[str, int]] | None = None
-        """The lesson whose columns were last sized, the nodes after its net, and each column's cells."""
+        self._neuron_cells: tuple[Lesson, list[str], dict[str, int], set] | None = None
+        """The lesson whose columns were last sized, the nodes after its net, each column's cells, and the
+        forms of its net noted as too big for a window (``draw_network``'s ``too_big``)."""
         self._shown: tuple | None = None
 
     def set_lesson(self, lesson: Lesson) -> None:
@@ -246,11 +247,11 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
             # Each column sized once per lesson, for the widest number it shows at any step.
             others = layer_columns.other_nodes(lesson.network, [n.key for n in lesson.nodes])
             frames = (lesson.frame(k) for k in range(lesson.last + 1))
-            self._neuron_cells = (lesson, others, layer_columns.column_cells(lesson.network, frames, others))
-        _, others, cells = self._neuron_cells
+            self._neuron_cells = (lesson, others, layer_columns.column_cells(lesson.network, frames, others), set())
+        _, others, cells, too_big = self._neuron_cells
         self._neurons = layer_columns.draw_network(
             lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width,
-            edges=lesson.edges, cells=cells,
+            edges=lesson.edges, cells=cells, too_big=too_big,
         )
         self._update_styles()
         styles = self._styles
