@@ -52,7 +52,7 @@ DEFERRED = frozenset({
     "tutor.teach.lesson.neuron_questions",
     # Drawings and widgets for what is opened later.
     "tutor.draw.layer_columns",
-    "tutor.draw.fit",
+    "tutor.draw.learned",
     "tutor.draw.plot",
     "tutor.draw.training_rows",
     "tutor.ui.screens.picker",

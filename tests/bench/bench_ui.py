@@ -170,7 +170,7 @@ def layout_times(repeat: int, small: int = 300, big: int = 3000) -> tuple[float,
 
 def fit_time(path: Path, repeat: int) -> tuple[float, str]:
     """Median CPU seconds to choose the density that fits an 80x24 graph pane and lay the graph out at it."""
-    from tutor.draw.density import fit_level
+    from tutor.draw.density import choose_level
     from tutor.scenario import load
     from tutor.teach.lesson import Lesson
     from tutor.ui.widgets.graph_view import VALUE_WIDTH, graph_spec, number_cells
@@ -179,7 +179,7 @@ def fit_time(path: Path, repeat: int) -> tuple[float, str]:
     times, level = [], ""
     for _ in range(repeat):
         start = time.process_time()
-        level, _ = fit_level(graph_spec(lesson), 80, 13, VALUE_WIDTH, number_cells(lesson))
+        level, _ = choose_level(graph_spec(lesson), 80, 13, VALUE_WIDTH, number_cells(lesson))
         times.append(time.process_time() - start)
     return statistics.median(times), level
 

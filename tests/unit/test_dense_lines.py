@@ -14,7 +14,7 @@ import random
 import pytest
 from rich.cells import cell_len
 
-from tutor.draw.density import COMPACT, LINE, NAMES, draw, fit_level, render_drawing
+from tutor.draw.density import COMPACT, LINE, NAMES, draw, choose_level, render_drawing
 from tutor.draw.layout import ARROW, E, JOIN, N, S, W, EdgeSpec, GraphSpec, RenderState
 from tutor.scenario import resolve
 from tutor.teach.lesson import EXPANDED, GROUPS, Lesson
@@ -167,7 +167,7 @@ def test_compact_lines_enter_the_name_row_never_the_value_row() -> None:
 def test_the_expanded_tiny_net_fits_an_80_by_24_window_whole() -> None:
     """err and loss were off the right edge, and no level fitted (the pane is 80 × 13 there)."""
     lesson = Lesson(resolve("tiny_net"), {}, EXPANDED)
-    level, drawing = fit_level(graph_spec(lesson), 80, 13, numbers=number_cells(lesson))
+    level, drawing = choose_level(graph_spec(lesson), 80, 13, numbers=number_cells(lesson))
     assert drawing.width <= 80 and drawing.height <= 13, (level, drawing.width, drawing.height)
     rows = ["".join(t for t, _ in row) for row in render_drawing(drawing, RenderState())]
     assert "err" in "".join(rows) and "loss" in "".join(rows)

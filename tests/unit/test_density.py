@@ -15,7 +15,7 @@ from tutor.draw.density import (
     NAMES,
     DenseLayout,
     draw,
-    fit_level,
+    choose_level,
     lower_bound,
     render_drawing,
 )
@@ -110,16 +110,16 @@ def test_each_level_shows_what_it_promises() -> None:
     assert isinstance(draw(spec, BOXES), Layout)
 
 
-def test_fit_picks_the_most_detailed_level_that_fits() -> None:
+def test_choose_level_picks_the_most_detailed_level_that_fits() -> None:
     spec = GRAPHS["two_paths"]()
     sizes = {level: (d.width, d.height) for level in LEVELS for d in [draw(spec, level)]}
     for level in LEVELS:
         w, h = sizes[level]
-        chosen, drawing = fit_level(spec, w, h)
+        chosen, drawing = choose_level(spec, w, h)
         assert LEVELS.index(chosen) <= LEVELS.index(level)
         assert drawing.width <= w and drawing.height <= h
-    assert fit_level(spec, 1000, 1000)[0] == BOXES
-    assert fit_level(spec, 3, 3)[0] == NAMES  # nothing fits: the smallest, scrolled
+    assert choose_level(spec, 1000, 1000)[0] == BOXES
+    assert choose_level(spec, 3, 3)[0] == NAMES  # nothing fits: the smallest, scrolled
 
 
 def test_current_node_is_marked_without_a_border() -> None:
@@ -235,7 +235,7 @@ def test_the_names_level_never_reads_the_number_widths() -> None:
     check_dense(spec, drawing)
     assert rows_text(drawing, full_state(spec)) == rows_text(draw(spec, NAMES), full_state(spec))
     # Too many layers for the room at any level: fitting reads no widths either.
-    assert fit_level(spec, 5, 10, numbers=_Unread())[0] == NAMES
+    assert choose_level(spec, 5, 10, numbers=_Unread())[0] == NAMES
 
 
 @pytest.mark.parametrize("name", ["tiny_net", "random200", "random200_local"])

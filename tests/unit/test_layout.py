@@ -25,7 +25,7 @@ from tutor.draw.layout import (
     Layout,
     NodeSpec,
     RenderState,
-    fit,
+    clip,
     layout,
     plain,
     render,
@@ -437,16 +437,16 @@ def test_long_labels_are_cut_with_an_ellipsis() -> None:
     text = plain(rows)
     assert long not in text
     slot = lay.value_slots[e]
-    assert fit(long, slot.w) in text
-    assert fit(long, 5) in text
+    assert clip(long, slot.w) in text
+    assert clip(long, 5) in text
     assert all(sum(cell_len(t) for t, _ in r) == lay.width for r in rows)
 
 
-def test_fit_counts_cells() -> None:
-    assert fit("abc", 3) == "abc"
-    assert fit("abcd", 3) == "ab…"
-    assert fit("りんご", 4) == "り…"
-    assert cell_len(fit("りんごの値段", 5)) <= 5
+def test_clip_counts_cells() -> None:
+    assert clip("abc", 3) == "abc"
+    assert clip("abcd", 3) == "ab…"
+    assert clip("りんご", 4) == "り…"
+    assert cell_len(clip("りんごの値段", 5)) <= 5
 
 
 def test_styles_follow_the_state() -> None:

@@ -6,20 +6,20 @@ import re
 
 import pytest
 
-from tutor.draw.fit import LEVELS, decision_map, fitted_curve, level, plain
+from tutor.draw.learned import LEVELS, decision_map, fitted_curve, level, plain
 from tutor.scenario import resolve
-from tutor.teach.training import data_trainer, fit_of, picture, rows_right
+from tutor.teach.training import data_trainer, prediction_of, picture, rows_right
 
 
 def test_xor_learns_every_row_and_the_map_shows_it():
     xor = resolve("xor")
-    fit = fit_of(xor)
-    assert (fit.inputs, fit.prediction, fit.target, fit.classes) == (("x1", "x2"), "a2_1", "t", True)
+    prediction = prediction_of(xor)
+    assert (prediction.inputs, prediction.output, prediction.target, prediction.classes) == (("x1", "x2"), "a2_1", "t", True)
     trainer = data_trainer(xor)
-    assert rows_right(trainer, xor, fit) < 4
+    assert rows_right(trainer, xor, prediction) < 4
     trainer.train(1000)
-    assert rows_right(trainer, xor, fit) == 4
-    pic = picture(trainer, xor, fit, 20, 6)
+    assert rows_right(trainer, xor, prediction) == 4
+    pic = picture(trainer, xor, prediction, 20, 6)
     assert pic.kind == "map" and len(pic.grid) == 12 and len(pic.grid[0]) == 20
     rows = decision_map(pic.grid, pic.points, pic.x_range, pic.y_range, pic.labels, pic.low, pic.high)
     text = plain(rows)
@@ -34,11 +34,11 @@ def test_xor_learns_every_row_and_the_map_shows_it():
 
 def test_curve_picture_follows_the_points():
     curve = resolve("curve")
-    fit = fit_of(curve)
-    assert fit.inputs == ("x",) and not fit.classes
+    prediction = prediction_of(curve)
+    assert prediction.inputs == ("x",) and not prediction.classes
     trainer = data_trainer(curve)
     trainer.train(300)
-    pic = picture(trainer, curve, fit, 40, 8)
+    pic = picture(trainer, curve, prediction, 40, 8)
     assert pic.kind == "curve" and len(pic.xs) == 40 and len(pic.points) == 21
     rows = fitted_curve(pic.xs, pic.grid[0], pic.points, 8, pic.labels)
     assert len(rows) == 9 and "●" in plain(rows)
@@ -50,8 +50,8 @@ def test_level_clips_and_handles_nan():
 
 
 def test_scenarios_without_a_fit_have_no_picture():
-    assert fit_of(resolve("tiny_net")) is None  # no data set
-    assert fit_of(resolve("shopping")) is None
+    assert prediction_of(resolve("tiny_net")) is None  # no data set
+    assert prediction_of(resolve("shopping")) is None
 
 
 def test_readme_worked_example_trains_as_written(tmp_path):
@@ -73,11 +73,11 @@ def test_readme_worked_example_trains_as_written(tmp_path):
     trainer = data_trainer(scenario)
     trainer.train(200)
     assert f"mean loss {fmt(trainer.initial_loss)} → {fmt(trainer.losses[-1])}" in section
-    assert rows_right(trainer, scenario, fit_of(scenario)) == 4 and "4 of 4 rows right" in section
+    assert rows_right(trainer, scenario, prediction_of(scenario)) == 4 and "4 of 4 rows right" in section
 
 
 def test_training_session_reset_learning_rate_and_panel():
-    from tutor.draw.fit import plain as plain_rows
+    from tutor.draw.learned import plain as plain_rows
     from tutor.draw.training_rows import training_panel
     from tutor.teach.training import TrainingSession, row_labels
 
@@ -132,13 +132,13 @@ def test_a_softmax_classifier_is_right_where_its_largest_output_is_the_class():
     from tutor.teach.training import accuracy
 
     spiral = resolve("spiral")
-    fit = fit_of(spiral)
-    assert (fit.inputs, fit.prediction, fit.target, fit.classes) == (("x1", "x2"), "a2_1", "t1", True)
-    assert fit.outputs == ("a2_1", "a2_2", "a2_3") and fit.targets == ("t1", "t2", "t3")
+    prediction = prediction_of(spiral)
+    assert (prediction.inputs, prediction.output, prediction.target, prediction.classes) == (("x1", "x2"), "a2_1", "t1", True)
+    assert prediction.outputs == ("a2_1", "a2_2", "a2_3") and prediction.targets == ("t1", "t2", "t3")
     trainer = data_trainer(spiral)
-    before = rows_right(trainer, spiral, fit)
+    before = rows_right(trainer, spiral, prediction)
     trainer.train(60)
-    after = rows_right(trainer, spiral, fit)
+    after = rows_right(trainer, spiral, prediction)
     # counted by hand: the largest of the three outputs against the column holding the 1
     import numpy as np
 
@@ -160,21 +160,21 @@ def test_targets_pair_with_outputs_as_the_cross_entropy_pairs_them():
         "    - {size: 3, activation: softmax}\nnodes:\n  loss: -(a * log(a1_1) + b * log(a1_2) + c * log(a1_3))\n"
         "output: loss\ndata:\n  columns: [x1, x2, c, a, b]\n  rows: [[0, 1, 1, 0, 0], [1, 0, 0, 1, 0]]\n"
     )
-    fit = fit_of(loads(text))
-    assert fit.outputs == ("a1_1", "a1_2", "a1_3") and fit.targets == ("a", "b", "c")
+    prediction = prediction_of(loads(text))
+    assert prediction.outputs == ("a1_1", "a1_2", "a1_3") and prediction.targets == ("a", "b", "c")
     fewer = text.replace(" + c * log(a1_3)", "").replace("[x1, x2, c, a, b]", "[x1, x2, a, b]")
     fewer = fewer.replace("[[0, 1, 1, 0, 0], [1, 0, 0, 1, 0]]", "[[0, 1, 0, 0], [1, 0, 1, 0]]")
-    assert fit_of(loads(fewer)) is None  # two target columns for three outputs
+    assert prediction_of(loads(fewer)) is None  # two target columns for three outputs
 
 
 def test_the_class_map_colours_each_class_and_marks_each_point_by_its_symbol():
-    from tutor.draw.fit import CLASS_MARKS, SHADES, class_map, legend
+    from tutor.draw.learned import CLASS_MARKS, SHADES, class_map, legend
 
     spiral = resolve("spiral")
-    fit = fit_of(spiral)
+    prediction = prediction_of(spiral)
     trainer = data_trainer(spiral)
     trainer.train(200)
-    pic = picture(trainer, spiral, fit, 40, 10)
+    pic = picture(trainer, spiral, prediction, 40, 10)
     assert pic.kind == "classes" and len(pic.grid) == 20 and len(pic.grid[0]) == 40
     assert pic.names == ("t1", "t2", "t3") and pic.low == pytest.approx(1 / 3)
     assert {int(v) for row in pic.grid for v in row} == {0, 1, 2}
@@ -195,7 +195,7 @@ def test_the_class_map_colours_each_class_and_marks_each_point_by_its_symbol():
 
 
 def test_a_class_map_where_the_outputs_are_not_numbers_is_neutral():
-    from tutor.draw.fit import class_map
+    from tutor.draw.learned import class_map
 
     nan = float("nan")
     rows = class_map([[0, 1], [2, 0]], [[nan, 0.9], [0.5, nan]], [], (0, 1), (0, 1), ("x1", "x2"), 1 / 3)
@@ -203,7 +203,7 @@ def test_a_class_map_where_the_outputs_are_not_numbers_is_neutral():
 
 
 def test_the_training_panel_shows_the_accuracy_beside_the_loss_and_the_class_map():
-    from tutor.draw.fit import plain as plain_rows
+    from tutor.draw.learned import plain as plain_rows
     from tutor.draw.training_rows import training_panel
     from tutor.teach.training import TrainingSession
 

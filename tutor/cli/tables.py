@@ -45,7 +45,7 @@ def keep_numbers_whole(table: Table) -> Table:
     return table
 
 
-def fit_to_width(table: Table, console: Console) -> Table:
+def within_width(table: Table, console: Console) -> Table:
     """Lay ``table`` out for ``console``'s width, every word whole: each column gets its longest word
     and a share of the room left, in proportion to what it would need more.
 
@@ -84,7 +84,7 @@ def fit_to_width(table: Table, console: Console) -> Table:
 
 def show(console: Console, table: Table) -> None:
     """Print a table of whole words laid out to the console's width."""
-    console.print(fit_to_width(table, console), crop=False)
+    console.print(within_width(table, console), crop=False)
 
 
 def _rich_table(title: str, columns: Columns, styles: dict[str, str]) -> Table:

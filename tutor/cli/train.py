@@ -119,8 +119,8 @@ def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, conso
             bar.update(done, trainer.epoch())
     finally:
         bar.close()
-    fit = training.fit_of(scenario)
-    right = training.rows_right(trainer, scenario, fit) if fit is not None and fit.classes else None
+    prediction = training.prediction_of(scenario)
+    right = training.rows_right(trainer, scenario, prediction) if prediction is not None and prediction.classes else None
     if args.json:
         data = json_output.epochs_json(trainer, right)
         if rising := epochs_rising(scenario, trainer):

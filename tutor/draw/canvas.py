@@ -12,7 +12,7 @@ from rich.cells import cell_len
 
 from tutor.draw.specs import (
     ARROW, EDGE_PRIORITY, JOIN, OUT_PORT, TILE_H, TILE_W, E, EdgeSpec, Layout, N, Point, RenderState, S, Tile, W,
-    fit, style_ids,
+    clip, style_ids,
 )
 
 def _segments(route: tuple[Point, ...]) -> list[tuple[int, int, int, int]]:
@@ -192,7 +192,7 @@ def _static_tile(lay: Layout, tx: int, ty: int) -> list[list[str]]:
         inner = box.w - 4
         for yy, text in ((box.y + 1, node.title), (box.y + 2, node.subtitle)):
             if top <= yy <= bottom:
-                _centered_clipped(grid[yy - top], left, box.x + 2, inner, fit(text, inner))
+                _centered_clipped(grid[yy - top], left, box.x + 2, inner, clip(text, inner))
     for x, yy in content.ports:
         grid[yy - top][x - left] = OUT_PORT
     lay._static[(tx, ty)] = grid
@@ -322,7 +322,7 @@ def render(
             text = labels.get(e)
             if not text:
                 continue
-            a, b = _centered_clipped(chars[slot.y - top], left, slot.x, slot.w, fit(text, slot.w))
+            a, b = _centered_clipped(chars[slot.y - top], left, slot.x, slot.w, clip(text, slot.w))
             paint(slot.y, a, b, sid(prefix + style_of[e]))
 
     # boxes
@@ -343,7 +343,7 @@ def render(
         title = lay._titles.get(key)
         if title is None:  # worked out the first time the box is in view
             inner = box.w - 4
-            width = cell_len(fit(lay.nodes[key].title, inner))
+            width = cell_len(clip(lay.nodes[key].title, inner))
             title = lay._titles[key] = (box.x + 2 + (inner - width) // 2, width)
         tx, tw = title
         if top <= box.y + 1 < bottom:
@@ -351,7 +351,7 @@ def render(
         inner = box.w - 4
         for yy, text in ((box.y + 3, state.values.get(key)), (box.y + 4, state.grads.get(key))):
             if text and top <= yy < bottom:
-                _centered_clipped(chars[yy - top], left, box.x + 2, inner, fit(text, inner))
+                _centered_clipped(chars[yy - top], left, box.x + 2, inner, clip(text, inner))
 
     rows: list[list[tuple[str, str]]] = []
     finditer = _runs_pattern(len(names)).finditer

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from tutor.startup import paused_gc
 from tutor.draw.canvas import _runs_pattern, _segments
 from tutor.draw.dense_layout import COMPACT, LINE, DenseLayout, title_row
-from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, fit, style_ids
+from tutor.draw.specs import ARROW, JOIN, E, N, RenderState, S, W, clip, style_ids
 
 
 def draw_lines(lay: DenseLayout) -> None:
@@ -155,17 +155,17 @@ def _node_rows(lay: DenseLayout, key: str, state: RenderState) -> list[list[tupl
     inner = box.x + box.w - 1 - lay.text_x(key)
     if lay.level == COMPACT:
         vw = lay.numbers[key][0]
-        value = fit(state.values.get(key, ""), vw)
-        grad = fit(state.grads.get(key, ""), inner - vw - 1)
+        value = clip(state.values.get(key, ""), vw)
+        grad = clip(state.grads.get(key, ""), inner - vw - 1)
         return [
-            [(fit(title_row(node, COMPACT), inner), "title")],
+            [(clip(title_row(node, COMPACT), inner), "title")],
             [(value, "value"), (" " * (vw + 1 - cell_len(value)), "text"), (grad, "grad")],
         ]
     if lay.level == LINE:
         grad = state.grads.get(key)
         number, role = (grad, "grad") if grad else (state.values.get(key, ""), "value")
         title = node.title
-        return [[(title, "title"), (" ", "text"), (fit(number, inner - cell_len(title) - 1), role)]]
+        return [[(title, "title"), (" ", "text"), (clip(number, inner - cell_len(title) - 1), role)]]
     return [[(title_row(node, lay.level), "title")]]
 
 

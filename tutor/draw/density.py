@@ -14,7 +14,7 @@ boxes (so the picture keeps its shape when zooming), and every drawing has
 the same interface: ``width``, ``height``, ``boxes`` (where each node is, for
 scrolling and clicks) and :func:`render_drawing` for one step's rows. The
 graph view, and any other view that lays out nodes and edges (a network view),
-uses :func:`fit_level` to pick the level that fits its window.
+uses :func:`choose_level` to pick the level that fits its window.
 
 Pure Python (no Textual).
 """
@@ -46,7 +46,7 @@ __all__ = [
     "Numbers",
     "dense_layout",
     "draw",
-    "fit_level",
+    "choose_level",
     "render_drawing",
 ]
 
@@ -82,7 +82,7 @@ def _narrowest(spec: GraphSpec, level: str, value_width: int) -> int:
 def lower_bound(spec: GraphSpec, level: str, numbers: Numbers | None = None, value_width: int = 10) -> tuple[int, int]:
     """A quick (width, height) that the level's drawing cannot be smaller than.
 
-    Lets :func:`fit_level` skip levels that cannot fit without laying them out.
+    Lets :func:`choose_level` skip levels that cannot fit without laying them out.
     """
     if not spec.nodes:
         return 0, 0
@@ -123,7 +123,7 @@ def render_drawing(
     return render(drawing, state, top, bottom, left, right)
 
 
-def fit_level(
+def choose_level(
     spec: GraphSpec,
     width: int,
     height: int,
@@ -140,10 +140,10 @@ def fit_level(
     for the next fit (a resize).
     """
     with paused_gc():  # sizing and laying out make many objects and no garbage
-        return _fit_level(spec, width, height, value_width, numbers, levels, cache)
+        return _choose_level(spec, width, height, value_width, numbers, levels, cache)
 
 
-def _fit_level(
+def _choose_level(
     spec: GraphSpec, width: int, height: int, value_width: int, numbers: Numbers | None,
     levels: tuple[str, ...], cache: dict[str, Drawing] | None,
 ) -> tuple[str, Drawing]:

@@ -35,12 +35,12 @@ from tutor.draw.place import box_size, in_offsets, place_rows
 from tutor.draw.route import chain_routes, route_channels
 from tutor.draw.specs import (
     ARROW, EDGE_STYLES, JOIN, MARGIN, NODE_STYLES, OUT_PORT, TRACK_STEP, E, EdgeSpec, GraphSpec, Layout, N,
-    NodeSpec, Point, Rect, RenderState, S, Slot, W, fit,
+    NodeSpec, Point, Rect, RenderState, S, Slot, W, clip,
 )
 
 __all__ = [
     "ARROW", "EDGE_STYLES", "JOIN", "NODE_STYLES", "OUT_PORT", "E", "EdgeSpec", "GraphSpec", "Layout", "N",
-    "NodeSpec", "Rect", "RenderState", "S", "Slot", "W", "fit", "layout", "plain", "render", "render_text",
+    "NodeSpec", "Rect", "RenderState", "S", "Slot", "W", "clip", "layout", "plain", "render", "render_text",
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from tutor.engine.numbers import fmt
+from tutor.i18n import _
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -13,7 +14,7 @@ def plot(values: list[float], width: int = 60, height: int = 8) -> list[str]:
     """Lines of a bar chart of ``values`` (resampled to ``width``), y labels on the left."""
     finite = [v for v in values if math.isfinite(v)]
     if not finite:
-        return ["(no finite values to plot)"]
+        return [_("(no finite values to plot)")]
     low, high = min(finite), max(finite)
     span = high - low or abs(high) or 1.0
     digits = 4  # as many as it takes for the two labels to differ when the values do (0.12514 vs 0.12506)

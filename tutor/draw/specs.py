@@ -224,7 +224,7 @@ class RenderState:
 # --- text helpers -------------------------------------------------------------------
 
 
-def fit(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
     """``text`` cut to at most ``width`` cells, ending in ``…`` when cut."""
     if cell_len(text) <= width:
         return text

@@ -4,14 +4,14 @@ Pure: a ``TrainingSession`` in, rows of ``(text, style name)`` runs out. The
 loss curve is the block-character plot of ``tutor.draw.plot``, under the
 accuracy for a classifier; the picture is the decision map (two inputs, one
 output), the class map with its legend (two inputs, an output per class) or
-the fitted curve (one input) of ``tutor.draw.fit``.
+the fitted curve (one input) of ``tutor.draw.learned``.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 
-from tutor.draw.fit import Row, class_map, decision_map, fitted_curve, legend
+from tutor.draw.learned import Row, class_map, decision_map, fitted_curve, legend
 from tutor.draw.plot import plot
 from tutor.i18n import _
 from tutor.teach.training import TrainingSession
@@ -46,9 +46,9 @@ def training_panel(session: TrainingSession, width: int, height: int) -> list[Ro
     height = max(4, height)
     picture_rows: list[Row] = []
     picture = None
-    fit = session.fit
-    several = fit is not None and len(fit.outputs) > 1
-    if fit is not None and len(fit.inputs) in (1, 2):
+    prediction = session.prediction
+    several = prediction is not None and len(prediction.outputs) > 1
+    if prediction is not None and len(prediction.inputs) in (1, 2):
         map_rows = height - 2 if several else height - 1  # a class map keeps a row for its legend
         map_cols = max(8, min(2 * map_rows * 2, width // 2 - 8))
         picture = session.picture(map_cols, map_rows)

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.engine.array_ops import ONE as _ONE
+from tutor.engine.arithmetic import ONE as _ONE
 from tutor.engine.batch_columns import LATER, Columns, grad_filler, grad_rules, value_filler
 from tutor.engine.batch_cross_entropy import CrossEntropyStep
 from tutor.engine.batch_layers import Layer, Run, find_layers, one_thread, schedule

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from tutor.engine.array_ops import ONE
+from tutor.engine.arithmetic import ONE
 from tutor.engine.graph import Graph
 from tutor.engine.ops import OPS
 

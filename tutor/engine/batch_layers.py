@@ -38,7 +38,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from tutor.engine.array_ops import ONE
+from tutor.engine.arithmetic import ONE
 from tutor.engine.batch_columns import LATER
 from tutor.engine.graph import Graph
 from tutor.engine.neurons import SOFTMAX, Neuron, chain, named_neurons

@@ -50,12 +50,12 @@ def data_trainer(
 
 
 @record(slots=True)
-class Fit:
+class Prediction:
     """What the net predicts and which data columns it is compared to."""
 
     inputs: tuple[str, ...]
     """The data columns the net reads."""
-    prediction: str
+    output: str
     """The node carrying the net's output (a classifier's: its first output)."""
     target: str
     """The data column it should match (a classifier's: its first target column)."""
@@ -63,7 +63,7 @@ class Fit:
     """True when every target is 0 or 1: a row is right when the prediction rounds to it, or, for several
     outputs, when the largest output is the one whose target is 1."""
     outputs: tuple[str, ...] = ()
-    """Every output node, one per class when there are several (else the prediction alone)."""
+    """Every output node, one per class when there are several (else ``output`` alone)."""
     targets: tuple[str, ...] = ()
     """The target column of each output, in the outputs' order."""
 
@@ -75,7 +75,7 @@ def _network(scenario: Scenario) -> Network | None:
         return None
 
 
-def fit_of(scenario: Scenario) -> Fit | None:
+def prediction_of(scenario: Scenario) -> Prediction | None:
     """The net's inputs, outputs and targets, when the scenario has data and a target column per output.
 
     A classifier's target columns pair with its outputs as its cross-entropy pairs them
@@ -98,37 +98,37 @@ def fit_of(scenario: Scenario) -> Fit | None:
             targets = [paired[k] for k in range(len(outputs))]
     columns = [data.columns.index(t) for t in targets]
     classes = all(row[c] in (0.0, 1.0) for row in data.rows for c in columns)
-    return Fit(inputs, outputs[0], targets[0], classes, outputs, tuple(targets))
+    return Prediction(inputs, outputs[0], targets[0], classes, outputs, tuple(targets))
 
 
-def _outputs(fit: Fit) -> tuple[str, ...]:
-    return fit.outputs or (fit.prediction,)
+def _outputs(prediction: Prediction) -> tuple[str, ...]:
+    return prediction.outputs or (prediction.output,)
 
 
-def _targets(fit: Fit) -> tuple[str, ...]:
-    return fit.targets or (fit.target,)
+def _targets(prediction: Prediction) -> tuple[str, ...]:
+    return prediction.targets or (prediction.target,)
 
 
-def predictions(trainer: Trainer, fit: Fit, points: dict[str, np.ndarray]) -> np.ndarray:
+def predictions(trainer: Trainer, prediction: Prediction, points: dict[str, np.ndarray]) -> np.ndarray:
     """The net's output at the current params for each point (input name -> array); for several outputs,
     one column per output."""
     graph = trainer.graph
     rows = len(next(iter(points.values())))
     leaves = {graph.index[name]: np.asarray(values, dtype=float) for name, values in points.items()}
-    outputs = _outputs(fit)
+    outputs = _outputs(prediction)
     if len(outputs) == 1:
-        return trainer.outputs(graph.index[fit.prediction], leaves, rows)
+        return trainer.outputs(graph.index[prediction.output], leaves, rows)
     return trainer.output_columns(tuple(graph.index[name] for name in outputs), leaves, rows)
 
 
-def _right(trainer: Trainer, scenario: Scenario, fit: Fit) -> np.ndarray:
+def _right(trainer: Trainer, scenario: Scenario, prediction: Prediction) -> np.ndarray:
     """Per data row: whether the net gets it right."""
     data = scenario.data
     matrix = np.asarray(data.rows, dtype=float)
-    targets = _targets(fit)
+    targets = _targets(prediction)
     points = {name: matrix[:, data.columns.index(name)] for name in data.columns if name not in targets}
     with np.errstate(all="ignore"):
-        predicted = predictions(trainer, fit, points)
+        predicted = predictions(trainer, prediction, points)
         target = matrix[:, [data.columns.index(t) for t in targets]]
         if len(targets) == 1:
             return np.abs(predicted - target[:, 0]) < 0.5
@@ -136,10 +136,10 @@ def _right(trainer: Trainer, scenario: Scenario, fit: Fit) -> np.ndarray:
         return np.isfinite(predicted).all(axis=1) & (np.argmax(predicted, axis=1) == np.argmax(target, axis=1))
 
 
-def rows_right(trainer: Trainer, scenario: Scenario, fit: Fit) -> int:
+def rows_right(trainer: Trainer, scenario: Scenario, prediction: Prediction) -> int:
     """How many data rows the net gets right (the prediction rounds to the 0/1 target; for several outputs,
     the largest output is the row's class)."""
-    return int(np.sum(_right(trainer, scenario, fit)))
+    return int(np.sum(_right(trainer, scenario, prediction)))
 
 
 def accuracy(trainer: Trainer, scenario: Scenario) -> float | None:
@@ -147,10 +147,10 @@ def accuracy(trainer: Trainer, scenario: Scenario) -> float | None:
 
     What ``train --json`` reports as the accuracy of a classification lesson.
     """
-    fit = fit_of(scenario)
-    if fit is None or not fit.classes:
+    prediction = prediction_of(scenario)
+    if prediction is None or not prediction.classes:
         return None
-    return rows_right(trainer, scenario, fit) / len(scenario.data)
+    return rows_right(trainer, scenario, prediction) / len(scenario.data)
 
 
 def _span(values: np.ndarray) -> tuple[float, float]:
@@ -185,25 +185,25 @@ class Picture:
     """classes: each class's target column, in class order."""
 
 
-def picture(trainer: Trainer, scenario: Scenario, fit: Fit, cols: int, rows: int) -> Picture | None:
+def picture(trainer: Trainer, scenario: Scenario, prediction: Prediction, cols: int, rows: int) -> Picture | None:
     """The decision map (two inputs) or the fitted curve (one input) at the current params."""
     data = scenario.data
     matrix = np.asarray(data.rows, dtype=float)
-    if len(_outputs(fit)) > 1:
-        return _class_map(trainer, scenario, fit, cols, rows) if fit.classes and len(fit.inputs) == 2 else None
-    target = matrix[:, data.columns.index(fit.target)]
-    low, high = (0.0, 1.0) if fit.classes else (float(np.min(target)), float(np.max(target)))
-    if len(fit.inputs) == 1:
-        name = fit.inputs[0]
+    if len(_outputs(prediction)) > 1:
+        return _class_map(trainer, scenario, prediction, cols, rows) if prediction.classes and len(prediction.inputs) == 2 else None
+    target = matrix[:, data.columns.index(prediction.target)]
+    low, high = (0.0, 1.0) if prediction.classes else (float(np.min(target)), float(np.max(target)))
+    if len(prediction.inputs) == 1:
+        name = prediction.inputs[0]
         x = matrix[:, data.columns.index(name)]
         x_range = _span(x)
         xs = np.linspace(*x_range, max(2, cols))
         with np.errstate(all="ignore"):
-            ys = predictions(trainer, fit, {name: xs})
+            ys = predictions(trainer, prediction, {name: xs})
         return Picture("curve", [ys.tolist()], xs.tolist(), x_range, (low, high),
-                       list(zip(x.tolist(), target.tolist())), (name, fit.target), low, high)
-    if len(fit.inputs) == 2:
-        first, second = fit.inputs
+                       list(zip(x.tolist(), target.tolist())), (name, prediction.target), low, high)
+    if len(prediction.inputs) == 2:
+        first, second = prediction.inputs
         x = matrix[:, data.columns.index(first)]
         y = matrix[:, data.columns.index(second)]
         x_range, y_range = _span(x), _span(y)
@@ -211,32 +211,32 @@ def picture(trainer: Trainer, scenario: Scenario, fit: Fit, cols: int, rows: int
         ys = np.linspace(y_range[1], y_range[0], max(2, 2 * rows))  # top row first
         gx, gy = np.meshgrid(xs, ys)
         with np.errstate(all="ignore"):
-            out = predictions(trainer, fit, {first: gx.ravel(), second: gy.ravel()}).reshape(gx.shape)
+            out = predictions(trainer, prediction, {first: gx.ravel(), second: gy.ravel()}).reshape(gx.shape)
         return Picture("map", out.tolist(), xs.tolist(), x_range, y_range,
                        list(zip(x.tolist(), y.tolist(), target.tolist())), (first, second), low, high)
     return None
 
 
-def _class_map(trainer: Trainer, scenario: Scenario, fit: Fit, cols: int, rows: int) -> Picture:
+def _class_map(trainer: Trainer, scenario: Scenario, prediction: Prediction, cols: int, rows: int) -> Picture:
     """The decision map of a classifier: at each pixel the class of the largest output, and that output."""
     data = scenario.data
     matrix = np.asarray(data.rows, dtype=float)
-    first, second = fit.inputs
+    first, second = prediction.inputs
     x = matrix[:, data.columns.index(first)]
     y = matrix[:, data.columns.index(second)]
-    targets = matrix[:, [data.columns.index(t) for t in _targets(fit)]]
+    targets = matrix[:, [data.columns.index(t) for t in _targets(prediction)]]
     x_range, y_range = _span(x), _span(y)
     xs = np.linspace(*x_range, max(2, cols))
     ys = np.linspace(y_range[1], y_range[0], max(2, 2 * rows))  # top row first
     gx, gy = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
-        out = predictions(trainer, fit, {first: gx.ravel(), second: gy.ravel()})
+        out = predictions(trainer, prediction, {first: gx.ravel(), second: gy.ravel()})
         picked = np.argmax(np.nan_to_num(out, nan=-np.inf), axis=1)
         sure = np.max(out, axis=1)  # nan where the outputs are not numbers
-    count = len(_outputs(fit))
+    count = len(_outputs(prediction))
     points = list(zip(x.tolist(), y.tolist(), np.argmax(targets, axis=1).astype(float).tolist()))
     return Picture("classes", picked.reshape(gx.shape).astype(float).tolist(), xs.tolist(), x_range, y_range,
-                   points, (first, second), 1.0 / count, 1.0, sure.reshape(gx.shape).tolist(), _targets(fit))
+                   points, (first, second), 1.0 / count, 1.0, sure.reshape(gx.shape).tolist(), _targets(prediction))
 
 
 # --- a training run in the app ------------------------------------------------------
@@ -257,7 +257,7 @@ class TrainingSession:
         self.overrides = dict(overrides or {})
         self.learning_rate = scenario.learning_rate
         self.trainer = data_trainer(scenario, self.overrides, self.learning_rate)
-        self.fit = fit_of(scenario)
+        self.prediction = prediction_of(scenario)
         self.target = 0
         """The epoch the current run stops at (0: no run yet)."""
 
@@ -289,9 +289,9 @@ class TrainingSession:
 
     def right(self) -> int | None:
         """Rows the net gets right, for a classifier (targets of 0 and 1); else None."""
-        if self.fit is None or not self.fit.classes:
+        if self.prediction is None or not self.prediction.classes:
             return None
-        return rows_right(self.trainer, self.scenario, self.fit)
+        return rows_right(self.trainer, self.scenario, self.prediction)
 
     def accuracy_words(self) -> str | None:
         """``accuracy 97.3% (146/150)``: for a classifier, drawn beside the loss curve; else None."""
@@ -302,9 +302,9 @@ class TrainingSession:
         return _("accuracy {percent} ({right}/{rows})").format(percent=percent(right, rows), right=right, rows=rows)
 
     def picture(self, cols: int, rows: int) -> Picture | None:
-        if self.fit is None:
+        if self.prediction is None:
             return None
-        return picture(self.trainer, self.scenario, self.fit, cols, rows)
+        return picture(self.trainer, self.scenario, self.prediction, cols, rows)
 
     def status(self, running: bool = False, paused: bool = False, run_epochs: int = RUN_EPOCHS) -> list[Line]:
         """One line on the run: epoch, loss, rows right, learning rate, and what the keys do."""

@@ -112,8 +112,8 @@ def text_styles(theme: Theme) -> dict[str, Style]:
     }
 
 
-def fit_styles(theme: Theme) -> dict[str, Style]:
-    """Style names of the training panel (``tutor.draw.fit``) -> Rich styles.
+def learned_styles(theme: Theme) -> dict[str, Style]:
+    """Style names of the training panel (``tutor.draw.learned``) -> Rich styles.
 
     The decision map shades from class 0's colour through the background to
     class 1's, as TensorFlow Playground does (orange for 0, blue for 1). A
@@ -125,7 +125,7 @@ def fit_styles(theme: Theme) -> dict[str, Style]:
     from rich.color import Color as RichColor
     from textual.color import Color
 
-    from tutor.draw.fit import LEVELS, MAX_CLASSES, SHADES
+    from tutor.draw.learned import LEVELS, MAX_CLASSES, SHADES
 
     def parse(value: str | None, fallback: str) -> Color:
         try:

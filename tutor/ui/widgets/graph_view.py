@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tutor.draw import layer_columns  # deferred (tutor.startup): most lessons draw no neurons
-from tutor.draw.density import BOXES, LEVELS, NAMES, Drawing, Numbers, draw, fit_level, render_drawing
+from tutor.draw.density import BOXES, LEVELS, NAMES, Drawing, Numbers, draw, choose_level, render_drawing
 from tutor.draw.layout import GraphSpec, Rect, RenderState
 from tutor.i18n import N_
 from tutor.startup import paused_gc
@@ -47,7 +47,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable drawing of the lesson's graph at one step, at one of four densities.
 
     The density (boxes, compact, line, names) that fits the room given by
-    :meth:`fit_into` is chosen on open and on resize; ``+`` and ``-`` zoom in
+    :meth:`set_room` is chosen on open and on resize; ``+`` and ``-`` zoom in
     and out from there, ``0`` fits again.
     """
 
@@ -126,7 +126,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
             self._drawings: dict[str, Drawing] = {}
             self._relayout()
 
-    def fit_into(self, room: tuple[int, int] | None) -> None:
+    def set_room(self, room: tuple[int, int] | None) -> None:
         """Fit the drawing into ``room`` (width, height) cells from now on."""
         if room != self.room:
             self.room = room
@@ -149,7 +149,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         before = self.level
         if self.zoomed is None:
-            self.level, self._canvas = fit_level(
+            self.level, self._canvas = choose_level(
                 self._spec, width, height, VALUE_WIDTH, self._numbers, cache=self._drawings
             )
         else:

@@ -133,7 +133,7 @@ class Stage(Container):
         if wide:
             # Beside the graph, the panel takes the columns the graph does not need (a small graph at 200
             # columns leaves a hundred).
-            graph.fit_into((width - PANEL_WIDTH, height))
+            graph.set_room((width - PANEL_WIDTH, height))
             panel_width = max(PANEL_WIDTH, min(PANEL_MAX_WIDTH, width - graph.virtual_size.width - 4))
             if box.styles.inline.width is None or box.styles.inline.width.value != panel_width:
                 box.styles.width = panel_width  # (its own width only: an unchanged one would lay the screen out again)
@@ -151,10 +151,10 @@ class Stage(Container):
             rows = max(PANEL_FLOOR, int(cap.value)) - 2
             used = panel.show(lines, compact, rows, known)
             box_height = max(PANEL_FLOOR - 1, min(used, rows) + 2)
-            graph.fit_into((width, height - box_height))
+            graph.set_room((width, height - box_height))
         else:
             if wide:
-                graph.fit_into((width - panel_width, height))
+                graph.set_room((width - panel_width, height))
                 rows = height - 2
             else:
                 keep = self._tallest_rows(known) + 2
@@ -162,9 +162,9 @@ class Stage(Container):
                 if decided is None and keep > PANEL_MIN:
                     decided = self._keeps[(width, height)] = self._fits_beside(graph, width, height - keep)
                 if decided:
-                    graph.fit_into((width, height - keep))
+                    graph.set_room((width, height - keep))
                 else:
-                    graph.fit_into((width, height - PANEL_MIN))
+                    graph.set_room((width, height - PANEL_MIN))
                 need = self._pane_rows()
                 # A graph too tall even at its smallest may take rows down to PANEL_FLOOR (the panel scrolls).
                 rows = max(PANEL_FLOOR, height - min(need, height - PANEL_FLOOR)) - 2
@@ -182,7 +182,7 @@ class Stage(Container):
         """Fit the graph into ``rows``; whether it shows there whole and with its numbers (not names only)."""
         if rows < BODY_MIN // 2 or self._pane[0] != GRAPH:
             return False
-        graph.fit_into((width, rows))
+        graph.set_room((width, rows))
         return graph.level != NAMES and graph.drawing_height <= rows
 
     def arrive(self, place: tuple) -> tuple[float, float, float] | None:

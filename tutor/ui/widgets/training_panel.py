@@ -9,8 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.draw.fit import Row
-from tutor.ui.theme import fit_styles, text_styles
+from tutor.draw.learned import Row
+from tutor.ui.theme import learned_styles, text_styles
 
 
 class TrainingPanel(Static):
@@ -29,7 +29,7 @@ class TrainingPanel(Static):
         theme = self.app.current_theme
         words = text_styles(theme)
         if self._styles is None or self._styles[0] is not theme:
-            self._styles = (theme, fit_styles(theme))
+            self._styles = (theme, learned_styles(theme))
         drawing = self._styles[1]
         text = Text(no_wrap=True, overflow="crop")
         for line in lines:
