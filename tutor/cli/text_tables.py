@@ -17,6 +17,7 @@ from tutor.engine.ops import title as op_title
 from tutor.engine.trace import Trace
 from tutor.i18n import N_, _
 from tutor.scenario import Scenario
+from tutor.teach import engine_words
 
 TEXT_ROWS = 2_000
 """Tables with more rows than this print as plain text."""
@@ -60,7 +61,8 @@ def forward_rows(trace: Trace) -> list[tuple[list[str], str]]:
     for k, step in enumerate(trace.forward, 1):
         inputs = ", ".join(f"{n}={fmt(v)}" for n, v in zip(step.inputs, step.input_values) if not is_constant(n))
         computes = f"{step.expression}  ({inputs})" if inputs else step.expression
-        rows.append(([str(k), step.node, op_title(step.op), computes, fmt(step.value)], step.warning))
+        rows.append(([str(k), step.node, _(op_title(step.op)), computes, fmt(step.value)],
+                     engine_words.shown(step.warning)))
     return rows
 
 

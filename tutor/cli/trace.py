@@ -16,6 +16,7 @@ from tutor.engine.trace import run as run_trace
 from tutor.i18n import N_, _
 from tutor.scenario import resolve
 from tutor.startup import paused_gc
+from tutor.teach import engine_words
 
 HELP = N_("print the forward and backward steps of a scenario")
 
@@ -75,11 +76,12 @@ def _trace(args: argparse.Namespace, console: Console) -> int:
             console.file.write(tables.paths_text(args.wrt, routes))
         else:
             tables.show(console, tables.paths_table(args.wrt, routes))
-    warnings = list(trace.warnings)
+    warnings = [engine_words.shown(warning) for warning in trace.warnings]
     if tangents is not None:
-        warnings += [f"d {t.node} / d {args.wrt}: {t.warning}" for t in tangents if t.warning]
+        warnings += [f"d {t.node} / d {args.wrt}: {engine_words.shown(t.warning)}" for t in tangents if t.warning]
     if routes is not None and analysis.path_sum(routes)[1]:
-        warnings.append(_("sum over paths: {warning}").format(warning=analysis.path_sum(routes)[1]))
+        trouble = engine_words.shown(analysis.path_sum(routes)[1])
+        warnings.append(_("sum over paths: {warning}").format(warning=trouble))
     label = escape(_("warning:"))
     for warning in warnings:
         console.print(f"[yellow]{label}[/] {escape(warning)}", soft_wrap=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand
 from tutor.engine.trace import forward_values, leaf_values
+from tutor.i18n import _
 
 if TYPE_CHECKING:
     from tutor.teach.lesson import Lesson
@@ -31,17 +32,20 @@ def edit_warning(lesson: Lesson, name: str, value: float) -> str:
     out = output_at(lesson, name, value)
     if math.isfinite(out):
         return ""
-    what = "overflows to " + fmt(out) if math.isinf(out) else "is not a number (nan)"
-    return f"with {name} = {fmt(value)} the output {lesson.scenario.output} {what}"
+    if math.isinf(out):
+        return _("with {name} = {value} the output {output} overflows to {result}").format(
+            name=name, value=fmt(value), output=lesson.scenario.output, result=fmt(out))
+    return _("with {name} = {value} the output {output} is not a number (nan)").format(
+        name=name, value=fmt(value), output=lesson.scenario.output)
 
 
 def edit_trouble(before: float, after: float, predicted: float, output: str) -> str:
     """Why the edit's prediction cannot be compared, or "" when it can."""
     if not math.isfinite(before) or not math.isfinite(after):
-        return (f"{output} went {fmt(before)} → {fmt(after)}: with a value that is not finite "
-                "there is no change to compare with the gradient's prediction.")
+        return _("{output} went {before} → {after}: with a value that is not finite there is no change to compare "
+                 "with the gradient's prediction.").format(output=output, before=fmt(before), after=fmt(after))
     if not math.isfinite(predicted):
-        return "The gradient's prediction is not a finite number (overflow): there is nothing to compare."
+        return _("The gradient's prediction is not a finite number (overflow): there is nothing to compare.")
     return ""
 
 
@@ -55,15 +59,15 @@ def edit_lines(old: Lesson, new: Lesson, name: str) -> list[Line]:
     predicted = grad * delta
     actual = new.trace.output_value - old.trace.output_value
     if delta == 0:  # the same value again: nothing to predict, nothing to compare
-        return [[("Edited ", "title"), (name, "name"), (": ", ""), (fmt(before), "value"),
-                 ("  the same value: the gradient predicts no change, and nothing changed.", "dim")]]
+        return [[(_("Edited "), "title"), (name, "name"), (": ", ""), (fmt(before), "value"),
+                 (_("  the same value: the gradient predicts no change, and nothing changed."), "dim")]]
     lines: list[Line] = [
-        [("Edited ", "title"), (name, "name"), (": ", ""), (fmt(before), "value"), (" → ", ""),
-         (fmt(value), "value"), (f" (change {'+' if delta >= 0 else ''}{fmt(delta)})", "dim")],
-        [("  The gradient predicted ", ""), (f"∂{out}/∂{name}", "grad"), (" × change = ", ""),
+        [(_("Edited "), "title"), (name, "name"), (": ", ""), (fmt(before), "value"), (" → ", ""),
+         (fmt(value), "value"), (_(" (change {change})").format(change=("+" if delta >= 0 else "") + fmt(delta)), "dim")],
+        [(_("  The gradient predicted "), ""), (f"∂{out}/∂{name}", "grad"), (_(" × change = "), ""),
          (operand(grad), "grad"), (" × ", ""), (operand(delta), "value"), (" = ", ""), (fmt(predicted), "grad")],
-        [("  Actually ", ""), (out, "name"), (" went ", ""), (fmt(old.trace.output_value), "value"),
-         (" → ", ""), (fmt(new.trace.output_value), "value"), (", a change of ", ""),
+        [(_("  Actually "), ""), (out, "name"), (_(" went "), ""), (fmt(old.trace.output_value), "value"),
+         (" → ", ""), (fmt(new.trace.output_value), "value"), (_(", a change of "), ""),
          (("+" if actual >= 0 else "") + fmt(actual), "value")],
     ]
     trouble = edit_trouble(old.trace.output_value, new.trace.output_value, predicted, out)
@@ -72,8 +76,8 @@ def edit_lines(old: Lesson, new: Lesson, name: str) -> list[Line]:
     elif math.isfinite(predicted) and math.isfinite(actual):
         close = math.isclose(predicted, actual, rel_tol=1e-9, abs_tol=1e-12)
         words = (
-            "Exact: the output is linear in this input." if close else
-            "Not exact: the gradient is the slope at the old point, a linear prediction."
+            _("Exact: the output is linear in this input.") if close else
+            _("Not exact: the gradient is the slope at the old point, a linear prediction.")
         )
         lines.append([("  " + words, "note")])
     return lines

@@ -18,6 +18,13 @@ from tutor.engine.expr import ExprError, _Const, _Leaf, _Op, parse
 from tutor.records import record
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import OPS, evaluate
+from tutor.i18n import N_, _
+from tutor.teach import engine_words
+
+TOO_LONG = N_("answer is too long")
+CARET = N_("^ is not a power here: write ** (2**3 for 2³)")
+NO_NAMES = N_("names are not allowed in an answer")
+"""Why an answer cannot be read, in the current language (an expression's own errors stay English)."""
 
 REL_TOL = 5e-3
 """Answers within 0.5% (or 1e-6 absolute) count as right: learners round."""
@@ -31,13 +38,13 @@ class AnswerError(ValueError):
 def parse_answer(text: str) -> float:
     """``2*1.1`` -> 2.2. Numbers, + - * / **, parentheses and the tutor's functions."""
     if len(text) > 200:
-        raise AnswerError("answer is too long")
+        raise AnswerError(_(TOO_LONG))
     if "^" in text:
-        raise AnswerError("^ is not a power here: write ** (2**3 for 2³)")
+        raise AnswerError(_(CARET))
     try:
         tree = parse(text, {}, set())
     except ExprError as exc:
-        raise AnswerError(exc.message) from None
+        raise AnswerError(engine_words.shown(exc.message)) from None
     # Evaluate bottom-up without recursion.
     stack: list[tuple[object, bool]] = [(tree, False)]
     results: list[float] = []
@@ -46,7 +53,7 @@ def parse_answer(text: str) -> float:
         if isinstance(item, _Const):
             results.append(item.value)
         elif isinstance(item, _Leaf):  # pragma: no cover - scope is empty
-            raise AnswerError("names are not allowed in an answer")
+            raise AnswerError(_(NO_NAMES))
         elif isinstance(item, _Op) and not done:
             stack.append((item, True))
             stack.extend((arg, False) for arg in reversed(item.args))
@@ -57,7 +64,7 @@ def parse_answer(text: str) -> float:
             results.append(evaluate(OPS[item.op], args, item.param))
     value = results[-1]
     if not math.isfinite(value):
-        raise AnswerError("that evaluates to " + fmt(value))
+        raise AnswerError(_("that evaluates to {value}").format(value=fmt(value)))
     return value
 
 
@@ -101,14 +108,18 @@ class Question:
 
     def named(self) -> str:
         if self.label:
-            return f"step {self.k} {self.label}"
-        return f"step {self.k} {self.node}{' → ' + self.input if self.input else ''} ({KIND_WORDS[self.kind]})"
+            return _("step {k} {question}").format(k=self.k, question=self.label)
+        node = f"{self.node}{' → ' + self.input if self.input else ''}"
+        return _("step {k} {question}").format(k=self.k, question=_("{node} ({kind})").format(
+            node=node, kind=_(KIND_WORDS[self.kind])))
 
 
 SUMMARY_NAMES = 8
 """Revealed questions the summary names one by one; the rest it counts."""
-KIND_WORDS = {"value": "value", "local": "local derivative", "grad": "gradient"}
-"""How the quiz's summary names each kind of question."""
+KIND_WORDS = {"value": N_("value"), "local": N_("local derivative"), "grad": N_("gradient")}
+"""How the quiz's summary names each kind of question (translated where said)."""
+PHASE_WORDS = {"forward": N_("forward"), "backward": N_("backward")}
+"""How the quiz's summary names each pass (translated where said)."""
 
 
 @record(frozen=False)
@@ -153,14 +164,16 @@ class QuizSession:
         """
         q = self.current
         if q is None:
-            return "invalid", "no question"
+            return "invalid", _("no question")
         try:
             given = parse_answer(text)
         except AnswerError as exc:
-            return "invalid", f"Could not read that: {exc}. Type a number such as 2.2 or 1/3."
+            return "invalid", _("Could not read that: {reason}. Type a number such as 2.2 or 1/3.").format(
+                reason=exc)
         score = self.scores[q.phase]
         if not is_correct(given, q.answer) and (digits := rounded_too_far(text, q.answer)):
-            return "close", f"Close: {text.strip()} is the answer rounded too far. Give {digits} significant digits."
+            return "close", _("Close: {answer} is the answer rounded too far. Give {digits} significant digits.").format(
+                answer=text.strip(), digits=digits)
         self.tries += 1
         if is_correct(given, q.answer):
             if self.tries == 1:
@@ -168,16 +181,17 @@ class QuizSession:
             else:
                 score.after_hint += 1
             self.current = None
-            return "right", f"Right: {q.working}"
+            return "right", _("Right: {working}").format(working=q.working)
         if self.tries < self.tries_allowed:
             if q.answer != 0 and is_correct(-given, q.answer):
-                return "retry", (f"Not quite ({fmt(given)}): the right size with the wrong sign. Check the sign of "
-                                 "each factor: a negative local derivative or upstream gradient flips it.")
-            return "retry", f"Not quite ({fmt(given)}). Hint: {q.hint}"
+                return "retry", _("Not quite ({given}): the right size with the wrong sign. Check the sign of each "
+                                  "factor: a negative local derivative or upstream gradient flips it.").format(
+                    given=fmt(given))
+            return "retry", _("Not quite ({given}). Hint: {hint}").format(given=fmt(given), hint=q.hint)
         score.revealed += 1
         self.missed.append(q)
         self.current = None
-        return "reveal", f"The answer is {fmt(q.answer)}: {q.working}"
+        return "reveal", _("The answer is {answer}: {working}").format(answer=fmt(q.answer), working=q.working)
 
     @property
     def asked(self) -> int:
@@ -187,14 +201,15 @@ class QuizSession:
         lines = []
         for phase, score in self.scores.items():
             if score.asked:
-                lines.append(
-                    f"{phase}: {score.first_try} of {score.asked} right first time, "
-                    f"{score.after_hint} after the hint, {score.revealed} revealed"
-                )
+                lines.append(_("{phase}: {right} of {asked} right first time, {after_hint} after the hint, "
+                               "{revealed} revealed").format(phase=_(PHASE_WORDS[phase]), right=score.first_try,
+                                                             asked=score.asked, after_hint=score.after_hint,
+                                                             revealed=score.revealed))
         if self.missed:
             shown = [q.named() for q in self.missed[:SUMMARY_NAMES]]
             more = len(self.missed) - len(shown)
-            lines.append("revealed: " + "; ".join(shown) + (f"; and {more} more" if more else ""))
+            lines.append(_("revealed: {questions}").format(questions="; ".join(shown))
+                         + (_("; and {count} more").format(count=more) if more else ""))
         return lines
 
 

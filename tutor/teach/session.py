@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
+from tutor.i18n import N_, _
 from tutor.records import record
 from tutor.teach.edits import edit_lines, edit_warning
 from tutor.teach.lesson import Lesson, default_view, next_view
@@ -33,6 +34,8 @@ STEP_MODE = MODES[0].name
 """The mode a session starts in, and where Esc in another mode returns."""
 FULL_FORMS_UP_TO = 300
 """Positions of a lesson whose full explanations the panel measures to keep room for the tallest."""
+KINDS = {"input": N_("input"), "param": N_("param"), "const": N_("const"), "node": N_("node")}
+"""The values table's kinds (translated where shown)."""
 
 
 @record(slots=True)
@@ -112,7 +115,7 @@ class LessonSession:
             kind = node.kind if node.kind != "op" else "node"
             value = fmt(frame.values[name]) if name in frame.values else "·"
             grad = fmt(frame.grads[name]) if name in frame.grads else "·"
-            rows.append((name, kind, value, grad))
+            rows.append((name, _(KINDS.get(kind, kind)), value, grad))
         return rows
 
     def offers_view(self, view: str) -> bool:
@@ -243,7 +246,7 @@ class LessonSession:
     def can_pick_row(self) -> Outcome | None:
         """None when the scenario has data rows to pick from; else why not."""
         if self.scenario.data is None:
-            return Outcome(Move.REFUSED, warning=NO_DATA)
+            return Outcome(Move.REFUSED, warning=_(NO_DATA))
         return None
 
     def use_row(self, k: int) -> Outcome:

@@ -25,11 +25,11 @@ with startup.importing():  # Textual and the tutor: objects that live until the 
     from tutor.i18n import N_, _
     from tutor.scenario import Scenario, ScenarioError, resolve
     from tutor.startup import paused_gc
-    from tutor.teach.screen_words import language_saved, screenshot_failed, screenshot_saved, too_small
+    from tutor.teach.screen_words import language_saved, screenshot_failed, screenshot_saved
     from tutor.teach.screen_words import unknown_saved_theme
     from tutor.ui import textual_patches
     from tutor.ui.screens import error, picker  # deferred (tutor.startup): opening a scenario shows neither
-    from tutor.ui.screens.lesson_screen import MIN_HEIGHT, MIN_WIDTH, LessonScreen
+    from tutor.ui.screens.lesson_screen import LessonScreen
 
 textual_patches.apply()
 
@@ -250,12 +250,7 @@ class TutorApp(App):
 
     def _redraw_words(self, screen: Screen) -> None:
         """``screen``'s words again, in the current language."""
-        if isinstance(screen, LessonScreen):
-            if screen.query("#title"):
-                screen.query_one("#title").update(screen._title())
-                screen.query_one("#too-small").update(too_small(MIN_WIDTH, MIN_HEIGHT))
-            screen.refresh_view(scroll=False)
-        elif hasattr(screen, "relabel"):  # the picker and the error screen
+        if hasattr(screen, "relabel"):  # the lesson, the picker and the error screen
             screen.relabel()
         screen.refresh_bindings()
 

@@ -24,8 +24,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand, signed_sum
+from tutor.i18n import N_, _
+from tutor.teach import engine_words
 from tutor.teach.lesson.narration import train_hint
 from tutor.teach.lesson.network import delta_name, weight_symbol
+from tutor.teach.lesson.phrase import phrase
 
 if TYPE_CHECKING:
     from tutor.teach.lesson.step_narration import StepNarration
@@ -33,9 +36,10 @@ if TYPE_CHECKING:
 
 DIGITS = 4
 """Significant digits of the compact form's gradients (the full form shows 6), as on the graph."""
-NOTATION = ("Each → line: what the input gets (upstream × local derivative), then its gradient so far "
-            "(before → after).")
-"""The compact form's notation, said once, at the first backward step (and on the help screen)."""
+NOTATION = N_("Each → line: what the input gets (upstream × local derivative), then its gradient so far "
+              "(before → after).")
+"""The compact form's notation, said once, at the first backward step (and on the help screen); translated
+where it is shown."""
 
 
 def explain_compact(narration: StepNarration, k: int) -> list[Line]:
@@ -54,15 +58,15 @@ def _start(narration: StepNarration) -> list[Line]:
     lines: list[Line] = [[(s.title, "title")]]
     if s.description:
         lines.append([(s.description, "dim")])
-    line: Line = [("Start: ", "title")]
+    line: Line = [(_("Start: "), "title")]
     for i, name in enumerate(s.leaves):
         if i:
             line.append((", ", ""))
         line += [(name, "name"), ("=", ""), (fmt(lesson.trace.value(name)), "value")]
     lines += [
         line,
-        [("→ computes left to right, then back from ", "dim"), (s.output, "name"),
-         (f" to every {narration.leaf_words()}.", "dim")],
+        phrase(_("→ computes left to right, then back from {output} to every {leaves}."), "dim",
+               output=(s.output, "name"), leaves=narration.leaf_words()),
     ]
     if s.params:
         lines.append([(train_hint(s), "dim")])
@@ -72,7 +76,7 @@ def _start(narration: StepNarration) -> list[Line]:
 def _tail(narration: StepNarration, k: int, warning: str | None) -> list[Line]:
     lines: list[Line] = []
     if warning:
-        lines.append([("⚠ ", "warn"), (warning, "warn")])
+        lines.append([("⚠ ", "warn"), (engine_words.shown(warning), "warn")])
     return lines + narration.note_lines(k)  # the notes due at k, their numbers filled in
 
 
@@ -80,7 +84,7 @@ def _forward(narration: StepNarration, k: int) -> list[Line]:
     step = narration.step(k)
     names, numbers = narration.forward_expression(step)
     line: Line = [
-        ("Forward ", "title"), (f"{k} of {len(narration.forward)} ", "dim"),
+        (_("Forward "), "title"), (_("{k} of {n}").format(k=k, n=len(narration.forward)) + " ", "dim"),
         (step.node, "name"), (" = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"),
         (" = ", ""), (fmt(step.value), "value"),
     ]
@@ -92,25 +96,26 @@ def _backward(narration: StepNarration, k: int) -> list[Line]:
     step = narration.step(k)
     out = lesson.scenario.output
     j = k - len(narration.forward)
-    head: Line = [("Backward ", "title"), (f"{j} of {len(narration.backward)} ", "dim"), (step.node, "name")]
+    head: Line = [(_("Backward "), "title"), (_("{k} of {n}").format(k=j, n=len(narration.backward)) + " ", "dim"),
+                  (step.node, "name")]
     if step.node == out:
-        head += [("  start at the output: ", ""), (f"∂{out}/∂{out} = 1", "grad")]
+        head += [(_("  start at the output: "), ""), (f"∂{out}/∂{out} = 1", "grad")]
     else:
-        head += [("  upstream ", ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", "")]
+        head += [(_("  upstream "), ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", "")]
         neuron = lesson.neurons.get(step.node)
         if neuron is not None:  # a weighted sum: its gradient is the neuron's delta
             head += [(delta_name(neuron), "grad"), (" = ", "")]
         head.append((fmt(step.upstream), "grad"))
     lines = [head]
     if k == len(narration.forward) + 1:  # the first backward step: the notation of the lines below, once
-        lines.append([(NOTATION, "dim")])
+        lines.append([(_(NOTATION), "dim")])
     activated = lesson.neuron_of_activation.get(step.node)
     for edge in step.edges:
         if lesson.graph.is_constant(edge.input):
             continue
         shown = fmt(edge.local, DIGITS)
-        line: Line = [("→ ", "dim"), (edge.input, "name"), (": upstream ", ""), (operand(step.upstream, DIGITS), "grad"),
-                      (" × local ", "")]
+        line: Line = [("→ ", "dim"), (edge.input, "name"), (_(": upstream "), ""),
+                      (operand(step.upstream, DIGITS), "grad"), (_(" × local "), "")]
         if edge.local_formula != fmt(edge.local):
             line += [("(", ""), (edge.local_formula, "formula"), (" = ", ""), (shown, "value"), (")", "")]
         else:
@@ -123,17 +128,19 @@ def _backward(narration: StepNarration, k: int) -> list[Line]:
         deltas = narration.fan_out_deltas(edge.input, sources) if len(sources) > 1 else None
         if len(sources) > 1 and deltas is None:
             # A fan-out: the input's gradient is the sum of what every node that uses it sent.
-            line += [(signed_sum([amount for _, amount in sources], DIGITS), "grad"), (" = ", ""),
+            line += [(signed_sum([amount for _node, amount in sources], DIGITS), "grad"), (" = ", ""),
                      (fmt(edge.grad_after, DIGITS), "grad"),
-                     (f"  (fan-out: {edge.input} feeds {len(sources)} nodes)", "note")]
+                     (_("  (fan-out: {input} feeds {count} nodes)").format(input=edge.input, count=len(sources)), "note")]
         else:
             line += [(fmt(edge.grad_before, DIGITS), "grad"), (" → ", ""), (fmt(edge.grad_after, DIGITS), "grad")]
         lines.append(line)
         lines += narration.agreement_lines(step, edge)
         if deltas:
-            numbers = " + ".join(f"{operand(d, DIGITS)}×{operand(lesson.trace.value(w), DIGITS)}" for _, w, d in deltas)
+            numbers = " + ".join(f"{operand(d, DIGITS)}×{operand(lesson.trace.value(w), DIGITS)}"
+                                 for _neuron, w, d in deltas)
             lines.append([(f"   Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (numbers, "value"), (" = ", ""),
-                          (fmt(edge.grad_after), "grad"), (f"  (fan-out: {len(deltas)} neurons)", "note")])
+                          (fmt(edge.grad_after), "grad"),
+                          (_("  (fan-out: {count} neurons)").format(count=len(deltas)), "note")])
     lines += _tail(narration, k, step.warning)
     if k == narration.last:
         lines += narration.done_lines(compact=True)

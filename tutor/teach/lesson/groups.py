@@ -12,6 +12,8 @@ import math
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt, operand
+from tutor.i18n import _
+from tutor.teach.lesson.phrase import phrase
 from tutor.teach.lesson.step_narration import StepNarration
 
 if TYPE_CHECKING:
@@ -61,18 +63,18 @@ class GroupNarration(StepNarration):
                            for f in factors)
         numbers = " × ".join(operand(f.value) for f in factors)
         lines: list[Line] = [
-            [("   inside ", "dim"), (step.node, "name"), (": ", "dim"), (names, "formula"), (" = ", ""),
+            [*phrase(_("   inside {node}: "), "dim", node=(step.node, "name")), (names, "formula"), (" = ", ""),
              (numbers, "value"), (" = ", ""), (fmt(edge.local), "value")]
         ]
         if self.is_expanded_sigmoid(step.node):
             y = lesson.trace.value(step.node)
             agree = math.isfinite(edge.local)
             lines.append(
-                [("   " + ("= " if agree else "but "), ""), (f"{step.node}(1 − {step.node})", "formula"), (" = ", ""),
-                 (f"{operand(y)} × (1 − {operand(y)})", "value"), (" = ", ""), (fmt(y * (1 - y)), "value"),
-                 ("   the four factors multiply to the grouped sigmoid's local derivative" if agree else
-                  "   in exact arithmetic the four factors give this too; in floating point a factor overflowed "
-                  "and 0 × inf is nan: the grouped sigmoid avoids it", "note")]
+                [("   " + ("= " if agree else _("but ")), ""), (f"{step.node}(1 − {step.node})", "formula"),
+                 (" = ", ""), (f"{operand(y)} × (1 − {operand(y)})", "value"), (" = ", ""), (fmt(y * (1 - y)), "value"),
+                 (_("   the four factors multiply to the grouped sigmoid's local derivative") if agree else
+                  _("   in exact arithmetic the four factors give this too; in floating point a factor overflowed "
+                    "and 0 × inf is nan: the grouped sigmoid avoids it"), "note")]
             )
         return lines
 
@@ -88,6 +90,6 @@ class GroupNarration(StepNarration):
         node = step.node
         numbers = " × ".join(operand(f.value, COMPACT_DIGITS) for f in routes[0])
         y = lesson.trace.value(node)
-        return [[("   factors ", "dim"), (numbers, "value"), (" = ", ""), (fmt(edge.local, COMPACT_DIGITS), "value"),
+        return [[(_("   factors "), "dim"), (numbers, "value"), (" = ", ""), (fmt(edge.local, COMPACT_DIGITS), "value"),
                  (" = ", ""), (f"{node}(1 − {node})", "formula"), (" = ", ""),
                  (f"{operand(y, COMPACT_DIGITS)} × (1 − {operand(y, COMPACT_DIGITS)})", "value")]]

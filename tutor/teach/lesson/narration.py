@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
+from tutor.i18n import N_, _, ngettext
 from tutor.teach.lesson.network import delta_name
+from tutor.teach.lesson.phrase import phrase
 
 if TYPE_CHECKING:
     from tutor.scenario import Scenario
@@ -27,12 +29,20 @@ if TYPE_CHECKING:
     from tutor.teach.text import Line
 
 
+LEAF_WORDS = {
+    "input and param": N_("input and param"), "input": N_("input"), "param": N_("param"), "node": N_("node"),
+}
+"""What the backward pass ends at, as ``every ...`` names it (translated where said)."""
+
+
 def train_hint(scenario: Scenario) -> str:
     """At the start of a lesson with params: the key that trains them, and on what."""
     data = scenario.data
     if data is not None:
-        return f"Press t to train on all {len(data)} rows of the data (6 opens the training mode)."
-    return "Press t to train: one gradient-descent step on every param (6 opens the training mode)."
+        return ngettext("Press t to train on the {rows} row of the data (6 opens the training mode).",
+                        "Press t to train on all {rows} rows of the data (6 opens the training mode).",
+                        len(data)).format(rows=len(data))
+    return _("Press t to train: one gradient-descent step on every param (6 opens the training mode).")
 
 
 class Narration:
@@ -81,12 +91,12 @@ class Narration:
         """What the backward pass ends at: inputs, params, or only the output's own inputs."""
         s = self.lesson.scenario
         if s.inputs and s.params:
-            return "input and param"
+            return _(LEAF_WORDS["input and param"])
         if s.inputs:
-            return "input"
+            return _(LEAF_WORDS["input"])
         if s.params:
-            return "param"
-        return "node"
+            return _(LEAF_WORDS["param"])
+        return _(LEAF_WORDS["node"])
 
     def start_lines(self) -> list[Line]:
         """Position 0: the title and description, the leaves' values, and what the steps will do."""
@@ -95,7 +105,7 @@ class Narration:
         lines: list[Line] = [[(s.title, "title")]]
         if s.description:
             lines.append([(s.description, "dim")])
-        lines.append([("Start. ", "title"), ("Inputs are set; nothing is computed yet.", "")])
+        lines.append([(_("Start. "), "title"), (_("Inputs are set; nothing is computed yet."), "")])
         line: Line = []
         names = list(s.leaves)
         for i, name in enumerate(names):  # name=value: a narrow panel wraps between pairs
@@ -104,13 +114,8 @@ class Narration:
                 line.append((",  ", ""))
         if line:
             lines.append(line)
-        lines.append(
-            [
-                ("Press → to compute the nodes left to right, then walk back from ", "dim"),
-                (s.output, "name"),
-                (f" to every {self.leaf_words()}.", "dim"),
-            ]
-        )
+        lines.append(phrase(_("Press → to compute the nodes left to right, then walk back from {output} to every "
+                                "{leaves}."), "dim", output=(s.output, "name"), leaves=self.leaf_words()))
         if s.params:
             lines.append([(train_hint(s), "dim")])
         lines.extend(self.note_lines(0))
@@ -130,17 +135,21 @@ class Narration:
         s = lesson.scenario
         out = s.output
         grads = lesson.trace.grad
-        table = [] if compact else [(" Press v for the table.", "dim")]
+        table = [] if compact else [(_(" Press v for the table."), "dim")]
         broken = [name for name in s.leaves if not math.isfinite(grads(name))]
         if broken:  # not a success to announce: say which gradients are not numbers, and the usual reason
-            lines: list[Line] = [[("Done, but ", "warn"), (f"∂{out}/∂{broken[0]} = {fmt(grads(broken[0]))}", "grad"),
-                                  (f"{' and ' + str(len(broken) - 1) + ' more' if len(broken) > 1 else ''}: "
-                                   "a number overflowed on the way back (inf), or met 0 × inf (nan). "
-                                   "Try a value nearer 0.", "warn"), *table]]
+            more = len(broken) - 1
+            lines: list[Line] = [[
+                *phrase(_("Done, but {gradient}{more}: a number overflowed on the way back (inf), or met 0 × inf (nan). "
+                          "Try a value nearer 0."), "warn",
+                        gradient=(f"∂{out}/∂{broken[0]} = {fmt(grads(broken[0]))}", "grad"),
+                        more=_(" and {count} more").format(count=more) if more else ""),
+                *table]]
         elif s.inputs or s.params:
-            lines = [[("Done: ", "title"), (f"every {self.leaf_words()} has its gradient.", "title"), *table]]
+            lines = [[(_("Done: "), "title"),
+                      (_("every {leaves} has its gradient.").format(leaves=self.leaf_words()), "title"), *table]]
         else:
-            lines = [[("Done: ", "title"), ("the backward pass is complete.", "title"), *table]]
+            lines = [[(_("Done: "), "title"), (_("the backward pass is complete."), "title"), *table]]
         if compact and not lesson.neurons:
             return lines
         # name=number with no space inside, so a narrow panel wraps between pairs, never inside one

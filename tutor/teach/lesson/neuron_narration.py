@@ -30,10 +30,12 @@ from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS
 from tutor.records import record
 from tutor.engine.neurons import SOFTMAX
+from tutor.i18n import N_, _, ngettext
 from tutor.teach.lesson import neuron_questions, places, softmax_words
 from tutor.teach.lesson.groups import GroupNarration
 from tutor.teach.lesson.narration import Narration
 from tutor.teach.lesson.network import weight_symbol
+from tutor.teach.lesson.phrase import phrase
 from tutor.teach.lesson.views import GROUPS
 
 if TYPE_CHECKING:
@@ -46,11 +48,12 @@ if TYPE_CHECKING:
     from tutor.teach.text import Line
 
 STAGES = {
-    1: "the error arriving",
-    2: "the activation's derivative",
-    3: "the weighted sum's partials",
-    4: "δ and the gradients",
+    1: N_("the error arriving"),
+    2: N_("the activation's derivative"),
+    3: N_("the weighted sum's partials"),
+    4: N_("δ and the gradients"),
 }
+"""The four stages' names (translated where said)."""
 
 
 def z_label(neuron: Neuron) -> str:
@@ -267,12 +270,12 @@ class NeuronNarration(Narration):
         lesson = self.lesson
         pos = lesson.position(k)
         steps = lesson.forward if pos.phase == "forward" else lesson.backward
-        head = [("Forward " if pos.phase == "forward" else "Backward ", "title"),
-                (f"{pos.index + 1} of {len(steps)}", "dim")]
+        head = [(_("Forward ") if pos.phase == "forward" else _("Backward "), "title"),
+                (_("{k} of {n}").format(k=pos.index + 1, n=len(steps)), "dim")]
         return [head + list(lines[0][2:]), *lines[1:]]
 
     def _where(self, neuron: Neuron) -> str:
-        return f"{self._layer_words(neuron.layer)}, neuron {neuron.position + 1}"
+        return _("{layer}, neuron {number}").format(layer=self._layer_words(neuron.layer), number=neuron.position + 1)
 
     def _neuron_forward(self, neuron: Neuron, k: int) -> list[Line]:
         lesson = self.lesson
@@ -288,19 +291,19 @@ class NeuronNarration(Narration):
             numbers.append(operand(values[index[neuron.bias]]))
         z_name = z_label(neuron)
         lines: list[Line] = [
-            [("Forward ", "title"), (f"{pos.index + 1} of {len(lesson.forward)}", "dim"), ("  ", ""),
-             (neuron.name, "name"), (f" · {self._where(neuron)}", "dim")],
-            [("weighted sum ", ""), (z_name, "name"), (" = ", ""), (" + ".join(terms), "formula")],
+            [(_("Forward "), "title"), (_("{k} of {n}").format(k=pos.index + 1, n=len(lesson.forward)), "dim"),
+             ("  ", ""), (neuron.name, "name"), (f" · {self._where(neuron)}", "dim")],
+            [(_("weighted sum "), ""), (z_name, "name"), (" = ", ""), (" + ".join(terms), "formula")],
             [("   = ", ""), (" + ".join(numbers), "value"), (" = ", ""), (fmt(z_value), "value")],
         ]
         if neuron.activation == SOFTMAX:
-            lines.append([("its output ", ""), (neuron.name, "name"),
-                          (" comes with the softmax of the whole layer, once every score is in", "dim")])
+            lines.append([(_("its output "), ""), (neuron.name, "name"),
+                          (_(" comes with the softmax of the whole layer, once every score is in"), "dim")])
         elif neuron.activation == "identity":
-            lines.append([("activation: identity, so ", ""), (neuron.name, "name"), (" = ", ""),
+            lines.append([(_("activation: identity, so "), ""), (neuron.name, "name"), (" = ", ""),
                           (fmt(a_value), "value")])
         else:
-            lines.append([("activation ", ""), (neuron.name, "name"), (" = ", ""),
+            lines.append([(_("activation "), ""), (neuron.name, "name"), (" = ", ""),
                           (f"{neuron.activation}({z_name})", "formula"), (" = ", ""),
                           (f"{neuron.activation}({fmt(z_value)})", "value"), (" = ", ""), (fmt(a_value), "value")])
         lines.extend(self.note_lines(k))
@@ -314,8 +317,9 @@ class NeuronNarration(Narration):
         error = grads[index[neuron.name]]
         delta = grads[index[neuron.z]]
         lines: list[Line] = [
-            [("Backward ", "title"), (f"{pos.index + 1} of {len(lesson.backward)}", "dim"), ("  ", ""),
-             (neuron.name, "name"), (" · ", "dim"), (f"stage {stage} of 4: {STAGES[stage]}", "title")],
+            [(_("Backward "), "title"), (_("{k} of {n}").format(k=pos.index + 1, n=len(lesson.backward)), "dim"),
+             ("  ", ""), (neuron.name, "name"), (" · ", "dim"),
+             (_("stage {stage} of 4: {what}").format(stage=stage, what=_(STAGES[stage])), "title")],
         ]
         if stage == 1:
             lines += self._error_lines(neuron, error)
@@ -337,7 +341,7 @@ class NeuronNarration(Narration):
         activation = OPS[neuron.activation]
         derivative = self.activation_derivative(neuron)
         z_name = z_label(neuron)
-        line: Line = [("activation′ ", ""), (f"∂{neuron.name}/∂{z_name}", "formula"), (" = ", "")]
+        line: Line = [(_("activation′ "), ""), (f"∂{neuron.name}/∂{z_name}", "formula"), (" = ", "")]
         if neuron.activation != "identity":
             line += [(activation.activation.derivative, "formula"), (" = ", "")]
         numbers = activation.numbers((lesson.trace.value(neuron.z),), a_value, 0.0, 0) if activation.numbers else ""
@@ -345,11 +349,12 @@ class NeuronNarration(Narration):
             line += [(numbers, "value"), (" = ", "")]
         line += [(fmt(derivative), "value")]
         if neuron.activation == "identity":
-            line += [(f"  (identity: {neuron.name} = {z_name})", "dim")]
+            line += [(_("  (identity: {formula})").format(formula=f"{neuron.name} = {z_name}"), "dim")]
         lines = [line]
         if neuron.activation == "relu":
-            gate = "open: z > 0" if derivative > 0 else "closed: z ≤ 0, nothing flows back"
-            lines.append([(f"   the gate is {gate}", "note")])
+            gate = _("   the gate is open: z > 0") if derivative > 0 else _(
+                "   the gate is closed: z ≤ 0, nothing flows back")
+            lines.append([(gate, "note")])
         return lines
 
     def _partials_lines(self, neuron: Neuron) -> list[Line]:
@@ -363,7 +368,7 @@ class NeuronNarration(Narration):
         lines = [parts]
         if neuron.bias:
             lines.append([(f"∂z/∂{neuron.bias}", "formula"), (" = 1", "value")])
-        inputs: Line = [("∂z/∂input: ", "")]
+        inputs: Line = [(_("∂z/∂input: "), "")]
         for i, synapse in enumerate(neuron.synapses):
             if i:
                 inputs.append(("; ", "dim"))
@@ -379,7 +384,7 @@ class NeuronNarration(Narration):
         if neuron.activation == SOFTMAX:
             lines: list[Line] = [softmax_words.delta_line(lesson, neuron)]
         else:
-            lines = [[("δ", "grad"), (" = error × activation′ = ", ""), (operand(error), "grad"), (" × ", ""),
+            lines = [[("δ", "grad"), (_(" = error × activation′ = "), ""), (operand(error), "grad"), (" × ", ""),
                       (operand(derivative), "value"), (" = ", ""), (fmt(delta), "grad")]]
         if neuron.bias:
             lines.append([(f"∂{neuron.bias}", "grad"), (" = δ = ", ""), (fmt(grads[index[neuron.bias]]), "grad")])
@@ -414,12 +419,14 @@ class NeuronNarration(Narration):
         outputs: Line = [("p = e / ", ""), (parts.total, "name"), (": ", "")]
         for i, neuron in enumerate(layer):
             outputs += [("  " if i else "", ""), (f"{neuron.name}={fmt(value(neuron.name))}", "value")]
-        outputs.append(("   (they add up to 1)", "note"))
+        outputs.append((_("   (they add up to 1)"), "note"))
         lines: list[Line] = [
-            [("Forward ", "title"), (f"{pos.index + 1} of {len(lesson.forward)}", "dim"), ("  softmax", "name"),
-             (f" · {self._layer_words(layer[0].layer)}, {len(layer)} neurons", "dim")],
+            [(_("Forward "), "title"), (_("{k} of {n}").format(k=pos.index + 1, n=len(lesson.forward)), "dim"),
+             (_("  softmax"), "name"),
+             (ngettext(" · {layer}, {count} neuron", " · {layer}, {count} neurons", len(layer)).format(
+                 layer=self._layer_words(layer[0].layer), count=len(layer)), "dim")],
             [(parts.largest, "name"), (" = ", ""), (f"max({scores})", "formula"), (" = ", ""),
-             (fmt(value(parts.largest)), "value"), ("   the largest score: less it, no exp overflows", "note")],
+             (fmt(value(parts.largest)), "value"), (_("   the largest score: less it, no exp overflows"), "note")],
             exps,
             [(parts.total, "name"), (" = ", ""), (" + ".join(n.softmax.exp for n in layer), "formula"), (" = ", ""),
              (fmt(value(parts.total)), "value")],
@@ -435,12 +442,12 @@ class NeuronNarration(Narration):
         out = lesson.scenario.output
         grad = lesson.trace.grad
         pos = lesson.position(k)
-        errors: Line = [("error arriving: ", "")]
+        errors: Line = [(_("error arriving: "), "")]
         for i, neuron in enumerate(layer):
             errors += [("  " if i else "", ""), (f"∂{out}/∂{neuron.name}={fmt(grad(neuron.name))}", "grad")]
         lines: list[Line] = [
-            [("Backward ", "title"), (f"{pos.index + 1} of {len(lesson.backward)}", "dim"), ("  softmax", "name"),
-             (" · stages 1 and 2 of every output neuron", "title")],
+            [(_("Backward "), "title"), (_("{k} of {n}").format(k=pos.index + 1, n=len(lesson.backward)), "dim"),
+             (_("  softmax"), "name"), (_(" · stages 1 and 2 of every output neuron"), "title")],
             errors,
             softmax_words.why_line(lesson, layer[0], indent=""),
         ]
@@ -449,7 +456,7 @@ class NeuronNarration(Narration):
         return lines
 
     def _layer_words(self, layer: int) -> str:
-        return "output layer" if layer == len(self.network.layers) else f"layer {layer}"
+        return _("output layer") if layer == len(self.network.layers) else _("layer {layer}").format(layer=layer)
 
     def activation_derivative(self, neuron: Neuron) -> float:
         if neuron.z == neuron.name:
@@ -463,27 +470,29 @@ class NeuronNarration(Narration):
         senders = self.senders(neuron.name)
         lines: list[Line] = []
         if not senders:
-            return [[("error ", ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", ""), (fmt(error), "grad")]]
-        if all(self.network.neuron(name) is None for name, _, _ in senders):
-            via = ", ".join(name for name, _, _ in senders)
-            lines.append([("error arriving from the loss: ", ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", ""),
-                          (fmt(error), "grad"), (f"   (through {via})", "dim")])
+            return [[(_("error "), ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", ""), (fmt(error), "grad")]]
+        if all(self.network.neuron(name) is None for name, _weight, _amount in senders):
+            via = ", ".join(name for name, _weight, _amount in senders)
+            lines.append([(_("error arriving from the loss: "), ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", ""),
+                          (fmt(error), "grad"), (_("   (through {nodes})").format(nodes=via), "dim")])
             return lines
         for name, weight, amount in senders:
             sender = self.network.neuron(name)
             if sender is None or weight is None:
-                lines.append([("   from ", "dim"), (name, "name"), (": ", ""), (fmt(amount), "grad")])
+                lines.append([*phrase(_("   from {node}"), "dim", node=(name, "name")), (": ", ""), (fmt(amount), "grad")])
                 continue
             delta = lesson.trace.grads[lesson.graph.index[sender.z]]
             w = lesson.trace.values[lesson.graph.index[weight]]
-            lines.append([("   from ", "dim"), (name, "name"), (": δ × ", ""), (weight, "name"), (" = ", ""),
+            lines.append([*phrase(_("   from {node}"), "dim", node=(name, "name")), (": δ × ", ""), (weight, "name"),
+                          (" = ", ""),
                           (f"{operand(delta)} × {operand(w)}", "value"), (" = ", ""), (fmt(amount), "grad")])
-        total: Line = [("error ", ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", "")]
+        total: Line = [(_("error "), ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", "")]
         if len(senders) > 1:
-            total += [(signed_sum([amount for _, _, amount in senders]), "grad"), (" = ", "")]
+            total += [(signed_sum([amount for _name, _weight, amount in senders]), "grad"), (" = ", "")]
         total += [(fmt(error), "grad")]
         if len(senders) > 1:
-            total += [(f"   ({neuron.name} feeds {len(senders)} neurons: what each sends back adds up)", "note")]
+            total += [(_("   ({neuron} feeds {count} neurons: what each sends back adds up)").format(
+                neuron=neuron.name, count=len(senders)), "note")]
         return [total, *lines]
 
     def senders(self, name: str) -> list[tuple[str, str | None, float]]:
@@ -497,7 +506,7 @@ class NeuronNarration(Narration):
                         continue
                     edge = next(e for e in step.edges if e.input == name)
                     out.append((neuron.name, synapse.weight, edge.contribution))
-        covered = {n for n, _, _ in out}
+        covered = {n for n, _weight, _amount in out}
         for step in self.lesson.boxes_backward:
             for edge in step.edges:
                 if edge.input == name and step.node not in covered and self.neuron_of(step.node) is None:
@@ -511,7 +520,7 @@ class NeuronNarration(Narration):
         for step in self.lesson.backward[:upto]:
             if step.stage == 4 and step.neuron is not None:
                 neuron = self.network.neuron(step.neuron)
-                sent += [amount for synapse, _, amount in self.synapse_edges(neuron) if synapse.source == source]
+                sent += [amount for synapse, _grad_w, amount in self.synapse_edges(neuron) if synapse.source == source]
         return feeds, sent
 
     def _running_sum(self, source: str, k: int) -> Line:
@@ -523,12 +532,13 @@ class NeuronNarration(Narration):
         total = amounts[0] if len(amounts) == 1 else sum(amounts)
         complete = len(amounts) == feeds
         line: Line = [("    ", ""), (f"∂{lesson.scenario.output}/∂{source}", "grad"),
-                      (" = " if complete else " so far ", "dim")]
+                      (" = " if complete else _(" so far "), "dim")]
         if complete:
             line.append((f"Σⱼ δⱼ·{weight_symbol(source)} = ", ""))
         if len(amounts) > 1:
             line += [(signed_sum(amounts), "grad"), (" = ", "")]
-        note = f"  (fan-out: all {feeds} add up)" if complete else f"  ({len(amounts)} of {feeds} neurons)"
+        note = (_("  (fan-out: all {count} add up)").format(count=feeds) if complete
+                else _("  ({k} of {n} neurons)").format(k=len(amounts), n=feeds))
         line += [(fmt(total), "grad"), (note, "note")]
         return line
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import OPS
 from tutor.engine.neurons import SOFTMAX
+from tutor.i18n import _
 from tutor.teach.lesson import softmax_words, step_questions
 from tutor.teach.lesson.network import weight_symbol
 from tutor.teach.questions import Question
@@ -46,58 +47,67 @@ def questions_at(narration: NeuronNarration, k: int) -> list[Question]:
         if neuron.bias:
             terms.append((neuron.bias, value(neuron.bias)))
         z = value(neuron.z)
-        return [Question(k, "forward", "value", neuron.z, None, f"What is the score {neuron.z} = Σ w·x + b?", z,
-                         f"{neuron.z} = {fmt(z)}", "Each weight × its input, added up, plus the bias.",
-                         _known(terms), label=f"score {neuron.z}")]
+        return [Question(k, "forward", "value", neuron.z, None,
+                         _("What is the score {formula}?").format(formula=f"{neuron.z} = Σ w·x + b"), z,
+                         f"{neuron.z} = {fmt(z)}", _("Each weight × its input, added up, plus the bias."),
+                         _known(terms), label=_("score {name}").format(name=neuron.z))]
     if step.phase == "forward":
         a = value(neuron.name)
         terms = [(s.weight, value(s.weight)) for s in neuron.synapses] + [(s.source, value(s.source)) for s in neuron.synapses]
         if neuron.bias:
             terms.append((neuron.bias, value(neuron.bias)))
         return [Question(k, "forward", "value", neuron.name, None,
-                         f"What is the output of neuron {neuron.name} = {neuron.activation}(Σ w·x + b)?",
+                         _("What is the output of neuron {formula}?").format(
+                             formula=f"{neuron.name} = {neuron.activation}(Σ w·x + b)"),
                          a, f"{neuron.name} = {fmt(a)}",
-                         "Weighted sum first (each weight × its input, plus the bias), then the activation.",
-                         _known(terms), label=f"output of {neuron.name}")]
+                         _("Weighted sum first (each weight × its input, plus the bias), then the activation."),
+                         _known(terms), label=_("output of {name}").format(name=neuron.name))]
     error = grads[index[neuron.name]]
     if step.stage == 1:
         # With one reader, the error arriving is the one product the step before sent back
         # (δ × w from the next neuron, or the loss's own gradient): already on screen, so not asked.
-        readers = {consumer for consumer, _ in lesson.graph.consumers()[index[neuron.name]]}
+        readers = {consumer for consumer, _position in lesson.graph.consumers()[index[neuron.name]]}
         if len(readers) < 2:
             return []
         senders = narration.senders(neuron.name)
-        given = "; ".join(f"from {name}: {fmt(amount)}" for name, _, amount in senders)
+        given = "; ".join(_("from {node}: {amount}").format(node=name, amount=fmt(amount))
+                          for name, _weight, amount in senders)
         return [Question(k, "backward", "grad", neuron.name, None,
-                         f"Error arriving at {neuron.name}: ∂{out}/∂{neuron.name}?", error,
+                         _("Error arriving at {name}: {gradient}?").format(
+                             name=neuron.name, gradient=f"∂{out}/∂{neuron.name}"), error,
                          f"∂{out}/∂{neuron.name} = {fmt(error)}",
-                         "Add up δ × weight from every neuron of the next layer (at the output: y − t).", given,
-                         label=f"error at {neuron.name}")]
+                         _("Add up δ × weight from every neuron of the next layer (at the output: y − t)."), given,
+                         label=_("error at {name}").format(name=neuron.name))]
     derivative = narration.activation_derivative(neuron)
     if step.stage == 2:
         if neuron.activation == "identity":  # activation′ = 1: nothing to work out, and the rule says it
             return []
         rule = OPS[neuron.activation].activation.rule
         return [Question(k, "backward", "local", neuron.name, None,
-                         f"The activation's derivative at {neuron.name} ({neuron.activation})?", derivative,
+                         _("The activation's derivative at {name} ({activation})?").format(
+                             name=neuron.name, activation=neuron.activation), derivative,
                          f"{rule.format(a=neuron.name)} = {fmt(derivative)}",
-                         f"For {neuron.activation}: {rule.format(a='a')}, a = the neuron's output.",
+                         _("For {activation}: {rule}, a = the neuron's output.").format(
+                             activation=neuron.activation, rule=rule.format(a="a")),
                          _known([(neuron.name, value(neuron.name)), (neuron.z, value(neuron.z))]),
-                         label=f"activation′ at {neuron.name}")]
+                         label=_("activation′ at {name}").format(name=neuron.name))]
     if step.stage != 4:
         return []
     delta = grads[index[neuron.z]]
     questions: list[Question] = []
     if neuron.activation not in ("identity", SOFTMAX):  # an identity neuron's δ is the error arriving, on screen
         # since stage 1; a softmax neuron's δ was asked at its layer's step
-        questions.append(Question(k, "backward", "grad", neuron.z, None, f"δ of {neuron.name}?", delta,
-                                  f"δ = error × activation′ = {fmt(delta)}", "Multiply the error by the activation′.",
-                                  _known([("error", error), ("activation′", derivative)]), label=f"δ of {neuron.name}"))
-    for synapse, grad_w, _ in narration.synapse_edges(neuron):
+        questions.append(Question(k, "backward", "grad", neuron.z, None, _("δ of {name}?").format(name=neuron.name),
+                                  delta, _("δ = error × activation′ = {delta}").format(delta=fmt(delta)),
+                                  _("Multiply the error by the activation′."),
+                                  _known([(_("error"), error), (_("activation′"), derivative)]),
+                                  label=_("δ of {name}").format(name=neuron.name)))
+    for synapse, grad_w, _sent in narration.synapse_edges(neuron):
         questions.append(Question(k, "backward", "grad", neuron.z, synapse.weight,
                                   f"∂{synapse.weight} (δ × {synapse.source})?", grad_w,
                                   f"∂{synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",
-                                  f"Multiply δ by the input {synapse.source} this weight multiplies.",
+                                  _("Multiply δ by the input {input} this weight multiplies.").format(
+                                      input=synapse.source),
                                   _known([("δ", delta), (synapse.source, value(synapse.source))]),
                                   label=f"∂{synapse.weight}"))
     questions += _fan_out_totals(narration, neuron, k, delta)
@@ -118,23 +128,26 @@ def _softmax_questions(narration: NeuronNarration, step, k: int) -> list[Questio
         p = value(chosen.name)
         known = _known([(n.z, value(n.z)) for n in layer])
         return [Question(k, "forward", "value", chosen.name, None,
-                         f"What is {chosen.name} = exp({chosen.z} − {parts.largest}) / {parts.total}, "
-                         f"the softmax of {chosen.z}?", p,
+                         _("What is {formula}, the softmax of {score}?").format(
+                             formula=f"{chosen.name} = exp({chosen.z} − {parts.largest}) / {parts.total}",
+                             score=chosen.z), p,
                          f"{chosen.name} = {fmt(value(parts.exp))} / {fmt(value(parts.total))} = {fmt(p)}",
-                         f"{parts.largest} is the largest score; {parts.total} adds exp(z − {parts.largest}) "
-                         "over every score.", known, label=f"p of {chosen.name}")]
+                         _("{largest} is the largest score; {total} adds {exp} over every score.").format(
+                             largest=parts.largest, total=parts.total, exp=f"exp(z − {parts.largest})"),
+                         known, label=_("p of {name}").format(name=chosen.name))]
     delta = grad(chosen.z)
     out = lesson.scenario.output
     if named is not None:
         target = named[chosen.name]
         known = _known([(chosen.name, value(chosen.name)), (target, value(target))])
-        hint = "Under the cross-entropy the softmax's δ is p − t: the output minus its target."
+        hint = _("Under the cross-entropy the softmax's δ is p − t: the output minus its target.")
     else:
         known = _known([(chosen.name, value(chosen.name)), (f"∂{out}/∂{chosen.name}", grad(chosen.name))]
                        + [(f"Σⱼ pⱼ·∂{out}/∂pⱼ", sum(value(n.name) * grad(n.name) for n in layer))])
-        hint = "δ = p × (∂loss/∂p − Σⱼ pⱼ·∂loss/∂pⱼ): each p depends on every score."
-    return [Question(k, "backward", "grad", chosen.z, None, f"δ of {chosen.name}, ∂{out}/∂{chosen.z}?", delta,
-                     f"δ = {fmt(delta)}", hint, known, label=f"δ of {chosen.name}")]
+        hint = _("{formula}: each p depends on every score.").format(formula="δ = p × (∂loss/∂p − Σⱼ pⱼ·∂loss/∂pⱼ)")
+    return [Question(k, "backward", "grad", chosen.z, None,
+                     _("δ of {name}, {gradient}?").format(name=chosen.name, gradient=f"∂{out}/∂{chosen.z}"), delta,
+                     f"δ = {fmt(delta)}", hint, known, label=_("δ of {name}").format(name=chosen.name))]
 
 
 def _fan_out_totals(narration: NeuronNarration, neuron: Neuron, k: int, delta: float) -> list[Question]:
@@ -142,7 +155,7 @@ def _fan_out_totals(narration: NeuronNarration, neuron: Neuron, k: int, delta: f
     lesson = narration.lesson
     out = lesson.scenario.output
     questions = []
-    for synapse, _, _ in narration.synapse_edges(neuron):
+    for synapse, _grad_w, _sent in narration.synapse_edges(neuron):
         source = synapse.source
         if narration.network.neuron(source) is not None:
             continue  # a neuron's error is asked at its own first stage
@@ -150,11 +163,13 @@ def _fan_out_totals(narration: NeuronNarration, neuron: Neuron, k: int, delta: f
         if feeds < 2 or len(earlier) != feeds - 1:
             continue
         total = lesson.trace.grads[lesson.graph.index[source]]
-        given = f"sent earlier: {', '.join(fmt(a) for a in earlier)}; δ = {fmt(delta)}, {synapse.weight} = " \
-                f"{fmt(lesson.trace.values[lesson.graph.index[synapse.weight]])}"
+        given = _("sent earlier: {amounts}; {known}").format(
+            amounts=", ".join(fmt(a) for a in earlier),
+            known=f"δ = {fmt(delta)}, {synapse.weight} = {fmt(lesson.trace.values[lesson.graph.index[synapse.weight]])}")
         questions.append(Question(k, "backward", "grad", neuron.z, source,
-                                  f"∂{out}/∂{source} in all, Σⱼ δⱼ·{weight_symbol(source)} over the {feeds} neurons?",
+                                  _("{gradient} in all, {sum} over the {count} neurons?").format(
+                                      gradient=f"∂{out}/∂{source}", sum=f"Σⱼ δⱼ·{weight_symbol(source)}", count=feeds),
                                   total, f"∂{out}/∂{source} = {fmt(total)}",
-                                  "Add what this neuron sends (δ × its weight) to what the others sent earlier.",
-                                  given, label=f"∂{out}/∂{source} in all"))
+                                  _("Add what this neuron sends (δ × its weight) to what the others sent earlier."),
+                                  given, label=_("{gradient} in all").format(gradient=f"∂{out}/∂{source}")))
     return questions

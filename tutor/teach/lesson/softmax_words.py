@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from tutor.engine import cross_entropy
 from tutor.engine.numbers import fmt, operand
+from tutor.i18n import _
 from tutor.teach.lesson.network import delta_name
 
 if TYPE_CHECKING:
@@ -21,8 +22,9 @@ if TYPE_CHECKING:
     from tutor.teach.lesson.lesson import Lesson
     from tutor.teach.text import Line
 
-JACOBIAN = "each p depends on all z: ∂pⱼ/∂zₖ\u00a0=\u00a0pⱼ(δⱼₖ\u00a0−\u00a0pₖ)"
-COLLAPSES = "with −Σ\u00a0t·log\u00a0p, δ\u00a0=\u00a0p\u00a0−\u00a0t"
+JACOBIAN = "∂pⱼ/∂zₖ\u00a0=\u00a0pⱼ(δⱼₖ\u00a0−\u00a0pₖ)"
+LOSS = "−Σ\u00a0t·log\u00a0p"
+DELTA = "δ\u00a0=\u00a0p\u00a0−\u00a0t"
 """(No-break spaces keep each formula on one row when the line wraps.)"""
 
 
@@ -73,4 +75,7 @@ def delta_line(lesson: Lesson, neuron: Neuron, indent: str = "") -> Line:
 def why_line(lesson: Lesson, neuron: Neuron, indent: str = "   ") -> Line:
     """Why a softmax neuron's δ reads as it does."""
     collapses = targets(lesson, layer_of(lesson, neuron)) is not None
-    return [(indent, ""), (JACOBIAN + ("; " + COLLAPSES if collapses else ""), "note")]
+    words = _("each p depends on all z: {jacobian}").format(jacobian=JACOBIAN)
+    if collapses:
+        words = _("{sentence}; with {loss}, {delta}").format(sentence=words, loss=LOSS, delta=DELTA)
+    return [(indent, ""), (words, "note")]

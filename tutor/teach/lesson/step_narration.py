@@ -23,11 +23,14 @@ from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS, local_numbers
 from tutor.engine.ops import title as op_title
 from tutor.engine.neurons import SOFTMAX
+from tutor.i18n import _, ngettext
+from tutor.teach import engine_words
 from tutor.teach.lesson import compact, places, softmax_words, step_questions
 from tutor.teach.lesson.narration import Narration
 from tutor.teach.lesson.network import delta_name, weight_symbol
 from tutor.teach.lesson.frame import Position
 from tutor.teach.lesson.notes import shown, step_places
+from tutor.teach.lesson.phrase import phrase
 
 if TYPE_CHECKING:
     from tutor.engine.neurons import Neuron
@@ -147,19 +150,21 @@ class StepNarration(Narration):
     def op_words(self, step: ForwardStep | BackwardStep) -> str:
         """What kind of box the step is about: ``multiply node``, ``group of 4 primitive nodes``."""
         if step.op == "group":
-            return f"group of {len(self.lesson.graph.groups[step.node])} primitive nodes"
-        return f"{op_title(step.op)} node"
+            count = len(self.lesson.graph.groups[step.node])
+            return ngettext("group of {count} primitive node", "group of {count} primitive nodes", count).format(
+                count=count)
+        return _("{op} node").format(op=_(op_title(step.op)))
 
     def forward_lines(self, step: ForwardStep, k: int) -> list[Line]:
         names, numbers = self.forward_expression(step)
         lines: list[Line] = [
-            [("Forward ", "title"), (f"{k} of {len(self.forward)}", "dim"), ("  ", ""),
+            [(_("Forward "), "title"), (_("{k} of {n}").format(k=k, n=len(self.forward)), "dim"), ("  ", ""),
              (self.op_words(step), "dim")],
             [(step.node, "name"), (" = ", ""), (names, "formula"), (" = ", ""), (numbers, "value"), (" = ", ""),
              (fmt(step.value), "value")],
         ]
         if step.warning:
-            lines.append([("⚠ ", "warn"), (step.warning, "warn")])
+            lines.append([("⚠ ", "warn"), (engine_words.shown(step.warning), "warn")])
         lines.extend(self.note_lines(k))
         return lines
 
@@ -181,16 +186,17 @@ class StepNarration(Narration):
         out = lesson.scenario.output
         j = k - len(self.forward)
         lines: list[Line] = [
-            [("Backward ", "title"), (f"{j} of {len(self.backward)}", "dim"), ("  ", ""),
+            [(_("Backward "), "title"), (_("{k} of {n}").format(k=j, n=len(self.backward)), "dim"), ("  ", ""),
              (self.op_words(step), "dim")]
         ]
         neuron = lesson.neurons.get(step.node)
         if step.node == out:
-            lines.append([("Start at the output: ", ""), (f"∂{out}/∂{out} = 1", "grad")])
+            lines.append([(_("Start at the output: "), ""), (f"∂{out}/∂{out} = 1", "grad")])
         else:
             lines.append(
-                [("upstream ", ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", ""), (fmt(step.upstream), "grad"),
-                 ("  (complete: every node that uses ", "dim"), (step.node, "name"), (" has sent its share)", "dim")]
+                [(_("upstream "), ""), (f"∂{out}/∂{step.node}", "grad"), (" = ", ""), (fmt(step.upstream), "grad"),
+                 *phrase(_("  (complete: every node that uses {node} has sent its share)"), "dim",
+                         node=(step.node, "name"))]
             )
         if neuron is not None:
             lines.extend(self.delta_lines(neuron, step))
@@ -201,7 +207,7 @@ class StepNarration(Narration):
             local_name = f"∂{step.node}/∂{edge.input}"
             shown = fmt(edge.local)
             formula = edge.local_formula if edge.local_formula != shown else ""
-            line: Line = [("→ ", "dim"), (edge.input, "name"), (": local ", ""), (local_name, "formula"), (" = ", "")]
+            line: Line = [("→ ", "dim"), (edge.input, "name"), (_(": local "), ""), (local_name, "formula"), (" = ", "")]
             if formula:
                 line += [(formula, "formula"), (" = ", "")]
                 numbers = self.edge_numbers(step, edge)
@@ -216,13 +222,13 @@ class StepNarration(Narration):
             if activated is not None and edge.input == activated.z:
                 lines.append(
                     [("   ", ""), (delta_name(activated), "grad"), (" = ", ""), (f"∂{out}/∂{edge.input}", "grad"),
-                     (" = error arriving × activation′ = ", ""), (operand(step.upstream), "grad"), (" × ", ""),
+                     (_(" = error arriving × activation′ = "), ""), (operand(step.upstream), "grad"), (" × ", ""),
                      (operand(edge.local), "value"), (" = ", ""), (fmt(edge.contribution), "grad"),
-                     (f"   the delta of neuron {activated.name}", "note")]
+                     (_("   the delta of neuron {neuron}").format(neuron=activated.name), "note")]
                 )
             lines.append(self.total_line(k, edge))
         if step.warning:
-            lines.append([("⚠ ", "warn"), (step.warning, "warn")])
+            lines.append([("⚠ ", "warn"), (engine_words.shown(step.warning), "warn")])
         lines.extend(self.note_lines(k))
         if k == self.last:
             lines.extend(self.done_lines())
@@ -235,16 +241,16 @@ class StepNarration(Narration):
         out = lesson.scenario.output
         value = lesson.trace.value
         if neuron.activation == SOFTMAX:
-            lines = [softmax_words.delta_line(lesson, neuron) + [("  shared by everything below:", "dim")],
+            lines = [softmax_words.delta_line(lesson, neuron) + [(_("  shared by everything below:"), "dim")],
                      softmax_words.why_line(lesson, neuron)]
         else:
             words = (
-                "error arriving × activation′" if neuron.activation != "identity"
-                else "the error arriving; identity activation, activation′ = 1"
+                _("error arriving × activation′") if neuron.activation != "identity"
+                else _("the error arriving; identity activation, activation′ = 1")
             )
             lines = [
                 [(delta_name(neuron), "grad"), (" = ", ""), (f"∂{out}/∂{neuron.z}", "grad"), (" = ", ""),
-                 (fmt(delta), "grad"), (f"  ({words}); shared by everything below:", "dim")]
+                 (fmt(delta), "grad"), (_("  ({words}); shared by everything below:").format(words=words), "dim")]
             ]
         parts: Line = [("   ", "")]
         for weight, source in zip(neuron.weights, neuron.inputs):
@@ -254,9 +260,9 @@ class StepNarration(Narration):
         for bias in neuron.biases:
             parts += [(f"∂{out}/∂{bias}", "grad"), (" = δ = ", ""), (fmt(delta), "grad"), (";  ", "")]
         lines.append(parts[:-1] if len(parts) > 1 else parts)
-        sent: Line = [("   each input receives δ·w: ", "dim")]
+        sent: Line = [(_("   each input receives δ·w: "), "dim")]
         for weight, source in zip(neuron.weights, neuron.inputs):
-            sent += [(source, "name"), (" gets ", ""), (f"{operand(delta)} × {operand(value(weight))}", "value"),
+            sent += [(source, "name"), (_(" gets "), ""), (f"{operand(delta)} × {operand(value(weight))}", "value"),
                      (" = ", ""), (fmt(delta * value(weight)), "grad"), (";  ", "")]
         lines.append(sent[:-1])
         return lines
@@ -271,16 +277,18 @@ class StepNarration(Narration):
             return total + [(fmt(edge.grad_before), "grad"), (" → ", ""), (fmt(edge.grad_after), "grad")]
         deltas = self.fan_out_deltas(edge.input, sources)
         if deltas is not None:
-            names = " + ".join(f"{delta_name(n)}·{w}" for n, w, _ in deltas)
-            numbers = " + ".join(f"{operand(d)}×{operand(lesson.trace.value(w))}" for _, w, d in deltas)
+            names = " + ".join(f"{delta_name(n)}·{w}" for n, w, _delta in deltas)
+            numbers = " + ".join(f"{operand(d)}×{operand(lesson.trace.value(w))}" for _neuron, w, d in deltas)
             total += [(f"Σⱼ δⱼ·{weight_symbol(edge.input)} = ", ""), (names, "formula"), (" = ", ""),
                       (numbers, "value"), (" = ", ""), (fmt(edge.grad_after), "grad")]
-            total += [(f"   fan-out: {edge.input} feeds {len(sources)} neurons; what each sends adds up", "note")]
+            total += [(_("   fan-out: {input} feeds {count} neurons; what each sends adds up").format(
+                input=edge.input, count=len(sources)), "note")]
             return total
-        total += [(signed_sum([amount for _, amount in sources]), "grad"), (" = ", "")]
+        total += [(signed_sum([amount for _node, amount in sources]), "grad"), (" = ", "")]
         total += [(fmt(edge.grad_after), "grad")]
-        via = ", ".join(f"via {node}" for node, _ in sources)
-        total += [(f"   fan-out: {edge.input} feeds {len(sources)} nodes ({via}); the contributions add", "note")]
+        via = ", ".join(_("via {node}").format(node=node) for node, _amount in sources)
+        total += [(_("   fan-out: {input} feeds {count} nodes ({via}); the contributions add").format(
+            input=edge.input, count=len(sources), via=via), "note")]
         return total
 
     def fan_out_deltas(self, name: str, sources: list[tuple[str, float]]) -> list[tuple[Neuron, str, float]] | None:
@@ -288,7 +296,7 @@ class StepNarration(Narration):
         in the neurons' order."""
         lesson = self.lesson
         found: list[tuple[Neuron, str, float]] = []
-        for node, _ in sources:
+        for node, _amount in sources:
             neuron = lesson.neurons.get(self.group_of(node))
             weight = neuron.weight_for(name) if neuron else None
             if neuron is None or weight is None:

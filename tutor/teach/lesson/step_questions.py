@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS
 from tutor.engine.ops import title as op_title
+from tutor.i18n import N_, _
 from tutor.teach.questions import Question
 
 if TYPE_CHECKING:
     from tutor.teach.lesson.step_narration import StepNarration
 
-GROUP_RULE = "A group's local derivative is the product of the local derivatives along the path inside it."
+GROUP_RULE = N_("A group's local derivative is the product of the local derivatives along the path inside it.")
 
 
 def _rule(op: str) -> str:
-    return GROUP_RULE if op == "group" else OPS[op].rule
+    return _(GROUP_RULE if op == "group" else OPS[op].rule)
 
 
 def questions_at(narration: StepNarration, k: int) -> list[Question]:
@@ -33,10 +34,10 @@ def questions_at(narration: StepNarration, k: int) -> list[Question]:
         return [
             Question(
                 k, "forward", "value", step.node, None,
-                f"What is the value of {step.node} = {names}?",
+                _("What is the value of {node}?").format(node=f"{step.node} = {names}"),
                 step.value,
                 f"{step.node} = {names} = {numbers} = {fmt(step.value)}",
-                "Put the input values into the expression: " + numbers,
+                _("Put the input values into the expression: {numbers}").format(numbers=numbers),
                 given,
             )
         ]
@@ -46,7 +47,7 @@ def questions_at(narration: StepNarration, k: int) -> list[Question]:
     values = lesson.trace.value
     inputs = dict.fromkeys(edge.input for edge in step.edges if not lesson.graph.is_constant(edge.input))
     given = ", ".join(f"{name} = {fmt(values(name))}" for name in (*inputs, step.node))
-    given += f"; upstream ∂{out}/∂{step.node} = {fmt(step.upstream)}"
+    given += _("; upstream {gradient}").format(gradient=f"∂{out}/∂{step.node} = {fmt(step.upstream)}")
     questions = []
     for edge in step.edges:
         if lesson.graph.is_constant(edge.input):
@@ -59,12 +60,13 @@ def questions_at(narration: StepNarration, k: int) -> list[Question]:
             if numbers and numbers != shown:
                 working += f"{numbers} = "
         working += shown
-        node_words = (f"the box {step.node} (a whole named node, seen from outside)" if step.op == "group"
-                      else f"this {op_title(step.op)} node alone")
+        node_words = (_("the box {node} (a whole named node, seen from outside)").format(node=step.node)
+                      if step.op == "group" else _("this {op} node alone").format(op=_(op_title(step.op))))
         questions.append(
             Question(
                 k, "backward", "local", step.node, edge.input,
-                f"Local derivative of {node_words}: ∂{step.node}/∂{edge.input}?",
+                _("Local derivative of {what}: {derivative}?").format(
+                    what=node_words, derivative=f"∂{step.node}/∂{edge.input}"),
                 edge.local,
                 working,
                 _rule(step.op),
@@ -73,24 +75,24 @@ def questions_at(narration: StepNarration, k: int) -> list[Question]:
         )
         sources = lesson.contributions(k, edge.input)
         if len(sources) > 1:
-            sum_text = signed_sum([amount for _, amount in sources])
-            working = (
-                f"∂{out}/∂{edge.input} = {fmt(edge.grad_before)} already + "
-                f"{operand(step.upstream)} × {operand(edge.local)} = {sum_text} = {fmt(edge.grad_after)}"
-            )
-            hint = (
-                f"{edge.input} already had {fmt(edge.grad_before)} from another path: "
-                "fan-out gradients add. Add upstream × local to it."
-            )
-            grad_given = f"{given}; ∂{out}/∂{edge.input} so far = {fmt(edge.grad_before)}"
+            sum_text = signed_sum([amount for _node, amount in sources])
+            working = _("{gradient} = {before} already + {product} = {sum} = {after}").format(
+                gradient=f"∂{out}/∂{edge.input}", before=fmt(edge.grad_before),
+                product=f"{operand(step.upstream)} × {operand(edge.local)}", sum=sum_text, after=fmt(edge.grad_after))
+            hint = _("{input} already had {before} from another path: fan-out gradients add. Add upstream × local "
+                     "to it.").format(input=edge.input, before=fmt(edge.grad_before))
+            grad_given = _("{given}; {gradient} so far = {before}").format(
+                given=given, gradient=f"∂{out}/∂{edge.input}", before=fmt(edge.grad_before))
         else:
             working = f"∂{out}/∂{edge.input} = {operand(step.upstream)} × {operand(edge.local)} = {fmt(edge.grad_after)}"
-            hint = f"Multiply the upstream gradient {fmt(step.upstream)} by the local derivative."
+            hint = _("Multiply the upstream gradient {upstream} by the local derivative.").format(
+                upstream=fmt(step.upstream))
             grad_given = given
         questions.append(
             Question(
                 k, "backward", "grad", step.node, edge.input,
-                f"Gradient of the output {out} with respect to {edge.input}, after this step: ∂{out}/∂{edge.input}?",
+                _("Gradient of the output {output} with respect to {input}, after this step: {gradient}?").format(
+                    output=out, input=edge.input, gradient=f"∂{out}/∂{edge.input}"),
                 edge.grad_after, working, hint, grad_given,
             )
         )

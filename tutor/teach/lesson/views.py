@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tutor.i18n import N_
 from tutor.teach.lesson.network import network_of
 
 if TYPE_CHECKING:
@@ -17,8 +18,8 @@ EXPANDED = "expanded"
 GROUPS = "groups"
 NEURONS = "neurons"
 """Neurons in layer columns (scenarios whose nodes form a net)."""
-VIEW_KEY_LABELS = {NEURONS: "Neurons", GROUPS: "Groups", EXPANDED: "Expand"}
-"""What the view key's label says when pressing it shows that view next."""
+VIEW_KEY_LABELS = {NEURONS: N_("Neurons"), GROUPS: N_("Groups"), EXPANDED: N_("Expand")}
+"""What the view key's label says when pressing it shows that view next (translated where shown)."""
 GROUPS_BY_DEFAULT_ABOVE = 24
 """Scenarios with more primitive nodes than this open in the collapsed view."""
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from tutor.engine import analysis, groups  # deferred (tutor.startup): opening a lesson needs no mode's arithmetic
 from tutor.engine.numbers import fmt, operand
 from tutor.records import record
+from tutor.teach import engine_words
 from tutor.teach.lesson import Frame, Lesson, ViewEdge
+from tutor.teach.lesson.phrase import phrase
 from tutor.teach.text import Line
-from tutor.i18n import N_
+from tutor.i18n import N_, _, language
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
 
 
@@ -24,6 +26,8 @@ class TangentWalk:
     leaf: str
     frames: tuple[Frame, ...]
     explanations: tuple[tuple[Line, ...], ...]
+    language: str = "en"
+    """The language the explanations are in."""
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -75,13 +79,13 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
     frames.append(frame(leaf, {}))
     explanations.append(
         (
-            [("Forward mode ", "title"), (f"with respect to {leaf}", "name")],
-            [("Seed: ", ""), (f"{tangent(leaf, leaf)} = 1", "grad"), (", every other leaf 0. Each node's tangent is the "
-                                                                     "sum over its inputs of local derivative × the input's tangent.", "")],
-            [("Notation: ", "dim"), (tangent("z", leaf), "grad"),
-             (f", marked {TANGENT_MARK} on the graph, is a tangent: how fast z moves when only {leaf} moves, "
-              "pushed forward left to right. Reverse mode's gradients are written ∂ and pulled back from the "
-              "output.", "dim")],
+            [(_("Forward mode "), "title"), (_("with respect to {leaf}").format(leaf=leaf), "name")],
+            phrase(_("Seed: {seed}, every other leaf 0. Each node's tangent is the sum over its inputs of local "
+                     "derivative × the input's tangent."), seed=(f"{tangent(leaf, leaf)} = 1", "grad")),
+            [(_("Notation: "), "dim"),
+             *phrase(_("{tangent}, marked {mark} on the graph, is a tangent: how fast z moves when only {leaf} moves, "
+                       "pushed forward left to right. Reverse mode's gradients are written ∂ and pulled back from the "
+                       "output."), "dim", tangent=(tangent("z", leaf), "grad"), mark=TANGENT_MARK, leaf=leaf)],
         )
     )
     edge_tangents: dict[ViewEdge, float] = {}
@@ -97,33 +101,35 @@ def tangent_walk(lesson: Lesson, leaf: str) -> TangentWalk:
         # Inputs whose tangent is 0 add nothing: say so once rather than write "×0" for each.
         working = " + ".join(f"{operand(t.local)}×{operand(t.input_tangent)}" for t in moving) or "0"
         if moving and len(moving) < len(terms):
-            working += "  (other inputs: tangent 0)"
+            working += _("  (other inputs: tangent 0)")
         explanations.append(
             (
-                [("Forward mode ", "title"), (f"{len(frames)} of {len([s for s in steps if s.node in keys])}", "dim")],
-                [(tangent(step.node, leaf), "grad"), (" = Σ local × input tangent = ", ""), (working, "value"),
+                [(_("Forward mode "), "title"),
+                 (_("{k} of {n}").format(k=len(frames), n=len([s for s in steps if s.node in keys])), "dim")],
+                [(tangent(step.node, leaf), "grad"), (_(" = Σ local × input tangent = "), ""), (working, "value"),
                  (" = ", ""), (fmt(step.tangent), "grad")],
             )
-            + (([("Warning: ", "warn"), (step.warning, "warn")],) if step.warning else ())
+            + (([(_("Warning: "), "warn"), (engine_words.shown(step.warning), "warn")],) if step.warning else ())
         )
         frames.append(frame(step.node, dict(edge_tangents)))
     final = tangents.get(out, 0.0)
     reverse = lesson.trace.grad(leaf)
     explanations[-1] = explanations[-1] + (
-        [("Done: ", "title"), (f"{tangent(out, leaf)} = {fmt(final)}", "grad"),
-         (f" (reverse mode gave ∂{out}/∂{leaf} = {fmt(reverse)}: the same number, found the other way).", "")],
+        [(_("Done: "), "title"), (f"{tangent(out, leaf)} = {fmt(final)}", "grad"),
+         (_(" (reverse mode gave {gradient}: the same number, found the other way).").format(
+             gradient=f"∂{out}/∂{leaf} = {fmt(reverse)}"), "")],
         [(_passes_note(leaves_count), "note")],
     )
-    return TangentWalk(leaf, tuple(frames), tuple(explanations))
+    return TangentWalk(leaf, tuple(frames), tuple(explanations), language())
 
 
 def _passes_note(leaves: int) -> str:
     """Forward against reverse mode, counted in passes (one leaf needs no comparison of counts)."""
     if leaves == 1:
-        return ("Forward mode gave the one input's derivative in this pass; with one input, reverse mode "
-                "needs one backward pass too. With more inputs, forward mode needs a pass for each.")
-    return (f"Forward mode gave one input's derivative in this pass; reverse mode gave all {leaves} "
-            f"in one backward pass. For every input, forward mode needs {leaves} passes here.")
+        return _("Forward mode gave the one input's derivative in this pass; with one input, reverse mode "
+                 "needs one backward pass too. With more inputs, forward mode needs a pass for each.")
+    return _("Forward mode gave one input's derivative in this pass; reverse mode gave all {count} "
+             "in one backward pass. For every input, forward mode needs {count} passes here.").format(count=leaves)
 
 
 class ForwardMode(Mode):
@@ -183,6 +189,8 @@ class ForwardMode(Mode):
     def view(self) -> View:
         if self.walk is None:
             return super().view()
+        if self.walk.language != language():  # its words made in another language: made again, in place
+            self.walk = tangent_walk(self.lesson, self.walk.leaf)
         j = max(0, min(self.index, len(self.walk) - 1))
         return View(self.walk.frames[j], list(self.walk.explanations[j]))
 
@@ -190,4 +198,5 @@ class ForwardMode(Mode):
         if self.walk is None:
             return None
         last = len(self.walk) - 1
-        return ModeProgress("FORWARD MODE", f"{tangent('node', self.walk.leaf)}: {self.index} of {last}", self.index, last)
+        return ModeProgress(_("FORWARD MODE"), _("{tangent}: {k} of {n}").format(
+            tangent=tangent(_("node"), self.walk.leaf), k=self.index, n=last), self.index, last)

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 from tutor.engine import analysis, groups  # deferred (tutor.startup): opening a lesson needs no mode's arithmetic
 from tutor.engine.numbers import fmt, operand, signed_sum
+from tutor.teach import engine_words
 from tutor.teach.lesson import Lesson, ViewEdge
+from tutor.teach.lesson.phrase import phrase
 from tutor.teach.text import Line
-from tutor.i18n import N_
+from tutor.i18n import N_, _, ngettext
 from tutor.teach.modes.base import Mode, ModeProgress, Move, View
 
 if TYPE_CHECKING:
@@ -39,19 +41,22 @@ def explain_routes(lesson: Lesson, leaf: str, found: tuple[Route, ...], error: s
     """Each route with its edge derivatives and product; their sum beside backprop's gradient."""
     out = lesson.scenario.output
     if error:
-        return [[("Paths ", "title"), (f"from {leaf}", "name")], [(error, "warn")]]
+        return [[(_("Paths "), "title"), (_("from {leaf}").format(leaf=leaf), "name")],
+                [(engine_words.shown(error), "warn")]]
     total, trouble = analysis.path_sum(found)
     summed = signed_sum([r.product for r in found]) if len(found) > 1 else ""
     # The sum first: it is the step's answer, and a short panel shows its first lines.
     lines: list[Line] = [
-        [("Paths ", "title"), (f"from {leaf} to {out}: ", "name"),
-         (f"{len(found)} path{'s' if len(found) != 1 else ''}; each is the product of its edge "
-          "derivatives. ← → choose a path.", "dim")],
-        [("Sum over paths: ", ""), (summed, "grad"), (" = " if summed else "", ""),
-         (fmt(total), "grad"), (f"   backprop's ∂{out}/∂{leaf} = ", ""), (fmt(lesson.trace.grad(leaf)), "grad")],
+        [(_("Paths "), "title"), (_("from {leaf} to {output}: ").format(leaf=leaf, output=out), "name"),
+         (ngettext("{count} path; each is the product of its edge derivatives. ← → choose a path.",
+                   "{count} paths; each is the product of its edge derivatives. ← → choose a path.",
+                   len(found)).format(count=len(found)), "dim")],
+        [(_("Sum over paths: "), ""), (summed, "grad"), (" = " if summed else "", ""),
+         (fmt(total), "grad"), (_("   backprop's {gradient} = ").format(gradient=f"∂{out}/∂{leaf}"), ""),
+         (fmt(lesson.trace.grad(leaf)), "grad")],
     ]
     if trouble:  # +inf meeting -inf: nan, said plainly
-        lines.append([("Warning: ", "warn"), (trouble, "warn")])
+        lines.append([(_("Warning: "), "warn"), (engine_words.shown(trouble), "warn")])
     for i, route in enumerate(found):
         names = " → ".join(lesson.title_of(n) for n in route.nodes)
         factors = " · ".join(operand(x) for x in route.locals) or "1"
@@ -132,8 +137,8 @@ class PathsMode(Mode):
         lines = explain_routes(lesson, self.leaf, self.routes, self.error, self.index)
         selected = self.place.selected
         if selected and selected not in self.scenario.leaves:  # a Tab that picked no leaf still says something
-            lines.insert(1, [("Paths start at an input or param; ", "dim"), (lesson.title_of(selected), "name"),
-                             (" is a node. Tab on to a leaf.", "dim")])
+            lines.insert(1, phrase(_("Paths start at an input or param; {node} is a node. Tab on to a leaf."), "dim",
+                                   node=(lesson.title_of(selected), "name")))
         if self.routes:
             nodes, edges = route_highlight(lesson, self.routes[self.index % len(self.routes)])
             first = len(lines) - len(self.routes)
@@ -144,5 +149,6 @@ class PathsMode(Mode):
         if not self.leaf:
             return None
         count = len(self.routes)
-        where = f"path {self.index + 1} of {count}" if count else "too many paths to list"
-        return ModeProgress("PATHS", f"from {self.leaf}: {where}", self.index + 1, count)
+        where = _("path {k} of {n}").format(k=self.index + 1, n=count) if count else _("too many paths to list")
+        return ModeProgress(_("PATHS"), _("from {leaf}: {where}").format(leaf=self.leaf, where=where),
+                            self.index + 1, count)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tutor.teach import questions  # deferred (tutor.startup): opening a lesson needs no quiz
 from tutor.teach.selected import selected_lines
 from tutor.teach.text import Line
-from tutor.i18n import N_
+from tutor.i18n import N_, _, language
 from tutor.teach.modes.base import ModeProgress, Move, Mode, View, Widget
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ class QuizMode(Mode):
         """About the question on screen only: cleared when the next question appears."""
         self.answered = False
         """The question on screen is answered; Enter moves on."""
+        self.asked_in = language()
+        """The language the questions on screen were made in: they are asked again in another."""
 
     @property
     def session(self) -> QuizSession:
@@ -63,8 +65,8 @@ class QuizMode(Mode):
 
     def enter(self) -> None:
         super().enter()
-        self.feedback = [[("Quiz: ", "title"), ("press → and answer before each value and gradient is "
-                                                "shown. Esc in the answer box ends the quiz.", "")]]
+        self.feedback = [[(_("Quiz: "), "title"), (_("press → and answer before each value and gradient is "
+                                                    "shown. Esc in the answer box ends the quiz."), "")]]
 
     def interrupt(self) -> None:
         if self.pending:
@@ -80,13 +82,13 @@ class QuizMode(Mode):
         """Leaving the quiz (Esc, or another mode): the score so far."""
         if not self.session.asked:
             return []
-        return [[("Quiz ended. ", "title"), ("; ".join(self.session.summary()), "")]]
+        return [[(_("Quiz ended. "), "title"), ("; ".join(self.session.summary()), "")]]
 
     def widget_shown(self) -> bool:
         return self.asking
 
     def placeholder(self) -> str:
-        return "your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to end the quiz"
+        return _("your answer (e.g. 2.2, 1/3, 2*1.1), Enter to check, Esc to end the quiz")
 
     def _ask_next_step(self) -> Move:
         place = self.place
@@ -99,6 +101,7 @@ class QuizMode(Mode):
             place.go(target)
             return Move.SHOW
         self.target = target
+        self.asked_in = language()
         self.pending = list(asked)
         self.asked_here = len(asked)
         self.answered = False
@@ -145,10 +148,11 @@ class QuizMode(Mode):
         style = OUTCOME_STYLES[outcome]
         if outcome in ("right", "reveal"):
             self.answered = True
-            more = "for the next question" if len(self.pending) > 1 else f"to show step {self.target}"
+            more = (_("Press Enter for the next question.") if len(self.pending) > 1
+                    else _("Press Enter to show step {k}.").format(k=self.target))
             self.feedback = [
                 [("✓ " if outcome == "right" else "✗ ", style), *questions.styled(message, style)],
-                [(f"Press Enter {more}.", "dim")],
+                [(more, "dim")],
             ]
         else:
             self.feedback = [questions.styled(message, style)]
@@ -160,39 +164,53 @@ class QuizMode(Mode):
             return None
         lesson = self.lesson
         phase = lesson.position(self.target).phase
-        number = self.asked_here - len(self.pending) + 1
         return ModeProgress(
-            "QUIZ",
-            f"{'FORWARD →' if phase == 'forward' else '← BACKWARD'}  step {self.target} of {lesson.last}, "
-            f"question {number} of {self.asked_here}",
+            _("QUIZ"), (_("FORWARD →") if phase == "forward" else _("← BACKWARD")) + "  " + self._where(),
             self.target, lesson.last,
         )
+
+    def _where(self) -> str:
+        """``step 3 of 8, question 1 of 2``: the step asked about, and which of its questions is on screen."""
+        return _("step {k} of {n}, question {question} of {questions}").format(
+            k=self.target, n=self.lesson.last, question=self.asked_here - len(self.pending) + 1,
+            questions=self.asked_here)
+
+    def _in_this_language(self) -> None:
+        """The questions on screen asked again, when the language changed since they were made."""
+        if not self.pending or self.asked_in == language():
+            return
+        asked = self.lesson.questions(self.target)
+        self.asked_in = language()
+        if len(asked) == self.asked_here:
+            self.pending = asked[len(asked) - len(self.pending):]
+            if not self.answered:
+                self.session.current = self.pending[0]
 
     def view(self) -> View:
         lesson = self.lesson
         place = self.place
+        self._in_this_language()
         if self.pending:
             # The graph as it was before the step, pointing at the node asked about.
             step = lesson.step(self.target)
             frame = lesson.focus(lesson.frame(self.target - 1), step.node if step else None)
             question = self.pending[0]
-            number = self.asked_here - len(self.pending) + 1
             lines: list[Line] = [
-                [("Quiz ", "title"), (f"step {self.target} of {lesson.last}, question {number} of "
-                                      f"{self.asked_here}", "dim")],
+                [(_("Quiz "), "title"), (self._where(), "dim")],
                 [("? ", "title"), (question.prompt, "")],
             ]
             if question.given:
-                lines.append([("  known: ", "dim"), (question.given, "dim")])
+                lines.append([(_("  known: "), "dim"), (question.given, "dim")])
             lines = lines + self.feedback
             if place.selected:
                 lines = lines + selected_lines(lesson, place.selected, frame, self.target - 1, note=False)
             return View(frame, lines)
         frame = lesson.frame(place.k)
         if place.k >= lesson.last:  # the score first: the quiz is over, whatever the step's words below
-            summary = "; ".join(self.session.summary()) or "no questions asked"
-            lines = self.feedback + [[("Quiz finished. ", "title"), (summary, "")],
-                                     [("Esc leaves the quiz; the step's own words follow.", "dim")]] + lesson.explain(place.k)
+            summary = "; ".join(self.session.summary()) or _("no questions asked")
+            lines = self.feedback + [[(_("Quiz finished. "), "title"), (summary, "")],
+                                     [(_("Esc leaves the quiz; the step's own words follow."), "dim")]] + lesson.explain(
+                place.k)
         else:
             lines = lesson.explain(place.k) + self.feedback
         if place.selected:

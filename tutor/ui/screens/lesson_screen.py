@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tutor import startup
+from tutor.i18n import N_, _, language
 from tutor.scenario import Scenario, ScenarioError
 from tutor.teach.lesson import NEURONS, Lesson
 from tutor.teach.modes import Mode, Move
@@ -45,6 +46,8 @@ IN_GRAPHS_PLACE = ("table", "plot")
 """Kinds of mode widget that take the graph's place (at 80×24 there is no room beside it)."""
 VALUES = "values"
 """The values table's id, and the pane's content when it takes the graph's place (narrow windows)."""
+VALUES_COLUMNS = (N_("name"), N_("kind"), N_("value"))
+"""The values table's first columns (the last is the output's gradient, ∂out/∂·); translated where shown."""
 
 
 class LessonScreen(Screen):
@@ -67,6 +70,8 @@ class LessonScreen(Screen):
         """Whether → and ← move now, as the key bar last showed them."""
         self._forms: list = []
         self._more_below = False
+        self._watch_error: ScenarioError | None = None
+        """The watched file's error on show (the banner says it again in another language)."""
 
     # -- what the tests and the other screens read ------------------------------
 
@@ -134,7 +139,7 @@ class LessonScreen(Screen):
         """
         if widget_id == VALUES:
             widget = startup.deferred("textual.widgets", "DataTable")(id=VALUES, cursor_type="row", zebra_stripes=True)
-            widget.add_columns("name", "kind", "value", "∂" + self.scenario.output + "/∂·")
+            widget.add_columns(*self._values_columns())
             self.query_one("#body").mount(widget)
             return widget
         if widget_id == "watch-error":
@@ -152,9 +157,36 @@ class LessonScreen(Screen):
         self.query_one("#main").mount(widget)
         return widget
 
+    def _values_columns(self) -> list[str]:
+        return [_(column) for column in VALUES_COLUMNS] + ["∂" + self.scenario.output + "/∂·"]
+
     def _title(self) -> Text:
         s = self.scenario
-        return Text(f" {s.title}  ·  {s.name}  ·  output: {s.output}")  # plain text: a title may hold "[/]"
+        output = _("output: {output}").format(output=s.output)
+        return Text(f" {s.title}  ·  {s.name}  ·  {output}")  # plain text: a title may hold "[/]"
+
+    def relabel(self) -> None:
+        """Every word on the screen again, in the current language (after the language was switched)."""
+        if not self.query("#title"):
+            return  # not composed yet, or already leaving
+        self.query_one("#title", Static).update(self._title())
+        self.query_one("#too-small", Static).update(too_small(MIN_WIDTH, MIN_HEIGHT))
+        if self.has_widget(VALUES):
+            table = self.widget_for(VALUES)
+            table.clear(columns=True)
+            table.add_columns(*self._values_columns())
+        if self._watch_error is not None and self.has_widget("watch-error"):
+            self.widget_for("watch-error").update(self._watch_error.report() + "\n" + _(WATCH_KEEPS_LAST))
+        for mode in self.modes.values():
+            if mode.widget is None or not self.has_widget(mode.widget.id):
+                continue
+            widget = self.widget_for(mode.widget.id)
+            if isinstance(widget, Input):
+                widget.placeholder = mode.placeholder()  # what the learner has typed stays
+            else:
+                self._filled.pop(mode.widget.id, None)  # filled again when shown: its words in this language
+        self._sync_mode_widgets()
+        self.refresh_view(scroll=False)
 
     def on_mount(self) -> None:
         if not self.query(GraphView):
@@ -222,7 +254,7 @@ class LessonScreen(Screen):
 
     def _full_forms(self) -> list:
         """Every step's full explanation in this lesson and mode (see ``Stage.show``), made once per lesson."""
-        key = (self.lesson, self.mode.name)
+        key = (self.lesson, self.mode.name, language())  # the room is measured in the words shown
         if self._forms_key != key:
             self._forms_key, self._forms = key, self.session.full_forms()
         return self._forms
@@ -418,7 +450,7 @@ class LessonScreen(Screen):
             self.set_timer(0.1, lambda: self._run_chunk(name, action, remaining))
             return
         chunk = min(RUN_CHUNK, remaining)
-        for _ in range(chunk):
+        for _run in range(chunk):
             self.action_mode_key(name, action)
         bar = self.widget_for("run-progress")
         bar.advance(chunk)
@@ -486,9 +518,11 @@ class LessonScreen(Screen):
         """Show the watched file as loaded again; keep the last good graph on errors."""
         if isinstance(loaded, ScenarioError):
             banner = self.widget_for("watch-error")
-            banner.update(loaded.report() + "\n" + WATCH_KEEPS_LAST)
+            banner.update(loaded.report() + "\n" + _(WATCH_KEEPS_LAST))
             banner.display = True
+            self._watch_error = loaded
             return
+        self._watch_error = None
         if self.has_widget("watch-error"):
             self.widget_for("watch-error").display = False
         outcome = self.session.reload(loaded)
