@@ -298,3 +298,19 @@ def test_trace_op_column_in_japanese(capsys) -> None:
     i18n.set_language("en")
     assert main(["trace", "shopping"]) == 0
     assert "multiply" in capsys.readouterr().out
+
+
+def test_the_notes_kept_on_screen_are_said_in_the_language_of_the_moment() -> None:
+    """An edit's prediction and a quiz's score stay on screen after they are made: a language switch rewords
+    them."""
+    session = LessonSession(resolve("shopping"))
+    session.edit("apple", 150)
+    session.switch_mode("quiz")
+    session.next()
+    session.submit(repr(session.mode.pending[0].answer))
+    session.switch_mode("step")
+    first = [line[0][0] for line in session.panel(session.view()).lines[:2]]
+    assert first == ["クイズ終了。 ", "編集 "]
+    i18n.set_language("en")
+    first = [line[0][0] for line in session.panel(session.view()).lines[:2]]
+    assert first == ["Quiz ended. ", "Edited "]

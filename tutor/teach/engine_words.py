@@ -84,7 +84,7 @@ def shown(sentence: str) -> str:
             continue
         parts = found.groupdict()
         if "reason" in parts:
-            parts["reason"] = _(parts["reason"])  # an op's trouble, "the result is not a finite number", "invalid syntax"
+            parts["reason"] = _(parts["reason"])  # an op's trouble, RESULT_NOT_FINITE, INVALID_SYNTAX
         if parts.get("count", "").startswith("about "):
             parts["count"] = _(ABOUT).format(count=parts["count"][len("about "):])
         return (template if template == VALUE_AND_REASON else _(template)).format(**parts)

@@ -14,6 +14,7 @@ offer may have changed (a new mode or view).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
@@ -22,6 +23,7 @@ from tutor.records import record
 from tutor.teach.edits import edit_lines, edit_warning
 from tutor.teach.lesson import Lesson, default_view, next_view
 from tutor.teach.modes import MODES, Mode, Move, Place, View, make_modes
+from tutor.teach.modes.base import no_words
 from tutor.teach.screen_words import NO_DATA
 from tutor.teach.text import typeset
 
@@ -94,7 +96,7 @@ class LessonSession:
     def panel(self, view: View) -> Panel:
         """The panel's words for ``view``: what the learner just did (an edit's predicted and actual change,
         a quiz's score) comes first, where an 80×24 panel shows it, then the step's words."""
-        first = self.place.notice + self.place.edit_note
+        first = self.place.notice() + self.place.edit_note()
         compact = typeset(first + view.compact) if view.compact is not None else None
         return Panel(typeset(first + view.lines), compact)
 
@@ -126,7 +128,7 @@ class LessonSession:
 
     def _moved(self) -> None:
         """A step key: the notice of a mode just left goes, and the step's words come first again."""
-        self.place.notice = []
+        self.place.notice = no_words
         self.place.selection_first = False
 
     def next(self) -> Outcome:
@@ -162,7 +164,7 @@ class LessonSession:
         if reason:
             return Outcome(Move.REFUSED, warning=reason)
         # Leaving a mode may leave words behind (the quiz's score so far), shown until the next move.
-        self.place.notice = self.mode.leave() if mode is not self.mode else []
+        self.place.notice = self.mode.leave if mode is not self.mode and self.mode.leave() else no_words
         self.mode.interrupt()
         self.mode = mode
         mode.enter()
@@ -200,7 +202,7 @@ class LessonSession:
     def reset(self) -> Outcome:
         """Back to step 0 with the file's values."""
         self.place.lesson = Lesson(self.scenario, view=self.lesson.view)
-        self.place.edit_note = []
+        self.place.edit_note = no_words
         self.place.row = None
         for mode in self.modes.values():
             mode.reset()
@@ -240,7 +242,7 @@ class LessonSession:
         """Recompute with ``name`` = ``value``; say what the old gradient predicted and what happened."""
         old = self.lesson
         self.place.lesson = old.with_values({name: value})
-        self.place.edit_note = edit_lines(old, self.place.lesson, name)
+        self.place.edit_note = partial(edit_lines, old, self.place.lesson, name)
         return self._lesson_changed(self.k)
 
     def can_pick_row(self) -> Outcome | None:

@@ -16,7 +16,8 @@ in the mode, so switching modes loses nothing.
 from __future__ import annotations
 
 import enum
-from dataclasses import field
+from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from tutor.records import record
@@ -92,6 +93,15 @@ class ModeKey:
     repeat: int = 1
 
 
+Words = Callable[[], list[Line]]
+"""Lines made when they are shown, so that they are said in the language of the moment (a note kept on screen
+while the learner switches the language)."""
+
+
+def no_words() -> list[Line]:
+    return []
+
+
 @record(frozen=False)
 class Place:
     """What every mode shares: the lesson on screen, the position k, the selected node.
@@ -103,11 +113,12 @@ class Place:
     lesson: Lesson
     k: int = 0
     selected: str | None = None
-    edit_note: list[Line] = field(default_factory=list)
+    edit_note: Words = no_words
+    """Made when shown (see ``Words``)."""
     row: int | None = None
     """The data row being stepped through (from 1), when the learner picked one."""
-    notice: list[Line] = field(default_factory=list)
-    """Words from a mode just left (the quiz's partial summary); shown until the next move."""
+    notice: Words = no_words
+    """Words from a mode just left (the quiz's partial summary); shown until the next move; made when shown."""
     selection_first: bool = False
     """The learner just selected a node: its details come first, above the step's words, until the next step."""
 
@@ -119,7 +130,7 @@ class Place:
         """Step through data row k (from 1): its values go into the lesson, a note says which row."""
         self.lesson = self.lesson.with_values(self.scenario.data.row(k))
         self.row = k
-        self.edit_note = training.row_note(self.scenario, k)
+        self.edit_note = partial(training.row_note, self.scenario, k)
 
     def reload(self, scenario: Scenario) -> int:
         """Take a new version of the file (or of its data CSV); returns the position nearest the old one.
@@ -136,9 +147,10 @@ class Place:
             else:
                 kept = {n: v for n, v in self.lesson.overrides.items() if n not in old_columns}
                 self.lesson = Lesson(scenario, kept, self.lesson.view)
-                self.notice = training.row_gone(self.row, len(scenario.data) if scenario.data is not None else 0)
+                rows = len(scenario.data) if scenario.data is not None else 0
+                self.notice = partial(training.row_gone, self.row, rows)
                 self.row = None
-                self.edit_note = []
+                self.edit_note = no_words
         return k
 
     def go(self, k: int) -> None:
