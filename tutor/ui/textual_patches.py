@@ -3,7 +3,8 @@
 Textual is a young library; the tutor leans on a few of its private names to
 fix crashes found by random keys and to make the first frame quick. A
 Textual release may rename any of them, so ``PRIVATE_NAMES`` lists each one
-and ``tests/unit/test_textual_patches.py`` fails loudly when one has gone
+(``PRIVATE_ATTRIBUTES`` those Textual sets on each instance) and
+``tests/unit/test_textual_patches.py`` fails loudly when one has gone
 from the installed Textual (the dependency's upper bound in
 ``pyproject.toml`` keeps users off releases not yet tried). At run time a
 patch whose name has gone is left out, and the app runs as Textual would.
@@ -27,6 +28,15 @@ patch whose name has gone is left out, and the app runs as Textual would.
 - **The footer's key widget** (``textual.widgets._footer.FooterKey``, not
   exported): the picker's and error screen's footer styles each key once,
   not twice, by giving it the compact class before it is mounted.
+- **Parsed stylesheets** (``Stylesheet._parse_rules``, reading the
+  stylesheet's ``_variables``): every app parsed the tutor's ``.tcss`` and
+  every widget's ``DEFAULT_CSS`` anew, though the rules they give depend only
+  on the text, where it was read from and the theme's variables. Textual keeps
+  them for one stylesheet; here they are kept for the whole process, so a
+  lesson forked from ``tutor serve``'s pre-loaded process reuses the rules
+  that process parsed (read only, as Textual reuses its own), which saves the
+  lesson the parsing's time and the memory it would write. The rules of the
+  last few sets of variables (themes) are kept.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ import sys
 
 from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette
+from textual.css.stylesheet import Stylesheet
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList
 
@@ -44,8 +55,15 @@ PRIVATE_NAMES: tuple[tuple[object, str], ...] = (
     (OptionList, "_index_to_line"),
     (Widget, "_clear_arrangement_cache"),
     (sys.modules[Footer.__module__], "FooterKey"),
+    (Stylesheet, "_parse_rules"),
 )
 """Every private name of Textual's the tutor uses: (the class or module, the name)."""
+
+PRIVATE_ATTRIBUTES: tuple[tuple[type, str], ...] = ((Stylesheet, "_variables"),)
+"""Private attributes Textual sets on each instance (not the class) that a patch reads: (the class, the name)."""
+
+KEPT_THEMES = 4
+"""Parsed stylesheets are kept for this many sets of CSS variables (themes), the latest used."""
 
 FooterKey: type | tuple = getattr(sys.modules[Footer.__module__], "FooterKey", ())
 """Textual's footer key widget (an empty tuple, which ``isinstance`` matches to nothing, if it has gone)."""
@@ -97,7 +115,54 @@ def _guard_option_list() -> None:
         OptionList._move_page = safe_move_page  # type: ignore[method-assign]
 
 
+class _ParsedRules:
+    """The rules parsed from each stylesheet source, per set of CSS variables, for every app of the process."""
+
+    def __init__(self) -> None:
+        self._by_variables: dict[tuple, dict[tuple, list]] = {}
+        self._last: tuple[object, tuple] = (None, ())
+
+    def for_variables(self, variables: dict[str, str]) -> dict[tuple, list]:
+        """The parsed rules for ``variables`` (the latest used kept, ``KEPT_THEMES`` sets at most)."""
+        seen, key = self._last
+        if seen is not variables:  # one app's stylesheets share one dict of variables: compared once
+            key = tuple(sorted(variables.items()))
+            self._last = (variables, key)
+        rules = self._by_variables.pop(key, None)
+        if rules is None:
+            rules = {}
+            while len(self._by_variables) >= KEPT_THEMES:
+                del self._by_variables[next(iter(self._by_variables))]
+        self._by_variables[key] = rules  # the latest used goes last
+        return rules
+
+
+def _share_parsed_stylesheets() -> None:
+    parse_rules = getattr(Stylesheet, "_parse_rules", None)
+    if parse_rules is None or getattr(parse_rules, "guarded", False):
+        return
+    parsed = _ParsedRules()
+
+    def shared_parse_rules(
+        self: Stylesheet, css: str, read_from: tuple, is_default_rules: bool = False, tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list:
+        variables = getattr(self, "_variables", None)
+        if not isinstance(variables, dict):
+            return parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        known = parsed.for_variables(variables)
+        source = (css, read_from, is_default_rules, tie_breaker, scope)
+        rules = known.get(source)
+        if rules is None:
+            rules = known[source] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    shared_parse_rules.guarded = True  # type: ignore[attr-defined]
+    Stylesheet._parse_rules = shared_parse_rules  # type: ignore[method-assign]
+
+
 def apply() -> None:
     """Patch Textual's widgets as described above (once; applying again changes nothing)."""
     _guard_command_palette()
     _guard_option_list()
+    _share_parsed_stylesheets()
