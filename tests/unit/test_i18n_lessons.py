@@ -314,3 +314,20 @@ def test_the_notes_kept_on_screen_are_said_in_the_language_of_the_moment() -> No
     i18n.set_language("en")
     first = [line[0][0] for line in session.panel(session.view()).lines[:2]]
     assert first == ["Quiz ended. ", "Edited "]
+
+
+def test_the_boxes_labels_in_the_language_of_the_moment() -> None:
+    lesson = Lesson(resolve("sigmoid_expanded"), view="groups")
+    assert [node.subtitle for node in lesson.nodes] == ["入力", "4 ノード"]
+    assert {node.subtitle for node in Lesson(resolve("tiny_net"), view="expanded").nodes} >= {"入力", "パラメータ"}
+    i18n.set_language("en")
+    assert [node.subtitle for node in lesson.nodes] == ["input", "4 nodes"]
+
+
+def test_a_phrase_puts_its_parts_where_the_translation_does() -> None:
+    from tutor.teach.lesson.phrase import phrase
+
+    assert phrase("walk back from {output} to every {leaves}.", "dim", output=("price", "name"), leaves="input") == [
+        ("walk back from ", "dim"), ("price", "name"), (" to every input.", "dim")]
+    assert phrase("{output} からすべての{leaves}へ", "dim", output=("price", "name"), leaves="入力") == [
+        ("price", "name"), (" からすべての入力へ", "dim")]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from tutor.engine import analysis
 from tutor.engine.ops import symbol
 from tutor.engine.trace import BackwardStep, ForwardStep, Trace, run
+from tutor.i18n import N_, _, language, ngettext
 from tutor.teach.lesson.expanded import ExpandedNarration
 from tutor.teach.lesson.frame import Frame, Position, ViewEdge, ViewNode
 from tutor.teach.lesson import notes
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 FRAMES_KEPT = 64
 """Frames cached per lesson: stepping reuses the previous one; a big graph's frames are large."""
+KIND_LABELS = {"input": N_("input"), "param": N_("param"), "const": N_("const")}
+"""A leaf's box label (translated where drawn)."""
 
 
 class Lesson:
@@ -68,6 +71,7 @@ class Lesson:
         self.boxes_forward: tuple[ForwardStep, ...] = steps.forward
         self.boxes_backward: tuple[BackwardStep, ...] = steps.backward
         self._frames: dict[int, Frame] = {}
+        self._nodes: tuple[str, list[ViewNode]] | None = None
         narration: type[Narration] = {EXPANDED: ExpandedNarration, GROUPS: GroupNarration}.get(view, NeuronNarration)
         self.narration: Narration = narration(self)
         self.forward, self.backward = self.narration.walk()
@@ -116,25 +120,33 @@ class Lesson:
         """The position in ``other`` (another view) that shows what this one shows at k."""
         return self.narration.map_position(k, other)
 
-    @cached_property
+    @property
     def nodes(self) -> list[ViewNode]:
-        """The boxes of this view, in the author's order (the neuron view has the groups view's)."""
+        """The boxes of this view, in the author's order (the neuron view has the groups view's); their labels
+        in the current language."""
+        code = language()
+        if self._nodes is None or self._nodes[0] != code:
+            self._nodes = (code, self._view_nodes())
+        return self._nodes[1]
+
+    def _view_nodes(self) -> list[ViewNode]:
         graph = self.graph
         out: list[ViewNode] = []
         if self.view != EXPANDED:
             for node in graph.nodes:
                 if node.kind in ("input", "param"):
-                    out.append(ViewNode(node.name, node.name, node.kind, node.kind))
+                    out.append(ViewNode(node.name, node.name, _(KIND_LABELS[node.kind]), node.kind))
                 elif node.kind == "op" and node.name in graph.groups:
-                    members = graph.groups[node.name]
-                    subtitle = self._symbol(node) if len(members) == 1 else f"{len(members)} nodes"
-                    out.append(ViewNode(node.name, node.name, subtitle, "group" if len(members) > 1 else "op"))
+                    count = len(graph.groups[node.name])
+                    subtitle = self._symbol(node) if count == 1 else ngettext(
+                        "{count} node", "{count} nodes", count).format(count=count)
+                    out.append(ViewNode(node.name, node.name, subtitle, "group" if count > 1 else "op"))
             return out
         needed = graph.ancestors_of_output()
         for node in graph.nodes:
-            if node.kind == "const" and not any(needed[c] for c, _ in self._consumers[node.index]):
+            if node.kind == "const" and not any(needed[c] for c, _position in self._consumers[node.index]):
                 continue
-            subtitle = node.kind if node.is_leaf else self._symbol(node)
+            subtitle = _(KIND_LABELS[node.kind]) if node.is_leaf else self._symbol(node)
             out.append(ViewNode(node.name, node.label, subtitle, node.kind))
         return out
 

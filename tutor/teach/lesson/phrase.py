@@ -34,4 +34,10 @@ def phrase(template: str, style: str = "", **parts: str | tuple[str, str]) -> Li
         fragment = part if isinstance(part, tuple) else (part, style)
         if fragment[0]:
             line.append(fragment)
-    return line
+    merged: Line = []
+    for text, shown in line:  # one fragment per run of one style, as the sentence would be written by hand
+        if merged and merged[-1][1] == shown:
+            merged[-1] = (merged[-1][0] + text, shown)
+        else:
+            merged.append((text, shown))
+    return merged

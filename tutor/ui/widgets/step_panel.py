@@ -13,10 +13,11 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from tutor.i18n import N_, _
 from tutor.teach.text import Line, plain, wrap
 from tutor.ui.theme import text_styles
 
-MORE_BELOW = "▼ more below: PgDn"
+MORE_BELOW = N_("▼ more below: PgDn")
 MORE_ABOVE = "▲ PgUp"
 
 
@@ -114,7 +115,7 @@ class PanelBox(VerticalScroll):
         if self.max_scroll_y <= 0:
             self.border_subtitle = ""
         elif self.scroll_y < self.max_scroll_y:
-            self.border_subtitle = MORE_BELOW
+            self.border_subtitle = _(MORE_BELOW)
         else:
             self.border_subtitle = MORE_ABOVE
         more = self.scroll_y < self.max_scroll_y
