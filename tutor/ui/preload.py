@@ -1,20 +1,48 @@
 """The pre-loaded process of ``tutor serve``: Python, Textual and the tutor imported once, a lesson forked per tab.
 
-Run as ``python -m tutor.ui.preload FD PROGRAM`` by the server (``tutor.ui.serve.forks``),
-with FD one end of a ``SOCK_SEQPACKET`` socket pair and PROGRAM the module a
-tab runs (``tutor``: each lesson is ``python -m tutor [SCENARIO] [ARGS]``).
+Run as ``python -m tutor.ui.preload FD PROGRAM [ARG...]`` by the server
+(``tutor.ui.serve.forks``), with FD one end of a ``SOCK_SEQPACKET`` socket
+pair, PROGRAM the module a tab runs (``tutor``: each lesson is ``python -m
+tutor [SCENARIO] [ARGS]``) and ARGs the arguments of the lesson rehearsed here.
 
-It imports everything a lesson's first frame needs, freezes what the imports
-made (``gc.freeze``: the collector then never touches those objects, so the
-memory pages holding them stay shared with every lesson), says it is ready,
-and then waits for requests. A request is one message, JSON with the
-lesson's arguments and environment changes, carrying three file descriptors
-(the lesson's stdin, stdout and stderr). For each, it forks twice: the first
-child forks the lesson and exits at once, so the lesson is handed to the
-server (a child subreaper) as its own child, and this process keeps no
-children; the server learns the lesson's id from the reply and reaps it. A
-lesson that crashes or is killed takes nothing else with it, and if this
+It imports everything a lesson needs, rehearses a lesson, lays out its memory
+so that lessons share as much of it as they can (below), freezes it all for
+the collector (``gc.freeze``: the collector then never touches those
+objects), says it is ready, and then waits for requests. A request is one
+message, JSON with the lesson's arguments and environment changes, carrying
+three file descriptors (the lesson's stdin, stdout and stderr). For each, it
+forks twice: the first child forks the lesson and exits at once, so the lesson
+is handed to the server (a child subreaper) as its own child, and this process
+keeps no children; the server learns the lesson's id from the reply and reaps
+it. A lesson that crashes or is killed takes nothing else with it, and if this
 process dies the lessons it started keep running.
+
+**Memory.** A forked lesson shares this process's memory until it writes to a
+page, which the system then copies for it. Python writes to every object a
+lesson uses (reference counts; and a function's bytecode, which it
+specialises and counts in place), so a lesson copies every page holding
+anything it uses, whatever else the page holds. Three things keep those pages
+few:
+
+1. *A rehearsal* (``rehearse``): a lesson runs here once, as a tab's runs: the
+   program's ``main`` with the rehearsed arguments, under Textual's web driver,
+   fed by a page played in a thread (its size, a step, quit). What only a
+   lesson's run imports, fills or builds (modules Textual loads when it first
+   draws, caches, parsed stylesheets) is then here, shared, not made in every
+   lesson; it runs with nothing of this process's left changed (standard
+   streams, signals, environment, language, threads).
+2. *The code a lesson runs, side by side* (``copy_code``): a second rehearsal
+   notes each function it runs (a first one has imported and filled what only
+   a first run does); each gets a copy of its code made afterwards, one after
+   the other, so that code shares pages with other code a lesson runs rather
+   than with the rest of its module. A third rehearsal then specialises the
+   copies, as a lesson would.
+3. *No gaps to fill* (``fill_holes``): Python's allocator puts a new small
+   object in the first free block of a partly used pool. Before the copies are
+   made, and again before the first fork, those free blocks are filled with
+   objects that live as long as this process, so the copies sit together, and
+   a lesson's own objects go to pages of their own instead of into gaps
+   between objects every lesson shares.
 
 The lesson, in the forked child, first undoes what it must not inherit: the
 signal handlers set here, this process's socket and every other descriptor
@@ -22,9 +50,9 @@ beyond its own three (the server's listening socket never reaches this
 process: it is started afresh, with none of the server's descriptors), the
 environment (the page's terminal size), and numpy's random generator if
 numpy was imported (Python's ``random`` reseeds itself after a fork). No
-event loop is inherited: the one the rehearsal ran is closed before any fork. Then it runs PROGRAM as
-``python -m`` would, and leaves with ``os._exit``, never returning into
-this loop.
+event loop is inherited: the rehearsal's is closed before any fork. Then it
+runs PROGRAM as ``python -m`` would, and leaves with ``os._exit``, never
+returning into this loop.
 """
 
 from __future__ import annotations
@@ -33,11 +61,17 @@ import gc
 import importlib
 import json
 import os
+import re
 import runpy
 import signal
 import socket
 import sys
+import threading
+import time
 import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import CodeType, FrameType, FunctionType
 
 MAX_MESSAGE = 1 << 20
 """Largest request or reply, in bytes (an environment's changes fit many times over)."""
@@ -71,14 +105,18 @@ def name_process(name: str) -> None:
         pass
 
 
-def preload(program: str) -> None:
-    """Import what a lesson needs before its first frame, then freeze it all for the collector.
+def preload(program: str, args: Sequence[str]) -> None:
+    """Import what a lesson needs, rehearse one (``args``), lay out the memory lessons share, and freeze it all.
 
     ``program``'s ``__main__`` is imported (not run) for what it imports, then dropped, so each
     lesson runs it afresh as ``__main__``. Textual's driver for the tab is the one the
     environment names (``TEXTUAL_DRIVER``, set by the server as for a fresh process); Textual
     reads its settings from the environment when imported, which is why this process gets the
     lessons' environment before it imports anything.
+
+    The lesson is run three times (see the module's docstring): the first imports and fills
+    what only a first run does; the second, recorded, runs the code every lesson runs, which is
+    then copied side by side; the third specialises the copies.
     """
     importlib.import_module(f"{program}.__main__")
     del sys.modules[f"{program}.__main__"]
@@ -86,40 +124,272 @@ def preload(program: str) -> None:
     driver = os.environ.get("TEXTUAL_DRIVER", "")
     if ":" in driver:
         importlib.import_module(driver.split(":", 1)[0])
-    rehearse()
-    gc.collect()
+    rehearse(program, args)
+    collect_everything()
+    with recording() as used:
+        rehearse(program, args)
+    collect_everything()
+    fill_holes()
+    copy_code(used)
+    del used
+    rehearse(program, args)
+    collect_everything()
+    fill_holes()
     gc.freeze()
 
 
-REHEARSAL = ("shopping", (120, 36))
-"""The lesson opened once here, headless, before any fork: a built-in scenario and a window size."""
+def collect_everything() -> None:
+    """Collect all garbage, frozen objects' too: a rehearsed lesson freezes what it has made once it has drawn
+    (``tutor.startup.FirstFrame``), and its cycles are garbage once it has ended."""
+    gc.unfreeze()
+    gc.collect()
 
 
-def rehearse() -> None:
-    """Open a lesson once, headless, and step it: what only a first frame loads or builds is then here, shared.
+# --- The rehearsal: one lesson run here as a tab's runs -----------------------------------------------------
 
-    Textual imports some modules only when it first lays out or draws (layouts, the scroll bar),
-    fills caches on first use, and Python specialises each function's bytecode in place after its
-    first calls: done here once, none of it is copied into every lesson. A rehearsal that fails
-    changes nothing for the lessons (they would meet the same fault and show it).
+REHEARSAL_SCENARIO = "shopping"
+"""The lesson rehearsed when the server's lessons name no scenario (each tab starts at the picker)."""
+REHEARSAL_SIZE = (120, 36)
+"""The rehearsed tab's terminal, in cells."""
+QUIET = 0.3
+"""Seconds without output after which the rehearsed lesson is taken to have drawn what it had to."""
+REHEARSAL_TIMEOUT = 60.0
+"""Seconds the rehearsal waits for the lesson to quit once asked, before ending it as the server would (SIGTERM)."""
+SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGCHLD", "SIGWINCH", "SIGTSTP", "SIGCONT")
+"""Signals whose handlers the rehearsal leaves as it found them (Textual and asyncio set some)."""
+
+
+def rehearse(program: str, args: Sequence[str]) -> None:
+    """Run ``program`` with ``args`` here, as a tab's lesson runs: under the web driver, fed by a page played in a thread.
+
+    The page sends the tab's size, then, once the lesson has drawn, a step (→), then quit. Textual
+    imports some modules only when it first lays out or draws (layouts, the scroll bar), fills
+    caches on first use, and Python specialises a function's bytecode after its first calls: done
+    here, none of it is made again in every lesson. A rehearsal that fails changes nothing for
+    the lessons (they would meet the same fault, and show it); what the program prints goes
+    nowhere.
     """
-    import asyncio
+    page_end, lesson_stdin = socket.socketpair()
+    page_screen, lesson_stdout = socket.socketpair()
+    page = threading.Thread(target=play_page, args=(page_end, page_screen), name="rehearsal page", daemon=True)
+    try:
+        with left_as_found(), standard_streams(lesson_stdin, lesson_stdout):
+            width, height = REHEARSAL_SIZE
+            os.environ.update(COLUMNS=str(width), ROWS=str(height))
+            sys.argv = [program, *args]
+            lesson_stdin.close()  # fds 0 and 1 hold the lesson's ends now
+            lesson_stdout.close()
+            page.start()
+            try:
+                runpy.run_module(program, run_name="__main__", alter_sys=True)
+            except (Exception, SystemExit):  # noqa: BLE001 - a rehearsal only saves memory and time
+                pass
+    finally:
+        page_end.close()  # the page, if still waiting, sees the lesson gone
+        page.join(REHEARSAL_TIMEOUT)
+        page_screen.close()
 
-    from tutor.ui.app import TutorApp
 
-    async def one_lesson() -> None:
-        spec, size = REHEARSAL
-        app = TutorApp(spec, remember=False)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await pilot.press("right")
-            await pilot.pause()
+def play_page(page_end: socket.socket, screen: socket.socket) -> None:
+    """What a browser tab sends: its size; once the lesson has drawn, →; once that is drawn, quit."""
+    def meta(**message: object) -> None:
+        page_end.sendall(_packet(b"M", json.dumps(message).encode("utf-8")))
 
     try:
-        asyncio.run(one_lesson())
-    except Exception:  # noqa: BLE001 - a rehearsal only saves time; each lesson reports its own faults
-        pass
+        width, height = REHEARSAL_SIZE
+        meta(type="resize", width=width, height=height)
+        if drawn(screen):
+            page_end.sendall(_packet(b"D", b"\x1b[C"))
+            drawn(screen)
+        meta(type="quit")
+        screen.settimeout(REHEARSAL_TIMEOUT)
+        while screen.recv(65536):
+            pass
+    except socket.timeout:
+        os.kill(os.getpid(), signal.SIGTERM)  # the web driver ends the app on it, as when the server stops
+    except OSError:
+        pass  # the lesson has gone
 
+
+def drawn(screen: socket.socket) -> bool:
+    """Wait until the lesson has written something and then nothing for ``QUIET`` seconds; False if it ended."""
+    screen.settimeout(QUIET)
+    wrote = False
+    deadline = time.monotonic() + REHEARSAL_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            data = screen.recv(65536)
+        except socket.timeout:
+            if wrote:
+                return True
+            continue
+        if not data:
+            return False
+        wrote = True
+    return False
+
+
+def _packet(kind: bytes, payload: bytes) -> bytes:
+    """One packet of textual-serve's protocol to a lesson's stdin: its kind, its length, itself."""
+    return kind + len(payload).to_bytes(4, "big") + payload
+
+
+@contextmanager
+def standard_streams(stdin: socket.socket, stdout: socket.socket) -> Iterator[None]:
+    """Descriptors 0 and 1 are ``stdin`` and ``stdout`` in the block, 2 is /dev/null; then this process's again."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    saved = [os.dup(fd) for fd in (0, 1, 2)]
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(stdin.fileno(), 0)
+        os.dup2(stdout.fileno(), 1)
+        os.dup2(nowhere, 2)
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        for fd, copy in enumerate(saved):
+            os.dup2(copy, fd)
+            os.close(copy)
+        os.close(nowhere)
+
+
+@contextmanager
+def left_as_found() -> Iterator[None]:
+    """Whatever of this process a lesson's run changes, as it was before: arguments, environment, signal
+    handlers, the tutor's language, the collector; and no thread left running."""
+    from tutor import i18n
+
+    argv, environment = sys.argv, dict(os.environ)
+    numbers = [getattr(signal, name) for name in SIGNALS if hasattr(signal, name)]
+    handlers = {number: signal.getsignal(number) for number in numbers}
+    language, collecting = i18n.language(), gc.isenabled()
+    try:
+        yield
+    finally:
+        sys.argv = argv
+        for name in [name for name in os.environ if name not in environment]:
+            del os.environ[name]
+        os.environ.update(environment)
+        for number, handler in handlers.items():
+            if handler is not None:
+                signal.signal(number, handler)
+        i18n.set_language(language)
+        (gc.enable if collecting else gc.disable)()
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and thread.name != "rehearsal page":
+                thread.join(REHEARSAL_TIMEOUT)
+
+
+# --- The code a lesson runs, side by side -------------------------------------------------------------------
+
+@contextmanager
+def recording() -> Iterator[dict[int, CodeType]]:
+    """The code objects the block runs (every thread's), by id, in the order each first ran."""
+    used: dict[int, CodeType] = {}
+
+    def note(frame: FrameType, event: str, arg: object) -> None:
+        if event == "call":
+            used.setdefault(id(frame.f_code), frame.f_code)
+
+    sys.setprofile(note)
+    threading.setprofile(note)
+    try:
+        yield used
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)
+
+
+def copy_code(used: dict[int, CodeType]) -> int:
+    """Give every function running code in ``used`` a copy of it, made now in that order; how many functions.
+
+    A copy is the same code (``CodeType.replace``); code nested in it that is used too (a lambda,
+    a comprehension) is copied with it. Functions are found among the objects the collector
+    tracks, frozen ones too (``gc.unfreeze``; the caller freezes them again).
+    """
+    copies: dict[int, CodeType] = {}
+
+    def copy(code: CodeType) -> CodeType:
+        made = copies.get(id(code))
+        if made is None:
+            consts = tuple(copy(c) if isinstance(c, CodeType) and id(c) in used else c for c in code.co_consts)
+            made = copies[id(code)] = code.replace(co_consts=consts)
+        return made
+
+    for code in used.values():
+        copy(code)
+    gc.unfreeze()
+    given = 0
+    for function in gc.get_objects():
+        if type(function) is FunctionType:
+            made = copies.get(id(function.__code__))
+            if made is not None and function.__code__ is used.get(id(function.__code__)):
+                function.__code__ = made
+                given += 1
+    return given
+
+
+# --- No gaps to fill -----------------------------------------------------------------------------------------
+
+FILLED: list[object] = []
+"""Objects filling what were free blocks of Python's allocator (see the module's docstring); never freed."""
+
+
+def fill_holes() -> int:
+    """Fill every free block of the small-object allocator's partly used pools; how many blocks were filled.
+
+    What is left free afterwards is the unused end of the pool each size is now taken from:
+    objects made next go there one after the other.
+    """
+    blocks = free_blocks()
+    for size, count in blocks.items():
+        FILLED.extend([_filler(size, k) for k in range(count)])
+    return sum(blocks.values())
+
+
+def _filler(size: int, k: int) -> object:
+    """A new object the allocator puts in a block of ``size`` bytes."""
+    if size <= 16:
+        return object()
+    if size <= 32:
+        return 1_000_000 + k  # an int of one digit: 28 bytes
+    return bytes(size - 33)  # a bytes object's header is 33 bytes
+
+
+def free_blocks() -> dict[int, int]:
+    """The free blocks in partly used pools of Python's small-object allocator, by block size.
+
+    Read from ``sys._debugmallocstats`` (CPython's, printed on descriptor 2), whose table gives
+    each size class's "avail blocks"; empty where that is not to be had (another Python).
+    """
+    report = getattr(sys, "_debugmallocstats", None)
+    if report is None or not hasattr(os, "memfd_create"):
+        return {}
+    sys.stderr.flush()
+    saved = os.dup(2)
+    capture = os.memfd_create("mallocstats")
+    try:
+        os.dup2(capture, 2)
+        report()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    try:
+        os.lseek(capture, 0, os.SEEK_SET)
+        report_text = b"".join(iter(lambda: os.read(capture, 65536), b""))
+    finally:
+        os.close(capture)
+    # One row at a time (a list of every line would leave gaps of its own): class, size, pools, in use, avail.
+    rows = re.finditer(rb"^ *\d+ +(\d+) +\d+ +\d+ +(\d+) *$", report_text, re.MULTILINE)
+    return {int(row[1]): int(row[2]) for row in rows if int(row[2])}
+
+
+# --- Forking lessons -----------------------------------------------------------------------------------------
 
 def serve_forks(channel: socket.socket, program: str) -> None:
     """Answer fork requests until the server closes its end."""
@@ -211,13 +481,13 @@ def run_lesson(channel: socket.socket, program: str, request: dict, fds: list[in
 
 
 def main(argv: list[str]) -> int:
-    fd, program = int(argv[0]), argv[1]
+    fd, program, args = int(argv[0]), argv[1], argv[2:]
     os.closerange(3, fd)  # descriptors the server inherited from whoever started it are not for lessons
     os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
     channel = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server ends this process; a terminal's Ctrl+C does not
     name_process(PRELOAD_NAME)
-    preload(program)
+    preload(program, args)
     sys.stdout.flush()
     sys.stderr.flush()
     try:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import textual_serve.server
 
+from tutor.ui import preload as preloaded
 from tutor.ui.serve import forks
 from tutor.ui.serve.forks import Forks
 from tutor.ui.serve.fresh import FreshProcesses, shell_command
@@ -45,7 +46,9 @@ def launcher(scenario: str | None, app_args: Sequence[str] = (), preload: bool |
     args = lesson_args(scenario, app_args)
     if preload is False or not forks.supported():
         return FreshProcesses(PROGRAM, args)
-    return Forks(PROGRAM, args, lesson_environment())
+    # The pre-loaded process rehearses a lesson as the tabs will open it (the picker's: a built-in one).
+    rehearsal = args if scenario else lesson_args(preloaded.REHEARSAL_SCENARIO, app_args)
+    return Forks(PROGRAM, args, lesson_environment(), rehearsal=rehearsal)
 
 
 def serve(

@@ -88,13 +88,15 @@ class Lesson:
 class Preloaded:
     """One pre-loaded process: started, asked for forks, ended."""
 
-    def __init__(self, program: str, environment: dict[str, str], children: Children) -> None:
+    def __init__(
+        self, program: str, rehearsal: Sequence[str], environment: dict[str, str], children: Children
+    ) -> None:
         loop = asyncio.get_running_loop()
         self._loop = loop
         self._channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             os.set_inheritable(theirs.fileno(), True)
-            argv = [sys.executable, "-m", "tutor.ui.preload", str(theirs.fileno()), program]
+            argv = [sys.executable, "-m", "tutor.ui.preload", str(theirs.fileno()), program, *rehearsal]
             self.pid = os.posix_spawn(
                 sys.executable,
                 argv,
@@ -181,10 +183,14 @@ class Preloaded:
 class Forks:
     """Lessons for the tabs, forked from the pre-loaded process (started, and restarted when it dies, here)."""
 
-    def __init__(self, program: str, args: Sequence[str], environment: dict[str, str]) -> None:
+    def __init__(
+        self, program: str, args: Sequence[str], environment: dict[str, str], rehearsal: Sequence[str] | None = None
+    ) -> None:
         self.program = program
         self.args = list(args)
         """The lessons' arguments: ``python -m PROGRAM ARGS``."""
+        self.rehearsal = list(self.args if rehearsal is None else rehearsal)
+        """The arguments of the lesson the pre-loaded process rehearses before it forks any (``tutor.ui.preload``)."""
         self.environment = environment
         """The lessons' environment, less what each tab sets itself (its terminal size)."""
         self._children: Children | None = None
@@ -200,7 +206,7 @@ class Forks:
         self._launch()
 
     def _launch(self) -> None:
-        preloaded = self._preloaded = Preloaded(self.program, self.environment, self._children)
+        preloaded = self._preloaded = Preloaded(self.program, self.rehearsal, self.environment, self._children)
         preloaded.ready.add_done_callback(lambda ready: ready.exception() is None and self._was_ready())
         preloaded.exited.add_done_callback(lambda _: self._replace(preloaded))
 

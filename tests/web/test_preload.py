@@ -1,0 +1,95 @@
+"""The pre-loaded process's preparation: a rehearsed lesson leaves the process as it found it; the gaps are filled.
+
+``tutor.ui.preload.preload`` runs a lesson three times in the process that every
+tab's lesson is then forked from; whatever a lesson changes in its process
+(standard streams, signal handlers, environment, language, threads) would
+otherwise reach every lesson forked afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="lessons are forked on Linux only")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PREPARE = r"""
+import gc, json, os, signal, sys, threading
+from tutor.ui.serve.session import lesson_environment
+os.environ.update(lesson_environment())  # the web driver and the rest, as the server gives its lessons
+from tutor import i18n
+from tutor.ui import preload
+from tutor.ui.app import TutorApp
+
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # as the pre-loaded process sets it
+code = TutorApp.__init__.__code__
+
+
+def state():
+    return {
+        "streams": [os.readlink(f"/proc/self/fd/{fd}") for fd in (0, 1, 2)],
+        "python streams": [sys.stdin is sys.__stdin__, sys.stdout is sys.__stdout__, sys.stderr is sys.__stderr__],
+        "argv": sys.argv,
+        "environment": dict(os.environ),
+        "signals": {name: repr(signal.getsignal(getattr(signal, name))) for name in preload.SIGNALS},
+        "language": i18n.language(),
+        "threads": len(threading.enumerate()),
+        "collector": gc.isenabled(),
+    }
+
+
+before = state()
+preload.preload("tutor", ["shopping", "--lang", "ja"])
+after = state()
+copied = TutorApp.__init__.__code__
+print(json.dumps({"before": before, "after": after, "code copied": copied is not code and copied == code}))
+"""
+
+
+def test_preparing_runs_a_lesson_and_leaves_the_process_as_it_found_it(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "ROWS", "LANGUAGE", "LC_ALL")}
+    env.update(LANG="C.UTF-8", TUTOR_CONFIG_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # the rehearsed lessons' output and errors went nowhere
+    report = json.loads(result.stdout)
+    assert report["after"] == report["before"]
+    assert report["before"]["language"] == "en" and report["before"]["threads"] == 1
+    # A lesson ran (in Japanese, as asked), and the code it ran was copied: the same code, another object.
+    assert report["code copied"]
+
+
+FILL = r"""
+import gc, json, sys
+from tutor.ui import preload
+import tutor.ui.app
+gc.collect()
+before = preload.free_blocks()
+filled = preload.fill_holes()
+after = preload.free_blocks()
+print(json.dumps({"before": before, "filled": filled, "after": after}))
+"""
+
+
+def test_filling_the_gaps_leaves_free_only_the_end_of_one_pool_per_size():
+    result = subprocess.run(
+        [sys.executable, "-c", FILL], cwd=ROOT, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    gaps = {int(size): count for size, count in report["before"].items()}
+    assert gaps and report["filled"] > sum(gaps.values()) // 2  # the allocator's report was read, and acted on
+    pool = 16 * 1024 - 48  # a pool of Python 3.11 on a 64-bit system, less its header
+    for size, free in report["after"].items():
+        assert free <= pool // int(size), (size, free)  # at most what is left of the pool being filled
+    assert sum(report["after"].values()) < sum(gaps.values()) // 4
