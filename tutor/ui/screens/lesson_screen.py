@@ -65,6 +65,10 @@ class LessonScreen(Screen):
         """Mode widget id -> the mode revision last copied into it."""
         self._graph: GraphView | None = None  # once composed (a query walks the DOM: too slow per key check)
         self._panel_place: tuple | None = None
+        self._mounted: dict[str, Widget] = {}
+        """Widgets mounted on demand, by id (see ``widget_for``)."""
+        self._level_shown: str | None = None
+        """The graph's density as the progress line last named it."""
         self._forms_key: tuple | None = None
         self._moves: tuple[bool, bool] = (True, False)
         """Whether → and ← move now, as the key bar last showed them."""
@@ -124,11 +128,14 @@ class LessonScreen(Screen):
 
     def widget_for(self, widget_id: str) -> Widget:
         """A widget used only at times (values table, error banner, a mode's widget), mounted when first needed."""
-        found = self.query(f"#{widget_id}")
-        return found.first() if found else self._mount_on_demand(widget_id)
+        widget = self._mounted.get(widget_id)
+        if widget is None:
+            widget = self._mounted[widget_id] = self._mount_on_demand(widget_id)
+        return widget
 
     def has_widget(self, widget_id: str) -> bool:
-        return bool(self.query(f"#{widget_id}"))
+        """Whether the widget was mounted (kept by id: a DOM query per key press cost more than the step)."""
+        return widget_id in self._mounted
 
     def _mount_on_demand(self, widget_id: str) -> Widget:
         """Build and mount the widget named ``widget_id`` where it belongs.
@@ -206,16 +213,17 @@ class LessonScreen(Screen):
 
     def _gone(self) -> bool:
         """True once the screen's widgets are gone (a callback queued before Esc left the lesson runs late)."""
-        return not self.is_attached or not self.query(Stage)
+        return not self.is_attached or self._graph is None or not self._graph.is_attached
 
     def _refresh_progress(self) -> None:
-        if not self.query(Progress):
+        if self._gone():
             return  # called after a refresh that came after the app started to quit
         progress = self.query_one(Progress)
         own = self.session.progress()
+        self._level_shown = self.query_one(GraphView).level
         if own is None:
             # The neuron view has one form per window size, not the graph's density levels.
-            density = "" if self.lesson.view == NEURONS else self.query_one(GraphView).level
+            density = "" if self.lesson.view == NEURONS else self._level_shown
             progress.show(self.lesson, self.k, self.mode.label, density)
         else:
             progress.show_mode(own.label, own.detail, own.done, own.total)
@@ -284,7 +292,10 @@ class LessonScreen(Screen):
     @on(Stage.RowsShared)
     def _rows_shared(self) -> None:
         """The stage shared its rows: say the graph's density, ask the panel what lies below, redraw a plot."""
-        self.call_after_refresh(self._refresh_progress)
+        if self._gone():
+            return
+        if self._graph.level != self._level_shown:
+            self.call_after_refresh(self._refresh_progress)  # the progress line names the graph's density
         self.call_after_refresh(self._mark_panel)
         if self._pane() not in (GRAPH, VALUES):
             self.call_after_refresh(self._refill_mode_widget)
