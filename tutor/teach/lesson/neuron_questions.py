@@ -104,7 +104,8 @@ def questions_at(narration: NeuronNarration, k: int) -> list[Question]:
                                   label=_("δ of {name}").format(name=neuron.name)))
     for synapse, grad_w, _sent in narration.synapse_edges(neuron):
         questions.append(Question(k, "backward", "grad", neuron.z, synapse.weight,
-                                  f"∂{synapse.weight} (δ × {synapse.source})?", grad_w,
+                                  _("{gradient} ({product})?").format(gradient=f"∂{synapse.weight}",
+                                                                      product=f"δ × {synapse.source}"), grad_w,
                                   f"∂{synapse.weight} = δ × {synapse.source} = {fmt(grad_w)}",
                                   _("Multiply δ by the input {input} this weight multiplies.").format(
                                       input=synapse.source),
