@@ -74,3 +74,21 @@ def test_the_quiz_forward_mode_and_paths_in_japanese(drive) -> None:
         assert "経路の和: 2 + 3 = 5" in _panel(app)
 
     drive("two_paths", body, size=SMALL, language="ja")
+
+
+def test_the_japanese_key_bar_fits_80_columns_with_every_key_it_can_show(drive) -> None:
+    """Paths in the expanded view of a net with more below: → ← g (next: neurons) e v 1 2 PgDn ? q together."""
+    from tutor.teach.text import cells
+    from tutor.ui.widgets.footer import KeyBar
+
+    async def body(pilot) -> None:
+        app = pilot.app
+        await pilot.press("g", "g", "4", "tab")  # neurons → groups → expanded; paths from x1
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        shown = [f"{key} {words}" for _key, key, words, _enabled, _tooltip in bar.keys()]
+        assert [item.split()[0] for item in shown] == ["→", "←", "g", "e", "v", "1", "2", "PgDn", "?", "q"]
+        assert shown[2] == "g ニューロン" and shown[-1] == "q 終了"
+        assert cells(" ".join(shown)) <= 80
+
+    drive("tiny_net", body, size=SMALL, language="ja")

@@ -203,6 +203,11 @@ def test_switching_the_language_remakes_the_words_a_mode_keeps() -> None:
     assert forward.view().lines[0][0][0] == "Forward mode " and forward.index == 1
     assert quiz.view().lines[1][1][0].startswith("What is the value of ")
     assert quiz.session.current is quiz.pending[0]
+    other = make_modes(Place(Lesson(resolve("shopping"))))["quiz"]
+    other.enter()
+    assert other.view().lines[-1][0] == ("Quiz: ", "title")
+    i18n.set_language("ja")
+    assert other.view().lines[-1][0] == ("クイズ: ", "title")
 
 
 def test_selected_node_edits_and_the_values_table_in_japanese() -> None:

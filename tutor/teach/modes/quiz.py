@@ -46,6 +46,8 @@ class QuizMode(Mode):
         self.asked_here = 0
         """How many questions step ``target`` has in all."""
         self.feedback: list[Line] = []
+        self.opening: list[Line] | None = None
+        """The opening words, while ``feedback`` is they (said again in another language)."""
         """About the question on screen only: cleared when the next question appears."""
         self.answered = False
         """The question on screen is answered; Enter moves on."""
@@ -65,8 +67,13 @@ class QuizMode(Mode):
 
     def enter(self) -> None:
         super().enter()
-        self.feedback = [[(_("Quiz: "), "title"), (_("press → and answer before each value and gradient is "
-                                                    "shown. Esc in the answer box ends the quiz."), "")]]
+        self.feedback = self.opening = self._opening()
+        self.asked_in = language()
+
+    @staticmethod
+    def _opening() -> list[Line]:
+        return [[(_("Quiz: "), "title"), (_("press → and answer before each value and gradient is "
+                                            "shown. Esc in the answer box ends the quiz."), "")]]
 
     def interrupt(self) -> None:
         if self.pending:
@@ -176,8 +183,13 @@ class QuizMode(Mode):
             questions=self.asked_here)
 
     def _in_this_language(self) -> None:
-        """The questions on screen asked again, when the language changed since they were made."""
-        if not self.pending or self.asked_in == language():
+        """The questions on screen asked again, and the opening words said again, when the language changed
+        since they were made (an answer's feedback stays as it was said, until the next question)."""
+        code = language()
+        if self.feedback is self.opening and self.asked_in != code:
+            self.feedback = self.opening = self._opening()
+        if not self.pending or self.asked_in == code:
+            self.asked_in = code
             return
         asked = self.lesson.questions(self.target)
         self.asked_in = language()
