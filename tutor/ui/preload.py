@@ -38,11 +38,12 @@ few:
    than with the rest of its module. A third rehearsal then specialises the
    copies, as a lesson would.
 3. *No gaps to fill* (``fill_holes``): Python's allocator puts a new small
-   object in the first free block of a partly used pool. Before the copies are
-   made, and again before the first fork, those free blocks are filled with
-   objects that live as long as this process, so the copies sit together, and
-   a lesson's own objects go to pages of their own instead of into gaps
-   between objects every lesson shares.
+   object in the first free block of a partly used pool. Before the first
+   rehearsal, before the copies are made, and again before the first fork,
+   those free blocks are filled with objects that live as long as this
+   process, so what the rehearsal leaves and the copies sit together, and a
+   lesson's own objects go to pages of their own instead of into gaps between
+   objects every lesson shares.
 
 The lesson, in the forked child, first undoes what it must not inherit: the
 signal handlers set here, this process's socket and every other descriptor
@@ -116,7 +117,9 @@ def preload(program: str, args: Sequence[str]) -> None:
 
     The lesson is run three times (see the module's docstring): the first imports and fills
     what only a first run does; the second, recorded, runs the code every lesson runs, which is
-    then copied side by side; the third specialises the copies.
+    then copied side by side; the third specialises the copies. The allocator's gaps are filled
+    before each step that leaves objects every lesson uses: the first run's caches and modules,
+    the copies, and (before the first fork) nothing but each lesson's own objects to come.
     """
     importlib.import_module(f"{program}.__main__")
     del sys.modules[f"{program}.__main__"]
@@ -124,6 +127,8 @@ def preload(program: str, args: Sequence[str]) -> None:
     driver = os.environ.get("TEXTUAL_DRIVER", "")
     if ":" in driver:
         importlib.import_module(driver.split(":", 1)[0])
+    collect_everything()
+    fill_holes()
     rehearse(program, args)
     collect_everything()
     with recording() as used:
