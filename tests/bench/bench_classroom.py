@@ -20,10 +20,11 @@ this client, on the same cores, the slowest part).
 Per way it reports the median and slowest time from opening a tab to its
 lesson's first output (first bytes) and to the lesson drawn (its step line
 on screen), the median time a step takes, the CPU each lesson used to
-start, and memory with every tab open: proportional set size (PSS, from
-``/proc/PID/smaps_rollup``: a page shared by k processes counts 1/k in
-each) per lesson, and per lesson with the pre-loaded process's share added
-in. Then the ratios forked / fresh, and how many students one machine of
+start, and memory with every tab open: the pages each lesson alone maps
+(for a forked one, those it has copied from the pre-loaded process or made
+itself), proportional set size (PSS, from ``/proc/PID/smaps_rollup``: a page
+shared by k processes counts 1/k in each) per lesson, and per lesson with
+the pre-loaded process's share added in. Then the ratios forked / fresh, and how many students one machine of
 this size serves. Linux only (``/proc``).
 """
 
@@ -47,6 +48,19 @@ from tests.web.page_client import PageTab  # noqa: E402
 WAYS = {"fresh": False, "forked": True}
 SIZE = (120, 36)
 """Each tab's terminal, about what a 1100x700 browser window shows."""
+
+
+def _private_kib(pid: int) -> int:
+    """Pages only this process maps, in KiB: for a forked lesson, those it wrote (copied) or made itself."""
+    total = 0
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith(("Private_Clean:", "Private_Dirty:")):
+            total += int(line.split()[1])
+    return total
 
 
 def _memory_total_mib() -> float:
@@ -103,6 +117,7 @@ def measure(way: str, tabs: int, scenario: str, work: Path) -> dict[str, float]:
             screen = tab.text()
             assert "step 1 of" in screen and "Quit" in screen, screen
         memory = [browser.memory_kib(pid) for pid in lessons]
+        private = [_private_kib(pid) for pid in lessons]
         preloaded = [browser.memory_kib(pid)[1] for pid in server.preloaded()]
         server_rss, server_pss = browser.memory_kib(server.process.pid)
         for tab in opened:
@@ -122,6 +137,7 @@ def measure(way: str, tabs: int, scenario: str, work: Path) -> dict[str, float]:
         "start_cpu": statistics.mean(start_cpu),
         "rss": statistics.mean(r for r, _ in memory) / 1024,
         "pss": statistics.mean(pss),
+        "private": statistics.mean(private) / 1024,
         "pss_shared_out": (sum(pss) + sum(preloaded) / 1024) / tabs,
         "preloaded_pss": sum(preloaded) / 1024,
         "server_pss": server_pss / 1024,
@@ -136,6 +152,7 @@ ROWS = [
     ("a step, median", "step_median", "s"),
     ("CPU to start a lesson", "start_cpu", "s"),
     ("RSS per lesson", "rss", "MiB"),
+    ("private memory per lesson (its own pages)", "private", "MiB"),
     ("PSS per lesson", "pss", "MiB"),
     ("PSS per lesson, pre-loaded process shared out", "pss_shared_out", "MiB"),
     ("pre-loaded process PSS", "preloaded_pss", "MiB"),
