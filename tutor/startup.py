@@ -51,7 +51,7 @@ DEFERRED = frozenset({
     "tutor.teach.lesson.step_questions",
     "tutor.teach.lesson.neuron_questions",
     # Drawings and widgets for what is opened later.
-    "tutor.draw.layer_columns",
+    "tutor.draw.network",
     "tutor.draw.learned",
     "tutor.draw.plot",
     "tutor.draw.training_rows",

@@ -16,7 +16,7 @@ import pytest
 
 from tutor import i18n
 from tutor.engine import analysis
-from tutor.engine.neurons import ACTIVATIONS
+from tutor.engine.network import ACTIVATIONS
 from tutor.engine.ops import FUNCTIONS, OPS
 from tutor.engine.trace import run
 from tutor.scenario import builtin_names, loads, resolve

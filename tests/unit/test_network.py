@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.engine.neurons import from_layers, infer
+from tutor.engine.network import from_layers, infer
 from tutor.engine.trace import run
 from tutor.scenario import ScenarioError, loads, resolve
 

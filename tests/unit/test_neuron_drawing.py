@@ -1,4 +1,4 @@
-"""The neuron drawing (tutor.draw.layer_columns): its wires, labels and numbers.
+"""The neuron drawing (tutor.draw.network): its wires, labels and numbers.
 
 Nets of every shape are drawn with numbers of every kind (tiny, huge,
 negative, many digits, inf, nan) in windows from tiny to unlimited, and every
@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import pytest
 
-from tutor.draw.layer_columns import (
+from tutor.draw.network import (
     COMPACT, DOWN, FULL, INLINE, SUMMARY, _Look, _Numbers, _draw, _layout, activation_symbol, column_cells,
     draw_network, other_nodes, plain,
 )

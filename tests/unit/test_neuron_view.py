@@ -1,10 +1,10 @@
-"""The neuron view: its steps and words (tutor.teach.lesson.neuron_narration) and its drawing (tutor.draw.layer_columns)."""
+"""The neuron view: its steps and words (tutor.teach.lesson.neuron_narration) and its drawing (tutor.draw.network)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tutor.draw.layer_columns import column_cells, draw_network, other_nodes, plain
+from tutor.draw.network import column_cells, draw_network, other_nodes, plain
 from tutor.engine.numbers import fmt
 from tutor.engine.trace import run
 from tutor.scenario import loads, resolve

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tutor.engine.neurons import SOFTMAX, from_layers, infer, neuron_at
+from tutor.engine.network import SOFTMAX, from_layers, infer, neuron_at
 from tutor.engine.trace import run
 from tutor.scenario import ScenarioError, load, loads
 from tutor.scenario.targets import target_warnings

@@ -86,8 +86,8 @@ def test_scenarios_without_neurons() -> None:
 
 
 def test_every_activation_has_its_words_and_symbol() -> None:
-    from tutor.engine.neurons import ACTIVATION_OPS, SOFTMAX, activation_of
-    from tutor.engine.neurons import ACTIVATIONS as NEURON_ACTIVATIONS
+    from tutor.engine.network import ACTIVATION_OPS, SOFTMAX, activation_of
+    from tutor.engine.network import ACTIVATIONS as NEURON_ACTIVATIONS
     from tutor.engine.ops import ACTIVATIONS, OPS
     from tutor.scenario.network import ACTIVATIONS as NETWORK_ACTIVATIONS
 

@@ -12,7 +12,7 @@ import pytest
 import tutor
 from tutor import Value
 from tutor.engine.from_values import ValueGraphError, read_values, valid_name
-from tutor.engine.neurons import infer
+from tutor.engine.network import infer
 from tutor.engine.trace import run
 from tutor.scenario import MAX_NODES
 from tutor.scenario.dump import scenario_of

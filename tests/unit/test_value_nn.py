@@ -13,7 +13,7 @@ import pytest
 
 import tutor
 from tutor import Value
-from tutor.engine.neurons import infer
+from tutor.engine.network import infer
 from tutor.scenario.dump import scenario_of
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import tutor
-from tutor.engine.neurons import infer
+from tutor.engine.network import infer
 from tutor.scenario.dump import scenario_of
 
 ROOT = Path(__file__).resolve().parents[2]

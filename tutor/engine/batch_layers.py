@@ -1,6 +1,6 @@
 """Layers of neurons as matrices: the batch engine's fast path.
 
-Where a graph's neurons (``tutor.engine.neurons``: activation(Σ w·x + b))
+Where a graph's neurons (``tutor.engine.network``: activation(Σ w·x + b))
 form dense layers, a layer's forward pass over every row is one matrix
 product, a bias and the activation (Z = X·Wᵀ + b, A = act(Z)), and its
 backward pass a few more: δ = E ⊙ act′(Z) for the error E arriving at its
@@ -17,7 +17,7 @@ set of fused neurons at the same depth with one activation and one set of
 sources. Anything else runs node by node; the two parts meet at a layer's
 sources and outputs, where gradients add up as at any fan-out.
 
-A softmax layer (``tutor.engine.neurons``: ``a_k = exp(z_k − m) / s``) is
+A softmax layer (``tutor.engine.network``: ``a_k = exp(z_k − m) / s``) is
 fused with its shared nodes (the max, the exps, the sum) when nothing else
 reads them: A = softmax(Z) row by row, computed as the nodes do (less the
 largest score, exp, divided by the sum), and δ = P ⊙ (E − Σₖ Eₖ·Pₖ), the
@@ -41,7 +41,7 @@ import numpy as np
 from tutor.engine.arithmetic import ONE
 from tutor.engine.batch_columns import LATER
 from tutor.engine.graph import Graph
-from tutor.engine.neurons import SOFTMAX, Neuron, chain, named_neurons
+from tutor.engine.network import SOFTMAX, Neuron, chain, named_neurons
 from tutor.engine.ops import OPS
 
 

@@ -23,7 +23,7 @@ from tutor.engine.batch_cross_entropy import CrossEntropyStep
 from tutor.engine.batch_layers import Layer
 from tutor.engine.cross_entropy import find as find_cross_entropy
 from tutor.engine.graph import Graph
-from tutor.engine.neurons import SOFTMAX
+from tutor.engine.network import SOFTMAX
 from tutor.engine.ops import OPS
 from tutor.records import record
 

@@ -365,7 +365,7 @@ def _loads(data: bytes, path: str) -> Scenario:
         elif whole:
             layers = attempt(_declared_layers, sections["layers"][1], path, positions, graph, default=None)
     if view == "neurons" and layers is None and whole and "layers" not in sections:
-        from tutor.engine.neurons import infer
+        from tutor.engine.network import infer
 
         if infer(graph) is None:
             problems.add(error_at(
@@ -416,7 +416,7 @@ def _loads(data: bytes, path: str) -> Scenario:
 
 def _declared_layers(node: Node, path: str, positions: dict[str, tuple[int, int]], graph: Graph):
     """``layers:`` of a hand-written net, each neuron checked to be activation(Σ w·x + b)."""
-    from tutor.engine.neurons import NotANeuron, from_layers
+    from tutor.engine.network import NotANeuron, from_layers
     from tutor.scenario.network import parse_layers
 
     layers = parse_layers(node, path, positions)

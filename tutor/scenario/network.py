@@ -51,8 +51,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.expr import build, normalize_name, parse, weighted_sum
 from tutor.engine.graph import Graph
-from tutor.engine.neurons import ACTIVATIONS as NEURON_ACTIVATIONS
-from tutor.engine.neurons import SOFTMAX
+from tutor.engine.network import ACTIVATIONS as NEURON_ACTIVATIONS
+from tutor.engine.network import SOFTMAX
 from tutor.records import record
 from tutor.scenario.visible import quoted
 from tutor.scenario.errors import error_at

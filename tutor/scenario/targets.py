@@ -16,7 +16,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, SequenceNode
 
 from tutor.engine.cross_entropy import find as find_cross_entropy
-from tutor.engine.neurons import Network, from_layers, infer
+from tutor.engine.network import Network, from_layers, infer
 from tutor.records import record
 from tutor.scenario.compose import compose
 from tutor.scenario.errors import ScenarioError

@@ -19,7 +19,7 @@ import numpy as np
 
 from tutor.engine.batch import Trainer, data_table
 from tutor.engine.cross_entropy import find as find_cross_entropy
-from tutor.engine.neurons import Network, NotANeuron, from_layers, infer
+from tutor.engine.network import Network, NotANeuron, from_layers, infer
 from tutor.engine.numbers import fmt
 from tutor.i18n import _, ngettext
 from tutor.records import record

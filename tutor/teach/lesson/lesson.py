@@ -31,7 +31,7 @@ from tutor.teach.lesson.neuron_narration import NeuronNarration
 from tutor.teach.lesson.views import EXPANDED, GROUPS, NEURONS, views_of
 
 if TYPE_CHECKING:
-    from tutor.engine.neurons import Network, Neuron
+    from tutor.engine.network import Network, Neuron
     from tutor.scenario import Scenario
     from tutor.teach.lesson.narration import Narration
     from tutor.teach.questions import Question

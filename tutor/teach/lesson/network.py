@@ -1,6 +1,6 @@
 """The scenario's network as lessons speak of it: its neurons, their deltas and how they are named.
 
-A neuron (found by ``tutor.engine.neurons``) is a named weighted sum
+A neuron (found by ``tutor.engine.network``) is a named weighted sum
 ``z = w₁·x₁ + w₂·x₂ + … + b`` (every product has exactly one param, the
 weight; a lone param added is the bias), optionally followed by a named
 activation node ``h = sigmoid(z)`` (or tanh, relu, identity). Its delta δ is
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tutor.engine.neurons import Network, Neuron, from_layers, infer, named_neurons
+from tutor.engine.network import Network, Neuron, from_layers, infer, named_neurons
 
 if TYPE_CHECKING:
     from tutor.scenario import Scenario

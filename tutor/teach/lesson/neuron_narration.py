@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS
 from tutor.records import record
-from tutor.engine.neurons import SOFTMAX
+from tutor.engine.network import SOFTMAX
 from tutor.i18n import N_, _, ngettext
 from tutor.teach.lesson import neuron_questions, places, softmax_words
 from tutor.teach.lesson.groups import GroupNarration
@@ -39,7 +39,7 @@ from tutor.teach.lesson.phrase import phrase
 from tutor.teach.lesson.views import GROUPS
 
 if TYPE_CHECKING:
-    from tutor.engine.neurons import Network, Neuron
+    from tutor.engine.network import Network, Neuron
     from tutor.engine.trace import BackwardStep
     from tutor.teach.lesson.frame import Frame
     from tutor.teach.lesson.lesson import Lesson

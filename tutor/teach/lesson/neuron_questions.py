@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import OPS
-from tutor.engine.neurons import SOFTMAX
+from tutor.engine.network import SOFTMAX
 from tutor.i18n import _
 from tutor.teach.lesson import softmax_words, step_questions
 from tutor.teach.lesson.network import weight_symbol
 from tutor.teach.questions import Question
 
 if TYPE_CHECKING:
-    from tutor.engine.neurons import Neuron
+    from tutor.engine.network import Neuron
     from tutor.teach.lesson.neuron_narration import NeuronNarration
 
 

@@ -18,7 +18,7 @@ from tutor.i18n import _
 from tutor.teach.lesson.network import delta_name
 
 if TYPE_CHECKING:
-    from tutor.engine.neurons import Neuron
+    from tutor.engine.network import Neuron
     from tutor.teach.lesson.lesson import Lesson
     from tutor.teach.text import Line
 

@@ -22,7 +22,7 @@ from tutor.engine import analysis
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS, local_numbers
 from tutor.engine.ops import title as op_title
-from tutor.engine.neurons import SOFTMAX
+from tutor.engine.network import SOFTMAX
 from tutor.i18n import _, ngettext
 from tutor.teach import engine_words
 from tutor.teach.lesson import compact, places, softmax_words, step_questions
@@ -33,7 +33,7 @@ from tutor.teach.lesson.notes import shown, step_places
 from tutor.teach.lesson.phrase import phrase
 
 if TYPE_CHECKING:
-    from tutor.engine.neurons import Neuron
+    from tutor.engine.network import Neuron
     from tutor.engine.trace import BackwardStep, Edge, ForwardStep
     from tutor.teach.lesson.frame import Frame
     from tutor.teach.lesson.lesson import Lesson

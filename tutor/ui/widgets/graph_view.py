@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tutor.draw import layer_columns  # deferred (tutor.startup): most lessons draw no neurons
+from tutor.draw import network as network_drawing  # deferred (tutor.startup): most lessons draw no neurons
 from tutor.draw.density import BOXES, LEVELS, NAMES, Drawing, Numbers, draw, choose_level, render_drawing
 from tutor.draw.layout import GraphSpec, Rect, RenderState
 from tutor.i18n import N_
@@ -31,7 +31,7 @@ from tutor.ui.theme import GRAD_MARK, graph_styles
 from tutor.ui.widgets.graph_state import graph_spec, number_cells, render_state  # noqa: F401 - also imported from here
 
 if TYPE_CHECKING:
-    from tutor.draw.layer_columns import NeuronCanvas
+    from tutor.draw.network import NeuronCanvas
 
 
 VALUE_WIDTH = 10
@@ -245,11 +245,11 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         width, height = self._room()
         if self._neuron_cells is None or self._neuron_cells[0] is not lesson:
             # Each column sized once per lesson, for the widest number it shows at any step.
-            others = layer_columns.other_nodes(lesson.network, [n.key for n in lesson.nodes])
+            others = network_drawing.other_nodes(lesson.network, [n.key for n in lesson.nodes])
             frames = (lesson.frame(k) for k in range(lesson.last + 1))
-            self._neuron_cells = (lesson, others, layer_columns.column_cells(lesson.network, frames, others), set())
+            self._neuron_cells = (lesson, others, network_drawing.column_cells(lesson.network, frames, others), set())
         _, others, cells, too_big = self._neuron_cells
-        self._neurons = layer_columns.draw_network(
+        self._neurons = network_drawing.draw_network(
             lesson.network, frame, others, selected, highlight_nodes, highlight_edges, height=height, width=width,
             edges=lesson.edges, cells=cells, too_big=too_big,
         )

@@ -57,7 +57,7 @@ from dataclasses import field
 from tutor.draw.number_columns import FEWEST_CELLS, column_digits, widest, written
 from tutor.draw.route import route_gap
 from tutor.draw.specs import ARROW, JOIN, E, N, S, W
-from tutor.engine.neurons import SOFTMAX, Network, Neuron
+from tutor.engine.network import SOFTMAX, Network, Neuron
 from tutor.engine.ops import OPS
 from tutor.records import record
 from tutor.teach.lesson import Frame, ViewEdge
