@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tutor.scenario import resolve
 from tutor.teach.edits import edit_lines
 from tutor.teach.lesson import EXPANDED, GROUPS, NEURONS, Lesson
@@ -25,6 +27,19 @@ def test_a_wrapped_line_continues_under_its_words_not_under_its_arrow() -> None:
     assert len(rows) > 1 and all(row.startswith("  ") and not row.startswith("   ") for row in rows[1:])
     indented = [("   ", ""), ("∂e/∂b: 3 + 2 = 5   fan-out: b feeds 2 nodes (via d, via c); the contributions add", "")]
     assert all(plain(row).startswith("   ") for row in wrap_line(indented, 40)[1:])
+
+
+def test_a_formula_is_kept_on_one_row_where_a_break_before_it_leaves_the_row_half_full() -> None:
+    line = [("→ ", "dim"), ("りんごの値段", "name"), (": 局所的な微分 ∂支払金額/∂りんごの値段 = 消費税 = 1.1;  1 × 1.1 = 1.1", "")]
+    rows = [plain(row) for row in wrap_line(line, 76)]
+    assert rows[-1].strip() == "1 × 1.1 = 1.1", rows  # not "1 ×" on one row and "1.1 = 1.1" on the next
+    english = [("→ b: upstream 2 × local 1 = 2;  ∂e/∂b 3 + 2 = 5  (fan-out: b feeds 2 nodes)", "")]
+    for width in range(40, 75):
+        rows = [plain(row).strip() for row in wrap_line(english, width)]
+        assert not any(row.endswith(("×", "=", "+")) or row.startswith(("×", "=", "+")) for row in rows), rows
+    # with no other place to break, a long formula still breaks at its signs rather than mid-number
+    long = [("1.5 × 2.5 × 3.5 × 4.5 × 5.5 × 6.5 = 844.59", "")]
+    assert all(cells(plain(row)) <= 12 for row in wrap_line(long, 12))
 
 
 def test_japanese_rows_keep_their_cells_and_break_rules() -> None:
@@ -54,6 +69,28 @@ def test_a_delta_is_drawn_only_from_the_step_that_names_it() -> None:
                 assert first <= k
             if lesson.frame(k).marks and k > 0 and not lesson.frame(k - 1).marks:
                 assert named, (view, k)  # the first δ on the graph comes with the words that introduce it
+
+
+@pytest.mark.parametrize("name", ["softmax", "spiral"])
+def test_a_softmax_step_marks_every_delta_it_names_with_p_minus_t(name: str) -> None:
+    lesson = Lesson(resolve(name), view=NEURONS)
+    network = lesson.narration.network
+    k = next(j for j in range(len(lesson)) if lesson.step(j) and lesson.step(j).op == "softmax"
+             and lesson.step(j).phase == "backward")
+    before, at, last = lesson.frame(k - 1), lesson.frame(k), lesson.frame(lesson.last)
+    outputs = [n for n in network.neurons if n.softmax is not None]
+    assert outputs
+    for neuron in outputs:
+        assert neuron.z not in before.marks and at.marks.get(neuron.z) == "δ" and last.marks.get(neuron.z) == "δ"
+        target = _target_of(lesson, neuron.name, k)  # the panel's line δ(a2_1) = a2_1 − t1 = ...
+        assert at.grads[neuron.z] == pytest.approx(at.values[neuron.name] - at.values[target], abs=1e-12)
+
+
+def _target_of(lesson: Lesson, output: str, k: int) -> str:
+    """The target an output's δ line names: ``δ(a2_1) = a2_1 − t1 = ...``."""
+    words = text(lesson.explain(k))
+    line = next(line for line in words.splitlines() if line.startswith(f"δ({output}) = {output} − "))
+    return line.split(" − ")[1].split(" = ")[0]
 
 
 def test_forward_mode_writes_tangents_a_terminal_can_show() -> None:

@@ -577,7 +577,7 @@ def _layout(
             xs.append(x)
         x += max(i.w for i in col)
     if tail["items"]:
-        tail["x"] = x + 1
+        tail["x"] = x + 2  # a blank after the widest name of the last column, then the wire
         x = tail["x"] + max(i.w for i in tail["items"])
     return _Plan(columns, xs, channels, tail, x, total, titles)
 

@@ -32,6 +32,8 @@ NO_ROW_START = frozenset("、。，．・：；？！）］｝〕〉》」』】
 """Characters a row must not start with (closing marks, small kana, punctuation), as Japanese typesetting rules."""
 NO_ROW_END = frozenset("（［｛〔〈《「『【〘〖〝‘“([{")
 """Characters a row must not end with (opening marks)."""
+OPERATORS = frozenset("=×+−·→≈÷<>≤≥")
+"""Signs a row would rather not end or start with: a formula such as ``2 × 1.1 = 2.2`` keeps together."""
 LEADS = ("→ ", "✎ ", "⚠ ", "? ", "• ", "▶ ")
 """Marks at the start of a line whose continuation rows stand under the words after them."""
 
@@ -83,6 +85,15 @@ def _breakable(chars: list[str], i: int) -> bool:
     return before == " " or _wide(before) or _wide(here)
 
 
+def _beside_operator(chars: list[str], i: int) -> bool:
+    """Whether a break before ``chars[i]`` would split a formula: the word before it or the one it starts is a
+    sign between two terms (a weak break, taken only when no better one leaves the row at least half full)."""
+    j = i - 1
+    while j >= 0 and chars[j] == " ":
+        j -= 1
+    return (j >= 0 and chars[j] in OPERATORS) or (chars[i] in OPERATORS and i + 1 < len(chars) and chars[i + 1] == " ")
+
+
 def _row(chars: list[str], styles: list[str], start: int, end: int, indent: int) -> Line:
     """Characters ``start:end`` as a row (blanks at its end dropped), after ``indent`` blanks."""
     while end > start and chars[end - 1] == " ":
@@ -109,16 +120,20 @@ def wrap_line(line: Line, width: int) -> list[Line]:
     start, first = 0, True
     while start < len(chars):
         room = width - (0 if first else indent)
-        used, end, last_break = 0, start, None
+        used, end, last_break, good_break, good_used = 0, start, None, None, 0
         while end < len(chars):
             if end > start and _breakable(chars, end):
                 last_break = end
+                if not _beside_operator(chars, end):
+                    good_break, good_used = end, used
             if chars[end] != " " and used + widths[end] > room:
                 break
             used += widths[end]
             end += 1
         if end < len(chars):
-            if last_break is not None and last_break > start:
+            if good_break is not None and good_break > start and good_used * 2 >= room:
+                end = good_break
+            elif last_break is not None and last_break > start:
                 end = last_break
             elif end == start:
                 end = start + 1  # a character wider than the row: it stands alone

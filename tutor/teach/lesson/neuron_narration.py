@@ -92,6 +92,8 @@ class NeuronNarration(Narration):
         self.network: Network = lesson.network
         self.between = GroupNarration(lesson)
         """The groups view's words, for the steps that are not neurons (positions count the boxes' steps)."""
+        self._softmax_steps: list[tuple[int, int]] | None = None
+        """Each softmax layer's backward step: (its position, the layer); found when first needed."""
         self.shared: dict[str, int] = {}
         """A softmax layer's nodes that are no neuron's own step (m, the exps, the sum, the outputs) -> the layer
         (filled by ``walk``)."""
@@ -164,7 +166,23 @@ class NeuronNarration(Narration):
         step = self.lesson.step(k)
         if step is None:
             return self.lesson.boxes_frame(0)
-        return self.focus(self.lesson.boxes_frame(step.groups_k), step.neuron or step.node)
+        frame = self.lesson.boxes_frame(step.groups_k)
+        named = self._softmax_deltas_named(k)
+        if named:
+            frame = replace(frame, marks={**frame.marks, **{z: "δ" for z in named if z in frame.grads}})
+        return self.focus(frame, step.neuron or step.node)
+
+    def _softmax_deltas_named(self, k: int) -> list[str]:
+        """The weighted sums whose δ a softmax layer's backward step has named by position ``k``: that step says
+        δ = p − t for every output of its layer at once, so the graph marks them δ from there on."""
+        if self._softmax_steps is None:
+            lesson = self.lesson
+            start = 1 + len(lesson.forward)
+            self._softmax_steps = [
+                (start + i, step.layer) for i, step in enumerate(lesson.backward) if step.op == "softmax"
+            ]
+        layers = {layer for at, layer in self._softmax_steps if at <= k}
+        return [n.z for n in self.network.neurons if n.layer in layers and n.z != n.name]
 
     def focus(self, frame: Frame, node: str | None) -> Frame:
         """``frame`` with a neuron (its weighted sum's and output's edges active), or another node, current."""
