@@ -49,7 +49,7 @@ import os
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 SOURCE = "en"
 """The language the code is written in: no catalogue, every message is its own translation."""
@@ -78,6 +78,12 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of ``singular`` / ``plural`` for ``count``, in the current language."""
     return _translations.ngettext(singular, plural, count)
+
+
+def listing(items: Iterable[str]) -> str:
+    """Items of a list in a sentence, joined as the language joins them (``a, b`` in English, ``a、b`` in Japanese)."""
+    # Translators: the separator between the items of a list in a sentence ("via d, via c"; "x1 = 0, x2 = 1").
+    return _(", ").join(items)
 
 
 def language() -> str:

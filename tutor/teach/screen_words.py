@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from tutor.i18n import N_, _
+from tutor.i18n import N_, _, listing
 from tutor.scenario.visible import visible
 from tutor.teach.lesson.compact import NOTATION
 
@@ -91,7 +91,7 @@ def error_help(watching: bool | Sequence[str]) -> str:
     names = [visible(os.path.basename(f) or f, 60) for f in watching] if not isinstance(watching, bool) else []
     if len(names) > 1:
         waiting = _("Watching {files} and {last}: the lesson opens as soon as they load. ").format(
-            files=", ".join(names[:-1]), last=names[-1])
+            files=listing(names[:-1]), last=names[-1])
     else:
         waiting = _("Watching the file: it opens as soon as it loads. ") if watching else ""
     return waiting + _("Fix the file and open it again, or press Esc to pick another scenario.")

@@ -21,7 +21,7 @@ from tutor.engine.batch import Trainer, data_table
 from tutor.engine.cross_entropy import find as find_cross_entropy
 from tutor.engine.network import Network, NotANeuron, from_layers, infer
 from tutor.engine.numbers import fmt
-from tutor.i18n import _, ngettext
+from tutor.i18n import _, listing, ngettext
 from tutor.records import record
 from tutor.scenario import Scenario
 from tutor.teach.text import Line
@@ -348,7 +348,7 @@ def row_labels(scenario: Scenario) -> list[str]:
         return []
     data = scenario.data
     return [
-        f"{k}: " + ", ".join(f"{c} = {fmt(v)}" for c, v in zip(data.columns, row))
+        f"{k}: " + listing(f"{c} = {fmt(v)}" for c, v in zip(data.columns, row))
         for k, row in enumerate(data.rows, 1)
     ]
 
@@ -363,6 +363,6 @@ def row_gone(k: int, rows: int) -> list[Line]:
 def row_note(scenario: Scenario, k: int) -> list[Line]:
     """The line under every step while the lesson steps through data row k."""
     data = scenario.data
-    values = ", ".join(f"{c} = {fmt(v)}" for c, v in zip(data.columns, data.rows[k - 1]))
+    values = listing(f"{c} = {fmt(v)}" for c, v in zip(data.columns, data.rows[k - 1]))
     return [[(_("Row "), "title"), (_("{k} of {rows}").format(k=k, rows=len(data)), "value"), (": ", ""),
              (values, ""), (_("   (d: another row; the loss shown is this row's)"), "dim")]]

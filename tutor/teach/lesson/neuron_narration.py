@@ -30,7 +30,7 @@ from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS
 from tutor.records import record
 from tutor.engine.network import SOFTMAX
-from tutor.i18n import N_, _, ngettext
+from tutor.i18n import N_, _, listing, ngettext
 from tutor.teach.lesson import neuron_questions, places, softmax_words
 from tutor.teach.lesson.groups import GroupNarration
 from tutor.teach.lesson.narration import Narration
@@ -490,7 +490,7 @@ class NeuronNarration(Narration):
         if not senders:
             return [[(_("error "), ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", ""), (fmt(error), "grad")]]
         if all(self.network.neuron(name) is None for name, _weight, _amount in senders):
-            via = ", ".join(name for name, _weight, _amount in senders)
+            via = listing(name for name, _weight, _amount in senders)
             lines.append([(_("error arriving from the loss: "), ""), (f"∂{out}/∂{neuron.name}", "grad"), (" = ", ""),
                           (fmt(error), "grad"), (_("   (through {nodes})").format(nodes=via), "dim")])
             return lines

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from tutor.engine.numbers import fmt
 from tutor.engine.ops import OPS
 from tutor.engine.network import SOFTMAX
-from tutor.i18n import _
+from tutor.i18n import _, listing
 from tutor.teach.lesson import softmax_words, step_questions
 from tutor.teach.lesson.network import weight_symbol
 from tutor.teach.questions import Question
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def _known(pairs: list[tuple[str, float]]) -> str:
-    return ", ".join(f"{name} = {fmt(value)}" for name, value in pairs)
+    return listing(f"{name} = {fmt(value)}" for name, value in pairs)
 
 
 def questions_at(narration: NeuronNarration, k: int) -> list[Question]:
@@ -165,8 +165,8 @@ def _fan_out_totals(narration: NeuronNarration, neuron: Neuron, k: int, delta: f
             continue
         total = lesson.trace.grads[lesson.graph.index[source]]
         given = _("sent earlier: {amounts}; {known}").format(
-            amounts=", ".join(fmt(a) for a in earlier),
-            known=f"δ = {fmt(delta)}, {synapse.weight} = {fmt(lesson.trace.values[lesson.graph.index[synapse.weight]])}")
+            amounts=listing(fmt(a) for a in earlier),
+            known=listing([f"δ = {fmt(delta)}", f"{synapse.weight} = {fmt(lesson.trace.values[lesson.graph.index[synapse.weight]])}"]))
         questions.append(Question(k, "backward", "grad", neuron.z, source,
                                   _("{gradient} in all, {sum} over the {count} neurons?").format(
                                       gradient=f"∂{out}/∂{source}", sum=f"Σⱼ δⱼ·{weight_symbol(source)}", count=feeds),

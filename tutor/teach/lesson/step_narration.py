@@ -23,7 +23,7 @@ from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS, local_numbers
 from tutor.engine.ops import title as op_title
 from tutor.engine.network import SOFTMAX
-from tutor.i18n import _, ngettext
+from tutor.i18n import _, listing, ngettext
 from tutor.teach import engine_words
 from tutor.teach.lesson import compact, places, softmax_words, step_questions
 from tutor.teach.lesson.narration import Narration
@@ -286,7 +286,7 @@ class StepNarration(Narration):
             return total
         total += [(signed_sum([amount for _node, amount in sources]), "grad"), (" = ", "")]
         total += [(fmt(edge.grad_after), "grad")]
-        via = ", ".join(_("via {node}").format(node=node) for node, _amount in sources)
+        via = listing(_("via {node}").format(node=node) for node, _amount in sources)
         total += [(_("   fan-out: {input} feeds {count} nodes ({via}); the contributions add").format(
             input=edge.input, count=len(sources), via=via), "note")]
         return total

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from tutor.engine.numbers import fmt, operand, signed_sum
 from tutor.engine.ops import OPS
 from tutor.engine.ops import title as op_title
-from tutor.i18n import N_, _
+from tutor.i18n import N_, _, listing
 from tutor.teach.questions import Question
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def questions_at(narration: StepNarration, k: int) -> list[Question]:
         step = narration.forward[pos.index]
         names, numbers = narration.forward_expression(step)
         known = {name: v for name, v in zip(step.inputs, step.input_values) if not lesson.graph.is_constant(name)}
-        given = ", ".join(f"{name} = {fmt(v)}" for name, v in known.items())
+        given = listing(f"{name} = {fmt(v)}" for name, v in known.items())
         return [
             Question(
                 k, "forward", "value", step.node, None,
@@ -46,7 +46,7 @@ def questions_at(narration: StepNarration, k: int) -> list[Question]:
     step = narration.backward[pos.index]
     values = lesson.trace.value
     inputs = dict.fromkeys(edge.input for edge in step.edges if not lesson.graph.is_constant(edge.input))
-    given = ", ".join(f"{name} = {fmt(values(name))}" for name in (*inputs, step.node))
+    given = listing(f"{name} = {fmt(values(name))}" for name in (*inputs, step.node))
     given += _("; upstream {gradient}").format(gradient=f"∂{out}/∂{step.node} = {fmt(step.upstream)}")
     questions = []
     for edge in step.edges:
