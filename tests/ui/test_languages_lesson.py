@@ -4,6 +4,7 @@ rewords everything on the screen (the panel's room measured in the new words).""
 from __future__ import annotations
 
 from tutor import i18n
+from tutor.ui.widgets.graph_view import GraphView
 from tutor.ui.widgets.progress import Progress
 from tutor.ui.widgets.step_panel import StepPanel
 
@@ -47,13 +48,42 @@ def test_a_language_switch_rewords_the_lesson_screen(drive) -> None:
     drive("shopping", body, size=SMALL)
 
 
+def _graph(app) -> str:  # noqa: ANN001
+    graph = app.screen.query_one(GraphView)
+    return "\n".join("".join(segment.text for segment in graph.render_line(y)).rstrip()
+                     for y in range(graph.size.height))
+
+
+def test_a_language_switch_relabels_the_graphs_boxes_as_a_fresh_start_draws_them(drive) -> None:
+    drawn: dict[str, str] = {}
+
+    def record(key: str, switch: str | None):
+        async def body(pilot) -> None:
+            await pilot.press("g")  # the groups view: boxes labelled input and 4 nodes
+            await pilot.pause()
+            if switch:
+                pilot.app.use_language(switch)
+                await pilot.pause()
+            drawn[key] = _graph(pilot.app)
+
+        return body
+
+    try:
+        drive("sigmoid_expanded", record("switched", "ja"), size=(120, 40))
+        drive("sigmoid_expanded", record("fresh", None), size=(120, 40), language="ja")
+    finally:
+        i18n.set_language("en")
+    assert "入力" in drawn["fresh"] and "4 ノード" in drawn["fresh"]
+    assert drawn["switched"] == drawn["fresh"]
+
+
 def test_the_quiz_forward_mode_and_paths_in_japanese(drive) -> None:
     async def body(pilot) -> None:
         app = pilot.app
         assert i18n.language() == "ja"
         await pilot.press("2", "right")
         await pilot.pause()
-        assert "? c = a + b の値は？" in _panel(app) and "既知: a = 2, b = 1" in _panel(app)
+        assert "? c = a + b の値は？" in _panel(app) and "既知: a = 2、b = 1" in _panel(app)
         assert _progress(app).startswith(" クイズ   順伝播 →  ステップ 1/6、問題 1/1")
         await pilot.press("4", "enter")
         await pilot.pause()

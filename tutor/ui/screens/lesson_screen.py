@@ -193,6 +193,7 @@ class LessonScreen(Screen):
             else:
                 self._filled.pop(mode.widget.id, None)  # filled again when shown: its words in this language
         self._sync_mode_widgets()
+        self.query_one(GraphView).set_lesson(self.lesson)  # the boxes' labels in the new language
         self.refresh_view(scroll=False)
 
     def on_mount(self) -> None:

@@ -24,7 +24,7 @@ from textual.strip import Strip
 from tutor.draw import network as network_drawing  # deferred (tutor.startup): most lessons draw no neurons
 from tutor.draw.density import BOXES, LEVELS, NAMES, Drawing, Numbers, draw, choose_level, render_drawing
 from tutor.draw.layout import GraphSpec, Rect, RenderState
-from tutor.i18n import N_
+from tutor.i18n import N_, language
 from tutor.startup import paused_gc
 from tutor.teach.lesson import NEURONS, Frame, Lesson, ViewEdge
 from tutor.ui.theme import GRAD_MARK, graph_styles
@@ -89,6 +89,8 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
         self._drawings: dict[str, Drawing] = {}
         """Drawings made for the current spec, by density: zooming back or resizing reuses them."""
         self._numbers: Numbers | None = None
+        self._language = ""
+        """The language the boxes' labels were laid out in."""
         self._frame_args: tuple | None = None
         self._state: RenderState | None = None
         self._strips: dict[tuple[int, int, int], list[Strip]] = {}
@@ -116,6 +118,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
             and self._spec is not None
             and self.lesson.scenario is lesson.scenario
             and self.lesson.view == lesson.view
+            and self._language == language()  # the boxes' labels (input, 4 nodes) are in the language shown
         )
         self.lesson = lesson
         numbers = number_cells(lesson)
@@ -123,6 +126,7 @@ class GraphView(ScrollView, can_focus=True, inherit_bindings=False):
             with paused_gc():  # a box and an edge record for every node and edge: no garbage to find
                 self._spec = graph_spec(lesson)
             self._numbers = numbers
+            self._language = language()
             self._drawings: dict[str, Drawing] = {}
             self._relayout()
 
