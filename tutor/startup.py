@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 DEFERRED = frozenset({
+    # Parts of the file format only some files use: the network: shorthand, data sets.
+    "tutor.scenario.network",
+    "tutor.scenario.data",
     # Training on a data set (numpy arrives with them).
     "tutor.engine.batch",
     "tutor.engine.batch_layers",

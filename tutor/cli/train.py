@@ -17,6 +17,7 @@ from tutor.engine import analysis
 from tutor.engine.trace import run as run_trace
 from tutor.i18n import N_, _
 from tutor.scenario import Scenario, resolve
+from tutor.teach import training  # deferred (tutor.startup): numpy, only for --epochs
 
 HELP = N_("run gradient-descent steps on a scenario's params")
 
@@ -94,8 +95,6 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
 def _train_epochs(args: argparse.Namespace, scenario: Scenario, lr: float, console: Console) -> int:
     """``train --epochs N``: batch gradient descent on the data set, with numpy."""
-    from tutor.teach import training
-
     if args.steps is not None:
         raise UsageError(_("--steps and --epochs do not go together: --epochs trains on the data set"))
     epochs = 1 if args.epochs is None else args.epochs

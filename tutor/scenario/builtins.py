@@ -8,7 +8,8 @@ import os
 import re
 from pathlib import Path
 
-from tutor.scenario.loader import Scenario, ScenarioError, load
+from tutor.scenario.files import NotReadable, read_limited
+from tutor.scenario.loader import MAX_BYTES, Scenario, ScenarioError, load
 from tutor.scenario.program import program_name
 
 
@@ -36,9 +37,6 @@ def lesson_order(path: Path) -> tuple[float, str]:
     loader validates the same key when the scenario is opened. Anything but a
     regular file (a FIFO would block the read) sorts last, unread.
     """
-    from tutor.scenario.files import NotReadable, read_limited
-    from tutor.scenario.loader import MAX_BYTES
-
     try:
         text = read_limited(str(path), MAX_BYTES).decode("utf-8", errors="replace")
     except NotReadable:

@@ -18,18 +18,21 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.engine.expr import ExprError, build, count_ops, normalize_name, parse
 from tutor.engine.graph import Graph
+from tutor.engine.network import NotANeuron, from_layers, infer
 from tutor.engine.spelling import closest
 from tutor.i18n import pick
 from tutor.records import record
 from tutor.scenario.compose import byte_position, check_duplicates, check_scalars, compose, scalar_position
 from tutor.scenario.errors import Problems, ScenarioError, error_at
+from tutor.scenario import data as data_section  # deferred: only a file with data: needs it
+from tutor.scenario import network as network_section  # deferred: only a file with network: needs it
 from tutor.scenario.files import NotReadable, read_limited
+from tutor.scenario.notes import Note, read_notes
 from tutor.scenario.texts import EVERY, read_texts
 from tutor.scenario.values import BOOL_TAG, NULL_TAG, read_mapping, read_name, read_number, read_text
 from tutor.scenario.visible import quoted
 
 if TYPE_CHECKING:
-    from tutor.scenario.notes import Note
     from tutor.scenario.data import DataSet
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -266,10 +269,8 @@ def _loads(data: bytes, path: str) -> Scenario:
     expressions: dict[str, str] = {}
     layers = None
     if "network" in sections:
-        from tutor.scenario.network import build_network
-
         try:
-            expressions, layers = build_network(
+            expressions, layers = network_section.build_network(
                 sections["network"][1], path, graph, leaves["inputs"], leaves["params"], define, MAX_NODES
             )
         except ScenarioError as error:  # the net's names would be unknown to everything after it
@@ -335,8 +336,6 @@ def _loads(data: bytes, path: str) -> Scenario:
 
     notes: dict[str, Note] = {}
     if "notes" in sections and all_named:
-        from tutor.scenario.notes import read_notes
-
         notes = attempt(
             read_notes, sections["notes"][1], path, {**dict.fromkeys(unreadable, (0, 0)), **positions},
             lambda node, offset: scalar_position(decoded, node, offset),
@@ -365,8 +364,6 @@ def _loads(data: bytes, path: str) -> Scenario:
         elif whole:
             layers = attempt(_declared_layers, sections["layers"][1], path, positions, graph, default=None)
     if view == "neurons" and layers is None and whole and "layers" not in sections:
-        from tutor.engine.network import infer
-
         if infer(graph) is None:
             problems.add(error_at(
                 path, sections["view"][1], "view: neurons needs a net: no nodes have the shape activation(Σ w·x + b)",
@@ -374,19 +371,17 @@ def _loads(data: bytes, path: str) -> Scenario:
             ))
     data = batch_size = shuffle = None
     if "data" in sections or "batch_size" in sections or "shuffle" in sections:
-        from tutor.scenario.data import parse_batch_size, parse_data, parse_shuffle
-
         if "data" in sections:
             needed = graph.ancestors_of_output() if whole else None
             data = attempt(
-                parse_data, sections["data"][1], path, leaves["inputs"], key=sections["data"][0],
+                data_section.parse_data, sections["data"][1], path, leaves["inputs"], key=sections["data"][0],
                 needed={n for n in leaves["inputs"] if needed is not None and n in graph.index and needed[graph.index[n]]},
                 default=None,
             )
         if "batch_size" in sections:
-            batch_size = attempt(parse_batch_size, sections["batch_size"][1], path, default=None)
+            batch_size = attempt(data_section.parse_batch_size, sections["batch_size"][1], path, default=None)
         if "shuffle" in sections:
-            shuffle = attempt(parse_shuffle, sections["shuffle"][1], path, default=None)
+            shuffle = attempt(data_section.parse_shuffle, sections["shuffle"][1], path, default=None)
 
     problems.raise_any()
     return Scenario(
@@ -416,10 +411,7 @@ def _loads(data: bytes, path: str) -> Scenario:
 
 def _declared_layers(node: Node, path: str, positions: dict[str, tuple[int, int]], graph: Graph):
     """``layers:`` of a hand-written net, each neuron checked to be activation(Σ w·x + b)."""
-    from tutor.engine.network import NotANeuron, from_layers
-    from tutor.scenario.network import parse_layers
-
-    layers = parse_layers(node, path, positions)
+    layers = network_section.parse_layers(node, path, positions)
     try:
         from_layers(graph, layers)
     except NotANeuron as exc:
