@@ -35,6 +35,8 @@ def test_a_number_is_written_with_its_digits_and_one_minus_sign() -> None:
     assert written(220.00000000000003, 4) == "220"  # float noise is not a digit
     assert written(0.0000351, 3) == "3.51e−5" and written(-123456789.1, 2) == "−1.2e8"
     assert written(float("-inf")) == "−inf" and written(float("nan")) == "nan"
+    # too wide for its cells in the plain form: the exponent form keeps the column's digits
+    assert written(-0.00043, 2, 7) == "−4.3e−4" and written(-0.021, 2, 7) == "−0.021"
 
 
 def test_every_number_fits_the_fewest_cells_at_some_digits() -> None:
@@ -42,7 +44,7 @@ def test_every_number_fits_the_fewest_cells_at_some_digits() -> None:
     samples = [rng.uniform(-1, 1) * 10 ** rng.randint(-320, 308) for _ in range(3000)] + [0.0, -0.0, 1e-323]
     for x in samples:
         digits = column_digits([x], FEWEST_CELLS)
-        text = written(x, digits)
+        text = written(x, digits, FEWEST_CELLS)
         assert len(text) <= FEWEST_CELLS and "-" not in text, (x, text)
         assert math.isclose(float(text.replace(MINUS, "-")), x, rel_tol=10 ** (1 - digits)), (x, text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tutor import i18n
 from tutor.scenario import resolve
 from tutor.teach.edits import edit_lines
 from tutor.teach.lesson import EXPANDED, GROUPS, NEURONS, Lesson
@@ -44,10 +45,22 @@ def test_a_formula_is_kept_on_one_row_where_a_break_before_it_leaves_the_row_hal
 
 def test_japanese_rows_keep_their_cells_and_break_rules() -> None:
     line = [("支払金額は消費税の分だけ上がります。これは「局所的な微分」です。", "")]
-    rows = [plain(row) for row in wrap_line(line, 12)]
+    i18n.set_language("ja")
+    try:
+        rows = [plain(row) for row in wrap_line(line, 12)]
+    finally:
+        i18n.set_language("en")
     assert all(cells(row) <= 12 for row in rows)
     assert not any(row.startswith(("。", "、", "」")) for row in rows)  # no closing mark starts a row
     assert not any(row.endswith("「") for row in rows)  # no opening mark ends one
+
+
+def test_an_english_sentence_never_breaks_inside_a_japanese_name() -> None:
+    line = [("upstream ∂支払金額/∂りんごの値段 = 1.1  (complete: every node that uses りんごの値段 has sent its share)", "")]
+    for width in range(30, 80):
+        rows = [plain(row).strip() for row in wrap_line(line, width)]
+        words = " ".join(rows).split()
+        assert "りんごの値段" in words and "∂支払金額/∂りんごの値段" in words, (width, rows)
 
 
 def test_numbers_and_formulas_read_with_one_minus_sign() -> None:

@@ -169,7 +169,7 @@ def column_cells(network: Network, frames: Iterable[Frame], others: list[str] | 
                         numbers.add(table[key])
     cells = {}
     for name, numbers in seen.items():
-        cells[name] = max(FEWEST_CELLS, widest(numbers, column_digits(numbers, FULL_CELLS)))
+        cells[name] = max(FEWEST_CELLS, widest(numbers, column_digits(numbers, FULL_CELLS), FULL_CELLS))
     return cells
 
 
@@ -187,24 +187,29 @@ class _Numbers:
         self.frame = frame
         self.cells: dict[str, int] = {}
         self._digits: dict[str, int] = {}
+        self._grad_digits: dict[str, int] = {}
         for name, keys in _column_keys(network, others).items():
             room = min(cells.get(name, FULL_CELLS), _budget(name, look))
-            numbers = [t[key] for key in keys for t in (frame.values, frame.grads) if key in t]
-            digits = column_digits(numbers, room)
+            # Values and gradients each have one count of digits in a column: a tiny δ beside a neuron's
+            # output 0.8122 must not cut that to 0.8.
+            digits = column_digits([frame.values[key] for key in keys if key in frame.values], room)
+            grad_digits = column_digits([frame.grads[key] for key in keys if key in frame.grads], room)
             for key in keys:
                 self._digits[key] = digits
+                self._grad_digits[key] = grad_digits
                 self.cells[key] = room
 
     def value(self, key: str) -> str | None:
         v = self.frame.values.get(key)
-        return None if v is None else written(v, self._digits.get(key, 4))
+        return None if v is None else written(v, self._digits.get(key, 4), self.cells.get(key))
 
     def grad(self, key: str) -> str | None:
         """The gradient of ``key`` with the frame's mark for it: ``∂``, ``δ`` (a neuron's delta), ``ṫ`` (a tangent)."""
         g = self.frame.grads.get(key)
         if g is None:
             return None
-        return self.frame.marks.get(key, self.frame.grad_mark) + written(g, self._digits.get(key, 4))
+        mark = self.frame.marks.get(key, self.frame.grad_mark)
+        return mark + written(g, self._grad_digits.get(key, 4), self.cells.get(key))
 
     def label(self, param: str) -> tuple[str, bool]:
         """A weight's or bias's label: its gradient once known (backward), else its value."""

@@ -8,7 +8,9 @@ column's widest number fits its cells (:func:`column_digits`), so
 A number that fewer digits write exactly drops its trailing zeros (``0.15``,
 ``1``); one that was rounded keeps them (``-0.00310`` beside ``-0.00394``),
 so the column's precision shows. Below 1e-4, and from ``10**digits`` on, a
-number takes the exponent form with the same digits (``3.51e−5``).
+number takes the exponent form with the same digits (``3.51e−5``), and so
+does a small one whose plain form is too wide for its column's cells
+(``−4.3e−4`` in seven cells), rather than the whole column losing digits.
 
 The minus sign is U+2212 (``−``) everywhere on the graph, in a number and
 in its exponent: the step panel writes its numbers and formulas so too
@@ -29,8 +31,28 @@ FEWEST_CELLS = 7
 """Cells in which any number can be written, with one digit if need be (``−1e−300``)."""
 
 
-def written(x: float, digits: int = MOST_DIGITS) -> str:
-    """``x`` with ``digits`` significant digits (trailing zeros only where rounded), minus as ``−``."""
+def written(x: float, digits: int = MOST_DIGITS, cells: int | None = None) -> str:
+    """``x`` with ``digits`` significant digits (trailing zeros only where rounded), minus as ``−``; in the
+    exponent form when ``cells`` are too few for the plain one but not for that (``−4.3e−4``, not ``−0.00043``
+    in seven cells), so that a small number keeps its digits beside its column's others."""
+    text = _written(x, digits)
+    if cells is not None and len(text) > cells and x == x and abs(x) not in (0.0, math.inf):
+        short = _scientific(x, max(1, digits))
+        if len(short) < len(text):
+            return short
+    return text
+
+
+def _scientific(x: float, digits: int) -> str:
+    mantissa, power = f"{x:.{digits - 1}e}".split("e")
+    if "." in mantissa:
+        trimmed = mantissa.rstrip("0").rstrip(".")
+        if _same(float(f"{trimmed}e{power}"), x):
+            mantissa = trimmed
+    return f"{mantissa}e{int(power)}".replace("-", MINUS)
+
+
+def _written(x: float, digits: int) -> str:
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -63,11 +85,11 @@ def column_digits(numbers: Iterable[float], cells: int) -> int:
     """The most significant digits (up to four, at least one) at which every number fits ``cells``."""
     numbers = list(numbers)
     for digits in range(MOST_DIGITS, 1, -1):
-        if all(len(written(x, digits)) <= cells for x in numbers):
+        if all(len(written(x, digits, cells)) <= cells for x in numbers):
             return digits
     return 1
 
 
-def widest(numbers: Iterable[float], digits: int) -> int:
-    """Cells the widest of ``numbers`` takes at ``digits`` (0 for none)."""
-    return max((len(written(x, digits)) for x in numbers), default=0)
+def widest(numbers: Iterable[float], digits: int, cells: int | None = None) -> int:
+    """Cells the widest of ``numbers`` takes at ``digits`` (0 for none), written to fit ``cells``."""
+    return max((len(written(x, digits, cells)) for x in numbers), default=0)

@@ -7,16 +7,19 @@ theme's colours; nothing here knows about colours or terminals.
 
 Widths are terminal cells: a kanji or a full-width character takes two, a
 combining mark none. ``wrap`` breaks lines into rows of a given width the way
-a reader expects: between words, or between any two characters of Japanese
-text, never putting a closing mark (。、」）…) at the start of a row or an
-opening one at its end, and with a hanging indent, so that a row that
-continues a line stands under that line's words, not under its arrow.
+a reader expects: between words, or (when the tutor speaks Japanese) between
+any two characters of Japanese text, never putting a closing mark (。、」）…)
+at the start of a row or an opening one at its end, and with a hanging indent,
+so that a row that continues a line stands under that line's words, not
+under its arrow.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+
+from tutor.i18n import language
 
 Fragment = tuple[str, str]
 """A piece of text and its style name."""
@@ -76,13 +79,14 @@ def hanging_indent(line: Line) -> int:
     return indent
 
 
-def _breakable(chars: list[str], i: int) -> bool:
-    """Whether a row may end before ``chars[i]``: after blanks, or beside a wide (Japanese) character, but
-    never before a closing mark or after an opening one."""
+def _breakable(chars: list[str], i: int, japanese: bool) -> bool:
+    """Whether a row may end before ``chars[i]``: after blanks, or in Japanese text beside a wide character,
+    but never before a closing mark or after an opening one. In another language a Japanese word (a name
+    such as りんごの値段) is a word like any other: it never breaks inside."""
     before, here = chars[i - 1], chars[i]
     if here == " " or here in NO_ROW_START or before in NO_ROW_END:
         return False
-    return before == " " or _wide(before) or _wide(here)
+    return before == " " or (japanese and (_wide(before) or _wide(here)))
 
 
 def _beside_operator(chars: list[str], i: int) -> bool:
@@ -116,13 +120,14 @@ def wrap_line(line: Line, width: int) -> list[Line]:
     styles = [style for text, style in line for _ in text]
     widths = [_char_cells(char) for char in chars]
     indent = min(hanging_indent(line), width // 3)
+    japanese = language() == "ja"
     rows: list[Line] = []
     start, first = 0, True
     while start < len(chars):
         room = width - (0 if first else indent)
         used, end, last_break, good_break, good_used = 0, start, None, None, 0
         while end < len(chars):
-            if end > start and _breakable(chars, end):
+            if end > start and _breakable(chars, end, japanese):
                 last_break = end
                 if not _beside_operator(chars, end):
                     good_break, good_used = end, used

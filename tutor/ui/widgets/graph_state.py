@@ -17,6 +17,11 @@ from tutor.teach.lesson import Frame, Lesson, ViewEdge
 from tutor.teach.text import MINUS
 from tutor.ui.theme import GRAD_MARK
 
+NUMBER_CELLS = NUMBER_WIDTH - 1
+"""Cells a number of the dense drawings fits in (a small one in its exponent form rather than its column
+losing digits; see ``tutor.draw.number_columns``)."""
+
+
 def _edge(e: ViewEdge) -> EdgeSpec:
     return EdgeSpec(e.source, e.target, e.position)
 
@@ -94,7 +99,9 @@ def render_state(
     digits_of = numbers.digits if short and isinstance(numbers, _NumberCells) else None
 
     def number(key: str, x: float) -> str:
-        return written(x, digits_of(key) if digits_of is not None else MOST_DIGITS)
+        if digits_of is None:
+            return written(x, MOST_DIGITS)
+        return written(x, digits_of(key), NUMBER_CELLS)
 
     # A constant's gradient is real but teaches nothing: nobody can change it.
     is_constant = lesson.graph.is_constant
@@ -211,7 +218,7 @@ class _NumberCells(Mapping):
             if cells is None:
                 continue
             mark = frame.marks.get(key, frame.grad_mark)
-            need = len(marked(mark, written(g, self.digits(key)), True))
+            need = len(marked(mark, written(g, self.digits(key), NUMBER_CELLS), True))
             if need > cells[1]:
                 wider[key] = (cells[0], need)
         if not wider:
@@ -247,12 +254,12 @@ def _number_table(lesson: Lesson) -> tuple[dict[str, tuple[int, int]], dict[str,
     columns: dict[int, list[float]] = {}
     for i, node in enumerate(spec.nodes):
         columns.setdefault(layer[i], []).extend((*values.get(node.key, ()), *grads.get(node.key, ())))
-    by_column = {column: column_digits(numbers, NUMBER_WIDTH - 1) for column, numbers in columns.items()}
+    by_column = {column: column_digits(numbers, NUMBER_CELLS) for column, numbers in columns.items()}
     digits = {node.key: by_column[layer[i]] for i, node in enumerate(spec.nodes)}
     table = {
         node.key: (
-            max(1, widest(values.get(node.key, ()), digits[node.key])),
-            len(GRAD_MARK) + widest(grads[node.key], digits[node.key]) if node.key in grads else 0,
+            max(1, widest(values.get(node.key, ()), digits[node.key], NUMBER_CELLS)),
+            len(GRAD_MARK) + widest(grads[node.key], digits[node.key], NUMBER_CELLS) if node.key in grads else 0,
         )
         for node in lesson.nodes
     }
