@@ -78,7 +78,9 @@ def snap(snap_compare, make_app) -> Callable[..., bool]:
         press: tuple[str, ...] = (),
         run_before: Callable[[Pilot], Awaitable[None]] | None = None,
         size: tuple[int, int] = LESSON_SIZE,
+        language: str = "en",
     ) -> bool:
-        return snap_compare(make_app(scenario), press=press, terminal_size=size, run_before=run_before)
+        app = make_app(scenario, language=language)
+        return snap_compare(app, press=press, terminal_size=size, run_before=run_before)
 
     return check

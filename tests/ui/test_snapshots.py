@@ -61,8 +61,8 @@ def go_to_fan_out(leaf: str, count: int):
             await pilot.press("right")
         # Nodes in general; neurons (δⱼ·wⱼ) when every contribution comes from a neuron's weighted sum.
         panel = screen.query_one(StepPanel).words()
-        compact = any(line.startswith(f"→ {leaf}:") and line.endswith(f"(Σ {count} uses)") for line in panel.splitlines())
-        compact = compact or f"({count} neurons)" in panel  # the compact form's Σⱼ δⱼ·wⱼ line
+        compact = f"(fan-out: {leaf} feeds {count} nodes)" in panel  # the compact form's line for the input
+        compact = compact or f"(fan-out: {count} neurons)" in panel  # the compact form's Σⱼ δⱼ·wⱼ line
         assert f"fan-out: {leaf} feeds {count} nodes" in panel or f"fan-out: {leaf} feeds {count} neurons" in panel or (
             compact)  # the compact form, when the full one does not fit the panel
 
@@ -216,3 +216,49 @@ def test_too_small(snap) -> None:
 def test_every_lesson_fits(snap, name: str, point: str, size: tuple[int, int]) -> None:
     """The whole graph and the whole explanation, at step 0 and at the last step, in common windows."""
     assert snap(name, press=POINTS[point], size=size)
+
+
+# --- Japanese, at 80x24: the screens a reader of the textbook meets ------------------
+
+
+def until_panel_says(*texts: str, limit: int = 400):
+    """A ``run_before`` that steps forward until the step panel holds every one of ``texts``."""
+
+    async def run(pilot: Pilot) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, LessonScreen)
+        for _ in range(limit):
+            words = screen.query_one(StepPanel).words()
+            if all(text in words for text in texts):
+                return
+            await pilot.press("right")
+        raise AssertionError(f"no step says {texts!r}")
+
+    return run
+
+
+def test_japanese_two_paths_start_80x24(snap) -> None:
+    assert snap("two_paths", size=SMALL, language="ja")
+
+
+def test_japanese_two_paths_last_80x24(snap) -> None:
+    assert snap("two_paths", press=("end",), size=SMALL, language="ja")
+
+
+def test_japanese_shopping_ja_first_backward_80x24(snap) -> None:
+    assert snap("shopping_ja", press=("f", "right"), size=SMALL, language="ja")
+
+
+def test_japanese_quiz_after_a_wrong_answer_80x24(snap) -> None:
+    # the first question (apple × count = 200) answered 1: the op's hint and a second try
+    assert snap("shopping_ja", press=("2", "right", "1", "enter"), size=SMALL, language="ja")
+
+
+def test_japanese_neuron_stage_four_80x24(snap) -> None:
+    assert snap("tiny_net", press=("end",), size=SMALL, language="ja")
+
+
+def test_japanese_spiral_softmax_delta_80x24(snap) -> None:
+    # the softmax layer's backward step: δ = p − t for each class
+    assert snap("spiral", run_before=until_panel_says("a2_1 − t1"), size=SMALL, language="ja")
