@@ -41,6 +41,14 @@ SHOTS: list[tuple[str, str | None, tuple[str, ...]]] = [
     ("shopping_oranges_80x24", "shopping_oranges", ()),
     ("shopping_oranges_end_80x24", "shopping_oranges", ("end",)),
     ("training_80x24", "tiny_net", ("6", "t", "T")),
+    # Classification: the softmax layer's δ = p − t step, and the spiral's decision map after training.
+    ("spiral_softmax_80x24", "spiral", ("f", "right", "right")),
+    ("spiral_trained_80x24", "spiral", ("6", "T")),
+    # The Japanese interface (a shot whose name starts with ja_).
+    ("ja_shopping_backward_80x24", "shopping_ja", ("f", "right")),
+    ("ja_tiny_net_end_80x24", "tiny_net", ("end",)),
+    ("ja_quiz_80x24", "two_paths", ("2", "right", "4", "enter")),
+    ("ja_spiral_softmax_80x24", "spiral", ("f", "right", "right")),
 ]
 
 
@@ -49,14 +57,24 @@ def size_of(name: str) -> tuple[int, int]:
     return SMALL if name.endswith("_80x24") else SIZE
 
 
+def language_of(name: str) -> str:
+    """The language a shot is taken in: Japanese for a name starting with ``ja_``, else English."""
+    return "ja" if name.startswith("ja_") else "en"
+
+
 async def _shoot(directory: Path, name: str, scenario: str | None, keys: tuple[str, ...]) -> Path:
-    app = TutorApp(scenario, remember=False, language="en")  # the README's pictures are of the English tutor
+    app = TutorApp(scenario, remember=False, language=language_of(name))
     app.theme = THEME
     async with app.run_test(size=size_of(name)) as pilot:
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
-        await pilot.pause(0.5 if "T" in keys else 0.05)
+        if "T" in keys:  # a training run: wait for it to end
+            for _ in range(3000):
+                if not getattr(app.screen, "running", False):
+                    break
+                await pilot.pause(0.02)
+        await pilot.pause(0.05)
         path = app.save_screenshot(f"{name}.svg", str(directory))
     return Path(path)
 
@@ -65,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tutor.ui.screenshots",
         description=f"Write the README's screenshots ({len(SHOTS)} SVG files at {SIZE[0]}x{SIZE[1]}, those "
-        f"named *_80x24 at {SMALL[0]}x{SMALL[1]}; "
+        f"named *_80x24 at {SMALL[0]}x{SMALL[1]}, those named ja_* in Japanese; "
         f"theme {THEME}), each made by the app itself. For one lesson at any step, see `tutor export`.",
     )
     parser.add_argument("directory", nargs="?", default="screenshots", metavar="DIR",
