@@ -229,3 +229,29 @@ def test_a_dialog_asked_twice_to_close_closes_once(drive) -> None:
         assert lesson.place.row == 2
 
     drive("xor", body)
+
+
+@pytest.mark.parametrize("name", ["shopping_ja", "tiny_net", "spiral"])
+def test_a_wide_window_settles(drive, monkeypatch, name: str) -> None:
+    """Beside the graph at 200 columns, the stage fits the graph twice (to learn its width, then in the room the
+    panel leaves); each fit reports a refit, and answering those reports shared the rows for ever."""
+    import asyncio
+
+    calls: list[int] = []
+    share = Stage.share_rows
+
+    def counted(self, size=None) -> None:
+        calls.append(1)
+        share(self, size)
+
+    monkeypatch.setattr(Stage, "share_rows", counted)
+
+    async def body(pilot: Pilot) -> None:
+        for key in ["right", "right", "ctrl+end", "left", "n", "up"]:
+            await pilot.press(key)
+            await asyncio.wait_for(pilot.pause(), 20)
+        before = len(calls)
+        await asyncio.wait_for(pilot.pause(0.3), 20)
+        assert len(calls) == before, "the stage kept sharing its rows with nothing changing"
+
+    drive(name, body, size=(200, 60))

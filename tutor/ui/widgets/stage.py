@@ -59,6 +59,8 @@ class Stage(Container):
         self._tallest: dict[int, int] = {}
         self._keeps: dict[tuple[int, int], bool] = {}
         """Stage size -> whether the panel keeps room for the tallest full form there (decided once per size)."""
+        self._fitted: tuple | None = None
+        """The graph as the last sharing left it (``_graph_state``): a refit that changes nothing shares nothing."""
 
     def show(
         self, lines: list[Line], compact: list[Line] | None, pane: str = GRAPH, pane_rows: int = 0,
@@ -103,8 +105,17 @@ class Stage(Container):
             self.share_rows()
 
     def on_graph_view_level_changed(self) -> None:
-        """A zoom or a refit of the graph: share the rows again."""
-        self.call_after_refresh(self.share_rows)
+        """A zoom or a refit of the graph: share the rows again, if it changed since the stage last shared them
+        (the fits the sharing itself makes report too: answering those would share forever)."""
+        self.call_after_refresh(self._share_if_refitted)
+
+    def _graph_state(self) -> tuple:
+        graph = self.query_one(GraphView)
+        return graph.level, graph.virtual_size, graph.drawing_height, graph.room
+
+    def _share_if_refitted(self) -> None:
+        if self.is_attached and self.query(GraphView) and self._graph_state() != self._fitted:
+            self.share_rows()
 
     @property
     def wide(self) -> bool:
@@ -176,6 +187,7 @@ class Stage(Container):
             box.styles.height = None
         elif box.styles.height is None or box.styles.height.value != box_height:
             box.styles.height = box_height
+        self._fitted = self._graph_state()
         self.post_message(self.RowsShared())
 
     def _fits_beside(self, graph: GraphView, width: int, rows: int) -> bool:
