@@ -105,7 +105,7 @@ def test_tiny_net_at_80x24_shows_every_gradient_and_a_tall_loss_curve() -> None:
                 screens.append(screen)
             else:
                 raise AssertionError(f"the panel never reaches its end at step {k}:\n{screen}")
-        seen = "\n".join(screens)
+        seen = "\n".join(screens).replace("\N{MINUS SIGN}", "-")  # the screen's minus sign is U+2212
         lines = seen.splitlines()
         # The graph views write "∂ 0 → g" (compact) or ": 0 → g"; the neuron view tiny_net opens in
         # writes stage 4 as "∂w11 = δ·x1 = … = g".
