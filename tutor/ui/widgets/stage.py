@@ -182,11 +182,16 @@ class Stage(Container):
                 rows = max(rows, min(PANEL_MIN, height - need) - 2)
             used = panel.show(lines, compact, rows, known)
             if not wide:
-                box_height = max(min(PANEL_MIN, rows + 2), min(used, rows) + 2)
+                # The frame is as tall as the lesson's tallest explanation (or as the rows the graph leaves) at
+                # every step: a frame that grew and shrank with the words laid the whole screen out again at
+                # each step, for rows the graph, fitted without them, left blank anyway.
+                hold = keep - 2
+                box_height = max(min(PANEL_MIN, rows + 2), min(max(used, hold), rows) + 2)
         if box_height is None:
             box.styles.height = None
         elif box.styles.height is None or box.styles.height.value != box_height:
             box.styles.height = box_height
+        panel.fill((box_height if box_height is not None else height) - box.styles.gutter.height)
         self._fitted = self._graph_state()
         self.post_message(self.RowsShared())
 

@@ -47,11 +47,12 @@ class StepPanel(Static):
     ) -> int:
         """Show ``lines`` (or ``compact`` when ``lines`` need more than ``rows``); return the rows used.
 
-        ``width``: the width to wrap at (default: the panel's own, as last laid out).
+        ``width``: the width to wrap at (default: the panel's own, as last laid out). The panel takes its
+        height when its frame's is known: ``fill``.
         """
         self._lines = lines
         self._compact = compact
-        return self.paint(rows, width)
+        return self.paint(rows, width, fill=False)
 
     def measure(self, lines: list[Line], width: int) -> tuple[Text, int]:
         """The lines wrapped to ``width`` cells (with hanging indents), as text, and how many rows they take."""
@@ -65,28 +66,43 @@ class StepPanel(Static):
         shown = self._compact if self.compact_shown else self._lines
         return "\n".join(plain(line) for line in shown or [])
 
-    def paint(self, rows: int | None = None, width: int | None = None) -> int:
-        """Wrap the words at ``width`` (the stage's; kept for repaints of the same words) and show them."""
+    def paint(self, rows: int | None = None, width: int | None = None, fill: bool = True) -> int:
+        """Wrap the words at ``width`` (the stage's; kept for repaints of the same words) and show them.
+
+        ``fill``: take the height now (else the stage gives it with ``fill``, once the frame's is known)."""
         width = self._width = width or self._width or self.content_region.width or self.app.size.width - 6
         text, needed = self.measure(self._lines or [], width)
         self.compact_shown = False
         if rows is not None and needed > rows and self._compact:
             text, needed = self.measure(self._compact, width)
             self.compact_shown = True
-        # Re-layout only when the height changes: a layout pass costs more
-        # than everything else a step does.
-        if needed != self._height:
-            self._height = needed
-            self.styles.height = needed
+        self._needed = needed
+        if fill:
+            self.fill(self._inside)
         if text != self._text:  # refitting the same words (a resize, a refit) repaints nothing
             self._text = text
             self.update(text, layout=False)
         return needed
 
+    _needed: int = -1
+    """Rows the words shown take."""
+    _inside: int = 0
+    """Rows inside the panel's frame, as the stage last shared them."""
+
+    def fill(self, inside: int) -> None:
+        """Be as tall as the words, and at least the ``inside`` rows of the frame: words of another length in
+        the same frame then lay nothing out again. (A layout pass costs more than everything else a step
+        does, and the panel's height changed at most steps.)"""
+        self._inside = inside
+        height = max(self._needed, inside)
+        if height != self._height:
+            self._height = height
+            self.styles.height = height
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self._lines is not None and self.is_mounted:
-            self.paint(None if self._height < 0 else self._height if self.compact_shown else None)
+            self.paint(None if self._needed < 0 else self._needed if self.compact_shown else None)
 
 
 class PanelBox(VerticalScroll):
