@@ -92,4 +92,7 @@ def test_filling_the_gaps_leaves_free_only_the_end_of_one_pool_per_size():
     pool = 16 * 1024 - 48  # a pool of Python 3.11 on a 64-bit system, less its header
     for size, free in report["after"].items():
         assert free <= pool // int(size), (size, free)  # at most what is left of the pool being filled
-    assert sum(report["after"].values()) < sum(gaps.values()) // 4
+    # Free blocks stay only in the size classes whose last pool the filling itself began (a whole pool's end
+    # may be free there: their total is not bounded by the gaps before, which vary from run to run).
+    left = [size for size, free in report["after"].items() if free]
+    assert len(left) <= len(gaps) // 3, (left, sorted(gaps))
