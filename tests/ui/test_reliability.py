@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import pytest
@@ -235,8 +236,6 @@ def test_a_dialog_asked_twice_to_close_closes_once(drive) -> None:
 def test_a_wide_window_settles(drive, monkeypatch, name: str) -> None:
     """Beside the graph at 200 columns, the stage fits the graph twice (to learn its width, then in the room the
     panel leaves); each fit reports a refit, and answering those reports shared the rows for ever."""
-    import asyncio
-
     calls: list[int] = []
     share = Stage.share_rows
 
