@@ -7,7 +7,10 @@ import itertools
 import pytest
 import textual.css.stylesheet as stylesheet_module
 from textual.command import CommandPalette
+from rich.segment import Segment
+from rich.style import Style
 from textual.css.stylesheet import Stylesheet
+from textual.strip import Strip
 from textual.widgets import OptionList
 
 from tutor.ui import textual_patches
@@ -37,6 +40,7 @@ def test_every_patch_is_in_place_once_applied():
         "CommandPalette.dismiss": CommandPalette.dismiss,
         "OptionList._move_page": OptionList._move_page,
         "Stylesheet._parse_rules": Stylesheet._parse_rules,
+        "Strip.__init__": Strip.__init__,
     }
     missing = [name for name, function in patched.items() if not getattr(function, "guarded", False)]
     assert not missing, f"not patched: {', '.join(missing)}"
@@ -91,3 +95,35 @@ def test_only_the_latest_sets_of_variables_are_kept(parses):
     assert len(parses) == len(colours)
     _rules(css, source, colours[0])  # the oldest was let go
     assert len(parses) == len(colours) + 1
+
+
+def test_the_installed_textuals_strips_make_the_caches_the_patch_expects():
+    caches = textual_patches.strip_caches()
+    assert caches is not None, "Textual's Strip holds more than its caches: see tutor/ui/textual_patches.py"
+    assert caches["_crop_cache"] == 16 and len(caches) >= 5
+
+
+def _made(strip: Strip, cache: str) -> bool:
+    try:
+        Strip.__dict__[cache].__get__(strip)  # the slot itself, without the patch's __getattr__
+    except AttributeError:
+        return False
+    return True
+
+
+def test_a_strips_caches_are_made_when_first_used_and_then_work_as_textuals():
+    textual_patches.apply()
+    caches = textual_patches.strip_caches()
+    strip = Strip([Segment("hello "), Segment("world", Style(bold=True))], 11)
+    assert not any(_made(strip, name) for name in caches)  # a new strip makes none
+    cropped = strip.crop(0, 5)
+    assert cropped.text == "hello" and strip.crop(0, 5) is cropped  # the crop cache, made and used
+    assert _made(strip, "_crop_cache") and not _made(strip, "_style_cache")
+    assert strip._crop_cache._maxsize == caches["_crop_cache"]
+    assert [part.text for part in strip.divide([3, 11])] == ["hel", "lo world"]
+    styled = strip.apply_style(Style(italic=True))
+    assert styled.text == "hello world" and all(segment.style.italic for segment in styled)
+    assert strip.cell_length == 11 and strip.extend_cell_length(13).cell_length == 13
+    assert Strip.join([strip, cropped]).text == "hello worldhello"
+    with pytest.raises(AttributeError):
+        strip.not_a_cache  # noqa: B018 - any other missing name is missing, as before

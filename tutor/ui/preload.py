@@ -35,15 +35,20 @@ few:
    notes each function it runs (a first one has imported and filled what only
    a first run does); each gets a copy of its code made afterwards, one after
    the other, so that code shares pages with other code a lesson runs rather
-   than with the rest of its module. A third rehearsal then specialises the
-   copies, as a lesson would.
-3. *No gaps to fill* (``fill_holes``): Python's allocator puts a new small
-   object in the first free block of a partly used pool. Before the first
-   rehearsal, before the copies are made, and again before the first fork,
-   those free blocks are filled with objects that live as long as this
-   process, so what the rehearsal leaves and the copies sit together, and a
-   lesson's own objects go to pages of their own instead of into gaps between
-   objects every lesson shares.
+   than with the rest of its module. The functions themselves are copied the
+   same way where nothing could tell (``copy_functions``: one held only by a
+   module's or a class's dictionary, or by a property, class method or static
+   method held only there). A third rehearsal then specialises the copies, as
+   a lesson would.
+3. *No gaps to fill* (``fill_holes``, ``fill_malloc_holes``): Python's
+   allocator puts a new small object in the first free block of a partly used
+   pool, and the C allocator a larger one (big code, classes, the arrays of
+   lists and dictionaries) in a free chunk between blocks in use. Before the
+   first rehearsal, before the copies are made, and again before the first
+   fork, those free blocks and chunks are filled with objects that live as
+   long as this process, so what the rehearsal leaves and the copies sit
+   together, and a lesson's own objects go to pages of their own instead of
+   into gaps between objects every lesson shares.
 
 The lesson, in the forked child, first undoes what it must not inherit: the
 signal handlers set here, this process's socket and every other descriptor
@@ -58,6 +63,7 @@ returning into this loop.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import importlib
 import json
@@ -117,9 +123,10 @@ def preload(program: str, args: Sequence[str]) -> None:
 
     The lesson is run three times (see the module's docstring): the first imports and fills
     what only a first run does; the second, recorded, runs the code every lesson runs, which is
-    then copied side by side; the third specialises the copies. The allocator's gaps are filled
-    before each step that leaves objects every lesson uses: the first run's caches and modules,
-    the copies, and (before the first fork) nothing but each lesson's own objects to come.
+    then copied side by side (with the functions running it); the third specialises the copies.
+    The allocators' gaps are filled before each step that leaves objects every lesson uses: the
+    first run's caches and modules, the copies, and (before the first fork) nothing but each
+    lesson's own objects to come.
     """
     importlib.import_module(f"{program}.__main__")
     del sys.modules[f"{program}.__main__"]
@@ -129,17 +136,20 @@ def preload(program: str, args: Sequence[str]) -> None:
         importlib.import_module(driver.split(":", 1)[0])
     collect_everything()
     fill_holes()
+    fill_malloc_holes()
     rehearse(program, args)
     collect_everything()
     with recording() as used:
         rehearse(program, args)
     collect_everything()
     fill_holes()
+    fill_malloc_holes()
     copy_code(used)
     del used
     rehearse(program, args)
     collect_everything()
     fill_holes()
+    fill_malloc_holes()
     gc.freeze()
 
 
@@ -336,7 +346,103 @@ def copy_code(used: dict[int, CodeType]) -> int:
             if made is not None and function.__code__ is used.get(id(function.__code__)):
                 function.__code__ = made
                 given += 1
+    copy_functions([copies[key] for key in used])
     return given
+
+
+def copy_functions(order: list[CodeType]) -> int:
+    """Replace each function running code in ``order`` that one dictionary alone holds (itself, or in a
+    ``property``, ``classmethod`` or ``staticmethod`` it alone holds) by a copy, made in that order; how many
+    functions were replaced.
+
+    A lesson writes to every function it calls (a call holds a reference to it; so does looking up
+    a property or a class's method), so the functions it calls, copied one after the other, share
+    pages with each other rather than with the rest of their modules' functions. Only a function
+    or wrapper with no reference but its place in a dictionary (a module's, a class's, any other)
+    is replaced, and only a function the wrapper alone holds: reference counts say so, so nothing
+    can tell a copy from what it replaces. A class's dictionary is changed through the class,
+    which tells Python's caches of its attributes.
+    """
+    wanted = {id(code): rank for rank, code in enumerate(order)}
+    gc.unfreeze()
+    objects = gc.get_objects()
+    places: list[tuple[int, dict, object]] = []  # (rank, dictionary, key): no reference to the value itself
+    owners: dict[int, type] = {}
+    for holder in objects:
+        if type(holder) is dict:
+            for key, value in holder.items():
+                ranks = [wanted[id(f.__code__)] for f in _functions_in(value) if id(f.__code__) in wanted]
+                if ranks:
+                    places.append((min(ranks), holder, key))
+        elif issubclass(type(holder), type):  # not ``isinstance``, which asks a lazily loaded module to load
+            owners[id(gc.get_referents(holder.__dict__)[0])] = holder
+    del objects, holder, value
+    places.sort(key=lambda place: place[0])
+    replaced: list[object] = []  # kept until every copy is made: a copy would go where its original was
+    for _, holder, key in places:
+        value = holder.get(key)
+        if sys.getrefcount(value) != 3:  # its place, ``value`` and getrefcount's argument: nothing else
+            continue
+        copy = _copied(value, wanted)
+        if copy is None:
+            continue
+        owner = owners.get(id(holder))
+        if owner is not None:
+            type.__setattr__(owner, key, copy)
+        else:
+            holder[key] = copy
+        replaced.append(value)
+    return sum(len(_functions_in(value)) for value in replaced)
+
+
+def _functions_in(value: object) -> list[FunctionType]:
+    """The functions ``value`` runs when called or looked up: itself, or those a wrapper holds."""
+    kind = type(value)
+    if kind is FunctionType:
+        return [value]
+    if kind is property:
+        return [f for f in (value.fget, value.fset, value.fdel) if type(f) is FunctionType]
+    if kind is classmethod or kind is staticmethod:
+        return [value.__func__] if type(value.__func__) is FunctionType else []
+    return []
+
+
+def _copied(value: object, wanted: dict[int, int]) -> object | None:
+    """A copy of a function, or of a wrapper with a copy of each function it alone holds; None if there is
+    nothing to copy."""
+    if type(value) is FunctionType:
+        return _copied_function(value)
+    inner = _functions_in(value)
+    held: dict[int, int] = {}  # how many references the wrapper holds to each (a classmethod's ``__wrapped__`` too)
+    for holding in (gc.get_referents(value), vars(value).values() if hasattr(value, "__dict__") else ()):
+        for item in holding:
+            held[id(item)] = held.get(id(item), 0) + 1
+    del holding, item
+    copies = {}
+    for function in inner:
+        # References: the wrapper's, the list ``inner`` (once per place in it), ``function`` and getrefcount's.
+        if id(function.__code__) in wanted and (
+                sys.getrefcount(function) == held.get(id(function), 0) + inner.count(function) + 2):
+            copies[id(function)] = _copied_function(function)
+    if not copies:
+        return None
+    if type(value) is property:
+        fget, fset, fdel = (copies.get(id(f), f) for f in (value.fget, value.fset, value.fdel))
+        return property(fget, fset, fdel, value.__doc__)
+    copy = type(value)(copies[id(value.__func__)])
+    copy.__dict__.update((name, item) for name, item in vars(value).items() if name not in vars(copy))
+    return copy
+
+
+def _copied_function(function: FunctionType) -> FunctionType:
+    copy = FunctionType(function.__code__, function.__globals__, function.__name__, function.__defaults__,
+                        function.__closure__)
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__qualname__, copy.__module__, copy.__doc__ = function.__qualname__, function.__module__, function.__doc__
+    copy.__annotations__ = function.__annotations__
+    if function.__dict__:
+        copy.__dict__ = function.__dict__
+    return copy
 
 
 # --- No gaps to fill -----------------------------------------------------------------------------------------
@@ -392,6 +498,55 @@ def free_blocks() -> dict[int, int]:
     # One row at a time (a list of every line would leave gaps of its own): class, size, pools, in use, avail.
     rows = re.finditer(rb"^ *\d+ +(\d+) +\d+ +\d+ +(\d+) *$", report_text, re.MULTILINE)
     return {int(row[1]): int(row[2]) for row in rows if int(row[2])}
+
+
+class _MallocInfo(ctypes.Structure):
+    """glibc's ``struct mallinfo2`` (glibc 2.33 and later): the C allocator's totals, in bytes."""
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+MALLOC_FILLED: list[int] = []
+"""Addresses of blocks filling what were free chunks of the C allocator (see ``fill_malloc_holes``); never freed."""
+MALLOC_LARGEST = 64 * 1024
+"""The largest block ``fill_malloc_holes`` asks for: below glibc's threshold for giving a block its own mapping
+(128 KiB), which freeing such a block would raise for every lesson."""
+
+
+def fill_malloc_holes() -> int:
+    """Fill the C allocator's free chunks between blocks in use (glibc's main heap); how many blocks were filled.
+
+    Objects larger than Python's small-object allocator takes (over 512 bytes: big code, type
+    objects, the arrays of lists and dictionaries) come from the C allocator, which puts a new
+    block in a free chunk left between blocks in use, where it would copy a page every lesson
+    shares. Blocks are asked for from ``MALLOC_LARGEST`` bytes down; one that comes from a free
+    chunk is kept, one that comes from the heap's end (its top grows less) is given back and a
+    smaller size tried. Afterwards a lesson's blocks come from the heap's end, side by side, in
+    pages of its own. Nothing where that allocator is not glibc's (``mallinfo2`` is missing).
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        info, malloc, free = libc.mallinfo2, libc.malloc, libc.free
+    except (OSError, AttributeError):
+        return 0
+    info.restype, info.argtypes = _MallocInfo, []
+    malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    free.restype, free.argtypes = None, [ctypes.c_void_p]
+    filled, size = 0, MALLOC_LARGEST
+    while size >= 24:  # glibc's smallest chunk holds 24 bytes
+        before = info()
+        if before.fordblks - before.keepcost < 32:
+            break  # no free chunk left but the top
+        block = malloc(size)
+        after = info()
+        from_a_hole = (after.keepcost, after.arena, after.hblkhd) == (before.keepcost, before.arena, before.hblkhd)
+        if block and from_a_hole:
+            MALLOC_FILLED.append(block)
+            filled += 1
+        else:
+            free(block)
+            size = size // 2 if size > 64 else size - 8
+    return filled
 
 
 # --- Forking lessons -----------------------------------------------------------------------------------------

@@ -37,15 +37,30 @@ patch whose name has gone is left out, and the app runs as Textual would.
   that process parsed (read only, as Textual reuses its own), which saves the
   lesson the parsing's time and the memory it would write. The rules of the
   last few sets of variables (themes) are kept.
+- **Strips' caches** (``Strip.__init__``, and the slots it fills with
+  ``FIFOCache`` objects): every ``Strip`` (one line of a widget's drawing)
+  made seven empty caches when it was made, for seven ways it may later be
+  cut, styled or moved, which most strips never are. A lesson's screen keeps
+  hundreds of strips, and makes and drops many more per frame: the caches
+  were about a third of the memory a lesson adds to what it shares with
+  ``tutor serve``'s pre-loaded process. Each cache is now made the first time
+  it is used (``Strip.__getattr__``), the same size as Textual makes it. The
+  patch learns the caches' names and sizes from a strip made by Textual's own
+  ``__init__``, and is left out if that strip holds anything else it does not
+  expect.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
+from rich.segment import Segment
 from textual.await_complete import AwaitComplete
+from textual.cache import FIFOCache
 from textual.command import CommandList, CommandPalette
 from textual.css.stylesheet import Stylesheet
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList
 
@@ -161,8 +176,56 @@ def _share_parsed_stylesheets() -> None:
     Stylesheet._parse_rules = shared_parse_rules  # type: ignore[method-assign]
 
 
+STRIP_ARGUMENTS = ("_segments", "_cell_length")
+"""The slots ``Strip.__init__`` fills from its arguments: its segments (as a list) and its length in cells."""
+
+
+def strip_caches() -> dict[str, int] | None:
+    """The caches Textual's ``Strip.__init__`` makes, by slot, with their sizes; None if a strip it makes holds
+    anything but those, its arguments and slots left None (then the patch is left out)."""
+    made = Strip([], 0)
+    caches: dict[str, int] = {}
+    for name in Strip.__slots__:
+        value = getattr(made, name, None)
+        if name in STRIP_ARGUMENTS:
+            continue
+        if type(value) is FIFOCache and not value and isinstance(getattr(value, "_maxsize", None), int):
+            caches[name] = value._maxsize
+        elif value is not None:
+            return None
+    return caches or None
+
+
+def _lazy_strip_caches() -> None:
+    if getattr(Strip.__init__, "guarded", False) or hasattr(Strip, "__getattr__"):
+        return
+    caches = strip_caches()
+    if caches is None:
+        return
+    unset = tuple(name for name in Strip.__slots__ if name not in caches and name not in STRIP_ARGUMENTS)
+
+    def __init__(self: Strip, segments: Iterable[Segment], cell_length: int | None = None) -> None:  # noqa: N807
+        self._segments = list(segments)
+        self._cell_length = cell_length
+        for name in unset:
+            setattr(self, name, None)
+
+    def __getattr__(self: Strip, name: str) -> FIFOCache:  # noqa: N807 - only for a cache not made yet
+        size = caches.get(name)
+        if size is None:
+            raise AttributeError(f"'Strip' object has no attribute {name!r}")
+        cache = FIFOCache(size)
+        setattr(self, name, cache)
+        return cache
+
+    __init__.guarded = True  # type: ignore[attr-defined]
+    Strip.__init__ = __init__  # type: ignore[method-assign]
+    Strip.__getattr__ = __getattr__  # type: ignore[attr-defined]
+
+
 def apply() -> None:
     """Patch Textual's widgets as described above (once; applying again changes nothing)."""
     _guard_command_palette()
     _guard_option_list()
     _share_parsed_stylesheets()
+    _lazy_strip_caches()
