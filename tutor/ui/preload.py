@@ -387,10 +387,13 @@ def copy_functions(order: list[CodeType]) -> int:
         if copy is None:
             continue
         owner = owners.get(id(holder))
-        if owner is not None:
-            type.__setattr__(owner, key, copy)
-        else:
+        if owner is None:
             holder[key] = copy
+        else:
+            try:
+                type.__setattr__(owner, key, copy)
+            except (TypeError, AttributeError):  # a class that cannot be changed: left as it is
+                continue
         replaced.append(value)
     return sum(len(_functions_in(value)) for value in replaced)
 
