@@ -76,6 +76,23 @@ def test_a_note_shows_in_its_own_pass_with_live_numbers() -> None:
     assert edited.notes_at(4)[-1] == "c sends b = 8 so far to a and a = 2 to b"
 
 
+def test_a_notes_numbers_are_styled_and_typeset_as_every_number_on_screen() -> None:
+    from tutor.teach.session import LessonSession
+    from tutor.teach.text import MINUS
+
+    lesson = Lesson(resolve("relu_gate"), view=GROUPS)
+    k = lesson.last
+    (plain,) = [note for note in lesson.notes_at(k) if "receives" in note]
+    assert plain.endswith("x receives -2.")  # the note's text (as the JSON trace gives it) keeps the file's minus
+    (line,) = [line for line in lesson.explain(k) if line[0] == ("✎ ", "note") and "receives" in text([line])]
+    # The teacher's words in the note's style; the number the tutor filled in, styled as the gradient it is.
+    assert line[-2:] == [("-2", "grad"), (".", "note")] and all(style == "note" for _, style in line[:-2])
+    session = LessonSession(resolve("relu_gate"))
+    session.end()
+    shown = text(session.panel(session.view()).lines)
+    assert f"x receives {MINUS}2." in shown and "x receives -2" not in shown  # on screen: one minus sign
+
+
 def test_no_builtin_note_gives_the_backward_pass_away_in_the_forward_pass() -> None:
     for name in builtin_names():
         scenario = resolve(name)

@@ -146,16 +146,26 @@ def placeholders(text: str) -> list[Placeholder]:
     return [part for part in _parts(text) if isinstance(part, Placeholder)]
 
 
-def render(text: str, value: Callable[[str], float | None], grad: Callable[[str], float | None]) -> str:
-    """The note with its placeholders filled in; ``?`` for a number not known yet."""
-    pieces: list[str] = []
+Piece = tuple[str, str]
+"""A piece of a filled note: the teacher's words with kind "", or a number filled in, with kind "value" or
+"grad" (which placeholder it fills: ``{name}`` or ``{grad(name)}``)."""
+
+
+def fill(text: str, value: Callable[[str], float | None], grad: Callable[[str], float | None]) -> list[Piece]:
+    """The note as pieces, its placeholders filled in; ``?`` for a number not known yet."""
+    pieces: list[Piece] = []
     for part in _parts(text):
         if isinstance(part, str):
-            pieces.append(part)
+            pieces.append((part, ""))
         else:
             number = grad(part.name) if part.grad else value(part.name)
-            pieces.append("?" if number is None else fmt(number))
-    return "".join(pieces)
+            pieces.append(("?" if number is None else fmt(number), "grad" if part.grad else "value"))
+    return pieces
+
+
+def render(text: str, value: Callable[[str], float | None], grad: Callable[[str], float | None]) -> str:
+    """The note with its placeholders filled in; ``?`` for a number not known yet."""
+    return "".join(piece for piece, _ in fill(text, value, grad))
 
 
 # --- reading notes from a scenario file ---------------------------------------

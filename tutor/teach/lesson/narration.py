@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tutor.engine.numbers import fmt
 from tutor.i18n import N_, _, ngettext
 from tutor.teach.lesson.network import delta_name
+from tutor.teach.lesson.notes import note_line, pieces_at
 from tutor.teach.lesson.phrase import phrase
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class Narration:
 
     def note_lines(self, k: int) -> list[Line]:
         """The scenario's notes due at position k, with their numbers."""
-        return [[("✎ ", "note"), (text, "note")] for text in self.lesson.notes_at(k)]
+        return [note_line(note) for note in pieces_at(self.lesson, k)]
 
     def done_lines(self, compact: bool = False) -> list[Line]:
         """The end of the backward pass: every leaf's gradient together (and every δ, for neurons).

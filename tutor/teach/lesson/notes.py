@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tutor.scenario.notes import render
+from tutor.scenario.notes import Piece, fill
 
 if TYPE_CHECKING:
+    from tutor.teach.text import Line
     from tutor.teach.lesson.frame import Frame
     from tutor.teach.lesson.lesson import Lesson
 
@@ -52,14 +53,24 @@ def step_places(lesson: Lesson, group_of) -> Places:  # noqa: ANN001 - node name
 
 def shown_at(lesson: Lesson, k: int) -> list[str]:
     """The notes shown at position k of the lesson's walk, their placeholders filled with the numbers at k."""
+    return [joined(note) for note in pieces_at(lesson, k)]
+
+
+def pieces_at(lesson: Lesson, k: int) -> list[list[Piece]]:
+    """The notes shown at position k, as pieces (``tutor.scenario.notes.fill``)."""
     places = lesson._note_places.get(k, [])
     if not places:
         return []
-    return shown(lesson, places, lesson.frame(k), lesson.position(k).phase == "backward")
+    return shown_pieces(lesson, places, lesson.frame(k), lesson.position(k).phase == "backward")
 
 
 def shown(lesson: Lesson, places: list[tuple[str, str]], frame: Frame, backward: bool) -> list[str]:
     """The notes at ``places`` (name, phase) with the numbers of ``frame`` (of the backward pass or not)."""
+    return [joined(note) for note in shown_pieces(lesson, places, frame, backward)]
+
+
+def shown_pieces(lesson: Lesson, places: list[tuple[str, str]], frame: Frame, backward: bool) -> list[list[Piece]]:
+    """The notes at ``places``, as pieces."""
     if not places:
         return []
     index = lesson.graph.index
@@ -70,24 +81,40 @@ def shown(lesson: Lesson, places: list[tuple[str, str]], frame: Frame, backward:
         # Nothing has arrived yet: the accumulated gradient is still 0.
         return 0.0 if backward and name in index else None
 
-    return [render(lesson.scenario.notes[name].text(phase), frame.values.get, grad) for name, phase in places]
+    return [fill(lesson.scenario.notes[name].text(phase), frame.values.get, grad) for name, phase in places]
 
 
 def selected(lesson: Lesson, name: str, k: int) -> str:
     """The note of a selected node at position k, once the lesson has reached it: its backward note from
     its backward step on, else its forward note from its forward step on (rendered; "" when none is due)."""
+    return joined(selected_pieces(lesson, name, k))
+
+
+def selected_pieces(lesson: Lesson, name: str, k: int) -> list[Piece]:
+    """The note of a selected node at position k, as pieces (none when no note is due)."""
     note = lesson.scenario.notes.get(name)
     if note is None:
-        return ""
+        return []
     reached = {phase for place, names in lesson._note_places.items() if place <= k
                for shown, phase in names if shown == name}
     phase = "backward" if "backward" in reached else "forward" if "forward" in reached else ""
     if not phase:
-        return ""
+        return []
     frame = lesson.frame(k)
     backward = lesson.position(k).phase == "backward"
-    return render(
+    return fill(
         note.text(phase),
         lambda n: frame.values.get(n),
         lambda n: frame.grads.get(n, 0.0 if backward else None),
     )
+
+
+def joined(note: list[Piece]) -> str:
+    """A note's pieces as one string."""
+    return "".join(text for text, _ in note)
+
+
+def note_line(note: list[Piece], lead: str = "✎ ") -> Line:
+    """A note as a learner reads it: the teacher's words in the note's style, each number filled in styled as
+    the value or gradient it is (so it is typeset as every number is)."""
+    return [(lead, "note")] + [(text, kind or "note") for text, kind in note if text]

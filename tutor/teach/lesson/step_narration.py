@@ -29,7 +29,7 @@ from tutor.teach.lesson import compact, places, softmax_words, step_questions
 from tutor.teach.lesson.narration import Narration
 from tutor.teach.lesson.network import delta_name, weight_symbol
 from tutor.teach.lesson.frame import Position
-from tutor.teach.lesson.notes import shown, step_places
+from tutor.teach.lesson.notes import note_line, shown_pieces, step_places
 from tutor.teach.lesson.phrase import phrase
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class StepNarration(Narration):
     def note_lines(self, k: int) -> list[Line]:
         frame = self.lesson.boxes_frame(k)
         backward = self.position(k).phase == "backward"
-        return [[("✎ ", "note"), (text, "note")] for text in shown(self.lesson, self.places.get(k, []), frame, backward)]
+        return [note_line(note) for note in shown_pieces(self.lesson, self.places.get(k, []), frame, backward)]
 
     # -- what differs between the expanded and the groups view -----------------------
 
