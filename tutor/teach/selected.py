@@ -49,7 +49,7 @@ def selected_lines(lesson: Lesson, key: str, frame: Frame, k: int | None = None,
         lines.append([(_("  press e to change its value"), "dim")])
     if k is None:  # no position given: the frame tells which pass it shows
         k = lesson.last if frame.grads else (lesson.forward_end if len(frame.computed) > len(lesson.scenario.leaves) else 0)
-    pieces = notes.selected_pieces(lesson, key, k) if note else []
+    pieces = lesson.selected_note(key, k) if note else []
     if pieces and frame.current != key and notes.joined(pieces) not in lesson.notes_at(k):  # never the step's own twice
         lines.append(notes.note_line(pieces, "  ✎ "))
     return lines

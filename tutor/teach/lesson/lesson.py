@@ -33,6 +33,7 @@ from tutor.teach.lesson.views import EXPANDED, GROUPS, NEURONS, views_of
 if TYPE_CHECKING:
     from tutor.engine.network import Network, Neuron
     from tutor.scenario import Scenario
+    from tutor.scenario.notes import Piece
     from tutor.teach.lesson.narration import Narration
     from tutor.teach.questions import Question
     from tutor.teach.text import Line
@@ -359,9 +360,10 @@ class Lesson:
         """The notes at position k as one string ("" when none), for the JSON trace."""
         return "\n".join(self.notes_at(k))
 
-    def selected_note(self, name: str, k: int) -> str:
-        """The note of a selected node at position k, once the lesson has reached it ("" when none is due)."""
-        return notes.selected(self, name, k)
+    def selected_note(self, name: str, k: int) -> list[Piece]:
+        """The note of a selected node at position k, once the lesson has reached it, as pieces (none when none
+        is due)."""
+        return notes.selected_pieces(self, name, k)
 
     # -- edits ---------------------------------------------------------------
 

@@ -64,13 +64,9 @@ def pieces_at(lesson: Lesson, k: int) -> list[list[Piece]]:
     return shown_pieces(lesson, places, lesson.frame(k), lesson.position(k).phase == "backward")
 
 
-def shown(lesson: Lesson, places: list[tuple[str, str]], frame: Frame, backward: bool) -> list[str]:
-    """The notes at ``places`` (name, phase) with the numbers of ``frame`` (of the backward pass or not)."""
-    return [joined(note) for note in shown_pieces(lesson, places, frame, backward)]
-
-
 def shown_pieces(lesson: Lesson, places: list[tuple[str, str]], frame: Frame, backward: bool) -> list[list[Piece]]:
-    """The notes at ``places``, as pieces."""
+    """The notes at ``places`` (name, phase) with the numbers of ``frame`` (of the backward pass or not), as
+    pieces."""
     if not places:
         return []
     index = lesson.graph.index
@@ -84,14 +80,9 @@ def shown_pieces(lesson: Lesson, places: list[tuple[str, str]], frame: Frame, ba
     return [fill(lesson.scenario.notes[name].text(phase), frame.values.get, grad) for name, phase in places]
 
 
-def selected(lesson: Lesson, name: str, k: int) -> str:
-    """The note of a selected node at position k, once the lesson has reached it: its backward note from
-    its backward step on, else its forward note from its forward step on (rendered; "" when none is due)."""
-    return joined(selected_pieces(lesson, name, k))
-
-
 def selected_pieces(lesson: Lesson, name: str, k: int) -> list[Piece]:
-    """The note of a selected node at position k, as pieces (none when no note is due)."""
+    """The note of a selected node at position k, once the lesson has reached it: its backward note from
+    its backward step on, else its forward note from its forward step on (as pieces; none when none is due)."""
     note = lesson.scenario.notes.get(name)
     if note is None:
         return []
