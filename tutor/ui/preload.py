@@ -135,21 +135,18 @@ def preload(program: str, args: Sequence[str]) -> None:
     if ":" in driver:
         importlib.import_module(driver.split(":", 1)[0])
     collect_everything()
-    fill_holes()
-    fill_malloc_holes()
+    fill_gaps()
     rehearse(program, args)
     collect_everything()
     with recording() as used:
         rehearse(program, args)
     collect_everything()
-    fill_holes()
-    fill_malloc_holes()
+    fill_gaps()
     copy_code(used)
     del used
     rehearse(program, args)
     collect_everything()
-    fill_holes()
-    fill_malloc_holes()
+    fill_gaps()
     gc.freeze()
 
 
@@ -452,6 +449,12 @@ def _copied_function(function: FunctionType) -> FunctionType:
 
 FILLED: list[object] = []
 """Objects filling what were free blocks of Python's allocator (see the module's docstring); never freed."""
+
+
+def fill_gaps() -> None:
+    """Fill both allocators' gaps: Python's small-object allocator's free blocks and the C allocator's free chunks."""
+    fill_holes()
+    fill_malloc_holes()
 
 
 def fill_holes() -> int:
